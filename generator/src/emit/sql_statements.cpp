@@ -1,0 +1,285 @@
+#include "emit/sql_statements.hpp"
+
+#include <regex>
+
+#include "emit/identifiers.hpp"
+#include "emit/printer.hpp"
+
+namespace hyperschema::emit {
+namespace {
+
+std::string join(const std::vector<std::string>& parts, const std::string& separator) {
+    std::string out;
+    for (size_t i = 0; i < parts.size(); ++i) out += (i ? separator : "") + parts[i];
+    return out;
+}
+
+std::string column_list(const std::vector<NameRef>& columns) {
+    std::vector<std::string> names;
+    for (const auto& c : columns) names.push_back(quote_ident(c.name));
+    return join(names, ", ");
+}
+
+std::string key_part_sql(const KeyPart& key) {
+    std::string out = key.is_expression() ? "(" + key.expression + ")" : quote_ident(key.column);
+    if (key.order == SortOrder::Asc) out += " ASC";
+    if (key.order == SortOrder::Desc) out += " DESC";
+    if (key.nulls == NullsOrder::First) out += " NULLS FIRST";
+    if (key.nulls == NullsOrder::Last) out += " NULLS LAST";
+    return out;
+}
+
+const char* action_sql(ReferentialAction a) {
+    switch (a) {
+        case ReferentialAction::NoAction: return "NO ACTION";
+        case ReferentialAction::Restrict: return "RESTRICT";
+        case ReferentialAction::Cascade: return "CASCADE";
+        case ReferentialAction::SetNull: return "SET NULL";
+        case ReferentialAction::SetDefault: return "SET DEFAULT";
+    }
+    return "NO ACTION";
+}
+
+std::string default_sql(const Column& column) {
+    const ColumnDefault& d = column.default_value;
+    if (d.kind == ColumnDefault::Kind::Expression) return d.text;
+    const ColumnType& t = column.type;
+    bool bare = (t.is_numeric_family() && std::regex_match(d.text, std::regex(R"(-?[0-9.eE+-]+)"))) ||
+                (t.base == BaseType::Boolean && !t.is_array());
+    return bare ? d.text : quote_literal(d.text);
+}
+
+std::string column_sql(const Schema& schema, const Column& column) {
+    std::string out = quote_ident(column.name) + " " + column_type_sql(schema, column.type);
+    if (column.default_value.kind != ColumnDefault::Kind::None) out += " DEFAULT " + default_sql(column);
+    if (!column.nullable) out += " NOT NULL";
+    return out;
+}
+
+std::string foreign_key_clause(const Schema& schema, const Table& table, const ForeignKey& fk) {
+    std::vector<NameRef> ref_columns = fk.ref_columns;
+    if (ref_columns.empty()) {
+        if (const Table* target = schema.find_table(fk.ref_table.name); target && target->primary_key)
+            ref_columns = target->primary_key->columns;
+    }
+    std::string out = "CONSTRAINT " + quote_ident(fk.name) + " FOREIGN KEY (" + column_list(fk.columns) + ") REFERENCES " +
+                      qualified(schema.namespace_, fk.ref_table.name) + " (" + column_list(ref_columns) + ")";
+    if (fk.on_delete != ReferentialAction::NoAction) out += std::string(" ON DELETE ") + action_sql(fk.on_delete);
+    if (fk.on_update != ReferentialAction::NoAction) out += std::string(" ON UPDATE ") + action_sql(fk.on_update);
+    (void)table;
+    return out;
+}
+
+std::string timescale_key_list(const std::vector<KeyPart>& keys) {
+    std::vector<std::string> parts;
+    for (const auto& k : keys) parts.push_back(key_part_sql(k));
+    return join(parts, ", ");
+}
+
+std::string bucket_call(const ContinuousAggregate& agg, const std::string& time_column) {
+    std::string out = "time_bucket(" + agg.bucket.sql() + ", " + quote_ident(time_column);
+    if (agg.timezone) out += ", timezone => " + quote_literal(*agg.timezone);
+    if (agg.origin) out += ", origin => TIMESTAMPTZ " + quote_literal(*agg.origin);
+    if (agg.offset) out += ", \"offset\" => " + agg.offset->sql();
+    return out + ")";
+}
+
+std::string source_time_column(const Schema& schema, const ContinuousAggregate& agg) {
+    if (const Table* t = schema.find_table(agg.source.name); t && t->hypertable) return t->hypertable->time_column.name;
+    if (const ContinuousAggregate* parent = schema.find_aggregate(agg.source.name)) return parent->bucket_column;
+    return "time";
+}
+
+std::string optional_schedule(const std::optional<Interval>& schedule) {
+    return schedule ? ", schedule_interval => " + schedule->sql() : "";
+}
+
+}  // namespace
+
+std::string column_type_sql(const Schema& schema, const ColumnType& type) {
+    if (type.base != BaseType::Enum) return type.sql();
+    std::string out = qualified(schema.namespace_, type.enum_name);
+    for (int i = 0; i < type.array_dims; ++i) out += "[]";
+    return out;
+}
+
+std::string create_extension(const Extension& extension) {
+    return "CREATE EXTENSION IF NOT EXISTS " + quote_ident(extension.name) + ";\n";
+}
+
+std::string create_enum(const Schema& schema, const Enum& e) {
+    std::vector<std::string> labels;
+    for (const auto& v : e.values) labels.push_back(quote_literal(v.name));
+    std::string out = "CREATE TYPE " + qualified(schema.namespace_, e.name) + " AS ENUM (" + join(labels, ", ") + ");\n";
+    if (!e.comment.empty()) {
+        out += "COMMENT ON TYPE " + qualified(schema.namespace_, e.name) + " IS " + quote_literal(e.comment) + ";\n";
+    }
+    return out;
+}
+
+std::string create_table(const Schema& schema, const Table& table, const std::set<std::string>& inline_foreign_keys) {
+    std::vector<std::string> lines;
+    for (const auto& c : table.columns) lines.push_back(column_sql(schema, c));
+    if (table.primary_key) {
+        lines.push_back("CONSTRAINT " + quote_ident(table.primary_key->name) + " PRIMARY KEY (" +
+                        column_list(table.primary_key->columns) + ")");
+    }
+    for (const auto& u : table.uniques) {
+        lines.push_back("CONSTRAINT " + quote_ident(u.name) + " UNIQUE (" + column_list(u.columns) + ")");
+    }
+    for (const auto& fk : table.foreign_keys) {
+        if (inline_foreign_keys.count(fk.name)) lines.push_back(foreign_key_clause(schema, table, fk));
+    }
+    for (const auto& check : table.checks) {
+        lines.push_back("CONSTRAINT " + quote_ident(check.name) + " CHECK (" + check.expression + ")");
+    }
+    Printer p;
+    p.print("CREATE TABLE $name$ (\n", {{"name", qualified(schema.namespace_, table.name)}});
+    {
+        auto indent = p.indent();
+        for (size_t i = 0; i < lines.size(); ++i) {
+            p.print("$line$$comma$\n", {{"line", lines[i]}, {"comma", i + 1 < lines.size() ? "," : ""}});
+        }
+    }
+    p.print(");\n");
+    return p.text();
+}
+
+std::string add_foreign_key(const Schema& schema, const Table& table, const ForeignKey& fk) {
+    return "ALTER TABLE " + qualified(schema.namespace_, table.name) + " ADD " + foreign_key_clause(schema, table, fk) +
+           ";\n";
+}
+
+std::string table_comments(const Schema& schema, const Table& table) {
+    std::string out;
+    const std::string name = qualified(schema.namespace_, table.name);
+    if (!table.comment.empty()) out += "COMMENT ON TABLE " + name + " IS " + quote_literal(table.comment) + ";\n";
+    for (const auto& c : table.columns) {
+        if (c.comment.empty()) continue;
+        out += "COMMENT ON COLUMN " + name + "." + quote_ident(c.name) + " IS " + quote_literal(c.comment) + ";\n";
+    }
+    return out;
+}
+
+std::string create_hypertable(const Schema& schema, const Table& table) {
+    const Hypertable& h = *table.hypertable;
+    std::string dimension = "by_range(" + quote_literal(h.time_column.name);
+    if (h.chunk_interval) dimension += ", " + h.chunk_interval->sql();
+    dimension += ")";
+    std::string out = "SELECT create_hypertable(" + regclass_literal(schema.namespace_, table.name) + ", " + dimension;
+    if (!h.create_default_indexes) out += ", create_default_indexes => false";
+    out += ");\n";
+    if (h.space) {
+        out += "SELECT add_dimension(" + regclass_literal(schema.namespace_, table.name) + ", by_hash(" +
+               quote_literal(h.space->column.name) + ", " + std::to_string(h.space->partitions) + "));\n";
+    }
+    return out;
+}
+
+std::string create_index(const Schema& schema, const Table& table, const Index& index) {
+    static const char* kMethods[] = {"", " USING hash", " USING gin", " USING gist", " USING brin"};
+    std::vector<std::string> keys;
+    for (const auto& k : index.keys) keys.push_back(key_part_sql(k));
+    std::string out = std::string("CREATE ") + (index.unique ? "UNIQUE " : "") + "INDEX " + quote_ident(index.name) +
+                      " ON " + qualified(schema.namespace_, table.name) + kMethods[static_cast<int>(index.method)] +
+                      " (" + join(keys, ", ") + ")";
+    if (!index.include.empty()) out += " INCLUDE (" + column_list(index.include) + ")";
+    if (!index.where.empty()) out += " WHERE " + index.where;
+    return out + ";\n";
+}
+
+std::string create_view(const Schema& schema, const View& view) {
+    Printer p;
+    p.print("CREATE VIEW $name$ AS\n$sql$;\n", {{"name", qualified(schema.namespace_, view.name)}, {"sql", view.sql}});
+    if (!view.comment.empty()) {
+        p.print("COMMENT ON VIEW $name$ IS $comment$;\n",
+                {{"name", qualified(schema.namespace_, view.name)}, {"comment", quote_literal(view.comment)}});
+    }
+    return p.text();
+}
+
+std::string create_continuous_aggregate(const Schema& schema, const ContinuousAggregate& agg) {
+    const std::string time_column = source_time_column(schema, agg);
+    const std::string bucket = bucket_call(agg, time_column);
+    std::vector<std::string> select{bucket + " AS " + quote_ident(agg.bucket_column)};
+    std::vector<std::string> group{bucket};
+    for (const auto& g : agg.group_by) {
+        select.push_back(quote_ident(g.name));
+        group.push_back(quote_ident(g.name));
+    }
+    for (const auto& c : agg.columns) select.push_back(c.expression + " AS " + quote_ident(c.name));
+    Printer p;
+    p.print("CREATE MATERIALIZED VIEW $name$\nWITH (timescaledb.continuous, timescaledb.materialized_only = $mo$) AS\nSELECT\n",
+            {{"name", qualified(schema.namespace_, agg.name)}, {"mo", agg.materialized_only ? "true" : "false"}});
+    {
+        auto indent = p.indent();
+        for (size_t i = 0; i < select.size(); ++i) {
+            p.print("$item$$comma$\n", {{"item", select[i]}, {"comma", i + 1 < select.size() ? "," : ""}});
+        }
+    }
+    p.print("FROM $source$\n", {{"source", qualified(schema.namespace_, agg.source.name)}});
+    if (!agg.where.empty()) p.print("WHERE $where$\n", {{"where", agg.where}});
+    // The bucket expression is repeated rather than grouped by its alias: an
+    // alias equal to a source column name would group by the source column.
+    p.print("GROUP BY $group$\nWITH NO DATA;\n", {{"group", join(group, ", ")}});
+    return p.text();
+}
+
+std::string aggregate_comments(const Schema& schema, const ContinuousAggregate& agg) {
+    std::string out;
+    const std::string name = qualified(schema.namespace_, agg.name);
+    if (!agg.comment.empty()) // TimescaleDB exposes a continuous aggregate as a plain view over its
+    // materialization hypertable, so COMMENT ON MATERIALIZED VIEW fails.
+    out += "COMMENT ON VIEW " + name + " IS " + quote_literal(agg.comment) + ";\n";
+    for (const auto& c : agg.columns) {
+        if (c.comment.empty()) continue;
+        out += "COMMENT ON COLUMN " + name + "." + quote_ident(c.name) + " IS " + quote_literal(c.comment) + ";\n";
+    }
+    return out;
+}
+
+std::string enable_compression(const Schema& schema, const std::string& relation, bool is_aggregate,
+                               const Compression& compression) {
+    std::vector<std::string> options{"timescaledb.compress = true"};
+    if (!compression.segment_by.empty()) {
+        options.push_back("timescaledb.compress_segmentby = " + quote_literal(column_list(compression.segment_by)));
+    }
+    if (!compression.order_by.empty()) {
+        options.push_back("timescaledb.compress_orderby = " + quote_literal(timescale_key_list(compression.order_by)));
+    }
+    Printer p;
+    p.print("ALTER $kind$ $name$ SET (\n", {{"kind", is_aggregate ? "MATERIALIZED VIEW" : "TABLE"},
+                                            {"name", qualified(schema.namespace_, relation)}});
+    {
+        auto indent = p.indent();
+        for (size_t i = 0; i < options.size(); ++i) {
+            p.print("$option$$comma$\n", {{"option", options[i]}, {"comma", i + 1 < options.size() ? "," : ""}});
+        }
+    }
+    p.print(");\n");
+    return p.text();
+}
+
+std::string add_compression_policy(const Schema& schema, const std::string& relation, const Compression& compression) {
+    return "SELECT add_compression_policy(" + regclass_literal(schema.namespace_, relation) +
+           ", compress_after => " + compression.after->sql() + optional_schedule(compression.schedule) + ");\n";
+}
+
+std::string add_retention_policy(const Schema& schema, const std::string& relation, const Retention& retention) {
+    return "SELECT add_retention_policy(" + regclass_literal(schema.namespace_, relation) + ", drop_after => " +
+           retention.drop_after.sql() + optional_schedule(retention.schedule) + ");\n";
+}
+
+std::string add_refresh_policy(const Schema& schema, const ContinuousAggregate& agg) {
+    const RefreshPolicy& r = *agg.refresh;
+    auto offset = [](const std::optional<Interval>& iv) { return iv ? iv->sql() : std::string("NULL"); };
+    return "SELECT add_continuous_aggregate_policy(" + regclass_literal(schema.namespace_, agg.name) +
+           ", start_offset => " + offset(r.start_offset) + ", end_offset => " + offset(r.end_offset) +
+           ", schedule_interval => " + r.schedule.sql() + ");\n";
+}
+
+std::string refresh_continuous_aggregate(const Schema& schema, const ContinuousAggregate& agg) {
+    return "CALL refresh_continuous_aggregate(" + regclass_literal(schema.namespace_, agg.name) + ", NULL, NULL);\n";
+}
+
+}  // namespace hyperschema::emit

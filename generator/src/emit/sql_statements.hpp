@@ -1,0 +1,35 @@
+#pragma once
+
+// One function per SQL statement hyperschema writes, each returning complete
+// statements ending in ";\n". The full-schema script and (later) migrations
+// are assembled from these, so an object is spelled the same way everywhere.
+
+#include <set>
+#include <string>
+
+#include "model/schema.hpp"
+
+namespace hyperschema::emit {
+
+std::string column_type_sql(const Schema& schema, const ColumnType& type);
+
+std::string create_extension(const Extension& extension);
+std::string create_enum(const Schema& schema, const Enum& e);
+// Foreign keys whose names are in `inline_foreign_keys` are written inside the
+// CREATE TABLE; the others are added later with add_foreign_key().
+std::string create_table(const Schema& schema, const Table& table, const std::set<std::string>& inline_foreign_keys);
+std::string add_foreign_key(const Schema& schema, const Table& table, const ForeignKey& fk);
+std::string table_comments(const Schema& schema, const Table& table);
+std::string create_hypertable(const Schema& schema, const Table& table);
+std::string create_index(const Schema& schema, const Table& table, const Index& index);
+std::string create_view(const Schema& schema, const View& view);
+std::string create_continuous_aggregate(const Schema& schema, const ContinuousAggregate& aggregate);
+std::string aggregate_comments(const Schema& schema, const ContinuousAggregate& aggregate);
+std::string enable_compression(const Schema& schema, const std::string& relation, bool is_aggregate,
+                               const Compression& compression);
+std::string add_compression_policy(const Schema& schema, const std::string& relation, const Compression& compression);
+std::string add_retention_policy(const Schema& schema, const std::string& relation, const Retention& retention);
+std::string add_refresh_policy(const Schema& schema, const ContinuousAggregate& aggregate);
+std::string refresh_continuous_aggregate(const Schema& schema, const ContinuousAggregate& aggregate);
+
+}  // namespace hyperschema::emit

@@ -1,0 +1,139 @@
+#include "model/interval.hpp"
+
+#include <array>
+#include <cctype>
+#include <limits>
+
+namespace hyperschema {
+namespace {
+
+enum class Unit { Micro, Milli, Second, Minute, Hour, Day, Week, Month, Year };
+
+struct UnitName {
+    const char* name;
+    Unit unit;
+};
+
+constexpr std::array kUnitNames{
+    UnitName{"microseconds", Unit::Micro}, UnitName{"microsecond", Unit::Micro}, UnitName{"us", Unit::Micro},
+    UnitName{"milliseconds", Unit::Milli}, UnitName{"millisecond", Unit::Milli}, UnitName{"ms", Unit::Milli},
+    UnitName{"seconds", Unit::Second},     UnitName{"second", Unit::Second},     UnitName{"secs", Unit::Second},
+    UnitName{"sec", Unit::Second},         UnitName{"s", Unit::Second},          UnitName{"minutes", Unit::Minute},
+    UnitName{"minute", Unit::Minute},      UnitName{"mins", Unit::Minute},       UnitName{"min", Unit::Minute},
+    UnitName{"hours", Unit::Hour},         UnitName{"hour", Unit::Hour},         UnitName{"hrs", Unit::Hour},
+    UnitName{"hr", Unit::Hour},            UnitName{"h", Unit::Hour},            UnitName{"days", Unit::Day},
+    UnitName{"day", Unit::Day},            UnitName{"d", Unit::Day},             UnitName{"weeks", Unit::Week},
+    UnitName{"week", Unit::Week},          UnitName{"w", Unit::Week},            UnitName{"months", Unit::Month},
+    UnitName{"month", Unit::Month},        UnitName{"mons", Unit::Month},        UnitName{"mon", Unit::Month},
+    UnitName{"years", Unit::Year},         UnitName{"year", Unit::Year},         UnitName{"yrs", Unit::Year},
+    UnitName{"yr", Unit::Year},            UnitName{"y", Unit::Year},
+};
+
+std::optional<Unit> unit_from(std::string_view word) {
+    for (const auto& u : kUnitNames) {
+        if (word == u.name) return u.unit;
+    }
+    return std::nullopt;
+}
+
+// Adds amount*unit, refusing anything that would overflow PostgreSQL's fields.
+bool add(Interval& iv, int64_t amount, Unit unit) {
+    constexpr int64_t kMax = std::numeric_limits<int32_t>::max();  // PostgreSQL's months/days are int32
+    auto add_field = [](int64_t& field, int64_t value, int64_t limit) {
+        if (value > limit || field > limit - value) return false;
+        field += value;
+        return true;
+    };
+    switch (unit) {
+        case Unit::Micro: return add_field(iv.micros, amount, int64_t{1} << 60);
+        case Unit::Milli: return amount < (int64_t{1} << 50) && add_field(iv.micros, amount * 1000, int64_t{1} << 60);
+        case Unit::Second:
+            return amount < (int64_t{1} << 40) && add_field(iv.micros, amount * Interval::kMicrosPerSecond, int64_t{1} << 60);
+        case Unit::Minute:
+            return amount < (int64_t{1} << 34) &&
+                   add_field(iv.micros, amount * 60 * Interval::kMicrosPerSecond, int64_t{1} << 60);
+        case Unit::Hour:
+            return amount < (int64_t{1} << 28) &&
+                   add_field(iv.micros, amount * 3600 * Interval::kMicrosPerSecond, int64_t{1} << 60);
+        case Unit::Day: return add_field(iv.days, amount, kMax);
+        case Unit::Week: return amount <= kMax / 7 && add_field(iv.days, amount * 7, kMax);
+        case Unit::Month: return add_field(iv.months, amount, kMax);
+        case Unit::Year: return amount <= kMax / 12 && add_field(iv.months, amount * 12, kMax);
+    }
+    return false;
+}
+
+std::string plural(int64_t n, const char* word) {
+    std::string out = std::to_string(n) + " " + word;
+    if (n != 1) out += "s";
+    return out;
+}
+
+void append(std::string& out, int64_t n, const char* word) {
+    if (n == 0) return;
+    if (!out.empty()) out += ' ';
+    out += plural(n, word);
+}
+
+}  // namespace
+
+std::optional<Interval> Interval::parse(std::string_view text, std::string* error) {
+    Interval iv;
+    size_t i = 0;
+    bool any = false;
+    auto skip_space = [&] {
+        while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+    };
+    auto fail = [&](std::string why) -> std::optional<Interval> {
+        if (error) *error = std::move(why);
+        return std::nullopt;
+    };
+    skip_space();
+    while (i < text.size()) {
+        size_t start = i;
+        while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) ++i;
+        if (i == start) return fail("expected a number at `" + std::string(text.substr(start)) + "`");
+        if (i - start > 12) return fail("number `" + std::string(text.substr(start, i - start)) + "` is too large");
+        int64_t amount = std::stoll(std::string(text.substr(start, i - start)));
+        skip_space();
+        size_t word_start = i;
+        while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i]))) ++i;
+        std::string word(text.substr(word_start, i - word_start));
+        for (auto& c : word) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (word.empty()) return fail("missing a unit after `" + std::to_string(amount) + "` (e.g. `" +
+                                      std::to_string(amount) + " days`)");
+        auto unit = unit_from(word);
+        if (!unit) return fail("unknown interval unit `" + word + "`");
+        if (!add(iv, amount, *unit)) return fail("interval is too large");
+        any = true;
+        skip_space();
+        if (i < text.size() && text[i] == ',') {
+            ++i;
+            skip_space();
+        }
+    }
+    if (!any) return fail("empty interval");
+    return iv;
+}
+
+std::string Interval::text() const {
+    std::string out;
+    append(out, months / 12, "year");
+    append(out, months % 12, "month");
+    append(out, days, "day");
+    int64_t rest = micros;
+    const int64_t hour = 3600 * kMicrosPerSecond, minute = 60 * kMicrosPerSecond;
+    append(out, rest / hour, "hour");
+    rest %= hour;
+    append(out, rest / minute, "minute");
+    rest %= minute;
+    append(out, rest / kMicrosPerSecond, "second");
+    rest %= kMicrosPerSecond;
+    append(out, rest / 1000, "millisecond");
+    append(out, rest % 1000, "microsecond");
+    return out.empty() ? "0 seconds" : out;
+}
+
+std::string Interval::sql() const { return "INTERVAL '" + text() + "'"; }
+
+}  // namespace hyperschema

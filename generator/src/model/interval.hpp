@@ -1,0 +1,43 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace hyperschema {
+
+// A PostgreSQL interval kept as PostgreSQL keeps it: months, days and
+// microseconds are separate, because "1 month" and "30 days" are different
+// things to time_bucket and to a calendar.
+struct Interval {
+    int64_t months = 0;
+    int64_t days = 0;
+    int64_t micros = 0;
+
+    static constexpr int64_t kMicrosPerSecond = 1'000'000;
+    static constexpr int64_t kMicrosPerDay = 86'400 * kMicrosPerSecond;
+
+    // Accepts "7 days", "1 hour 30 minutes", "90d", "1 year", "15 min". On
+    // failure returns nullopt and says why in *error.
+    static std::optional<Interval> parse(std::string_view text, std::string* error);
+
+    // Canonical, readable text that PostgreSQL parses back to the same value:
+    // "1 year 2 months 3 days 4 hours". Deterministic for a given value.
+    std::string text() const;
+
+    // The interval as SQL: INTERVAL '7 days'.
+    std::string sql() const;
+
+    // TimescaleDB's own approximation for comparing windows and buckets: a
+    // month counts as 30 days, a day as 24 hours (continuous_aggregate_api.c).
+    int64_t approx_micros() const { return (months * 30 + days) * kMicrosPerDay + micros; }
+
+    // Buckets of months (or with a time zone) have a varying length.
+    bool has_months() const { return months != 0; }
+    bool is_positive() const { return approx_micros() > 0 && months >= 0 && days >= 0 && micros >= 0; }
+
+    friend bool operator==(const Interval&, const Interval&) = default;
+};
+
+}  // namespace hyperschema

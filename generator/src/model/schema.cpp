@@ -1,0 +1,30 @@
+#include "model/schema.hpp"
+
+#include <algorithm>
+
+namespace hyperschema {
+
+template <typename T>
+static const T* find_by_name(const std::vector<T>& items, const std::string& name) {
+    auto it = std::find_if(items.begin(), items.end(), [&](const T& item) { return item.name == name; });
+    return it == items.end() ? nullptr : &*it;
+}
+
+const Column* Table::find_column(const std::string& column) const { return find_by_name(columns, column); }
+
+const Table* Schema::find_table(const std::string& table) const { return find_by_name(tables, table); }
+
+const View* Schema::find_view(const std::string& view) const { return find_by_name(views, view); }
+
+const ContinuousAggregate* Schema::find_aggregate(const std::string& aggregate) const {
+    return find_by_name(aggregates, aggregate);
+}
+
+const Enum* Schema::find_enum(const std::string& enum_name) const { return find_by_name(enums, enum_name); }
+
+bool Schema::uses_timescaledb() const {
+    return !aggregates.empty() ||
+           std::any_of(tables.begin(), tables.end(), [](const Table& t) { return t.hypertable.has_value(); });
+}
+
+}  // namespace hyperschema

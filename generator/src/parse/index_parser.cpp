@@ -1,0 +1,170 @@
+#include <cctype>
+#include <sstream>
+
+#include "parse/parser.hpp"
+
+namespace hyperschema::parse {
+namespace {
+
+bool is_identifier(const std::string& word) {
+    if (word.empty() || std::isdigit(static_cast<unsigned char>(word[0]))) return false;
+    for (char c : word) {
+        if (!std::islower(static_cast<unsigned char>(c)) && !std::isdigit(static_cast<unsigned char>(c)) && c != '_')
+            return false;
+    }
+    return true;
+}
+
+std::string lowered(std::string s) {
+    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+// "time desc nulls last" -> column time, DESC, NULLS LAST.
+bool parse_key_words(const std::string& text, KeyPart& part, std::string* why) {
+    std::istringstream words(text);
+    std::string column, word;
+    words >> column;
+    if (!is_identifier(column)) {
+        *why = "`" + text + "` is not a column name; for an expression write `expression: " + text + "`";
+        return false;
+    }
+    part.column = column;
+    while (words >> word) {
+        word = lowered(word);
+        if (word == "asc") {
+            part.order = SortOrder::Asc;
+        } else if (word == "desc") {
+            part.order = SortOrder::Desc;
+        } else if (word == "nulls") {
+            std::string which;
+            words >> which;
+            which = lowered(which);
+            if (which != "first" && which != "last") {
+                *why = "`nulls` must be followed by `first` or `last` in `" + text + "`";
+                return false;
+            }
+            part.nulls = which == "first" ? NullsOrder::First : NullsOrder::Last;
+        } else {
+            *why = "unexpected `" + word + "` in key `" + text + "`; expected `asc`, `desc`, `nulls first` or `nulls last`";
+            return false;
+        }
+    }
+    return true;
+}
+
+}  // namespace
+
+std::optional<KeyPart> Parser::parse_key_part(ParseContext& ctx, const YAML::Node& node, const std::string& what) {
+    KeyPart part;
+    part.loc = location_of(ctx, node);
+    if (node.IsScalar()) {
+        std::string why;
+        if (!parse_key_words(node.Scalar(), part, &why)) {
+            ctx.diags.error(part.loc, "in " + what + ": " + why);
+            return std::nullopt;
+        }
+        return part;
+    }
+    MapReader spec(ctx, node, "a key of " + what);
+    if (!spec.valid()) return std::nullopt;
+    auto column = spec.take_string("column");
+    auto expression = spec.take("expression");
+    if (column) {
+        if (!check_identifier(ctx, *column, spec.value_loc("column"), "column")) return std::nullopt;
+        part.column = *column;
+        part.loc = spec.value_loc("column");
+    }
+    if (expression) {
+        part.expression = read_sql(ctx, *expression, "`expression` of " + what).value_or("");
+        part.loc = location_of(ctx, *expression);
+    }
+    if (column.has_value() == expression.has_value()) {
+        ctx.diags.error(spec.loc(), "a key of " + what + " needs exactly one of `column` or `expression`");
+    }
+    if (auto order = spec.take_string("order")) {
+        std::string o = lowered(*order);
+        if (o == "asc" || o == "desc") {
+            part.order = o == "asc" ? SortOrder::Asc : SortOrder::Desc;
+        } else {
+            ctx.diags.error(spec.value_loc("order"), "`order` must be `asc` or `desc`, not `" + *order + "`");
+        }
+    }
+    if (auto nulls = spec.take_string("nulls")) {
+        std::string n = lowered(*nulls);
+        if (n == "first" || n == "last") {
+            part.nulls = n == "first" ? NullsOrder::First : NullsOrder::Last;
+        } else {
+            ctx.diags.error(spec.value_loc("nulls"), "`nulls` must be `first` or `last`, not `" + *nulls + "`");
+        }
+    }
+    spec.finish();
+    return part;
+}
+
+void Parser::parse_indexes(ParseContext& ctx, Table& table, const YAML::Node& node) {
+    MapReader indexes(ctx, node, "`indexes` of table `" + table.name + "`");
+    for (auto& entry : indexes.entries()) {
+        table.indexes.push_back(parse_index(ctx, table, entry.key, entry.key_loc, entry.value));
+    }
+}
+
+Index Parser::parse_index(ParseContext& ctx, const Table& table, const std::string& name, const SourceLocation& loc,
+                          const YAML::Node& node) {
+    Index index;
+    index.name = name;
+    index.table = table.name;
+    index.loc = loc;
+    check_identifier(ctx, name, loc, "index");
+    const std::string what = "index `" + name + "`";
+    auto read_keys = [&](const YAML::Node& keys) {
+        if (!keys.IsSequence() || keys.size() == 0) {
+            ctx.diags.error(location_of(ctx, keys), "`columns` of " + what +
+                                                        " must be a non-empty list, e.g. `[device_id, time desc]`");
+            return;
+        }
+        for (const auto& k : keys) {
+            if (auto part = parse_key_part(ctx, k, what)) index.keys.push_back(std::move(*part));
+        }
+    };
+    if (node.IsSequence()) {  // short form: the list of keys
+        read_keys(node);
+        return index;
+    }
+    MapReader spec(ctx, node, what);
+    if (!spec.valid()) return index;
+    if (auto keys = spec.take("columns")) read_keys(*keys);
+    spec.require("columns", "the indexed columns or expressions, e.g. `columns: [device_id, time desc]`");
+    if (auto method = spec.take_string("using")) {
+        static const std::vector<std::pair<std::string, IndexMethod>> kMethods{{"btree", IndexMethod::Btree},
+                                                                               {"hash", IndexMethod::Hash},
+                                                                               {"gin", IndexMethod::Gin},
+                                                                               {"gist", IndexMethod::Gist},
+                                                                               {"brin", IndexMethod::Brin}};
+        bool found = false;
+        for (const auto& [word, m] : kMethods) {
+            if (lowered(*method) == word) {
+                index.method = m;
+                found = true;
+            }
+        }
+        if (!found) {
+            std::vector<std::string> words;
+            for (const auto& m : kMethods) words.push_back(m.first);
+            ctx.diags.error(spec.value_loc("using"), "unknown index method `" + *method + "`" +
+                                                         did_you_mean(lowered(*method), words) + "; expected " +
+                                                         one_of(words));
+        }
+    }
+    index.unique = spec.take_bool("unique").value_or(false);
+    index.concurrently = spec.take_bool("concurrently").value_or(false);
+    index.include = spec.take_names("include");
+    if (auto where = spec.take("where")) {
+        index.where = read_sql(ctx, *where, "`where` of " + what).value_or("");
+        index.where_loc = location_of(ctx, *where);
+    }
+    spec.finish();
+    return index;
+}
+
+}  // namespace hyperschema::parse

@@ -1,0 +1,250 @@
+#include "parse/node_reader.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace hyperschema::parse {
+
+SourceLocation location_of(const ParseContext& ctx, const YAML::Node& node) {
+    const YAML::Mark mark = node.Mark();
+    if (mark.is_null()) return {ctx.file, 0, 0};
+    return {ctx.file, mark.line + 1, mark.column + 1};
+}
+
+std::string node_kind(const YAML::Node& node) {
+    switch (node.Type()) {
+        case YAML::NodeType::Map: return "a mapping";
+        case YAML::NodeType::Sequence: return "a list";
+        case YAML::NodeType::Scalar: return "`" + node.Scalar() + "`";
+        case YAML::NodeType::Null: return "nothing";
+        default: return "an undefined value";
+    }
+}
+
+std::optional<std::string> read_scalar(ParseContext& ctx, const YAML::Node& node, const std::string& what) {
+    if (node.IsScalar()) return node.Scalar();
+    ctx.diags.error(location_of(ctx, node), what + " must be a single value, not " + node_kind(node));
+    return std::nullopt;
+}
+
+std::optional<bool> read_bool(ParseContext& ctx, const YAML::Node& node, const std::string& what) {
+    auto text = read_scalar(ctx, node, what);
+    if (!text) return std::nullopt;
+    if (*text == "true") return true;
+    if (*text == "false") return false;
+    ctx.diags.error(location_of(ctx, node), what + " must be `true` or `false`, not `" + *text + "`");
+    return std::nullopt;
+}
+
+std::optional<int> read_int(ParseContext& ctx, const YAML::Node& node, const std::string& what, int min, int max) {
+    auto text = read_scalar(ctx, node, what);
+    if (!text) return std::nullopt;
+    bool digits = !text->empty() && text->size() <= 9 &&
+                  std::all_of(text->begin(), text->end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+    int value = digits ? std::stoi(*text) : -1;
+    if (!digits || value < min || value > max) {
+        ctx.diags.error(location_of(ctx, node), what + " must be a whole number from " + std::to_string(min) + " to " +
+                                                    std::to_string(max) + ", not `" + *text + "`");
+        return std::nullopt;
+    }
+    return value;
+}
+
+std::optional<Interval> read_interval(ParseContext& ctx, const YAML::Node& node, const std::string& what) {
+    auto text = read_scalar(ctx, node, what);
+    if (!text) return std::nullopt;
+    std::string why;
+    auto iv = Interval::parse(*text, &why);
+    if (!iv) {
+        ctx.diags.error(location_of(ctx, node), "invalid interval `" + *text + "` for " + what + ": " + why +
+                                                    "; write a number and a unit, e.g. `7 days`, `1 hour`, `30 minutes`");
+        return std::nullopt;
+    }
+    if (!iv->is_positive()) {
+        ctx.diags.error(location_of(ctx, node), what + " must be a positive interval, not `" + *text + "`");
+        return std::nullopt;
+    }
+    return iv;
+}
+
+bool check_identifier(ParseContext& ctx, const std::string& name, const SourceLocation& loc, const std::string& what) {
+    if (name.empty()) {
+        ctx.diags.error(loc, what + " name must not be empty");
+        return false;
+    }
+    if (name.size() > 63) {
+        ctx.diags.error(loc, what + " name `" + name + "` is " + std::to_string(name.size()) +
+                                 " bytes long; PostgreSQL identifiers are at most 63 bytes (longer names are "
+                                 "silently truncated), so shorten it");
+        return false;
+    }
+    bool valid = !std::isdigit(static_cast<unsigned char>(name[0]));
+    for (char c : name) {
+        valid = valid && (std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '_');
+    }
+    if (!valid) {
+        std::string suggestion;
+        for (char c : name) {
+            suggestion += std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::tolower(static_cast<unsigned char>(c))) : '_';
+        }
+        if (std::isdigit(static_cast<unsigned char>(suggestion[0]))) suggestion = "_" + suggestion;
+        ctx.diags.error(loc, what + " name `" + name +
+                                 "` is not a valid identifier: use lowercase letters, digits and underscores, not "
+                                 "starting with a digit (e.g. `" + suggestion + "`)");
+        return false;
+    }
+    return true;
+}
+
+std::vector<NameRef> read_name_list(ParseContext& ctx, const YAML::Node& node, const std::string& what) {
+    std::vector<NameRef> out;
+    auto read_one = [&](const YAML::Node& item) {
+        auto text = read_scalar(ctx, item, what);
+        if (!text) return;
+        SourceLocation loc = location_of(ctx, item);
+        if (check_identifier(ctx, *text, loc, what)) out.push_back({*text, loc});
+    };
+    if (node.IsSequence()) {
+        for (const auto& item : node) read_one(item);
+    } else if (node.IsScalar()) {
+        read_one(node);
+    } else {
+        ctx.diags.error(location_of(ctx, node), what + " must be a name or a list of names, not " + node_kind(node));
+    }
+    return out;
+}
+
+MapReader::MapReader(ParseContext& ctx, const YAML::Node& node, std::string what)
+    : ctx_(ctx), node_(node), what_(std::move(what)) {
+    valid_ = node.IsMap();
+    if (!valid_) ctx.diags.error(location_of(ctx, node), what_ + " must be a mapping of keys to values, not " + node_kind(node));
+}
+
+void MapReader::on_duplicate(const std::string& key, std::string message) {
+    duplicate_messages_[key] = std::move(message);
+}
+
+void MapReader::check_duplicates() {
+    if (duplicates_checked_ || !valid_) return;
+    duplicates_checked_ = true;
+    std::map<std::string, SourceLocation> seen;
+    for (const auto& pair : node_) {
+        if (!pair.first.IsScalar()) continue;
+        const std::string key = pair.first.Scalar();
+        SourceLocation loc = location_of(ctx_, pair.first);
+        auto [it, inserted] = seen.emplace(key, loc);
+        if (inserted) continue;
+        auto special = duplicate_messages_.find(key);
+        std::string message = special != duplicate_messages_.end()
+                                  ? special->second
+                                  : "duplicate key `" + key + "` in " + what_ + "; each key may appear once";
+        auto& d = ctx_.diags.error(loc, message);
+        Diagnostics::add_note(d, it->second, "first `" + key + "` is here");
+    }
+}
+
+std::optional<YAML::Node> MapReader::take(const std::string& key) {
+    check_duplicates();
+    known_.push_back(key);
+    if (!valid_) return std::nullopt;
+    for (const auto& pair : node_) {
+        if (pair.first.IsScalar() && pair.first.Scalar() == key) return pair.second;
+    }
+    return std::nullopt;
+}
+
+bool MapReader::has(const std::string& key) const {
+    if (!valid_) return false;
+    for (const auto& pair : node_) {
+        if (pair.first.IsScalar() && pair.first.Scalar() == key) return true;
+    }
+    return false;
+}
+
+SourceLocation MapReader::key_loc(const std::string& key) const {
+    if (valid_) {
+        for (const auto& pair : node_) {
+            if (pair.first.IsScalar() && pair.first.Scalar() == key) return location_of(ctx_, pair.first);
+        }
+    }
+    return loc();
+}
+
+SourceLocation MapReader::value_loc(const std::string& key) const {
+    if (valid_) {
+        for (const auto& pair : node_) {
+            if (pair.first.IsScalar() && pair.first.Scalar() == key) return location_of(ctx_, pair.second);
+        }
+    }
+    return loc();
+}
+
+std::optional<std::string> MapReader::take_string(const std::string& key) {
+    auto node = take(key);
+    if (!node) return std::nullopt;
+    return read_scalar(ctx_, *node, "`" + key + "` of " + what_);
+}
+
+std::optional<bool> MapReader::take_bool(const std::string& key) {
+    auto node = take(key);
+    if (!node) return std::nullopt;
+    return read_bool(ctx_, *node, "`" + key + "` of " + what_);
+}
+
+std::optional<int> MapReader::take_int(const std::string& key, int min, int max) {
+    auto node = take(key);
+    if (!node) return std::nullopt;
+    return read_int(ctx_, *node, "`" + key + "` of " + what_, min, max);
+}
+
+std::optional<Interval> MapReader::take_interval(const std::string& key) {
+    auto node = take(key);
+    if (!node) return std::nullopt;
+    return read_interval(ctx_, *node, "`" + key + "` of " + what_);
+}
+
+std::vector<NameRef> MapReader::take_names(const std::string& key) {
+    auto node = take(key);
+    if (!node) return {};
+    return read_name_list(ctx_, *node, "`" + key + "` of " + what_);
+}
+
+void MapReader::require(const std::string& key, const std::string& hint) {
+    if (valid_ && !has(key)) {
+        ctx_.diags.error(loc(), what_ + " needs `" + key + "`" + (hint.empty() ? "" : ": " + hint));
+    }
+}
+
+void MapReader::finish() {
+    check_duplicates();
+    if (!valid_) return;
+    for (const auto& pair : node_) {
+        if (!pair.first.IsScalar()) {
+            ctx_.diags.error(location_of(ctx_, pair.first), "keys of " + what_ + " must be plain names");
+            continue;
+        }
+        const std::string key = pair.first.Scalar();
+        if (std::find(known_.begin(), known_.end(), key) != known_.end()) continue;
+        ctx_.diags.error(location_of(ctx_, pair.first), "unknown key `" + key + "` in " + what_ +
+                                                            did_you_mean(key, known_) + "; expected " + one_of(known_));
+    }
+}
+
+std::vector<MapReader::Entry> MapReader::entries() {
+    check_duplicates();
+    std::vector<Entry> out;
+    if (!valid_) return out;
+    std::set<std::string> seen;
+    for (const auto& pair : node_) {
+        if (!pair.first.IsScalar()) {
+            ctx_.diags.error(location_of(ctx_, pair.first), "keys of " + what_ + " must be plain names");
+            continue;
+        }
+        if (!seen.insert(pair.first.Scalar()).second) continue;
+        known_.push_back(pair.first.Scalar());
+        out.push_back({pair.first.Scalar(), location_of(ctx_, pair.first), pair.second});
+    }
+    return out;
+}
+
+}  // namespace hyperschema::parse

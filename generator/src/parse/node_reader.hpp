@@ -1,0 +1,94 @@
+#pragma once
+
+// Helpers that read YAML nodes into values while reporting, with the node's
+// position, every wrong type, unknown key and duplicate key.
+
+#include <yaml-cpp/yaml.h>
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "diag/diagnostics.hpp"
+#include "model/interval.hpp"
+
+namespace hyperschema::parse {
+
+struct ParseContext {
+    std::string file;
+    Diagnostics& diags;
+};
+
+SourceLocation location_of(const ParseContext& ctx, const YAML::Node& node);
+
+std::string node_kind(const YAML::Node& node);  // "a mapping", "a list", ... for messages
+
+// A scalar as text; reports "expected <what>" otherwise.
+std::optional<std::string> read_scalar(ParseContext& ctx, const YAML::Node& node, const std::string& what);
+std::optional<bool> read_bool(ParseContext& ctx, const YAML::Node& node, const std::string& what);
+std::optional<int> read_int(ParseContext& ctx, const YAML::Node& node, const std::string& what, int min, int max);
+std::optional<Interval> read_interval(ParseContext& ctx, const YAML::Node& node, const std::string& what);
+
+// Checks a name is an identifier we can emit: lowercase letters, digits and
+// underscores, not starting with a digit, at most 63 bytes (PostgreSQL's
+// NAMEDATALEN - 1, beyond which it silently truncates).
+bool check_identifier(ParseContext& ctx, const std::string& name, const SourceLocation& loc, const std::string& what);
+
+// "a" or ["a", "b"]: a list of identifiers, each with its own position.
+std::vector<NameRef> read_name_list(ParseContext& ctx, const YAML::Node& node, const std::string& what);
+
+// Reads a mapping's keys as they are asked for; finish() then reports every
+// key nobody asked for, with the closest known key as a suggestion. Duplicate
+// keys (which yaml-cpp accepts silently, keeping the first) are errors.
+class MapReader {
+public:
+    MapReader(ParseContext& ctx, const YAML::Node& node, std::string what);
+
+    bool valid() const { return valid_; }
+    const std::string& what() const { return what_; }
+    SourceLocation loc() const { return location_of(ctx_, node_); }
+
+    // Special message for a repeated key (e.g. two refresh policies).
+    void on_duplicate(const std::string& key, std::string message);
+
+    std::optional<YAML::Node> take(const std::string& key);
+    bool has(const std::string& key) const;
+    SourceLocation key_loc(const std::string& key) const;
+    SourceLocation value_loc(const std::string& key) const;
+
+    std::optional<std::string> take_string(const std::string& key);
+    std::optional<bool> take_bool(const std::string& key);
+    std::optional<int> take_int(const std::string& key, int min, int max);
+    std::optional<Interval> take_interval(const std::string& key);
+    std::vector<NameRef> take_names(const std::string& key);
+
+    // Reports a required key that is missing.
+    void require(const std::string& key, const std::string& hint = "");
+
+    // Reports unknown keys. Call after every take().
+    void finish();
+
+    // Every key in document order with its node, for name -> spec mappings.
+    // A repeated key is reported once, here, and only its first value kept.
+    struct Entry {
+        std::string key;
+        SourceLocation key_loc;
+        YAML::Node value;
+    };
+    std::vector<Entry> entries();
+
+private:
+    void check_duplicates();
+
+    ParseContext& ctx_;
+    YAML::Node node_;
+    std::string what_;
+    bool valid_ = false;
+    std::vector<std::string> known_;
+    std::map<std::string, std::string> duplicate_messages_;
+    bool duplicates_checked_ = false;
+};
+
+}  // namespace hyperschema::parse

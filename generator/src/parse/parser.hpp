@@ -1,0 +1,66 @@
+#pragma once
+
+// Internal to the parser: one class, its methods split across files by the
+// part of the DSL they read (schema_parser.cpp, table_parser.cpp,
+// timescale_parser.cpp).
+
+#include "parse/node_reader.hpp"
+#include "parse/schema_parser.hpp"
+
+namespace hyperschema::parse {
+
+class Parser {
+public:
+    Parser(Schema& schema, Diagnostics& diags) : schema_(schema), diags_(diags) {}
+
+    void collect_enum_names(const SourceFile& file);
+    void parse_file(const SourceFile& file);
+
+private:
+    // schema_parser.cpp
+    void parse_settings(MapReader& top, ParseContext& ctx);
+    void parse_extensions(ParseContext& ctx, const YAML::Node& node);
+    void parse_enums(ParseContext& ctx, const YAML::Node& node);
+    void parse_views(ParseContext& ctx, const YAML::Node& node);
+
+    // table_parser.cpp
+    void parse_tables(ParseContext& ctx, const YAML::Node& node);
+    Table parse_table(ParseContext& ctx, const std::string& name, const SourceLocation& loc, const YAML::Node& node);
+    void parse_columns(ParseContext& ctx, Table& table, const YAML::Node& node);
+    Column parse_column(ParseContext& ctx, Table& table, const std::string& name, const SourceLocation& loc,
+                        const YAML::Node& node);
+    void parse_column_spec(ParseContext& ctx, Table& table, Column& column, const YAML::Node& node);
+    std::optional<ColumnType> parse_type(ParseContext& ctx, std::string text, const SourceLocation& loc,
+                                         bool* nullable);
+    void parse_column_references(ParseContext& ctx, Table& table, const Column& column, const YAML::Node& node,
+                                 MapReader& spec);
+    void parse_unique(ParseContext& ctx, Table& table, const YAML::Node& node);
+    void parse_foreign_keys(ParseContext& ctx, Table& table, const YAML::Node& node);
+    void parse_checks(ParseContext& ctx, Table& table, const YAML::Node& node);
+    void parse_indexes(ParseContext& ctx, Table& table, const YAML::Node& node);
+    Index parse_index(ParseContext& ctx, const Table& table, const std::string& name, const SourceLocation& loc,
+                      const YAML::Node& node);
+    std::optional<KeyPart> parse_key_part(ParseContext& ctx, const YAML::Node& node, const std::string& what);
+    std::optional<ReferentialAction> parse_action(ParseContext& ctx, MapReader& map, const std::string& key);
+
+    // timescale_parser.cpp
+    Hypertable parse_hypertable(ParseContext& ctx, const std::string& table, const YAML::Node& node);
+    std::optional<Compression> parse_compression(ParseContext& ctx, const std::string& owner, const YAML::Node& node);
+    std::optional<Retention> parse_retention(ParseContext& ctx, const std::string& owner, const YAML::Node& node);
+    void parse_aggregates(ParseContext& ctx, const YAML::Node& node);
+    ContinuousAggregate parse_aggregate(ParseContext& ctx, const std::string& name, const SourceLocation& loc,
+                                        const YAML::Node& node);
+    std::optional<RefreshPolicy> parse_refresh(ParseContext& ctx, const std::string& owner, const YAML::Node& node);
+    void parse_aggregate_columns(ParseContext& ctx, ContinuousAggregate& agg, const YAML::Node& node);
+
+    Schema& schema_;
+    Diagnostics& diags_;
+    std::vector<std::string> enum_names_;
+    bool settings_seen_ = false;
+    SourceLocation settings_loc_;
+};
+
+// Non-empty SQL text, or an error naming what it was for.
+std::optional<std::string> read_sql(ParseContext& ctx, const YAML::Node& node, const std::string& what);
+
+}  // namespace hyperschema::parse

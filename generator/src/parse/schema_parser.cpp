@@ -1,0 +1,140 @@
+#include "parse/parser.hpp"
+
+namespace hyperschema::parse {
+
+std::optional<std::string> read_sql(ParseContext& ctx, const YAML::Node& node, const std::string& what) {
+    auto text = read_scalar(ctx, node, what);
+    if (!text) return std::nullopt;
+    // Trailing newlines from YAML block scalars are not part of the SQL.
+    while (!text->empty() && (text->back() == '\n' || text->back() == ' ' || text->back() == ';')) text->pop_back();
+    if (text->empty()) {
+        ctx.diags.error(location_of(ctx, node), what + " must not be empty");
+        return std::nullopt;
+    }
+    return text;
+}
+
+Schema parse_schema(const std::vector<SourceFile>& files, const std::string& dir, Diagnostics& diags) {
+    Schema schema;
+    schema.directory = dir;
+    std::string base = dir;
+    while (base.size() > 1 && base.back() == '/') base.pop_back();
+    auto slash = base.find_last_of('/');
+    schema.name = slash == std::string::npos ? base : base.substr(slash + 1);
+    Parser parser(schema, diags);
+    // Enum names first: a column in one file may use an enum from another.
+    for (const auto& file : files) parser.collect_enum_names(file);
+    for (const auto& file : files) parser.parse_file(file);
+    return schema;
+}
+
+void Parser::collect_enum_names(const SourceFile& file) {
+    if (!file.root.IsMap()) return;
+    for (const auto& top : file.root) {
+        if (!top.first.IsScalar() || top.first.Scalar() != "enums" || !top.second.IsMap()) continue;
+        for (const auto& e : top.second) {
+            if (e.first.IsScalar()) enum_names_.push_back(e.first.Scalar());
+        }
+    }
+}
+
+void Parser::parse_file(const SourceFile& file) {
+    ParseContext ctx{file.path, diags_};
+    if (!file.root.IsDefined() || file.root.IsNull()) return;  // empty file, or a syntax error already reported
+    MapReader top(ctx, file.root, "the top level of a schema file");
+    if (!top.valid()) return;
+    parse_settings(top, ctx);
+    if (auto n = top.take("extensions")) parse_extensions(ctx, *n);
+    if (auto n = top.take("enums")) parse_enums(ctx, *n);
+    if (auto n = top.take("tables")) parse_tables(ctx, *n);
+    if (auto n = top.take("views")) parse_views(ctx, *n);
+    if (auto n = top.take("aggregates")) parse_aggregates(ctx, *n);
+    top.finish();
+}
+
+void Parser::parse_settings(MapReader& top, ParseContext& ctx) {
+    auto node = top.take("schema");
+    if (!node) return;
+    SourceLocation loc = top.key_loc("schema");
+    if (settings_seen_) {
+        auto& d = diags_.error(loc, "`schema` settings are given in more than one file; keep them in one");
+        Diagnostics::add_note(d, settings_loc_, "first given here");
+        return;
+    }
+    settings_seen_ = true;
+    settings_loc_ = loc;
+    MapReader settings(ctx, *node, "`schema` settings");
+    if (auto name = settings.take_string("name")) {
+        if (check_identifier(ctx, *name, settings.value_loc("name"), "schema")) schema_.name = *name;
+    }
+    if (auto ns = settings.take_string("namespace")) {
+        if (check_identifier(ctx, *ns, settings.value_loc("namespace"), "namespace")) schema_.namespace_ = *ns;
+    }
+    settings.finish();
+}
+
+void Parser::parse_extensions(ParseContext& ctx, const YAML::Node& node) {
+    for (auto& ref : read_name_list(ctx, node, "extension")) schema_.extensions.push_back({ref.name, ref.loc});
+}
+
+void Parser::parse_enums(ParseContext& ctx, const YAML::Node& node) {
+    MapReader enums(ctx, node, "`enums`");
+    for (auto& entry : enums.entries()) {
+        Enum e;
+        e.name = entry.key;
+        e.loc = entry.key_loc;
+        check_identifier(ctx, e.name, e.loc, "enum");
+        YAML::Node values = entry.value;
+        if (entry.value.IsMap()) {
+            MapReader spec(ctx, entry.value, "enum `" + e.name + "`");
+            if (auto c = spec.take_string("comment")) e.comment = *c;
+            // reset(), not =: assigning a yaml-cpp Node writes through to the document.
+            values.reset(spec.take("values").value_or(YAML::Node()));
+            spec.require("values", "the list of labels, e.g. `values: [admin, member]`");
+            spec.finish();
+        }
+        if (values.IsSequence()) {
+            for (const auto& v : values) {
+                // Labels are data, not identifiers: any text up to 63 bytes.
+                auto label = read_scalar(ctx, v, "a label of enum `" + e.name + "`");
+                if (!label) continue;
+                if (label->empty() || label->size() > 63) {
+                    ctx.diags.error(location_of(ctx, v), "enum label `" + *label + "` must be 1 to 63 bytes long");
+                    continue;
+                }
+                e.values.push_back({*label, location_of(ctx, v)});
+            }
+        } else if (values.IsDefined() && !values.IsNull()) {
+            ctx.diags.error(location_of(ctx, values), "enum `" + e.name + "` must list its labels, e.g. `[admin, member]`, not " +
+                                                          node_kind(values));
+        }
+        schema_.enums.push_back(std::move(e));
+    }
+}
+
+void Parser::parse_views(ParseContext& ctx, const YAML::Node& node) {
+    MapReader views(ctx, node, "`views`");
+    for (auto& entry : views.entries()) {
+        View v;
+        v.name = entry.key;
+        v.loc = entry.key_loc;
+        check_identifier(ctx, v.name, v.loc, "view");
+        if (entry.value.IsScalar()) {
+            v.sql = read_sql(ctx, entry.value, "view `" + v.name + "`").value_or("");
+            v.sql_loc = location_of(ctx, entry.value);
+        } else {
+            MapReader spec(ctx, entry.value, "view `" + v.name + "`");
+            if (auto sql = spec.take("sql")) {
+                v.sql = read_sql(ctx, *sql, "`sql` of view `" + v.name + "`").value_or("");
+                v.sql_loc = location_of(ctx, *sql);
+            }
+            v.depends_on = spec.take_names("depends_on");
+            if (auto c = spec.take_string("comment")) v.comment = *c;
+            spec.require("sql", "the view's SELECT statement");
+            spec.finish();
+        }
+        schema_.views.push_back(std::move(v));
+    }
+}
+
+}  // namespace hyperschema::parse

@@ -1,0 +1,233 @@
+#include <cctype>
+#include <regex>
+
+#include "parse/parser.hpp"
+
+namespace hyperschema::parse {
+
+Hypertable Parser::parse_hypertable(ParseContext& ctx, const std::string& table, const YAML::Node& node) {
+    Hypertable h;
+    h.loc = location_of(ctx, node);
+    const std::string what = "hypertable `" + table + "`";
+    MapReader spec(ctx, node, what);
+    if (!spec.valid()) return h;
+    if (auto time = spec.take_string("time_column")) {
+        h.time_column = {*time, spec.value_loc("time_column")};
+        check_identifier(ctx, *time, h.time_column.loc, "time column");
+    }
+    spec.require("time_column", "the column TimescaleDB partitions by, e.g. `time_column: time`");
+    h.chunk_interval = spec.take_interval("chunk_interval");
+    h.chunk_interval_loc = spec.value_loc("chunk_interval");
+    if (auto partition = spec.take("partition")) {
+        MapReader p(ctx, *partition, "`partition` of " + what);
+        SpaceDimension space;
+        space.loc = spec.key_loc("partition");
+        if (auto column = p.take_string("column")) {
+            space.column = {*column, p.value_loc("column")};
+            check_identifier(ctx, *column, space.column.loc, "partition column");
+        }
+        space.partitions = p.take_int("partitions", 1, 32767).value_or(0);
+        p.require("column", "the column to hash-partition by");
+        p.require("partitions", "the number of hash partitions, e.g. `partitions: 4`");
+        p.finish();
+        if (p.valid()) h.space = std::move(space);
+    }
+    h.create_default_indexes = spec.take_bool("create_default_indexes").value_or(true);
+    if (auto c = spec.take("compression")) h.compression = parse_compression(ctx, what, *c);
+    if (auto r = spec.take("retention")) h.retention = parse_retention(ctx, what, *r);
+    spec.finish();
+    return h;
+}
+
+std::optional<Compression> Parser::parse_compression(ParseContext& ctx, const std::string& owner, const YAML::Node& node) {
+    Compression c;
+    c.loc = location_of(ctx, node);
+    const std::string what = "`compression` of " + owner;
+    MapReader spec(ctx, node, what);
+    if (!spec.valid()) return std::nullopt;
+    c.segment_by = spec.take_names("segment_by");
+    if (auto order = spec.take("order_by")) {
+        YAML::Node items = *order;
+        if (items.IsScalar()) {
+            YAML::Node list(YAML::NodeType::Sequence);
+            list.push_back(items);
+            items.reset(list);  // reset(), not =: assignment would write into the document
+        }
+        if (!items.IsSequence()) {
+            ctx.diags.error(location_of(ctx, *order), "`order_by` of " + what + " must be a list, e.g. `[time desc]`");
+        } else {
+            for (const auto& item : items) {
+                auto part = parse_key_part(ctx, item, what);
+                if (!part) continue;
+                if (part->is_expression()) {
+                    ctx.diags.error(part->loc, "`order_by` of " + what + " takes columns, not expressions");
+                    continue;
+                }
+                c.order_by.push_back(std::move(*part));
+            }
+        }
+    }
+    c.after = spec.take_interval("after");
+    c.after_loc = spec.value_loc("after");
+    c.schedule = spec.take_interval("schedule");
+    spec.finish();
+    return c;
+}
+
+std::optional<Retention> Parser::parse_retention(ParseContext& ctx, const std::string& owner, const YAML::Node& node) {
+    Retention r;
+    r.loc = location_of(ctx, node);
+    const std::string what = "`retention` of " + owner;
+    if (node.IsScalar()) {
+        auto iv = read_interval(ctx, node, what);
+        if (!iv) return std::nullopt;
+        r.drop_after = *iv;
+        return r;
+    }
+    MapReader spec(ctx, node, what);
+    if (!spec.valid()) return std::nullopt;
+    auto drop = spec.take_interval("drop_after");
+    r.loc = spec.value_loc("drop_after");
+    r.schedule = spec.take_interval("schedule");
+    spec.require("drop_after", "how old data must be before its chunks are dropped, e.g. `drop_after: 90 days`");
+    spec.finish();
+    if (!drop) return std::nullopt;
+    r.drop_after = *drop;
+    return r;
+}
+
+void Parser::parse_aggregates(ParseContext& ctx, const YAML::Node& node) {
+    MapReader aggregates(ctx, node, "`aggregates`");
+    for (auto& entry : aggregates.entries()) {
+        schema_.aggregates.push_back(parse_aggregate(ctx, entry.key, entry.key_loc, entry.value));
+    }
+}
+
+namespace {
+
+bool looks_like_timestamp(const std::string& text) {
+    static const std::regex kTimestamp(
+        R"(\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?\s*(Z|UTC|[+-]\d{2}(:?\d{2})?)?)");
+    return std::regex_match(text, kTimestamp);
+}
+
+bool looks_like_timezone(const std::string& text) {
+    static const std::regex kZone(R"([A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+)*)");
+    return std::regex_match(text, kZone);
+}
+
+}  // namespace
+
+ContinuousAggregate Parser::parse_aggregate(ParseContext& ctx, const std::string& name, const SourceLocation& loc,
+                                            const YAML::Node& node) {
+    ContinuousAggregate agg;
+    agg.name = name;
+    agg.loc = loc;
+    check_identifier(ctx, name, loc, "continuous aggregate");
+    const std::string what = "continuous aggregate `" + name + "`";
+    MapReader spec(ctx, node, what);
+    if (!spec.valid()) return agg;
+    spec.on_duplicate("refresh", what + " has two refresh policies; a continuous aggregate has exactly one "
+                                        "`refresh` (TimescaleDB would keep the first and warn about the second)");
+    if (auto from = spec.take_string("from")) {
+        agg.source = {*from, spec.value_loc("from")};
+        check_identifier(ctx, *from, agg.source.loc, "source");
+    }
+    spec.require("from", "the hypertable or continuous aggregate it reads, e.g. `from: metrics`");
+    if (auto bucket = spec.take_interval("bucket")) agg.bucket = *bucket;
+    agg.bucket_loc = spec.value_loc("bucket");
+    spec.require("bucket", "the time_bucket width, e.g. `bucket: 1 hour`");
+    if (auto column = spec.take_string("bucket_column")) {
+        if (check_identifier(ctx, *column, spec.value_loc("bucket_column"), "bucket column")) agg.bucket_column = *column;
+    }
+    if (auto origin = spec.take_string("origin")) {
+        agg.origin_loc = spec.value_loc("origin");
+        if (looks_like_timestamp(*origin)) {
+            agg.origin = *origin;
+        } else {
+            ctx.diags.error(agg.origin_loc, "`origin` of " + what + " must be a timestamp such as "
+                                            "`2000-01-01 00:00:00+00`, not `" + *origin + "`");
+        }
+    }
+    agg.offset = spec.take_interval("offset");
+    agg.offset_loc = spec.value_loc("offset");
+    if (auto zone = spec.take_string("timezone")) {
+        agg.timezone_loc = spec.value_loc("timezone");
+        if (looks_like_timezone(*zone)) {
+            agg.timezone = *zone;
+        } else {
+            ctx.diags.error(agg.timezone_loc, "`timezone` of " + what + " must be a time zone name such as "
+                                              "`Europe/Berlin` or `UTC`, not `" + *zone + "`");
+        }
+    }
+    agg.group_by = spec.take_names("group_by");
+    if (auto columns = spec.take("columns")) parse_aggregate_columns(ctx, agg, *columns);
+    spec.require("columns", "the aggregated columns, e.g. `columns: {avg_value: avg(value)}`");
+    if (auto where = spec.take("where")) {
+        agg.where = read_sql(ctx, *where, "`where` of " + what).value_or("");
+        agg.where_loc = location_of(ctx, *where);
+    }
+    agg.materialized_only = spec.take_bool("materialized_only").value_or(true);
+    agg.with_data = spec.take_bool("with_data").value_or(false);
+    if (auto refresh = spec.take("refresh")) agg.refresh = parse_refresh(ctx, what, *refresh);
+    if (auto c = spec.take("compression")) agg.compression = parse_compression(ctx, what, *c);
+    if (auto r = spec.take("retention")) agg.retention = parse_retention(ctx, what, *r);
+    if (auto c = spec.take_string("comment")) agg.comment = *c;
+    spec.finish();
+    return agg;
+}
+
+std::optional<RefreshPolicy> Parser::parse_refresh(ParseContext& ctx, const std::string& owner, const YAML::Node& node) {
+    RefreshPolicy r;
+    r.loc = location_of(ctx, node);
+    const std::string what = "`refresh` of " + owner;
+    MapReader spec(ctx, node, what);
+    if (!spec.valid()) return std::nullopt;
+    // An offset of null is TimescaleDB's NULL: unbounded (start) or up to now (end).
+    auto offset = [&](const std::string& key, SourceLocation& loc) -> std::optional<Interval> {
+        auto n = spec.take(key);
+        loc = spec.value_loc(key);
+        if (!n || n->IsNull()) return std::nullopt;
+        return read_interval(ctx, *n, "`" + key + "` of " + what);
+    };
+    r.start_offset = offset("start_offset", r.start_loc);
+    r.end_offset = offset("end_offset", r.end_loc);
+    spec.require("start_offset", "how far back each refresh starts, e.g. `3 hours` (null: from the beginning)");
+    spec.require("end_offset", "how close to now each refresh ends, e.g. `1 hour` (null: up to now)");
+    if (auto schedule = spec.take_interval("schedule")) r.schedule = *schedule;
+    spec.require("schedule", "how often the policy runs, e.g. `schedule: 1 hour`");
+    r.allow_beyond_source_retention = spec.take_bool("allow_beyond_source_retention").value_or(false);
+    spec.finish();
+    return r;
+}
+
+void Parser::parse_aggregate_columns(ParseContext& ctx, ContinuousAggregate& agg, const YAML::Node& node) {
+    MapReader columns(ctx, node, "`columns` of continuous aggregate `" + agg.name + "`");
+    for (auto& entry : columns.entries()) {
+        AggregateColumn column;
+        column.name = entry.key;
+        column.loc = entry.key_loc;
+        check_identifier(ctx, column.name, column.loc, "column");
+        const std::string what = "column `" + agg.name + "." + column.name + "`";
+        if (entry.value.IsScalar()) {
+            column.expression = read_sql(ctx, entry.value, what).value_or("");
+            column.expression_loc = location_of(ctx, entry.value);
+        } else {
+            MapReader spec(ctx, entry.value, what);
+            if (auto expr = spec.take("expr")) {
+                column.expression = read_sql(ctx, *expr, "`expr` of " + what).value_or("");
+                column.expression_loc = location_of(ctx, *expr);
+            }
+            spec.require("expr", "the aggregate expression, e.g. `expr: avg(value)`");
+            if (auto type = spec.take_string("type")) {
+                bool nullable = false;
+                column.type = parse_type(ctx, *type, spec.value_loc("type"), &nullable);
+            }
+            if (auto c = spec.take_string("comment")) column.comment = *c;
+            spec.finish();
+        }
+        agg.columns.push_back(std::move(column));
+    }
+}
+
+}  // namespace hyperschema::parse

@@ -1,0 +1,47 @@
+#pragma once
+
+// A small SQL tokenizer for the SQL fragments a schema contains (defaults,
+// predicates, view bodies, aggregate expressions). It does not parse SQL; it
+// finds what the validator asks about: function calls, identifiers that look
+// like column references, and names of relations a view reads from. String
+// literals, quoted identifiers, dollar quotes and comments are skipped
+// correctly, so `'now()'` is not mistaken for a call to now().
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace hyperschema::sqltext {
+
+enum class TokenKind { Identifier, QuotedIdentifier, Number, String, Operator, LParen, RParen, Comma, Dot, Cast };
+
+struct Token {
+    TokenKind kind;
+    std::string text;  // identifiers lowercased; quoted identifiers unquoted as written
+    size_t offset = 0;
+};
+
+// Returns nullopt (and a reason) for an unterminated string, quoted identifier,
+// dollar quote or block comment.
+std::optional<std::vector<Token>> lex(std::string_view sql, std::string* error);
+
+// Calls and keywords whose value changes between calls (now(), random(),
+// current_timestamp, ...): PostgreSQL refuses them in index predicates and
+// index expressions, TimescaleDB in continuous aggregates.
+std::vector<std::string> non_immutable_functions(const std::vector<Token>& tokens);
+
+// Identifiers in the fragment that stand alone as a column would: not a
+// keyword, not a function name, not a type after `::`, not qualified.
+std::vector<Token> bare_identifiers(const std::vector<Token>& tokens);
+
+// Names that follow FROM or JOIN (the relations a query reads), unqualified or
+// schema-qualified (then the last part).
+std::vector<std::string> relations_read(const std::vector<Token>& tokens);
+
+// Names of functions called in the fragment, lowercased.
+std::vector<std::string> called_functions(const std::vector<Token>& tokens);
+
+bool is_sql_keyword(std::string_view word);
+
+}  // namespace hyperschema::sqltext

@@ -1,0 +1,208 @@
+// Tables: columns, defaults, keys, foreign keys and checks.
+
+#include <algorithm>
+#include <regex>
+
+#include "validate/rules.hpp"
+
+namespace hyperschema::rules {
+namespace {
+
+bool looks_like_call(const std::string& text) { return std::regex_search(text, std::regex(R"(^\s*[A-Za-z_]\w*\s*\()")); }
+
+// Why a literal default cannot be a value of the column's type, or "".
+std::string literal_problem(const Schema& schema, const Column& column, const std::string& text) {
+    const ColumnType& t = column.type;
+    if (t.is_array()) {
+        return text.size() >= 2 && text.front() == '{' && text.back() == '}'
+                   ? ""
+                   : "an array default is written as a PostgreSQL array literal, e.g. `'{}'` or `'{a,b}'`";
+    }
+    if (t.is_integer() && !std::regex_match(text, std::regex(R"(-?\d+)"))) return "expected a whole number";
+    if ((t.base == BaseType::Real || t.base == BaseType::DoublePrecision || t.base == BaseType::Numeric) &&
+        !std::regex_match(text, std::regex(R"(-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?|NaN|-?Infinity)")))
+        return "expected a number";
+    if (t.base == BaseType::Boolean && text != "true" && text != "false") return "expected `true` or `false`";
+    if (t.base == BaseType::Uuid &&
+        !std::regex_match(text, std::regex(R"([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})")))
+        return "expected a UUID such as `00000000-0000-0000-0000-000000000000`";
+    if (t.base == BaseType::Varchar && t.length >= 0 && static_cast<int>(text.size()) > t.length)
+        return "longer than varchar(" + std::to_string(t.length) + ")";
+    if ((t.base == BaseType::Json || t.base == BaseType::Jsonb) &&
+        (text.empty() || std::string("{[\"-0123456789tfn").find(text.front()) == std::string::npos))
+        return "expected a JSON value such as `'{}'`";
+    if (t.base == BaseType::Enum) {
+        const Enum* e = schema.find_enum(t.enum_name);
+        if (e && std::none_of(e->values.begin(), e->values.end(), [&](const NameRef& v) { return v.name == text; })) {
+            std::vector<std::string> labels;
+            for (const auto& v : e->values) labels.push_back(v.name);
+            return "not a label of enum `" + t.enum_name + "`" + did_you_mean(text, labels);
+        }
+    }
+    return "";
+}
+
+void check_default(const Schema& schema, const Table& table, const Column& column, Diagnostics& diags) {
+    const ColumnDefault& d = column.default_value;
+    const std::string what = "column `" + table.name + "." + column.name + "`";
+    if (d.kind == ColumnDefault::Kind::Expression) {
+        check_fragment(d.text, d.loc, {"the `default_sql` of " + what, nullptr, false, ""}, diags);
+        return;
+    }
+    if (d.kind != ColumnDefault::Kind::Literal) return;
+    if (looks_like_call(d.text)) {
+        if (column.type.is_text_family()) {
+            diags.warning(d.loc, "the default of " + what + " is the text `" + d.text +
+                                     "`; if you meant to call a function, write `default_sql: " + d.text + "`");
+        } else {
+            diags.error(d.loc, "the default of " + what + " looks like an SQL expression; literal `default` values "
+                               "are quoted as data, so write `default_sql: " + d.text + "`");
+        }
+        return;
+    }
+    std::string problem = literal_problem(schema, column, d.text);
+    if (!problem.empty()) {
+        diags.error(d.loc, "invalid default `" + d.text + "` for " + what + " of type `" + column.type.sql() + "`: " +
+                               problem);
+    }
+}
+
+void check_key_columns(const Table& table, const std::vector<NameRef>& columns, const std::string& what,
+                       Diagnostics& diags) {
+    const auto names = column_names(table);
+    std::vector<std::string> seen;
+    for (const auto& c : columns) {
+        if (!table.find_column(c.name)) {
+            diags.error(c.loc, "unknown column `" + c.name + "` in " + what + " of table `" + table.name + "`" +
+                                   did_you_mean(c.name, names));
+        } else if (std::find(seen.begin(), seen.end(), c.name) != seen.end()) {
+            diags.error(c.loc, "column `" + c.name + "` appears twice in " + what + " of table `" + table.name + "`");
+        }
+        seen.push_back(c.name);
+    }
+    if (columns.empty()) diags.error({}, what + " of table `" + table.name + "` names no columns");
+}
+
+void check_primary_key(const Table& table, Diagnostics& diags) {
+    if (!table.primary_key) return;
+    check_key_columns(table, table.primary_key->columns, "the primary key", diags);
+    for (const auto& ref : table.primary_key->columns) {
+        const Column* c = table.find_column(ref.name);
+        if (c && c->nullable) {
+            diags.error(c->loc, "primary key column `" + table.name + "." + c->name +
+                                    "` is declared nullable, but PostgreSQL makes primary key columns NOT NULL; "
+                                    "remove `?` / `nullable: true`");
+        }
+    }
+}
+
+// Columns that form a primary key or unique constraint of the target: only
+// those can be referenced ("there is no unique constraint matching given keys").
+bool is_unique_key(const Table& target, const std::vector<std::string>& columns) {
+    auto same_set = [&](const std::vector<NameRef>& key) {
+        if (key.size() != columns.size()) return false;
+        return std::all_of(key.begin(), key.end(), [&](const NameRef& k) {
+            return std::find(columns.begin(), columns.end(), k.name) != columns.end();
+        });
+    };
+    if (target.primary_key && same_set(target.primary_key->columns)) return true;
+    return std::any_of(target.uniques.begin(), target.uniques.end(), [&](const UniqueConstraint& u) { return same_set(u.columns); });
+}
+
+bool comparable(const ColumnType& a, const ColumnType& b) {
+    if (a.is_array() != b.is_array()) return false;
+    if (a.is_numeric_family() && b.is_numeric_family()) return true;
+    if (a.is_text_family() && b.is_text_family()) return true;
+    return a.element().base == b.element().base && a.enum_name == b.enum_name;
+}
+
+void check_foreign_key(const Schema& schema, const Table& table, const ForeignKey& fk, Diagnostics& diags) {
+    check_key_columns(table, fk.columns, "a foreign key", diags);
+    const Table* target = schema.find_table(fk.ref_table.name);
+    if (!target) {
+        std::vector<std::string> tables;
+        for (const auto& t : schema.tables) tables.push_back(t.name);
+        std::string kind = schema.find_view(fk.ref_table.name) ? " is a view; foreign keys must reference a table"
+                           : schema.find_aggregate(fk.ref_table.name)
+                               ? " is a continuous aggregate; foreign keys must reference a table"
+                               : " is not a table of this schema" + did_you_mean(fk.ref_table.name, tables);
+        diags.error(fk.ref_table.loc, "foreign key of table `" + table.name + "` references `" + fk.ref_table.name + "`, which" + kind);
+        return;
+    }
+    std::vector<NameRef> ref_columns = fk.ref_columns;
+    if (ref_columns.empty()) {
+        if (!target->primary_key) {
+            diags.error(fk.ref_table.loc, "foreign key of table `" + table.name + "` references table `" + target->name +
+                                              "`, which has no primary key; name the referenced columns");
+            return;
+        }
+        ref_columns = target->primary_key->columns;
+    }
+    if (ref_columns.size() != fk.columns.size()) {
+        diags.error(fk.loc, "foreign key of table `" + table.name + "` has " + std::to_string(fk.columns.size()) +
+                                " column(s) but references " + std::to_string(ref_columns.size()) + " in `" + target->name + "`");
+        return;
+    }
+    std::vector<std::string> ref_names;
+    for (size_t i = 0; i < ref_columns.size(); ++i) {
+        const Column* ref = target->find_column(ref_columns[i].name);
+        ref_names.push_back(ref_columns[i].name);
+        if (!ref) {
+            diags.error(ref_columns[i].loc, "unknown column `" + ref_columns[i].name + "` in table `" + target->name + "`" +
+                                                did_you_mean(ref_columns[i].name, column_names(*target)));
+            return;
+        }
+        const Column* own = table.find_column(fk.columns[i].name);
+        if (own && !comparable(own->type, ref->type)) {
+            diags.error(fk.columns[i].loc, "foreign key column `" + table.name + "." + own->name + "` is `" + own->type.sql() +
+                                               "` but references `" + target->name + "." + ref->name + "` of type `" +
+                                               ref->type.sql() + "`; PostgreSQL cannot compare them");
+        }
+        if (own && !own->nullable && fk.on_delete == ReferentialAction::SetNull) {
+            diags.error(fk.loc, "`on_delete: set null` on foreign key column `" + table.name + "." + own->name +
+                                    "`, which is NOT NULL: every delete of a referenced row would fail; make the column "
+                                    "nullable or use `cascade`/`restrict`");
+        }
+    }
+    if (!is_unique_key(*target, ref_names)) {
+        diags.error(fk.loc, "foreign key of table `" + table.name + "` references columns of `" + target->name +
+                                "` that are neither its primary key nor a unique constraint; PostgreSQL requires one "
+                                "(add `unique: [[...]]` to `" + target->name + "`)");
+    }
+}
+
+}  // namespace
+
+void check_table(const Schema& schema, const Table& table, Diagnostics& diags) {
+    if (table.columns.empty()) {
+        diags.error(table.loc, "table `" + table.name + "` has no columns");
+    }
+    for (const auto& column : table.columns) {
+        check_default(schema, table, column, diags);
+    }
+    check_primary_key(table, diags);
+    for (const auto& u : table.uniques) check_key_columns(table, u.columns, "a unique constraint", diags);
+    for (const auto& fk : table.foreign_keys) check_foreign_key(schema, table, fk, diags);
+    const auto names = column_names(table);
+    for (const auto& check : table.checks) {
+        check_fragment(check.expression, check.loc,
+                       {"check `" + check.name + "` of table `" + table.name + "`", &names, false, ""},
+                       diags);
+    }
+}
+
+void check_view(const Schema& schema, const View& view, Diagnostics& diags) {
+    check_fragment(view.sql, view.sql_loc, {"view `" + view.name + "`", nullptr, false, ""}, diags);
+    for (const auto& dep : view.depends_on) {
+        if (!schema.find_table(dep.name) && !schema.find_view(dep.name) && !schema.find_aggregate(dep.name)) {
+            std::vector<std::string> names;
+            for (const auto& t : schema.tables) names.push_back(t.name);
+            for (const auto& v : schema.views) names.push_back(v.name);
+            for (const auto& a : schema.aggregates) names.push_back(a.name);
+            diags.error(dep.loc, "view `" + view.name + "` depends on unknown `" + dep.name + "`" + did_you_mean(dep.name, names));
+        }
+        if (dep.name == view.name) diags.error(dep.loc, "view `" + view.name + "` cannot depend on itself");
+    }
+}
+
+}  // namespace hyperschema::rules

@@ -1,0 +1,115 @@
+// Hypertables, compression and retention: what TimescaleDB would refuse.
+
+#include <algorithm>
+
+#include "validate/rules.hpp"
+
+namespace hyperschema::rules {
+namespace {
+
+void check_time_column(const Table& table, const Hypertable& h, Diagnostics& diags) {
+    const Column* time = table.find_column(h.time_column.name);
+    if (!time) {
+        diags.error(h.time_column.loc, "hypertable `" + table.name + "` partitions by unknown column `" +
+                                           h.time_column.name + "`" + did_you_mean(h.time_column.name, column_names(table)));
+        return;
+    }
+    if (time->type.is_integer()) {
+        diags.error(h.time_column.loc, "time column `" + table.name + "." + time->name +
+                                           "` is an integer; hyperschema supports timestamptz, timestamp and date "
+                                           "time columns (integer time needs an integer_now function)");
+    } else if (!time->type.is_time()) {
+        diags.error(h.time_column.loc, "time column `" + table.name + "." + time->name + "` has type `" +
+                                           time->type.sql() + "`, which TimescaleDB cannot partition by; use "
+                                           "`timestamptz` (recommended), `timestamp` or `date`");
+    }
+    if (time->nullable) {
+        diags.error(time->loc, "time column `" + table.name + "." + time->name +
+                                   "` is nullable, but TimescaleDB makes a hypertable's time column NOT NULL; "
+                                   "remove `?` / `nullable: true`");
+    }
+}
+
+void check_space(const Table& table, const Hypertable& h, Diagnostics& diags) {
+    if (!h.space) return;
+    const auto& column = h.space->column;
+    if (!table.find_column(column.name)) {
+        diags.error(column.loc, "hypertable `" + table.name + "` hash-partitions by unknown column `" + column.name + "`" +
+                                    did_you_mean(column.name, column_names(table)));
+    } else if (column.name == h.time_column.name) {
+        diags.error(column.loc, "hypertable `" + table.name + "` cannot hash-partition by its time column `" +
+                                    column.name + "`; choose another column, e.g. a device id");
+    }
+}
+
+// Unique constraints and primary keys of a hypertable are enforced per chunk,
+// so TimescaleDB requires them to contain every partitioning column.
+void check_unique_covers_partitioning(const Table& table, const Hypertable& h, const std::vector<NameRef>& columns,
+                                      const SourceLocation& loc, const std::string& what, Diagnostics& diags) {
+    std::vector<std::string> partitioning{h.time_column.name};
+    if (h.space) partitioning.push_back(h.space->column.name);
+    for (const auto& p : partitioning) {
+        bool covered = std::any_of(columns.begin(), columns.end(), [&](const NameRef& c) { return c.name == p; });
+        if (!covered) {
+            diags.error(loc, what + " of hypertable `" + table.name + "` does not include column `" + p +
+                                 "`, which TimescaleDB partitions by (\"cannot create a unique index without the "
+                                 "column\"); add `" + p + "` to it");
+        }
+    }
+}
+
+}  // namespace
+
+void check_compression(const std::vector<std::string>& columns, const Compression& c, const std::string& owner,
+                       Diagnostics& diags) {
+    std::vector<std::string> seen;
+    for (const auto& s : c.segment_by) {
+        if (std::find(columns.begin(), columns.end(), s.name) == columns.end()) {
+            diags.error(s.loc, "unknown column `" + s.name + "` in `segment_by` of " + owner + did_you_mean(s.name, columns));
+        }
+        if (std::find(seen.begin(), seen.end(), s.name) != seen.end()) {
+            diags.error(s.loc, "column `" + s.name + "` appears twice in `segment_by` of " + owner);
+        }
+        seen.push_back(s.name);
+    }
+    for (const auto& o : c.order_by) {
+        if (std::find(columns.begin(), columns.end(), o.column) == columns.end()) {
+            diags.error(o.loc, "unknown column `" + o.column + "` in `order_by` of " + owner + did_you_mean(o.column, columns));
+        }
+        if (std::find(seen.begin(), seen.end(), o.column) != seen.end()) {
+            diags.error(o.loc, "column `" + o.column + "` is in both `segment_by` and `order_by` of " + owner +
+                                   " (or twice in `order_by`); TimescaleDB allows a column in only one of them");
+        }
+        seen.push_back(o.column);
+    }
+}
+
+void check_hypertable(const Schema&, const Table& table, Diagnostics& diags) {
+    const Hypertable& h = *table.hypertable;
+    check_time_column(table, h, diags);
+    check_space(table, h, diags);
+    if (h.chunk_interval && h.chunk_interval->has_months()) {
+        diags.error(h.chunk_interval_loc, "`chunk_interval` of hypertable `" + table.name +
+                                              "` uses months or years, which TimescaleDB does not accept for chunk "
+                                              "intervals; use days, e.g. `30 days`");
+    }
+    if (table.primary_key) {
+        check_unique_covers_partitioning(table, h, table.primary_key->columns, table.primary_key->loc, "the primary key",
+                                         diags);
+    }
+    for (const auto& u : table.uniques) {
+        check_unique_covers_partitioning(table, h, u.columns, u.loc, "unique constraint `" + u.name + "`", diags);
+    }
+    const std::string owner = "hypertable `" + table.name + "`";
+    if (h.compression) check_compression(column_names(table), *h.compression, owner, diags);
+    if (h.compression && h.compression->after && h.retention &&
+        h.compression->after->approx_micros() >= h.retention->drop_after.approx_micros()) {
+        diags.warning(h.compression->after_loc, "compression of " + owner + " starts after " + h.compression->after->text() +
+                                                    ", but retention drops its chunks after " +
+                                                    h.retention->drop_after.text() +
+                                                    ": chunks would be dropped before (or as soon as) they are "
+                                                    "compressed; compress sooner or keep data longer");
+    }
+}
+
+}  // namespace hyperschema::rules
