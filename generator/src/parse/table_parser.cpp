@@ -66,6 +66,11 @@ std::optional<ColumnType> Parser::parse_type(ParseContext& ctx, std::string text
         std::vector<std::string> candidates = known_type_names();
         candidates.insert(candidates.end(), enum_names_.begin(), enum_names_.end());
         std::string base = text.substr(0, text.find_first_of("([?"));
+        if (text.find('(') != std::string::npos && text.find(')') == std::string::npos) {
+            ctx.diags.error(loc, why + ": inside a YAML flow mapping `{...}` a comma ends the value; quote the "
+                                       "type, e.g. `type: \"numeric(12,3)\"`");
+            return type;
+        }
         ctx.diags.error(loc, why + did_you_mean(base, candidates) +
                                  "; expected a PostgreSQL type such as `bigint`, `text`, `varchar(100)`, "
                                  "`numeric(12,3)`, `timestamptz`, `jsonb`, `uuid`, an array like `text[]`, or an "
