@@ -52,12 +52,13 @@ private:
         for (const auto& e : schema_.extensions) {
             if (e.name != "timescaledb") all.push_back(e);
         }
+        if (schema_.namespace_ != "public") {
+            section("Namespace");
+            out_.print("CREATE SCHEMA IF NOT EXISTS $ns$;\n", {{"ns", quote_ident(schema_.namespace_)}});
+        }
         if (all.empty()) return;
         section("Extensions");
         for (const auto& e : all) out_.print("$sql$", {{"sql", create_extension(e)}});
-        if (schema_.namespace_ != "public") {
-            out_.print("CREATE SCHEMA IF NOT EXISTS $ns$;\n", {{"ns", quote_ident(schema_.namespace_)}});
-        }
     }
 
     void enums() {

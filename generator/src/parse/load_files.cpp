@@ -9,12 +9,25 @@ namespace hyperschema::parse {
 
 namespace fs = std::filesystem;
 
+// The commonest YAML trap in our DSL: `?` (a nullable type) inside a flow
+// mapping `{...}` is YAML syntax, not text.
+static std::string syntax_hint(const std::string& text, const YAML::ParserException& e) {
+    std::istringstream lines(text);
+    std::string line;
+    for (int i = 0; i <= e.mark.line && std::getline(lines, line); ++i) {
+    }
+    if (e.msg == "unknown token" && line.find('?') != std::string::npos && line.find('{') != std::string::npos) {
+        return "; inside a flow mapping `{...}` quote a nullable type, e.g. `{value: \"real?\"}`";
+    }
+    return "";
+}
+
 SourceFile load_yaml_text(const std::string& path, const std::string& text, Diagnostics& diags) {
     SourceFile file{path, YAML::Node()};
     try {
         file.root = YAML::Load(text);
     } catch (const YAML::ParserException& e) {
-        diags.error({path, e.mark.line + 1, e.mark.column + 1}, "YAML syntax error: " + e.msg);
+        diags.error({path, e.mark.line + 1, e.mark.column + 1}, "YAML syntax error: " + e.msg + syntax_hint(text, e));
         file.root = YAML::Node();
     } catch (const YAML::Exception& e) {
         diags.error({path, 0, 0}, std::string("YAML error: ") + e.what());

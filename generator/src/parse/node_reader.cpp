@@ -82,6 +82,12 @@ bool check_identifier(ParseContext& ctx, const std::string& name, const SourceLo
     for (char c : name) {
         valid = valid && (std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '_');
     }
+    if (name.find_first_of("(),") != std::string::npos) {
+        ctx.diags.error(loc, what + " name `" + name +
+                                 "` looks like part of an SQL expression cut at a comma: inside a YAML flow mapping "
+                                 "`{...}` a comma ends the value, so quote values that contain commas");
+        return false;
+    }
     if (!valid) {
         std::string suggestion;
         for (char c : name) {

@@ -207,7 +207,7 @@ void Parser::parse_aggregate_columns(ParseContext& ctx, ContinuousAggregate& agg
         AggregateColumn column;
         column.name = entry.key;
         column.loc = entry.key_loc;
-        check_identifier(ctx, column.name, column.loc, "column");
+        if (!check_identifier(ctx, column.name, column.loc, "column")) continue;
         const std::string what = "column `" + agg.name + "." + column.name + "`";
         if (entry.value.IsScalar()) {
             column.expression = read_sql(ctx, entry.value, what).value_or("");

@@ -86,8 +86,8 @@ void check_output_names(const ContinuousAggregate& agg, const RelationShape& sou
 void check_expressions(const ContinuousAggregate& agg, const RelationShape& source, Diagnostics& diags) {
     const auto names = source.names();
     const std::string immutable =
-        "TimescaleDB allows only immutable functions in continuous aggregates (the result must not depend on when "
-        "it is materialized)";
+        "a continuous aggregate is materialized bucket by bucket at different times, so its result would depend on "
+        "when each refresh ran (TimescaleDB only warns: \"may lead to inconsistent results on rematerialization\")";
     for (const auto& c : agg.columns) {
         const std::string what = "column `" + agg.name + "." + c.name + "`";
         check_fragment(c.expression, c.expression_loc, {what, &names, true, immutable}, diags);
@@ -146,7 +146,7 @@ void check_refresh_window(const ContinuousAggregate& agg, const RefreshPolicy& r
     if (needed <= start) return;
     Interval suggestion{0, 0, needed};
     if (needed % Interval::kMicrosPerDay == 0) suggestion = {0, needed / Interval::kMicrosPerDay, 0};
-    std::string variable = agg.variable_width() ? " (TimescaleDB counts a month as 30 days here)" : "";
+    std::string variable = agg.bucket.has_months() ? " (TimescaleDB counts a month as 30 days here)" : "";
     diags.error(r.start_loc, "refresh policy of continuous aggregate `" + agg.name +
                                  "` is rejected by TimescaleDB (\"policy refresh window too small\"): the window from "
                                  "start_offset " + r.start_offset->text() + " to end_offset " + r.end_offset->text() +

@@ -8,6 +8,7 @@ namespace hyperschema::rules {
 namespace {
 
 void check_time_column(const Table& table, const Hypertable& h, Diagnostics& diags) {
+    if (h.time_column.name.empty()) return;  // missing, reported by the parser
     const Column* time = table.find_column(h.time_column.name);
     if (!time) {
         diags.error(h.time_column.loc, "hypertable `" + table.name + "` partitions by unknown column `" +
@@ -90,8 +91,8 @@ void check_hypertable(const Schema&, const Table& table, Diagnostics& diags) {
     check_space(table, h, diags);
     if (h.chunk_interval && h.chunk_interval->has_months()) {
         diags.error(h.chunk_interval_loc, "`chunk_interval` of hypertable `" + table.name +
-                                              "` uses months or years, which TimescaleDB does not accept for chunk "
-                                              "intervals; use days, e.g. `30 days`");
+                                              "` uses months or years; TimescaleDB silently stores a month as 30 days, so the "
+                                              "database would not match the schema; write days, e.g. `30 days`");
     }
     if (table.primary_key) {
         check_unique_covers_partitioning(table, h, table.primary_key->columns, table.primary_key->loc, "the primary key",

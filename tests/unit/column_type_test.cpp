@@ -1,0 +1,48 @@
+#include <catch2/catch.hpp>
+
+#include "model/column_type.hpp"
+
+using namespace hyperschema;
+
+static ColumnType type_of(const std::string& text) {
+    std::string error;
+    auto t = parse_column_type(text, {"user_role"}, &error);
+    INFO(text << ": " << error);
+    REQUIRE(t.has_value());
+    return *t;
+}
+
+TEST_CASE("every DSL type maps to its PostgreSQL spelling", "[types]") {
+    const std::vector<std::pair<std::string, std::string>> cases{
+        {"smallint", "smallint"},       {"integer", "integer"},          {"int", "integer"},
+        {"bigint", "bigint"},           {"real", "real"},                {"double precision", "double precision"},
+        {"float8", "double precision"}, {"numeric(12,3)", "numeric(12,3)"}, {"numeric(10)", "numeric(10,0)"},
+        {"numeric", "numeric"},         {"text", "text"},                {"varchar(100)", "varchar(100)"},
+        {"character varying(5)", "varchar(5)"}, {"boolean", "boolean"}, {"bool", "boolean"},
+        {"timestamptz", "timestamptz"}, {"timestamp with time zone", "timestamptz"},
+        {"timestamp", "timestamp"},     {"date", "date"},                {"interval", "interval"},
+        {"uuid", "uuid"},               {"jsonb", "jsonb"},              {"json", "json"},
+        {"bytea", "bytea"},             {"text[]", "text[]"},            {"integer[][]", "integer[][]"},
+        {"user_role", "user_role"},     {"user_role[]", "user_role[]"},  {"Numeric( 12 , 3 )", "numeric(12,3)"},
+    };
+    for (const auto& [dsl, sql] : cases) {
+        INFO(dsl);
+        CHECK(type_of(dsl).sql() == sql);
+    }
+    CHECK(type_of("user_role").base == BaseType::Enum);
+    CHECK(type_of("text[]").is_array());
+    CHECK(type_of("timestamptz").is_time());
+    CHECK_FALSE(type_of("timestamptz[]").is_time());
+}
+
+TEST_CASE("bad types are refused with a reason", "[types]") {
+    std::string error;
+    CHECK_FALSE(parse_column_type("timestampz", {}, &error));
+    CHECK(error == "unknown column type `timestampz`");
+    CHECK_FALSE(parse_column_type("varchar(0)", {}, &error));
+    CHECK(error == "varchar takes one length between 1 and 10485760, as in `varchar(100)`");
+    CHECK_FALSE(parse_column_type("numeric(3,5)", {}, &error));
+    CHECK(error.find("scale no larger") != std::string::npos);
+    CHECK_FALSE(parse_column_type("text(10)", {}, &error));
+    CHECK(error == "type does not take modifiers in parentheses");
+}

@@ -1,0 +1,60 @@
+#include <catch2/catch.hpp>
+
+#include "model/relations.hpp"
+#include "pipeline/compile.hpp"
+
+using namespace hyperschema;
+
+static CompileResult compile(std::vector<std::pair<std::string, std::string>> files) {
+    return compile_texts(files, "test");
+}
+
+TEST_CASE("a schema spans several files that reference each other", "[parser]") {
+    auto r = compile({{"a/devices.yaml", "tables:\n  devices:\n    columns: {id: text}\n    primary_key: [id]\n"},
+                      {"a/readings.yaml",
+                       "tables:\n  readings:\n    columns:\n      time: timestamptz\n"
+                       "      device_id: {type: text, references: devices, on_delete: cascade}\n"
+                       "      value: double precision?\n"
+                       "    hypertable: {time_column: time, chunk_interval: 1 day}\n"}});
+    INFO(r.diags.format());
+    REQUIRE(r.ok());
+    const Table* readings = r.schema.find_table("readings");
+    REQUIRE(readings);
+    CHECK_FALSE(readings->find_column("time")->nullable);
+    CHECK(readings->find_column("value")->nullable);
+    REQUIRE(readings->foreign_keys.size() == 1);
+    CHECK(readings->foreign_keys[0].name == "readings_device_id_fkey");
+    CHECK(readings->foreign_keys[0].on_delete == ReferentialAction::Cascade);
+    REQUIRE(readings->hypertable);
+    CHECK(readings->hypertable->chunk_interval == Interval{0, 1, 0});
+    CHECK(readings->foreign_keys[0].loc.file == "a/readings.yaml");
+    CHECK(readings->foreign_keys[0].loc.line == 5);  // the `references` key
+}
+
+TEST_CASE("aggregate column types are inferred from simple calls over the source", "[parser]") {
+    auto r = compile({{"s.yaml",
+                       "tables:\n  m:\n    columns: {time: timestamptz, d: text, v: double precision, n: integer}\n"
+                       "    hypertable: {time_column: time}\n"
+                       "aggregates:\n  h:\n    from: m\n    bucket: 1 hour\n    group_by: [d]\n"
+                       "    columns:\n      a: avg(v)\n      s: sum(n)\n      c: count(*)\n      l: last(v, time)\n"
+                       "      e: last(v, time) - first(v, time)\n      t: {expr: max(v) - min(v), type: real}\n"}});
+    INFO(r.diags.format());
+    REQUIRE(r.ok());
+    const auto* h = r.schema.find_aggregate("h");
+    REQUIRE(h);
+    auto shape = output_of(r.schema, *h);
+    auto type = [&](const std::string& c) { return shape.find(c)->type ? shape.find(c)->type->sql() : "?"; };
+    CHECK(type("bucket") == "timestamptz");
+    CHECK(type("d") == "text");
+    CHECK(type("a") == "double precision");
+    CHECK(type("s") == "bigint");
+    CHECK(type("c") == "bigint");
+    CHECK(type("l") == "double precision");
+    CHECK(type("e") == "?");
+    CHECK(type("t") == "real");
+}
+
+TEST_CASE("all errors of a run are reported, not just the first", "[parser]") {
+    auto r = compile({{"s.yaml", "tables:\n  t:\n    columns: {a: txt, b: intger}\n    colums: {}\n"}});
+    CHECK(r.diags.error_count() == 3);
+}

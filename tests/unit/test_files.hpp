@@ -1,0 +1,26 @@
+#pragma once
+
+// File helpers shared by the tests: reading and listing test inputs, and the
+// golden-file comparison with its update switch.
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace hyperschema::testing {
+
+std::string source_path(const std::string& relative);  // under the repository root
+std::string read_text(const std::string& path);
+void write_text(const std::string& path, const std::string& text);
+std::vector<std::string> subdirectories(const std::string& path);  // sorted names
+// (relative path, text) of every *.yaml in dir, sorted by name; relative paths
+// are prefixed with `prefix/`.
+std::vector<std::pair<std::string, std::string>> yaml_files(const std::string& dir, const std::string& prefix);
+
+// True when HYPERSCHEMA_UPDATE_GOLDEN=1: golden tests rewrite their expected
+// files instead of comparing (review the result with git diff).
+bool update_golden();
+inline constexpr const char* kUpdateHint =
+    "to accept the new output, run: HYPERSCHEMA_UPDATE_GOLDEN=1 build/tests/hyperschema_unit_tests, then review git diff";
+
+}  // namespace hyperschema::testing
