@@ -10,7 +10,7 @@
 
 #include "emit/schema_sql.hpp"
 #include "pipeline/compile.hpp"
-#include "version.hpp"
+#include "hyperschema/version.hpp"
 
 namespace fs = std::filesystem;
 using namespace hyperschema;

@@ -6,7 +6,7 @@
 #include "emit/printer.hpp"
 #include "emit/sql_statements.hpp"
 #include "model/dependencies.hpp"
-#include "version.hpp"
+#include "hyperschema/version.hpp"
 
 namespace hyperschema::emit {
 namespace {

@@ -63,6 +63,14 @@ bool add(Interval& iv, int64_t amount, Unit unit) {
     return false;
 }
 
+// approx_micros() must not overflow, with room for the validator to add and
+// double it: at most 2^60 microseconds (about 36,000 years).
+bool approx_fits(const Interval& iv) {
+    constexpr int64_t kLimit = int64_t{1} << 60;
+    const int64_t days = iv.months * 30 + iv.days;  // both at most int32 max: no overflow
+    return days <= kLimit / Interval::kMicrosPerDay && days * Interval::kMicrosPerDay <= kLimit - iv.micros;
+}
+
 std::string plural(int64_t n, const char* word) {
     std::string out = std::to_string(n) + " " + word;
     if (n != 1) out += "s";
@@ -104,7 +112,7 @@ std::optional<Interval> Interval::parse(std::string_view text, std::string* erro
                                       std::to_string(amount) + " days`)");
         auto unit = unit_from(word);
         if (!unit) return fail("unknown interval unit `" + word + "`");
-        if (!add(iv, amount, *unit)) return fail("interval is too large");
+        if (!add(iv, amount, *unit) || !approx_fits(iv)) return fail("interval is too large");
         any = true;
         skip_space();
         if (i < text.size() && text[i] == ',') {

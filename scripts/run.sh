@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The main job: install what is missing, build, validate every schema in
+# schemas/, write the generated SQL into generated/, and apply it to a
+# throwaway PostgreSQL (with TimescaleDB when installed) with plain psql.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+scripts/setup.sh
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DHYPERSCHEMA_BUILD_TESTS=OFF >/dev/null
+cmake --build build --target hyperschema
+build/generator/hyperschema validate schemas
+build/generator/hyperschema generate schemas --out generated
+scripts/pg-throwaway.sh examples/psql-apply/run.sh

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The whole test suite: install what is missing, build with warnings as errors
+# under AddressSanitizer and UBSan, and run every test. The database tests
+# start their own throwaway PostgreSQL 15; TimescaleDB tests run when the
+# extension is installed and are listed as skipped otherwise.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+scripts/setup.sh
+cmake -S . -B build-test -G Ninja -DCMAKE_BUILD_TYPE=Debug -DHYPERSCHEMA_SANITIZE=ON >/dev/null
+cmake --build build-test
+# The generated files must match the schemas (a staleness gate, like CI's).
+build-test/generator/hyperschema generate --check schemas --out generated
+cd build-test
+ctest --output-on-failure
