@@ -1,7 +1,12 @@
 #include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <optional>
 #include <sstream>
+
+#include <yaml-cpp/eventhandler.h>
 
 #include "parse/schema_parser.hpp"
 
@@ -22,10 +27,80 @@ static std::string syntax_hint(const std::string& text, const YAML::ParserExcept
     return "";
 }
 
+namespace {
+
+// Aliases let a few bytes stand for a huge document ("billion laughs"):
+// yaml-cpp shares an aliased node, but the parser and the validator visit it
+// once per alias. Measures what the aliases add as the bytes of YAML it would
+// take to write them out (each node's text plus a little punctuation), an
+// alias inside an aliased node as often as it is reached, and keeps where the
+// total passed kLimit.
+class AliasExpansion : public YAML::EventHandler {
+public:
+    static constexpr uint64_t kLimit = 512 * 1024;
+
+    const std::optional<YAML::Mark>& too_large() const { return too_large_; }
+
+    void OnDocumentStart(const YAML::Mark&) override {}
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark&, YAML::anchor_t anchor) override { node(anchor, kNode); }
+    void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t anchor, const std::string& value) override {
+        node(anchor, kNode + value.size());
+    }
+    void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+        auto it = sizes_.find(anchor);  // absent while the anchored node is still open
+        uint64_t size = it == sizes_.end() ? 0 : it->second;
+        added_ = std::min(added_ + size, kLimit + 1);
+        if (added_ > kLimit && !too_large_) too_large_ = mark;
+        count(size);
+    }
+    void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t anchor, YAML::EmitterStyle::value) override {
+        open_.push_back({anchor, kNode});
+    }
+    void OnSequenceEnd() override { close(); }
+    void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t anchor, YAML::EmitterStyle::value) override {
+        open_.push_back({anchor, kNode});
+    }
+    void OnMapEnd() override { close(); }
+
+private:
+    static constexpr uint64_t kNode = 4;  // punctuation and indentation around a node
+
+    void count(uint64_t size) {
+        if (!open_.empty()) open_.back().second = std::min(open_.back().second + size, kLimit + 1);
+    }
+    void node(YAML::anchor_t anchor, uint64_t size) {
+        if (anchor != YAML::NullAnchor) sizes_[anchor] = size;
+        count(size);
+    }
+    void close() {
+        auto [anchor, size] = open_.back();
+        open_.pop_back();
+        node(anchor, size);
+    }
+
+    std::vector<std::pair<YAML::anchor_t, uint64_t>> open_;  // collections being read: anchor, size so far
+    std::map<YAML::anchor_t, uint64_t> sizes_;
+    uint64_t added_ = 0;
+    std::optional<YAML::Mark> too_large_;
+};
+
+}  // namespace
+
 SourceFile load_yaml_text(const std::string& path, const std::string& text, Diagnostics& diags) {
     SourceFile file{path, YAML::Node()};
     try {
         file.root = YAML::Load(text);
+        std::istringstream in(text);
+        YAML::Parser parser(in);
+        AliasExpansion aliases;
+        parser.HandleNextDocument(aliases);
+        if (const auto& mark = aliases.too_large()) {
+            diags.error({path, mark->line + 1, mark->column + 1},
+                        "YAML aliases expand this file by more than " + std::to_string(AliasExpansion::kLimit / 1024) +
+                            " KiB; write the repeated parts out instead of nesting aliases");
+            file.root = YAML::Node();
+        }
     } catch (const YAML::ParserException& e) {
         diags.error({path, e.mark.line + 1, e.mark.column + 1}, "YAML syntax error: " + e.msg + syntax_hint(text, e));
         file.root = YAML::Node();

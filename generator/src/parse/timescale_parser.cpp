@@ -105,13 +105,17 @@ void Parser::parse_aggregates(ParseContext& ctx, const YAML::Node& node) {
 
 namespace {
 
+// std::regex recurses once per character matched, so a long value would
+// overflow the stack: anything longer than a timestamp or a zone name is not one.
 bool looks_like_timestamp(const std::string& text) {
+    if (text.size() > 64) return false;
     static const std::regex kTimestamp(
         R"(\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?\s*(Z|UTC|[+-]\d{2}(:?\d{2})?)?)");
     return std::regex_match(text, kTimestamp);
 }
 
 bool looks_like_timezone(const std::string& text) {
+    if (text.size() > 255) return false;  // PostgreSQL's TZ_STRLEN_MAX
     static const std::regex kZone(R"([A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+)*)");
     return std::regex_match(text, kZone);
 }
