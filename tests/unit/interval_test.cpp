@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <limits>
+
 #include "model/interval.hpp"
 
 using hyperschema::Interval;
@@ -47,6 +49,11 @@ TEST_CASE("TimescaleDB's window arithmetic counts a month as 30 days", "[interva
     CHECK(parse_ok("1 month").approx_micros() == parse_ok("30 days").approx_micros());
     CHECK(parse_ok("1 month").has_months());
     CHECK_FALSE(parse_ok("30 days").has_months());
+    // Saturates instead of overflowing (a fuzzer find: 399999 years).
+    CHECK((Interval{std::numeric_limits<int32_t>::max(), 0, 0}.approx_micros()) == std::numeric_limits<int64_t>::max() / 4);
+    std::string error;
+    CHECK_FALSE(Interval::parse("399999 years", &error));
+    CHECK(error == "interval is too large");
 }
 
 TEST_CASE("malformed intervals say what is wrong", "[interval]") {

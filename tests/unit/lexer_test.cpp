@@ -2,6 +2,7 @@
 
 #include "emit/identifiers.hpp"
 #include "sqltext/lexer.hpp"
+#include "sqltext/literals.hpp"
 
 using namespace hyperschema;
 
@@ -63,4 +64,20 @@ TEST_CASE("identifiers are quoted exactly when PostgreSQL needs it", "[identifie
     CHECK(emit::quote_ident("a\"b") == "\"a\"\"b\"");
     CHECK(emit::quote_literal("it's") == "'it''s'");
     CHECK(emit::regclass_literal("public", "user") == "'public.\"user\"'");
+}
+
+TEST_CASE("default literals are recognised without regular expressions", "[lexer]") {
+    using namespace hyperschema::sqltext;
+    CHECK(is_integer_literal("-42"));
+    CHECK_FALSE(is_integer_literal("4.2"));
+    CHECK_FALSE(is_integer_literal("-"));
+    for (const char* n : {"1", "-1.5", ".5", "5.", "1e10", "2.5E-3", "NaN", "-Infinity"}) CHECK(is_number_literal(n));
+    for (const char* n : {"", ".", "1e", "e5", "1.2.3", "abc", "--1"}) CHECK_FALSE(is_number_literal(n));
+    CHECK(is_uuid_literal("123e4567-e89b-12d3-a456-426614174000"));
+    CHECK_FALSE(is_uuid_literal("123e4567e89b12d3a456426614174000"));
+    CHECK(starts_with_call("  now ()"));
+    CHECK_FALSE(starts_with_call("now"));
+    // Long inputs used to overflow the stack in std::regex.
+    CHECK_FALSE(is_integer_literal(std::string(200000, '1') + "x"));
+    CHECK_FALSE(starts_with_call(std::string(200000, 'a')));
 }

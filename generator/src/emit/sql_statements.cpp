@@ -1,9 +1,9 @@
 #include "emit/sql_statements.hpp"
 
-#include <regex>
 
 #include "emit/identifiers.hpp"
 #include "emit/printer.hpp"
+#include "sqltext/literals.hpp"
 
 namespace hyperschema::emit {
 namespace {
@@ -44,7 +44,9 @@ std::string default_sql(const Column& column) {
     const ColumnDefault& d = column.default_value;
     if (d.kind == ColumnDefault::Kind::Expression) return d.text;
     const ColumnType& t = column.type;
-    bool bare = (t.is_numeric_family() && std::regex_match(d.text, std::regex(R"(-?[0-9.eE+-]+)"))) ||
+    // NaN and Infinity are numeric values but must be quoted to parse.
+    const bool finite = d.text != "NaN" && d.text.find("Infinity") == std::string::npos;
+    bool bare = (t.is_numeric_family() && sqltext::is_number_literal(d.text) && finite) ||
                 (t.base == BaseType::Boolean && !t.is_array());
     return bare ? d.text : quote_literal(d.text);
 }

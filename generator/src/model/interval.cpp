@@ -142,6 +142,16 @@ std::string Interval::text() const {
     return out.empty() ? "0 seconds" : out;
 }
 
+int64_t Interval::approx_micros() const {
+    // A quarter of the range, so the validator's `end + 2 * bucket` cannot overflow either.
+    constexpr int64_t kMax = std::numeric_limits<int64_t>::max() / 4;
+    int64_t day_count = 0, result = 0;
+    if (__builtin_mul_overflow(months, int64_t{30}, &day_count) || __builtin_add_overflow(day_count, days, &day_count) ||
+        __builtin_mul_overflow(day_count, kMicrosPerDay, &result) || __builtin_add_overflow(result, micros, &result))
+        return kMax;
+    return result;
+}
+
 std::string Interval::sql() const { return "INTERVAL '" + text() + "'"; }
 
 }  // namespace hyperschema

@@ -31,7 +31,9 @@ struct Interval {
 
     // TimescaleDB's own approximation for comparing windows and buckets: a
     // month counts as 30 days, a day as 24 hours (continuous_aggregate_api.c).
-    int64_t approx_micros() const { return (months * 30 + days) * kMicrosPerDay + micros; }
+    // Saturates (as TimescaleDB's interval_to_int64() does) at INT64_MAX / 4, so
+    // a huge interval compares as "very long" and sums of a few cannot overflow.
+    int64_t approx_micros() const;
 
     // Buckets of months (or with a time zone) have a varying length.
     bool has_months() const { return months != 0; }

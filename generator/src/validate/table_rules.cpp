@@ -1,14 +1,12 @@
 // Tables: columns, defaults, keys, foreign keys and checks.
 
 #include <algorithm>
-#include <regex>
 
+#include "sqltext/literals.hpp"
 #include "validate/rules.hpp"
 
 namespace hyperschema::rules {
 namespace {
-
-bool looks_like_call(const std::string& text) { return std::regex_search(text, std::regex(R"(^\s*[A-Za-z_]\w*\s*\()")); }
 
 // Why a literal default cannot be a value of the column's type, or "".
 std::string literal_problem(const Schema& schema, const Column& column, const std::string& text) {
@@ -18,13 +16,12 @@ std::string literal_problem(const Schema& schema, const Column& column, const st
                    ? ""
                    : "an array default is written as a PostgreSQL array literal, e.g. `'{}'` or `'{a,b}'`";
     }
-    if (t.is_integer() && !std::regex_match(text, std::regex(R"(-?\d+)"))) return "expected a whole number";
+    if (t.is_integer() && !sqltext::is_integer_literal(text)) return "expected a whole number";
     if ((t.base == BaseType::Real || t.base == BaseType::DoublePrecision || t.base == BaseType::Numeric) &&
-        !std::regex_match(text, std::regex(R"(-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?|NaN|-?Infinity)")))
+        !sqltext::is_number_literal(text))
         return "expected a number";
     if (t.base == BaseType::Boolean && text != "true" && text != "false") return "expected `true` or `false`";
-    if (t.base == BaseType::Uuid &&
-        !std::regex_match(text, std::regex(R"([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})")))
+    if (t.base == BaseType::Uuid && !sqltext::is_uuid_literal(text))
         return "expected a UUID such as `00000000-0000-0000-0000-000000000000`";
     if (t.base == BaseType::Varchar && t.length >= 0 && static_cast<int>(text.size()) > t.length)
         return "longer than varchar(" + std::to_string(t.length) + ")";
@@ -50,7 +47,7 @@ void check_default(const Schema& schema, const Table& table, const Column& colum
         return;
     }
     if (d.kind != ColumnDefault::Kind::Literal) return;
-    if (looks_like_call(d.text)) {
+    if (sqltext::starts_with_call(d.text)) {
         if (column.type.is_text_family()) {
             diags.warning(d.loc, "the default of " + what + " is the text `" + d.text +
                                      "`; if you meant to call a function, write `default_sql: " + d.text + "`");
