@@ -4,7 +4,7 @@
 # something is missing.
 set -euo pipefail
 
-packages=(build-essential cmake ninja-build pkg-config libyaml-cpp-dev libpqxx-dev libpq-dev catch2
+packages=(build-essential cmake ninja-build pkg-config clang-format libyaml-cpp-dev libpqxx-dev libpq-dev catch2
           postgresql-15 postgresql-client-15 postgresql-server-dev-15)
 
 missing=()

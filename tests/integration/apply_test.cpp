@@ -22,7 +22,8 @@ namespace {
 
 std::string write_temp_sql(const std::string& name, const std::string& sql) {
     // World-readable: psql runs as root, but keep it simple for any user.
-    std::string path = (fs::temp_directory_path() / ("hyperschema-" + name + "-" + std::to_string(::getpid()) + ".sql")).string();
+    std::string path =
+        (fs::temp_directory_path() / ("hyperschema-" + name + "-" + std::to_string(::getpid()) + ".sql")).string();
     write_text(path, sql);
     return path;
 }
@@ -57,7 +58,8 @@ void require_matches_catalog(const CompileResult& compiled, const Applied& appli
 }  // namespace
 
 TEST_CASE("plain PostgreSQL: tables, keys, enums, indexes and views apply and match the catalog", "[pg]") {
-    for (const std::string& name : std::vector<std::string>{"keywords_and_quoting", "namespace_and_enums", "foreign_key_cycle"}) {
+    for (const std::string& name :
+         std::vector<std::string>{"keywords_and_quoting", "namespace_and_enums", "foreign_key_cycle"}) {
         INFO("golden case " << name);
         CompileResult r = compile_texts(yaml_files(source_path("tests/golden/" + name), name), name);
         REQUIRE(r.ok());
@@ -66,8 +68,9 @@ TEST_CASE("plain PostgreSQL: tables, keys, enums, indexes and views apply and ma
 }
 
 TEST_CASE("a failing statement leaves nothing behind", "[pg]") {
-    CompileResult r = compile_texts({{"s.yaml", "tables:\n  t:\n    columns: {id: bigint}\n"
-                                                "views:\n  v: SELECT id, no_such_column FROM t\n"}},
+    CompileResult r = compile_texts({{"s.yaml",
+                                      "tables:\n  t:\n    columns: {id: bigint}\n"
+                                      "views:\n  v: SELECT id, no_such_column FROM t\n"}},
                                     "broken");
     REQUIRE(r.ok());  // the compiler does not parse view bodies, PostgreSQL does
     Applied a = apply_schema(r, "broken");
@@ -93,7 +96,8 @@ TEST_CASE("every schema in schemas/ applies to TimescaleDB and matches the catal
 
 TEST_CASE("TimescaleDB golden cases apply and match the catalog", "[timescaledb]") {
     HYPERSCHEMA_REQUIRE_TIMESCALEDB();
-    for (const std::string& name : std::vector<std::string>{"space_partitioned_hypertable", "hierarchical_aggregates_with_data"}) {
+    for (const std::string& name :
+         std::vector<std::string>{"space_partitioned_hypertable", "hierarchical_aggregates_with_data"}) {
         INFO("golden case " << name);
         CompileResult r = compile_texts(yaml_files(source_path("tests/golden/" + name), name), name);
         REQUIRE(r.ok());
@@ -113,9 +117,11 @@ TEST_CASE("the seed mistakes the compiler rejects are rejected by the database t
     const std::vector<Case> cases{
         {"seed_gridpulse_refresh_window_too_small",
          "CREATE EXTENSION IF NOT EXISTS timescaledb;\n"
-         "CREATE TABLE observations (series_id uuid, ts timestamptz NOT NULL, value numeric(12,3), PRIMARY KEY (series_id, ts));\n"
+         "CREATE TABLE observations (series_id uuid, ts timestamptz NOT NULL, value numeric(12,3), PRIMARY KEY "
+         "(series_id, ts));\n"
          "SELECT create_hypertable('observations', 'ts', chunk_time_interval => INTERVAL '1 day');\n"
-         "CREATE MATERIALIZED VIEW hourly_aggregates WITH (timescaledb.continuous) AS SELECT time_bucket('1 hour', ts) AS hour,"
+         "CREATE MATERIALIZED VIEW hourly_aggregates WITH (timescaledb.continuous) AS SELECT time_bucket('1 hour', ts) "
+         "AS hour,"
          " series_id, avg(value) AS avg_value FROM observations GROUP BY hour, series_id WITH NO DATA;\n"
          "SELECT add_continuous_aggregate_policy('hourly_aggregates', start_offset => INTERVAL '2 hours',"
          " end_offset => INTERVAL '1 hour', schedule_interval => INTERVAL '1 hour');\n",

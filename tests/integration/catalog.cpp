@@ -13,11 +13,21 @@ using Mismatches = std::vector<std::string>;
 std::string catalog_type(const Schema& schema, const ColumnType& t) {
     std::string base;
     switch (t.base) {
-        case BaseType::Varchar: base = t.length < 0 ? "character varying" : "character varying(" + std::to_string(t.length) + ")"; break;
-        case BaseType::Timestamptz: base = "timestamp with time zone"; break;
-        case BaseType::Timestamp: base = "timestamp without time zone"; break;
-        case BaseType::Enum: base = schema.namespace_ == "public" ? t.enum_name : schema.namespace_ + "." + t.enum_name; break;
-        default: base = t.element().sql(); break;
+        case BaseType::Varchar:
+            base = t.length < 0 ? "character varying" : "character varying(" + std::to_string(t.length) + ")";
+            break;
+        case BaseType::Timestamptz:
+            base = "timestamp with time zone";
+            break;
+        case BaseType::Timestamp:
+            base = "timestamp without time zone";
+            break;
+        case BaseType::Enum:
+            base = schema.namespace_ == "public" ? t.enum_name : schema.namespace_ + "." + t.enum_name;
+            break;
+        default:
+            base = t.element().sql();
+            break;
     }
     for (int i = 0; i < t.array_dims; ++i) base += "[]";
     return base;
@@ -85,7 +95,8 @@ void check_named_objects(pqxx::work& tx, const Schema& schema, Mismatches& out) 
     }
     for (const auto& e : schema.enums) {
         auto rows = tx.exec_params(
-            "SELECT string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder) FROM pg_enum e JOIN pg_type t ON t.oid = e.enumtypid "
+            "SELECT string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder) FROM pg_enum e JOIN pg_type t ON t.oid = "
+            "e.enumtypid "
             "JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = $1 AND t.typname = $2",
             ns, e.name);
         std::string expected;
@@ -94,7 +105,9 @@ void check_named_objects(pqxx::work& tx, const Schema& schema, Mismatches& out) 
     }
 }
 
-std::string interval_text(const std::optional<Interval>& iv) { return iv ? iv->text() : ""; }
+std::string interval_text(const std::optional<Interval>& iv) {
+    return iv ? iv->text() : "";
+}
 
 // True when exactly one job of proc_name on `relation` matches the settings.
 bool has_job(pqxx::work& tx, const std::string& relation, const std::string& proc, const std::string& config_checks,
@@ -103,10 +116,18 @@ bool has_job(pqxx::work& tx, const std::string& relation, const std::string& pro
     sql += config_checks;
     pqxx::result r;
     switch (params.size()) {
-        case 0: r = tx.exec_params(sql, relation, proc); break;
-        case 1: r = tx.exec_params(sql, relation, proc, params[0]); break;
-        case 2: r = tx.exec_params(sql, relation, proc, params[0], params[1]); break;
-        default: r = tx.exec_params(sql, relation, proc, params[0], params[1], params[2]); break;
+        case 0:
+            r = tx.exec_params(sql, relation, proc);
+            break;
+        case 1:
+            r = tx.exec_params(sql, relation, proc, params[0]);
+            break;
+        case 2:
+            r = tx.exec_params(sql, relation, proc, params[0], params[1]);
+            break;
+        default:
+            r = tx.exec_params(sql, relation, proc, params[0], params[1], params[2]);
+            break;
     }
     return r[0][0].as<int>() == 1;
 }
@@ -150,7 +171,8 @@ std::string key_list(const std::vector<KeyPart>& keys) {
 // compression_settings as "seg1,seg2|ord1 DESC,ord2" for the given hypertable.
 std::string compression_of(pqxx::work& tx, const std::string& ht_schema, const std::string& ht_name) {
     auto r = tx.exec_params(
-        "SELECT coalesce(string_agg(attname, ',' ORDER BY segmentby_column_index) FILTER (WHERE segmentby_column_index IS NOT NULL), ''),"
+        "SELECT coalesce(string_agg(attname, ',' ORDER BY segmentby_column_index) FILTER (WHERE segmentby_column_index "
+        "IS NOT NULL), ''),"
         "       coalesce(string_agg(attname || CASE WHEN orderby_asc THEN '' ELSE ' DESC' END"
         "                || CASE WHEN orderby_nullsfirst AND orderby_asc THEN ' NULLS FIRST'"
         "                        WHEN NOT orderby_nullsfirst AND NOT orderby_asc THEN ' NULLS LAST' ELSE '' END,"
@@ -167,7 +189,8 @@ void check_compression_settings(pqxx::work& tx, const std::string& what, const s
     std::string live = compression_of(tx, ht_schema, ht_name);
     std::string live_segment = live.substr(0, live.find('|'));
     std::string live_order = live.substr(live.find('|') + 1);
-    if (live_segment != segment) out.push_back("segment_by of " + what + " is " + live_segment + ", expected " + segment);
+    if (live_segment != segment)
+        out.push_back("segment_by of " + what + " is " + live_segment + ", expected " + segment);
     if (!c.order_by.empty() && live_order != key_list(c.order_by))
         out.push_back("order_by of " + what + " is " + live_order + ", expected " + key_list(c.order_by));
 }
@@ -178,14 +201,16 @@ void check_timescale(pqxx::work& tx, const Schema& schema, Mismatches& out) {
         if (!t.hypertable) continue;
         const Hypertable& h = *t.hypertable;
         auto dim = tx.exec_params(
-            "SELECT column_name, time_interval = coalesce($3::interval, INTERVAL '7 days') FROM timescaledb_information.dimensions "
+            "SELECT column_name, time_interval = coalesce($3::interval, INTERVAL '7 days') FROM "
+            "timescaledb_information.dimensions "
             "WHERE hypertable_schema = $1 AND hypertable_name = $2 AND dimension_type = 'Time'",
             ns, t.name, h.chunk_interval ? std::optional<std::string>(h.chunk_interval->text()) : std::nullopt);
         if (dim.size() != 1 || dim[0][0].c_str() != h.time_column.name || !dim[0][1].as<bool>())
             out.push_back("hypertable " + t.name + ": time dimension or chunk interval differs");
         if (h.space) {
             auto space = tx.exec_params(
-                "SELECT count(*) FROM timescaledb_information.dimensions WHERE hypertable_schema = $1 AND hypertable_name = $2 "
+                "SELECT count(*) FROM timescaledb_information.dimensions WHERE hypertable_schema = $1 AND "
+                "hypertable_name = $2 "
                 "AND dimension_type = 'Space' AND column_name = $3 AND num_partitions = $4",
                 ns, t.name, h.space->column.name, h.space->partitions);
             if (space[0][0].as<int>() != 1) out.push_back("hypertable " + t.name + ": space dimension differs");
@@ -195,7 +220,8 @@ void check_timescale(pqxx::work& tx, const Schema& schema, Mismatches& out) {
     }
     for (const auto& a : schema.aggregates) {
         auto rows = tx.exec_params(
-            "SELECT materialized_only, materialization_hypertable_schema, materialization_hypertable_name, view_definition "
+            "SELECT materialized_only, materialization_hypertable_schema, materialization_hypertable_name, "
+            "view_definition "
             "FROM timescaledb_information.continuous_aggregates WHERE view_schema = $1 AND view_name = $2",
             ns, a.name);
         if (rows.size() != 1) {
@@ -205,9 +231,11 @@ void check_timescale(pqxx::work& tx, const Schema& schema, Mismatches& out) {
         if (rows[0][0].as<bool>() != a.materialized_only) out.push_back("materialized_only of " + a.name + " differs");
         std::string definition = rows[0][3].c_str();
         if (definition.find("FROM " + a.source.name) == std::string::npos)
-            out.push_back("continuous aggregate " + a.name + " does not read from " + a.source.name + ": " + definition);
+            out.push_back("continuous aggregate " + a.name + " does not read from " + a.source.name + ": " +
+                          definition);
         if (a.compression)
-            check_compression_settings(tx, "aggregate " + a.name, rows[0][1].c_str(), rows[0][2].c_str(), *a.compression, out);
+            check_compression_settings(tx, "aggregate " + a.name, rows[0][1].c_str(), rows[0][2].c_str(),
+                                       *a.compression, out);
         if (a.refresh) {
             const RefreshPolicy& r = *a.refresh;
             auto offset_check = [](const char* key, int param) {
@@ -215,7 +243,8 @@ void check_timescale(pqxx::work& tx, const Schema& schema, Mismatches& out) {
                        std::to_string(param) + ", '')::interval";
             };
             if (!has_job(tx, a.name, "policy_refresh_continuous_aggregate",
-                         offset_check("start_offset", 3) + offset_check("end_offset", 4) + " AND schedule_interval = $5::interval",
+                         offset_check("start_offset", 3) + offset_check("end_offset", 4) +
+                             " AND schedule_interval = $5::interval",
                          {interval_text(r.start_offset), interval_text(r.end_offset), r.schedule.text()}))
                 out.push_back("refresh policy of " + a.name + " is missing or differs");
         }

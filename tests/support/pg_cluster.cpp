@@ -86,8 +86,10 @@ std::string read_until_eof(int fd) {
     char buffer[4096];
     for (;;) {
         ssize_t n = read(fd, buffer, sizeof buffer);
-        if (n > 0) text.append(buffer, static_cast<std::size_t>(n));
-        else if (n == 0 || errno != EINTR) return text;
+        if (n > 0)
+            text.append(buffer, static_cast<std::size_t>(n));
+        else if (n == 0 || errno != EINTR)
+            return text;
     }
 }
 
@@ -117,8 +119,10 @@ int run_process(const std::vector<std::string>& argv, std::string* output, const
     std::string captured = read_until_eof(pipe_fds[0]);
     close(pipe_fds[0]);
     int status = 127;
-    if (spawn_error != 0) captured += "cannot execute " + argv[0] + ": " + std::strerror(spawn_error) + "\n";
-    else status = wait_for_exit_status(pid);
+    if (spawn_error != 0)
+        captured += "cannot execute " + argv[0] + ": " + std::strerror(spawn_error) + "\n";
+    else
+        status = wait_for_exit_status(pid);
     if (output != nullptr) *output = std::move(captured);
     return status;
 }
@@ -209,8 +213,10 @@ void emergency_cleanup() {
     if (getpid() != emergency.owner_pid) return;
     if (emergency.server_may_run.exchange(false)) stop_postmaster_by_signal();
     if (!emergency.directory_exists.exchange(false)) return;
-    if (emergency.keep_directory) report_kept_directory();
-    else remove_directory_with_rm();
+    if (emergency.keep_directory)
+        report_kept_directory();
+    else
+        remove_directory_with_rm();
 }
 
 // Termination requests, plus crashes: a test that segfaults should not leave
@@ -271,7 +277,9 @@ void arm_emergency_cleanup(const std::string& data_dir) {
 // ---------------------------------------------------------------------------
 // Cluster set-up helpers
 
-bool running_as_root() { return geteuid() == 0; }
+bool running_as_root() {
+    return geteuid() == 0;
+}
 
 std::string trimmed(std::string text) {
     while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.pop_back();
@@ -365,9 +373,13 @@ int pick_free_port() {
     return ntohs(address.sin_port);
 }
 
-bool port_was_taken(const std::string& failure) { return failure.find("Address already in use") != std::string::npos; }
+bool port_was_taken(const std::string& failure) {
+    return failure.find("Address already in use") != std::string::npos;
+}
 
-bool identifier_char(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; }
+bool identifier_char(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+}
 
 // The counter alone makes the name unique; the prefix only helps a human
 // reading logs, so it is the part cut short to fit PostgreSQL's 63 bytes.
@@ -413,7 +425,9 @@ PgCluster& PgCluster::shared() {
     return cluster;
 }
 
-PgCluster::~PgCluster() { stop(); }
+PgCluster::~PgCluster() {
+    stop();
+}
 
 void PgCluster::ensure_started() {
     std::lock_guard lock(start_mutex_);
@@ -449,13 +463,15 @@ std::vector<std::string> PgCluster::as_server_user(std::vector<std::string> argv
     return wrapped;
 }
 
-std::string PgCluster::client_program(const char* name) const { return bin_dir() + "/" + name; }
+std::string PgCluster::client_program(const char* name) const {
+    return bin_dir() + "/" + name;
+}
 
 void PgCluster::init_data_directory() {
     auto initdb = [this](const char* locale, std::string* output) {
-        std::vector<std::string> argv = {client_program("initdb"), "-D", data_dir_, "-U", kSuperuser,
-                                         "--auth=trust", "--no-sync", "-E", "UTF8",
-                                         std::string("--locale=") + locale};
+        std::vector<std::string> argv = {
+            client_program("initdb"), "-D",        data_dir_, "-U",   kSuperuser,
+            "--auth=trust",           "--no-sync", "-E",      "UTF8", std::string("--locale=") + locale};
         // "/" because the server account may not be allowed into our cwd.
         return run_process(as_server_user(argv), output, "/");
     };
@@ -472,7 +488,9 @@ void PgCluster::write_settings() {
     std::string settings =
         "\n# hyperschema test cluster: throwaway, so durability is traded for speed\n"
         "listen_addresses = '127.0.0.1'\n"
-        "unix_socket_directories = " + conf_string(data_dir_) + "\n"
+        "unix_socket_directories = " +
+        conf_string(data_dir_) +
+        "\n"
         "fsync = off\n"
         "synchronous_commit = off\n"
         "full_page_writes = off\n"
@@ -510,9 +528,9 @@ bool PgCluster::try_start_server_on(int port, std::string* failure) {
     fs::remove(log);  // so that the tail we report is about this attempt
     emergency.server_may_run = true;
     std::string output;
-    int status = run_process(
-        as_server_user({client_program("pg_ctl"), "-D", data_dir_, "-l", log, "-w", "-t", "60", "start"}), &output,
-        "/");
+    int status =
+        run_process(as_server_user({client_program("pg_ctl"), "-D", data_dir_, "-l", log, "-w", "-t", "60", "start"}),
+                    &output, "/");
     if (status == 0) return true;
     // After a timeout the postmaster may still be on its way up.
     stop_postmaster_by_signal();
@@ -528,8 +546,7 @@ void PgCluster::stop() noexcept {
         try {
             std::string output;
             int status = run_process(
-                as_server_user({client_program("pg_ctl"), "-D", data_dir_, "-m", "fast", "-w", "stop"}), &output,
-                "/");
+                as_server_user({client_program("pg_ctl"), "-D", data_dir_, "-m", "fast", "-w", "stop"}), &output, "/");
             if (status != 0) std::fprintf(stderr, "hyperschema: pg_ctl stop failed:\n%s", output.c_str());
         } catch (const std::exception& error) {
             std::fprintf(stderr, "hyperschema: pg_ctl stop failed: %s\n", error.what());
@@ -547,20 +564,30 @@ void PgCluster::stop() noexcept {
     emergency.directory_exists = false;
 }
 
-int PgCluster::port() const { return port_; }
+int PgCluster::port() const {
+    return port_;
+}
 
-std::string PgCluster::host() const { return kHost; }
+std::string PgCluster::host() const {
+    return kHost;
+}
 
 std::string PgCluster::dsn(const std::string& dbname) const {
     return "host=" + host() + " port=" + std::to_string(port_) + " dbname=" + conninfo_value(dbname) +
            " user=" + kSuperuser;
 }
 
-bool PgCluster::has_timescaledb() const { return timescaledb_; }
+bool PgCluster::has_timescaledb() const {
+    return timescaledb_;
+}
 
-std::string PgCluster::bin_dir() const { return kBinDir; }
+std::string PgCluster::bin_dir() const {
+    return kBinDir;
+}
 
-std::string PgCluster::data_dir() const { return data_dir_; }
+std::string PgCluster::data_dir() const {
+    return data_dir_;
+}
 
 std::string PgCluster::create_database(const std::string& prefix) {
     std::string name = database_name(prefix, ++databases_created_);

@@ -73,8 +73,8 @@ TEST_CASE("create_database makes separate, well-named databases", "[pg]") {
     cluster.drop_database(first);
     cluster.drop_database(second);
     cluster.drop_database(second);  // idempotent
-    std::string count = query_one("postgres", "SELECT count(*) FROM pg_database WHERE datname IN ('" + first +
-                                                  "', '" + second + "')");
+    std::string count =
+        query_one("postgres", "SELECT count(*) FROM pg_database WHERE datname IN ('" + first + "', '" + second + "')");
     CHECK(count == "0");
 }
 

@@ -32,7 +32,8 @@ public:
         if (names_.empty()) return;
         std::string list;
         for (const auto& name : names_) list += (list.empty() ? "" : ", ") + name;
-        std::fprintf(stderr, "hyperschema: %zu TimescaleDB test(s) skipped because the extension is not installed: %s\n",
+        std::fprintf(stderr,
+                     "hyperschema: %zu TimescaleDB test(s) skipped because the extension is not installed: %s\n",
                      names_.size(), list.c_str());
     }
 
@@ -55,12 +56,11 @@ private:
 // First statement of a TEST_CASE that needs TimescaleDB. Without it the test
 // passes with a visible SKIPPED line instead of failing. Starts the shared
 // cluster if it is not running yet.
-#define HYPERSCHEMA_REQUIRE_TIMESCALEDB()                                                         \
-    do {                                                                                          \
-        if (!::hyperschema::testing::PgCluster::shared().has_timescaledb()) {                     \
-            ::hyperschema::testing::SkippedTimescaleTests::record(                                \
-                ::Catch::getResultCapture().getCurrentTestName());                                \
-            SUCCEED("skipped: TimescaleDB is not installed for this PostgreSQL");                 \
-            return;                                                                               \
-        }                                                                                         \
+#define HYPERSCHEMA_REQUIRE_TIMESCALEDB()                                                                            \
+    do {                                                                                                             \
+        if (!::hyperschema::testing::PgCluster::shared().has_timescaledb()) {                                        \
+            ::hyperschema::testing::SkippedTimescaleTests::record(::Catch::getResultCapture().getCurrentTestName()); \
+            SUCCEED("skipped: TimescaleDB is not installed for this PostgreSQL");                                    \
+            return;                                                                                                  \
+        }                                                                                                            \
     } while (false)

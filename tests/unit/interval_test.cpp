@@ -50,7 +50,8 @@ TEST_CASE("TimescaleDB's window arithmetic counts a month as 30 days", "[interva
     CHECK(parse_ok("1 month").has_months());
     CHECK_FALSE(parse_ok("30 days").has_months());
     // Saturates instead of overflowing (a fuzzer find: 399999 years).
-    CHECK((Interval{std::numeric_limits<int32_t>::max(), 0, 0}.approx_micros()) == std::numeric_limits<int64_t>::max() / 4);
+    CHECK((Interval{std::numeric_limits<int32_t>::max(), 0, 0}.approx_micros()) ==
+          std::numeric_limits<int64_t>::max() / 4);
     std::string error;
     CHECK_FALSE(Interval::parse("399999 years", &error));
     CHECK(error == "interval is too large");

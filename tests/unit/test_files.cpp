@@ -11,7 +11,9 @@ namespace fs = std::filesystem;
 
 namespace hyperschema::testing {
 
-std::string source_path(const std::string& relative) { return std::string(HYPERSCHEMA_SOURCE_DIR) + "/" + relative; }
+std::string source_path(const std::string& relative) {
+    return std::string(HYPERSCHEMA_SOURCE_DIR) + "/" + relative;
+}
 
 std::string read_text(const std::string& path) {
     std::ifstream in(path, std::ios::binary);

@@ -21,6 +21,7 @@ std::vector<std::pair<std::string, std::string>> yaml_files(const std::string& d
 // files instead of comparing (review the result with git diff).
 bool update_golden();
 inline constexpr const char* kUpdateHint =
-    "to accept the new output, run: HYPERSCHEMA_UPDATE_GOLDEN=1 build/tests/hyperschema_unit_tests, then review git diff";
+    "to accept the new output, run: HYPERSCHEMA_UPDATE_GOLDEN=1 build/tests/hyperschema_unit_tests, then review git "
+    "diff";
 
 }  // namespace hyperschema::testing

@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "emit/schema_sql.hpp"
-#include "pipeline/compile.hpp"
 #include "hyperschema/version.hpp"
+#include "pipeline/compile.hpp"
 
 namespace fs = std::filesystem;
 using namespace hyperschema;
@@ -86,7 +86,8 @@ int compile_all(const Options& o, std::vector<CompileResult>& results) {
         }
         auto dirs = find_schema_directories(path);
         if (dirs.empty()) {
-            std::cerr << "hyperschema: error: no schema in " << path << " (no *.yaml files in it or its subdirectories)\n";
+            std::cerr << "hyperschema: error: no schema in " << path
+                      << " (no *.yaml files in it or its subdirectories)\n";
             return kUsage;
         }
         for (const auto& dir : dirs) {

@@ -20,8 +20,8 @@ void Diagnostics::add_note(Diagnostic& d, const SourceLocation& loc, std::string
 }
 
 int Diagnostics::error_count() const {
-    return static_cast<int>(std::count_if(items_.begin(), items_.end(),
-                                          [](const Diagnostic& d) { return d.severity == Severity::Error; }));
+    return static_cast<int>(
+        std::count_if(items_.begin(), items_.end(), [](const Diagnostic& d) { return d.severity == Severity::Error; }));
 }
 
 int Diagnostics::warning_count() const {
@@ -47,9 +47,12 @@ std::vector<Diagnostic> Diagnostics::sorted() const {
 
 static const char* severity_word(Severity s) {
     switch (s) {
-        case Severity::Error: return "error";
-        case Severity::Warning: return "warning";
-        case Severity::Note: return "note";
+        case Severity::Error:
+            return "error";
+        case Severity::Warning:
+            return "warning";
+        case Severity::Note:
+            return "note";
     }
     return "error";
 }
@@ -113,6 +116,8 @@ std::string one_of(const std::vector<std::string>& words) {
     return out;
 }
 
-std::string quoted(std::string_view name) { return "`" + std::string(name) + "`"; }
+std::string quoted(std::string_view name) {
+    return "`" + std::string(name) + "`";
+}
 
 }  // namespace hyperschema

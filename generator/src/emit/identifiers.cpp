@@ -10,6 +10,7 @@ namespace {
 // PostgreSQL 15's reserved, type/function-name and column-name keywords
 // (src/include/parser/kwlist.h, every category but UNRESERVED_KEYWORD),
 // sorted for binary search.
+// clang-format off
 constexpr std::array<std::string_view, 151> kQuotedKeywords{
     "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "authorization",
     "between", "bigint", "binary", "bit", "boolean", "both", "case", "cast", "char", "character",
@@ -29,6 +30,7 @@ constexpr std::array<std::string_view, 151> kQuotedKeywords{
     "with", "xmlattributes", "xmlconcat", "xmlelement", "xmlexists", "xmlforest", "xmlnamespaces",
     "xmlparse", "xmlpi", "xmlroot", "xmlserialize", "xmltable",
 };
+// clang-format on
 
 }  // namespace
 
@@ -39,7 +41,8 @@ bool is_keyword_needing_quotes(std::string_view word) {
 std::string quote_ident(std::string_view name) {
     bool plain = !name.empty() && (std::islower(static_cast<unsigned char>(name[0])) || name[0] == '_');
     for (char c : name) {
-        plain = plain && (std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '_');
+        plain = plain && (std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) ||
+                          c == '_');
     }
     if (plain && !is_keyword_needing_quotes(name)) return std::string(name);
     std::string out = "\"";
@@ -50,7 +53,9 @@ std::string quote_ident(std::string_view name) {
     return out + "\"";
 }
 
-std::string qualified(std::string_view ns, std::string_view name) { return quote_ident(ns) + "." + quote_ident(name); }
+std::string qualified(std::string_view ns, std::string_view name) {
+    return quote_ident(ns) + "." + quote_ident(name);
+}
 
 std::string quote_literal(std::string_view text) {
     std::string out = "'";
@@ -61,6 +66,8 @@ std::string quote_literal(std::string_view text) {
     return out + "'";
 }
 
-std::string regclass_literal(std::string_view ns, std::string_view name) { return quote_literal(qualified(ns, name)); }
+std::string regclass_literal(std::string_view ns, std::string_view name) {
+    return quote_literal(qualified(ns, name));
+}
 
 }  // namespace hyperschema::emit

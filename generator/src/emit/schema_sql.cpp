@@ -5,8 +5,8 @@
 #include "emit/identifiers.hpp"
 #include "emit/printer.hpp"
 #include "emit/sql_statements.hpp"
-#include "model/dependencies.hpp"
 #include "hyperschema/version.hpp"
+#include "model/dependencies.hpp"
 
 namespace hyperschema::emit {
 namespace {
@@ -125,7 +125,8 @@ private:
         for (const Table* table : order_.tables) {
             if (!table->hypertable || !table->hypertable->compression) continue;
             start();
-            out_.print("$sql$", {{"sql", enable_compression(schema_, table->name, false, *table->hypertable->compression)}});
+            out_.print("$sql$",
+                       {{"sql", enable_compression(schema_, table->name, false, *table->hypertable->compression)}});
         }
         for (const auto& relation : order_.relations) {
             if (!relation.aggregate || !relation.aggregate->compression) continue;
@@ -154,7 +155,8 @@ private:
     void policies() {
         bool any = false;
         for (const Table* table : order_.tables) {
-            if (table->hypertable) policies_of(table->name, table->hypertable->compression, table->hypertable->retention, any);
+            if (table->hypertable)
+                policies_of(table->name, table->hypertable->compression, table->hypertable->retention, any);
         }
         for (const auto& relation : order_.relations) {
             const ContinuousAggregate* agg = relation.aggregate;
@@ -173,8 +175,9 @@ private:
         for (const auto& relation : order_.relations) {
             if (!relation.aggregate || !relation.aggregate->with_data) continue;
             if (!any) {
-                out_.print("\n-- Aggregates declared with_data: materialize them now. TimescaleDB refuses this inside a\n"
-                           "-- transaction block, so it runs after COMMIT, parents before children.\n");
+                out_.print(
+                    "\n-- Aggregates declared with_data: materialize them now. TimescaleDB refuses this inside a\n"
+                    "-- transaction block, so it runs after COMMIT, parents before children.\n");
                 out_.print("$marker$\n", {{"marker", kNoTransactionMarker}});
             }
             any = true;
@@ -190,6 +193,8 @@ private:
 
 }  // namespace
 
-std::string schema_sql(const Schema& schema) { return ScriptWriter(schema).write(); }
+std::string schema_sql(const Schema& schema) {
+    return ScriptWriter(schema).write();
+}
 
 }  // namespace hyperschema::emit

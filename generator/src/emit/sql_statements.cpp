@@ -1,6 +1,5 @@
 #include "emit/sql_statements.hpp"
 
-
 #include "emit/identifiers.hpp"
 #include "emit/printer.hpp"
 #include "sqltext/literals.hpp"
@@ -31,11 +30,16 @@ std::string key_part_sql(const KeyPart& key) {
 
 const char* action_sql(ReferentialAction a) {
     switch (a) {
-        case ReferentialAction::NoAction: return "NO ACTION";
-        case ReferentialAction::Restrict: return "RESTRICT";
-        case ReferentialAction::Cascade: return "CASCADE";
-        case ReferentialAction::SetNull: return "SET NULL";
-        case ReferentialAction::SetDefault: return "SET DEFAULT";
+        case ReferentialAction::NoAction:
+            return "NO ACTION";
+        case ReferentialAction::Restrict:
+            return "RESTRICT";
+        case ReferentialAction::Cascade:
+            return "CASCADE";
+        case ReferentialAction::SetNull:
+            return "SET NULL";
+        case ReferentialAction::SetDefault:
+            return "SET DEFAULT";
     }
     return "NO ACTION";
 }
@@ -64,8 +68,9 @@ std::string foreign_key_clause(const Schema& schema, const Table& table, const F
         if (const Table* target = schema.find_table(fk.ref_table.name); target && target->primary_key)
             ref_columns = target->primary_key->columns;
     }
-    std::string out = "CONSTRAINT " + quote_ident(fk.name) + " FOREIGN KEY (" + column_list(fk.columns) + ") REFERENCES " +
-                      qualified(schema.namespace_, fk.ref_table.name) + " (" + column_list(ref_columns) + ")";
+    std::string out = "CONSTRAINT " + quote_ident(fk.name) + " FOREIGN KEY (" + column_list(fk.columns) +
+                      ") REFERENCES " + qualified(schema.namespace_, fk.ref_table.name) + " (" +
+                      column_list(ref_columns) + ")";
     if (fk.on_delete != ReferentialAction::NoAction) out += std::string(" ON DELETE ") + action_sql(fk.on_delete);
     if (fk.on_update != ReferentialAction::NoAction) out += std::string(" ON UPDATE ") + action_sql(fk.on_update);
     (void)table;
@@ -112,7 +117,8 @@ std::string create_extension(const Extension& extension) {
 std::string create_enum(const Schema& schema, const Enum& e) {
     std::vector<std::string> labels;
     for (const auto& v : e.values) labels.push_back(quote_literal(v.name));
-    std::string out = "CREATE TYPE " + qualified(schema.namespace_, e.name) + " AS ENUM (" + join(labels, ", ") + ");\n";
+    std::string out =
+        "CREATE TYPE " + qualified(schema.namespace_, e.name) + " AS ENUM (" + join(labels, ", ") + ");\n";
     if (!e.comment.empty()) {
         out += "COMMENT ON TYPE " + qualified(schema.namespace_, e.name) + " IS " + quote_literal(e.comment) + ";\n";
     }
@@ -211,8 +217,10 @@ std::string create_continuous_aggregate(const Schema& schema, const ContinuousAg
     }
     for (const auto& c : agg.columns) select.push_back(c.expression + " AS " + quote_ident(c.name));
     Printer p;
-    p.print("CREATE MATERIALIZED VIEW $name$\nWITH (timescaledb.continuous, timescaledb.materialized_only = $mo$) AS\nSELECT\n",
-            {{"name", qualified(schema.namespace_, agg.name)}, {"mo", agg.materialized_only ? "true" : "false"}});
+    p.print(
+        "CREATE MATERIALIZED VIEW $name$\nWITH (timescaledb.continuous, timescaledb.materialized_only = $mo$) "
+        "AS\nSELECT\n",
+        {{"name", qualified(schema.namespace_, agg.name)}, {"mo", agg.materialized_only ? "true" : "false"}});
     {
         auto indent = p.indent();
         for (size_t i = 0; i < select.size(); ++i) {
@@ -230,9 +238,9 @@ std::string create_continuous_aggregate(const Schema& schema, const ContinuousAg
 std::string aggregate_comments(const Schema& schema, const ContinuousAggregate& agg) {
     std::string out;
     const std::string name = qualified(schema.namespace_, agg.name);
-    if (!agg.comment.empty()) // TimescaleDB exposes a continuous aggregate as a plain view over its
-    // materialization hypertable, so COMMENT ON MATERIALIZED VIEW fails.
-    out += "COMMENT ON VIEW " + name + " IS " + quote_literal(agg.comment) + ";\n";
+    if (!agg.comment.empty())  // TimescaleDB exposes a continuous aggregate as a plain view over its
+        // materialization hypertable, so COMMENT ON MATERIALIZED VIEW fails.
+        out += "COMMENT ON VIEW " + name + " IS " + quote_literal(agg.comment) + ";\n";
     for (const auto& c : agg.columns) {
         if (c.comment.empty()) continue;
         out += "COMMENT ON COLUMN " + name + "." + quote_ident(c.name) + " IS " + quote_literal(c.comment) + ";\n";
@@ -250,8 +258,8 @@ std::string enable_compression(const Schema& schema, const std::string& relation
         options.push_back("timescaledb.compress_orderby = " + quote_literal(timescale_key_list(compression.order_by)));
     }
     Printer p;
-    p.print("ALTER $kind$ $name$ SET (\n", {{"kind", is_aggregate ? "MATERIALIZED VIEW" : "TABLE"},
-                                            {"name", qualified(schema.namespace_, relation)}});
+    p.print("ALTER $kind$ $name$ SET (\n",
+            {{"kind", is_aggregate ? "MATERIALIZED VIEW" : "TABLE"}, {"name", qualified(schema.namespace_, relation)}});
     {
         auto indent = p.indent();
         for (size_t i = 0; i < options.size(); ++i) {
@@ -263,8 +271,8 @@ std::string enable_compression(const Schema& schema, const std::string& relation
 }
 
 std::string add_compression_policy(const Schema& schema, const std::string& relation, const Compression& compression) {
-    return "SELECT add_compression_policy(" + regclass_literal(schema.namespace_, relation) +
-           ", compress_after => " + compression.after->sql() + optional_schedule(compression.schedule) + ");\n";
+    return "SELECT add_compression_policy(" + regclass_literal(schema.namespace_, relation) + ", compress_after => " +
+           compression.after->sql() + optional_schedule(compression.schedule) + ");\n";
 }
 
 std::string add_retention_policy(const Schema& schema, const std::string& relation, const Retention& retention) {

@@ -52,8 +52,7 @@ std::string normalise_spaces(std::string_view text) {
             space = !out.empty();
             continue;
         }
-        if (space && c != '(' && c != ')' && c != ',' && c != '[' && c != ']' && out.back() != '(' &&
-            out.back() != ',')
+        if (space && c != '(' && c != ')' && c != ',' && c != '[' && c != ']' && out.back() != '(' && out.back() != ',')
             out += ' ';
         space = false;
         out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -84,7 +83,8 @@ bool split_modifiers(std::string_view text, std::string& name, std::vector<std::
     size_t start = 0;
     while (true) {
         auto comma = inner.find(',', start);
-        args.emplace_back(inner.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
+        args.emplace_back(
+            inner.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
         if (comma == std::string_view::npos) break;
         start = comma + 1;
     }
@@ -158,27 +158,61 @@ std::vector<std::string> known_type_names() {
 std::string ColumnType::sql() const {
     std::string out;
     switch (base) {
-        case BaseType::Smallint: out = "smallint"; break;
-        case BaseType::Integer: out = "integer"; break;
-        case BaseType::Bigint: out = "bigint"; break;
-        case BaseType::Real: out = "real"; break;
-        case BaseType::DoublePrecision: out = "double precision"; break;
-        case BaseType::Numeric:
-            out = precision < 0 ? "numeric"
-                                : "numeric(" + std::to_string(precision) + "," + std::to_string(scale) + ")";
+        case BaseType::Smallint:
+            out = "smallint";
             break;
-        case BaseType::Text: out = "text"; break;
-        case BaseType::Varchar: out = length < 0 ? "varchar" : "varchar(" + std::to_string(length) + ")"; break;
-        case BaseType::Boolean: out = "boolean"; break;
-        case BaseType::Timestamptz: out = "timestamptz"; break;
-        case BaseType::Timestamp: out = "timestamp"; break;
-        case BaseType::Date: out = "date"; break;
-        case BaseType::Interval: out = "interval"; break;
-        case BaseType::Uuid: out = "uuid"; break;
-        case BaseType::Jsonb: out = "jsonb"; break;
-        case BaseType::Json: out = "json"; break;
-        case BaseType::Bytea: out = "bytea"; break;
-        case BaseType::Enum: out = enum_name; break;
+        case BaseType::Integer:
+            out = "integer";
+            break;
+        case BaseType::Bigint:
+            out = "bigint";
+            break;
+        case BaseType::Real:
+            out = "real";
+            break;
+        case BaseType::DoublePrecision:
+            out = "double precision";
+            break;
+        case BaseType::Numeric:
+            out =
+                precision < 0 ? "numeric" : "numeric(" + std::to_string(precision) + "," + std::to_string(scale) + ")";
+            break;
+        case BaseType::Text:
+            out = "text";
+            break;
+        case BaseType::Varchar:
+            out = length < 0 ? "varchar" : "varchar(" + std::to_string(length) + ")";
+            break;
+        case BaseType::Boolean:
+            out = "boolean";
+            break;
+        case BaseType::Timestamptz:
+            out = "timestamptz";
+            break;
+        case BaseType::Timestamp:
+            out = "timestamp";
+            break;
+        case BaseType::Date:
+            out = "date";
+            break;
+        case BaseType::Interval:
+            out = "interval";
+            break;
+        case BaseType::Uuid:
+            out = "uuid";
+            break;
+        case BaseType::Jsonb:
+            out = "jsonb";
+            break;
+        case BaseType::Json:
+            out = "json";
+            break;
+        case BaseType::Bytea:
+            out = "bytea";
+            break;
+        case BaseType::Enum:
+            out = enum_name;
+            break;
     }
     for (int i = 0; i < array_dims; ++i) out += "[]";
     return out;
@@ -189,8 +223,8 @@ bool ColumnType::is_integer() const {
 }
 
 bool ColumnType::is_numeric_family() const {
-    return array_dims == 0 && (is_integer() || base == BaseType::Real || base == BaseType::DoublePrecision ||
-                               base == BaseType::Numeric);
+    return array_dims == 0 &&
+           (is_integer() || base == BaseType::Real || base == BaseType::DoublePrecision || base == BaseType::Numeric);
 }
 
 bool ColumnType::is_text_family() const {

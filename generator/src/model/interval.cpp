@@ -15,18 +15,41 @@ struct UnitName {
 };
 
 constexpr std::array kUnitNames{
-    UnitName{"microseconds", Unit::Micro}, UnitName{"microsecond", Unit::Micro}, UnitName{"us", Unit::Micro},
-    UnitName{"milliseconds", Unit::Milli}, UnitName{"millisecond", Unit::Milli}, UnitName{"ms", Unit::Milli},
-    UnitName{"seconds", Unit::Second},     UnitName{"second", Unit::Second},     UnitName{"secs", Unit::Second},
-    UnitName{"sec", Unit::Second},         UnitName{"s", Unit::Second},          UnitName{"minutes", Unit::Minute},
-    UnitName{"minute", Unit::Minute},      UnitName{"mins", Unit::Minute},       UnitName{"min", Unit::Minute},
-    UnitName{"hours", Unit::Hour},         UnitName{"hour", Unit::Hour},         UnitName{"hrs", Unit::Hour},
-    UnitName{"hr", Unit::Hour},            UnitName{"h", Unit::Hour},            UnitName{"days", Unit::Day},
-    UnitName{"day", Unit::Day},            UnitName{"d", Unit::Day},             UnitName{"weeks", Unit::Week},
-    UnitName{"week", Unit::Week},          UnitName{"w", Unit::Week},            UnitName{"months", Unit::Month},
-    UnitName{"month", Unit::Month},        UnitName{"mons", Unit::Month},        UnitName{"mon", Unit::Month},
-    UnitName{"years", Unit::Year},         UnitName{"year", Unit::Year},         UnitName{"yrs", Unit::Year},
-    UnitName{"yr", Unit::Year},            UnitName{"y", Unit::Year},
+    UnitName{"microseconds", Unit::Micro},
+    UnitName{"microsecond", Unit::Micro},
+    UnitName{"us", Unit::Micro},
+    UnitName{"milliseconds", Unit::Milli},
+    UnitName{"millisecond", Unit::Milli},
+    UnitName{"ms", Unit::Milli},
+    UnitName{"seconds", Unit::Second},
+    UnitName{"second", Unit::Second},
+    UnitName{"secs", Unit::Second},
+    UnitName{"sec", Unit::Second},
+    UnitName{"s", Unit::Second},
+    UnitName{"minutes", Unit::Minute},
+    UnitName{"minute", Unit::Minute},
+    UnitName{"mins", Unit::Minute},
+    UnitName{"min", Unit::Minute},
+    UnitName{"hours", Unit::Hour},
+    UnitName{"hour", Unit::Hour},
+    UnitName{"hrs", Unit::Hour},
+    UnitName{"hr", Unit::Hour},
+    UnitName{"h", Unit::Hour},
+    UnitName{"days", Unit::Day},
+    UnitName{"day", Unit::Day},
+    UnitName{"d", Unit::Day},
+    UnitName{"weeks", Unit::Week},
+    UnitName{"week", Unit::Week},
+    UnitName{"w", Unit::Week},
+    UnitName{"months", Unit::Month},
+    UnitName{"month", Unit::Month},
+    UnitName{"mons", Unit::Month},
+    UnitName{"mon", Unit::Month},
+    UnitName{"years", Unit::Year},
+    UnitName{"year", Unit::Year},
+    UnitName{"yrs", Unit::Year},
+    UnitName{"yr", Unit::Year},
+    UnitName{"y", Unit::Year},
 };
 
 std::optional<Unit> unit_from(std::string_view word) {
@@ -45,20 +68,27 @@ bool add(Interval& iv, int64_t amount, Unit unit) {
         return true;
     };
     switch (unit) {
-        case Unit::Micro: return add_field(iv.micros, amount, int64_t{1} << 60);
-        case Unit::Milli: return amount < (int64_t{1} << 50) && add_field(iv.micros, amount * 1000, int64_t{1} << 60);
+        case Unit::Micro:
+            return add_field(iv.micros, amount, int64_t{1} << 60);
+        case Unit::Milli:
+            return amount < (int64_t{1} << 50) && add_field(iv.micros, amount * 1000, int64_t{1} << 60);
         case Unit::Second:
-            return amount < (int64_t{1} << 40) && add_field(iv.micros, amount * Interval::kMicrosPerSecond, int64_t{1} << 60);
+            return amount < (int64_t{1} << 40) &&
+                   add_field(iv.micros, amount * Interval::kMicrosPerSecond, int64_t{1} << 60);
         case Unit::Minute:
             return amount < (int64_t{1} << 34) &&
                    add_field(iv.micros, amount * 60 * Interval::kMicrosPerSecond, int64_t{1} << 60);
         case Unit::Hour:
             return amount < (int64_t{1} << 28) &&
                    add_field(iv.micros, amount * 3600 * Interval::kMicrosPerSecond, int64_t{1} << 60);
-        case Unit::Day: return add_field(iv.days, amount, kMax);
-        case Unit::Week: return amount <= kMax / 7 && add_field(iv.days, amount * 7, kMax);
-        case Unit::Month: return add_field(iv.months, amount, kMax);
-        case Unit::Year: return amount <= kMax / 12 && add_field(iv.months, amount * 12, kMax);
+        case Unit::Day:
+            return add_field(iv.days, amount, kMax);
+        case Unit::Week:
+            return amount <= kMax / 7 && add_field(iv.days, amount * 7, kMax);
+        case Unit::Month:
+            return add_field(iv.months, amount, kMax);
+        case Unit::Year:
+            return amount <= kMax / 12 && add_field(iv.months, amount * 12, kMax);
     }
     return false;
 }
@@ -108,8 +138,9 @@ std::optional<Interval> Interval::parse(std::string_view text, std::string* erro
         while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i]))) ++i;
         std::string word(text.substr(word_start, i - word_start));
         for (auto& c : word) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        if (word.empty()) return fail("missing a unit after `" + std::to_string(amount) + "` (e.g. `" +
-                                      std::to_string(amount) + " days`)");
+        if (word.empty())
+            return fail("missing a unit after `" + std::to_string(amount) + "` (e.g. `" + std::to_string(amount) +
+                        " days`)");
         auto unit = unit_from(word);
         if (!unit) return fail("unknown interval unit `" + word + "`");
         if (!add(iv, amount, *unit) || !approx_fits(iv)) return fail("interval is too large");
@@ -146,12 +177,15 @@ int64_t Interval::approx_micros() const {
     // A quarter of the range, so the validator's `end + 2 * bucket` cannot overflow either.
     constexpr int64_t kMax = std::numeric_limits<int64_t>::max() / 4;
     int64_t day_count = 0, result = 0;
-    if (__builtin_mul_overflow(months, int64_t{30}, &day_count) || __builtin_add_overflow(day_count, days, &day_count) ||
+    if (__builtin_mul_overflow(months, int64_t{30}, &day_count) ||
+        __builtin_add_overflow(day_count, days, &day_count) ||
         __builtin_mul_overflow(day_count, kMicrosPerDay, &result) || __builtin_add_overflow(result, micros, &result))
         return kMax;
     return result;
 }
 
-std::string Interval::sql() const { return "INTERVAL '" + text() + "'"; }
+std::string Interval::sql() const {
+    return "INTERVAL '" + text() + "'";
+}
 
 }  // namespace hyperschema

@@ -28,8 +28,8 @@ std::optional<ColumnType> result_type(const std::string& fn, const ColumnType& a
         if (arg.base == BaseType::Bigint) return of(BaseType::Numeric);
         return floating ? of(arg.base) : of(BaseType::Numeric);
     }
-    static const std::vector<std::string> kStatistics{"stddev",  "stddev_samp", "stddev_pop",
-                                                      "variance", "var_samp",   "var_pop"};
+    static const std::vector<std::string> kStatistics{"stddev",   "stddev_samp", "stddev_pop",
+                                                      "variance", "var_samp",    "var_pop"};
     if (std::find(kStatistics.begin(), kStatistics.end(), fn) != kStatistics.end()) {
         return floating ? of(BaseType::DoublePrecision) : of(BaseType::Numeric);
     }

@@ -10,17 +10,25 @@ static const T* find_by_name(const std::vector<T>& items, const std::string& nam
     return it == items.end() ? nullptr : &*it;
 }
 
-const Column* Table::find_column(const std::string& column) const { return find_by_name(columns, column); }
+const Column* Table::find_column(const std::string& column) const {
+    return find_by_name(columns, column);
+}
 
-const Table* Schema::find_table(const std::string& table) const { return find_by_name(tables, table); }
+const Table* Schema::find_table(const std::string& table) const {
+    return find_by_name(tables, table);
+}
 
-const View* Schema::find_view(const std::string& view) const { return find_by_name(views, view); }
+const View* Schema::find_view(const std::string& view) const {
+    return find_by_name(views, view);
+}
 
 const ContinuousAggregate* Schema::find_aggregate(const std::string& aggregate) const {
     return find_by_name(aggregates, aggregate);
 }
 
-const Enum* Schema::find_enum(const std::string& enum_name) const { return find_by_name(enums, enum_name); }
+const Enum* Schema::find_enum(const std::string& enum_name) const {
+    return find_by_name(enums, enum_name);
+}
 
 bool Schema::uses_timescaledb() const {
     return !aggregates.empty() ||

@@ -176,7 +176,7 @@ struct RefreshPolicy {
 
 struct AggregateColumn {
     std::string name;
-    std::string expression;  // SQL text of the aggregate expression
+    std::string expression;          // SQL text of the aggregate expression
     std::optional<ColumnType> type;  // declared, or inferred for simple calls
     std::string comment;
     SourceLocation loc;
@@ -213,7 +213,7 @@ struct ContinuousAggregate {
 };
 
 struct Schema {
-    std::string name;       // the schema's name (its directory unless set)
+    std::string name;                   // the schema's name (its directory unless set)
     std::string namespace_ = "public";  // the PostgreSQL schema objects live in
     std::string directory;
     std::vector<Extension> extensions;

@@ -46,7 +46,8 @@ bool parse_key_words(const std::string& text, KeyPart& part, std::string* why) {
             }
             part.nulls = which == "first" ? NullsOrder::First : NullsOrder::Last;
         } else {
-            *why = "unexpected `" + word + "` in key `" + text + "`; expected `asc`, `desc`, `nulls first` or `nulls last`";
+            *why = "unexpected `" + word + "` in key `" + text +
+                   "`; expected `asc`, `desc`, `nulls first` or `nulls last`";
             return false;
         }
     }
@@ -119,8 +120,8 @@ Index Parser::parse_index(ParseContext& ctx, const Table& table, const std::stri
     const std::string what = "index `" + name + "`";
     auto read_keys = [&](const YAML::Node& keys) {
         if (!keys.IsSequence() || keys.size() == 0) {
-            ctx.diags.error(location_of(ctx, keys), "`columns` of " + what +
-                                                        " must be a non-empty list, e.g. `[device_id, time desc]`");
+            ctx.diags.error(location_of(ctx, keys),
+                            "`columns` of " + what + " must be a non-empty list, e.g. `[device_id, time desc]`");
             return;
         }
         for (const auto& k : keys) {

@@ -54,7 +54,8 @@ public:
         if (added_ > kLimit && !too_large_) too_large_ = mark;
         count(size);
     }
-    void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t anchor, YAML::EmitterStyle::value) override {
+    void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t anchor,
+                         YAML::EmitterStyle::value) override {
         open_.push_back({anchor, kNode});
     }
     void OnSequenceEnd() override { close(); }

@@ -13,11 +13,16 @@ SourceLocation location_of(const ParseContext& ctx, const YAML::Node& node) {
 
 std::string node_kind(const YAML::Node& node) {
     switch (node.Type()) {
-        case YAML::NodeType::Map: return "a mapping";
-        case YAML::NodeType::Sequence: return "a list";
-        case YAML::NodeType::Scalar: return "`" + node.Scalar() + "`";
-        case YAML::NodeType::Null: return "nothing";
-        default: return "an undefined value";
+        case YAML::NodeType::Map:
+            return "a mapping";
+        case YAML::NodeType::Sequence:
+            return "a list";
+        case YAML::NodeType::Scalar:
+            return "`" + node.Scalar() + "`";
+        case YAML::NodeType::Null:
+            return "nothing";
+        default:
+            return "an undefined value";
     }
 }
 
@@ -39,8 +44,9 @@ std::optional<bool> read_bool(ParseContext& ctx, const YAML::Node& node, const s
 std::optional<int> read_int(ParseContext& ctx, const YAML::Node& node, const std::string& what, int min, int max) {
     auto text = read_scalar(ctx, node, what);
     if (!text) return std::nullopt;
-    bool digits = !text->empty() && text->size() <= 9 &&
-                  std::all_of(text->begin(), text->end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+    bool digits = !text->empty() && text->size() <= 9 && std::all_of(text->begin(), text->end(), [](char c) {
+        return std::isdigit(static_cast<unsigned char>(c));
+    });
     int value = digits ? std::stoi(*text) : -1;
     if (!digits || value < min || value > max) {
         ctx.diags.error(location_of(ctx, node), what + " must be a whole number from " + std::to_string(min) + " to " +
@@ -56,8 +62,9 @@ std::optional<Interval> read_interval(ParseContext& ctx, const YAML::Node& node,
     std::string why;
     auto iv = Interval::parse(*text, &why);
     if (!iv) {
-        ctx.diags.error(location_of(ctx, node), "invalid interval `" + *text + "` for " + what + ": " + why +
-                                                    "; write a number and a unit, e.g. `7 days`, `1 hour`, `30 minutes`");
+        ctx.diags.error(location_of(ctx, node),
+                        "invalid interval `" + *text + "` for " + what + ": " + why +
+                            "; write a number and a unit, e.g. `7 days`, `1 hour`, `30 minutes`");
         return std::nullopt;
     }
     if (!iv->is_positive()) {
@@ -80,7 +87,8 @@ bool check_identifier(ParseContext& ctx, const std::string& name, const SourceLo
     }
     bool valid = !std::isdigit(static_cast<unsigned char>(name[0]));
     for (char c : name) {
-        valid = valid && (std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '_');
+        valid = valid && (std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) ||
+                          c == '_');
     }
     if (name.find_first_of("(),") != std::string::npos) {
         ctx.diags.error(loc, what + " name `" + name +
@@ -91,12 +99,15 @@ bool check_identifier(ParseContext& ctx, const std::string& name, const SourceLo
     if (!valid) {
         std::string suggestion;
         for (char c : name) {
-            suggestion += std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::tolower(static_cast<unsigned char>(c))) : '_';
+            suggestion += std::isalnum(static_cast<unsigned char>(c))
+                              ? static_cast<char>(std::tolower(static_cast<unsigned char>(c)))
+                              : '_';
         }
         if (std::isdigit(static_cast<unsigned char>(suggestion[0]))) suggestion = "_" + suggestion;
         ctx.diags.error(loc, what + " name `" + name +
                                  "` is not a valid identifier: use lowercase letters, digits and underscores, not "
-                                 "starting with a digit (e.g. `" + suggestion + "`)");
+                                 "starting with a digit (e.g. `" +
+                                 suggestion + "`)");
         return false;
     }
     return true;
@@ -123,7 +134,8 @@ std::vector<NameRef> read_name_list(ParseContext& ctx, const YAML::Node& node, c
 MapReader::MapReader(ParseContext& ctx, const YAML::Node& node, std::string what)
     : ctx_(ctx), node_(node), what_(std::move(what)) {
     valid_ = node.IsMap();
-    if (!valid_) ctx.diags.error(location_of(ctx, node), what_ + " must be a mapping of keys to values, not " + node_kind(node));
+    if (!valid_)
+        ctx.diags.error(location_of(ctx, node), what_ + " must be a mapping of keys to values, not " + node_kind(node));
 }
 
 void MapReader::on_duplicate(const std::string& key, std::string message) {

@@ -105,8 +105,9 @@ void Parser::parse_enums(ParseContext& ctx, const YAML::Node& node) {
                 e.values.push_back({*label, location_of(ctx, v)});
             }
         } else if (values.IsDefined() && !values.IsNull()) {
-            ctx.diags.error(location_of(ctx, values), "enum `" + e.name + "` must list its labels, e.g. `[admin, member]`, not " +
-                                                          node_kind(values));
+            ctx.diags.error(
+                location_of(ctx, values),
+                "enum `" + e.name + "` must list its labels, e.g. `[admin, member]`, not " + node_kind(values));
         }
         schema_.enums.push_back(std::move(e));
     }

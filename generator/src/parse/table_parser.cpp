@@ -13,7 +13,8 @@ void Parser::parse_tables(ParseContext& ctx, const YAML::Node& node) {
     }
 }
 
-Table Parser::parse_table(ParseContext& ctx, const std::string& name, const SourceLocation& loc, const YAML::Node& node) {
+Table Parser::parse_table(ParseContext& ctx, const std::string& name, const SourceLocation& loc,
+                          const YAML::Node& node) {
     Table table;
     table.name = name;
     table.loc = loc;
@@ -67,8 +68,9 @@ std::optional<ColumnType> Parser::parse_type(ParseContext& ctx, std::string text
         candidates.insert(candidates.end(), enum_names_.begin(), enum_names_.end());
         std::string base = text.substr(0, text.find_first_of("([?"));
         if (text.find('(') != std::string::npos && text.find(')') == std::string::npos) {
-            ctx.diags.error(loc, why + ": inside a YAML flow mapping `{...}` a comma ends the value; quote the "
-                                       "type, e.g. `type: \"numeric(12,3)\"`");
+            ctx.diags.error(loc, why +
+                                     ": inside a YAML flow mapping `{...}` a comma ends the value; quote the "
+                                     "type, e.g. `type: \"numeric(12,3)\"`");
             return type;
         }
         ctx.diags.error(loc, why + did_you_mean(base, candidates) +
@@ -112,9 +114,11 @@ void Parser::parse_column_spec(ParseContext& ctx, Table& table, Column& column, 
         if (literal->IsScalar()) {
             column.default_value = {ColumnDefault::Kind::Literal, literal->Scalar(), location_of(ctx, *literal)};
         } else {
-            ctx.diags.error(location_of(ctx, *literal),
-                            "`default` of " + what + " must be a single value (write JSON or arrays quoted, e.g. "
-                            "`'{}'`); for an SQL expression use `default_sql`, and to have no default omit the key");
+            ctx.diags.error(
+                location_of(ctx, *literal),
+                "`default` of " + what +
+                    " must be a single value (write JSON or arrays quoted, e.g. "
+                    "`'{}'`); for an SQL expression use `default_sql`, and to have no default omit the key");
         }
     } else if (expression) {
         column.default_value = {ColumnDefault::Kind::Expression, *expression, spec.value_loc("default_sql")};
@@ -155,7 +159,8 @@ void Parser::parse_column_references(ParseContext& ctx, Table& table, const Colu
     check_identifier(ctx, fk.ref_table.name, target_loc, "referenced table");
     if (dot != std::string::npos) {
         std::string ref_column = target->substr(dot + 1);
-        if (check_identifier(ctx, ref_column, target_loc, "referenced column")) fk.ref_columns = {{ref_column, target_loc}};
+        if (check_identifier(ctx, ref_column, target_loc, "referenced column"))
+            fk.ref_columns = {{ref_column, target_loc}};
     }
     fk.on_delete = on_delete.value_or(ReferentialAction::NoAction);
     fk.on_update = on_update.value_or(ReferentialAction::NoAction);
@@ -167,8 +172,10 @@ std::optional<ReferentialAction> Parser::parse_action(ParseContext& ctx, MapRead
     auto text = map.take_string(key);
     if (!text) return std::nullopt;
     static const std::vector<std::pair<std::string, ReferentialAction>> kActions{
-        {"no action", ReferentialAction::NoAction}, {"restrict", ReferentialAction::Restrict},
-        {"cascade", ReferentialAction::Cascade},    {"set null", ReferentialAction::SetNull},
+        {"no action", ReferentialAction::NoAction},
+        {"restrict", ReferentialAction::Restrict},
+        {"cascade", ReferentialAction::Cascade},
+        {"set null", ReferentialAction::SetNull},
         {"set default", ReferentialAction::SetDefault}};
     std::string lowered;
     for (char c : *text) lowered += c == '_' ? ' ' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -177,8 +184,8 @@ std::optional<ReferentialAction> Parser::parse_action(ParseContext& ctx, MapRead
     }
     std::vector<std::string> words;
     for (const auto& a : kActions) words.push_back(a.first);
-    ctx.diags.error(map.value_loc(key), "`" + key + "` must be " + one_of(words) + ", not `" + *text + "`" +
-                                            did_you_mean(lowered, words));
+    ctx.diags.error(map.value_loc(key),
+                    "`" + key + "` must be " + one_of(words) + ", not `" + *text + "`" + did_you_mean(lowered, words));
     return std::nullopt;
 }
 
@@ -231,10 +238,12 @@ void Parser::parse_foreign_keys(ParseContext& ctx, Table& table, const YAML::Nod
                 target.require("table");
                 target.finish();
             }
-            if (!fk.ref_table.name.empty()) check_identifier(ctx, fk.ref_table.name, fk.ref_table.loc, "referenced table");
+            if (!fk.ref_table.name.empty())
+                check_identifier(ctx, fk.ref_table.name, fk.ref_table.loc, "referenced table");
         }
-        spec.require("references", "the referenced table, e.g. `references: devices` or "
-                                   "`references: {table: devices, columns: [device_id]}`");
+        spec.require("references",
+                     "the referenced table, e.g. `references: devices` or "
+                     "`references: {table: devices, columns: [device_id]}`");
         fk.on_delete = parse_action(ctx, spec, "on_delete").value_or(ReferentialAction::NoAction);
         fk.on_update = parse_action(ctx, spec, "on_update").value_or(ReferentialAction::NoAction);
         if (auto name = spec.take_string("name")) {

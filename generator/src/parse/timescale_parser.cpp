@@ -39,7 +39,8 @@ Hypertable Parser::parse_hypertable(ParseContext& ctx, const std::string& table,
     return h;
 }
 
-std::optional<Compression> Parser::parse_compression(ParseContext& ctx, const std::string& owner, const YAML::Node& node) {
+std::optional<Compression> Parser::parse_compression(ParseContext& ctx, const std::string& owner,
+                                                     const YAML::Node& node) {
     Compression c;
     c.loc = location_of(ctx, node);
     const std::string what = "`compression` of " + owner;
@@ -131,8 +132,9 @@ ContinuousAggregate Parser::parse_aggregate(ParseContext& ctx, const std::string
     const std::string what = "continuous aggregate `" + name + "`";
     MapReader spec(ctx, node, what);
     if (!spec.valid()) return agg;
-    spec.on_duplicate("refresh", what + " has two refresh policies; a continuous aggregate has exactly one "
-                                        "`refresh` (TimescaleDB would keep the first and warn about the second)");
+    spec.on_duplicate("refresh", what +
+                                     " has two refresh policies; a continuous aggregate has exactly one "
+                                     "`refresh` (TimescaleDB would keep the first and warn about the second)");
     if (auto from = spec.take_string("from")) {
         agg.source = {*from, spec.value_loc("from")};
         check_identifier(ctx, *from, agg.source.loc, "source");
@@ -142,15 +144,18 @@ ContinuousAggregate Parser::parse_aggregate(ParseContext& ctx, const std::string
     agg.bucket_loc = spec.value_loc("bucket");
     spec.require("bucket", "the time_bucket width, e.g. `bucket: 1 hour`");
     if (auto column = spec.take_string("bucket_column")) {
-        if (check_identifier(ctx, *column, spec.value_loc("bucket_column"), "bucket column")) agg.bucket_column = *column;
+        if (check_identifier(ctx, *column, spec.value_loc("bucket_column"), "bucket column"))
+            agg.bucket_column = *column;
     }
     if (auto origin = spec.take_string("origin")) {
         agg.origin_loc = spec.value_loc("origin");
         if (looks_like_timestamp(*origin)) {
             agg.origin = *origin;
         } else {
-            ctx.diags.error(agg.origin_loc, "`origin` of " + what + " must be a timestamp such as "
-                                            "`2000-01-01 00:00:00+00`, not `" + *origin + "`");
+            ctx.diags.error(agg.origin_loc, "`origin` of " + what +
+                                                " must be a timestamp such as "
+                                                "`2000-01-01 00:00:00+00`, not `" +
+                                                *origin + "`");
         }
     }
     agg.offset = spec.take_interval("offset");
@@ -160,8 +165,10 @@ ContinuousAggregate Parser::parse_aggregate(ParseContext& ctx, const std::string
         if (looks_like_timezone(*zone)) {
             agg.timezone = *zone;
         } else {
-            ctx.diags.error(agg.timezone_loc, "`timezone` of " + what + " must be a time zone name such as "
-                                              "`Europe/Berlin` or `UTC`, not `" + *zone + "`");
+            ctx.diags.error(agg.timezone_loc, "`timezone` of " + what +
+                                                  " must be a time zone name such as "
+                                                  "`Europe/Berlin` or `UTC`, not `" +
+                                                  *zone + "`");
         }
     }
     agg.group_by = spec.take_names("group_by");
@@ -181,7 +188,8 @@ ContinuousAggregate Parser::parse_aggregate(ParseContext& ctx, const std::string
     return agg;
 }
 
-std::optional<RefreshPolicy> Parser::parse_refresh(ParseContext& ctx, const std::string& owner, const YAML::Node& node) {
+std::optional<RefreshPolicy> Parser::parse_refresh(ParseContext& ctx, const std::string& owner,
+                                                   const YAML::Node& node) {
     RefreshPolicy r;
     r.loc = location_of(ctx, node);
     const std::string what = "`refresh` of " + owner;

@@ -7,40 +7,56 @@
 namespace hyperschema::sqltext {
 namespace {
 
-bool ident_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || (c & 0x80); }
-bool ident_char(char c) { return ident_start(c) || std::isdigit(static_cast<unsigned char>(c)) || c == '$'; }
+bool ident_start(char c) {
+    return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || (c & 0x80);
+}
+bool ident_char(char c) {
+    return ident_start(c) || std::isdigit(static_cast<unsigned char>(c)) || c == '$';
+}
 
-char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
+char lower(char c) {
+    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+}
 
 // Words that appear in expressions and are never column references. Type names
 // are here too because they appear after AS in CAST(x AS numeric).
 constexpr std::string_view kKeywords[] = {
-    "all",       "and",       "any",        "array",     "as",        "asc",       "at",        "between",
-    "bigint",    "boolean",   "both",       "by",        "bytea",     "case",      "cast",      "char",
-    "character", "collate",   "cross",      "current",   "date",      "day",       "decimal",   "default",
-    "desc",      "distinct",  "double",     "else",      "end",       "escape",    "except",    "exists",
-    "false",     "filter",    "first",      "following", "for",       "from",      "full",      "group",
-    "having",    "hour",      "ilike",      "in",        "inner",     "int",       "integer",   "intersect",
-    "interval",  "is",        "isnull",     "join",      "json",      "jsonb",     "last",      "lateral",
-    "left",      "like",      "limit",      "minute",    "month",     "natural",   "not",       "notnull",
-    "null",      "nulls",     "numeric",    "offset",    "on",        "only",      "or",        "order",
-    "outer",     "over",      "partition",  "preceding", "precision", "range",     "real",      "right",
-    "row",       "rows",      "second",     "select",    "similar",   "smallint",  "some",      "symmetric",
-    "text",      "then",      "time",       "timestamp", "timestamptz", "to",      "true",      "unbounded"};
+    "all",     "and",       "any",         "array",     "as",        "asc",      "at",        "between",   "bigint",
+    "boolean", "both",      "by",          "bytea",     "case",      "cast",     "char",      "character", "collate",
+    "cross",   "current",   "date",        "day",       "decimal",   "default",  "desc",      "distinct",  "double",
+    "else",    "end",       "escape",      "except",    "exists",    "false",    "filter",    "first",     "following",
+    "for",     "from",      "full",        "group",     "having",    "hour",     "ilike",     "in",        "inner",
+    "int",     "integer",   "intersect",   "interval",  "is",        "isnull",   "join",      "json",      "jsonb",
+    "last",    "lateral",   "left",        "like",      "limit",     "minute",   "month",     "natural",   "not",
+    "notnull", "null",      "nulls",       "numeric",   "offset",    "on",       "only",      "or",        "order",
+    "outer",   "over",      "partition",   "preceding", "precision", "range",    "real",      "right",     "row",
+    "rows",    "second",    "select",      "similar",   "smallint",  "some",     "symmetric", "text",      "then",
+    "time",    "timestamp", "timestamptz", "to",        "true",      "unbounded"};
 
-constexpr std::string_view kMoreKeywords[] = {
-    "union", "using", "uuid", "varchar", "varying", "when", "where", "window", "with", "within", "without", "year",
-    "zone",  "extract"};
+constexpr std::string_view kMoreKeywords[] = {"union",  "using", "uuid",   "varchar", "varying", "when", "where",
+                                              "window", "with",  "within", "without", "year",    "zone", "extract"};
 
 // Functions and SQL value keywords that are not IMMUTABLE in PostgreSQL.
-constexpr std::string_view kNonImmutable[] = {
-    "now",          "current_timestamp", "current_date", "current_time",          "localtime",      "localtimestamp",
-    "clock_timestamp", "statement_timestamp", "transaction_timestamp", "timeofday", "random",  "gen_random_uuid",
-    "uuid_generate_v4", "nextval", "current_user", "txid_current"};
+constexpr std::string_view kNonImmutable[] = {"now",
+                                              "current_timestamp",
+                                              "current_date",
+                                              "current_time",
+                                              "localtime",
+                                              "localtimestamp",
+                                              "clock_timestamp",
+                                              "statement_timestamp",
+                                              "transaction_timestamp",
+                                              "timeofday",
+                                              "random",
+                                              "gen_random_uuid",
+                                              "uuid_generate_v4",
+                                              "nextval",
+                                              "current_user",
+                                              "txid_current"};
 
 // SQL value keywords that act as functions without parentheses.
-constexpr std::string_view kParenlessFunctions[] = {"current_timestamp", "current_date", "current_time",
-                                                              "localtime",         "localtimestamp", "current_user"};
+constexpr std::string_view kParenlessFunctions[] = {"current_timestamp", "current_date",   "current_time",
+                                                    "localtime",         "localtimestamp", "current_user"};
 
 template <size_t N>
 bool contains(const std::string_view (&words)[N], std::string_view w) {
@@ -71,7 +87,8 @@ private:
         if (c == '"') return read_quoted_identifier(error);
         if (c == '$' && dollar_tag()) return read_dollar_string(error);
         if (ident_start(c)) return read_identifier();
-        if (std::isdigit(static_cast<unsigned char>(c)) || (c == '.' && std::isdigit(static_cast<unsigned char>(peek(1)))))
+        if (std::isdigit(static_cast<unsigned char>(c)) ||
+            (c == '.' && std::isdigit(static_cast<unsigned char>(peek(1)))))
             return read_number();
         return read_punctuation();
     }
@@ -207,11 +224,20 @@ private:
         }
         ++pos_;
         switch (c) {
-            case '(': push(TokenKind::LParen, "(", start); return true;
-            case ')': push(TokenKind::RParen, ")", start); return true;
-            case ',': push(TokenKind::Comma, ",", start); return true;
-            case '.': push(TokenKind::Dot, ".", start); return true;
-            default: break;
+            case '(':
+                push(TokenKind::LParen, "(", start);
+                return true;
+            case ')':
+                push(TokenKind::RParen, ")", start);
+                return true;
+            case ',':
+                push(TokenKind::Comma, ",", start);
+                return true;
+            case '.':
+                push(TokenKind::Dot, ".", start);
+                return true;
+            default:
+                break;
         }
         std::string op(1, c);
         constexpr std::string_view kOperatorChars = "+-*/<>=~!@#%^&|`?";
@@ -245,9 +271,13 @@ size_t read_relation_name(const std::vector<Token>& tokens, size_t j, std::vecto
 
 }  // namespace
 
-std::optional<std::vector<Token>> lex(std::string_view sql, std::string* error) { return Lexer(sql).run(error); }
+std::optional<std::vector<Token>> lex(std::string_view sql, std::string* error) {
+    return Lexer(sql).run(error);
+}
 
-bool is_sql_keyword(std::string_view word) { return contains(kKeywords, word) || contains(kMoreKeywords, word); }
+bool is_sql_keyword(std::string_view word) {
+    return contains(kKeywords, word) || contains(kMoreKeywords, word);
+}
 
 std::vector<std::string> non_immutable_functions(const std::vector<Token>& tokens) {
     std::vector<std::string> out;

@@ -5,7 +5,9 @@
 namespace hyperschema::sqltext {
 namespace {
 
-bool digit(char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }
+bool digit(char c) {
+    return std::isdigit(static_cast<unsigned char>(c)) != 0;
+}
 
 // Advances i over digits; returns how many there were.
 size_t skip_digits(std::string_view text, size_t& i) {

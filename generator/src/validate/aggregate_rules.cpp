@@ -29,7 +29,8 @@ bool check_source(const Schema& schema, const ContinuousAggregate& agg, Diagnost
     if (const Table* t = schema.find_table(name); t && !t->hypertable) {
         diags.error(agg.source.loc, what + " reads from `" + name +
                                         "`, a plain table; continuous aggregates need a hypertable (add "
-                                        "`hypertable:` to table `" + name + "`)");
+                                        "`hypertable:` to table `" +
+                                        name + "`)");
         return false;
     }
     if (schema.find_view(name)) {
@@ -38,8 +39,8 @@ bool check_source(const Schema& schema, const ContinuousAggregate& agg, Diagnost
         return false;
     }
     if (!schema.find_table(name) && !schema.find_aggregate(name)) {
-        diags.error(agg.source.loc, what + " reads from unknown `" + name + "`" +
-                                        did_you_mean(name, time_partitioned_names(schema)));
+        diags.error(agg.source.loc,
+                    what + " reads from unknown `" + name + "`" + did_you_mean(name, time_partitioned_names(schema)));
         return false;
     }
     return true;
@@ -58,8 +59,9 @@ void check_bucket(const ContinuousAggregate& agg, const RelationShape& source, D
                                           source.time_column + "` is not one");
     }
     if (agg.origin && agg.offset && !agg.timezone) {
-        diags.error(agg.offset_loc, what + " sets both `origin` and `offset`; time_bucket takes one of them (both "
-                                           "only together with `timezone`)");
+        diags.error(agg.offset_loc, what +
+                                        " sets both `origin` and `offset`; time_bucket takes one of them (both "
+                                        "only together with `timezone`)");
     }
 }
 
@@ -76,7 +78,8 @@ void check_output_names(const ContinuousAggregate& agg, const RelationShape& sou
     for (const auto& g : agg.group_by) {
         if (!source.find(g.name)) {
             diags.error(g.loc, "unknown column `" + g.name + "` in `group_by` of continuous aggregate `" + agg.name +
-                                   "`" + did_you_mean(g.name, names) + "; `" + agg.source.name + "` has " + one_of(names));
+                                   "`" + did_you_mean(g.name, names) + "; `" + agg.source.name + "` has " +
+                                   one_of(names));
         }
         add(g.name, g.loc);
     }
@@ -99,8 +102,8 @@ void check_expressions(const ContinuousAggregate& agg, const RelationShape& sour
                                               c.expression + ")`, or add the column to `group_by`");
         }
     }
-    check_fragment(agg.where, agg.where_loc, {"the `where` of continuous aggregate `" + agg.name + "`", &names, true, immutable},
-                   diags);
+    check_fragment(agg.where, agg.where_loc,
+                   {"the `where` of continuous aggregate `" + agg.name + "`", &names, true, immutable}, diags);
 }
 
 // A hierarchical aggregate must bucket compatibly with its parent.
@@ -119,8 +122,9 @@ void check_hierarchy(const ContinuousAggregate& agg, const ContinuousAggregate& 
                                         ") must be greater than or equal to the bucket of its source `" + parent.name +
                                         "` (" + parent.bucket.text() + ")");
     } else if (parent_width > 0 && width % parent_width != 0) {
-        diags.error(agg.bucket_loc, "bucket of " + what + " (" + agg.bucket.text() + ") must be a multiple of the bucket of its source `" +
-                                        parent.name + "` (" + parent.bucket.text() + "), or its buckets would straddle the parent's");
+        diags.error(agg.bucket_loc, "bucket of " + what + " (" + agg.bucket.text() +
+                                        ") must be a multiple of the bucket of its source `" + parent.name + "` (" +
+                                        parent.bucket.text() + "), or its buckets would straddle the parent's");
     }
     if (agg.origin != parent.origin) {
         diags.error(agg.origin.has_value() ? agg.origin_loc : agg.bucket_loc,
@@ -135,7 +139,9 @@ void check_hierarchy(const ContinuousAggregate& agg, const ContinuousAggregate& 
     }
 }
 
-std::string offset_text(const std::optional<Interval>& iv) { return iv ? iv->text() : "null"; }
+std::string offset_text(const std::optional<Interval>& iv) {
+    return iv ? iv->text() : "null";
+}
 
 // TimescaleDB's validate_window_size(): the window must cover two buckets,
 // months counting as 30 days.
@@ -149,7 +155,8 @@ void check_refresh_window(const ContinuousAggregate& agg, const RefreshPolicy& r
     std::string variable = agg.bucket.has_months() ? " (TimescaleDB counts a month as 30 days here)" : "";
     diags.error(r.start_loc, "refresh policy of continuous aggregate `" + agg.name +
                                  "` is rejected by TimescaleDB (\"policy refresh window too small\"): the window from "
-                                 "start_offset " + r.start_offset->text() + " to end_offset " + r.end_offset->text() +
+                                 "start_offset " +
+                                 r.start_offset->text() + " to end_offset " + r.end_offset->text() +
                                  " must cover at least two buckets of " + agg.bucket.text() + variable +
                                  "; set start_offset to at least " + suggestion.text());
 }
@@ -159,17 +166,20 @@ void check_refresh_against_retention(const Schema& schema, const ContinuousAggre
     const Retention* source_retention = nullptr;
     if (const Table* t = schema.find_table(agg.source.name); t && t->hypertable && t->hypertable->retention) {
         source_retention = &*t->hypertable->retention;
-    } else if (const ContinuousAggregate* parent = schema.find_aggregate(agg.source.name); parent && parent->retention) {
+    } else if (const ContinuousAggregate* parent = schema.find_aggregate(agg.source.name);
+               parent && parent->retention) {
         source_retention = &*parent->retention;
     }
     if (source_retention) {
-        bool reaches = !r.start_offset || r.start_offset->approx_micros() > source_retention->drop_after.approx_micros();
+        bool reaches =
+            !r.start_offset || r.start_offset->approx_micros() > source_retention->drop_after.approx_micros();
         if (reaches) {
-            std::string message = "refresh window of continuous aggregate `" + agg.name + "` starts " +
-                                  (r.start_offset ? r.start_offset->text() + " back" : "at the beginning of time (null)") +
-                                  ", further back than the retention of its source `" + agg.source.name + "` (" +
-                                  source_retention->drop_after.text() +
-                                  "): each refresh would delete the aggregated rows of raw chunks already dropped";
+            std::string message =
+                "refresh window of continuous aggregate `" + agg.name + "` starts " +
+                (r.start_offset ? r.start_offset->text() + " back" : "at the beginning of time (null)") +
+                ", further back than the retention of its source `" + agg.source.name + "` (" +
+                source_retention->drop_after.text() +
+                "): each refresh would delete the aggregated rows of raw chunks already dropped";
             if (r.allow_beyond_source_retention) {
                 diags.warning(r.start_loc, message + " (allowed by `allow_beyond_source_retention`)");
             } else {
@@ -178,7 +188,8 @@ void check_refresh_against_retention(const Schema& schema, const ContinuousAggre
             }
         }
     }
-    if (agg.retention && (!r.start_offset || r.start_offset->approx_micros() > agg.retention->drop_after.approx_micros())) {
+    if (agg.retention &&
+        (!r.start_offset || r.start_offset->approx_micros() > agg.retention->drop_after.approx_micros())) {
         diags.warning(r.start_loc, "refresh window of continuous aggregate `" + agg.name + "` (start_offset " +
                                        offset_text(r.start_offset) + ") reaches past its own retention (" +
                                        agg.retention->drop_after.text() +
@@ -186,10 +197,11 @@ void check_refresh_against_retention(const Schema& schema, const ContinuousAggre
     }
     if (agg.compression && agg.compression->after &&
         (!r.start_offset || r.start_offset->approx_micros() > agg.compression->after->approx_micros())) {
-        diags.warning(r.start_loc, "refresh window of continuous aggregate `" + agg.name + "` (start_offset " +
-                                       offset_text(r.start_offset) + ") reaches into compressed data (compression after " +
-                                       agg.compression->after->text() +
-                                       "): every refresh would rewrite compressed chunks; compress later than start_offset");
+        diags.warning(r.start_loc,
+                      "refresh window of continuous aggregate `" + agg.name + "` (start_offset " +
+                          offset_text(r.start_offset) + ") reaches into compressed data (compression after " +
+                          agg.compression->after->text() +
+                          "): every refresh would rewrite compressed chunks; compress later than start_offset");
     }
 }
 
@@ -205,7 +217,8 @@ void check_aggregate(const Schema& schema, const ContinuousAggregate& agg, Diagn
     if (agg.columns.empty()) {
         diags.error(agg.loc, "continuous aggregate `" + agg.name + "` has no aggregate columns");
     }
-    if (const ContinuousAggregate* parent = schema.find_aggregate(agg.source.name)) check_hierarchy(agg, *parent, diags);
+    if (const ContinuousAggregate* parent = schema.find_aggregate(agg.source.name))
+        check_hierarchy(agg, *parent, diags);
     if (agg.refresh) {
         check_refresh_window(agg, *agg.refresh, diags);
         check_refresh_against_retention(schema, agg, *agg.refresh, diags);

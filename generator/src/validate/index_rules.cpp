@@ -9,11 +9,16 @@ namespace {
 
 const char* method_name(IndexMethod m) {
     switch (m) {
-        case IndexMethod::Btree: return "btree";
-        case IndexMethod::Hash: return "hash";
-        case IndexMethod::Gin: return "gin";
-        case IndexMethod::Gist: return "gist";
-        case IndexMethod::Brin: return "brin";
+        case IndexMethod::Btree:
+            return "btree";
+        case IndexMethod::Hash:
+            return "hash";
+        case IndexMethod::Gin:
+            return "gin";
+        case IndexMethod::Gist:
+            return "gist";
+        case IndexMethod::Brin:
+            return "brin";
     }
     return "btree";
 }
@@ -53,8 +58,9 @@ void check_key_type(const Schema& schema, const Index& index, const KeyPart& key
                                  "` has no default operator class for access method `gin`" + fix);
     }
     if (index.method != IndexMethod::Gin && t.base == BaseType::Json) {
-        diags.error(key.loc, what + ": data type `json` of column `" + column.name + "` has no default operator class for access method `" +
-                                 method_name(index.method) + "`; use `jsonb`");
+        diags.error(key.loc, what + ": data type `json` of column `" + column.name +
+                                 "` has no default operator class for access method `" + method_name(index.method) +
+                                 "`; use `jsonb`");
     }
     if (index.method == IndexMethod::Gist && !t.is_array()) {
         bool has_btree_gist = std::any_of(schema.extensions.begin(), schema.extensions.end(),
@@ -69,15 +75,17 @@ void check_key_type(const Schema& schema, const Index& index, const KeyPart& key
 
 void check_hypertable_index(const Table& table, const Index& index, const std::string& what, Diagnostics& diags) {
     if (index.concurrently) {
-        diags.error(index.loc, what + " is marked `concurrently`, but TimescaleDB refuses CREATE INDEX CONCURRENTLY "
-                                      "on hypertables; remove `concurrently` (TimescaleDB builds hypertable indexes "
-                                      "chunk by chunk)");
+        diags.error(index.loc, what +
+                                   " is marked `concurrently`, but TimescaleDB refuses CREATE INDEX CONCURRENTLY "
+                                   "on hypertables; remove `concurrently` (TimescaleDB builds hypertable indexes "
+                                   "chunk by chunk)");
     }
     if (!index.unique) return;
     std::vector<std::string> partitioning{table.hypertable->time_column.name};
     if (table.hypertable->space) partitioning.push_back(table.hypertable->space->column.name);
     for (const auto& column : partitioning) {
-        bool covered = std::any_of(index.keys.begin(), index.keys.end(), [&](const KeyPart& k) { return k.column == column; });
+        bool covered =
+            std::any_of(index.keys.begin(), index.keys.end(), [&](const KeyPart& k) { return k.column == column; });
         if (!covered) {
             diags.error(index.loc, what + " is unique on a hypertable but does not include column `" + column +
                                        "`, which TimescaleDB partitions by; add it to the index");
@@ -102,15 +110,16 @@ void check_indexes(const Schema& schema, const Table& table, Diagnostics& diags)
             }
             const Column* column = table.find_column(key.column);
             if (!column) {
-                diags.error(key.loc, "unknown column `" + key.column + "` in " + what + " of table `" + table.name + "`" +
-                                         did_you_mean(key.column, names));
+                diags.error(key.loc, "unknown column `" + key.column + "` in " + what + " of table `" + table.name +
+                                         "`" + did_you_mean(key.column, names));
                 continue;
             }
             check_key_type(schema, index, key, *column, what, diags);
         }
         for (const auto& inc : index.include) {
             if (!table.find_column(inc.name)) {
-                diags.error(inc.loc, "unknown column `" + inc.name + "` in `include` of " + what + did_you_mean(inc.name, names));
+                diags.error(inc.loc, "unknown column `" + inc.name + "` in `include` of " + what +
+                                         did_you_mean(inc.name, names));
             }
         }
         check_fragment(index.where, index.where_loc,

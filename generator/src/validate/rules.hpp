@@ -21,10 +21,10 @@ void check_view(const Schema& schema, const View& view, Diagnostics& diags);
 
 // Shared checks of SQL fragments.
 struct FragmentRules {
-    std::string what;                       // "the `where` of index `x`"
+    std::string what;                                   // "the `where` of index `x`"
     const std::vector<std::string>* columns = nullptr;  // when set, bare identifiers must be among these
     bool require_immutable = false;
-    std::string immutable_reason;           // why immutability is required
+    std::string immutable_reason;  // why immutability is required
 };
 void check_fragment(const std::string& sql, const SourceLocation& loc, const FragmentRules& rules, Diagnostics& diags);
 

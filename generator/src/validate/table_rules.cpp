@@ -52,15 +52,17 @@ void check_default(const Schema& schema, const Table& table, const Column& colum
             diags.warning(d.loc, "the default of " + what + " is the text `" + d.text +
                                      "`; if you meant to call a function, write `default_sql: " + d.text + "`");
         } else {
-            diags.error(d.loc, "the default of " + what + " looks like an SQL expression; literal `default` values "
-                               "are quoted as data, so write `default_sql: " + d.text + "`");
+            diags.error(d.loc, "the default of " + what +
+                                   " looks like an SQL expression; literal `default` values "
+                                   "are quoted as data, so write `default_sql: " +
+                                   d.text + "`");
         }
         return;
     }
     std::string problem = literal_problem(schema, column, d.text);
     if (!problem.empty()) {
-        diags.error(d.loc, "invalid default `" + d.text + "` for " + what + " of type `" + column.type.sql() + "`: " +
-                               problem);
+        diags.error(
+            d.loc, "invalid default `" + d.text + "` for " + what + " of type `" + column.type.sql() + "`: " + problem);
     }
 }
 
@@ -103,7 +105,8 @@ bool is_unique_key(const Table& target, const std::vector<std::string>& columns)
         });
     };
     if (target.primary_key && same_set(target.primary_key->columns)) return true;
-    return std::any_of(target.uniques.begin(), target.uniques.end(), [&](const UniqueConstraint& u) { return same_set(u.columns); });
+    return std::any_of(target.uniques.begin(), target.uniques.end(),
+                       [&](const UniqueConstraint& u) { return same_set(u.columns); });
 }
 
 bool comparable(const ColumnType& a, const ColumnType& b) {
@@ -123,13 +126,15 @@ void check_foreign_key(const Schema& schema, const Table& table, const ForeignKe
                            : schema.find_aggregate(fk.ref_table.name)
                                ? " is a continuous aggregate; foreign keys must reference a table"
                                : " is not a table of this schema" + did_you_mean(fk.ref_table.name, tables);
-        diags.error(fk.ref_table.loc, "foreign key of table `" + table.name + "` references `" + fk.ref_table.name + "`, which" + kind);
+        diags.error(fk.ref_table.loc,
+                    "foreign key of table `" + table.name + "` references `" + fk.ref_table.name + "`, which" + kind);
         return;
     }
     std::vector<NameRef> ref_columns = fk.ref_columns;
     if (ref_columns.empty()) {
         if (!target->primary_key) {
-            diags.error(fk.ref_table.loc, "foreign key of table `" + table.name + "` references table `" + target->name +
+            diags.error(fk.ref_table.loc, "foreign key of table `" + table.name + "` references table `" +
+                                              target->name +
                                               "`, which has no primary key; name the referenced columns");
             return;
         }
@@ -137,7 +142,8 @@ void check_foreign_key(const Schema& schema, const Table& table, const ForeignKe
     }
     if (ref_columns.size() != fk.columns.size()) {
         diags.error(fk.loc, "foreign key of table `" + table.name + "` has " + std::to_string(fk.columns.size()) +
-                                " column(s) but references " + std::to_string(ref_columns.size()) + " in `" + target->name + "`");
+                                " column(s) but references " + std::to_string(ref_columns.size()) + " in `" +
+                                target->name + "`");
         return;
     }
     std::vector<std::string> ref_names;
@@ -145,26 +151,28 @@ void check_foreign_key(const Schema& schema, const Table& table, const ForeignKe
         const Column* ref = target->find_column(ref_columns[i].name);
         ref_names.push_back(ref_columns[i].name);
         if (!ref) {
-            diags.error(ref_columns[i].loc, "unknown column `" + ref_columns[i].name + "` in table `" + target->name + "`" +
-                                                did_you_mean(ref_columns[i].name, column_names(*target)));
+            diags.error(ref_columns[i].loc, "unknown column `" + ref_columns[i].name + "` in table `" + target->name +
+                                                "`" + did_you_mean(ref_columns[i].name, column_names(*target)));
             return;
         }
         const Column* own = table.find_column(fk.columns[i].name);
         if (own && !comparable(own->type, ref->type)) {
-            diags.error(fk.columns[i].loc, "foreign key column `" + table.name + "." + own->name + "` is `" + own->type.sql() +
-                                               "` but references `" + target->name + "." + ref->name + "` of type `" +
-                                               ref->type.sql() + "`; PostgreSQL cannot compare them");
+            diags.error(fk.columns[i].loc, "foreign key column `" + table.name + "." + own->name + "` is `" +
+                                               own->type.sql() + "` but references `" + target->name + "." + ref->name +
+                                               "` of type `" + ref->type.sql() + "`; PostgreSQL cannot compare them");
         }
         if (own && !own->nullable && fk.on_delete == ReferentialAction::SetNull) {
-            diags.error(fk.loc, "`on_delete: set null` on foreign key column `" + table.name + "." + own->name +
-                                    "`, which is NOT NULL: every delete of a referenced row would fail; make the column "
-                                    "nullable or use `cascade`/`restrict`");
+            diags.error(fk.loc,
+                        "`on_delete: set null` on foreign key column `" + table.name + "." + own->name +
+                            "`, which is NOT NULL: every delete of a referenced row would fail; make the column "
+                            "nullable or use `cascade`/`restrict`");
         }
     }
     if (!is_unique_key(*target, ref_names)) {
         diags.error(fk.loc, "foreign key of table `" + table.name + "` references columns of `" + target->name +
                                 "` that are neither its primary key nor a unique constraint; PostgreSQL requires one "
-                                "(add `unique: [[...]]` to `" + target->name + "`)");
+                                "(add `unique: [[...]]` to `" +
+                                target->name + "`)");
     }
 }
 
@@ -183,8 +191,7 @@ void check_table(const Schema& schema, const Table& table, Diagnostics& diags) {
     const auto names = column_names(table);
     for (const auto& check : table.checks) {
         check_fragment(check.expression, check.loc,
-                       {"check `" + check.name + "` of table `" + table.name + "`", &names, false, ""},
-                       diags);
+                       {"check `" + check.name + "` of table `" + table.name + "`", &names, false, ""}, diags);
     }
 }
 
@@ -196,7 +203,8 @@ void check_view(const Schema& schema, const View& view, Diagnostics& diags) {
             for (const auto& t : schema.tables) names.push_back(t.name);
             for (const auto& v : schema.views) names.push_back(v.name);
             for (const auto& a : schema.aggregates) names.push_back(a.name);
-            diags.error(dep.loc, "view `" + view.name + "` depends on unknown `" + dep.name + "`" + did_you_mean(dep.name, names));
+            diags.error(dep.loc, "view `" + view.name + "` depends on unknown `" + dep.name + "`" +
+                                     did_you_mean(dep.name, names));
         }
         if (dep.name == view.name) diags.error(dep.loc, "view `" + view.name + "` cannot depend on itself");
     }

@@ -12,7 +12,8 @@ void check_time_column(const Table& table, const Hypertable& h, Diagnostics& dia
     const Column* time = table.find_column(h.time_column.name);
     if (!time) {
         diags.error(h.time_column.loc, "hypertable `" + table.name + "` partitions by unknown column `" +
-                                           h.time_column.name + "`" + did_you_mean(h.time_column.name, column_names(table)));
+                                           h.time_column.name + "`" +
+                                           did_you_mean(h.time_column.name, column_names(table)));
         return;
     }
     if (time->type.is_integer()) {
@@ -21,7 +22,8 @@ void check_time_column(const Table& table, const Hypertable& h, Diagnostics& dia
                                            "time columns (integer time needs an integer_now function)");
     } else if (!time->type.is_time()) {
         diags.error(h.time_column.loc, "time column `" + table.name + "." + time->name + "` has type `" +
-                                           time->type.sql() + "`, which TimescaleDB cannot partition by; use "
+                                           time->type.sql() +
+                                           "`, which TimescaleDB cannot partition by; use "
                                            "`timestamptz` (recommended), `timestamp` or `date`");
     }
     if (time->nullable) {
@@ -35,8 +37,8 @@ void check_space(const Table& table, const Hypertable& h, Diagnostics& diags) {
     if (!h.space) return;
     const auto& column = h.space->column;
     if (!table.find_column(column.name)) {
-        diags.error(column.loc, "hypertable `" + table.name + "` hash-partitions by unknown column `" + column.name + "`" +
-                                    did_you_mean(column.name, column_names(table)));
+        diags.error(column.loc, "hypertable `" + table.name + "` hash-partitions by unknown column `" + column.name +
+                                    "`" + did_you_mean(column.name, column_names(table)));
     } else if (column.name == h.time_column.name) {
         diags.error(column.loc, "hypertable `" + table.name + "` cannot hash-partition by its time column `" +
                                     column.name + "`; choose another column, e.g. a device id");
@@ -54,7 +56,8 @@ void check_unique_covers_partitioning(const Table& table, const Hypertable& h, c
         if (!covered) {
             diags.error(loc, what + " of hypertable `" + table.name + "` does not include column `" + p +
                                  "`, which TimescaleDB partitions by (\"cannot create a unique index without the "
-                                 "column\"); add `" + p + "` to it");
+                                 "column\"); add `" +
+                                 p + "` to it");
         }
     }
 }
@@ -66,7 +69,8 @@ void check_compression(const std::vector<std::string>& columns, const Compressio
     std::vector<std::string> seen;
     for (const auto& s : c.segment_by) {
         if (std::find(columns.begin(), columns.end(), s.name) == columns.end()) {
-            diags.error(s.loc, "unknown column `" + s.name + "` in `segment_by` of " + owner + did_you_mean(s.name, columns));
+            diags.error(s.loc,
+                        "unknown column `" + s.name + "` in `segment_by` of " + owner + did_you_mean(s.name, columns));
         }
         if (std::find(seen.begin(), seen.end(), s.name) != seen.end()) {
             diags.error(s.loc, "column `" + s.name + "` appears twice in `segment_by` of " + owner);
@@ -75,7 +79,8 @@ void check_compression(const std::vector<std::string>& columns, const Compressio
     }
     for (const auto& o : c.order_by) {
         if (std::find(columns.begin(), columns.end(), o.column) == columns.end()) {
-            diags.error(o.loc, "unknown column `" + o.column + "` in `order_by` of " + owner + did_you_mean(o.column, columns));
+            diags.error(
+                o.loc, "unknown column `" + o.column + "` in `order_by` of " + owner + did_you_mean(o.column, columns));
         }
         if (std::find(seen.begin(), seen.end(), o.column) != seen.end()) {
             diags.error(o.loc, "column `" + o.column + "` is in both `segment_by` and `order_by` of " + owner +
@@ -90,13 +95,14 @@ void check_hypertable(const Schema&, const Table& table, Diagnostics& diags) {
     check_time_column(table, h, diags);
     check_space(table, h, diags);
     if (h.chunk_interval && h.chunk_interval->has_months()) {
-        diags.error(h.chunk_interval_loc, "`chunk_interval` of hypertable `" + table.name +
-                                              "` uses months or years; TimescaleDB silently stores a month as 30 days, so the "
-                                              "database would not match the schema; write days, e.g. `30 days`");
+        diags.error(h.chunk_interval_loc,
+                    "`chunk_interval` of hypertable `" + table.name +
+                        "` uses months or years; TimescaleDB silently stores a month as 30 days, so the "
+                        "database would not match the schema; write days, e.g. `30 days`");
     }
     if (table.primary_key) {
-        check_unique_covers_partitioning(table, h, table.primary_key->columns, table.primary_key->loc, "the primary key",
-                                         diags);
+        check_unique_covers_partitioning(table, h, table.primary_key->columns, table.primary_key->loc,
+                                         "the primary key", diags);
     }
     for (const auto& u : table.uniques) {
         check_unique_covers_partitioning(table, h, u.columns, u.loc, "unique constraint `" + u.name + "`", diags);
@@ -105,11 +111,11 @@ void check_hypertable(const Schema&, const Table& table, Diagnostics& diags) {
     if (h.compression) check_compression(column_names(table), *h.compression, owner, diags);
     if (h.compression && h.compression->after && h.retention &&
         h.compression->after->approx_micros() >= h.retention->drop_after.approx_micros()) {
-        diags.warning(h.compression->after_loc, "compression of " + owner + " starts after " + h.compression->after->text() +
-                                                    ", but retention drops its chunks after " +
-                                                    h.retention->drop_after.text() +
-                                                    ": chunks would be dropped before (or as soon as) they are "
-                                                    "compressed; compress sooner or keep data longer");
+        diags.warning(h.compression->after_loc,
+                      "compression of " + owner + " starts after " + h.compression->after->text() +
+                          ", but retention drops its chunks after " + h.retention->drop_after.text() +
+                          ": chunks would be dropped before (or as soon as) they are "
+                          "compressed; compress sooner or keep data longer");
     }
 }
 
