@@ -19,6 +19,7 @@ public:
         header();
         out_.print("BEGIN;\n");
         extensions();
+        search_path();
         enums();
         tables();
         deferred_foreign_keys();
@@ -59,6 +60,14 @@ private:
         if (all.empty()) return;
         section("Extensions");
         for (const auto& e : all) out_.print("$sql$", {{"sql", create_extension(e)}});
+    }
+
+    // After the extensions, which would otherwise be installed into the
+    // schema's namespace: view bodies, checks and defaults name objects
+    // unqualified, as written in the YAML, and must find them there.
+    void search_path() {
+        if (schema_.namespace_ == "public") return;
+        out_.print("SET LOCAL search_path TO $ns$, public;\n", {{"ns", quote_ident(schema_.namespace_)}});
     }
 
     void enums() {

@@ -5,6 +5,7 @@ BEGIN;
 
 -- Namespace
 CREATE SCHEMA IF NOT EXISTS energy;
+SET LOCAL search_path TO energy, public;
 
 -- Enums
 CREATE TYPE energy.phase AS ENUM ('l1', 'l2', 'l3');
@@ -16,7 +17,12 @@ CREATE TABLE energy.meters (
     meter_id uuid NOT NULL,
     phases energy.phase[] DEFAULT '{l1}' NOT NULL,
     tariff energy.tariff DEFAULT 'peak' NOT NULL,
-    CONSTRAINT meters_pkey PRIMARY KEY (meter_id)
+    CONSTRAINT meters_pkey PRIMARY KEY (meter_id),
+    CONSTRAINT meters_has_phase CHECK (cardinality(phases) > 0)
 );
+
+-- View peak_meters
+CREATE VIEW energy.peak_meters AS
+SELECT meter_id FROM meters WHERE tariff = 'peak';
 
 COMMIT;
