@@ -1,0 +1,292 @@
+#include "emit/yaml_writer.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+namespace hyperschema::emit {
+namespace {
+
+const char* action_name(ReferentialAction a) {
+    switch (a) {
+        case ReferentialAction::NoAction:
+            return "no action";
+        case ReferentialAction::Restrict:
+            return "restrict";
+        case ReferentialAction::Cascade:
+            return "cascade";
+        case ReferentialAction::SetNull:
+            return "set null";
+        case ReferentialAction::SetDefault:
+            return "set default";
+    }
+    return "no action";
+}
+
+const char* method_name(IndexMethod m) {
+    switch (m) {
+        case IndexMethod::Btree:
+            return "btree";
+        case IndexMethod::Hash:
+            return "hash";
+        case IndexMethod::Gin:
+            return "gin";
+        case IndexMethod::Gist:
+            return "gist";
+        case IndexMethod::Brin:
+            return "brin";
+    }
+    return "btree";
+}
+
+void names(YAML::Emitter& out, const std::vector<NameRef>& refs) {
+    out << YAML::Flow << YAML::BeginSeq;
+    for (const auto& r : refs) out << r.name;
+    out << YAML::EndSeq;
+}
+
+void key_parts(YAML::Emitter& out, const std::vector<KeyPart>& keys) {
+    out << YAML::BeginSeq;
+    for (const auto& k : keys) {
+        out << YAML::Flow << YAML::BeginMap;
+        if (k.is_expression()) {
+            out << YAML::Key << "expression" << YAML::Value << k.expression;
+        } else {
+            out << YAML::Key << "column" << YAML::Value << k.column;
+        }
+        if (k.order != SortOrder::Default)
+            out << YAML::Key << "order" << YAML::Value << (k.order == SortOrder::Asc ? "asc" : "desc");
+        if (k.nulls != NullsOrder::Default)
+            out << YAML::Key << "nulls" << YAML::Value << (k.nulls == NullsOrder::First ? "first" : "last");
+        out << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+}
+
+void optional_interval(YAML::Emitter& out, const char* key, const std::optional<Interval>& iv) {
+    if (iv) out << YAML::Key << key << YAML::Value << iv->text();
+}
+
+void compression(YAML::Emitter& out, const Compression& c) {
+    out << YAML::Key << "compression" << YAML::Value << YAML::BeginMap;
+    if (!c.segment_by.empty()) {
+        out << YAML::Key << "segment_by" << YAML::Value;
+        names(out, c.segment_by);
+    }
+    if (!c.order_by.empty()) {
+        out << YAML::Key << "order_by" << YAML::Value;
+        key_parts(out, c.order_by);
+    }
+    optional_interval(out, "after", c.after);
+    optional_interval(out, "schedule", c.schedule);
+    out << YAML::EndMap;
+}
+
+void retention(YAML::Emitter& out, const Retention& r) {
+    out << YAML::Key << "retention" << YAML::Value << YAML::BeginMap;
+    out << YAML::Key << "drop_after" << YAML::Value << r.drop_after.text();
+    optional_interval(out, "schedule", r.schedule);
+    out << YAML::EndMap;
+}
+
+void comment(YAML::Emitter& out, const std::string& text) {
+    if (!text.empty()) out << YAML::Key << "comment" << YAML::Value << text;
+}
+
+void column(YAML::Emitter& out, const Column& c) {
+    out << YAML::Key << c.name << YAML::Value << YAML::BeginMap;
+    out << YAML::Key << "type" << YAML::Value << c.type.sql();
+    if (c.nullable) out << YAML::Key << "nullable" << YAML::Value << true;
+    if (c.default_value.kind == ColumnDefault::Kind::Literal) {
+        out << YAML::Key << "default" << YAML::Value << YAML::DoubleQuoted << c.default_value.text;
+    } else if (c.default_value.kind == ColumnDefault::Kind::Expression) {
+        out << YAML::Key << "default_sql" << YAML::Value << c.default_value.text;
+    }
+    comment(out, c.comment);
+    out << YAML::EndMap;
+}
+
+void index(YAML::Emitter& out, const Index& i) {
+    out << YAML::Key << i.name << YAML::Value << YAML::BeginMap;
+    out << YAML::Key << "columns" << YAML::Value;
+    key_parts(out, i.keys);
+    if (i.method != IndexMethod::Btree) out << YAML::Key << "using" << YAML::Value << method_name(i.method);
+    if (i.unique) out << YAML::Key << "unique" << YAML::Value << true;
+    if (i.concurrently) out << YAML::Key << "concurrently" << YAML::Value << true;
+    if (!i.include.empty()) {
+        out << YAML::Key << "include" << YAML::Value;
+        names(out, i.include);
+    }
+    if (!i.where.empty()) out << YAML::Key << "where" << YAML::Value << i.where;
+    out << YAML::EndMap;
+}
+
+void hypertable(YAML::Emitter& out, const Hypertable& h) {
+    out << YAML::Key << "hypertable" << YAML::Value << YAML::BeginMap;
+    out << YAML::Key << "time_column" << YAML::Value << h.time_column.name;
+    optional_interval(out, "chunk_interval", h.chunk_interval);
+    if (h.space) {
+        out << YAML::Key << "partition" << YAML::Value << YAML::Flow << YAML::BeginMap;
+        out << YAML::Key << "column" << YAML::Value << h.space->column.name;
+        out << YAML::Key << "partitions" << YAML::Value << h.space->partitions << YAML::EndMap;
+    }
+    if (!h.create_default_indexes) out << YAML::Key << "create_default_indexes" << YAML::Value << false;
+    if (h.compression) compression(out, *h.compression);
+    if (h.retention) retention(out, *h.retention);
+    out << YAML::EndMap;
+}
+
+void table(YAML::Emitter& out, const Table& t) {
+    out << YAML::Key << t.name << YAML::Value << YAML::BeginMap;
+    comment(out, t.comment);
+    out << YAML::Key << "columns" << YAML::Value << YAML::BeginMap;
+    for (const auto& c : t.columns) column(out, c);
+    out << YAML::EndMap;
+    if (t.primary_key) {
+        out << YAML::Key << "primary_key" << YAML::Value;
+        names(out, t.primary_key->columns);
+    }
+    if (!t.uniques.empty()) {
+        out << YAML::Key << "unique" << YAML::Value << YAML::BeginSeq;
+        for (const auto& u : t.uniques) {
+            out << YAML::Flow << YAML::BeginMap << YAML::Key << "name" << YAML::Value << u.name << YAML::Key
+                << "columns" << YAML::Value;
+            names(out, u.columns);
+            out << YAML::EndMap;
+        }
+        out << YAML::EndSeq;
+    }
+    if (!t.foreign_keys.empty()) {
+        out << YAML::Key << "foreign_keys" << YAML::Value << YAML::BeginSeq;
+        for (const auto& fk : t.foreign_keys) {
+            out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << fk.name << YAML::Key << "columns"
+                << YAML::Value;
+            names(out, fk.columns);
+            out << YAML::Key << "references" << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key << "table"
+                << YAML::Value << fk.ref_table.name;
+            if (!fk.ref_columns.empty()) {
+                out << YAML::Key << "columns" << YAML::Value;
+                names(out, fk.ref_columns);
+            }
+            out << YAML::EndMap;
+            if (fk.on_delete != ReferentialAction::NoAction)
+                out << YAML::Key << "on_delete" << YAML::Value << action_name(fk.on_delete);
+            if (fk.on_update != ReferentialAction::NoAction)
+                out << YAML::Key << "on_update" << YAML::Value << action_name(fk.on_update);
+            out << YAML::EndMap;
+        }
+        out << YAML::EndSeq;
+    }
+    if (!t.checks.empty()) {
+        out << YAML::Key << "checks" << YAML::Value << YAML::BeginMap;
+        for (const auto& c : t.checks) out << YAML::Key << c.name << YAML::Value << c.expression;
+        out << YAML::EndMap;
+    }
+    if (!t.indexes.empty()) {
+        out << YAML::Key << "indexes" << YAML::Value << YAML::BeginMap;
+        for (const auto& i : t.indexes) index(out, i);
+        out << YAML::EndMap;
+    }
+    if (t.hypertable) hypertable(out, *t.hypertable);
+    out << YAML::EndMap;
+}
+
+void refresh(YAML::Emitter& out, const RefreshPolicy& r) {
+    out << YAML::Key << "refresh" << YAML::Value << YAML::BeginMap;
+    out << YAML::Key << "start_offset" << YAML::Value;
+    if (r.start_offset)
+        out << r.start_offset->text();
+    else
+        out << YAML::Null;
+    out << YAML::Key << "end_offset" << YAML::Value;
+    if (r.end_offset)
+        out << r.end_offset->text();
+    else
+        out << YAML::Null;
+    out << YAML::Key << "schedule" << YAML::Value << r.schedule.text();
+    if (r.allow_beyond_source_retention) out << YAML::Key << "allow_beyond_source_retention" << YAML::Value << true;
+    out << YAML::EndMap;
+}
+
+void aggregate(YAML::Emitter& out, const ContinuousAggregate& a) {
+    out << YAML::Key << a.name << YAML::Value << YAML::BeginMap;
+    comment(out, a.comment);
+    out << YAML::Key << "from" << YAML::Value << a.source.name;
+    out << YAML::Key << "bucket" << YAML::Value << a.bucket.text();
+    out << YAML::Key << "bucket_column" << YAML::Value << a.bucket_column;
+    if (a.origin) out << YAML::Key << "origin" << YAML::Value << *a.origin;
+    optional_interval(out, "offset", a.offset);
+    if (a.timezone) out << YAML::Key << "timezone" << YAML::Value << *a.timezone;
+    if (!a.group_by.empty()) {
+        out << YAML::Key << "group_by" << YAML::Value;
+        names(out, a.group_by);
+    }
+    out << YAML::Key << "columns" << YAML::Value << YAML::BeginMap;
+    for (const auto& c : a.columns) {
+        out << YAML::Key << c.name << YAML::Value << YAML::BeginMap << YAML::Key << "expr" << YAML::Value
+            << c.expression;
+        if (c.type) out << YAML::Key << "type" << YAML::Value << c.type->sql();
+        comment(out, c.comment);
+        out << YAML::EndMap;
+    }
+    out << YAML::EndMap;
+    if (!a.where.empty()) out << YAML::Key << "where" << YAML::Value << a.where;
+    out << YAML::Key << "materialized_only" << YAML::Value << a.materialized_only;
+    if (a.with_data) out << YAML::Key << "with_data" << YAML::Value << true;
+    if (a.refresh) refresh(out, *a.refresh);
+    if (a.compression) compression(out, *a.compression);
+    if (a.retention) retention(out, *a.retention);
+    out << YAML::EndMap;
+}
+
+}  // namespace
+
+std::string schema_yaml(const Schema& schema) {
+    YAML::Emitter out;
+    out.SetIndent(2);
+    out.SetBoolFormat(YAML::TrueFalseBool);
+    out << YAML::BeginMap;
+    out << YAML::Key << "schema" << YAML::Value << YAML::BeginMap << YAML::Key << "name" << YAML::Value << schema.name
+        << YAML::Key << "namespace" << YAML::Value << schema.namespace_ << YAML::EndMap;
+    if (!schema.extensions.empty()) {
+        out << YAML::Key << "extensions" << YAML::Value << YAML::Flow << YAML::BeginSeq;
+        for (const auto& e : schema.extensions) out << e.name;
+        out << YAML::EndSeq;
+    }
+    if (!schema.enums.empty()) {
+        out << YAML::Key << "enums" << YAML::Value << YAML::BeginMap;
+        for (const auto& e : schema.enums) {
+            out << YAML::Key << e.name << YAML::Value << YAML::BeginMap << YAML::Key << "values" << YAML::Value;
+            names(out, e.values);
+            comment(out, e.comment);
+            out << YAML::EndMap;
+        }
+        out << YAML::EndMap;
+    }
+    if (!schema.tables.empty()) {
+        out << YAML::Key << "tables" << YAML::Value << YAML::BeginMap;
+        for (const auto& t : schema.tables) table(out, t);
+        out << YAML::EndMap;
+    }
+    if (!schema.views.empty()) {
+        out << YAML::Key << "views" << YAML::Value << YAML::BeginMap;
+        for (const auto& v : schema.views) {
+            out << YAML::Key << v.name << YAML::Value << YAML::BeginMap << YAML::Key << "sql" << YAML::Value
+                << YAML::Literal << v.sql;
+            if (!v.depends_on.empty()) {
+                out << YAML::Key << "depends_on" << YAML::Value;
+                names(out, v.depends_on);
+            }
+            comment(out, v.comment);
+            out << YAML::EndMap;
+        }
+        out << YAML::EndMap;
+    }
+    if (!schema.aggregates.empty()) {
+        out << YAML::Key << "aggregates" << YAML::Value << YAML::BeginMap;
+        for (const auto& a : schema.aggregates) aggregate(out, a);
+        out << YAML::EndMap;
+    }
+    out << YAML::EndMap;
+    return std::string(out.c_str()) + "\n";
+}
+
+}  // namespace hyperschema::emit
