@@ -55,13 +55,6 @@ std::string default_sql(const Column& column) {
     return bare ? d.text : quote_literal(d.text);
 }
 
-std::string column_sql(const Schema& schema, const Column& column) {
-    std::string out = quote_ident(column.name) + " " + column_type_sql(schema, column.type);
-    if (column.default_value.kind != ColumnDefault::Kind::None) out += " DEFAULT " + default_sql(column);
-    if (!column.nullable) out += " NOT NULL";
-    return out;
-}
-
 std::string foreign_key_clause(const Schema& schema, const Table& table, const ForeignKey& fk) {
     std::vector<NameRef> ref_columns = fk.ref_columns;
     if (ref_columns.empty()) {
@@ -110,6 +103,38 @@ std::string column_type_sql(const Schema& schema, const ColumnType& type) {
     return out;
 }
 
+std::string column_definition(const Schema& schema, const Column& column) {
+    std::string out = quote_ident(column.name) + " " + column_type_sql(schema, column.type);
+    if (column.default_value.kind != ColumnDefault::Kind::None) out += " DEFAULT " + default_sql(column);
+    if (!column.nullable) out += " NOT NULL";
+    return out;
+}
+
+std::string default_expression(const Column& column) {
+    return column.default_value.kind == ColumnDefault::Kind::None ? "" : default_sql(column);
+}
+
+std::vector<ConstraintSql> table_constraints(const Schema& schema, const Table& table) {
+    std::vector<ConstraintSql> out;
+    if (table.primary_key) {
+        out.push_back({table.primary_key->name, ConstraintKind::PrimaryKey,
+                       "CONSTRAINT " + quote_ident(table.primary_key->name) + " PRIMARY KEY (" +
+                           column_list(table.primary_key->columns) + ")"});
+    }
+    for (const auto& u : table.uniques) {
+        out.push_back({u.name, ConstraintKind::Unique,
+                       "CONSTRAINT " + quote_ident(u.name) + " UNIQUE (" + column_list(u.columns) + ")"});
+    }
+    for (const auto& fk : table.foreign_keys) {
+        out.push_back({fk.name, ConstraintKind::ForeignKey, foreign_key_clause(schema, table, fk)});
+    }
+    for (const auto& check : table.checks) {
+        out.push_back({check.name, ConstraintKind::Check,
+                       "CONSTRAINT " + quote_ident(check.name) + " CHECK (" + check.expression + ")"});
+    }
+    return out;
+}
+
 std::string create_extension(const Extension& extension) {
     return "CREATE EXTENSION IF NOT EXISTS " + quote_ident(extension.name) + ";\n";
 }
@@ -127,19 +152,9 @@ std::string create_enum(const Schema& schema, const Enum& e) {
 
 std::string create_table(const Schema& schema, const Table& table, const std::set<std::string>& inline_foreign_keys) {
     std::vector<std::string> lines;
-    for (const auto& c : table.columns) lines.push_back(column_sql(schema, c));
-    if (table.primary_key) {
-        lines.push_back("CONSTRAINT " + quote_ident(table.primary_key->name) + " PRIMARY KEY (" +
-                        column_list(table.primary_key->columns) + ")");
-    }
-    for (const auto& u : table.uniques) {
-        lines.push_back("CONSTRAINT " + quote_ident(u.name) + " UNIQUE (" + column_list(u.columns) + ")");
-    }
-    for (const auto& fk : table.foreign_keys) {
-        if (inline_foreign_keys.count(fk.name)) lines.push_back(foreign_key_clause(schema, table, fk));
-    }
-    for (const auto& check : table.checks) {
-        lines.push_back("CONSTRAINT " + quote_ident(check.name) + " CHECK (" + check.expression + ")");
+    for (const auto& c : table.columns) lines.push_back(column_definition(schema, c));
+    for (const auto& c : table_constraints(schema, table)) {
+        if (c.kind != ConstraintKind::ForeignKey || inline_foreign_keys.count(c.name)) lines.push_back(c.clause);
     }
     Printer p;
     p.print("CREATE TABLE $name$ (\n", {{"name", qualified(schema.namespace_, table.name)}});

@@ -6,12 +6,27 @@
 
 #include <set>
 #include <string>
+#include <vector>
 
 #include "model/schema.hpp"
 
 namespace hyperschema::emit {
 
 std::string column_type_sql(const Schema& schema, const ColumnType& type);
+// `name type [DEFAULT ...] [NOT NULL]`, as in CREATE TABLE and ADD COLUMN.
+std::string column_definition(const Schema& schema, const Column& column);
+// The DEFAULT expression of a column ("" when it has none).
+std::string default_expression(const Column& column);
+
+enum class ConstraintKind { PrimaryKey, Unique, ForeignKey, Check };
+struct ConstraintSql {
+    std::string name;
+    ConstraintKind kind;
+    std::string clause;  // CONSTRAINT name ...
+};
+// The table's constraints in creation order: primary key, unique, foreign
+// keys, checks.
+std::vector<ConstraintSql> table_constraints(const Schema& schema, const Table& table);
 
 std::string create_extension(const Extension& extension);
 std::string create_enum(const Schema& schema, const Enum& e);

@@ -42,6 +42,9 @@ struct Column {
     bool nullable = false;  // columns are NOT NULL unless declared nullable
     ColumnDefault default_value;
     std::string comment;
+    // The column's previous name: a migration renames it instead of dropping
+    // one column and adding another. Not part of the recorded state.
+    std::optional<NameRef> renamed_from;
     SourceLocation loc;
     SourceLocation type_loc;
 };
@@ -140,6 +143,7 @@ struct Hypertable {
 struct Table {
     std::string name;
     std::string comment;
+    std::optional<NameRef> renamed_from;  // as for columns
     std::vector<Column> columns;
     std::optional<PrimaryKey> primary_key;
     std::vector<UniqueConstraint> uniques;

@@ -22,6 +22,11 @@ Table Parser::parse_table(ParseContext& ctx, const std::string& name, const Sour
     MapReader spec(ctx, node, "table `" + name + "`");
     if (!spec.valid()) return table;
     if (auto c = spec.take_string("comment")) table.comment = *c;
+    if (auto old = spec.take_string("renamed_from")) {
+        if (check_identifier(ctx, *old, spec.value_loc("renamed_from"), "previous table")) {
+            table.renamed_from = NameRef{*old, spec.value_loc("renamed_from")};
+        }
+    }
     if (auto n = spec.take("columns")) parse_columns(ctx, table, *n);
     spec.require("columns", "a mapping of column names to types, e.g. `columns: {id: bigint}`");
     if (auto n = spec.take("primary_key")) {
@@ -124,6 +129,11 @@ void Parser::parse_column_spec(ParseContext& ctx, Table& table, Column& column, 
         column.default_value = {ColumnDefault::Kind::Expression, *expression, spec.value_loc("default_sql")};
     }
     if (auto c = spec.take_string("comment")) column.comment = *c;
+    if (auto old = spec.take_string("renamed_from")) {
+        if (check_identifier(ctx, *old, spec.value_loc("renamed_from"), "previous column")) {
+            column.renamed_from = NameRef{*old, spec.value_loc("renamed_from")};
+        }
+    }
     if (auto pk = spec.take_bool("primary_key"); pk && *pk) {
         if (!table.primary_key) table.primary_key = PrimaryKey{table.name + "_pkey", {}, spec.key_loc("primary_key")};
         table.primary_key->columns.push_back({column.name, spec.key_loc("primary_key")});

@@ -1,0 +1,177 @@
+// The diff engine: compares two models and plans the statements between them.
+// Changes are gathered into stages that run in a fixed order (drops of
+// dependants before what they depend on, creations after), so any mix of
+// changes applies in one pass.
+
+#include "diff/diff.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "diff/object_diff.hpp"
+#include "diff/renames.hpp"
+#include "emit/identifiers.hpp"
+#include "emit/sql_statements.hpp"
+#include "model/dependencies.hpp"
+
+namespace hyperschema::diff {
+
+bool Plan::destructive() const {
+    return std::any_of(changes.begin(), changes.end(), [](const Change& c) { return !c.data_at_risk.empty(); });
+}
+
+namespace {
+
+using emit::qualified;
+using emit::quote_ident;
+
+class Differ {
+public:
+    Differ(const Schema& from, const Schema& to, Direction direction)
+        : from_(from), to_(to), renames_(from, to, direction), out_(stages_) {}
+
+    Plan run() {
+        find_recreated_aggregates();
+        find_recreated_views();
+        extensions_and_enums();
+        tables();
+        views();
+        aggregates();
+        Plan plan;
+        for (auto& stage : stages_) {
+            for (auto& change : stage) plan.changes.push_back(std::move(change));
+        }
+        plan.unsupported = std::move(out_.unsupported);
+        return plan;
+    }
+
+private:
+    // Aggregates whose definition changed, or that read one that did: they are
+    // dropped (children first) and created again (parents first).
+    void find_recreated_aggregates() {
+        for (const auto& a : to_.aggregates) {
+            const ContinuousAggregate* old = from_.find_aggregate(a.name);
+            if (old && (aggregate_definition(from_, *old) != aggregate_definition(to_, a) || source_recreated(a))) {
+                recreated_aggregates_.insert(a.name);
+            }
+        }
+    }
+
+    bool source_recreated(const ContinuousAggregate& a) {
+        if (recreated_aggregates_.count(a.source.name)) return true;
+        const ContinuousAggregate* parent = to_.find_aggregate(a.source.name);
+        return parent && from_.find_aggregate(parent->name) &&
+               aggregate_definition(from_, *from_.find_aggregate(parent->name)) != aggregate_definition(to_, *parent);
+    }
+
+    // Views whose SQL changed, that read a recreated object, or that read a
+    // table whose columns change shape: PostgreSQL ties a view to the columns
+    // it read, so such views are dropped first and created again last.
+    void find_recreated_views() {
+        std::set<std::string> reshaped;
+        for (const auto& t : to_.tables) {
+            std::string old = renames_.table_in_from(t.name);
+            if (!old.empty() && columns_reshaped(*from_.find_table(old), t, renames_)) reshaped.insert(t.name);
+        }
+        bool grew = true;
+        while (grew) {
+            grew = false;
+            for (const auto& v : to_.views) {
+                if (recreated_views_.count(v.name) || !from_.find_view(v.name)) continue;
+                bool changed = from_.find_view(v.name)->sql != v.sql;
+                for (const auto& dep : view_dependencies(to_, v)) {
+                    changed = changed || reshaped.count(dep) || recreated_views_.count(dep) ||
+                              recreated_aggregates_.count(dep) || renames_.table_renamed(dep);
+                }
+                if (changed) {
+                    recreated_views_.insert(v.name);
+                    grew = true;
+                }
+            }
+        }
+    }
+
+    void extensions_and_enums() {
+        diff_extensions(from_, to_, out_);
+        diff_enums(from_, to_, out_);
+    }
+
+    void tables() {
+        CreationOrder to_order = creation_order(to_);
+        CreationOrder from_order = creation_order(from_);
+        // Dropped tables, dependants first.
+        for (auto it = from_order.tables.rbegin(); it != from_order.tables.rend(); ++it) {
+            if (renames_.table_in_to((*it)->name).empty()) drop_table(from_, **it, out_);
+        }
+        std::set<std::string> existing;
+        for (const Table* t : to_order.tables) {
+            std::string old = renames_.table_in_from(t->name);
+            if (!old.empty()) existing.insert(t->name);
+        }
+        for (const Table* t : to_order.tables) {
+            std::string old = renames_.table_in_from(t->name);
+            if (old.empty()) {
+                create_table(to_, *t, existing, out_);
+                existing.insert(t->name);
+            } else {
+                alter_table(from_, *from_.find_table(old), to_, *t, renames_, out_);
+            }
+        }
+    }
+
+    void views() {
+        CreationOrder from_order = creation_order(from_);
+        for (auto it = from_order.relations.rbegin(); it != from_order.relations.rend(); ++it) {
+            const View* v = it->view;
+            if (!v) continue;
+            if (!to_.find_view(v->name) || recreated_views_.count(v->name)) drop_view(from_, *v, out_);
+        }
+        for (const auto& relation : creation_order(to_).relations) {
+            const View* v = relation.view;
+            if (!v) continue;
+            const View* old = from_.find_view(v->name);
+            if (!old || recreated_views_.count(v->name)) {
+                create_view(to_, *v, out_);
+            } else if (old->comment != v->comment) {
+                comment_view(to_, *v, out_);
+            }
+        }
+    }
+
+    void aggregates() {
+        CreationOrder from_order = creation_order(from_);
+        for (auto it = from_order.relations.rbegin(); it != from_order.relations.rend(); ++it) {
+            const ContinuousAggregate* a = it->aggregate;
+            if (!a) continue;
+            if (!to_.find_aggregate(a->name)) drop_aggregate(from_, *a, false, out_);
+            if (recreated_aggregates_.count(a->name)) drop_aggregate(from_, *a, true, out_);
+        }
+        for (const auto& relation : creation_order(to_).relations) {
+            const ContinuousAggregate* a = relation.aggregate;
+            if (!a) continue;
+            const ContinuousAggregate* old = from_.find_aggregate(a->name);
+            if (!old || recreated_aggregates_.count(a->name)) {
+                create_aggregate(to_, *a, out_);
+            } else {
+                alter_aggregate(from_, *old, to_, *a, out_);
+            }
+        }
+    }
+
+    const Schema& from_;
+    const Schema& to_;
+    Renames renames_;
+    std::vector<std::vector<Change>> stages_;
+    Output out_;
+    std::set<std::string> recreated_aggregates_;
+    std::set<std::string> recreated_views_;
+};
+
+}  // namespace
+
+Plan diff_schemas(const Schema& from, const Schema& to, Direction direction) {
+    return Differ(from, to, direction).run();
+}
+
+}  // namespace hyperschema::diff

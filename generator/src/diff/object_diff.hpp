@@ -1,0 +1,95 @@
+#pragma once
+
+// Internal to the diff engine: the stages changes are sorted into, and the
+// per-object comparisons (table_diff.cpp, relation_diff.cpp).
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "diff/plan.hpp"
+#include "diff/renames.hpp"
+#include "model/schema.hpp"
+
+namespace hyperschema::diff {
+
+// The order a migration runs in: what depends on something is dropped before
+// it and created after it.
+enum class Stage {
+    DropPolicies,
+    DropAggregates,
+    DropViews,
+    DropIndexes,
+    DropForeignKeys,
+    DropConstraints,
+    DropTables,
+    CreateExtensions,
+    CreateEnums,
+    Renames,
+    CreateTables,
+    AlterColumns,
+    DropColumns,
+    Hypertables,
+    AddConstraints,
+    AddForeignKeys,
+    AddIndexes,
+    CreateViews,
+    CreateAggregates,
+    AlterAggregates,
+    Compression,
+    AddPolicies,
+    DropEnums,
+    DropExtensions,
+    Count,
+};
+
+class Output {
+public:
+    explicit Output(std::vector<std::vector<Change>>& stages) : stages_(stages) {
+        stages_.resize(static_cast<size_t>(Stage::Count));
+    }
+
+    Change& add(Stage stage, std::string summary, std::string sql, Phase phase = Phase::Transaction,
+                SourceLocation loc = {});
+    void unsupported_change(const SourceLocation& loc, std::string reason) {
+        unsupported.emplace_back(loc, std::move(reason));
+    }
+
+    std::vector<std::pair<SourceLocation, std::string>> unsupported;
+
+private:
+    std::vector<std::vector<Change>>& stages_;
+};
+
+void diff_extensions(const Schema& from, const Schema& to, Output& out);
+void diff_enums(const Schema& from, const Schema& to, Output& out);
+
+void drop_table(const Schema& from, const Table& table, Output& out);
+void create_table(const Schema& to, const Table& table, const std::set<std::string>& existing, Output& out);
+void alter_table(const Schema& from, const Table& old_table, const Schema& to, const Table& table,
+                 const Renames& renames, Output& out);
+// True when converting a column from one type to the other can lose or
+// refuse values (bigint -> integer, text -> varchar(10), real -> ...).
+bool narrows(const ColumnType& from, const ColumnType& to);
+// True when a column of the table is dropped, renamed or changes type.
+bool columns_reshaped(const Table& old_table, const Table& table, const Renames& renames);
+
+// Policies and compression of one hypertable or aggregate; `old` may be absent.
+void diff_timescale_settings(const Schema& from, const std::optional<Compression>* old_compression,
+                             const std::optional<Retention>* old_retention, const Schema& to,
+                             const std::string& relation, bool is_aggregate,
+                             const std::optional<Compression>& compression, const std::optional<Retention>& retention,
+                             Output& out);
+
+void drop_view(const Schema& from, const View& view, Output& out);
+void create_view(const Schema& to, const View& view, Output& out);
+void comment_view(const Schema& to, const View& view, Output& out);
+
+// The parts of an aggregate that TimescaleDB cannot change in place.
+std::string aggregate_definition(const Schema& schema, const ContinuousAggregate& aggregate);
+void drop_aggregate(const Schema& from, const ContinuousAggregate& aggregate, bool to_recreate, Output& out);
+void create_aggregate(const Schema& to, const ContinuousAggregate& aggregate, Output& out);
+void alter_aggregate(const Schema& from, const ContinuousAggregate& old, const Schema& to,
+                     const ContinuousAggregate& aggregate, Output& out);
+
+}  // namespace hyperschema::diff

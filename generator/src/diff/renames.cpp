@@ -1,0 +1,73 @@
+#include "diff/renames.hpp"
+
+namespace hyperschema::diff {
+namespace {
+
+// The new state declares where things came from; for a down migration the
+// old state (`from`) is the one that says it.
+const std::optional<NameRef>& declared(const Table& t) {
+    return t.renamed_from;
+}
+const std::optional<NameRef>& declared(const Column& c) {
+    return c.renamed_from;
+}
+
+}  // namespace
+
+Renames::Renames(const Schema& from, const Schema& to, Direction direction) : from_(from), to_(to) {
+    const Schema& newer = direction == Direction::Up ? to : from;
+    const Schema& older = direction == Direction::Up ? from : to;
+    std::map<std::string, std::string> newer_to_older;  // table names
+    for (const auto& t : newer.tables) {
+        std::string old_name = t.name;
+        // A rename applies only while the old name exists and the new one does not.
+        if (declared(t) && !older.find_table(t.name) && older.find_table(declared(t)->name))
+            old_name = declared(t)->name;
+        if (older.find_table(old_name)) newer_to_older[t.name] = old_name;
+    }
+    for (const auto& [n, o] : newer_to_older) {
+        const std::string& to_name = direction == Direction::Up ? n : o;
+        const std::string& from_name = direction == Direction::Up ? o : n;
+        table_to_from_[to_name] = from_name;
+        table_from_to_[from_name] = to_name;
+        const Table* newer_table = newer.find_table(n);
+        const Table* older_table = older.find_table(o);
+        for (const auto& c : newer_table->columns) {
+            std::string old_column = c.name;
+            if (declared(c) && !older_table->find_column(c.name) && older_table->find_column(declared(c)->name))
+                old_column = declared(c)->name;
+            if (!older_table->find_column(old_column)) continue;
+            const std::string& to_column = direction == Direction::Up ? c.name : old_column;
+            const std::string& from_column = direction == Direction::Up ? old_column : c.name;
+            column_to_from_[{to_name, to_column}] = from_column;
+            column_from_to_[{from_name, from_column}] = to_column;
+        }
+    }
+}
+
+std::string Renames::table_in_to(const std::string& from_name) const {
+    auto it = table_from_to_.find(from_name);
+    return it == table_from_to_.end() ? "" : it->second;
+}
+
+std::string Renames::table_in_from(const std::string& to_name) const {
+    auto it = table_to_from_.find(to_name);
+    return it == table_to_from_.end() ? "" : it->second;
+}
+
+std::string Renames::column_in_to(const std::string& from_table, const std::string& from_column) const {
+    auto it = column_from_to_.find({from_table, from_column});
+    return it == column_from_to_.end() ? "" : it->second;
+}
+
+std::string Renames::column_in_from(const std::string& to_table, const std::string& to_column) const {
+    auto it = column_to_from_.find({to_table, to_column});
+    return it == column_to_from_.end() ? "" : it->second;
+}
+
+bool Renames::table_renamed(const std::string& to_name) const {
+    std::string old = table_in_from(to_name);
+    return !old.empty() && old != to_name;
+}
+
+}  // namespace hyperschema::diff

@@ -1,0 +1,335 @@
+// Tables: creation, drops, renames, columns, constraints, indexes, and the
+// hypertable settings that live on a table.
+
+#include <algorithm>
+#include <map>
+
+#include "diff/object_diff.hpp"
+#include "emit/identifiers.hpp"
+#include "emit/sql_statements.hpp"
+
+namespace hyperschema::diff {
+
+using emit::qualified;
+using emit::quote_ident;
+using emit::quote_literal;
+
+Change& Output::add(Stage stage, std::string summary, std::string sql, Phase phase, SourceLocation loc) {
+    Change change;
+    change.summary = std::move(summary);
+    change.statements.push_back({std::move(sql), phase});
+    change.loc = std::move(loc);
+    auto& bucket = stages_[static_cast<size_t>(stage)];
+    bucket.push_back(std::move(change));
+    return bucket.back();
+}
+
+namespace {
+
+std::string alter_table_prefix(const Schema& s, const std::string& table) {
+    return "ALTER TABLE " + qualified(s.namespace_, table) + " ";
+}
+
+// A copy of the old table expressed in the new names, so that definitions
+// can be compared as text: a renamed column keeps its indexes and constraints.
+Table in_new_names(const Table& old, const std::string& new_name, const Renames& renames) {
+    Table t = old;
+    auto rename = [&](std::string& column) {
+        std::string n = renames.column_in_to(old.name, column);
+        if (!n.empty()) column = n;
+    };
+    auto rename_refs = [&](std::vector<NameRef>& refs) {
+        for (auto& r : refs) rename(r.name);
+    };
+    t.name = new_name;
+    for (auto& c : t.columns) rename(c.name);
+    if (t.primary_key) {
+        rename_refs(t.primary_key->columns);
+        if (t.primary_key->name == old.name + "_pkey") t.primary_key->name = new_name + "_pkey";
+    }
+    for (auto& u : t.uniques) rename_refs(u.columns);
+    for (auto& fk : t.foreign_keys) {
+        rename_refs(fk.columns);
+        std::string target = renames.table_in_to(fk.ref_table.name);
+        if (!target.empty()) {
+            for (auto& rc : fk.ref_columns) {
+                std::string n = renames.column_in_to(fk.ref_table.name, rc.name);
+                if (!n.empty()) rc.name = n;
+            }
+            fk.ref_table.name = target;
+        }
+    }
+    for (auto& i : t.indexes) {
+        i.table = new_name;
+        for (auto& k : i.keys) {
+            if (!k.is_expression()) rename(k.column);
+        }
+        rename_refs(i.include);
+    }
+    if (t.hypertable) {
+        rename(t.hypertable->time_column.name);
+        if (t.hypertable->space) rename(t.hypertable->space->column.name);
+        if (t.hypertable->compression) {
+            rename_refs(t.hypertable->compression->segment_by);
+            for (auto& k : t.hypertable->compression->order_by) rename(k.column);
+        }
+    }
+    return t;
+}
+
+void diff_columns(const Schema& from, const Table& old, const Schema& to, const Table& table, const Renames& renames,
+                  Output& out) {
+    const std::string prefix = alter_table_prefix(to, table.name);
+    for (const auto& c : table.columns) {
+        std::string old_name = renames.column_in_from(table.name, c.name);
+        const std::string what = table.name + "." + c.name;
+        if (old_name.empty()) {
+            Change& ch =
+                out.add(Stage::AlterColumns, "+ column " + what,
+                        prefix + "ADD COLUMN " + emit::column_definition(to, c) + ";\n", Phase::Transaction, c.loc);
+            if (!c.nullable && c.default_value.kind == ColumnDefault::Kind::None) {
+                ch.irreversible = "";
+                ch.summary += " (NOT NULL without a default: fails if the table has rows)";
+            }
+            continue;
+        }
+        const Column& o = *old.find_column(old_name);
+        if (old_name != c.name) {
+            out.add(Stage::Renames, "~ column " + table.name + "." + old_name + " renamed to " + c.name,
+                    prefix + "RENAME COLUMN " + quote_ident(old_name) + " TO " + quote_ident(c.name) + ";\n",
+                    Phase::Transaction, c.loc);
+        }
+        const std::string col = quote_ident(c.name);
+        const std::string old_type = emit::column_type_sql(from, o.type), new_type = emit::column_type_sql(to, c.type);
+        if (old_type != new_type) {
+            Change& ch = out.add(
+                Stage::AlterColumns, "~ column " + what + ": " + old_type + " -> " + new_type,
+                prefix + "ALTER COLUMN " + col + " TYPE " + new_type + " USING " + col + "::" + new_type + ";\n",
+                Phase::Transaction, c.type_loc);
+            if (narrows(o.type, c.type)) {
+                ch.data_at_risk =
+                    "values of " + what + " that do not fit " + new_type + " (the change narrows " + old_type + ")";
+            }
+        }
+        if (o.nullable != c.nullable) {
+            out.add(Stage::AlterColumns, "~ column " + what + (c.nullable ? ": drop NOT NULL" : ": set NOT NULL"),
+                    prefix + "ALTER COLUMN " + col + (c.nullable ? " DROP NOT NULL" : " SET NOT NULL") + ";\n",
+                    Phase::Transaction, c.loc);
+        }
+        const std::string old_default = emit::default_expression(o), new_default = emit::default_expression(c);
+        if (old_default != new_default) {
+            out.add(Stage::AlterColumns,
+                    "~ column " + what + ": default " + (new_default.empty() ? "dropped" : new_default),
+                    prefix + "ALTER COLUMN " + col +
+                        (new_default.empty() ? " DROP DEFAULT" : " SET DEFAULT " + new_default) + ";\n",
+                    Phase::Transaction, c.loc);
+        }
+        if (o.comment != c.comment) {
+            out.add(Stage::AlterColumns, "~ comment on column " + what,
+                    "COMMENT ON COLUMN " + qualified(to.namespace_, table.name) + "." + col + " IS " +
+                        (c.comment.empty() ? "NULL" : quote_literal(c.comment)) + ";\n");
+        }
+    }
+    for (const auto& o : old.columns) {
+        if (!renames.column_in_to(old.name, o.name).empty()) continue;
+        Change& ch = out.add(Stage::DropColumns, "- column " + table.name + "." + o.name,
+                             prefix + "DROP COLUMN " + quote_ident(o.name) + ";\n", Phase::Transaction, table.loc);
+        ch.data_at_risk = "every value of column " + table.name + "." + o.name;
+        ch.irreversible = "the values of column " + table.name + "." + o.name + " (the column comes back empty)";
+    }
+}
+
+void diff_constraints(const Schema& from, const Table& old_named, const Schema& to, const Table& table, Output& out) {
+    auto old_list = emit::table_constraints(from, old_named);
+    auto new_list = emit::table_constraints(to, table);
+    auto find = [](const std::vector<emit::ConstraintSql>& list, const std::string& name) {
+        auto it = std::find_if(list.begin(), list.end(), [&](const emit::ConstraintSql& c) { return c.name == name; });
+        return it == list.end() ? nullptr : &*it;
+    };
+    const std::string prefix = alter_table_prefix(to, table.name);
+    for (const auto& o : old_list) {
+        const auto* n = find(new_list, o.name);
+        if (n && n->clause == o.clause) continue;
+        Stage stage = o.kind == emit::ConstraintKind::ForeignKey ? Stage::DropForeignKeys : Stage::DropConstraints;
+        out.add(stage, "- constraint " + o.name + " on " + table.name,
+                prefix + "DROP CONSTRAINT " + quote_ident(o.name) + ";\n");
+    }
+    for (const auto& n : new_list) {
+        const auto* o = find(old_list, n.name);
+        if (o && o->clause == n.clause) continue;
+        Stage stage = n.kind == emit::ConstraintKind::ForeignKey ? Stage::AddForeignKeys : Stage::AddConstraints;
+        out.add(stage, std::string(o ? "~" : "+") + " constraint " + n.name + " on " + table.name,
+                prefix + "ADD " + n.clause + ";\n");
+    }
+}
+
+// CONCURRENTLY keeps writes flowing while an index builds on a live table; it
+// cannot run in a transaction block, so it runs after the migration's.
+void add_index(const Schema& to, const Table& table, const Index& index, bool table_exists, Output& out) {
+    std::string sql = emit::create_index(to, table, index);
+    Phase phase = Phase::Transaction;
+    if (index.concurrently && table_exists && !table.hypertable) {
+        sql.replace(sql.find("INDEX "), 6, "INDEX CONCURRENTLY IF NOT EXISTS ");
+        phase = Phase::AfterTransaction;
+    }
+    out.add(Stage::AddIndexes, "+ index " + index.name + " on " + table.name, sql, phase, index.loc);
+}
+
+void diff_indexes(const Schema& from, const Table& old_named, const Schema& to, const Table& table, Output& out) {
+    auto find = [](const Table& t, const std::string& name) {
+        auto it = std::find_if(t.indexes.begin(), t.indexes.end(), [&](const Index& i) { return i.name == name; });
+        return it == t.indexes.end() ? nullptr : &*it;
+    };
+    for (const auto& o : old_named.indexes) {
+        const Index* n = find(table, o.name);
+        if (n && emit::create_index(to, table, *n) == emit::create_index(from, old_named, o)) continue;
+        out.add(Stage::DropIndexes, "- index " + o.name, "DROP INDEX " + qualified(from.namespace_, o.name) + ";\n");
+    }
+    for (const auto& n : table.indexes) {
+        const Index* o = find(old_named, n.name);
+        if (o && emit::create_index(to, table, n) == emit::create_index(from, old_named, *o)) continue;
+        add_index(to, table, n, true, out);
+    }
+}
+
+void diff_hypertable(const Schema& from, const Table& old, const Schema& to, const Table& table, Output& out) {
+    const auto& o = old.hypertable;
+    const auto& n = table.hypertable;
+    if (!o && !n) return;
+    if (o && !n) {
+        out.unsupported_change(table.loc, "table `" + table.name +
+                                              "` stops being a hypertable; TimescaleDB cannot turn a hypertable back "
+                                              "into a plain table (copy the data into a new table instead)");
+        return;
+    }
+    if (!o) {
+        std::string sql = emit::create_hypertable(to, table);
+        sql.insert(sql.find(");\n"), ", migrate_data => true");
+        out.add(Stage::Hypertables, "+ hypertable " + table.name + " (existing rows move into chunks)", sql,
+                Phase::Transaction, n->loc);
+        diff_timescale_settings(from, nullptr, nullptr, to, table.name, false, n->compression, n->retention, out);
+        return;
+    }
+    if (o->time_column.name != n->time_column.name) {
+        out.unsupported_change(n->time_column.loc, "hypertable `" + table.name +
+                                                       "` changes its time column; TimescaleDB cannot repartition an "
+                                                       "existing hypertable");
+    }
+    if (o->chunk_interval != n->chunk_interval) {
+        Interval iv = n->chunk_interval.value_or(Interval{0, 7, 0});
+        out.add(Stage::Hypertables, "~ chunk interval of " + table.name + ": " + iv.text() + " (new chunks only)",
+                "SELECT set_chunk_time_interval(" + emit::regclass_literal(to.namespace_, table.name) + ", " +
+                    iv.sql() + ");\n",
+                Phase::Transaction, n->chunk_interval_loc);
+    }
+    bool same_space =
+        (!o->space && !n->space) || (o->space && n->space && o->space->column.name == n->space->column.name &&
+                                     o->space->partitions == n->space->partitions);
+    if (!same_space) {
+        if (!o->space) {
+            out.add(Stage::Hypertables, "+ space dimension " + table.name + "." + n->space->column.name,
+                    "SELECT add_dimension(" + emit::regclass_literal(to.namespace_, table.name) + ", by_hash(" +
+                        quote_literal(n->space->column.name) + ", " + std::to_string(n->space->partitions) + "));\n",
+                    Phase::Transaction, n->space->loc);
+        } else {
+            out.unsupported_change(n->loc, "hypertable `" + table.name +
+                                               "` changes or removes its space dimension, which TimescaleDB cannot do "
+                                               "on an existing hypertable");
+        }
+    }
+    diff_timescale_settings(from, &o->compression, &o->retention, to, table.name, false, n->compression, n->retention,
+                            out);
+}
+
+int integer_rank(BaseType b) {
+    switch (b) {
+        case BaseType::Smallint:
+            return 1;
+        case BaseType::Integer:
+            return 2;
+        case BaseType::Bigint:
+            return 3;
+        default:
+            return 0;
+    }
+}
+
+}  // namespace
+
+bool narrows(const ColumnType& from, const ColumnType& to) {
+    if (from == to) return false;
+    if (from.array_dims != to.array_dims) return true;
+    const ColumnType a = from.element(), b = to.element();
+    if (a.is_integer() && b.is_integer()) return integer_rank(b.base) < integer_rank(a.base);
+    if (a.is_integer() && b.base == BaseType::Numeric) return b.precision >= 0 && b.precision - b.scale < 19;
+    if (a.base == BaseType::Real && b.base == BaseType::DoublePrecision) return false;
+    if (a.base == BaseType::Numeric && b.base == BaseType::Numeric) {
+        if (b.precision < 0) return false;
+        if (a.precision < 0) return true;
+        return b.scale < a.scale || b.precision - b.scale < a.precision - a.scale;
+    }
+    if (a.is_text_family() && b.base == BaseType::Text) return false;
+    if (a.base == BaseType::Varchar && b.base == BaseType::Varchar)
+        return b.length >= 0 && (a.length < 0 || b.length < a.length);
+    if (a.base == BaseType::Json && b.base == BaseType::Jsonb) return false;
+    return true;  // another family: the conversion may fail or change values
+}
+
+void drop_table(const Schema& from, const Table& table, Output& out) {
+    Change& ch =
+        out.add(Stage::DropTables, std::string("- ") + (table.hypertable ? "hypertable " : "table ") + table.name,
+                "DROP TABLE " + qualified(from.namespace_, table.name) + ";\n");
+    ch.data_at_risk = "every row of table " + table.name;
+    ch.irreversible = "the rows of table " + table.name + " (the table comes back empty)";
+}
+
+void create_table(const Schema& to, const Table& table, const std::set<std::string>& existing, Output& out) {
+    std::set<std::string> inline_fks;
+    for (const auto& fk : table.foreign_keys) {
+        if (existing.count(fk.ref_table.name) || fk.ref_table.name == table.name) {
+            inline_fks.insert(fk.name);
+        } else {
+            out.add(Stage::AddForeignKeys, "+ constraint " + fk.name + " on " + table.name,
+                    emit::add_foreign_key(to, table, fk));
+        }
+    }
+    std::string sql = emit::create_table(to, table, inline_fks) + emit::table_comments(to, table);
+    if (table.hypertable) sql += emit::create_hypertable(to, table);
+    out.add(Stage::CreateTables, std::string("+ ") + (table.hypertable ? "hypertable " : "table ") + table.name, sql,
+            Phase::Transaction, table.loc);
+    for (const auto& index : table.indexes) add_index(to, table, index, false, out);
+    if (table.hypertable) {
+        diff_timescale_settings(to, nullptr, nullptr, to, table.name, false, table.hypertable->compression,
+                                table.hypertable->retention, out);
+    }
+}
+
+void alter_table(const Schema& from, const Table& old, const Schema& to, const Table& table, const Renames& renames,
+                 Output& out) {
+    if (old.name != table.name) {
+        out.add(Stage::Renames, "~ table " + old.name + " renamed to " + table.name,
+                alter_table_prefix(from, old.name) + "RENAME TO " + quote_ident(table.name) + ";\n", Phase::Transaction,
+                table.loc);
+    }
+    Table old_named = in_new_names(old, table.name, renames);
+    diff_columns(from, old, to, table, renames, out);
+    diff_constraints(from, old_named, to, table, out);
+    diff_indexes(from, old_named, to, table, out);
+    if (old.comment != table.comment) {
+        out.add(Stage::AlterColumns, "~ comment on table " + table.name,
+                "COMMENT ON TABLE " + qualified(to.namespace_, table.name) + " IS " +
+                    (table.comment.empty() ? "NULL" : quote_literal(table.comment)) + ";\n");
+    }
+    diff_hypertable(from, old_named, to, table, out);
+}
+
+bool columns_reshaped(const Table& old, const Table& table, const Renames& renames) {
+    for (const auto& o : old.columns) {
+        std::string n = renames.column_in_to(old.name, o.name);
+        if (n.empty() || n != o.name) return true;
+        if (!(table.find_column(n)->type == o.type)) return true;
+    }
+    return false;
+}
+
+}  // namespace hyperschema::diff
