@@ -2,6 +2,7 @@
 
 #include "emit/identifiers.hpp"
 #include "emit/printer.hpp"
+#include "model/relations.hpp"
 #include "sqltext/literals.hpp"
 
 namespace hyperschema::emit {
@@ -76,10 +77,20 @@ std::string timescale_key_list(const std::vector<KeyPart>& keys) {
     return join(parts, ", ");
 }
 
-std::string bucket_call(const ContinuousAggregate& agg, const std::string& time_column) {
+// The origin literal must have the time column's own type, or TimescaleDB
+// does not recognise the bucket as one over the hypertable's dimension.
+std::string origin_type(const Schema& schema, const ContinuousAggregate& agg) {
+    RelationShape source = shape_of(schema, agg.source.name);
+    const RelationColumn* time = source.find(source.time_column);
+    if (time && time->type && time->type->base == BaseType::Timestamp) return "TIMESTAMP ";
+    if (time && time->type && time->type->base == BaseType::Date) return "DATE ";
+    return "TIMESTAMPTZ ";
+}
+
+std::string bucket_call(const Schema& schema, const ContinuousAggregate& agg, const std::string& time_column) {
     std::string out = "time_bucket(" + agg.bucket.sql() + ", " + quote_ident(time_column);
     if (agg.timezone) out += ", timezone => " + quote_literal(*agg.timezone);
-    if (agg.origin) out += ", origin => TIMESTAMPTZ " + quote_literal(*agg.origin);
+    if (agg.origin) out += ", origin => " + origin_type(schema, agg) + quote_literal(*agg.origin);
     if (agg.offset) out += ", \"offset\" => " + agg.offset->sql();
     return out + ")";
 }
@@ -213,7 +224,10 @@ std::string create_index(const Schema& schema, const Table& table, const Index& 
 
 std::string create_view(const Schema& schema, const View& view) {
     Printer p;
-    p.print("CREATE VIEW $name$ AS\n$sql$;\n", {{"name", qualified(schema.namespace_, view.name)}, {"sql", view.sql}});
+    // A `--` comment on the body's last line would swallow the semicolon.
+    const char* end = view.sql.find("--") == std::string::npos ? ";" : "\n;";
+    p.print("CREATE VIEW $name$ AS\n$sql$$end$\n",
+            {{"name", qualified(schema.namespace_, view.name)}, {"sql", view.sql}, {"end", end}});
     if (!view.comment.empty()) {
         p.print("COMMENT ON VIEW $name$ IS $comment$;\n",
                 {{"name", qualified(schema.namespace_, view.name)}, {"comment", quote_literal(view.comment)}});
@@ -223,7 +237,7 @@ std::string create_view(const Schema& schema, const View& view) {
 
 std::string create_continuous_aggregate(const Schema& schema, const ContinuousAggregate& agg) {
     const std::string time_column = source_time_column(schema, agg);
-    const std::string bucket = bucket_call(agg, time_column);
+    const std::string bucket = bucket_call(schema, agg, time_column);
     std::vector<std::string> select{bucket + " AS " + quote_ident(agg.bucket_column)};
     std::vector<std::string> group{bucket};
     for (const auto& g : agg.group_by) {
