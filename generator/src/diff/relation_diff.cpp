@@ -29,6 +29,9 @@ void diff_extensions(const Schema& from, const Schema& to, Output& out) {
             out.add(Stage::CreateExtensions, "+ extension " + n, emit::create_extension({n, {}}));
     }
     for (const auto& o : old_names) {
+        // TimescaleDB is shared by every schema of the database and is never
+        // dropped by a migration (removing it is a decision for a DBA).
+        if (o == "timescaledb") continue;
         if (std::find(new_names.begin(), new_names.end(), o) == new_names.end())
             out.add(Stage::DropExtensions, "- extension " + o, "DROP EXTENSION IF EXISTS " + quote_ident(o) + ";\n");
     }
@@ -139,7 +142,9 @@ void diff_retention(const Schema& to, const std::optional<Retention>* old, const
         Change& ch =
             out.add(Stage::AddPolicies, "+ retention policy of " + target + ": drop after " + now->drop_after.text(),
                     policy(now), Phase::Transaction, now->loc);
-        if (!before || now->drop_after.approx_micros() < before->drop_after.approx_micros()) {
+        // Only data that already exists is at risk: not on a relation created now.
+        const bool existed = old != nullptr;
+        if (existed && (!before || now->drop_after.approx_micros() < before->drop_after.approx_micros())) {
             ch.data_at_risk = "chunks of " + relation + " older than " + now->drop_after.text() +
                               " (the policy's next run drops them)";
         }

@@ -1,0 +1,80 @@
+#include "cli/common.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+namespace fs = std::filesystem;
+
+namespace hyperschema::cli {
+
+int compile_all(const Options& o, const std::vector<std::string>& paths_in, std::vector<CompileResult>& results) {
+    std::vector<std::string> paths = paths_in.empty() ? std::vector<std::string>{"."} : paths_in;
+    int code = kOk;
+    for (const auto& path : paths) {
+        std::error_code ec;
+        if (!fs::is_directory(path, ec)) {
+            std::cerr << "hyperschema: error: " << path << " is not a directory\n";
+            return kUsage;
+        }
+        auto dirs = find_schema_directories(path);
+        if (dirs.empty()) {
+            std::cerr << "hyperschema: error: no schema in " << path
+                      << " (no *.yaml files in it or its subdirectories)\n";
+            return kUsage;
+        }
+        for (const auto& dir : dirs) {
+            CompileResult r = compile_directory(dir);
+            if (o.werror) r.diags.promote_warnings();
+            std::cerr << r.diags.format();
+            if (r.io_error) return kUsage;
+            if (!r.ok()) code = kProblem;
+            results.push_back(std::move(r));
+        }
+    }
+    return code;
+}
+
+int summarize(const std::vector<CompileResult>& results) {
+    int errors = 0, warnings = 0;
+    for (const auto& r : results) {
+        errors += r.diags.error_count();
+        warnings += r.diags.warning_count();
+    }
+    if (errors || warnings) std::cerr << errors << " error(s), " << warnings << " warning(s)\n";
+    return errors ? kProblem : kOk;
+}
+
+bool read_file(const std::string& path, std::string& text) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return false;
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    text = buffer.str();
+    return true;
+}
+
+int write_if_changed(const std::string& path, const std::string& content, bool check, bool& stale) {
+    std::string existing;
+    bool exists = read_file(path, existing);
+    if (exists && existing == content) return kOk;
+    stale = true;
+    if (check) {
+        std::cerr << path << ": " << (exists ? "out of date" : "missing") << "\n";
+        return kOk;
+    }
+    std::error_code ec;
+    fs::create_directories(fs::path(path).parent_path(), ec);
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << content;
+    out.close();
+    if (!out) {
+        std::cerr << "hyperschema: error: cannot write " << path << "\n";
+        return kUsage;
+    }
+    std::cout << "wrote " << path << "\n";
+    return kOk;
+}
+
+}  // namespace hyperschema::cli

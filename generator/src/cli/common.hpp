@@ -1,0 +1,44 @@
+#pragma once
+
+// What the CLI's commands share: options, exit codes, compiling the schemas
+// named on the command line, and writing files only when they change.
+
+#include <string>
+#include <vector>
+
+#include "pipeline/compile.hpp"
+
+namespace hyperschema::cli {
+
+// Exit codes: 0 ok, 1 the check found a problem, 2 usage or I/O error.
+constexpr int kOk = 0, kProblem = 1, kUsage = 2;
+
+struct Options {
+    std::string command;
+    std::vector<std::string> args;  // positional arguments after the command
+    std::string out = "generated";
+    bool werror = false;
+    bool check = false;
+    bool allow_destructive = false;
+    std::string format = "text";
+};
+
+// Compiles every schema under `paths` (default "."), printing diagnostics to
+// stderr. Returns an exit code; fills `results` with every schema compiled.
+int compile_all(const Options& o, const std::vector<std::string>& paths, std::vector<CompileResult>& results);
+
+// Prints the error/warning count when there is one; kProblem when errors.
+int summarize(const std::vector<CompileResult>& results);
+
+bool read_file(const std::string& path, std::string& text);
+
+// Writes only when the content differs, so unchanged outputs keep their mtime
+// and builds that depend on them do not rerun. With `check`, writes nothing
+// and reports a stale or missing file. Returns kOk or kUsage (I/O error).
+int write_if_changed(const std::string& path, const std::string& content, bool check, bool& stale);
+
+int run_migrate(const Options& o);
+int run_diff(const Options& o);
+int run_check(const Options& o);
+
+}  // namespace hyperschema::cli

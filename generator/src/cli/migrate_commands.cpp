@@ -1,0 +1,278 @@
+// migrate new, diff and check: the migration workflow. The YAML is the desired
+// state; snapshot.yaml beside the migrations is the state they produce; the
+// next migration is the diff between the two.
+
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+
+#include "cli/common.hpp"
+#include "diff/diff.hpp"
+#include "emit/schema_sql.hpp"
+#include "emit/yaml_writer.hpp"
+#include "migrate/migrations.hpp"
+
+namespace fs = std::filesystem;
+
+namespace hyperschema::cli {
+namespace {
+
+std::string migrations_dir(const Options& o, const Schema& schema) {
+    return (fs::path(o.out) / schema.name / "migrations").string();
+}
+
+// The state the existing migrations leave a database in: the snapshot, or
+// an empty schema before the first migration.
+struct Baseline {
+    Schema schema;
+    std::string error;  // the snapshot could not be read back
+};
+
+Baseline baseline_of(const migrate::History& history, const Schema& current) {
+    Baseline b;
+    b.schema.name = current.name;
+    b.schema.namespace_ = current.namespace_;
+    if (!history.snapshot) return b;
+    CompileResult r = compile_texts({{history.dir + "/" + migrate::kSnapshotFile, *history.snapshot}}, current.name);
+    if (!r.ok()) {
+        b.error = "the snapshot of the last migration does not read back:\n" + r.diags.format();
+        return b;
+    }
+    b.schema = std::move(r.schema);
+    return b;
+}
+
+std::string stem_for(int version, const std::string& name) {
+    char number[16];
+    std::snprintf(number, sizeof number, "%04d", version);
+    return std::string(number) + "_" + name;
+}
+
+// Unsupported changes, with their locations, as compiler errors.
+bool report_unsupported(const diff::Plan& plan) {
+    for (const auto& [loc, reason] : plan.unsupported) {
+        Diagnostic d{Severity::Error, loc, reason + "; hyperschema cannot write this migration", {}};
+        std::cerr << format_diagnostic(d);
+    }
+    return !plan.unsupported.empty();
+}
+
+std::vector<std::string> irreversible_of(const diff::Plan& plan) {
+    std::vector<std::string> out;
+    for (const auto& c : plan.changes) {
+        if (!c.irreversible.empty()) out.push_back(c.irreversible);
+    }
+    return out;
+}
+
+std::vector<std::string> history_problems(const migrate::History& history) {
+    std::vector<std::string> problems = history.problems;
+    for (auto& p : migrate::checksum_problems(history.dir, history)) problems.push_back(p);
+    if (!history.migrations.empty() && !history.snapshot)
+        problems.push_back(std::string(migrate::kSnapshotFile) + " is missing");
+    return problems;
+}
+
+int new_migration(const Options& o, const CompileResult& compiled, const std::string& name) {
+    const Schema& current = compiled.schema;
+    const std::string dir = migrations_dir(o, current);
+    migrate::History history = migrate::read_history(dir);
+    auto problems = history_problems(history);
+    if (!problems.empty()) {
+        std::cerr << dir << ": the migration history needs attention before a new migration:\n";
+        for (const auto& p : problems) std::cerr << "  " << p << "\n";
+        return kProblem;
+    }
+    Baseline base = baseline_of(history, current);
+    if (!base.error.empty()) {
+        std::cerr << dir << ": " << base.error;
+        return kProblem;
+    }
+    diff::Plan up = diff::diff_schemas(base.schema, current, diff::Direction::Up);
+    if (report_unsupported(up)) return kProblem;
+    if (up.changes.empty()) {
+        std::cout << current.name << ": no changes since "
+                  << (history.migrations.empty() ? "the beginning" : history.migrations.back().stem)
+                  << "; nothing written\n";
+        return kOk;
+    }
+    if (up.destructive() && !o.allow_destructive) {
+        std::cerr << current.name << ": this migration would lose data:\n";
+        for (const auto& c : up.changes) {
+            if (!c.data_at_risk.empty()) std::cerr << "  " << c.summary << ": " << c.data_at_risk << "\n";
+        }
+        std::cerr << "review it with `hyperschema diff`, then run again with --allow-destructive if that is intended\n";
+        return kProblem;
+    }
+    diff::Plan down = diff::diff_schemas(current, base.schema, diff::Direction::Down);
+    const std::string stem = stem_for(history.last_version() + 1, name);
+    bool stale = false;
+    const std::string up_sql = migrate::render_migration(up, current.name, stem, true, irreversible_of(down));
+    const std::string down_sql = migrate::render_migration(down, current.name, stem, false, irreversible_of(up));
+    for (const auto& [file, text] :
+         std::vector<std::pair<std::string, std::string>>{{stem + ".up.sql", up_sql},
+                                                          {stem + ".down.sql", down_sql},
+                                                          {migrate::kSnapshotFile, emit::schema_yaml(current)}}) {
+        if (int code = write_if_changed(dir + "/" + file, text, false, stale); code != kOk) return code;
+    }
+    migrate::History written = migrate::read_history(dir);
+    if (int code = write_if_changed(dir + "/" + migrate::kSumFile, migrate::checksum_text(dir, written), false, stale);
+        code != kOk)
+        return code;
+    for (const auto& i : irreversible_of(up)) {
+        std::cerr << dir << "/" << stem << ".down.sql: warning: the down migration cannot restore " << i << "\n";
+    }
+    return kOk;
+}
+
+std::string json_string(const std::string& text) {
+    std::string out = "\"";
+    for (unsigned char c : text) {
+        switch (c) {
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            default:
+                if (c < 0x20) {
+                    char buf[8];
+                    std::snprintf(buf, sizeof buf, "\\u%04x", c);
+                    out += buf;
+                } else {
+                    out += static_cast<char>(c);
+                }
+        }
+    }
+    return out + "\"";
+}
+
+struct SchemaCheck {
+    std::string schema;
+    std::vector<std::string> problems;
+    std::string pending_sql;
+};
+
+SchemaCheck check_schema(const Options& o, const CompileResult& compiled) {
+    const Schema& current = compiled.schema;
+    SchemaCheck result{current.name, {}, ""};
+    const std::string dir = migrations_dir(o, current);
+    migrate::History history = migrate::read_history(dir);
+    result.problems = history_problems(history);
+    if (history.migrations.empty()) {
+        result.problems.push_back("no migrations in " + dir + "; create the first with: hyperschema migrate new init " +
+                                  current.directory);
+    }
+    Baseline base = baseline_of(history, current);
+    if (!base.error.empty()) {
+        result.problems.push_back(base.error);
+    } else if (!history.migrations.empty()) {
+        diff::Plan pending = diff::diff_schemas(base.schema, current, diff::Direction::Up);
+        if (!pending.empty()) {
+            result.problems.push_back(
+                "the YAML has changes that no migration contains; run: hyperschema migrate new "
+                "<name> " +
+                current.directory);
+            result.pending_sql = migrate::render_migration(pending, current.name, "pending", true, {});
+        }
+    }
+    std::string generated;
+    const std::string sql_path = (fs::path(o.out) / current.name / "schema.sql").string();
+    if (!read_file(sql_path, generated) || generated != emit::schema_sql(current)) {
+        result.problems.push_back(sql_path + " is missing or out of date; run: hyperschema generate " +
+                                  current.directory + " --out " + o.out);
+    }
+    return result;
+}
+
+void print_checks(const Options& o, const std::vector<SchemaCheck>& checks) {
+    if (o.format == "json") {
+        std::ostringstream out;
+        bool ok = true;
+        out << "{\"schemas\": [";
+        for (size_t i = 0; i < checks.size(); ++i) {
+            const auto& c = checks[i];
+            ok = ok && c.problems.empty();
+            out << (i ? ", " : "") << "{\"schema\": " << json_string(c.schema)
+                << ", \"ok\": " << (c.problems.empty() ? "true" : "false") << ", \"problems\": [";
+            for (size_t j = 0; j < c.problems.size(); ++j) out << (j ? ", " : "") << json_string(c.problems[j]);
+            out << "], \"pending_sql\": " << (c.pending_sql.empty() ? "null" : json_string(c.pending_sql)) << "}";
+        }
+        out << "], \"ok\": " << (ok ? "true" : "false") << "}\n";
+        std::cout << out.str();
+        return;
+    }
+    for (const auto& c : checks) {
+        if (c.problems.empty()) {
+            std::cout << c.schema << ": ok\n";
+            continue;
+        }
+        std::cout << c.schema << ": " << c.problems.size() << " problem(s)\n";
+        for (const auto& p : c.problems) std::cout << "  " << p << "\n";
+        if (!c.pending_sql.empty()) std::cout << "\nThe next migration would contain:\n\n" << c.pending_sql << "\n";
+    }
+}
+
+}  // namespace
+
+int run_migrate(const Options& o) {
+    if (o.args.size() < 2 || o.args[0] != "new") {
+        std::cerr << "hyperschema: error: usage: hyperschema migrate new NAME [DIR...]\n";
+        return kUsage;
+    }
+    std::string why;
+    auto name = migrate::migration_name(o.args[1], &why);
+    if (!name) {
+        std::cerr << "hyperschema: error: " << why << "\n";
+        return kUsage;
+    }
+    std::vector<CompileResult> results;
+    int code = compile_all(o, {o.args.begin() + 2, o.args.end()}, results);
+    if (code != kOk) return std::max(code, summarize(results));
+    for (const auto& r : results) code = std::max(code, new_migration(o, r, *name));
+    return code;
+}
+
+int run_diff(const Options& o) {
+    std::vector<CompileResult> results;
+    int code = compile_all(o, o.args, results);
+    if (code != kOk) return std::max(code, summarize(results));
+    for (const auto& r : results) {
+        migrate::History history = migrate::read_history(migrations_dir(o, r.schema));
+        Baseline base = baseline_of(history, r.schema);
+        if (!base.error.empty()) {
+            std::cerr << base.error;
+            return kProblem;
+        }
+        diff::Plan up = diff::diff_schemas(base.schema, r.schema, diff::Direction::Up);
+        if (report_unsupported(up)) return kProblem;
+        if (up.changes.empty()) {
+            std::cout << "-- " << r.schema.name << ": no changes\n";
+            continue;
+        }
+        std::cout << migrate::render_migration(up, r.schema.name, "pending", true, {});
+    }
+    return kOk;
+}
+
+int run_check(const Options& o) {
+    std::vector<CompileResult> results;
+    int code = compile_all(o, o.args, results);
+    if (code != kOk) return std::max(code, summarize(results));
+    std::vector<SchemaCheck> checks;
+    for (const auto& r : results) checks.push_back(check_schema(o, r));
+    print_checks(o, checks);
+    for (const auto& c : checks) {
+        if (!c.problems.empty()) return kProblem;
+    }
+    return kOk;
+}
+
+}  // namespace hyperschema::cli
