@@ -83,3 +83,105 @@ TEST_CASE("generate writes only what changed and --check finds stale files", "[c
     CHECK(read_text(sql.string()) == "-- edited by hand\n");  // --check writes nothing
     fs::remove_all(out);
 }
+
+namespace {
+
+// A copy of the repository's schemas/ and generated/ to break on purpose.
+struct Workspace {
+    std::string root = temp_dir();
+    Workspace() {
+        fs::copy(source_path("schemas"), root + "/schemas", fs::copy_options::recursive);
+        fs::copy(source_path("generated"), root + "/generated", fs::copy_options::recursive);
+    }
+    ~Workspace() { fs::remove_all(root); }
+    Run check() { return cli({"check", root + "/schemas", "--out", root + "/generated"}); }
+    std::string migrations(const std::string& schema) { return root + "/generated/" + schema + "/migrations"; }
+};
+
+}  // namespace
+
+TEST_CASE("check passes on the checked-in migrations and generated files", "[cli][migrate]") {
+    Run r = cli({"check", source_path("schemas"), "--out", source_path("generated")});
+    INFO(r.output);
+    CHECK(r.status == 0);
+}
+
+TEST_CASE("check finds a YAML change no migration contains and prints its SQL", "[cli][migrate]") {
+    Workspace w;
+    std::string yaml = read_text(w.root + "/schemas/heatpump/heatpump.yaml");
+    yaml.replace(yaml.find("      site: text?\n"), 0, "      serial_number: text?\n");
+    write_text(w.root + "/schemas/heatpump/heatpump.yaml", yaml);
+    Run r = w.check();
+    CHECK(r.status == 1);
+    CHECK(r.output.find("the YAML has changes that no migration contains") != std::string::npos);
+    CHECK(r.output.find("ALTER TABLE public.devices ADD COLUMN serial_number text;") != std::string::npos);
+    Run json = cli({"check", w.root + "/schemas", "--out", w.root + "/generated", "--format", "json"});
+    CHECK(json.status == 1);
+    CHECK(json.output.find("\"ok\": false") != std::string::npos);
+
+    // migrate new records it, and check is satisfied once generate has run too.
+    Run made = cli({"migrate", "new", "add_serial", w.root + "/schemas/heatpump", "--out", w.root + "/generated"});
+    INFO(made.output);
+    CHECK(made.status == 0);
+    CHECK(fs::exists(w.migrations("heatpump") + "/0004_add_serial.up.sql"));
+    CHECK(cli({"generate", w.root + "/schemas", "--out", w.root + "/generated"}).status == 0);
+    CHECK(w.check().status == 0);
+    Run again = cli({"migrate", "new", "nothing", w.root + "/schemas/heatpump", "--out", w.root + "/generated"});
+    CHECK(again.status == 0);
+    CHECK(again.output.find("no changes since 0004_add_serial") != std::string::npos);
+}
+
+TEST_CASE("check finds an edited migration file", "[cli][migrate]") {
+    Workspace w;
+    const std::string file = w.migrations("heatpump") + "/0002_add_energy_hourly.up.sql";
+    write_text(file, read_text(file) + "-- a hand edit\n");
+    Run r = w.check();
+    CHECK(r.status == 1);
+    CHECK(r.output.find("0002_add_energy_hourly.up.sql was edited after it was generated") != std::string::npos);
+}
+
+TEST_CASE("check finds a deleted and a duplicated migration number", "[cli][migrate]") {
+    Workspace w;
+    fs::remove(w.migrations("heatpump") + "/0002_add_energy_hourly.up.sql");
+    fs::remove(w.migrations("heatpump") + "/0002_add_energy_hourly.down.sql");
+    Run gap = w.check();
+    CHECK(gap.status == 1);
+    CHECK(gap.output.find("migration 0002 is missing") != std::string::npos);
+
+    fs::copy_file(w.migrations("forecast") + "/0002_weekly_and_monthly_metrics.up.sql",
+                  w.migrations("forecast") + "/0002_other.up.sql");
+    fs::copy_file(w.migrations("forecast") + "/0002_weekly_and_monthly_metrics.down.sql",
+                  w.migrations("forecast") + "/0002_other.down.sql");
+    Run duplicate = w.check();
+    CHECK(duplicate.status == 1);
+    CHECK(duplicate.output.find("migration number 0002 is used by 2 migrations") != std::string::npos);
+}
+
+TEST_CASE("check finds stale generated files", "[cli][migrate]") {
+    Workspace w;
+    write_text(w.root + "/generated/gridpulse/schema.sql", "-- stale\n");
+    Run r = w.check();
+    CHECK(r.status == 1);
+    CHECK(r.output.find("gridpulse/schema.sql is missing or out of date") != std::string::npos);
+}
+
+TEST_CASE("migrate new refuses a destructive change unless allowed", "[cli][migrate]") {
+    Workspace w;
+    std::string yaml = read_text(w.root + "/schemas/heatpump/heatpump.yaml");
+    yaml.erase(yaml.find("      site: text?\n"), std::string("      site: text?\n").size());
+    write_text(w.root + "/schemas/heatpump/heatpump.yaml", yaml);
+    const std::vector<std::string> args{
+        "migrate", "new", "drop_site", w.root + "/schemas/heatpump", "--out", w.root + "/generated"};
+    Run refused = cli(args);
+    CHECK(refused.status == 1);
+    CHECK(refused.output.find("every value of column devices.site") != std::string::npos);
+    CHECK_FALSE(fs::exists(w.migrations("heatpump") + "/0004_drop_site.up.sql"));
+    auto allowed_args = args;
+    allowed_args.push_back("--allow-destructive");
+    Run allowed = cli(allowed_args);
+    CHECK(allowed.status == 0);
+    CHECK(allowed.output.find("warning: the down migration cannot restore the values of column devices.site") !=
+          std::string::npos);
+    CHECK(read_text(w.migrations("heatpump") + "/0004_drop_site.down.sql").find("comes back empty") !=
+          std::string::npos);
+}
