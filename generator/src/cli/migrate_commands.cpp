@@ -105,10 +105,14 @@ int new_migration(const Options& o, const CompileResult& compiled, const std::st
         return kProblem;
     }
     diff::Plan down = diff::diff_schemas(current, base.schema, diff::Direction::Down);
+    // What the reverse diff cannot express (a hypertable back to a table, a
+    // removed enum label) stays in place on the way down; the file says so.
+    std::vector<std::string> not_undone = irreversible_of(up);
+    for (const auto& [loc, reason] : down.unsupported) not_undone.push_back(reason);
     const std::string stem = stem_for(history.last_version() + 1, name);
     bool stale = false;
     const std::string up_sql = migrate::render_migration(up, current.name, stem, true, irreversible_of(down));
-    const std::string down_sql = migrate::render_migration(down, current.name, stem, false, irreversible_of(up));
+    const std::string down_sql = migrate::render_migration(down, current.name, stem, false, not_undone);
     for (const auto& [file, text] :
          std::vector<std::pair<std::string, std::string>>{{stem + ".up.sql", up_sql},
                                                           {stem + ".down.sql", down_sql},
@@ -119,7 +123,7 @@ int new_migration(const Options& o, const CompileResult& compiled, const std::st
     if (int code = write_if_changed(dir + "/" + migrate::kSumFile, migrate::checksum_text(dir, written), false, stale);
         code != kOk)
         return code;
-    for (const auto& i : irreversible_of(up)) {
+    for (const auto& i : not_undone) {
         std::cerr << dir << "/" << stem << ".down.sql: warning: the down migration cannot restore " << i << "\n";
     }
     return kOk;

@@ -50,19 +50,16 @@ private:
     // Aggregates whose definition changed, or that read one that did: they are
     // dropped (children first) and created again (parents first).
     void find_recreated_aggregates() {
-        for (const auto& a : to_.aggregates) {
-            const ContinuousAggregate* old = from_.find_aggregate(a.name);
-            if (old && (aggregate_definition(from_, *old) != aggregate_definition(to_, a) || source_recreated(a))) {
-                recreated_aggregates_.insert(a.name);
+        // Parents first, so a change anywhere up a hierarchy reaches every descendant.
+        for (const auto& relation : creation_order(to_).relations) {
+            const ContinuousAggregate* a = relation.aggregate;
+            if (!a) continue;
+            const ContinuousAggregate* old = from_.find_aggregate(a->name);
+            if (old && (aggregate_definition(from_, *old) != aggregate_definition(to_, *a) ||
+                        recreated_aggregates_.count(a->source.name))) {
+                recreated_aggregates_.insert(a->name);
             }
         }
-    }
-
-    bool source_recreated(const ContinuousAggregate& a) {
-        if (recreated_aggregates_.count(a.source.name)) return true;
-        const ContinuousAggregate* parent = to_.find_aggregate(a.source.name);
-        return parent && from_.find_aggregate(parent->name) &&
-               aggregate_definition(from_, *from_.find_aggregate(parent->name)) != aggregate_definition(to_, *parent);
     }
 
     // Views whose SQL changed, that read a recreated object, or that read a

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "diff/object_diff.hpp"
 #include "emit/identifiers.hpp"
@@ -32,7 +33,7 @@ std::string alter_table_prefix(const Schema& s, const std::string& table) {
 
 // A copy of the old table expressed in the new names, so that definitions
 // can be compared as text: a renamed column keeps its indexes and constraints.
-Table in_new_names(const Table& old, const std::string& new_name, const Renames& renames) {
+Table in_new_names(const Schema& from, const Table& old, const std::string& new_name, const Renames& renames) {
     Table t = old;
     auto rename = [&](std::string& column) {
         std::string n = renames.column_in_to(old.name, column);
@@ -43,13 +44,14 @@ Table in_new_names(const Table& old, const std::string& new_name, const Renames&
     };
     t.name = new_name;
     for (auto& c : t.columns) rename(c.name);
-    if (t.primary_key) {
-        rename_refs(t.primary_key->columns);
-        if (t.primary_key->name == old.name + "_pkey") t.primary_key->name = new_name + "_pkey";
-    }
+    if (t.primary_key) rename_refs(t.primary_key->columns);
     for (auto& u : t.uniques) rename_refs(u.columns);
     for (auto& fk : t.foreign_keys) {
         rename_refs(fk.columns);
+        // Spell out the referenced key, which the target's new name cannot find in `from`.
+        const Table* old_target = from.find_table(fk.ref_table.name);
+        if (fk.ref_columns.empty() && old_target && old_target->primary_key)
+            fk.ref_columns = old_target->primary_key->columns;
         std::string target = renames.table_in_to(fk.ref_table.name);
         if (!target.empty()) {
             for (auto& rc : fk.ref_columns) {
@@ -139,27 +141,49 @@ void diff_columns(const Schema& from, const Table& old, const Schema& to, const 
     }
 }
 
-void diff_constraints(const Schema& from, const Table& old_named, const Schema& to, const Table& table, Output& out) {
+// The constraint's definition without its name.
+std::string definition_of(const emit::ConstraintSql& c) {
+    const std::string prefix = "CONSTRAINT " + quote_ident(c.name) + " ";
+    return c.clause.rfind(prefix, 0) == 0 ? c.clause.substr(prefix.size()) : c.clause;
+}
+
+// Drops run before the renames of a migration, so they name the table by its
+// old name; additions and renames of constraints run after, under the new one.
+void diff_constraints(const Schema& from, const std::string& old_table, const Table& old_named, const Schema& to,
+                      const Table& table, Output& out) {
     auto old_list = emit::table_constraints(from, old_named);
     auto new_list = emit::table_constraints(to, table);
     auto find = [](const std::vector<emit::ConstraintSql>& list, const std::string& name) {
         auto it = std::find_if(list.begin(), list.end(), [&](const emit::ConstraintSql& c) { return c.name == name; });
         return it == list.end() ? nullptr : &*it;
     };
-    const std::string prefix = alter_table_prefix(to, table.name);
+    // Same definition under a new name (a derived name after a rename): rename it.
+    std::set<std::string> renamed_old, renamed_new;
+    for (const auto& n : new_list) {
+        if (find(old_list, n.name)) continue;
+        for (const auto& o : old_list) {
+            if (find(new_list, o.name) || renamed_old.count(o.name) || definition_of(o) != definition_of(n)) continue;
+            out.add(Stage::Renames, "~ constraint " + o.name + " on " + table.name + " renamed to " + n.name,
+                    alter_table_prefix(to, table.name) + "RENAME CONSTRAINT " + quote_ident(o.name) + " TO " +
+                        quote_ident(n.name) + ";\n");
+            renamed_old.insert(o.name);
+            renamed_new.insert(n.name);
+            break;
+        }
+    }
     for (const auto& o : old_list) {
         const auto* n = find(new_list, o.name);
-        if (n && n->clause == o.clause) continue;
+        if ((n && n->clause == o.clause) || renamed_old.count(o.name)) continue;
         Stage stage = o.kind == emit::ConstraintKind::ForeignKey ? Stage::DropForeignKeys : Stage::DropConstraints;
-        out.add(stage, "- constraint " + o.name + " on " + table.name,
-                prefix + "DROP CONSTRAINT " + quote_ident(o.name) + ";\n");
+        out.add(stage, "- constraint " + o.name + " on " + old_table,
+                alter_table_prefix(from, old_table) + "DROP CONSTRAINT " + quote_ident(o.name) + ";\n");
     }
     for (const auto& n : new_list) {
         const auto* o = find(old_list, n.name);
-        if (o && o->clause == n.clause) continue;
+        if ((o && o->clause == n.clause) || renamed_new.count(n.name)) continue;
         Stage stage = n.kind == emit::ConstraintKind::ForeignKey ? Stage::AddForeignKeys : Stage::AddConstraints;
         out.add(stage, std::string(o ? "~" : "+") + " constraint " + n.name + " on " + table.name,
-                prefix + "ADD " + n.clause + ";\n");
+                alter_table_prefix(to, table.name) + "ADD " + n.clause + ";\n");
     }
 }
 
@@ -311,9 +335,9 @@ void alter_table(const Schema& from, const Table& old, const Schema& to, const T
                 alter_table_prefix(from, old.name) + "RENAME TO " + quote_ident(table.name) + ";\n", Phase::Transaction,
                 table.loc);
     }
-    Table old_named = in_new_names(old, table.name, renames);
+    Table old_named = in_new_names(from, old, table.name, renames);
     diff_columns(from, old, to, table, renames, out);
-    diff_constraints(from, old_named, to, table, out);
+    diff_constraints(from, old.name, old_named, to, table, out);
     diff_indexes(from, old_named, to, table, out);
     if (old.comment != table.comment) {
         out.add(Stage::AlterColumns, "~ comment on table " + table.name,
