@@ -29,6 +29,7 @@ enum class Stage {
     CreateTables,
     AlterColumns,
     DropColumns,
+    RebuildEnums,
     Hypertables,
     AddConstraints,
     AddForeignKeys,
@@ -79,7 +80,7 @@ void diff_timescale_settings(const Schema& from, const std::optional<Compression
                              const std::optional<Retention>* old_retention, const Schema& to,
                              const std::string& relation, bool is_aggregate,
                              const std::optional<Compression>& compression, const std::optional<Retention>& retention,
-                             Output& out);
+                             Output& out, bool chunk_interval_changed = false);
 
 void drop_view(const Schema& from, const View& view, Output& out);
 void create_view(const Schema& to, const View& view, Output& out);

@@ -37,6 +37,48 @@ void diff_extensions(const Schema& from, const Schema& to, Output& out) {
     }
 }
 
+namespace {
+
+// PostgreSQL cannot remove or reorder enum labels, so the type is rebuilt:
+// the old one renamed aside, the new one created, every column converted
+// through text (a row holding a removed label makes the migration fail, which
+// is the point), and the old type dropped. It runs after columns were added and
+// dropped, so exactly the columns of the new state are converted.
+void rebuild_enum(const Schema& from, const Enum& old, const Schema& to, const Enum& e, Output& out) {
+    const std::string name = qualified(to.namespace_, e.name);
+    const std::string aside = e.name + "__hyperschema_old";
+    std::string removed;
+    for (const auto& v : old.values) {
+        bool kept = std::any_of(e.values.begin(), e.values.end(), [&](const NameRef& n) { return n.name == v.name; });
+        if (!kept) removed += (removed.empty() ? "" : ", ") + v.name;
+    }
+    std::string sql = "ALTER TYPE " + qualified(from.namespace_, old.name) + " RENAME TO " + quote_ident(aside) + ";\n" +
+                      emit::create_enum(to, e);
+    std::string columns;
+    for (const auto& t : to.tables) {
+        for (const auto& c : t.columns) {
+            if (c.type.base != BaseType::Enum || c.type.enum_name != e.name) continue;
+            const std::string prefix = "ALTER TABLE " + qualified(to.namespace_, t.name) + " ALTER COLUMN " + quote_ident(c.name);
+            const std::string type = emit::column_type_sql(to, c.type);
+            std::string via = "text";
+            for (int i = 0; i < c.type.array_dims; ++i) via += "[]";
+            const std::string default_sql = emit::default_expression(c);
+            if (!default_sql.empty()) sql += prefix + " DROP DEFAULT;\n";
+            sql += prefix + " TYPE " + type + " USING " + quote_ident(c.name) + "::" + via + "::" + type + ";\n";
+            if (!default_sql.empty()) sql += prefix + " SET DEFAULT " + default_sql + ";\n";
+            columns += (columns.empty() ? "" : ", ") + t.name + "." + c.name;
+        }
+    }
+    sql += "DROP TYPE " + qualified(to.namespace_, aside) + ";\n";
+    Change& ch = out.add(Stage::RebuildEnums, "~ enum " + e.name + " rebuilt" + (removed.empty() ? " (labels reordered)" : " without " + removed),
+                         sql, Phase::Transaction, e.loc);
+    if (!removed.empty() && !columns.empty()) {
+        ch.data_at_risk = "rows of " + columns + " holding " + removed + " (the migration fails on them)";
+    }
+}
+
+}  // namespace
+
 void diff_enums(const Schema& from, const Schema& to, Output& out) {
     for (const auto& e : to.enums) {
         const Enum* old = from.find_enum(e.name);
@@ -53,9 +95,7 @@ void diff_enums(const Schema& from, const Schema& to, Output& out) {
             if (std::find(old_labels.begin(), old_labels.end(), l) != old_labels.end()) kept.push_back(l);
         }
         if (kept != old_labels) {
-            out.unsupported_change(e.loc, "enum `" + e.name +
-                                              "` removes or reorders labels, which PostgreSQL cannot do in place; add "
-                                              "a new enum type and migrate the columns to it");
+            rebuild_enum(from, *old, to, e, out);
             continue;
         }
         for (size_t i = 0; i < new_labels.size(); ++i) {
@@ -63,11 +103,10 @@ void diff_enums(const Schema& from, const Schema& to, Output& out) {
             std::string position = i + 1 < new_labels.size() ? " BEFORE " + quote_literal(new_labels[i + 1]) : "";
             // A label added in a transaction cannot be used until it commits,
             // so it is added before the migration's transaction.
-            Change& ch = out.add(Stage::CreateEnums, "+ label " + new_labels[i] + " of enum " + e.name,
+            out.add(Stage::CreateEnums, "+ label " + new_labels[i] + " of enum " + e.name,
                                  "ALTER TYPE " + qualified(to.namespace_, e.name) + " ADD VALUE IF NOT EXISTS " +
                                      quote_literal(new_labels[i]) + position + ";\n",
                                  Phase::BeforeTransaction, e.values[i].loc);
-            ch.irreversible = "label " + new_labels[i] + " of enum " + e.name + " (PostgreSQL cannot remove a label)";
         }
         if (old->comment != e.comment) {
             out.add(Stage::CreateEnums, "~ comment on enum " + e.name,
@@ -88,7 +127,7 @@ const char* policy_owner(bool is_aggregate) {
 }
 
 void diff_compression(const Schema& to, const std::optional<Compression>* old, const std::string& relation,
-                      bool is_aggregate, const std::optional<Compression>& now, Output& out) {
+                      bool is_aggregate, const std::optional<Compression>& now, Output& out, bool chunk_interval_changed) {
     const std::optional<Compression> none;
     const std::optional<Compression>& before = old ? *old : none;
     auto settings = [&](const std::optional<Compression>& c) {
@@ -98,7 +137,12 @@ void diff_compression(const Schema& to, const std::optional<Compression>* old, c
         return c && c->after ? emit::add_compression_policy(to, relation, *c) : std::string();
     };
     const std::string target = policy_owner(is_aggregate) + relation;
-    if (policy(before) != policy(now) && !policy(before).empty()) {
+    // TimescaleDB derives a compression policy's default schedule from the
+    // chunk interval when the policy is added: after a chunk-interval change the
+    // policy is added again, so the database matches one created from scratch.
+    const bool reschedule = chunk_interval_changed && before && before->after && now && now->after && !now->schedule;
+    const bool replace = policy(before) != policy(now) || reschedule;
+    if (replace && !policy(before).empty()) {
         out.add(Stage::DropPolicies, "- compression policy of " + target,
                 "SELECT remove_compression_policy(" + regclass_literal(to.namespace_, relation) +
                     ", if_exists => true);\n");
@@ -118,7 +162,7 @@ void diff_compression(const Schema& to, const std::optional<Compression>* old, c
                         qualified(to.namespace_, relation) + " SET (timescaledb.compress = false);\n");
         }
     }
-    if (policy(before) != policy(now) && !policy(now).empty()) {
+    if (replace && !policy(now).empty()) {
         out.add(Stage::AddPolicies, "+ compression policy of " + target + ": after " + now->after->text(), policy(now),
                 Phase::Transaction, now->after_loc);
     }
@@ -157,8 +201,8 @@ void diff_timescale_settings(const Schema&, const std::optional<Compression>* ol
                              const std::optional<Retention>* old_retention, const Schema& to,
                              const std::string& relation, bool is_aggregate,
                              const std::optional<Compression>& compression, const std::optional<Retention>& retention,
-                             Output& out) {
-    diff_compression(to, old_compression, relation, is_aggregate, compression, out);
+                             Output& out, bool chunk_interval_changed) {
+    diff_compression(to, old_compression, relation, is_aggregate, compression, out, chunk_interval_changed);
     diff_retention(to, old_retention, relation, is_aggregate, retention, out);
 }
 

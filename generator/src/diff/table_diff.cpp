@@ -262,7 +262,7 @@ void diff_hypertable(const Schema& from, const Table& old, const Schema& to, con
         }
     }
     diff_timescale_settings(from, &o->compression, &o->retention, to, table.name, false, n->compression, n->retention,
-                            out);
+                            out, o->chunk_interval != n->chunk_interval);
 }
 
 int integer_rank(BaseType b) {

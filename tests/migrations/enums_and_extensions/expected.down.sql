@@ -5,15 +5,13 @@
 --   + extension pgcrypto
 --   + enum legacy
 --   - column things.kind
+--   ~ enum status rebuilt without planned, paused
 --   - enum kind
 --   - extension btree_gist
 --
 -- Data at risk:
 --   every value of column things.kind
---
--- This migration cannot give back what the up migration removed:
---   label planned of enum status (PostgreSQL cannot remove a label)
---   label paused of enum status (PostgreSQL cannot remove a label)
+--   rows of things.status holding planned, paused (the migration fails on them)
 
 BEGIN;
 
@@ -26,6 +24,12 @@ CREATE TYPE public.legacy AS ENUM ('a', 'b');
 -- - column things.kind
 ALTER TABLE public.things DROP COLUMN kind;
 
+-- ~ enum status rebuilt without planned, paused
+ALTER TYPE public.status RENAME TO status__hyperschema_old;
+CREATE TYPE public.status AS ENUM ('active', 'retired');
+ALTER TABLE public.things ALTER COLUMN status TYPE public.status USING status::text::public.status;
+DROP TYPE public.status__hyperschema_old;
+
 -- - enum kind
 DROP TYPE public.kind;
 
@@ -33,4 +37,3 @@ DROP TYPE public.kind;
 DROP EXTENSION IF EXISTS btree_gist;
 
 COMMIT;
--- unsupported: enums_and_extensions/schema.yaml:3: enum `status` removes or reorders labels, which PostgreSQL cannot do in place; add a new enum type and migrate the columns to it

@@ -2,8 +2,14 @@
 -- Do not edit: hyperschema.sum records its checksum. Apply with psql -v ON_ERROR_STOP=1 -f.
 --
 -- Changes:
---
--- This migration cannot give back what the down migration removed:
---   label b of enum status (PostgreSQL cannot remove a label)
--- unsupported: unsupported/schema.yaml:2: enum `status` removes or reorders labels, which PostgreSQL cannot do in place; add a new enum type and migrate the columns to it
+--   ~ enum status rebuilt without b
+
+BEGIN;
+
+-- ~ enum status rebuilt without b
+ALTER TYPE public.status RENAME TO status__hyperschema_old;
+CREATE TYPE public.status AS ENUM ('a', 'c');
+DROP TYPE public.status__hyperschema_old;
+
+COMMIT;
 -- unsupported: unsupported/schema.yaml:4: table `metrics` stops being a hypertable; TimescaleDB cannot turn a hypertable back into a plain table (copy the data into a new table instead)
