@@ -52,13 +52,14 @@ void rebuild_enum(const Schema& from, const Enum& old, const Schema& to, const E
         bool kept = std::any_of(e.values.begin(), e.values.end(), [&](const NameRef& n) { return n.name == v.name; });
         if (!kept) removed += (removed.empty() ? "" : ", ") + v.name;
     }
-    std::string sql = "ALTER TYPE " + qualified(from.namespace_, old.name) + " RENAME TO " + quote_ident(aside) + ";\n" +
-                      emit::create_enum(to, e);
+    std::string sql = "ALTER TYPE " + qualified(from.namespace_, old.name) + " RENAME TO " + quote_ident(aside) +
+                      ";\n" + emit::create_enum(to, e);
     std::string columns;
     for (const auto& t : to.tables) {
         for (const auto& c : t.columns) {
             if (c.type.base != BaseType::Enum || c.type.enum_name != e.name) continue;
-            const std::string prefix = "ALTER TABLE " + qualified(to.namespace_, t.name) + " ALTER COLUMN " + quote_ident(c.name);
+            const std::string prefix =
+                "ALTER TABLE " + qualified(to.namespace_, t.name) + " ALTER COLUMN " + quote_ident(c.name);
             const std::string type = emit::column_type_sql(to, c.type);
             std::string via = "text";
             for (int i = 0; i < c.type.array_dims; ++i) via += "[]";
@@ -70,8 +71,10 @@ void rebuild_enum(const Schema& from, const Enum& old, const Schema& to, const E
         }
     }
     sql += "DROP TYPE " + qualified(to.namespace_, aside) + ";\n";
-    Change& ch = out.add(Stage::RebuildEnums, "~ enum " + e.name + " rebuilt" + (removed.empty() ? " (labels reordered)" : " without " + removed),
-                         sql, Phase::Transaction, e.loc);
+    Change& ch =
+        out.add(Stage::RebuildEnums,
+                "~ enum " + e.name + " rebuilt" + (removed.empty() ? " (labels reordered)" : " without " + removed),
+                sql, Phase::Transaction, e.loc);
     if (!removed.empty() && !columns.empty()) {
         ch.data_at_risk = "rows of " + columns + " holding " + removed + " (the migration fails on them)";
     }
@@ -104,9 +107,9 @@ void diff_enums(const Schema& from, const Schema& to, Output& out) {
             // A label added in a transaction cannot be used until it commits,
             // so it is added before the migration's transaction.
             out.add(Stage::CreateEnums, "+ label " + new_labels[i] + " of enum " + e.name,
-                                 "ALTER TYPE " + qualified(to.namespace_, e.name) + " ADD VALUE IF NOT EXISTS " +
-                                     quote_literal(new_labels[i]) + position + ";\n",
-                                 Phase::BeforeTransaction, e.values[i].loc);
+                    "ALTER TYPE " + qualified(to.namespace_, e.name) + " ADD VALUE IF NOT EXISTS " +
+                        quote_literal(new_labels[i]) + position + ";\n",
+                    Phase::BeforeTransaction, e.values[i].loc);
         }
         if (old->comment != e.comment) {
             out.add(Stage::CreateEnums, "~ comment on enum " + e.name,
@@ -127,7 +130,8 @@ const char* policy_owner(bool is_aggregate) {
 }
 
 void diff_compression(const Schema& to, const std::optional<Compression>* old, const std::string& relation,
-                      bool is_aggregate, const std::optional<Compression>& now, Output& out, bool chunk_interval_changed) {
+                      bool is_aggregate, const std::optional<Compression>& now, Output& out,
+                      bool chunk_interval_changed) {
     const std::optional<Compression> none;
     const std::optional<Compression>& before = old ? *old : none;
     auto settings = [&](const std::optional<Compression>& c) {
@@ -152,7 +156,8 @@ void diff_compression(const Schema& to, const std::optional<Compression>* old, c
             out.add(Stage::Compression,
                     std::string(before ? "~" : "+") + " compression of " + target +
                         (before ? " (chunks compressed from now on use the new settings)" : ""),
-                    settings(now), Phase::Transaction, now->loc);
+                    emit::enable_compression(to, relation, is_aggregate, *now, before.has_value()), Phase::Transaction,
+                    now->loc);
         } else {
             // Compression cannot be turned off while compressed chunks exist.
             std::string kind = is_aggregate ? "MATERIALIZED VIEW " : "TABLE ";

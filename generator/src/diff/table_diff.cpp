@@ -79,6 +79,13 @@ Table in_new_names(const Schema& from, const Table& old, const std::string& new_
     return t;
 }
 
+bool compression_uses(const Table& t, const std::string& column) {
+    if (!t.hypertable || !t.hypertable->compression) return false;
+    const Compression& c = *t.hypertable->compression;
+    return std::any_of(c.segment_by.begin(), c.segment_by.end(), [&](const NameRef& s) { return s.name == column; }) ||
+           std::any_of(c.order_by.begin(), c.order_by.end(), [&](const KeyPart& k) { return k.column == column; });
+}
+
 void diff_columns(const Schema& from, const Table& old, const Schema& to, const Table& table, const Renames& renames,
                   Output& out) {
     const std::string prefix = alter_table_prefix(to, table.name);
@@ -134,6 +141,15 @@ void diff_columns(const Schema& from, const Table& old, const Schema& to, const 
     }
     for (const auto& o : old.columns) {
         if (!renames.column_in_to(old.name, o.name).empty()) continue;
+        if (compression_uses(old, o.name)) {
+            out.unsupported_change(table.loc,
+                                   "column `" + old.name + "." + o.name +
+                                       "` is a compression segment_by/order_by column; TimescaleDB refuses to "
+                                       "drop it (\"cannot drop orderby or segmentby column from a hypertable "
+                                       "with columnstore enabled\"): remove it from `compression` in one "
+                                       "migration and drop it in the next");
+            continue;
+        }
         Change& ch = out.add(Stage::DropColumns, "- column " + table.name + "." + o.name,
                              prefix + "DROP COLUMN " + quote_ident(o.name) + ";\n", Phase::Transaction, table.loc);
         ch.data_at_risk = "every value of column " + table.name + "." + o.name;

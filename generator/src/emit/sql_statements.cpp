@@ -278,12 +278,12 @@ std::string aggregate_comments(const Schema& schema, const ContinuousAggregate& 
 }
 
 std::string enable_compression(const Schema& schema, const std::string& relation, bool is_aggregate,
-                               const Compression& compression) {
+                               const Compression& compression, bool replacing) {
     std::vector<std::string> options{"timescaledb.compress = true"};
-    if (!compression.segment_by.empty()) {
+    if (!compression.segment_by.empty() || replacing) {
         options.push_back("timescaledb.compress_segmentby = " + quote_literal(column_list(compression.segment_by)));
     }
-    if (!compression.order_by.empty()) {
+    if (!compression.order_by.empty() || replacing) {
         options.push_back("timescaledb.compress_orderby = " + quote_literal(timescale_key_list(compression.order_by)));
     }
     Printer p;

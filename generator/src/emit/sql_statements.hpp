@@ -40,8 +40,11 @@ std::string create_index(const Schema& schema, const Table& table, const Index& 
 std::string create_view(const Schema& schema, const View& view);
 std::string create_continuous_aggregate(const Schema& schema, const ContinuousAggregate& aggregate);
 std::string aggregate_comments(const Schema& schema, const ContinuousAggregate& aggregate);
+// `replacing` writes empty segment-by/order-by lists out ('') so that a change
+// clears what the previous settings had; a first enable leaves them unset for
+// TimescaleDB to choose.
 std::string enable_compression(const Schema& schema, const std::string& relation, bool is_aggregate,
-                               const Compression& compression);
+                               const Compression& compression, bool replacing = false);
 std::string add_compression_policy(const Schema& schema, const std::string& relation, const Compression& compression);
 std::string add_retention_policy(const Schema& schema, const std::string& relation, const Retention& retention);
 std::string add_refresh_policy(const Schema& schema, const ContinuousAggregate& aggregate);
