@@ -17,11 +17,11 @@ std::string catalog_type(const Schema& schema, const ColumnType& t) {
             base = t.length < 0 ? "character varying" : "character varying(" + std::to_string(t.length) + ")";
             break;
         case BaseType::Timestamptz:
-            base = "timestamp with time zone";
+        case BaseType::Timestamp: {
+            std::string precision = t.precision < 0 ? "" : "(" + std::to_string(t.precision) + ")";
+            base = "timestamp" + precision + (t.base == BaseType::Timestamptz ? " with" : " without") + " time zone";
             break;
-        case BaseType::Timestamp:
-            base = "timestamp without time zone";
-            break;
+        }
         case BaseType::Enum:
             base = schema.namespace_ == "public" ? t.enum_name : schema.namespace_ + "." + t.enum_name;
             break;

@@ -65,3 +65,17 @@ TEST_CASE("malformed intervals say what is wrong", "[interval]") {
     CHECK(parse_error("-1 day") == "expected a number at `-1 day`");
     CHECK(parse_error("99999999999 years") == "interval is too large");
 }
+
+TEST_CASE("fractional intervals are refused with whole smaller units to write instead", "[interval]") {
+    CHECK(
+        parse_error("1.5 days") ==
+        "fractions such as `1.5 days` are not supported; write whole numbers of smaller units, here `1 day 12 hours`");
+    CHECK(parse_error("0.5 hours") ==
+          "fractions such as `0.5 hours` are not supported; write whole numbers of smaller units, here `30 minutes`");
+    CHECK(parse_error("1 hour 2.5 minutes").find("here `2 minutes 30 seconds`") != std::string::npos);
+    CHECK(parse_error("1.5 years").find("here `1 year 6 months`") != std::string::npos);
+    CHECK(parse_error("1.5 weeks").find("here `10 days 12 hours`") != std::string::npos);
+    CHECK(parse_error("0.5 months").find("here `15 days`") != std::string::npos);
+    CHECK(parse_error("1.25s").find("here `1 second 250 milliseconds`") != std::string::npos);
+    CHECK(parse_ok("0 days") == Interval{});  // zero parses; callers decide whether they take it
+}

@@ -84,3 +84,84 @@ TEST_CASE("default literals are recognised without regular expressions", "[lexer
     CHECK_FALSE(is_integer_literal(std::string(200000, '1') + "x"));
     CHECK_FALSE(starts_with_call(std::string(200000, 'a')));
 }
+
+TEST_CASE("collations, EXTRACT fields and SQL keywords are not column references", "[lexer]") {
+    CHECK(texts(sqltext::bare_identifiers(lex_ok("name COLLATE \"C\" > 'a'"))) == std::vector<std::string>{"name"});
+    CHECK(texts(sqltext::bare_identifiers(lex_ok("extract(epoch from ts) > 0"))) == std::vector<std::string>{"ts"});
+    CHECK(texts(sqltext::bare_identifiers(lex_ok("overlay(a placing b from 2) IS NOT NULL"))) ==
+          std::vector<std::string>{"a", "b"});
+    CHECK(texts(sqltext::bare_identifiers(lex_ok("flag IS UNKNOWN OR s IS NFC NORMALIZED"))) ==
+          std::vector<std::string>{"flag", "s"});
+    CHECK(texts(sqltext::bare_identifiers(lex_ok("trim(leading 'x' from s) <> ''"))) == std::vector<std::string>{"s"});
+}
+
+TEST_CASE("line comments are reported by offset, outside literals", "[lexer]") {
+    std::string error;
+    std::vector<size_t> comments;
+    REQUIRE(sqltext::lex("a > 0 -- positive\n AND b /* -- */ = '--'", &error, &comments));
+    CHECK(comments == std::vector<size_t>{6});
+    comments.clear();
+    REQUIRE(sqltext::lex("a-- b", &error, &comments));
+    CHECK(comments == std::vector<size_t>{1});
+    comments.clear();
+    REQUIRE(sqltext::lex("$$ -- $$ || e'\\' --'", &error, &comments));
+    CHECK(comments.empty());
+}
+
+TEST_CASE("literal values are checked as PostgreSQL reads them", "[lexer]") {
+    using namespace hyperschema::sqltext;
+    for (const char* b : {"true", "FALSE", "yes", "No", "on", "OFF", "of", "1", "0", "t", "f", "y", " tr "})
+        CHECK(parse_boolean_literal(b).has_value());
+    CHECK(*parse_boolean_literal("Off") == false);
+    CHECK(*parse_boolean_literal("y") == true);
+    for (const char* b : {"o", "01", "truex", "maybe", ""}) CHECK_FALSE(parse_boolean_literal(b).has_value());
+    CHECK(integer_fits("32767", 16));
+    CHECK(integer_fits("-32768", 16));
+    CHECK_FALSE(integer_fits("32768", 16));
+    CHECK(integer_fits("-2147483648", 32));
+    CHECK_FALSE(integer_fits("-2147483649", 32));
+    CHECK(integer_fits("0009223372036854775807", 64));
+    CHECK_FALSE(integer_fits("9223372036854775808", 64));
+    CHECK(integer_fits("-9223372036854775808", 64));
+    CHECK(numeric_fits("99.994", 4, 2));
+    CHECK_FALSE(numeric_fits("99.995", 4, 2));
+    CHECK_FALSE(numeric_fits("-123.4", 4, 2));
+    CHECK(numeric_fits("0.0099", 2, 4));
+    CHECK_FALSE(numeric_fits("0.00999", 2, 4));
+    CHECK(numeric_fits("12345", 3, -2));
+    CHECK_FALSE(numeric_fits("99951", 3, -2));
+    CHECK(numeric_fits("1e1", 4, 2));
+    CHECK_FALSE(numeric_fits("1e2", 4, 2));
+    CHECK(numeric_fits("1e-9999999", 4, 2));
+    CHECK_FALSE(numeric_fits("1e9999999", 4, 2));
+    CHECK(numeric_fits("NaN", 4, 2));
+    CHECK_FALSE(numeric_fits("Infinity", 4, 2));
+    CHECK(utf8_length("äöü") == 3);
+}
+
+TEST_CASE("timestamps are parsed and checked against the calendar", "[lexer]") {
+    using namespace hyperschema::sqltext;
+    std::string error;
+    auto a = parse_timestamp_literal("2000-01-01T00:00:00Z", &error);
+    auto b = parse_timestamp_literal("2000-01-01 01:00:00+01", &error);
+    auto c = parse_timestamp_literal("2000-01-01", &error);
+    REQUIRE(a);
+    REQUIRE(b);
+    REQUIRE(c);
+    CHECK(a->utc_micros() == b->utc_micros());
+    CHECK(a->utc_micros() == 0);
+    CHECK_FALSE(c->has_zone);
+    CHECK(parse_timestamp_literal("2000-02-29 24:00", &error));
+    CHECK(parse_timestamp_literal("2000-01-01 12:00:60.5-15:59", &error));
+    CHECK(parse_timestamp_literal("1999-12-31 00:00:00.123456 UTC", &error)->utc_micros() == -86'400'000'000 + 123'456);
+    CHECK_FALSE(parse_timestamp_literal("2000-02-30", &error));
+    CHECK(error == "PostgreSQL refuses it (\"date/time field value out of range\"): February 2000 has 29 days");
+    CHECK_FALSE(parse_timestamp_literal("1900-02-29", &error));
+    CHECK_FALSE(parse_timestamp_literal("2000-01-01 24:00:01", &error));
+    CHECK_FALSE(parse_timestamp_literal("0000-01-01", &error));
+    CHECK_FALSE(parse_timestamp_literal("2000-01-01 00:00+16", &error));
+    CHECK(error == "PostgreSQL refuses it (\"time zone displacement out of range\"): offsets reach at most 15:59");
+    CHECK_FALSE(parse_timestamp_literal("yesterday", &error));
+    CHECK(error == "expected a timestamp such as `2000-01-01 00:00:00+00`");
+    CHECK_FALSE(parse_timestamp_literal(std::string(100000, '1'), &error));
+}

@@ -51,8 +51,10 @@ std::string default_sql(const Column& column) {
     const ColumnType& t = column.type;
     // NaN and Infinity are numeric values but must be quoted to parse.
     const bool finite = d.text != "NaN" && d.text.find("Infinity") == std::string::npos;
-    bool bare = (t.is_numeric_family() && sqltext::is_number_literal(d.text) && finite) ||
-                (t.base == BaseType::Boolean && !t.is_array());
+    // PostgreSQL reads yes/on/1/t as booleans only inside quotes; bare, only true and false.
+    const bool boolean_keyword =
+        t.base == BaseType::Boolean && !t.is_array() && (d.text == "true" || d.text == "false");
+    bool bare = (t.is_numeric_family() && sqltext::is_number_literal(d.text) && finite) || boolean_keyword;
     return bare ? d.text : quote_literal(d.text);
 }
 

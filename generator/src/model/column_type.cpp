@@ -60,14 +60,18 @@ std::string normalise_spaces(std::string_view text) {
     return out;
 }
 
-std::optional<int> parse_small_int(std::string_view s) {
-    if (s.empty() || s.size() > 4) return std::nullopt;
+// A type modifier: an optionally signed whole number of at most 8 digits
+// (varchar's limit, 10485760, has 8).
+std::optional<int> parse_modifier(std::string_view s) {
+    const bool negative = !s.empty() && s[0] == '-';
+    if (negative) s.remove_prefix(1);
+    if (s.empty() || s.size() > 8) return std::nullopt;
     int v = 0;
     for (char c : s) {
         if (!std::isdigit(static_cast<unsigned char>(c))) return std::nullopt;
         v = v * 10 + (c - '0');
     }
-    return v;
+    return negative ? -v : v;
 }
 
 // Splits "numeric(12,3)" into name "numeric" and args {"12","3"}.
@@ -77,9 +81,11 @@ bool split_modifiers(std::string_view text, std::string& name, std::vector<std::
         name = std::string(text);
         return true;
     }
-    if (text.back() != ')') return false;
-    name = std::string(text.substr(0, open));
-    std::string_view inner = text.substr(open + 1, text.size() - open - 2);
+    auto close = text.find(')', open);
+    if (close == std::string_view::npos) return false;
+    // timestamp(3) with time zone: the modifier sits inside the name.
+    name = std::string(text.substr(0, open)) + std::string(text.substr(close + 1));
+    std::string_view inner = text.substr(open + 1, close - open - 1);
     size_t start = 0;
     while (true) {
         auto comma = inner.find(',', start);
@@ -94,7 +100,7 @@ bool split_modifiers(std::string_view text, std::string& name, std::vector<std::
 bool apply_modifiers(ColumnType& t, const std::vector<std::string>& args, std::string* error) {
     if (args.empty()) return true;
     if (t.base == BaseType::Varchar) {
-        auto n = args.size() == 1 ? parse_small_int(args[0]) : std::nullopt;
+        auto n = args.size() == 1 ? parse_modifier(args[0]) : std::nullopt;
         if (!n || *n < 1 || *n > 10485760) {
             *error = "varchar takes one length between 1 and 10485760, as in `varchar(100)`";
             return false;
@@ -103,14 +109,28 @@ bool apply_modifiers(ColumnType& t, const std::vector<std::string>& args, std::s
         return true;
     }
     if (t.base == BaseType::Numeric) {
-        auto p = parse_small_int(args[0]);
-        auto s = args.size() == 2 ? parse_small_int(args[1]) : std::optional<int>(0);
-        if (args.size() > 2 || !p || !s || *p < 1 || *p > 1000 || *s > *p) {
-            *error = "numeric takes a precision from 1 to 1000 and a scale no larger than it, as in `numeric(12,3)`";
+        // PostgreSQL 15 allows a scale above the precision (numeric(2,4) holds
+        // 0.0042) and a negative one (numeric(3,-2) rounds to hundreds).
+        auto p = parse_modifier(args[0]);
+        auto s = args.size() == 2 ? parse_modifier(args[1]) : std::optional<int>(0);
+        if (args.size() > 2 || !p || !s || *p < 1 || *p > 1000 || *s < -1000 || *s > 1000) {
+            *error = "numeric takes a precision from 1 to 1000 and a scale from -1000 to 1000, as in `numeric(12,3)`";
             return false;
         }
         t.precision = *p;
         t.scale = *s;
+        return true;
+    }
+    if (t.base == BaseType::Timestamptz || t.base == BaseType::Timestamp) {
+        auto p = args.size() == 1 ? parse_modifier(args[0]) : std::nullopt;
+        if (!p || *p < 0 || *p > 6) {
+            // PostgreSQL would only warn and use 6 ("precision reduced to maximum allowed").
+            *error = std::string(t.base == BaseType::Timestamptz ? "timestamptz" : "timestamp") +
+                     " takes a precision (fractional digits of seconds) from 0 to 6, as in `" +
+                     (t.base == BaseType::Timestamptz ? "timestamptz(3)" : "timestamp(3)") + "`";
+            return false;
+        }
+        t.precision = *p;
         return true;
     }
     *error = "type does not take modifiers in parentheses";
@@ -187,10 +207,10 @@ std::string ColumnType::sql() const {
             out = "boolean";
             break;
         case BaseType::Timestamptz:
-            out = "timestamptz";
+            out = precision < 0 ? "timestamptz" : "timestamptz(" + std::to_string(precision) + ")";
             break;
         case BaseType::Timestamp:
-            out = "timestamp";
+            out = precision < 0 ? "timestamp" : "timestamp(" + std::to_string(precision) + ")";
             break;
         case BaseType::Date:
             out = "date";

@@ -30,7 +30,7 @@ enum class BaseType {
 
 struct ColumnType {
     BaseType base = BaseType::Text;
-    int precision = -1;  // numeric(p,s); -1 means unconstrained numeric
+    int precision = -1;  // numeric(p,s), timestamptz(p), timestamp(p); -1 means none written
     int scale = -1;
     int length = -1;  // varchar(n); -1 means unlimited varchar
     std::string enum_name;
@@ -51,7 +51,7 @@ struct ColumnType {
 };
 
 // Parses a DSL type ("varchar(100)", "numeric(12,3)", "double precision",
-// "text[]", "timestamptz", an enum name). `enums` are the enum names the schema
+// "text[]", "timestamptz", "timestamptz(3)", an enum name). `enums` are the enum names the schema
 // declares. On failure returns nullopt with the reason in *error.
 std::optional<ColumnType> parse_column_type(std::string_view text, const std::vector<std::string>& enums,
                                             std::string* error);

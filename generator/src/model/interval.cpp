@@ -107,6 +107,57 @@ std::string plural(int64_t n, const char* word) {
     return out;
 }
 
+// "1.5 days" as whole smaller units ("1 day 12 hours"), converting the
+// fraction as PostgreSQL does (a month is 30 days); "" when the fraction is
+// below a microsecond.
+std::string whole_units(int64_t amount, std::string_view fraction_digits, Unit unit) {
+    std::string digits(fraction_digits.substr(0, 6));
+    int64_t scale = 1;
+    for (size_t k = 0; k < digits.size(); ++k) scale *= 10;
+    int64_t numerator = digits.empty() ? 0 : std::stoll(digits);  // fraction = numerator / scale
+    Interval whole;
+    if (!add(whole, amount, unit)) return "";
+    Interval part;
+    auto spill_days = [&](int64_t n) {  // n / scale days
+        part.days += n / scale;
+        part.micros += n % scale * Interval::kMicrosPerDay / scale;
+    };
+    switch (unit) {
+        case Unit::Year: {
+            const int64_t months = numerator * 12;
+            part.months = months / scale;
+            spill_days(months % scale * 30);
+            break;
+        }
+        case Unit::Month:
+            spill_days(numerator * 30);
+            break;
+        case Unit::Week:
+            spill_days(numerator * 7);
+            break;
+        case Unit::Day:
+            spill_days(numerator);
+            break;
+        case Unit::Hour:
+            part.micros = numerator * 3600 * Interval::kMicrosPerSecond / scale;
+            break;
+        case Unit::Minute:
+            part.micros = numerator * 60 * Interval::kMicrosPerSecond / scale;
+            break;
+        case Unit::Second:
+            part.micros = numerator * Interval::kMicrosPerSecond / scale;
+            break;
+        case Unit::Milli:
+            part.micros = numerator * 1000 / scale;
+            break;
+        case Unit::Micro:
+            break;
+    }
+    if (part == Interval{}) return "";
+    Interval total{whole.months + part.months, whole.days + part.days, whole.micros + part.micros};
+    return total.text();
+}
+
 void append(std::string& out, int64_t n, const char* word) {
     if (n == 0) return;
     if (!out.empty()) out += ' ';
@@ -133,6 +184,12 @@ std::optional<Interval> Interval::parse(std::string_view text, std::string* erro
         if (i == start) return fail("expected a number at `" + std::string(text.substr(start)) + "`");
         if (i - start > 12) return fail("number `" + std::string(text.substr(start, i - start)) + "` is too large");
         int64_t amount = std::stoll(std::string(text.substr(start, i - start)));
+        size_t fraction_start = i, fraction_end = i;
+        if (i + 1 < text.size() && text[i] == '.' && std::isdigit(static_cast<unsigned char>(text[i + 1]))) {
+            fraction_start = ++i;
+            while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) ++i;
+            fraction_end = i;
+        }
         skip_space();
         size_t word_start = i;
         while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i]))) ++i;
@@ -143,6 +200,14 @@ std::optional<Interval> Interval::parse(std::string_view text, std::string* erro
                         " days`)");
         auto unit = unit_from(word);
         if (!unit) return fail("unknown interval unit `" + word + "`");
+        if (fraction_end > fraction_start) {
+            std::string written(text.substr(start, fraction_end - start));
+            std::string instead =
+                whole_units(amount, text.substr(fraction_start, fraction_end - fraction_start), *unit);
+            return fail("fractions such as `" + written + " " + word +
+                        "` are not supported; write whole numbers of smaller units" +
+                        (instead.empty() ? ", e.g. `90 minutes` for 1.5 hours" : ", here `" + instead + "`"));
+        }
         if (!add(iv, amount, *unit) || !approx_fits(iv)) return fail("interval is too large");
         any = true;
         skip_space();

@@ -56,18 +56,21 @@ std::optional<int> read_int(ParseContext& ctx, const YAML::Node& node, const std
     return value;
 }
 
-std::optional<Interval> read_interval(ParseContext& ctx, const YAML::Node& node, const std::string& what) {
+std::optional<Interval> read_interval(ParseContext& ctx, const YAML::Node& node, const std::string& what,
+                                      bool allow_zero) {
     auto text = read_scalar(ctx, node, what);
     if (!text) return std::nullopt;
     std::string why;
     auto iv = Interval::parse(*text, &why);
     if (!iv) {
+        // The fraction message carries its own suggestion.
+        const bool fraction = why.rfind("fractions", 0) == 0;
         ctx.diags.error(location_of(ctx, node),
                         "invalid interval `" + *text + "` for " + what + ": " + why +
-                            "; write a number and a unit, e.g. `7 days`, `1 hour`, `30 minutes`");
+                            (fraction ? "" : "; write a number and a unit, e.g. `7 days`, `1 hour`, `30 minutes`"));
         return std::nullopt;
     }
-    if (!iv->is_positive()) {
+    if (!iv->is_positive() && !(allow_zero && *iv == Interval{})) {
         ctx.diags.error(location_of(ctx, node), what + " must be a positive interval, not `" + *text + "`");
         return std::nullopt;
     }
@@ -123,6 +126,17 @@ std::vector<NameRef> read_name_list(ParseContext& ctx, const YAML::Node& node, c
     };
     if (node.IsSequence()) {
         for (const auto& item : node) read_one(item);
+    } else if (node.IsScalar() && node.Scalar().find(',') != std::string::npos) {
+        // `primary_key: a, b` is one YAML string, not two names.
+        std::string list;
+        for (char c : node.Scalar()) {
+            if (c == ',')
+                list += ", ";
+            else if (c != ' ')
+                list += c;
+        }
+        ctx.diags.error(location_of(ctx, node), what + " is the single value `" + node.Scalar() +
+                                                    "`; write several names as a YAML list: `[" + list + "]`");
     } else if (node.IsScalar()) {
         read_one(node);
     } else {
@@ -169,6 +183,15 @@ std::optional<YAML::Node> MapReader::take(const std::string& key) {
         if (pair.first.IsScalar() && pair.first.Scalar() == key) return pair.second;
     }
     return std::nullopt;
+}
+
+bool MapReader::taken(const std::string& key) const {
+    return std::find(known_.begin(), known_.end(), key) != known_.end() ||
+           std::find(reported_.begin(), reported_.end(), key) != reported_.end();
+}
+
+void MapReader::reported(const std::string& key) {
+    reported_.push_back(key);
 }
 
 bool MapReader::has(const std::string& key) const {
@@ -242,7 +265,7 @@ void MapReader::finish() {
             continue;
         }
         const std::string key = pair.first.Scalar();
-        if (std::find(known_.begin(), known_.end(), key) != known_.end()) continue;
+        if (taken(key)) continue;
         ctx_.diags.error(location_of(ctx_, pair.first), "unknown key `" + key + "` in " + what_ +
                                                             did_you_mean(key, known_) + "; expected " + one_of(known_));
     }

@@ -29,7 +29,9 @@ std::string node_kind(const YAML::Node& node);  // "a mapping", "a list", ... fo
 std::optional<std::string> read_scalar(ParseContext& ctx, const YAML::Node& node, const std::string& what);
 std::optional<bool> read_bool(ParseContext& ctx, const YAML::Node& node, const std::string& what);
 std::optional<int> read_int(ParseContext& ctx, const YAML::Node& node, const std::string& what, int min, int max);
-std::optional<Interval> read_interval(ParseContext& ctx, const YAML::Node& node, const std::string& what);
+// A positive interval; with allow_zero also `0 days` (a refresh end_offset).
+std::optional<Interval> read_interval(ParseContext& ctx, const YAML::Node& node, const std::string& what,
+                                      bool allow_zero = false);
 
 // Checks a name is an identifier we can emit: lowercase letters, digits and
 // underscores, not starting with a digit, at most 63 bytes (PostgreSQL's
@@ -55,6 +57,9 @@ public:
 
     std::optional<YAML::Node> take(const std::string& key);
     bool has(const std::string& key) const;
+    bool taken(const std::string& key) const;  // asked for with take() (or a take_*)
+    // A key reported already in a better way: finish() neither reports it nor suggests it.
+    void reported(const std::string& key);
     SourceLocation key_loc(const std::string& key) const;
     SourceLocation value_loc(const std::string& key) const;
 
@@ -87,6 +92,7 @@ private:
     std::string what_;
     bool valid_ = false;
     std::vector<std::string> known_;
+    std::vector<std::string> reported_;
     std::map<std::string, std::string> duplicate_messages_;
     bool duplicates_checked_ = false;
 };

@@ -26,7 +26,8 @@ private:
     // table_parser.cpp
     void parse_tables(ParseContext& ctx, const YAML::Node& node);
     Table parse_table(ParseContext& ctx, const std::string& name, const SourceLocation& loc, const YAML::Node& node);
-    void parse_columns(ParseContext& ctx, Table& table, const YAML::Node& node);
+    void parse_columns(ParseContext& ctx, Table& table, const YAML::Node& node, const SourceLocation& key_loc);
+    void report_stray_columns(ParseContext& ctx, const Table& table, const YAML::Node& node, MapReader& spec);
     Column parse_column(ParseContext& ctx, Table& table, const std::string& name, const SourceLocation& loc,
                         const YAML::Node& node);
     void parse_column_spec(ParseContext& ctx, Table& table, Column& column, const YAML::Node& node);

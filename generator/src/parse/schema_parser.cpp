@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "parse/parser.hpp"
 
 namespace hyperschema::parse {
@@ -67,8 +69,16 @@ void Parser::parse_settings(MapReader& top, ParseContext& ctx) {
     if (auto name = settings.take_string("name")) {
         if (check_identifier(ctx, *name, settings.value_loc("name"), "schema")) schema_.name = *name;
     }
-    if (auto ns = settings.take_string("namespace")) {
-        if (check_identifier(ctx, *ns, settings.value_loc("namespace"), "namespace")) schema_.namespace_ = *ns;
+    if (auto ns = settings.take_string("namespace");
+        ns && check_identifier(ctx, *ns, settings.value_loc("namespace"), "namespace")) {
+        if (ns->rfind("pg_", 0) == 0) {
+            ctx.diags.error(settings.value_loc("namespace"),
+                            "namespace `" + *ns +
+                                "` starts with `pg_`, which PostgreSQL reserves for system schemas (\"unacceptable "
+                                "schema name\"); choose a name without that prefix");
+        } else {
+            schema_.namespace_ = *ns;
+        }
     }
     settings.finish();
 }
@@ -83,7 +93,14 @@ void Parser::parse_enums(ParseContext& ctx, const YAML::Node& node) {
         Enum e;
         e.name = entry.key;
         e.loc = entry.key_loc;
-        check_identifier(ctx, e.name, e.loc, "enum");
+        if (check_identifier(ctx, e.name, e.loc, "enum")) {
+            const auto builtin = known_type_names();
+            if (std::find(builtin.begin(), builtin.end(), e.name) != builtin.end()) {
+                ctx.diags.error(e.loc, "enum `" + e.name + "` has the name of the built-in type `" + e.name +
+                                           "`: a column of type `" + e.name +
+                                           "` would be the built-in type, never the enum; rename the enum");
+            }
+        }
         YAML::Node values = entry.value;
         if (entry.value.IsMap()) {
             MapReader spec(ctx, entry.value, "enum `" + e.name + "`");

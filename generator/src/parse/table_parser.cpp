@@ -27,7 +27,7 @@ Table Parser::parse_table(ParseContext& ctx, const std::string& name, const Sour
             table.renamed_from = NameRef{*old, spec.value_loc("renamed_from")};
         }
     }
-    if (auto n = spec.take("columns")) parse_columns(ctx, table, *n);
+    if (auto n = spec.take("columns")) parse_columns(ctx, table, *n, spec.key_loc("columns"));
     spec.require("columns", "a mapping of column names to types, e.g. `columns: {id: bigint}`");
     if (auto n = spec.take("primary_key")) {
         if (table.primary_key) {
@@ -40,7 +40,8 @@ Table Parser::parse_table(ParseContext& ctx, const std::string& name, const Sour
             pk.loc = spec.key_loc("primary_key");
             pk.columns = read_name_list(ctx, *n, "`primary_key` of table `" + name + "`");
             pk.name = name + "_pkey";
-            table.primary_key = std::move(pk);
+            // A list that could not be read is reported already; an empty one is the validator's.
+            if (!pk.columns.empty() || (n->IsSequence() && n->size() == 0)) table.primary_key = std::move(pk);
         }
     }
     if (auto n = spec.take("unique")) parse_unique(ctx, table, *n);
@@ -48,12 +49,59 @@ Table Parser::parse_table(ParseContext& ctx, const std::string& name, const Sour
     if (auto n = spec.take("checks")) parse_checks(ctx, table, *n);
     if (auto n = spec.take("indexes")) parse_indexes(ctx, table, *n);
     if (auto n = spec.take("hypertable")) table.hypertable = parse_hypertable(ctx, name, *n);
+    report_stray_columns(ctx, table, node, spec);
     spec.finish();
     return table;
 }
 
-void Parser::parse_columns(ParseContext& ctx, Table& table, const YAML::Node& node) {
-    MapReader columns(ctx, node, "`columns` of table `" + table.name + "`");
+// `value: real` beside `columns:` is a column written one level too high.
+void Parser::report_stray_columns(ParseContext& ctx, const Table& table, const YAML::Node& node, MapReader& spec) {
+    for (const auto& pair : node) {
+        if (!pair.first.IsScalar() || spec.taken(pair.first.Scalar())) continue;
+        const std::string key = pair.first.Scalar();
+        std::string type;
+        if (pair.second.IsScalar()) {
+            type = pair.second.Scalar();
+        } else if (pair.second.IsMap() && pair.second["type"] && pair.second["type"].IsScalar()) {
+            type = pair.second["type"].Scalar();
+        } else {
+            continue;
+        }
+        while (!type.empty() && (type.back() == '?' || std::isspace(static_cast<unsigned char>(type.back()))))
+            type.pop_back();
+        std::string why;
+        if (!parse_column_type(type, enum_names_, &why)) continue;
+        spec.reported(key);  // reported here, not again as an unknown key
+        ctx.diags.error(location_of(ctx, pair.first), "unknown key `" + key + "` in table `" + table.name +
+                                                          "`: it looks like a column of type `" + type +
+                                                          "`; columns belong under `columns:` (indent it there)");
+    }
+}
+
+void Parser::parse_columns(ParseContext& ctx, Table& table, const YAML::Node& node, const SourceLocation& key_loc) {
+    const std::string what = "`columns` of table `" + table.name + "`";
+    if (node.IsNull() || (node.IsMap() && node.size() == 0)) {
+        ctx.diags.error(key_loc, "table `" + table.name +
+                                     "` has no columns; list them under `columns`, e.g. `columns: {id: bigint}`");
+        return;
+    }
+    if (node.IsSequence()) {
+        // `- id: bigint` items: read the columns anyway, so that later checks
+        // do not report them unknown, and say to drop the dashes.
+        ctx.diags.error(location_of(ctx, node), what +
+                                                    " must be a mapping of column names to types, not a list; "
+                                                    "remove the `-` before each column, e.g. `columns: {id: bigint}`");
+        for (const auto& item : node) {
+            if (!item.IsMap()) continue;
+            for (const auto& pair : item) {
+                if (!pair.first.IsScalar()) continue;
+                table.columns.push_back(
+                    parse_column(ctx, table, pair.first.Scalar(), location_of(ctx, pair.first), pair.second));
+            }
+        }
+        return;
+    }
+    MapReader columns(ctx, node, what);
     for (auto& entry : columns.entries()) {
         table.columns.push_back(parse_column(ctx, table, entry.key, entry.key_loc, entry.value));
     }
@@ -205,6 +253,23 @@ void Parser::parse_unique(ParseContext& ctx, Table& table, const YAML::Node& nod
         ctx.diags.error(location_of(ctx, node), what + " must be a list of column lists, e.g. `[[ba_id, type]]`");
         return;
     }
+    // [a, b] is two one-column constraints; [[a, b]] is one over both.
+    bool all_scalars = node.size() >= 2;
+    for (const auto& item : node) all_scalars = all_scalars && item.IsScalar();
+    if (all_scalars) {
+        std::string names, together, apart;
+        for (const auto& item : node) {
+            const std::string sep = names.empty() ? "" : ", ";
+            names += sep + "`" + item.Scalar() + "`";
+            together += sep + item.Scalar();
+            apart += sep + "[" + item.Scalar() + "]";
+        }
+        ctx.diags.warning(location_of(ctx, node),
+                          what + " makes " + std::to_string(node.size()) + " one-column unique constraints (" + names +
+                              " each unique on its own); if the columns are unique "
+                              "together, write `[[" +
+                              together + "]]`; to keep separate constraints, write `[" + apart + "]`");
+    }
     for (const auto& item : node) {
         UniqueConstraint u;
         u.loc = location_of(ctx, item);
@@ -218,6 +283,7 @@ void Parser::parse_unique(ParseContext& ctx, Table& table, const YAML::Node& nod
             spec.finish();
         } else {
             u.columns = read_name_list(ctx, item, "a unique constraint of table `" + table.name + "`");
+            if (u.columns.empty() && !(item.IsSequence() && item.size() == 0)) continue;  // reported already
         }
         if (u.name.empty()) u.name = derived_name(table.name, u.columns, "key");
         table.uniques.push_back(std::move(u));

@@ -2,6 +2,7 @@
 #include <regex>
 
 #include "parse/parser.hpp"
+#include "sqltext/literals.hpp"
 
 namespace hyperschema::parse {
 
@@ -107,14 +108,7 @@ void Parser::parse_aggregates(ParseContext& ctx, const YAML::Node& node) {
 namespace {
 
 // std::regex recurses once per character matched, so a long value would
-// overflow the stack: anything longer than a timestamp or a zone name is not one.
-bool looks_like_timestamp(const std::string& text) {
-    if (text.size() > 64) return false;
-    static const std::regex kTimestamp(
-        R"(\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?\s*(Z|UTC|[+-]\d{2}(:?\d{2})?)?)");
-    return std::regex_match(text, kTimestamp);
-}
-
+// overflow the stack: anything longer than a zone name is not one.
 bool looks_like_timezone(const std::string& text) {
     if (text.size() > 255) return false;  // PostgreSQL's TZ_STRLEN_MAX
     static const std::regex kZone(R"([A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+)*)");
@@ -149,8 +143,11 @@ ContinuousAggregate Parser::parse_aggregate(ParseContext& ctx, const std::string
     }
     if (auto origin = spec.take_string("origin")) {
         agg.origin_loc = spec.value_loc("origin");
-        if (looks_like_timestamp(*origin)) {
+        std::string why;
+        if (sqltext::parse_timestamp_literal(*origin, &why)) {
             agg.origin = *origin;
+        } else if (why.rfind("PostgreSQL", 0) == 0) {
+            ctx.diags.error(agg.origin_loc, "`origin` of " + what + " is `" + *origin + "`; " + why);
         } else {
             ctx.diags.error(agg.origin_loc, "`origin` of " + what +
                                                 " must be a timestamp such as "
@@ -200,7 +197,7 @@ std::optional<RefreshPolicy> Parser::parse_refresh(ParseContext& ctx, const std:
         auto n = spec.take(key);
         loc = spec.value_loc(key);
         if (!n || n->IsNull()) return std::nullopt;
-        return read_interval(ctx, *n, "`" + key + "` of " + what);
+        return read_interval(ctx, *n, "`" + key + "` of " + what, /*allow_zero=*/true);
     };
     r.start_offset = offset("start_offset", r.start_loc);
     r.end_offset = offset("end_offset", r.end_loc);

@@ -33,8 +33,10 @@ constexpr std::string_view kKeywords[] = {
     "rows",    "second",    "select",      "similar",   "smallint",  "some",     "symmetric", "text",      "then",
     "time",    "timestamp", "timestamptz", "to",        "true",      "unbounded"};
 
-constexpr std::string_view kMoreKeywords[] = {"union",  "using", "uuid",   "varchar", "varying", "when", "where",
-                                              "window", "with",  "within", "without", "year",    "zone", "extract"};
+constexpr std::string_view kMoreKeywords[] = {"union", "using",   "uuid",    "varchar", "varying",    "when",
+                                              "where", "window",  "with",    "within",  "without",    "year",
+                                              "zone",  "extract", "placing", "unknown", "normalized", "nfc",
+                                              "nfd",   "nfkc",    "nfkd",    "leading", "trailing"};
 
 // Functions and SQL value keywords that are not IMMUTABLE in PostgreSQL.
 constexpr std::string_view kNonImmutable[] = {"now",
@@ -65,7 +67,7 @@ bool contains(const std::string_view (&words)[N], std::string_view w) {
 
 class Lexer {
 public:
-    explicit Lexer(std::string_view sql) : sql_(sql) {}
+    Lexer(std::string_view sql, std::vector<size_t>* line_comments) : sql_(sql), line_comments_(line_comments) {}
 
     std::optional<std::vector<Token>> run(std::string* error) {
         while (pos_ < sql_.size()) {
@@ -99,6 +101,7 @@ private:
     void push(TokenKind kind, std::string text, size_t offset) { tokens_.push_back({kind, std::move(text), offset}); }
 
     bool skip_line_comment() {
+        if (line_comments_) line_comments_->push_back(pos_);
         while (pos_ < sql_.size() && sql_[pos_] != '\n') ++pos_;
         return true;
     }
@@ -249,6 +252,7 @@ private:
     }
 
     std::string_view sql_;
+    std::vector<size_t>* line_comments_;
     size_t pos_ = 0;
     std::vector<Token> tokens_;
 };
@@ -271,8 +275,17 @@ size_t read_relation_name(const std::vector<Token>& tokens, size_t j, std::vecto
 
 }  // namespace
 
-std::optional<std::vector<Token>> lex(std::string_view sql, std::string* error) {
-    return Lexer(sql).run(error);
+std::optional<std::vector<Token>> lex(std::string_view sql, std::string* error, std::vector<size_t>* line_comments) {
+    return Lexer(sql, line_comments).run(error);
+}
+
+size_t matching_paren(const std::vector<Token>& tokens, size_t open) {
+    int depth = 0;
+    for (size_t i = open; i < tokens.size(); ++i) {
+        if (tokens[i].kind == TokenKind::LParen) ++depth;
+        if (tokens[i].kind == TokenKind::RParen && --depth == 0) return i;
+    }
+    return tokens.size();
 }
 
 bool is_sql_keyword(std::string_view word) {
@@ -300,6 +313,11 @@ std::vector<Token> bare_identifiers(const std::vector<Token>& tokens) {
         if (!quoted && (is_sql_keyword(t.text) || contains(kParenlessFunctions, t.text))) continue;
         if (!quoted && is_call(tokens, i)) continue;
         if (i > 0 && (tokens[i - 1].kind == TokenKind::Cast || tokens[i - 1].kind == TokenKind::Dot)) continue;
+        // COLLATE "C" names a collation; EXTRACT(epoch FROM x) a field.
+        if (i > 0 && tokens[i - 1].kind == TokenKind::Identifier && tokens[i - 1].text == "collate") continue;
+        if (i > 1 && tokens[i - 1].kind == TokenKind::LParen && tokens[i - 2].kind == TokenKind::Identifier &&
+            tokens[i - 2].text == "extract")
+            continue;
         if (i + 1 < tokens.size() && tokens[i + 1].kind == TokenKind::Dot) continue;
         // A typed literal such as timestamptz '2000-01-01' or a named argument.
         if (i + 1 < tokens.size() && tokens[i + 1].kind == TokenKind::Operator && tokens[i + 1].text == "=>") continue;

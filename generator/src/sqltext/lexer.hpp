@@ -23,8 +23,16 @@ struct Token {
 };
 
 // Returns nullopt (and a reason) for an unterminated string, quoted identifier,
-// dollar quote or block comment.
-std::optional<std::vector<Token>> lex(std::string_view sql, std::string* error);
+// dollar quote or block comment. Comments produce no tokens; when
+// `line_comments` is given it receives the offset of every `--` comment (a
+// fragment pasted into a longer statement must not contain one: it would
+// comment out the SQL written after the fragment on the same line).
+std::optional<std::vector<Token>> lex(std::string_view sql, std::string* error,
+                                      std::vector<size_t>* line_comments = nullptr);
+
+// The index of the token closing the parenthesis opened at `open` (an LParen),
+// or tokens.size() when it is not closed.
+size_t matching_paren(const std::vector<Token>& tokens, size_t open);
 
 // Calls and keywords whose value changes between calls (now(), random(),
 // current_timestamp, ...): PostgreSQL refuses them in index predicates and

@@ -4,6 +4,9 @@
 // rather than std::regex: libstdc++'s regex recurses once per character, so a
 // long default overflows the stack (found by the fuzzer).
 
+#include <cstdint>
+#include <optional>
+#include <string>
 #include <string_view>
 
 namespace hyperschema::sqltext {
@@ -12,5 +15,45 @@ bool is_integer_literal(std::string_view text);  // -?digits
 bool is_number_literal(std::string_view text);   // integers, decimals, exponents, NaN, Infinity
 bool is_uuid_literal(std::string_view text);     // 8-4-4-4-12 hex digits
 bool starts_with_call(std::string_view text);    // `name(` after optional spaces
+
+// PostgreSQL's boolean input (boolin): true/false, yes/no, on/off, 1/0 and
+// their unambiguous prefixes (`t`, `y`, `of`, ...), any case, surrounding
+// spaces ignored. nullopt when PostgreSQL would say "invalid input syntax".
+std::optional<bool> parse_boolean_literal(std::string_view text);
+
+// Whether an integer literal (is_integer_literal) fits a signed integer of
+// `bits` bits: 16 smallint, 32 integer, 64 bigint.
+bool integer_fits(std::string_view text, int bits);
+
+// Whether a number literal (is_number_literal) fits numeric(precision, scale):
+// PostgreSQL rounds it to `scale` fractional digits (half away from zero), then
+// refuses it with "numeric field overflow" unless its absolute value is below
+// 10^(precision - scale). NaN fits; Infinity does not.
+bool numeric_fits(std::string_view text, int precision, int scale);
+
+// The number of characters of UTF-8 text: varchar(n) counts characters.
+size_t utf8_length(std::string_view text);
+
+// A timestamp as the DSL writes an `origin`: `2000-01-01`, `2000-01-01 00:00`,
+// `2000-01-01T00:00:00.5Z`, `2000-01-01 00:00:00+05:30`, `... UTC`.
+struct TimestampLiteral {
+    int year = 0, month = 0, day = 0;
+    bool has_time = false;
+    int hour = 0, minute = 0, second = 0, micros = 0;
+    bool has_zone = false;
+    int zone_seconds = 0;  // east of UTC: +05:30 is 19800
+
+    // Microseconds since 2000-01-01 00:00 of the fields as written (the zone ignored).
+    int64_t local_micros() const;
+    // The instant: local_micros() moved to UTC by the zone offset.
+    int64_t utc_micros() const;
+    bool midnight() const { return hour == 0 && minute == 0 && second == 0 && micros == 0; }
+};
+
+// Parses the form above and checks the calendar as PostgreSQL does (February
+// 30th is "date/time field value out of range", an offset beyond 15:59 "time
+// zone displacement out of range"). On failure *error says why, quoting
+// PostgreSQL's message when PostgreSQL would refuse the value.
+std::optional<TimestampLiteral> parse_timestamp_literal(std::string_view text, std::string* error);
 
 }  // namespace hyperschema::sqltext

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "sqltext/lexer.hpp"
+#include "sqltext/literals.hpp"
 #include "validate/rules.hpp"
 
 namespace hyperschema::rules {
@@ -46,6 +47,46 @@ bool check_source(const Schema& schema, const ContinuousAggregate& agg, Diagnost
     return true;
 }
 
+// A `date` time column buckets by whole days: time_bucket(interval, date)
+// refuses anything else when a refresh runs (time_bucket.c, check_period_is_daily).
+void check_daily(const Interval& iv, const std::string& what, const SourceLocation& loc, const std::string& column,
+                 Diagnostics& diags) {
+    if (iv.has_months()) return;
+    const int64_t micros = iv.approx_micros();
+    if (micros % Interval::kMicrosPerDay == 0) return;
+    const char* quote = micros < Interval::kMicrosPerDay ? "interval must not have sub-day precision"
+                                                         : "interval must be a multiple of a day";
+    diags.error(loc, what + " is " + iv.text() + ", but the source's time column `" + column +
+                         "` is a `date`: TimescaleDB creates the aggregate, then every refresh fails (\"" + quote +
+                         "\"); use whole days, e.g. `" + whole_days(iv).text() + "`");
+}
+
+// The origin literal is typed by the source's time column (TIMESTAMPTZ,
+// TIMESTAMP or DATE '...'). PostgreSQL reads a zone in a TIMESTAMP or DATE
+// literal, and a time of day in a DATE literal, without a word and drops it:
+// the buckets would not start where the schema says.
+void check_origin_type(const ContinuousAggregate& agg, const RelationShape& source, const ColumnType& time,
+                       Diagnostics& diags) {
+    if (!agg.origin) return;
+    std::string error;
+    auto origin = sqltext::parse_timestamp_literal(*agg.origin, &error);
+    if (!origin) return;  // reported by the parser
+    const std::string what = "`origin` of continuous aggregate `" + agg.name + "` is `" + *agg.origin + "`, but ";
+    const std::string date_part = agg.origin->substr(0, 10);
+    if (time.base == BaseType::Timestamp && origin->has_zone) {
+        diags.error(agg.origin_loc, what + "the source's time column `" + source.time_column +
+                                        "` is a `timestamp` (without time zone): PostgreSQL silently drops the zone of "
+                                        "a TIMESTAMP literal, so buckets would not start at the instant written; "
+                                        "write the origin without a zone, e.g. `" +
+                                        date_part + " 00:00:00`");
+    } else if (time.base == BaseType::Date && (origin->has_zone || (origin->has_time && !origin->midnight()))) {
+        diags.error(agg.origin_loc, what + "the source's time column `" + source.time_column +
+                                        "` is a `date`: PostgreSQL silently drops the time of day and zone of a "
+                                        "DATE literal, so the origin would be " +
+                                        date_part + "; write the date alone, e.g. `" + date_part + "`");
+    }
+}
+
 void check_bucket(const ContinuousAggregate& agg, const RelationShape& source, Diagnostics& diags) {
     const std::string what = "continuous aggregate `" + agg.name + "`";
     if (agg.bucket.has_months() && (agg.bucket.days != 0 || agg.bucket.micros != 0)) {
@@ -58,11 +99,19 @@ void check_bucket(const ContinuousAggregate& agg, const RelationShape& source, D
         diags.error(agg.timezone_loc, "`timezone` of " + what + " needs a timestamptz time column; `" +
                                           source.time_column + "` is not one");
     }
-    if (agg.origin && agg.offset && !agg.timezone) {
+    if (agg.origin && agg.offset) {
         diags.error(agg.offset_loc, what +
-                                        " sets both `origin` and `offset`; time_bucket takes one of them (both "
-                                        "only together with `timezone`)");
+                                        " sets both `origin` and `offset`, which TimescaleDB refuses in one bucket, "
+                                        "with or without `timezone` (\"using offset and origin in a time_bucket "
+                                        "function at the same time is not supported\"); keep one: an origin moved "
+                                        "by the offset gives the same buckets");
     }
+    if (time && time->type && time->type->base == BaseType::Date && !time->type->is_array()) {
+        if (agg.bucket.approx_micros() > 0)
+            check_daily(agg.bucket, "`bucket` of " + what, agg.bucket_loc, source.time_column, diags);
+        if (agg.offset) check_daily(*agg.offset, "`offset` of " + what, agg.offset_loc, source.time_column, diags);
+    }
+    if (time && time->type) check_origin_type(agg, source, *time->type, diags);
 }
 
 void check_output_names(const ContinuousAggregate& agg, const RelationShape& source, Diagnostics& diags) {
@@ -75,18 +124,173 @@ void check_output_names(const ContinuousAggregate& agg, const RelationShape& sou
         seen.push_back(name);
     };
     const auto names = source.names();
+    const std::string what = "continuous aggregate `" + agg.name + "`";
+    check_not_system_column(agg.bucket_column, "bucket column `" + agg.bucket_column + "` of " + what, agg.loc, diags);
     for (const auto& g : agg.group_by) {
-        if (!source.find(g.name)) {
-            diags.error(g.loc, "unknown column `" + g.name + "` in `group_by` of continuous aggregate `" + agg.name +
-                                   "`" + did_you_mean(g.name, names) + "; `" + agg.source.name + "` has " +
-                                   one_of(names));
+        const RelationColumn* column = source.find(g.name);
+        if (!column) {
+            diags.error(g.loc, "unknown column `" + g.name + "` in `group_by` of " + what +
+                                   did_you_mean(g.name, names) + "; `" + agg.source.name + "` has " + one_of(names));
+        } else if (column->type && column->type->base == BaseType::Json) {
+            diags.error(g.loc, "column `" + g.name + "` in `group_by` of " + what + " is `" + column->type->sql() +
+                                   "`, which PostgreSQL cannot group by (\"could not identify an equality operator "
+                                   "for type " +
+                                   pg_type_name(*column->type) + "\"); change the column to `jsonb`");
         }
         add(g.name, g.loc);
     }
-    for (const auto& c : agg.columns) add(c.name, c.loc);
+    for (const auto& c : agg.columns) {
+        add(c.name, c.loc);
+        check_not_system_column(c.name, "column `" + agg.name + "." + c.name + "`", c.loc, diags);
+    }
 }
 
-void check_expressions(const ContinuousAggregate& agg, const RelationShape& source, Diagnostics& diags) {
+// Whether `word` is one of the space-separated words of `list`.
+bool listed(std::string_view list, const std::string& word) {
+    size_t at = 0;
+    while ((at = list.find(word, at)) != std::string_view::npos) {
+        const size_t end = at + word.size();
+        if ((at == 0 || list[at - 1] == ' ') && (end == list.size() || list[end] == ' ')) return true;
+        at = end;
+    }
+    return false;
+}
+
+// Aggregate functions of PostgreSQL 15 (pg_aggregate in pg_catalog) and of
+// TimescaleDB (first, last, histogram).
+bool is_known_aggregate(const std::string& fn) {
+    return !fn.empty() &&
+           listed(
+               "array_agg avg bit_and bit_or bit_xor bool_and bool_or corr count covar_pop covar_samp cume_dist "
+               "dense_rank every json_agg json_object_agg jsonb_agg jsonb_object_agg max min mode percent_rank "
+               "percentile_cont percentile_disc range_agg range_intersect_agg rank regr_avgx regr_avgy regr_count "
+               "regr_intercept regr_r2 regr_slope regr_sxx regr_sxy regr_syy stddev stddev_pop stddev_samp "
+               "string_agg sum var_pop var_samp variance xmlagg first last histogram",
+               fn);
+}
+
+// Common built-in functions that are not aggregates (an extension cannot make
+// them one).
+bool is_known_scalar(const std::string& fn) {
+    return !fn.empty() && listed(
+                              "abs ceil ceiling coalesce concat date_part date_trunc exp floor greatest least "
+                              "length ln log lower nullif power round sign sqrt substr substring to_char trim "
+                              "trunc upper time_bucket",
+                              fn);
+}
+
+// Whether PostgreSQL has the one-argument aggregate fn(type); nullopt when
+// the function is not one this table knows. Checked against PostgreSQL 15.
+std::optional<bool> aggregate_accepts(const std::string& fn, const ColumnType& t) {
+    const bool numeric = t.is_numeric_family(), interval = !t.is_array() && t.base == BaseType::Interval;
+    if (fn == "avg" || fn == "sum") return numeric || interval;
+    if (fn == "min" || fn == "max") {
+        if (t.is_array()) return true;
+        return !(t.base == BaseType::Boolean || t.base == BaseType::Uuid || t.base == BaseType::Json ||
+                 t.base == BaseType::Jsonb || t.base == BaseType::Bytea);
+    }
+    static const std::vector<std::string> kStatistics{"stddev",   "stddev_pop", "stddev_samp",
+                                                      "variance", "var_pop",    "var_samp"};
+    if (std::find(kStatistics.begin(), kStatistics.end(), fn) != kStatistics.end()) return numeric;
+    if (fn == "bool_and" || fn == "bool_or" || fn == "every") return !t.is_array() && t.base == BaseType::Boolean;
+    if (fn == "bit_and" || fn == "bit_or" || fn == "bit_xor") return t.is_integer();
+    return std::nullopt;
+}
+
+std::string accepted_types(const std::string& fn) {
+    if (fn == "avg" || fn == "sum") return "numbers and intervals";
+    if (fn == "min" || fn == "max") return "ordered types (not boolean, uuid, json, jsonb or bytea)";
+    if (fn == "bool_and" || fn == "bool_or" || fn == "every") return "booleans";
+    if (fn == "bit_and" || fn == "bit_or" || fn == "bit_xor") return "integers";
+    return "numbers";
+}
+
+bool is_word(const sqltext::Token& t, std::string_view word) {
+    return t.kind == sqltext::TokenKind::Identifier && t.text == word;
+}
+
+// Checks one aggregate column's expression beyond what check_fragment does:
+// a window function, calls of known aggregates with arguments of the wrong
+// type, and columns used outside any aggregate (that are not grouped by).
+void check_aggregate_calls(const Schema& schema, const ContinuousAggregate& agg, const AggregateColumn& c,
+                           const RelationShape& source, const std::vector<sqltext::Token>& t, Diagnostics& diags) {
+    using sqltext::TokenKind;
+    const std::string what = "column `" + agg.name + "." + c.name + "`";
+    for (size_t i = 1; i < t.size(); ++i) {
+        if (is_word(t[i], "over") && t[i - 1].kind == TokenKind::RParen) {
+            diags.error(c.expression_loc, what +
+                                              " uses a window function (`OVER`), which TimescaleDB refuses in "
+                                              "continuous aggregates (\"invalid continuous aggregate query\", "
+                                              "\"Window function support not enabled.\"); compute it in a view "
+                                              "over the aggregate");
+            return;
+        }
+    }
+    // Ranges of tokens inside known aggregate calls, with their WITHIN GROUP
+    // (...) and FILTER (...) parts; whether any call is of a function we do not know.
+    std::vector<std::pair<size_t, size_t>> inside;
+    bool unknown_calls = false;
+    for (size_t i = 0; i + 1 < t.size(); ++i) {
+        if (t[i].kind != TokenKind::Identifier || t[i + 1].kind != TokenKind::LParen) continue;
+        const bool qualified = i > 0 && t[i - 1].kind == TokenKind::Dot;
+        if (qualified || !is_known_aggregate(t[i].text)) {
+            if (qualified || (!sqltext::is_sql_keyword(t[i].text) && !is_known_scalar(t[i].text))) unknown_calls = true;
+            continue;
+        }
+        size_t end = sqltext::matching_paren(t, i + 1);
+        // fn(column) with a column whose type it does not take
+        if (end == i + 3 || (end == i + 4 && is_word(t[i + 2], "distinct"))) {
+            const RelationColumn* column = source.find(t[end - 1].text);
+            if (column && column->type &&
+                (t[end - 1].kind == TokenKind::Identifier || t[end - 1].kind == TokenKind::QuotedIdentifier)) {
+                if (auto ok = aggregate_accepts(t[i].text, *column->type); ok && !*ok) {
+                    diags.error(c.expression_loc, what + " calls `" + t[i].text + "` on column `" + column->name +
+                                                      "` of type `" + column->type->sql() +
+                                                      "`, which PostgreSQL refuses (\"function " + t[i].text + "(" +
+                                                      pg_type_name(*column->type) + ") does not exist\"); `" +
+                                                      t[i].text + "` takes " + accepted_types(t[i].text));
+                }
+            }
+        }
+        while (end + 2 < t.size() && ((is_word(t[end + 1], "within") && is_word(t[end + 2], "group")) ||
+                                      (is_word(t[end + 1], "filter") && t[end + 2].kind == TokenKind::LParen))) {
+            size_t open = is_word(t[end + 1], "within") ? end + 3 : end + 2;
+            if (open >= t.size() || t[open].kind != TokenKind::LParen) break;
+            end = sqltext::matching_paren(t, open);
+        }
+        inside.emplace_back(i, end);
+    }
+    // An extension may define aggregates we do not know (timescaledb_toolkit's
+    // stats_agg, ...): then an unknown call gets the benefit of the doubt.
+    const bool other_extensions = std::any_of(schema.extensions.begin(), schema.extensions.end(),
+                                              [](const Extension& e) { return e.name != "timescaledb"; });
+    if (unknown_calls && other_extensions) return;
+    for (size_t i = 0; i < t.size(); ++i) {
+        if (t[i].kind != TokenKind::Identifier && t[i].kind != TokenKind::QuotedIdentifier) continue;
+        bool covered = std::any_of(inside.begin(), inside.end(),
+                                   [&](const std::pair<size_t, size_t>& r) { return i > r.first && i < r.second; });
+        if (covered) continue;
+        if (t[i].kind == TokenKind::Identifier && (sqltext::is_sql_keyword(t[i].text))) continue;
+        if (i + 1 < t.size() && (t[i + 1].kind == TokenKind::LParen || t[i + 1].kind == TokenKind::Dot)) continue;
+        if (i > 0 && (t[i - 1].kind == TokenKind::Cast || t[i - 1].kind == TokenKind::Dot)) continue;
+        if (!source.find(t[i].text)) continue;
+        bool grouped = std::any_of(agg.group_by.begin(), agg.group_by.end(),
+                                   [&](const NameRef& g) { return g.name == t[i].text; });
+        if (grouped) continue;
+        diags.error(c.expression_loc,
+                    what + " uses column `" + t[i].text +
+                        "` outside any aggregate function, which PostgreSQL refuses "
+                        "(\"column \"" +
+                        agg.source.name + "." + t[i].text +
+                        "\" must appear in the GROUP BY clause or be used in an aggregate function\"); wrap it in an "
+                        "aggregate such as `max(...)`, or add `" +
+                        t[i].text + "` to `group_by`");
+        return;
+    }
+}
+
+void check_expressions(const Schema& schema, const ContinuousAggregate& agg, const RelationShape& source,
+                       Diagnostics& diags) {
     const auto names = source.names();
     const std::string immutable =
         "a continuous aggregate is materialized bucket by bucket at different times, so its result would depend on "
@@ -100,14 +304,47 @@ void check_expressions(const ContinuousAggregate& agg, const RelationShape& sour
             diags.error(c.expression_loc, what + " is `" + c.expression +
                                               "`, which aggregates nothing; use an aggregate such as `avg(" +
                                               c.expression + ")`, or add the column to `group_by`");
+        } else if (tokens) {
+            check_aggregate_calls(schema, agg, c, source, *tokens, diags);
         }
     }
     check_fragment(agg.where, agg.where_loc,
                    {"the `where` of continuous aggregate `" + agg.name + "`", &names, true, immutable}, diags);
 }
 
+// Origins are equal when they are the same value of the source's time type
+// (TimescaleDB compares the values): for timestamptz `2000-01-01T00:00:00Z`
+// is `2000-01-01 00:00:00+00`; a TIMESTAMP literal drops the zone and a DATE
+// literal the time too. A timestamptz without a zone depends on the server's
+// TimeZone, so two of them compare as written; one with and one without a
+// zone count as the same here and are reported by comparable_origins().
+bool same_origin(const std::optional<std::string>& a, const std::optional<std::string>& b, BaseType time) {
+    if (a.has_value() != b.has_value()) return false;
+    if (!a) return true;
+    std::string error;
+    auto x = sqltext::parse_timestamp_literal(*a, &error), y = sqltext::parse_timestamp_literal(*b, &error);
+    if (!x || !y) return *a == *b;
+    const int64_t kDay = Interval::kMicrosPerDay;
+    auto day = [&](int64_t micros) { return micros >= 0 ? micros / kDay : -((-micros + kDay - 1) / kDay); };
+    if (time == BaseType::Date) return day(x->local_micros()) == day(y->local_micros());
+    if (time == BaseType::Timestamp) return x->local_micros() == y->local_micros();
+    if (x->has_zone && y->has_zone) return x->utc_micros() == y->utc_micros();
+    if (!x->has_zone && !y->has_zone) return x->local_micros() == y->local_micros();
+    return true;
+}
+
+bool comparable_origins(const std::string& a, const std::string& b, BaseType time) {
+    if (time != BaseType::Timestamptz) return true;
+    std::string error;
+    auto x = sqltext::parse_timestamp_literal(a, &error), y = sqltext::parse_timestamp_literal(b, &error);
+    return !x || !y || x->has_zone == y->has_zone;
+}
+
 // A hierarchical aggregate must bucket compatibly with its parent.
-void check_hierarchy(const ContinuousAggregate& agg, const ContinuousAggregate& parent, Diagnostics& diags) {
+void check_hierarchy(const ContinuousAggregate& agg, const ContinuousAggregate& parent, const RelationShape& source,
+                     Diagnostics& diags) {
+    const RelationColumn* time_column = source.find(source.time_column);
+    const BaseType time = time_column && time_column->type ? time_column->type->base : BaseType::Timestamptz;
     const std::string what = "continuous aggregate `" + agg.name + "`";
     if (parent.variable_width() && !agg.variable_width()) {
         diags.error(agg.bucket_loc, what + " uses a fixed-width bucket (" + agg.bucket.text() + ") on top of `" +
@@ -126,12 +363,21 @@ void check_hierarchy(const ContinuousAggregate& agg, const ContinuousAggregate& 
                                         ") must be a multiple of the bucket of its source `" + parent.name + "` (" +
                                         parent.bucket.text() + "), or its buckets would straddle the parent's");
     }
-    if (agg.origin != parent.origin) {
+    if (!same_origin(agg.origin, parent.origin, time)) {
         diags.error(agg.origin.has_value() ? agg.origin_loc : agg.bucket_loc,
                     what + " must use the same `origin` as its source `" + parent.name + "` (" +
                         parent.origin.value_or("none") + ", here " + agg.origin.value_or("none") + ")");
+    } else if (agg.origin && parent.origin && !comparable_origins(*agg.origin, *parent.origin, time)) {
+        diags.error(agg.origin_loc, what + " writes its `origin` (" + *agg.origin +
+                                        ") with or without a zone unlike its source `" + parent.name + "` (" +
+                                        *parent.origin +
+                                        "): whether they are the same instant depends on the server's TimeZone "
+                                        "setting; write both with the same zone offset");
     }
-    if (agg.offset != parent.offset) {
+    // TimescaleDB compares offsets as intervals: 1 day equals 24 hours.
+    const bool same_offset = agg.offset.has_value() == parent.offset.has_value() &&
+                             (!agg.offset || agg.offset->approx_micros() == parent.offset->approx_micros());
+    if (!same_offset) {
         diags.error(agg.offset.has_value() ? agg.offset_loc : agg.bucket_loc,
                     what + " must use the same `offset` as its source `" + parent.name + "` (" +
                         (parent.offset ? parent.offset->text() : "none") + ", here " +
@@ -213,19 +459,37 @@ void check_aggregate(const Schema& schema, const ContinuousAggregate& agg, Diagn
     if (!source.found) return;  // a cycle, reported by check_dependencies
     check_bucket(agg, source, diags);
     check_output_names(agg, source, diags);
-    check_expressions(agg, source, diags);
+    check_expressions(schema, agg, source, diags);
     if (agg.columns.empty()) {
         diags.error(agg.loc, "continuous aggregate `" + agg.name + "` has no aggregate columns");
     }
     if (const ContinuousAggregate* parent = schema.find_aggregate(agg.source.name))
-        check_hierarchy(agg, *parent, diags);
+        check_hierarchy(agg, *parent, source, diags);
     if (agg.refresh) {
         check_refresh_window(agg, *agg.refresh, diags);
         check_refresh_against_retention(schema, agg, *agg.refresh, diags);
     }
     if (agg.compression) {
-        check_compression(output_of(schema, agg).names(), *agg.compression, "continuous aggregate `" + agg.name + "`",
-                          diags);
+        const std::string owner = "continuous aggregate `" + agg.name + "`";
+        check_compression(output_of(schema, agg).columns, *agg.compression, owner, diags);
+        const auto& segment_by = agg.compression->segment_by;
+        auto bucket = std::find_if(segment_by.begin(), segment_by.end(),
+                                   [&](const NameRef& s) { return s.name == agg.bucket_column; });
+        if (bucket != segment_by.end() && agg.compression->order_by.empty()) {
+            std::vector<std::string> others;
+            for (const auto& c : output_of(schema, agg).columns) {
+                if (c.name != agg.bucket_column && std::none_of(segment_by.begin(), segment_by.end(),
+                                                                [&](const NameRef& s) { return s.name == c.name; }))
+                    others.push_back(c.name);
+            }
+            diags.error(bucket->loc, "`segment_by` of " + owner + " includes the bucket column `" + agg.bucket_column +
+                                         "` and there is no `order_by`: TimescaleDB then orders by the bucket "
+                                         "column and refuses the settings (\"cannot use column \"" +
+                                         agg.bucket_column +
+                                         "\" for both ordering and segmenting\"); add an `order_by`" +
+                                         (others.empty() ? "" : ", e.g. `order_by: [" + others.front() + "]`") +
+                                         ", or remove `" + agg.bucket_column + "` from `segment_by`");
+        }
     }
 }
 

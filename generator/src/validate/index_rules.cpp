@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "sqltext/lexer.hpp"
 #include "validate/rules.hpp"
 
 namespace hyperschema::rules {
@@ -47,29 +48,376 @@ void check_method_limits(const Index& index, const std::string& what, Diagnostic
     }
 }
 
+// Which default operator classes PostgreSQL 15 has, per access method and DSL
+// type (pg_opclass with opcdefault; each row checked with CREATE INDEX).
+enum class Support {
+    Yes,
+    No,
+    WithBtreeGist,  // scalar types: gist only with the btree_gist extension
+    WithBtreeGin,   // scalar types: gin only with the btree_gin extension
+    JsonElements,   // json[]: accepted, but json values cannot be compared or hashed
+};
+
+Support opclass_support(IndexMethod method, const ColumnType& t) {
+    const BaseType base = t.base;
+    const bool json = base == BaseType::Json, jsonb = base == BaseType::Jsonb;
+    switch (method) {
+        case IndexMethod::Btree:
+        case IndexMethod::Hash:
+            if (json) return t.is_array() ? Support::JsonElements : Support::No;
+            return Support::Yes;  // every other type, arrays by their elements
+        case IndexMethod::Gin:
+            if (t.is_array()) return json ? Support::JsonElements : Support::Yes;  // array_ops
+            if (jsonb) return Support::Yes;                                        // jsonb_ops
+            return json ? Support::No : Support::WithBtreeGin;
+        case IndexMethod::Gist:
+            if (t.is_array() || json || jsonb) return Support::No;
+            return Support::WithBtreeGist;
+        case IndexMethod::Brin:
+            // minmax classes for ordered scalars; none for boolean, enums, json, jsonb or arrays
+            if (t.is_array() || json || jsonb || base == BaseType::Boolean || base == BaseType::Enum)
+                return Support::No;
+            return Support::Yes;
+    }
+    return Support::Yes;
+}
+
+bool has_extension(const Schema& schema, const std::string& name) {
+    return std::any_of(schema.extensions.begin(), schema.extensions.end(),
+                       [&](const Extension& e) { return e.name == name; });
+}
+
 // An operator class must exist for the column's type under this method.
 void check_key_type(const Schema& schema, const Index& index, const KeyPart& key, const Column& column,
                     const std::string& what, Diagnostics& diags) {
     const ColumnType& t = column.type;
-    if (index.method == IndexMethod::Gin && !t.is_array() && t.base != BaseType::Jsonb) {
-        std::string fix = t.base == BaseType::Json ? "; change the column to `jsonb` (json has no GIN support)"
-                                                   : "; GIN indexes jsonb and array columns, use btree here";
-        diags.error(key.loc, what + ": data type `" + t.sql() + "` of column `" + column.name +
-                                 "` has no default operator class for access method `gin`" + fix);
-    }
-    if (index.method != IndexMethod::Gin && t.base == BaseType::Json) {
-        diags.error(key.loc, what + ": data type `json` of column `" + column.name +
-                                 "` has no default operator class for access method `" + method_name(index.method) +
-                                 "`; use `jsonb`");
-    }
-    if (index.method == IndexMethod::Gist && !t.is_array()) {
-        bool has_btree_gist = std::any_of(schema.extensions.begin(), schema.extensions.end(),
-                                          [](const Extension& e) { return e.name == "btree_gist"; });
-        if (!has_btree_gist) {
-            diags.error(key.loc, what + ": data type `" + t.sql() + "` of column `" + column.name +
-                                     "` has no default operator class for access method `gist`; add the "
-                                     "`btree_gist` extension or use btree");
+    const std::string method = method_name(index.method);
+    const std::string head = what + ": data type `" + t.sql() + "` of column `" + column.name +
+                             "` has no default operator class for access method `" + method + "`";
+    switch (opclass_support(index.method, t)) {
+        case Support::Yes:
+            return;
+        case Support::WithBtreeGist:
+            if (!has_extension(schema, "btree_gist"))
+                diags.error(key.loc, head + "; add the `btree_gist` extension or use btree");
+            return;
+        case Support::WithBtreeGin:
+            if (!has_extension(schema, "btree_gin"))
+                diags.error(key.loc, head +
+                                         "; GIN indexes jsonb and array columns, use btree here (or add the "
+                                         "`btree_gin` extension)");
+            return;
+        case Support::JsonElements: {
+            const char* quote = index.method == IndexMethod::Hash
+                                    ? "could not identify a hash function for type json"
+                                    : "could not identify a comparison function for type json";
+            const char* when = index.method == IndexMethod::Gin ? "creating the index fails" : "inserting rows fails";
+            diags.error(key.loc, what + ": column `" + column.name + "` is `" + t.sql() +
+                                     "`, and PostgreSQL cannot compare json values, so " + when + " (\"" + quote +
+                                     "\"); use `jsonb` elements");
+            return;
         }
+        case Support::No:
+            break;
+    }
+    std::string fix;
+    if (t.base == BaseType::Json && !t.is_array()) {
+        fix = index.method == IndexMethod::Gin ? "; change the column to `jsonb` (json has no GIN support)"
+                                               : "; use `jsonb`";
+    } else if (index.method == IndexMethod::Gist) {
+        fix = "; GiST has no operator class for arrays or jsonb, use gin";
+    } else if (index.method == IndexMethod::Brin) {
+        fix = "; BRIN summarizes ordered scalar types (numbers, text, timestamps, uuid, ...), use " +
+              std::string(t.is_array() || t.base == BaseType::Jsonb ? "gin" : "btree");
+    }
+    diags.error(key.loc, head + fix);
+}
+
+// --- Functions that are only STABLE for some argument types ----------------
+//
+// PostgreSQL refuses non-IMMUTABLE functions in index expressions and
+// predicates. now() and friends are found by name (check_fragment); these
+// depend on the argument's type, which the table's columns tell:
+// date_trunc(text, timestamptz) is STABLE (it reads the session's TimeZone),
+// date_trunc(text, timestamp) is IMMUTABLE. Each rule was checked against
+// pg_proc and with CREATE INDEX on PostgreSQL 15.
+
+enum class Kind { Timestamptz, Timestamp, Date, Time, Interval, Text, Other, Unknown };
+
+Kind kind_of(const ColumnType& t) {
+    if (t.is_array()) return Kind::Other;
+    switch (t.base) {
+        case BaseType::Timestamptz:
+            return Kind::Timestamptz;
+        case BaseType::Timestamp:
+            return Kind::Timestamp;
+        case BaseType::Date:
+            return Kind::Date;
+        case BaseType::Interval:
+            return Kind::Interval;
+        case BaseType::Text:
+        case BaseType::Varchar:
+            return Kind::Text;
+        default:
+            return Kind::Other;
+    }
+}
+
+const char* kind_name(Kind k) {
+    switch (k) {
+        case Kind::Timestamptz:
+            return "timestamptz";
+        case Kind::Timestamp:
+            return "timestamp";
+        case Kind::Date:
+            return "date";
+        case Kind::Time:
+            return "time";
+        case Kind::Interval:
+            return "interval";
+        case Kind::Text:
+            return "text";
+        default:
+            return "other";
+    }
+}
+
+using sqltext::Token;
+using sqltext::TokenKind;
+
+bool word_at(const std::vector<Token>& t, size_t i, std::string_view word) {
+    return i < t.size() && t[i].kind == TokenKind::Identifier && t[i].text == word;
+}
+
+// The type name after `::` or `AS` at i: its kind, and the index after it.
+Kind read_type_name(const std::vector<Token>& t, size_t& i) {
+    if (i >= t.size() || t[i].kind != TokenKind::Identifier) return Kind::Unknown;
+    const std::string first = t[i++].text;
+    if (first == "double" && word_at(t, i, "precision")) ++i;
+    if (first == "character" && word_at(t, i, "varying")) ++i;
+    if (i < t.size() && t[i].kind == TokenKind::LParen) i = sqltext::matching_paren(t, i) + 1;  // (3), (100)
+    bool with_zone = false, without_zone = false;
+    if ((word_at(t, i, "with") || word_at(t, i, "without")) && word_at(t, i + 1, "time") && word_at(t, i + 2, "zone")) {
+        (t[i].text == "with" ? with_zone : without_zone) = true;
+        i += 3;
+    }
+    if (first == "timestamptz" || (first == "timestamp" && with_zone)) return Kind::Timestamptz;
+    if (first == "timestamp") return Kind::Timestamp;
+    if (first == "date") return Kind::Date;
+    if (first == "time" || first == "timetz") return Kind::Time;
+    if (first == "text" || first == "varchar" || first == "character" || first == "char" || first == "bpchar" ||
+        first == "name")
+        return Kind::Text;
+    if (first == "interval") return Kind::Interval;
+    return Kind::Other;
+}
+
+// Helps the checks below by typing an expression [b, e) roughly: a column,
+// a cast, `x AT TIME ZONE z`, or `column <op> ...` (the column's type).
+class ExpressionTypes {
+public:
+    ExpressionTypes(const std::vector<Token>& tokens, const Table& table) : t_(tokens), table_(table) {}
+
+    // The column named at i, if it is one (not a call, not qualified).
+    const Column* column_at(size_t i) const {
+        if (i >= t_.size() || (t_[i].kind != TokenKind::Identifier && t_[i].kind != TokenKind::QuotedIdentifier))
+            return nullptr;
+        if (i + 1 < t_.size() && (t_[i + 1].kind == TokenKind::LParen || t_[i + 1].kind == TokenKind::Dot))
+            return nullptr;
+        if (i > 0 && t_[i - 1].kind == TokenKind::Dot) return nullptr;
+        return table_.find_column(t_[i].text);
+    }
+
+    Kind kind(size_t b, size_t e, const Column** column = nullptr) const {
+        while (b < e && t_[b].kind == TokenKind::LParen && sqltext::matching_paren(t_, b) == e - 1) {
+            ++b;
+            --e;
+        }
+        if (b >= e) return Kind::Unknown;
+        // The last top-level `::` or AT TIME ZONE decides.
+        size_t cast = e, at = e;
+        for (size_t i = b; i < e; ++i) {
+            if (t_[i].kind == TokenKind::LParen) {
+                i = sqltext::matching_paren(t_, i);
+                continue;
+            }
+            if (t_[i].kind == TokenKind::Cast) cast = i;
+            if (word_at(t_, i, "at") && word_at(t_, i + 1, "time") && word_at(t_, i + 2, "zone")) at = i;
+        }
+        if (cast != e && (at == e || cast > at)) {
+            size_t j = cast + 1;
+            Kind k = read_type_name(t_, j);
+            if (j >= e) return k;
+        }
+        if (at != e) {
+            Kind inner = kind(b, at, column);
+            if (inner == Kind::Timestamptz) return Kind::Timestamp;
+            if (inner == Kind::Timestamp || inner == Kind::Date) return Kind::Timestamptz;
+            return Kind::Unknown;
+        }
+        if (word_at(t_, b, "cast") && b + 1 < e && t_[b + 1].kind == TokenKind::LParen) {
+            size_t close = sqltext::matching_paren(t_, b + 1);
+            for (size_t i = b + 2; i < close; ++i) {
+                if (t_[i].kind == TokenKind::LParen) i = sqltext::matching_paren(t_, i);
+                if (word_at(t_, i, "as")) {
+                    size_t j = i + 1;
+                    return read_type_name(t_, j);
+                }
+            }
+        }
+        if (const Column* c = column_at(b)) {
+            if (column) *column = c;
+            return kind_of(c->type);
+        }
+        return Kind::Unknown;
+    }
+
+    // Top-level comma-separated arguments of the call whose `(` is at open.
+    std::vector<std::pair<size_t, size_t>> arguments(size_t open) const {
+        std::vector<std::pair<size_t, size_t>> out;
+        const size_t close = sqltext::matching_paren(t_, open);
+        size_t start = open + 1;
+        for (size_t i = open + 1; i < close && i < t_.size(); ++i) {
+            if (t_[i].kind == TokenKind::LParen) i = sqltext::matching_paren(t_, i);
+            if (i < close && t_[i].kind == TokenKind::Comma) {
+                out.emplace_back(start, i);
+                start = i + 1;
+            }
+        }
+        if (close > start && close <= t_.size()) out.emplace_back(start, close);
+        return out;
+    }
+
+    // The operand before the `::` at i: [b, i).
+    size_t operand_start(size_t i) const {
+        if (i == 0) return i;
+        if (t_[i - 1].kind != TokenKind::RParen) return i - 1;
+        int depth = 0;
+        for (size_t j = i; j-- > 0;) {
+            if (t_[j].kind == TokenKind::RParen) ++depth;
+            if (t_[j].kind == TokenKind::LParen && --depth == 0) {
+                // fn(...)::T: the call's result, whose type we do not know.
+                if (j > 0 && t_[j - 1].kind == TokenKind::Identifier && !sqltext::is_sql_keyword(t_[j - 1].text))
+                    return i;
+                return j;
+            }
+        }
+        return i;
+    }
+
+private:
+    const std::vector<Token>& t_;
+    const Table& table_;
+};
+
+std::string column_text(const Column* c) {
+    return c ? " column `" + c->name + "`" : " value";
+}
+
+// Why a cast from one kind to another is STABLE, or "".
+std::string cast_problem(Kind from, Kind to) {
+    const bool to_text = to == Kind::Text;
+    if (from == Kind::Timestamptz && (to == Kind::Date || to == Kind::Timestamp || to == Kind::Time))
+        return "it depends on the session's TimeZone";
+    if ((from == Kind::Timestamp || from == Kind::Date) && to == Kind::Timestamptz)
+        return "it depends on the session's TimeZone";
+    if (to_text && (from == Kind::Timestamptz || from == Kind::Timestamp || from == Kind::Date))
+        return "its text follows the DateStyle setting";
+    if (to_text && from == Kind::Interval) return "its text follows the IntervalStyle setting";
+    return "";
+}
+
+std::string cast_fix(Kind from, Kind to, const Column* column) {
+    if (from == Kind::Timestamptz && column && to != Kind::Text)
+        return "; cast `(" + column->name + " AT TIME ZONE 'UTC')` instead";
+    return "";
+}
+
+// Every use of such a function or cast in the fragment, as a message prefix.
+std::vector<std::string> stable_uses(const std::vector<Token>& t, const Table& table) {
+    ExpressionTypes types(t, table);
+    std::vector<std::string> out;
+    for (size_t i = 0; i < t.size(); ++i) {
+        const bool call = t[i].kind == TokenKind::Identifier && i + 1 < t.size() &&
+                          t[i + 1].kind == TokenKind::LParen && !(i > 0 && t[i - 1].kind == TokenKind::Dot);
+        if (call) {
+            const std::string& fn = t[i].text;
+            const auto args = types.arguments(i + 1);
+            const Column* column = nullptr;
+            if (fn == "to_char") {
+                out.push_back(
+                    "`to_char` is STABLE for every type (its output follows locale and DateStyle "
+                    "settings); index the value itself");
+            } else if (fn == "age" && args.size() == 1) {
+                out.push_back(
+                    "`age` with one argument counts from today's date, so it changes every day; index "
+                    "the column and compute the age in queries");
+            } else if ((fn == "date_trunc" || fn == "date_part") && args.size() >= 2 &&
+                       types.kind(args[1].first, args[1].second, &column) == Kind::Timestamptz) {
+                out.push_back("`" + fn + "` of timestamptz" + column_text(column) +
+                              " depends on the session's TimeZone; apply it to `" +
+                              (column ? column->name : std::string("...")) +
+                              " AT TIME ZONE 'UTC'` (a timestamp, for which it is IMMUTABLE)");
+            } else if (fn == "date" && args.size() == 1 &&
+                       types.kind(args[0].first, args[0].second, &column) == Kind::Timestamptz) {
+                out.push_back("`date` of timestamptz" + column_text(column) +
+                              " depends on the session's TimeZone; use `(" +
+                              (column ? column->name : std::string("...")) + " AT TIME ZONE 'UTC')::date`");
+            } else if (fn == "extract" && args.size() == 1) {
+                for (size_t j = args[0].first; j < args[0].second; ++j) {
+                    if (word_at(t, j, "from") && types.kind(j + 1, args[0].second, &column) == Kind::Timestamptz) {
+                        out.push_back("`extract` from timestamptz" + column_text(column) +
+                                      " depends on the session's TimeZone; extract from `" +
+                                      (column ? column->name : std::string("...")) +
+                                      " AT TIME ZONE 'UTC'` (a timestamp, for which it is IMMUTABLE)");
+                        break;
+                    }
+                }
+            } else if (fn == "cast" && !args.empty()) {
+                // CAST(x AS type)
+                for (size_t j = args[0].first; j < args[0].second; ++j) {
+                    if (t[j].kind == TokenKind::LParen) j = sqltext::matching_paren(t, j);
+                    if (!word_at(t, j, "as")) continue;
+                    size_t k = j + 1;
+                    const Kind to = read_type_name(t, k);
+                    const Kind from = types.kind(args[0].first, j, &column);
+                    std::string why = cast_problem(from, to);
+                    if (!why.empty()) {
+                        out.push_back(std::string("the cast of ") + kind_name(from) + column_text(column) + " to `" +
+                                      kind_name(to) + "` is STABLE: " + why + cast_fix(from, to, column));
+                    }
+                    break;
+                }
+            }
+        }
+        if (t[i].kind == TokenKind::Cast) {
+            const size_t b = types.operand_start(i);
+            if (b == i) continue;
+            const Column* column = nullptr;
+            const Kind from = types.kind(b, i, &column);
+            size_t k = i + 1;
+            const Kind to = read_type_name(t, k);
+            std::string why = cast_problem(from, to);
+            if (!why.empty()) {
+                out.push_back(std::string("the cast of ") + kind_name(from) + column_text(column) + " to `" +
+                              kind_name(to) + "` is STABLE: " + why + cast_fix(from, to, column));
+            }
+        }
+    }
+    return out;
+}
+
+void check_stable_functions(const Table& table, const std::string& sql, const SourceLocation& loc,
+                            const std::string& what, bool predicate, Diagnostics& diags) {
+    if (sql.empty()) return;
+    std::string error;
+    auto tokens = sqltext::lex(sql, &error);
+    if (!tokens) return;  // reported by check_fragment
+    const std::string quote = predicate ? "functions in index predicate must be marked IMMUTABLE"
+                                        : "functions in index expression must be marked IMMUTABLE";
+    for (const auto& use : stable_uses(*tokens, table)) {
+        diags.error(loc,
+                    "in " + what + ", PostgreSQL refuses a function that is not IMMUTABLE (\"" + quote + "\"): " + use);
     }
 }
 
@@ -106,6 +454,7 @@ void check_indexes(const Schema& schema, const Table& table, Diagnostics& diags)
                                {"an expression of " + what, &names, true,
                                 "PostgreSQL requires functions in index expressions to be IMMUTABLE"},
                                diags);
+                check_stable_functions(table, key.expression, key.loc, "an expression of " + what, false, diags);
                 continue;
             }
             const Column* column = table.find_column(key.column);
@@ -127,6 +476,7 @@ void check_indexes(const Schema& schema, const Table& table, Diagnostics& diags)
                         "PostgreSQL requires functions in index predicates to be IMMUTABLE (a partial index "
                         "cannot move with the clock); filter on a fixed value, or drop `where` and filter in queries"},
                        diags);
+        check_stable_functions(table, index.where, index.where_loc, "the `where` predicate of " + what, true, diags);
         if (table.hypertable) check_hypertable_index(table, index, what, diags);
     }
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 
 #include "model/dependencies.hpp"
 #include "sqltext/lexer.hpp"
@@ -39,7 +40,10 @@ private:
 
 void check_table_internal_names(const Table& table, Diagnostics& diags) {
     NameTable columns(diags, "in table `" + table.name + "`");
-    for (const auto& c : table.columns) columns.add(c.name, "column", c.loc);
+    for (const auto& c : table.columns) {
+        columns.add(c.name, "column", c.loc);
+        check_not_system_column(c.name, "column `" + table.name + "." + c.name + "`", c.loc, diags);
+    }
     // PostgreSQL wants constraint names unique per table.
     NameTable constraints(diags, "in table `" + table.name + "`");
     if (table.primary_key) constraints.add(table.primary_key->name, "constraint", table.primary_key->loc);
@@ -48,11 +52,112 @@ void check_table_internal_names(const Table& table, Diagnostics& diags) {
     for (const auto& c : table.checks) constraints.add(c.name, "constraint", c.loc);
 }
 
+// PostgreSQL's makeObjectName(): name1_name2_label, the longer of the two
+// names shortened a byte at a time until the whole fits in 63 bytes.
+std::string object_name(const std::string& name1, const std::string& name2, const std::string& label) {
+    const size_t available = 63 - 1 - (label.size() + 1);
+    size_t n1 = name1.size(), n2 = name2.size();
+    while (n1 + n2 > available) {
+        if (n1 > n2) {
+            --n1;
+        } else {
+            --n2;
+        }
+    }
+    return name1.substr(0, n1) + "_" + name2.substr(0, n2) + "_" + label;
+}
+
+// create_hypertable() with create_default_indexes adds an index on the time
+// column (time DESC) named <table>_<time column>_idx, unless an index on the
+// time column alone exists already (a primary key or unique constraint on
+// it; the schema's own indexes are created later).
+std::optional<std::string> default_time_index(const Table& table) {
+    if (!table.hypertable || !table.hypertable->create_default_indexes) return std::nullopt;
+    const std::string& time = table.hypertable->time_column.name;
+    if (time.empty()) return std::nullopt;
+    auto only_time = [&](const std::vector<NameRef>& columns) {
+        return columns.size() == 1 && columns.front().name == time;
+    };
+    if (table.primary_key && only_time(table.primary_key->columns)) return std::nullopt;
+    for (const auto& u : table.uniques) {
+        if (only_time(u.columns)) return std::nullopt;
+    }
+    return object_name(table.name, time, "idx");
+}
+
+void check_default_index_names(const Schema& schema, Diagnostics& diags) {
+    for (const auto& table : schema.tables) {
+        auto reserved = default_time_index(table);
+        if (!reserved) continue;
+        auto report = [&](const std::string& kind, const SourceLocation& loc) {
+            diags.error(loc, kind + " `" + *reserved +
+                                 "` has the name of the index TimescaleDB creates on the time "
+                                 "column of hypertable `" +
+                                 table.name + "` (`create_default_indexes`), so creating it fails (\"relation \"" +
+                                 *reserved + "\" already exists\"); rename it, or set `create_default_indexes: false`");
+        };
+        for (const auto& t : schema.tables) {
+            for (const auto& i : t.indexes) {
+                if (i.name == *reserved) report("index", i.loc);
+            }
+        }
+        for (const auto& v : schema.views) {
+            if (v.name == *reserved) report("view", v.loc);
+        }
+        for (const auto& a : schema.aggregates) {
+            if (a.name == *reserved) report("continuous aggregate", a.loc);
+        }
+    }
+}
+
 }  // namespace
 
 std::vector<std::string> column_names(const Table& table) {
     std::vector<std::string> out;
     for (const auto& c : table.columns) out.push_back(c.name);
+    return out;
+}
+
+std::vector<RelationColumn> relation_columns(const Table& table) {
+    std::vector<RelationColumn> out;
+    for (const auto& c : table.columns) out.push_back({c.name, c.type, c.nullable});
+    return out;
+}
+
+Interval whole_days(const Interval& interval) {
+    const int64_t micros = interval.approx_micros();
+    const int64_t days = std::max<int64_t>(1, (micros + Interval::kMicrosPerDay - 1) / Interval::kMicrosPerDay);
+    return Interval{0, days, 0};
+}
+
+void check_not_system_column(const std::string& name, const std::string& what, const SourceLocation& loc,
+                             Diagnostics& diags) {
+    static const std::vector<std::string> kSystemColumns{"tableoid", "xmin", "cmin", "xmax", "cmax", "ctid"};
+    if (std::find(kSystemColumns.begin(), kSystemColumns.end(), name) == kSystemColumns.end()) return;
+    diags.error(loc, what + " is refused by PostgreSQL (\"column name \"" + name +
+                         "\" conflicts with a system column name\"): every table has a hidden system column `" + name +
+                         "`; rename it");
+}
+
+std::string pg_type_name(const ColumnType& type) {
+    std::string out;
+    switch (type.base) {
+        case BaseType::Varchar:
+            out = "character varying";
+            break;
+        case BaseType::Timestamptz:
+            out = "timestamp with time zone";
+            break;
+        case BaseType::Timestamp:
+            out = "timestamp without time zone";
+            break;
+        default: {
+            ColumnType plain = type.element();
+            plain.precision = plain.scale = plain.length = -1;
+            out = plain.sql();
+        }
+    }
+    for (int i = 0; i < type.array_dims; ++i) out += "[]";
     return out;
 }
 
@@ -71,6 +176,7 @@ void check_names(const Schema& schema, Diagnostics& diags) {
         for (const auto& u : t.uniques) relations.add(u.name, "unique constraint index", u.loc);
         check_table_internal_names(t, diags);
     }
+    check_default_index_names(schema, diags);
     NameTable extensions(diags, "in this schema");
     for (const auto& e : schema.extensions) extensions.add(e.name, "extension", e.loc);
     for (const auto& e : schema.enums) {
@@ -101,10 +207,16 @@ void check_dependencies(const Schema& schema, Diagnostics& diags) {
 void check_fragment(const std::string& sql, const SourceLocation& loc, const FragmentRules& rules, Diagnostics& diags) {
     if (sql.empty()) return;
     std::string error;
-    auto tokens = sqltext::lex(sql, &error);
+    std::vector<size_t> line_comments;
+    auto tokens = sqltext::lex(sql, &error, &line_comments);
     if (!tokens) {
         diags.error(loc, "in " + rules.what + ": " + error);
         return;
+    }
+    if (!line_comments.empty() && !rules.allow_line_comments) {
+        diags.error(loc, "a `--` comment inside " + rules.what +
+                             " would comment out the SQL written after it (the fragment is pasted into a longer "
+                             "statement); use a YAML comment (`#`) instead");
     }
     if (rules.require_immutable) {
         for (const auto& fn : sqltext::non_immutable_functions(*tokens)) {

@@ -25,12 +25,32 @@ struct FragmentRules {
     const std::vector<std::string>* columns = nullptr;  // when set, bare identifiers must be among these
     bool require_immutable = false;
     std::string immutable_reason;  // why immutability is required
+    // Fragments pasted inside a statement must not hold a `--` comment (it would
+    // comment out the rest of the line); a view body is emitted on lines of its own.
+    bool allow_line_comments = false;
 };
 void check_fragment(const std::string& sql, const SourceLocation& loc, const FragmentRules& rules, Diagnostics& diags);
 
-void check_compression(const std::vector<std::string>& columns, const Compression& compression,
+// Compression settings of a hypertable or continuous aggregate, over the
+// columns (with their types) of the relation compressed.
+void check_compression(const std::vector<RelationColumn>& columns, const Compression& compression,
                        const std::string& owner, Diagnostics& diags);
 
 std::vector<std::string> column_names(const Table& table);
+
+// The interval rounded up to whole days (at least one), for suggestions where
+// a `date` time column needs whole days.
+Interval whole_days(const Interval& interval);
+std::vector<RelationColumn> relation_columns(const Table& table);
+
+// xmin, ctid, ...: PostgreSQL refuses a column of that name in a table (or a
+// continuous aggregate's materialization table).
+void check_not_system_column(const std::string& name, const std::string& what, const SourceLocation& loc,
+                             Diagnostics& diags);
+
+// A type as PostgreSQL names it in messages ("function avg(boolean) does not
+// exist", "data type json has no default operator class"): character varying,
+// timestamp with time zone, ...; without modifiers.
+std::string pg_type_name(const ColumnType& type);
 
 }  // namespace hyperschema::rules

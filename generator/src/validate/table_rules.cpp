@@ -1,12 +1,20 @@
 // Tables: columns, defaults, keys, foreign keys and checks.
 
 #include <algorithm>
+#include <cctype>
 
 #include "sqltext/literals.hpp"
 #include "validate/rules.hpp"
 
 namespace hyperschema::rules {
 namespace {
+
+// The largest value of numeric(p,s): 99.99 for (4,2), 0.0099 for (2,4), 99900 for (3,-2).
+std::string numeric_max(int precision, int scale) {
+    if (scale <= 0) return std::string(precision, '9') + std::string(-scale, '0');
+    if (scale >= precision) return "0." + std::string(scale - precision, '0') + std::string(precision, '9');
+    return std::string(precision - scale, '9') + "." + std::string(scale, '9');
+}
 
 // Why a literal default cannot be a value of the column's type, or "".
 std::string literal_problem(const Schema& schema, const Column& column, const std::string& text) {
@@ -17,14 +25,57 @@ std::string literal_problem(const Schema& schema, const Column& column, const st
                    : "an array default is written as a PostgreSQL array literal, e.g. `'{}'` or `'{a,b}'`";
     }
     if (t.is_integer() && !sqltext::is_integer_literal(text)) return "expected a whole number";
+    if (t.is_integer()) {
+        const int bits = t.base == BaseType::Smallint ? 16 : t.base == BaseType::Integer ? 32 : 64;
+        const char* range = bits == 16   ? "-32768 to 32767"
+                            : bits == 32 ? "-2147483648 to 2147483647"
+                                         : "-9223372036854775808 to 9223372036854775807";
+        if (!sqltext::integer_fits(text, bits)) {
+            return "out of range (every insert relying on it would fail with \"" + t.sql() + " out of range\"); `" +
+                   t.sql() + "` holds " + range;
+        }
+    }
     if ((t.base == BaseType::Real || t.base == BaseType::DoublePrecision || t.base == BaseType::Numeric) &&
         !sqltext::is_number_literal(text))
         return "expected a number";
-    if (t.base == BaseType::Boolean && text != "true" && text != "false") return "expected `true` or `false`";
+    if (t.base == BaseType::Numeric && t.precision >= 0 && !sqltext::numeric_fits(text, t.precision, t.scale)) {
+        return "too large for `" + t.sql() +
+               "` (every insert relying on it would fail with \"numeric field overflow\"), which holds at most " +
+               numeric_max(t.precision, t.scale) + " in absolute value after rounding to its scale";
+    }
+    if (t.base == BaseType::Boolean && !sqltext::parse_boolean_literal(text))
+        return "expected a boolean such as `true` or `false` (PostgreSQL also reads yes/no, on/off, 1/0)";
     if (t.base == BaseType::Uuid && !sqltext::is_uuid_literal(text))
         return "expected a UUID such as `00000000-0000-0000-0000-000000000000`";
-    if (t.base == BaseType::Varchar && t.length >= 0 && static_cast<int>(text.size()) > t.length)
-        return "longer than varchar(" + std::to_string(t.length) + ")";
+    if (t.base == BaseType::Varchar && t.length >= 0) {
+        // varchar(n) counts characters, and cuts trailing spaces instead of failing.
+        std::string_view kept = text;
+        while (sqltext::utf8_length(kept) > static_cast<size_t>(t.length) && !kept.empty() && kept.back() == ' ')
+            kept.remove_suffix(1);
+        if (sqltext::utf8_length(kept) > static_cast<size_t>(t.length))
+            return "longer than varchar(" + std::to_string(t.length) + ") (" +
+                   std::to_string(sqltext::utf8_length(text)) + " characters)";
+    }
+    if (t.is_time()) {
+        // PostgreSQL converts these words when the table is created, so the
+        // default would be a fixed value, not the time of each insert.
+        std::string word;
+        for (char c : text) {
+            if (c != ' ') word += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        }
+        static const std::vector<std::pair<std::string, std::string>> kMoving{{"now", "now()"},
+                                                                              {"today", "current_date"},
+                                                                              {"tomorrow", "current_date + 1"},
+                                                                              {"yesterday", "current_date - 1"}};
+        for (const auto& [moving, expression] : kMoving) {
+            if (word == moving) {
+                return "PostgreSQL turns `" + moving +
+                       "` into a fixed value when the table is created, so every row would get that moment, "
+                       "not the time of its insert; write `default_sql: " +
+                       expression + "`";
+            }
+        }
+    }
     if ((t.base == BaseType::Json || t.base == BaseType::Jsonb) &&
         (text.empty() || std::string("{[\"-0123456789tfn").find(text.front()) == std::string::npos))
         return "expected a JSON value such as `'{}'`";
@@ -67,7 +118,7 @@ void check_default(const Schema& schema, const Table& table, const Column& colum
 }
 
 void check_key_columns(const Table& table, const std::vector<NameRef>& columns, const std::string& what,
-                       Diagnostics& diags) {
+                       const SourceLocation& loc, Diagnostics& diags) {
     const auto names = column_names(table);
     std::vector<std::string> seen;
     for (const auto& c : columns) {
@@ -79,12 +130,34 @@ void check_key_columns(const Table& table, const std::vector<NameRef>& columns, 
         }
         seen.push_back(c.name);
     }
-    if (columns.empty()) diags.error({}, what + " of table `" + table.name + "` names no columns");
+    if (columns.empty()) diags.error(loc, what + " of table `" + table.name + "` names no columns");
+}
+
+// Primary keys and unique constraints are btree indexes: json has no btree
+// operator class, and json[] compares its elements, which json cannot.
+void check_key_types(const Table& table, const std::vector<NameRef>& columns, const std::string& what,
+                     Diagnostics& diags) {
+    for (const auto& ref : columns) {
+        const Column* c = table.find_column(ref.name);
+        if (!c || c->type.base != BaseType::Json) continue;
+        if (!c->type.is_array()) {
+            diags.error(ref.loc, what + " of table `" + table.name + "` includes column `" + c->name +
+                                     "` of type `json`, which PostgreSQL refuses (\"data type json has no default "
+                                     "operator class for access method \"btree\"\"); change the column to `jsonb`");
+        } else {
+            diags.error(ref.loc, what + " of table `" + table.name + "` includes column `" + c->name + "` of type `" +
+                                     c->type.sql() +
+                                     "`: PostgreSQL cannot compare json values, so the second insert would fail "
+                                     "(\"could not identify a comparison function for type json\"); use `jsonb` "
+                                     "elements");
+        }
+    }
 }
 
 void check_primary_key(const Table& table, Diagnostics& diags) {
     if (!table.primary_key) return;
-    check_key_columns(table, table.primary_key->columns, "the primary key", diags);
+    check_key_columns(table, table.primary_key->columns, "the primary key", table.primary_key->loc, diags);
+    check_key_types(table, table.primary_key->columns, "the primary key", diags);
     for (const auto& ref : table.primary_key->columns) {
         const Column* c = table.find_column(ref.name);
         if (c && c->nullable) {
@@ -113,11 +186,13 @@ bool comparable(const ColumnType& a, const ColumnType& b) {
     if (a.is_array() != b.is_array()) return false;
     if (a.is_numeric_family() && b.is_numeric_family()) return true;
     if (a.is_text_family() && b.is_text_family()) return true;
+    // date, timestamp and timestamptz share a btree operator family with cross-type equality.
+    if (a.element().is_time() && b.element().is_time()) return true;
     return a.element().base == b.element().base && a.enum_name == b.enum_name;
 }
 
 void check_foreign_key(const Schema& schema, const Table& table, const ForeignKey& fk, Diagnostics& diags) {
-    check_key_columns(table, fk.columns, "a foreign key", diags);
+    check_key_columns(table, fk.columns, "a foreign key", fk.loc, diags);
     const Table* target = schema.find_table(fk.ref_table.name);
     if (!target) {
         std::vector<std::string> tables;
@@ -179,14 +254,15 @@ void check_foreign_key(const Schema& schema, const Table& table, const ForeignKe
 }  // namespace
 
 void check_table(const Schema& schema, const Table& table, Diagnostics& diags) {
-    if (table.columns.empty()) {
-        diags.error(table.loc, "table `" + table.name + "` has no columns");
-    }
+    // A table without columns is reported by the parser, which knows why.
     for (const auto& column : table.columns) {
         check_default(schema, table, column, diags);
     }
     check_primary_key(table, diags);
-    for (const auto& u : table.uniques) check_key_columns(table, u.columns, "a unique constraint", diags);
+    for (const auto& u : table.uniques) {
+        check_key_columns(table, u.columns, "unique constraint `" + u.name + "`", u.loc, diags);
+        check_key_types(table, u.columns, "unique constraint `" + u.name + "`", diags);
+    }
     for (const auto& fk : table.foreign_keys) check_foreign_key(schema, table, fk, diags);
     const auto names = column_names(table);
     for (const auto& check : table.checks) {
@@ -196,7 +272,7 @@ void check_table(const Schema& schema, const Table& table, Diagnostics& diags) {
 }
 
 void check_view(const Schema& schema, const View& view, Diagnostics& diags) {
-    check_fragment(view.sql, view.sql_loc, {"view `" + view.name + "`", nullptr, false, ""}, diags);
+    check_fragment(view.sql, view.sql_loc, {"view `" + view.name + "`", nullptr, false, "", true}, diags);
     for (const auto& dep : view.depends_on) {
         if (!schema.find_table(dep.name) && !schema.find_view(dep.name) && !schema.find_aggregate(dep.name)) {
             std::vector<std::string> names;

@@ -64,13 +64,23 @@ void check_unique_covers_partitioning(const Table& table, const Hypertable& h, c
 
 }  // namespace
 
-void check_compression(const std::vector<std::string>& columns, const Compression& c, const std::string& owner,
+void check_compression(const std::vector<RelationColumn>& columns, const Compression& c, const std::string& owner,
                        Diagnostics& diags) {
-    std::vector<std::string> seen;
+    std::vector<std::string> names, seen;
+    for (const auto& column : columns) names.push_back(column.name);
+    auto json = [&](const std::string& name) {
+        auto it = std::find_if(columns.begin(), columns.end(), [&](const RelationColumn& r) { return r.name == name; });
+        return it != columns.end() && it->type && it->type->base == BaseType::Json && !it->type->is_array();
+    };
     for (const auto& s : c.segment_by) {
-        if (std::find(columns.begin(), columns.end(), s.name) == columns.end()) {
+        if (std::find(names.begin(), names.end(), s.name) == names.end()) {
             diags.error(s.loc,
-                        "unknown column `" + s.name + "` in `segment_by` of " + owner + did_you_mean(s.name, columns));
+                        "unknown column `" + s.name + "` in `segment_by` of " + owner + did_you_mean(s.name, names));
+        } else if (json(s.name)) {
+            diags.error(s.loc, "column `" + s.name + "` in `segment_by` of " + owner +
+                                   " is `json`: TimescaleDB accepts the setting, but compressing a chunk fails "
+                                   "(\"data type json has no default operator class for access method \"btree\"\"); "
+                                   "change the column to `jsonb` or do not segment by it");
         }
         if (std::find(seen.begin(), seen.end(), s.name) != seen.end()) {
             diags.error(s.loc, "column `" + s.name + "` appears twice in `segment_by` of " + owner);
@@ -78,9 +88,13 @@ void check_compression(const std::vector<std::string>& columns, const Compressio
         seen.push_back(s.name);
     }
     for (const auto& o : c.order_by) {
-        if (std::find(columns.begin(), columns.end(), o.column) == columns.end()) {
-            diags.error(
-                o.loc, "unknown column `" + o.column + "` in `order_by` of " + owner + did_you_mean(o.column, columns));
+        if (std::find(names.begin(), names.end(), o.column) == names.end()) {
+            diags.error(o.loc,
+                        "unknown column `" + o.column + "` in `order_by` of " + owner + did_you_mean(o.column, names));
+        } else if (json(o.column)) {
+            diags.error(o.loc, "column `" + o.column + "` in `order_by` of " + owner +
+                                   " is `json`, which TimescaleDB cannot order by (\"invalid ordering column type "
+                                   "json\"); change the column to `jsonb` or order by another column");
         }
         if (std::find(seen.begin(), seen.end(), o.column) != seen.end()) {
             diags.error(o.loc, "column `" + o.column + "` is in both `segment_by` and `order_by` of " + owner +
@@ -99,6 +113,14 @@ void check_hypertable(const Schema&, const Table& table, Diagnostics& diags) {
                     "`chunk_interval` of hypertable `" + table.name +
                         "` uses months or years; TimescaleDB silently stores a month as 30 days, so the "
                         "database would not match the schema; write days, e.g. `30 days`");
+    } else if (const Column* time = table.find_column(h.time_column.name);
+               h.chunk_interval && time && time->type.base == BaseType::Date && !time->type.is_array() &&
+               h.chunk_interval->approx_micros() % Interval::kMicrosPerDay != 0) {
+        diags.error(h.chunk_interval_loc, "`chunk_interval` of hypertable `" + table.name + "` is " +
+                                              h.chunk_interval->text() + ", but its time column `" + time->name +
+                                              "` is a `date`, so TimescaleDB refuses it (\"invalid interval for date "
+                                              "dimension\"); use whole days, e.g. `" +
+                                              whole_days(*h.chunk_interval).text() + "`");
     }
     if (table.primary_key) {
         check_unique_covers_partitioning(table, h, table.primary_key->columns, table.primary_key->loc,
@@ -108,7 +130,7 @@ void check_hypertable(const Schema&, const Table& table, Diagnostics& diags) {
         check_unique_covers_partitioning(table, h, u.columns, u.loc, "unique constraint `" + u.name + "`", diags);
     }
     const std::string owner = "hypertable `" + table.name + "`";
-    if (h.compression) check_compression(column_names(table), *h.compression, owner, diags);
+    if (h.compression) check_compression(relation_columns(table), *h.compression, owner, diags);
     if (h.compression && h.compression->after && h.retention &&
         h.compression->after->approx_micros() >= h.retention->drop_after.approx_micros()) {
         diags.warning(h.compression->after_loc,

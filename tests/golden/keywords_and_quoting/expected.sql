@@ -17,6 +17,18 @@ CREATE TABLE public."user" (
 COMMENT ON TABLE public."user" IS 'Users; note the quote: it''s escaped';
 COMMENT ON COLUMN public."user"."time" IS 'When it''s created';
 
+-- Table settings
+CREATE TABLE public.settings (
+    key text NOT NULL,
+    enabled boolean DEFAULT 'yes' NOT NULL,
+    archived boolean DEFAULT 'off' NOT NULL,
+    visible boolean DEFAULT true NOT NULL,
+    changed_at timestamptz(3) DEFAULT now() NOT NULL,
+    ratio numeric(3,5) DEFAULT 0.00123 NOT NULL,
+    rounded numeric(5,-2) DEFAULT 1200 NOT NULL,
+    CONSTRAINT settings_pkey PRIMARY KEY (key)
+);
+
 -- Indexes
 CREATE INDEX idx_user_lower_name ON public."user" ((lower(name)), "time" DESC NULLS LAST) INCLUDE (value);
 
