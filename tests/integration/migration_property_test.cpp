@@ -42,7 +42,8 @@ std::vector<Schema> load_versions() {
 }
 
 std::string temp_file(const std::string& name, const std::string& text) {
-    std::string path = (fs::temp_directory_path() / ("hyperschema-prop-" + std::to_string(::getpid()) + "-" + name)).string();
+    std::string path =
+        (fs::temp_directory_path() / ("hyperschema-prop-" + std::to_string(::getpid()) + "-" + name)).string();
     write_text(path, text);
     return path;
 }
@@ -62,21 +63,24 @@ std::string canonical_dump(const std::string& db) {
     auto& pg = PgCluster::shared();
     std::string file = temp_file(db + ".dump", "");
     std::string output;
-    int status = run_command({pg.bin_dir() + "/pg_dump", "--schema-only", "--no-owner", "--no-privileges", "-h", pg.host(),
-                              "-p", std::to_string(pg.port()), "-U", "postgres", "-n", "public", "-f", file, db},
-                             &output);
+    int status =
+        run_command({pg.bin_dir() + "/pg_dump", "--schema-only", "--no-owner", "--no-privileges", "-h", pg.host(), "-p",
+                     std::to_string(pg.port()), "-U", "postgres", "-n", "public", "-f", file, db},
+                    &output);
     INFO(output);
     REQUIRE(status == 0);
     std::string text = read_text(file);
     fs::remove(file);
-    static const std::regex kNumbered(R"((_materialized_hypertable_|cagg_watermark\(|_hyper_|_partial_view_|_direct_view_)\d+)");
+    static const std::regex kNumbered(
+        R"((_materialized_hypertable_|cagg_watermark\(|_hyper_|_partial_view_|_direct_view_)\d+)");
     text = std::regex_replace(text, kNumbered, "$1N");
     std::vector<std::string> statements;
     std::istringstream lines(text);
     std::string line, current;
     while (std::getline(lines, line)) {
-        if (line.empty() || line.rfind("--", 0) == 0 || line.rfind("SET ", 0) == 0 || line.rfind("SELECT pg_catalog.set_config", 0) == 0 ||
-            line.rfind("\\restrict", 0) == 0 || line.rfind("\\unrestrict", 0) == 0)
+        if (line.empty() || line.rfind("--", 0) == 0 || line.rfind("SET ", 0) == 0 ||
+            line.rfind("SELECT pg_catalog.set_config", 0) == 0 || line.rfind("\\restrict", 0) == 0 ||
+            line.rfind("\\unrestrict", 0) == 0)
             continue;
         current += line + "\n";
         if (!line.empty() && line.back() == ';') {
@@ -133,7 +137,8 @@ std::string timescale_state(const std::string& db) {
     add("compression",
         "SELECT coalesce(a.view_name, s.hypertable_name), s.attname, s.segmentby_column_index, s.orderby_column_index, "
         "s.orderby_asc, s.orderby_nullsfirst FROM timescaledb_information.compression_settings s "
-        "LEFT JOIN timescaledb_information.continuous_aggregates a ON a.materialization_hypertable_name = s.hypertable_name "
+        "LEFT JOIN timescaledb_information.continuous_aggregates a ON a.materialization_hypertable_name = "
+        "s.hypertable_name "
         "ORDER BY 1, 2");
     add("jobs",
         "SELECT hypertable_name, proc_name, schedule_interval, config - 'hypertable_id' - 'mat_hypertable_id' "
@@ -141,18 +146,24 @@ std::string timescale_state(const std::string& db) {
     return out;
 }
 
-std::string fingerprint(const std::string& db) { return canonical_dump(db) + timescale_state(db); }
+std::string fingerprint(const std::string& db) {
+    return canonical_dump(db) + timescale_state(db);
+}
 
 int user_objects(const std::string& db) {
     pqxx::connection conn(PgCluster::shared().dsn(db));
     pqxx::work tx(conn);
     return tx.exec(
-        "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' "
-        "AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'e') "
-        "UNION ALL SELECT count(*) FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
-        "WHERE n.nspname = 'public' AND t.typtype = 'e'")[0][0].as<int>() +
-           tx.exec("SELECT count(*) FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
-                   "WHERE n.nspname = 'public' AND t.typtype = 'e'")[0][0].as<int>();
+                 "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = "
+                 "'public' "
+                 "AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'e') "
+                 "UNION ALL SELECT count(*) FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
+                 "WHERE n.nspname = 'public' AND t.typtype = 'e'")[0][0]
+               .as<int>() +
+           tx.exec(
+                 "SELECT count(*) FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
+                 "WHERE n.nspname = 'public' AND t.typtype = 'e'")[0][0]
+               .as<int>();
 }
 
 struct Migration {
@@ -179,7 +190,8 @@ std::vector<Migration> migrations_for(const std::vector<Schema>& versions) {
 
 }  // namespace
 
-TEST_CASE("migrations 1..N equal the full SQL of version N, and go down to nothing and up again", "[timescaledb][migrate]") {
+TEST_CASE("migrations 1..N equal the full SQL of version N, and go down to nothing and up again",
+          "[timescaledb][migrate]") {
     HYPERSCHEMA_REQUIRE_TIMESCALEDB();
     const auto versions = load_versions();
     REQUIRE(versions.size() >= 15);
