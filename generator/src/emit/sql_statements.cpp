@@ -1,5 +1,7 @@
 #include "emit/sql_statements.hpp"
 
+#include <cctype>
+
 #include "emit/identifiers.hpp"
 #include "emit/printer.hpp"
 #include "model/relations.hpp"
@@ -29,20 +31,10 @@ std::string key_part_sql(const KeyPart& key) {
     return out;
 }
 
-const char* action_sql(ReferentialAction a) {
-    switch (a) {
-        case ReferentialAction::NoAction:
-            return "NO ACTION";
-        case ReferentialAction::Restrict:
-            return "RESTRICT";
-        case ReferentialAction::Cascade:
-            return "CASCADE";
-        case ReferentialAction::SetNull:
-            return "SET NULL";
-        case ReferentialAction::SetDefault:
-            return "SET DEFAULT";
-    }
-    return "NO ACTION";
+std::string action_sql(ReferentialAction a) {
+    std::string out = referential_action_name(a);
+    for (auto& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return out;
 }
 
 std::string default_sql(const Column& column) {
@@ -67,8 +59,8 @@ std::string foreign_key_clause(const Schema& schema, const Table& table, const F
     std::string out = "CONSTRAINT " + quote_ident(fk.name) + " FOREIGN KEY (" + column_list(fk.columns) +
                       ") REFERENCES " + qualified(schema.namespace_, fk.ref_table.name) + " (" +
                       column_list(ref_columns) + ")";
-    if (fk.on_delete != ReferentialAction::NoAction) out += std::string(" ON DELETE ") + action_sql(fk.on_delete);
-    if (fk.on_update != ReferentialAction::NoAction) out += std::string(" ON UPDATE ") + action_sql(fk.on_update);
+    if (fk.on_delete != ReferentialAction::NoAction) out += " ON DELETE " + action_sql(fk.on_delete);
+    if (fk.on_update != ReferentialAction::NoAction) out += " ON UPDATE " + action_sql(fk.on_update);
     (void)table;
     return out;
 }
@@ -213,12 +205,12 @@ std::string create_hypertable(const Schema& schema, const Table& table) {
 }
 
 std::string create_index(const Schema& schema, const Table& table, const Index& index) {
-    static const char* kMethods[] = {"", " USING hash", " USING gin", " USING gist", " USING brin"};
+    const std::string method =
+        index.method == IndexMethod::Btree ? "" : std::string(" USING ") + index_method_name(index.method);
     std::vector<std::string> keys;
     for (const auto& k : index.keys) keys.push_back(key_part_sql(k));
     std::string out = std::string("CREATE ") + (index.unique ? "UNIQUE " : "") + "INDEX " + quote_ident(index.name) +
-                      " ON " + qualified(schema.namespace_, table.name) + kMethods[static_cast<int>(index.method)] +
-                      " (" + join(keys, ", ") + ")";
+                      " ON " + qualified(schema.namespace_, table.name) + method + " (" + join(keys, ", ") + ")";
     if (!index.include.empty()) out += " INCLUDE (" + column_list(index.include) + ")";
     if (!index.where.empty()) out += " WHERE " + index.where;
     return out + ";\n";

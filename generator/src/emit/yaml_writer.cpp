@@ -5,38 +5,6 @@
 namespace hyperschema::emit {
 namespace {
 
-const char* action_name(ReferentialAction a) {
-    switch (a) {
-        case ReferentialAction::NoAction:
-            return "no action";
-        case ReferentialAction::Restrict:
-            return "restrict";
-        case ReferentialAction::Cascade:
-            return "cascade";
-        case ReferentialAction::SetNull:
-            return "set null";
-        case ReferentialAction::SetDefault:
-            return "set default";
-    }
-    return "no action";
-}
-
-const char* method_name(IndexMethod m) {
-    switch (m) {
-        case IndexMethod::Btree:
-            return "btree";
-        case IndexMethod::Hash:
-            return "hash";
-        case IndexMethod::Gin:
-            return "gin";
-        case IndexMethod::Gist:
-            return "gist";
-        case IndexMethod::Brin:
-            return "brin";
-    }
-    return "btree";
-}
-
 void names(YAML::Emitter& out, const std::vector<NameRef>& refs) {
     out << YAML::Flow << YAML::BeginSeq;
     for (const auto& r : refs) out << r.name;
@@ -108,7 +76,7 @@ void index(YAML::Emitter& out, const Index& i) {
     out << YAML::Key << i.name << YAML::Value << YAML::BeginMap;
     out << YAML::Key << "columns" << YAML::Value;
     key_parts(out, i.keys);
-    if (i.method != IndexMethod::Btree) out << YAML::Key << "using" << YAML::Value << method_name(i.method);
+    if (i.method != IndexMethod::Btree) out << YAML::Key << "using" << YAML::Value << index_method_name(i.method);
     if (i.unique) out << YAML::Key << "unique" << YAML::Value << true;
     if (i.concurrently) out << YAML::Key << "concurrently" << YAML::Value << true;
     if (!i.include.empty()) {
@@ -168,9 +136,9 @@ void table(YAML::Emitter& out, const Table& t) {
             }
             out << YAML::EndMap;
             if (fk.on_delete != ReferentialAction::NoAction)
-                out << YAML::Key << "on_delete" << YAML::Value << action_name(fk.on_delete);
+                out << YAML::Key << "on_delete" << YAML::Value << referential_action_name(fk.on_delete);
             if (fk.on_update != ReferentialAction::NoAction)
-                out << YAML::Key << "on_update" << YAML::Value << action_name(fk.on_update);
+                out << YAML::Key << "on_update" << YAML::Value << referential_action_name(fk.on_update);
             out << YAML::EndMap;
         }
         out << YAML::EndSeq;

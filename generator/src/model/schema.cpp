@@ -30,6 +30,38 @@ const Enum* Schema::find_enum(const std::string& enum_name) const {
     return find_by_name(enums, enum_name);
 }
 
+const char* index_method_name(IndexMethod method) {
+    switch (method) {
+        case IndexMethod::Btree:
+            return "btree";
+        case IndexMethod::Hash:
+            return "hash";
+        case IndexMethod::Gin:
+            return "gin";
+        case IndexMethod::Gist:
+            return "gist";
+        case IndexMethod::Brin:
+            return "brin";
+    }
+    return "btree";
+}
+
+const char* referential_action_name(ReferentialAction action) {
+    switch (action) {
+        case ReferentialAction::NoAction:
+            return "no action";
+        case ReferentialAction::Restrict:
+            return "restrict";
+        case ReferentialAction::Cascade:
+            return "cascade";
+        case ReferentialAction::SetNull:
+            return "set null";
+        case ReferentialAction::SetDefault:
+            return "set default";
+    }
+    return "no action";
+}
+
 bool Schema::uses_timescaledb() const {
     return !aggregates.empty() ||
            std::any_of(tables.begin(), tables.end(), [](const Table& t) { return t.hypertable.has_value(); });

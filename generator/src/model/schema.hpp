@@ -95,6 +95,10 @@ struct KeyPart {
 
 enum class IndexMethod { Btree, Hash, Gin, Gist, Brin };
 
+// The DSL's (and PostgreSQL's, lowercase) word for each: "btree", "set null".
+const char* index_method_name(IndexMethod method);
+const char* referential_action_name(ReferentialAction action);
+
 struct Index {
     std::string name;
     std::string table;

@@ -8,24 +8,8 @@
 namespace hyperschema::rules {
 namespace {
 
-const char* method_name(IndexMethod m) {
-    switch (m) {
-        case IndexMethod::Btree:
-            return "btree";
-        case IndexMethod::Hash:
-            return "hash";
-        case IndexMethod::Gin:
-            return "gin";
-        case IndexMethod::Gist:
-            return "gist";
-        case IndexMethod::Brin:
-            return "brin";
-    }
-    return "btree";
-}
-
 void check_method_limits(const Index& index, const std::string& what, Diagnostics& diags) {
-    const std::string method = method_name(index.method);
+    const std::string method = index_method_name(index.method);
     if (index.unique && index.method != IndexMethod::Btree) {
         diags.error(index.loc, what + " is unique, but access method `" + method +
                                    "` does not support unique indexes; only btree does");
@@ -91,7 +75,7 @@ bool has_extension(const Schema& schema, const std::string& name) {
 void check_key_type(const Schema& schema, const Index& index, const KeyPart& key, const Column& column,
                     const std::string& what, Diagnostics& diags) {
     const ColumnType& t = column.type;
-    const std::string method = method_name(index.method);
+    const std::string method = index_method_name(index.method);
     const std::string head = what + ": data type `" + t.sql() + "` of column `" + column.name +
                              "` has no default operator class for access method `" + method + "`";
     switch (opclass_support(index.method, t)) {
