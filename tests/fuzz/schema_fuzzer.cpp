@@ -1,5 +1,7 @@
 // libFuzzer target for the YAML front end: text -> YAML -> model -> validate,
-// and the SQL emitter on every schema that validates.
+// and on every schema that validates: the SQL emitter, the snapshot writer
+// (its YAML must read back as the same schema) and the diff engine (creating
+// the schema from nothing, and a schema against itself, which must be empty).
 //
 // The input is split at the first "\n---file---\n" into two files of one
 // schema, so cross-file references (enums, foreign keys, aggregate sources,
@@ -17,7 +19,10 @@
 #include <utility>
 #include <vector>
 
+#include "diff/diff.hpp"
 #include "emit/schema_sql.hpp"
+#include "emit/yaml_writer.hpp"
+#include "migrate/migrations.hpp"
 #include "pipeline/compile.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -42,6 +47,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         if (print) std::fprintf(stderr, "%s", sql.c_str());
         // Every valid schema is created in one transaction.
         if (sql.find("BEGIN;") == std::string::npos) __builtin_trap();
+        // The snapshot reads back as a valid schema with the same SQL.
+        const std::string yaml = hyperschema::emit::schema_yaml(result.schema);
+        hyperschema::CompileResult reread = hyperschema::compile_texts({{"fuzz/snapshot.yaml", yaml}}, "fuzz");
+        if (!reread.ok() || hyperschema::emit::schema_sql(reread.schema) != sql) {
+            if (print)
+                std::fprintf(stderr, "snapshot does not round-trip:\n%s\n%s", yaml.c_str(),
+                             reread.diags.format().c_str());
+            __builtin_trap();
+        }
+        hyperschema::Schema empty;
+        empty.name = result.schema.name;
+        const auto plan = hyperschema::diff::diff_schemas(empty, result.schema);
+        (void)hyperschema::migrate::render_migration(plan, "fuzz", "0001_fuzz", true, {});
+        if (!hyperschema::diff::diff_schemas(result.schema, result.schema).empty()) __builtin_trap();
     }
     return 0;
 }

@@ -88,8 +88,53 @@ private:
 
 }  // namespace
 
+namespace {
+
+// Length of the UTF-8 sequence starting at text[i], or 0 when it is not one
+// (overlong forms, surrogates and code points past U+10FFFF included).
+size_t utf8_sequence(const std::string& text, size_t i) {
+    const auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
+    const unsigned char lead = byte(i);
+    if (lead < 0x80) return 1;
+    size_t length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC2 ? 2 : 0;
+    if (length == 0 || lead > 0xF4 || i + length > text.size()) return 0;
+    for (size_t k = 1; k < length; ++k) {
+        if ((byte(i + k) & 0xC0) != 0x80) return 0;
+    }
+    if (lead == 0xE0 && byte(i + 1) < 0xA0) return 0;  // overlong
+    if (lead == 0xED && byte(i + 1) > 0x9F) return 0;  // surrogates
+    if (lead == 0xF0 && byte(i + 1) < 0x90) return 0;  // overlong
+    if (lead == 0xF4 && byte(i + 1) > 0x8F) return 0;  // past U+10FFFF
+    return length;
+}
+
+// PostgreSQL (UTF8 databases) and the YAML we write back both need valid
+// UTF-8 text without NUL bytes; yaml-cpp accepts either silently.
+bool check_text(const std::string& path, const std::string& text, Diagnostics& diags) {
+    int line = 1, column = 1;
+    for (size_t i = 0; i < text.size();) {
+        size_t length = text[i] == '\0' ? 0 : utf8_sequence(text, i);
+        if (length == 0) {
+            diags.error({path, line, column}, text[i] == '\0' ? "the file contains a NUL byte"
+                                                              : "the file is not valid UTF-8 here; save it as UTF-8");
+            return false;
+        }
+        if (text[i] == '\n') {
+            ++line;
+            column = 1;
+        } else {
+            ++column;
+        }
+        i += length;
+    }
+    return true;
+}
+
+}  // namespace
+
 SourceFile load_yaml_text(const std::string& path, const std::string& text, Diagnostics& diags) {
     SourceFile file{path, YAML::Node()};
+    if (!check_text(path, text, diags)) return file;
     try {
         file.root = YAML::Load(text);
         std::istringstream in(text);
