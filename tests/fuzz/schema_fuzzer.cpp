@@ -59,7 +59,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         hyperschema::Schema empty;
         empty.name = result.schema.name;
         const auto plan = hyperschema::diff::diff_schemas(empty, result.schema);
-        (void)hyperschema::migrate::render_migration(plan, "fuzz", "0001_fuzz", true, {});
+        (void)hyperschema::history::render_migration(plan, "fuzz", "0001_fuzz", true, {});
         if (!hyperschema::diff::diff_schemas(result.schema, result.schema).empty()) __builtin_trap();
     }
     return 0;

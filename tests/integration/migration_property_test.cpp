@@ -182,8 +182,8 @@ std::vector<Migration> migrations_for(const std::vector<Schema>& versions) {
         REQUIRE(up.unsupported.empty());
         REQUIRE_FALSE(up.changes.empty());
         const std::string stem = "v" + std::to_string(i + 1);
-        out.push_back({migrate::render_migration(up, "evolution", stem, true, {}),
-                       migrate::render_migration(down, "evolution", stem, false, {})});
+        out.push_back({history::render_migration(up, "evolution", stem, true, {}),
+                       history::render_migration(down, "evolution", stem, false, {})});
     }
     return out;
 }

@@ -57,7 +57,7 @@ struct Db {
 std::string migration(const Schema& from, const Schema& to) {
     diff::Plan plan = diff::diff_schemas(from, to);
     REQUIRE(plan.unsupported.empty());
-    return migrate::render_migration(plan, "traps", "0002_change", true, {});
+    return history::render_migration(plan, "traps", "0002_change", true, {});
 }
 
 std::string empty_to(const Schema& to) {

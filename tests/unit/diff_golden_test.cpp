@@ -29,7 +29,7 @@ std::vector<std::string> irreversible(const diff::Plan& plan) {
 }
 
 std::string render(const diff::Plan& plan, const diff::Plan& reverse, bool up) {
-    std::string out = migrate::render_migration(plan, "test", "0002_change", up, irreversible(reverse));
+    std::string out = history::render_migration(plan, "test", "0002_change", up, irreversible(reverse));
     for (const auto& [loc, reason] : plan.unsupported) {
         out += "-- unsupported: " + loc.file + ":" + std::to_string(loc.line) + ": " + reason + "\n";
     }

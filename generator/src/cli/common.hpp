@@ -21,6 +21,12 @@ struct Options {
     bool check = false;
     bool allow_destructive = false;
     std::string format = "text";
+    // Database commands.
+    std::string db;              // libpq connection string; "" uses the PG* environment
+    std::string migrations_dir;  // instead of OUT/<schema>/migrations
+    std::string history_schema = "hyperschema";
+    bool dry_run = false;
+    int to = -1;  // target version for migrate up
 };
 
 // Compiles every schema under `paths` (default "."), printing diagnostics to
@@ -38,6 +44,7 @@ bool read_file(const std::string& path, std::string& text);
 int write_if_changed(const std::string& path, const std::string& content, bool check, bool& stale);
 
 int run_migrate(const Options& o);
+int run_database_migrate(const Options& o);  // migrate up | down [N] | status
 int run_diff(const Options& o);
 int run_check(const Options& o);
 

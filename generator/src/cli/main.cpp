@@ -24,6 +24,9 @@ commands:
   generate [DIR...]              write OUT/<schema>/schema.sql (only files whose content changed)
   generate --check [DIR...]      write nothing; exit 1 if a generated file is missing or stale
   migrate new NAME [DIR...]      write the next migration: OUT/<schema>/migrations/NNNN_NAME.{up,down}.sql
+  migrate up [DIR] [--to N]      apply pending migrations to the database (--db, or the PG* variables)
+  migrate down [N] [DIR]         revert the newest N applied migrations (default 1)
+  migrate status [DIR]           list applied and pending migrations
   diff [DIR...]                  print the SQL the next migration would contain; write nothing
   check [DIR...]                 for CI: exit 1 unless migrations, checksums and generated files
                                  are in sync with the YAML
@@ -34,6 +37,10 @@ schema directories such as schemas/. It defaults to the current directory.
 options:
   --out DIR              where generated files and migrations live (default: generated)
   --allow-destructive    let `migrate new` write a migration that loses data
+  --db DSN               libpq connection string for migrate up/down/status (default: PG* variables)
+  --migrations DIR       the migrations directory (default: OUT/<schema>/migrations)
+  --history-schema NAME  where the history table lives (default: hyperschema)
+  --dry-run              print the SQL migrate up/down would run, run nothing
   --format text|json     output of `check` (default: text)
   --werror               treat warnings as errors
   --version              print the version
@@ -59,6 +66,21 @@ bool parse_args(int argc, char** argv, Options& o, std::string& error) {
             o.check = true;
         } else if (a == "--allow-destructive") {
             o.allow_destructive = true;
+        } else if (a == "--dry-run") {
+            o.dry_run = true;
+        } else if (a == "--db" || a.rfind("--db=", 0) == 0) {
+            o.db = value("--db");
+        } else if (a == "--migrations" || a.rfind("--migrations=", 0) == 0) {
+            o.migrations_dir = value("--migrations");
+        } else if (a == "--history-schema" || a.rfind("--history-schema=", 0) == 0) {
+            o.history_schema = value("--history-schema");
+        } else if (a == "--to" || a.rfind("--to=", 0) == 0) {
+            std::string v = value("--to");
+            if (v.empty() || v.find_first_not_of("0123456789") != std::string::npos || v.size() > 6) {
+                error = "--to takes a migration number";
+                return false;
+            }
+            o.to = std::stoi(v);
         } else if (a == "--out" || a == "-o" || a.rfind("--out=", 0) == 0) {
             o.out = value("--out");
             if (o.out.empty()) return false;

@@ -28,12 +28,12 @@ struct Baseline {
     std::string error;  // the snapshot could not be read back
 };
 
-Baseline baseline_of(const migrate::History& history, const Schema& current) {
+Baseline baseline_of(const history::History& history, const Schema& current) {
     Baseline b;
     b.schema.name = current.name;
     b.schema.namespace_ = current.namespace_;
     if (!history.snapshot) return b;
-    CompileResult r = compile_texts({{history.dir + "/" + migrate::kSnapshotFile, *history.snapshot}}, current.name);
+    CompileResult r = compile_texts({{history.dir + "/" + history::kSnapshotFile, *history.snapshot}}, current.name);
     if (!r.ok()) {
         b.error = "the snapshot of the last migration does not read back:\n" + r.diags.format();
         return b;
@@ -65,18 +65,18 @@ std::vector<std::string> irreversible_of(const diff::Plan& plan) {
     return out;
 }
 
-std::vector<std::string> history_problems(const migrate::History& history) {
+std::vector<std::string> history_problems(const history::History& history) {
     std::vector<std::string> problems = history.problems;
-    for (auto& p : migrate::checksum_problems(history.dir, history)) problems.push_back(p);
+    for (auto& p : history::checksum_problems(history.dir, history)) problems.push_back(p);
     if (!history.migrations.empty() && !history.snapshot)
-        problems.push_back(std::string(migrate::kSnapshotFile) + " is missing");
+        problems.push_back(std::string(history::kSnapshotFile) + " is missing");
     return problems;
 }
 
 int new_migration(const Options& o, const CompileResult& compiled, const std::string& name) {
     const Schema& current = compiled.schema;
     const std::string dir = migrations_dir(o, current);
-    migrate::History history = migrate::read_history(dir);
+    history::History history = history::read_history(dir);
     auto problems = history_problems(history);
     if (!problems.empty()) {
         std::cerr << dir << ": the migration history needs attention before a new migration:\n";
@@ -111,16 +111,16 @@ int new_migration(const Options& o, const CompileResult& compiled, const std::st
     for (const auto& [loc, reason] : down.unsupported) not_undone.push_back(reason);
     const std::string stem = stem_for(history.last_version() + 1, name);
     bool stale = false;
-    const std::string up_sql = migrate::render_migration(up, current.name, stem, true, irreversible_of(down));
-    const std::string down_sql = migrate::render_migration(down, current.name, stem, false, not_undone);
+    const std::string up_sql = history::render_migration(up, current.name, stem, true, irreversible_of(down));
+    const std::string down_sql = history::render_migration(down, current.name, stem, false, not_undone);
     for (const auto& [file, text] :
          std::vector<std::pair<std::string, std::string>>{{stem + ".up.sql", up_sql},
                                                           {stem + ".down.sql", down_sql},
-                                                          {migrate::kSnapshotFile, emit::schema_yaml(current)}}) {
+                                                          {history::kSnapshotFile, emit::schema_yaml(current)}}) {
         if (int code = write_if_changed(dir + "/" + file, text, false, stale); code != kOk) return code;
     }
-    migrate::History written = migrate::read_history(dir);
-    if (int code = write_if_changed(dir + "/" + migrate::kSumFile, migrate::checksum_text(dir, written), false, stale);
+    history::History written = history::read_history(dir);
+    if (int code = write_if_changed(dir + "/" + history::kSumFile, history::checksum_text(dir, written), false, stale);
         code != kOk)
         return code;
     for (const auto& i : not_undone) {
@@ -168,7 +168,7 @@ SchemaCheck check_schema(const Options& o, const CompileResult& compiled) {
     const Schema& current = compiled.schema;
     SchemaCheck result{current.name, {}, ""};
     const std::string dir = migrations_dir(o, current);
-    migrate::History history = migrate::read_history(dir);
+    history::History history = history::read_history(dir);
     result.problems = history_problems(history);
     if (history.migrations.empty()) {
         result.problems.push_back("no migrations in " + dir + "; create the first with: hyperschema migrate new init " +
@@ -184,7 +184,7 @@ SchemaCheck check_schema(const Options& o, const CompileResult& compiled) {
                 "the YAML has changes that no migration contains; run: hyperschema migrate new "
                 "<name> " +
                 current.directory);
-            result.pending_sql = migrate::render_migration(pending, current.name, "pending", true, {});
+            result.pending_sql = history::render_migration(pending, current.name, "pending", true, {});
         }
     }
     std::string generated;
@@ -227,12 +227,15 @@ void print_checks(const Options& o, const std::vector<SchemaCheck>& checks) {
 }  // namespace
 
 int run_migrate(const Options& o) {
+    if (!o.args.empty() && (o.args[0] == "up" || o.args[0] == "down" || o.args[0] == "status")) {
+        return run_database_migrate(o);
+    }
     if (o.args.size() < 2 || o.args[0] != "new") {
-        std::cerr << "hyperschema: error: usage: hyperschema migrate new NAME [DIR...]\n";
+        std::cerr << "hyperschema: error: usage: hyperschema migrate new NAME [DIR...] | up | down [N] | status\n";
         return kUsage;
     }
     std::string why;
-    auto name = migrate::migration_name(o.args[1], &why);
+    auto name = history::migration_name(o.args[1], &why);
     if (!name) {
         std::cerr << "hyperschema: error: " << why << "\n";
         return kUsage;
@@ -249,7 +252,7 @@ int run_diff(const Options& o) {
     int code = compile_all(o, o.args, results);
     if (code != kOk) return std::max(code, summarize(results));
     for (const auto& r : results) {
-        migrate::History history = migrate::read_history(migrations_dir(o, r.schema));
+        history::History history = history::read_history(migrations_dir(o, r.schema));
         Baseline base = baseline_of(history, r.schema);
         if (!base.error.empty()) {
             std::cerr << base.error;
@@ -261,7 +264,7 @@ int run_diff(const Options& o) {
             std::cout << "-- " << r.schema.name << ": no changes\n";
             continue;
         }
-        std::cout << migrate::render_migration(up, r.schema.name, "pending", true, {});
+        std::cout << history::render_migration(up, r.schema.name, "pending", true, {});
     }
     return kOk;
 }

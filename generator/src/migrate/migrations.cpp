@@ -10,10 +10,10 @@
 #include <sstream>
 
 #include "emit/schema_sql.hpp"
+#include "hyperschema/detail/sha256.hpp"
 #include "hyperschema/version.hpp"
-#include "migrate/sha256.hpp"
 
-namespace hyperschema::migrate {
+namespace hyperschema::history {
 
 namespace fs = std::filesystem;
 
@@ -100,9 +100,9 @@ History read_history(const std::string& dir) {
 std::string checksum_text(const std::string& dir, const History& history) {
     std::string lines;
     for (const auto& file : tracked_files(history)) {
-        lines += file + " " + sha256_hex(read_file(fs::path(dir) / file).value_or("")) + "\n";
+        lines += file + " " + detail::sha256_hex(read_file(fs::path(dir) / file).value_or("")) + "\n";
     }
-    return "h1 " + sha256_hex(lines) + "\n" + lines;
+    return "h1 " + detail::sha256_hex(lines) + "\n" + lines;
 }
 
 std::vector<std::string> checksum_problems(const std::string& dir, const History& history) {
@@ -119,7 +119,7 @@ std::vector<std::string> checksum_problems(const std::string& dir, const History
         auto it = recorded.find(f);
         if (it == recorded.end()) {
             problems.push_back(f + " is not in " + kSumFile + " (added by hand?)");
-        } else if (it->second != sha256_hex(read_file(fs::path(dir) / f).value_or(""))) {
+        } else if (it->second != detail::sha256_hex(read_file(fs::path(dir) / f).value_or(""))) {
             problems.push_back(f + " was edited after it was generated (its checksum differs from " + kSumFile + ")");
         }
         if (it != recorded.end()) recorded.erase(it);
@@ -196,4 +196,4 @@ std::optional<std::string> migration_name(const std::string& raw, std::string* w
     return name;
 }
 
-}  // namespace hyperschema::migrate
+}  // namespace hyperschema::history

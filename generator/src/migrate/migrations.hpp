@@ -12,7 +12,7 @@
 #include "diff/plan.hpp"
 #include "model/schema.hpp"
 
-namespace hyperschema::migrate {
+namespace hyperschema::history {
 
 inline constexpr const char* kSnapshotFile = "snapshot.yaml";
 inline constexpr const char* kSumFile = "hyperschema.sum";
@@ -52,4 +52,4 @@ std::string render_migration(const diff::Plan& plan, const std::string& schema, 
 // The migration name as a file-name part: lowercase letters, digits, `_`.
 std::optional<std::string> migration_name(const std::string& raw, std::string* why);
 
-}  // namespace hyperschema::migrate
+}  // namespace hyperschema::history

@@ -1,0 +1,95 @@
+// migrate up | down [N] | status: the runtime's migrator on the command line,
+// for deploy jobs. The connection string follows libpq (and the PG*
+// environment variables); it is never printed, since it may hold a password.
+
+#include <filesystem>
+#include <iostream>
+
+#include "cli/common.hpp"
+#include "hyperschema/hyperschema.hpp"
+
+namespace fs = std::filesystem;
+
+namespace hyperschema::cli {
+namespace {
+
+// The migrations of the one schema named on the command line.
+int find_migrations(const Options& o, const std::vector<std::string>& paths, std::string& dir) {
+    if (!o.migrations_dir.empty()) {
+        dir = o.migrations_dir;
+        return kOk;
+    }
+    std::vector<CompileResult> results;
+    int code = compile_all(o, paths, results);
+    if (code != kOk) return std::max(code, summarize(results));
+    if (results.size() != 1) {
+        std::cerr << "hyperschema: error: name one schema directory (or --migrations DIR)\n";
+        return kUsage;
+    }
+    dir = (fs::path(o.out) / results[0].schema.name / "migrations").string();
+    return kOk;
+}
+
+std::string where(pqxx::connection& conn) {
+    return std::string("database ") + conn.dbname() + (conn.hostname() ? std::string(" on ") + conn.hostname() : "");
+}
+
+}  // namespace
+
+int run_database_migrate(const Options& o) {
+    const std::string action = o.args[0];
+    std::vector<std::string> rest(o.args.begin() + 1, o.args.end());
+    int steps = 1;
+    if (action == "down" && !rest.empty() && rest[0].find_first_not_of("0123456789") == std::string::npos) {
+        steps = std::stoi(rest[0].substr(0, 6));
+        rest.erase(rest.begin());
+    }
+    std::string dir;
+    if (int code = find_migrations(o, rest, dir); code != kOk) return code;
+    try {
+        std::vector<Migration> migrations = load_migrations(dir);
+        pqxx::connection conn(o.db);
+        MigrateOptions options;
+        options.history_schema = o.history_schema;
+        options.dry_run = o.dry_run;
+        options.log = [](const std::string& line) { std::cout << line << "\n" << std::flush; };
+        if (action == "status") {
+            MigrationStatus s = migration_status(conn, migrations, options);
+            std::cout << where(conn) << ": at version " << s.current() << " of " << migrations.size() << "\n";
+            for (const auto& a : s.applied) {
+                std::cout << "  " << a.version << " " << a.name << "  " << a.state << "  " << a.applied_at << "  "
+                          << a.execution_ms << " ms  by " << a.applied_by << "\n";
+            }
+            for (int v : s.pending) std::cout << "  " << v << " " << migrations[v - 1].name << "  pending\n";
+            return s.pending.empty() ? kOk : kProblem;
+        }
+        if (action == "up") {
+            int n = migrate(conn, migrations, options, o.to);
+            std::cout << where(conn) << ": " << n << " migration(s) " << (o.dry_run ? "would be applied" : "applied")
+                      << "\n";
+            return kOk;
+        }
+        MigrationStatus s = migration_status(conn, migrations, options);
+        int target = std::max(0, s.current() - steps);
+        int n = migrate_down(conn, migrations, target, options);
+        std::cout << where(conn) << ": " << n << " migration(s) " << (o.dry_run ? "would be reverted" : "reverted")
+                  << ", now at version " << target << "\n";
+        return kOk;
+    } catch (const history_error& e) {
+        std::cerr << "hyperschema: refused: " << e.what() << "\n";
+        return kProblem;
+    } catch (const error& e) {
+        std::cerr << "hyperschema: error: " << e.what() << "\n";
+        if (!e.statement().empty()) std::cerr << "statement:\n" << e.statement() << "\n";
+        if (!e.sqlstate().empty()) std::cerr << "SQLSTATE " << e.sqlstate() << "\n";
+        return kProblem;
+    } catch (const pqxx::broken_connection& e) {
+        std::cerr << "hyperschema: error: cannot connect: " << e.what();
+        return kUsage;
+    } catch (const pqxx::sql_error& e) {
+        std::cerr << "hyperschema: error: " << e.what() << "SQLSTATE " << e.sqlstate() << "\n";
+        return kProblem;
+    }
+}
+
+}  // namespace hyperschema::cli

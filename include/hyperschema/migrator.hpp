@@ -1,0 +1,373 @@
+#pragma once
+
+// Applies migrations to a live database, safely:
+// - a session-level advisory lock, so concurrent runners (many pods starting
+//   at once) apply each migration exactly once; the others wait, then find it
+//   applied;
+// - each migration's transactional part in one transaction together with its
+//   row in the history table, so a crash never leaves it half-applied;
+// - statements that cannot run in a transaction (marked by the generator) run
+//   around it, with the migration's progress recorded, so a crash between them
+//   is resumed on the next run instead of silently skipped;
+// - refusal when history and application disagree: an edited migration, a
+//   database ahead of the application, a migration that stopped part-way in a
+//   way that cannot be resumed.
+
+#include <pqxx/pqxx>
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "hyperschema/error.hpp"
+#include "hyperschema/migration.hpp"
+
+namespace hyperschema {
+
+struct MigrateOptions {
+    // Where the history table lives; both must be plain lowercase identifiers.
+    std::string history_schema = "hyperschema";
+    std::string history_table = "schema_migrations";
+    // Print the SQL that would run instead of running it.
+    bool dry_run = false;
+    // Progress lines ("0002_add_site: applied in 12 ms"); nothing when empty.
+    std::function<void(const std::string&)> log;
+};
+
+struct AppliedMigration {
+    int version = 0;
+    std::string name;
+    std::string checksum;
+    std::string state;  // applied, or started / transaction_done / reverting after a stop part-way
+    std::string applied_at;
+    long long execution_ms = 0;
+    std::string applied_by;
+};
+
+struct MigrationStatus {
+    std::vector<AppliedMigration> applied;  // by version
+    std::vector<int> pending;               // versions the application has and the database lacks
+    int current() const { return applied.empty() ? 0 : applied.back().version; }
+};
+
+namespace detail {
+
+inline std::string checked_identifier(const std::string& name) {
+    bool ok = !name.empty() && name.size() <= 63 && !(name[0] >= '0' && name[0] <= '9');
+    for (char c : name) ok = ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_');
+    if (!ok) throw error("`" + name + "` is not a plain lowercase identifier (history schema and table names)");
+    return "\"" + name + "\"";
+}
+
+class Migrator {
+public:
+    Migrator(pqxx::connection& conn, const std::vector<Migration>& migrations, const MigrateOptions& options)
+        : conn_(conn),
+          migrations_(migrations),
+          options_(options),
+          table_(checked_identifier(options.history_schema) + "." + checked_identifier(options.history_table)) {
+        for (size_t i = 0; i < migrations_.size(); ++i) {
+            if (migrations_[i].version != static_cast<int>(i) + 1)
+                throw error("the application's migrations must be numbered 1..N without gaps");
+        }
+    }
+
+    // Holds the advisory lock for the lifetime of the object. Waiting polls
+    // with pg_try_advisory_lock instead of blocking in pg_advisory_lock: a
+    // blocked statement holds a snapshot, and CREATE INDEX CONCURRENTLY in the
+    // runner that has the lock waits for every such snapshot: a deadlock.
+    class Lock {
+    public:
+        Lock(pqxx::connection& conn, const std::string& key, const std::function<void(const std::string&)>& log)
+            : conn_(conn), key_(key) {
+            auto pause = std::chrono::milliseconds(20);
+            for (bool first = true;; first = false) {
+                {
+                    pqxx::nontransaction n(conn_);
+                    if (n.exec_params("SELECT pg_try_advisory_lock(hashtextextended($1, 0))", key_)[0][0].as<bool>())
+                        return;
+                }
+                if (first && log) log("waiting for another migration runner to finish");
+                std::this_thread::sleep_for(pause);
+                pause = std::min(pause * 2, std::chrono::milliseconds(500));
+            }
+        }
+        ~Lock() {
+            try {
+                pqxx::nontransaction n(conn_);
+                n.exec_params("SELECT pg_advisory_unlock(hashtextextended($1, 0))", key_);
+            } catch (...) {
+                // The lock is session-level: closing the connection releases it anyway.
+            }
+        }
+        Lock(const Lock&) = delete;
+        Lock& operator=(const Lock&) = delete;
+
+    private:
+        pqxx::connection& conn_;
+        std::string key_;
+    };
+
+    Lock lock() {
+        return Lock(conn_, "hyperschema:" + options_.history_schema + "." + options_.history_table, options_.log);
+    }
+
+    void ensure_history_table() {
+        pqxx::work w(conn_);
+        w.exec("CREATE SCHEMA IF NOT EXISTS " + checked_identifier(options_.history_schema));
+        w.exec("CREATE TABLE IF NOT EXISTS " + table_ +
+               " (version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL, "
+               "state text NOT NULL CHECK (state IN ('started', 'transaction_done', 'applied', 'reverting')), "
+               "applied_at timestamptz NOT NULL DEFAULT now(), execution_ms bigint, "
+               "applied_by text NOT NULL DEFAULT current_user)");
+        w.commit();
+    }
+
+    bool history_exists() {
+        pqxx::nontransaction n(conn_);
+        return !n.exec_params("SELECT to_regclass($1)", options_.history_schema + "." + options_.history_table)[0][0]
+                    .is_null();
+    }
+
+    std::vector<AppliedMigration> read_history() {
+        std::vector<AppliedMigration> out;
+        if (!history_exists()) return out;
+        pqxx::nontransaction n(conn_);
+        for (const auto& r :
+             n.exec("SELECT version, name, checksum, state, applied_at::text, coalesce(execution_ms, 0), "
+                    "applied_by FROM " +
+                    table_ + " ORDER BY version")) {
+            out.push_back({r[0].as<int>(), r[1].c_str(), r[2].c_str(), r[3].c_str(), r[4].c_str(), r[5].as<long long>(),
+                           r[6].c_str()});
+        }
+        return out;
+    }
+
+    // Refuses a history the application cannot continue.
+    void check_history(const std::vector<AppliedMigration>& applied) {
+        for (const auto& a : applied) {
+            if (a.version > static_cast<int>(migrations_.size())) {
+                throw history_error("the database has migration " + std::to_string(a.version) + " (" + a.name +
+                                    ") that this application does not know: the database is ahead of the "
+                                    "application (deploy the newer application, or migrate down with it)");
+            }
+            const Migration& m = migrations_[a.version - 1];
+            if (m.checksum() != a.checksum || m.name != a.name) {
+                throw history_error("migration " + std::to_string(a.version) + " (" + a.name +
+                                    ") was applied with checksum " + a.checksum.substr(0, 12) +
+                                    "..., but the application's " + m.name + " has " + m.checksum().substr(0, 12) +
+                                    "...: a migration was edited after it was applied; restore it and write a new one");
+            }
+            if (a.state == "reverting") {
+                throw history_error("migration " + std::to_string(a.version) + " (" + a.name +
+                                    ") stopped part-way while being reverted; finish `migrate down` before going up");
+            }
+        }
+    }
+
+    MigrationStatus status() {
+        MigrationStatus s;
+        s.applied = read_history();
+        for (const auto& m : migrations_) {
+            bool done = false;
+            for (const auto& a : s.applied) done = done || (a.version == m.version && a.state == "applied");
+            if (!done) s.pending.push_back(m.version);
+        }
+        return s;
+    }
+
+    int up(int target) {
+        auto guard = lock();
+        if (!options_.dry_run) ensure_history_table();
+        auto applied = read_history();
+        check_history(applied);
+        if (target < 0 || target > static_cast<int>(migrations_.size())) target = static_cast<int>(migrations_.size());
+        int count = 0;
+        for (const auto& m : migrations_) {
+            if (m.version > target) break;
+            const AppliedMigration* row = find(applied, m.version);
+            if (row && row->state == "applied") continue;
+            apply_up(m, row);
+            ++count;
+        }
+        if (count == 0) say("database is up to date (version " + std::to_string(target) + ")");
+        return count;
+    }
+
+    int down(int target) {
+        auto guard = lock();
+        auto applied = read_history();
+        check_history(applied);
+        int count = 0;
+        for (auto it = applied.rbegin(); it != applied.rend(); ++it) {
+            if (it->version <= target) break;
+            apply_down(migrations_[it->version - 1]);
+            ++count;
+        }
+        return count;
+    }
+
+private:
+    static const AppliedMigration* find(const std::vector<AppliedMigration>& rows, int version) {
+        for (const auto& r : rows) {
+            if (r.version == version) return &r;
+        }
+        return nullptr;
+    }
+
+    void say(const std::string& line) {
+        if (options_.log) options_.log(line);
+    }
+
+    static std::string label(const Migration& m) {
+        char number[16];
+        std::snprintf(number, sizeof number, "%04d", m.version);
+        return std::string(number) + "_" + m.name;
+    }
+
+    // Runs one statement outside a transaction, turning a failure into an
+    // error that names the migration, the statement and the server's message.
+    void run_alone(const Migration& m, const std::string& sql) {
+        if (options_.dry_run) {
+            say(sql);
+            return;
+        }
+        drop_invalid_concurrent_index(sql);
+        try {
+            pqxx::nontransaction n(conn_);
+            n.exec(sql);
+        } catch (const pqxx::sql_error& e) {
+            throw error(label(m) + " failed: " + detail::trim(e.what()), e.sqlstate(), sql);
+        }
+    }
+
+    // A CREATE INDEX CONCURRENTLY that was interrupted leaves an INVALID index
+    // behind, which IF NOT EXISTS would then keep: drop it so the build reruns.
+    void drop_invalid_concurrent_index(const std::string& sql) {
+        const std::string marker = "CREATE INDEX CONCURRENTLY IF NOT EXISTS ";
+        auto at = sql.find(marker);
+        if (at == std::string::npos) return;
+        std::string name = sql.substr(at + marker.size());
+        name = name.substr(0, name.find(' '));
+        pqxx::nontransaction n(conn_);
+        auto r = n.exec_params(
+            "SELECT i.indexrelid::regclass::text FROM pg_index i WHERE NOT i.indisvalid AND i.indexrelid = "
+            "to_regclass($1)",
+            name);
+        if (!r.empty()) n.exec("DROP INDEX CONCURRENTLY IF EXISTS " + std::string(r[0][0].c_str()));
+    }
+
+    void set_state(const Migration& m, const std::string& state, std::optional<long long> ms = std::nullopt) {
+        pqxx::nontransaction n(conn_);
+        n.exec_params("UPDATE " + table_ + " SET state = $2, execution_ms = $3 WHERE version = $1", m.version, state,
+                      ms ? std::optional<long long>(*ms) : std::nullopt);
+    }
+
+    void apply_up(const Migration& m, const AppliedMigration* row) {
+        const Script script = parse_script(m.up);
+        const auto started = std::chrono::steady_clock::now();
+        auto elapsed_ms = [&] {
+            return static_cast<long long>(
+                std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started)
+                    .count());
+        };
+        if (options_.dry_run) {
+            say("-- " + label(m) + " (up)");
+            for (const auto& s : script.before) say(s);
+            if (!script.transaction.empty()) say("BEGIN;\n" + script.transaction + "COMMIT;");
+            for (const auto& s : script.after) say(s);
+            return;
+        }
+        const bool outside = !script.before.empty() || !script.after.empty();
+        if (outside && !row) {
+            pqxx::nontransaction n(conn_);
+            n.exec_params("INSERT INTO " + table_ + " (version, name, checksum, state) VALUES ($1, $2, $3, 'started')",
+                          m.version, m.name, m.checksum());
+        }
+        if (row) say(label(m) + ": resuming after a stop in state " + row->state);
+        const bool transaction_done = row && row->state == "transaction_done";
+        if (!transaction_done) {
+            for (const auto& s : script.before) run_alone(m, s);
+            try {
+                pqxx::work w(conn_);
+                if (!script.transaction.empty()) w.exec(script.transaction);
+                if (outside) {
+                    w.exec_params("UPDATE " + table_ + " SET state = 'transaction_done' WHERE version = $1", m.version);
+                } else {
+                    w.exec_params(
+                        "INSERT INTO " + table_ +
+                            " (version, name, checksum, state, execution_ms) VALUES ($1, $2, $3, 'applied', $4)",
+                        m.version, m.name, m.checksum(), elapsed_ms());
+                }
+                w.commit();
+            } catch (const pqxx::sql_error& e) {
+                throw error(label(m) + " failed and was rolled back: " + detail::trim(e.what()), e.sqlstate(),
+                            e.query());
+            }
+        }
+        for (const auto& s : script.after) run_alone(m, s);
+        if (outside) set_state(m, "applied", elapsed_ms());
+        say(label(m) + ": applied in " + std::to_string(elapsed_ms()) + " ms");
+    }
+
+    void apply_down(const Migration& m) {
+        const Script script = parse_script(m.down);
+        const auto started = std::chrono::steady_clock::now();
+        if (options_.dry_run) {
+            say("-- " + label(m) + " (down)");
+            for (const auto& s : script.before) say(s);
+            if (!script.transaction.empty()) say("BEGIN;\n" + script.transaction + "COMMIT;");
+            for (const auto& s : script.after) say(s);
+            return;
+        }
+        const bool outside = !script.before.empty() || !script.after.empty();
+        if (outside) set_state(m, "reverting");
+        for (const auto& s : script.before) run_alone(m, s);
+        try {
+            pqxx::work w(conn_);
+            if (!script.transaction.empty()) w.exec(script.transaction);
+            if (!outside) w.exec_params("DELETE FROM " + table_ + " WHERE version = $1", m.version);
+            w.commit();
+        } catch (const pqxx::sql_error& e) {
+            throw error(label(m) + " (down) failed and was rolled back: " + detail::trim(e.what()), e.sqlstate(),
+                        e.query());
+        }
+        for (const auto& s : script.after) run_alone(m, s);
+        if (outside) {
+            pqxx::nontransaction n(conn_);
+            n.exec_params("DELETE FROM " + table_ + " WHERE version = $1", m.version);
+        }
+        const auto ms =
+            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+        say(label(m) + ": reverted in " + std::to_string(ms.count()) + " ms");
+    }
+
+    pqxx::connection& conn_;
+    const std::vector<Migration>& migrations_;
+    MigrateOptions options_;
+    std::string table_;
+};
+
+}  // namespace detail
+
+// Applies every pending migration (up to `target` when given); returns how many ran.
+inline int migrate(pqxx::connection& conn, const std::vector<Migration>& migrations, const MigrateOptions& options = {},
+                   int target = -1) {
+    return detail::Migrator(conn, migrations, options).up(target);
+}
+
+// Reverts applied migrations above `target` (0: all), newest first; returns how many.
+inline int migrate_down(pqxx::connection& conn, const std::vector<Migration>& migrations, int target,
+                        const MigrateOptions& options = {}) {
+    return detail::Migrator(conn, migrations, options).down(target);
+}
+
+inline MigrationStatus migration_status(pqxx::connection& conn, const std::vector<Migration>& migrations,
+                                        const MigrateOptions& options = {}) {
+    return detail::Migrator(conn, migrations, options).status();
+}
+
+}  // namespace hyperschema
