@@ -260,6 +260,14 @@ private:
         if (!r.empty()) n.exec("DROP INDEX CONCURRENTLY IF EXISTS " + std::string(r[0][0].c_str()));
     }
 
+    // --dry-run: the SQL in the order it would run.
+    void print_plan(const Migration& m, const char* direction, const Script& script) {
+        say("-- " + label(m) + " (" + direction + ")");
+        for (const auto& s : script.before) say(s);
+        if (!script.transaction.empty()) say("BEGIN;\n" + script.transaction + "COMMIT;");
+        for (const auto& s : script.after) say(s);
+    }
+
     void set_state(const Migration& m, const std::string& state, std::optional<long long> ms = std::nullopt) {
         pqxx::nontransaction n(conn_);
         n.exec_params("UPDATE " + table_ + " SET state = $2, execution_ms = $3 WHERE version = $1", m.version, state,
@@ -274,13 +282,7 @@ private:
                 std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started)
                     .count());
         };
-        if (options_.dry_run) {
-            say("-- " + label(m) + " (up)");
-            for (const auto& s : script.before) say(s);
-            if (!script.transaction.empty()) say("BEGIN;\n" + script.transaction + "COMMIT;");
-            for (const auto& s : script.after) say(s);
-            return;
-        }
+        if (options_.dry_run) return print_plan(m, "up", script);
         const bool outside = !script.before.empty() || !script.after.empty();
         if (outside && !row) {
             pqxx::nontransaction n(conn_);
@@ -316,13 +318,7 @@ private:
     void apply_down(const Migration& m) {
         const Script script = parse_script(m.down);
         const auto started = std::chrono::steady_clock::now();
-        if (options_.dry_run) {
-            say("-- " + label(m) + " (down)");
-            for (const auto& s : script.before) say(s);
-            if (!script.transaction.empty()) say("BEGIN;\n" + script.transaction + "COMMIT;");
-            for (const auto& s : script.after) say(s);
-            return;
-        }
+        if (options_.dry_run) return print_plan(m, "down", script);
         const bool outside = !script.before.empty() || !script.after.empty();
         if (outside) set_state(m, "reverting");
         for (const auto& s : script.before) run_alone(m, s);

@@ -103,6 +103,16 @@ TEST_CASE("the migrator applies a history with statements outside the transactio
     std::vector<std::string> log;
     MigrateOptions options;
     options.log = [&](const std::string& line) { log.push_back(line); };
+    // --dry-run prints the SQL in running order and changes nothing.
+    MigrateOptions dry = options;
+    dry.dry_run = true;
+    CHECK(migrate(conn, migrations, dry) == 3);
+    REQUIRE(log.size() > 3);
+    CHECK(log[0] == "-- 0001_v1 (up)");
+    CHECK(std::find(log.begin(), log.end(),
+                    "ALTER TYPE public.status ADD VALUE IF NOT EXISTS 'paused' BEFORE 'retired';") != log.end());
+    CHECK(count(conn, "SELECT count(*) FROM pg_class WHERE relname IN ('users', 'schema_migrations')") == 0);
+    log.clear();
     CHECK(migrate(conn, migrations, options) == 3);
     CHECK(log.size() == 3);
     CHECK(log[1].rfind("0002_v2: applied in ", 0) == 0);
