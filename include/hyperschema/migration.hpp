@@ -5,6 +5,7 @@
 // outside it (marked `-- hyperschema:no-transaction` by the generator).
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -32,6 +33,13 @@ struct Migration {
     // SHA-256 of the up file, as recorded in hyperschema.sum.
     std::string checksum() const { return detail::sha256_hex(up); }
 };
+
+// "0002_add_site": the file stem of a migration, zero-padded to four digits.
+inline std::string migration_stem(int version, const std::string& name) {
+    char number[16];
+    std::snprintf(number, sizeof number, "%04d", version);
+    return std::string(number) + "_" + name;
+}
 
 namespace detail {
 

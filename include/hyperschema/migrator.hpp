@@ -222,11 +222,7 @@ private:
         if (options_.log) options_.log(line);
     }
 
-    static std::string label(const Migration& m) {
-        char number[16];
-        std::snprintf(number, sizeof number, "%04d", m.version);
-        return std::string(number) + "_" + m.name;
-    }
+    static std::string label(const Migration& m) { return migration_stem(m.version, m.name); }
 
     // Runs one statement outside a transaction, turning a failure into an
     // error that names the migration, the statement and the server's message.

@@ -44,7 +44,7 @@ std::vector<Migration> history_of(const std::vector<std::string>& versions) {
         Migration m;
         m.version = static_cast<int>(i) + 1;
         m.name = "v" + std::to_string(i + 1);
-        const std::string stem = "000" + std::to_string(i + 1) + "_" + m.name;
+        const std::string stem = migration_stem(m.version, m.name);
         m.up = history::render_migration(diff::diff_schemas(previous, next), "runtime", stem, true, {});
         m.down = history::render_migration(diff::diff_schemas(next, previous, diff::Direction::Down), "runtime", stem,
                                            false, {});
@@ -59,8 +59,7 @@ std::string write_history(const std::vector<Migration>& migrations) {
                                                     std::to_string(std::random_device{}())))
                           .string();
     for (const auto& m : migrations) {
-        char stem[64];
-        std::snprintf(stem, sizeof stem, "%04d_%s", m.version, m.name.c_str());
+        const std::string stem = migration_stem(m.version, m.name);
         write_text(dir + "/" + stem + ".up.sql", m.up);
         write_text(dir + "/" + stem + ".down.sql", m.down);
     }

@@ -10,6 +10,7 @@
 #include "diff/diff.hpp"
 #include "emit/schema_sql.hpp"
 #include "emit/yaml_writer.hpp"
+#include "hyperschema/migration.hpp"
 #include "migrate/migrations.hpp"
 
 namespace fs = std::filesystem;
@@ -40,12 +41,6 @@ Baseline baseline_of(const history::History& history, const Schema& current) {
     }
     b.schema = std::move(r.schema);
     return b;
-}
-
-std::string stem_for(int version, const std::string& name) {
-    char number[16];
-    std::snprintf(number, sizeof number, "%04d", version);
-    return std::string(number) + "_" + name;
 }
 
 // Unsupported changes, with their locations, as compiler errors.
@@ -109,7 +104,7 @@ int new_migration(const Options& o, const CompileResult& compiled, const std::st
     // removed enum label) stays in place on the way down; the file says so.
     std::vector<std::string> not_undone = irreversible_of(up);
     for (const auto& [loc, reason] : down.unsupported) not_undone.push_back(reason);
-    const std::string stem = stem_for(history.last_version() + 1, name);
+    const std::string stem = migration_stem(history.last_version() + 1, name);
     bool stale = false;
     const std::string up_sql = history::render_migration(up, current.name, stem, true, irreversible_of(down));
     const std::string down_sql = history::render_migration(down, current.name, stem, false, not_undone);

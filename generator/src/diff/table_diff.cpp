@@ -324,17 +324,12 @@ void drop_table(const Schema& from, const Table& table, Output& out) {
 }
 
 void create_table(const Schema& to, const Table& table, const std::set<std::string>& existing, Output& out) {
-    std::set<std::string> inline_fks;
-    for (const auto& fk : table.foreign_keys) {
-        if (existing.count(fk.ref_table.name) || fk.ref_table.name == table.name) {
-            inline_fks.insert(fk.name);
-        } else {
-            out.add(Stage::AddForeignKeys, "+ constraint " + fk.name + " on " + table.name,
-                    emit::add_foreign_key(to, table, fk));
-        }
+    std::vector<const ForeignKey*> deferred;
+    std::string sql = emit::create_table_block(to, table, existing, &deferred);
+    for (const ForeignKey* fk : deferred) {
+        out.add(Stage::AddForeignKeys, "+ constraint " + fk->name + " on " + table.name,
+                emit::add_foreign_key(to, table, *fk));
     }
-    std::string sql = emit::create_table(to, table, inline_fks) + emit::table_comments(to, table);
-    if (table.hypertable) sql += emit::create_hypertable(to, table);
     out.add(Stage::CreateTables, std::string("+ ") + (table.hypertable ? "hypertable " : "table ") + table.name, sql,
             Phase::Transaction, table.loc);
     for (const auto& index : table.indexes) add_index(to, table, index, false, out);

@@ -80,17 +80,9 @@ private:
         std::set<std::string> created;
         for (const Table* table : order_.tables) {
             section(table->hypertable ? "Hypertable " + table->name : "Table " + table->name);
-            std::set<std::string> inline_fks;
-            for (const auto& fk : table->foreign_keys) {
-                if (created.count(fk.ref_table.name) || fk.ref_table.name == table->name) {
-                    inline_fks.insert(fk.name);
-                } else {
-                    deferred_.push_back({table, &fk});
-                }
-            }
-            out_.print("$sql$", {{"sql", create_table(schema_, *table, inline_fks)}});
-            out_.print("$sql$", {{"sql", table_comments(schema_, *table)}});
-            if (table->hypertable) out_.print("$sql$", {{"sql", create_hypertable(schema_, *table)}});
+            std::vector<const ForeignKey*> deferred;
+            out_.print("$sql$", {{"sql", create_table_block(schema_, *table, created, &deferred)}});
+            for (const ForeignKey* fk : deferred) deferred_.push_back({table, fk});
             created.insert(table->name);
         }
     }

@@ -178,6 +178,21 @@ std::string add_foreign_key(const Schema& schema, const Table& table, const Fore
            ";\n";
 }
 
+std::string create_table_block(const Schema& schema, const Table& table, const std::set<std::string>& existing,
+                               std::vector<const ForeignKey*>* deferred) {
+    std::set<std::string> inline_foreign_keys;
+    for (const auto& fk : table.foreign_keys) {
+        if (existing.count(fk.ref_table.name) || fk.ref_table.name == table.name) {
+            inline_foreign_keys.insert(fk.name);
+        } else {
+            deferred->push_back(&fk);
+        }
+    }
+    std::string sql = create_table(schema, table, inline_foreign_keys) + table_comments(schema, table);
+    if (table.hypertable) sql += create_hypertable(schema, table);
+    return sql;
+}
+
 std::string table_comments(const Schema& schema, const Table& table) {
     std::string out;
     const std::string name = qualified(schema.namespace_, table.name);

@@ -34,6 +34,11 @@ std::string create_enum(const Schema& schema, const Enum& e);
 // CREATE TABLE; the others are added later with add_foreign_key().
 std::string create_table(const Schema& schema, const Table& table, const std::set<std::string>& inline_foreign_keys);
 std::string add_foreign_key(const Schema& schema, const Table& table, const ForeignKey& fk);
+// A new table as one block: CREATE TABLE with the foreign keys whose targets
+// are in `existing` (or the table itself), its comments, and create_hypertable.
+// The other foreign keys go to *deferred, to be added once their targets exist.
+std::string create_table_block(const Schema& schema, const Table& table, const std::set<std::string>& existing,
+                               std::vector<const ForeignKey*>* deferred);
 std::string table_comments(const Schema& schema, const Table& table);
 std::string create_hypertable(const Schema& schema, const Table& table);
 std::string create_index(const Schema& schema, const Table& table, const Index& index);

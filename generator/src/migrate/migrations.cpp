@@ -11,6 +11,7 @@
 
 #include "emit/schema_sql.hpp"
 #include "hyperschema/detail/sha256.hpp"
+#include "hyperschema/migration.hpp"
 #include "hyperschema/version.hpp"
 
 namespace hyperschema::history {
@@ -25,12 +26,6 @@ std::optional<std::string> read_file(const fs::path& path) {
     std::ostringstream text;
     text << in.rdbuf();
     return text.str();
-}
-
-std::string stem_of(int version, const std::string& name) {
-    char number[16];
-    std::snprintf(number, sizeof number, "%04d", version);
-    return std::string(number) + "_" + name;
 }
 
 std::vector<std::string> tracked_files(const History& h) {
@@ -67,7 +62,7 @@ History read_history(const std::string& dir) {
         auto& list = by_version[version];
         auto it = std::find_if(list.begin(), list.end(), [&](const MigrationFiles& f) { return f.name == m[2]; });
         if (it == list.end()) {
-            list.push_back({version, m[2], stem_of(version, m[2]), false, false});
+            list.push_back({version, m[2], migration_stem(version, m[2]), false, false});
             it = list.end() - 1;
         }
         (m[3] == "up" ? it->has_up : it->has_down) = true;
@@ -75,13 +70,13 @@ History read_history(const std::string& dir) {
     int expected = 1;
     for (auto& [version, list] : by_version) {
         if (list.size() > 1) {
-            h.problems.push_back("migration number " + stem_of(version, "").substr(0, 4) + " is used by " +
+            h.problems.push_back("migration number " + migration_stem(version, "").substr(0, 4) + " is used by " +
                                  std::to_string(list.size()) + " migrations (" + list[0].stem + ", " + list[1].stem +
                                  ")");
         }
         if (version != expected) {
             h.problems.push_back(version > expected
-                                     ? "migration " + stem_of(expected, "").substr(0, 4) +
+                                     ? "migration " + migration_stem(expected, "").substr(0, 4) +
                                            " is missing (numbers must run 0001, 0002, ... without gaps)"
                                      : "migration number " + std::to_string(version) + " is out of order");
         }
