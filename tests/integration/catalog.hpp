@@ -1,16 +1,21 @@
 #pragma once
 
-// Reads a live database's catalog and lists every way it differs from a
-// schema model, for the integration tests. Each mismatch is one readable line.
+// The integration tests' oracle for "the database holds exactly this schema":
+// the runtime's verify() (tested on its own with injected drift in
+// verify_test.cpp). Empty when there is no drift, else the readable report.
 
 #include <pqxx/pqxx>
 #include <string>
-#include <vector>
 
+#include "emit/expected_schema.hpp"
+#include "hyperschema/verify.hpp"
 #include "model/schema.hpp"
 
 namespace hyperschema::testing {
 
-std::vector<std::string> catalog_mismatches(pqxx::connection& conn, const Schema& schema, bool timescaledb);
+inline std::string drift_of(pqxx::connection& conn, const Schema& schema, int version = 0) {
+    VerifyReport report = verify(conn, emit::expected_schema_of(schema, version));
+    return report.ok() ? "" : report.text();
+}
 
 }  // namespace hyperschema::testing

@@ -14,6 +14,7 @@
 
 #include "diff/diff.hpp"
 #include "emit/schema_sql.hpp"
+#include "integration/catalog.hpp"
 #include "migrate/migrations.hpp"
 #include "pipeline/compile.hpp"
 #include "support/pg_cluster.hpp"
@@ -207,6 +208,8 @@ TEST_CASE("migrations 1..N equal the full SQL of version N, and go down to nothi
         expected.push_back(fingerprint(fresh));
         pg.drop_database(fresh);
         CHECK(fingerprint(migrated) == expected.back());
+        pqxx::connection conn(pg.dsn(migrated));
+        CHECK(drift_of(conn, versions[n]) == "");
     }
     for (size_t n = versions.size(); n-- > 0;) {
         INFO("down from version " << n + 1);

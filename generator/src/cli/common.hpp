@@ -27,6 +27,8 @@ struct Options {
     std::string history_schema = "hyperschema";
     bool dry_run = false;
     int to = -1;  // target version for migrate up
+    std::vector<std::string> ignore;  // verify: globs of unexpected objects to leave out
+    bool no_job_health = false;
 };
 
 // Compiles every schema under `paths` (default "."), printing diagnostics to
@@ -47,5 +49,6 @@ int run_migrate(const Options& o);
 int run_database_migrate(const Options& o);  // migrate up | down [N] | status
 int run_diff(const Options& o);
 int run_check(const Options& o);
+int run_verify(const Options& o);  // verify [DIR]: the live database against the schema
 
 }  // namespace hyperschema::cli

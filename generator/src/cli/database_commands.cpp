@@ -1,12 +1,14 @@
-// migrate up | down [N] | status: the runtime's migrator on the command line,
-// for deploy jobs. The connection string follows libpq (and the PG*
+// migrate up | down [N] | status and verify: the runtime's migrator and
+// verifier on the command line, for deploy jobs. The connection string follows libpq (and the PG*
 // environment variables); it is never printed, since it may hold a password.
 
 #include <filesystem>
 #include <iostream>
 
 #include "cli/common.hpp"
+#include "emit/expected_schema.hpp"
 #include "hyperschema/hyperschema.hpp"
+#include "migrate/migrations.hpp"
 
 namespace fs = std::filesystem;
 
@@ -34,7 +36,54 @@ std::string where(pqxx::connection& conn) {
     return std::string("database ") + conn.dbname() + (conn.hostname() ? std::string(" on ") + conn.hostname() : "");
 }
 
+// Database errors as the CLI reports them; returns the exit code.
+int report_failure(const std::exception_ptr& failure) {
+    try {
+        std::rethrow_exception(failure);
+    } catch (const history_error& e) {
+        std::cerr << "hyperschema: refused: " << e.what() << "\n";
+        return kProblem;
+    } catch (const error& e) {
+        std::cerr << "hyperschema: error: " << e.what() << "\n";
+        if (!e.statement().empty()) std::cerr << "statement:\n" << e.statement() << "\n";
+        if (!e.sqlstate().empty()) std::cerr << "SQLSTATE " << e.sqlstate() << "\n";
+        return kProblem;
+    } catch (const pqxx::broken_connection& e) {
+        std::cerr << "hyperschema: error: cannot connect: " << e.what();
+        return kUsage;
+    } catch (const pqxx::sql_error& e) {
+        std::cerr << "hyperschema: error: " << e.what() << "SQLSTATE " << e.sqlstate() << "\n";
+        return kProblem;
+    }
+}
+
 }  // namespace
+
+int run_verify(const Options& o) {
+    std::vector<CompileResult> results;
+    int code = compile_all(o, o.args, results);
+    if (code != kOk) return std::max(code, summarize(results));
+    if (results.size() != 1) {
+        std::cerr << "hyperschema: error: verify takes one schema directory\n";
+        return kUsage;
+    }
+    const Schema& schema = results[0].schema;
+    const std::string dir =
+        o.migrations_dir.empty() ? (fs::path(o.out) / schema.name / "migrations").string() : o.migrations_dir;
+    const int version = history::read_history(dir).last_version();
+    try {
+        pqxx::connection conn(o.db);
+        VerifyOptions options;
+        options.ignore = o.ignore;
+        options.history_schema = o.history_schema;
+        options.job_health = !o.no_job_health;
+        VerifyReport report = verify(conn, emit::expected_schema_of(schema, version), options);
+        std::cout << (o.format == "json" ? report.json() : report.text());
+        return report.ok() ? kOk : kProblem;
+    } catch (...) {
+        return report_failure(std::current_exception());
+    }
+}
 
 int run_database_migrate(const Options& o) {
     const std::string action = o.args[0];
@@ -75,20 +124,8 @@ int run_database_migrate(const Options& o) {
         std::cout << where(conn) << ": " << n << " migration(s) " << (o.dry_run ? "would be reverted" : "reverted")
                   << ", now at version " << target << "\n";
         return kOk;
-    } catch (const history_error& e) {
-        std::cerr << "hyperschema: refused: " << e.what() << "\n";
-        return kProblem;
-    } catch (const error& e) {
-        std::cerr << "hyperschema: error: " << e.what() << "\n";
-        if (!e.statement().empty()) std::cerr << "statement:\n" << e.statement() << "\n";
-        if (!e.sqlstate().empty()) std::cerr << "SQLSTATE " << e.sqlstate() << "\n";
-        return kProblem;
-    } catch (const pqxx::broken_connection& e) {
-        std::cerr << "hyperschema: error: cannot connect: " << e.what();
-        return kUsage;
-    } catch (const pqxx::sql_error& e) {
-        std::cerr << "hyperschema: error: " << e.what() << "SQLSTATE " << e.sqlstate() << "\n";
-        return kProblem;
+    } catch (...) {
+        return report_failure(std::current_exception());
     }
 }
 

@@ -27,6 +27,8 @@ commands:
   migrate up [DIR] [--to N]      apply pending migrations to the database (--db, or the PG* variables)
   migrate down [N] [DIR]         revert the newest N applied migrations (default 1)
   migrate status [DIR]           list applied and pending migrations
+  verify [DIR]                   compare the live database with the schema; exit 1 on drift,
+                                 failing TimescaleDB jobs or a too old TimescaleDB
   diff [DIR...]                  print the SQL the next migration would contain; write nothing
   check [DIR...]                 for CI: exit 1 unless migrations, checksums and generated files
                                  are in sync with the YAML
@@ -41,12 +43,14 @@ options:
   --migrations DIR       the migrations directory (default: OUT/<schema>/migrations)
   --history-schema NAME  where the history table lives (default: hyperschema)
   --dry-run              print the SQL migrate up/down would run, run nothing
-  --format text|json     output of `check` (default: text)
+  --format text|json     output of `check` and `verify` (default: text)
+  --ignore GLOB          verify: leave out unexpected objects named like GLOB (repeatable)
+  --no-job-health        verify: do not report failing TimescaleDB jobs
   --werror               treat warnings as errors
   --version              print the version
   -h, --help             print this help
 
-exit codes: 0 ok, 1 invalid schema, stale output or pending changes, 2 usage or I/O error
+exit codes: 0 ok, 1 invalid schema, stale output, pending changes or drift, 2 usage or I/O error
 )";
 
 bool parse_args(int argc, char** argv, Options& o, std::string& error) {
@@ -74,6 +78,10 @@ bool parse_args(int argc, char** argv, Options& o, std::string& error) {
             o.migrations_dir = value("--migrations");
         } else if (a == "--history-schema" || a.rfind("--history-schema=", 0) == 0) {
             o.history_schema = value("--history-schema");
+        } else if (a == "--ignore" || a.rfind("--ignore=", 0) == 0) {
+            o.ignore.push_back(value("--ignore"));
+        } else if (a == "--no-job-health") {
+            o.no_job_health = true;
         } else if (a == "--to" || a.rfind("--to=", 0) == 0) {
             std::string v = value("--to");
             if (v.empty() || v.find_first_not_of("0123456789") != std::string::npos || v.size() > 6) {
@@ -175,6 +183,7 @@ int main(int argc, char** argv) {
         if (o.command == "migrate") return run_migrate(o);
         if (o.command == "diff") return run_diff(o);
         if (o.command == "check") return run_check(o);
+        if (o.command == "verify") return run_verify(o);
     } catch (const std::exception& e) {
         std::cerr << "hyperschema: internal error: " << e.what() << "\n";
         return kUsage;

@@ -1,0 +1,172 @@
+#include "emit/expected_schema.hpp"
+
+#include "emit/identifiers.hpp"
+#include "emit/sql_statements.hpp"
+#include "hyperschema/version.hpp"
+#include "model/relations.hpp"
+
+namespace hyperschema::emit {
+namespace {
+
+std::string join(const std::vector<std::string>& parts) {
+    std::string out;
+    for (size_t i = 0; i < parts.size(); ++i) out += (i ? ", " : "") + parts[i];
+    return out;
+}
+
+std::string column_list(const std::vector<NameRef>& columns) {
+    std::vector<std::string> names;
+    for (const auto& c : columns) names.push_back(quote_ident(c.name));
+    return join(names);
+}
+
+IntervalSpec spec_of(const Interval& i) {
+    return {i.months, i.days, i.micros};
+}
+
+std::optional<IntervalSpec> spec_of(const std::optional<Interval>& i) {
+    return i ? std::optional<IntervalSpec>(spec_of(*i)) : std::nullopt;
+}
+
+// A key as pg_get_indexdef() and compression_settings print it: ASC and the
+// NULLS placement that goes with the direction are left out. TimescaleDB's
+// compression_settings name columns without quotes.
+std::string catalog_key(const KeyPart& k, bool quote = true) {
+    std::string out = k.is_expression() ? "(" + k.expression + ")" : quote ? quote_ident(k.column) : k.column;
+    const bool desc = k.order == SortOrder::Desc;
+    if (desc) out += " DESC";
+    if (k.nulls == NullsOrder::First && !desc) out += " NULLS FIRST";
+    if (k.nulls == NullsOrder::Last && desc) out += " NULLS LAST";
+    return out;
+}
+
+std::string action_clause(const char* when, ReferentialAction a) {
+    if (a == ReferentialAction::NoAction) return "";
+    std::string name = referential_action_name(a);
+    for (auto& c : name) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return std::string(" ON ") + when + " " + name;
+}
+
+std::vector<ConstraintSpec> constraints_of(const Schema& schema, const Table& t) {
+    std::vector<ConstraintSpec> out;
+    if (t.primary_key)
+        out.push_back({t.primary_key->name, 'p', "PRIMARY KEY (" + column_list(t.primary_key->columns) + ")"});
+    for (const auto& u : t.uniques) out.push_back({u.name, 'u', "UNIQUE (" + column_list(u.columns) + ")"});
+    for (const auto& f : t.foreign_keys) {
+        std::vector<NameRef> ref_columns = f.ref_columns;
+        if (const Table* target = schema.find_table(f.ref_table.name);
+            ref_columns.empty() && target && target->primary_key)
+            ref_columns = target->primary_key->columns;
+        out.push_back({f.name, 'f',
+                       "FOREIGN KEY (" + column_list(f.columns) + ") REFERENCES " + quote_ident(f.ref_table.name) +
+                           "(" + column_list(ref_columns) + ")" + action_clause("UPDATE", f.on_update) +
+                           action_clause("DELETE", f.on_delete)});
+    }
+    for (const auto& c : t.checks) out.push_back({c.name, 'c', "CHECK (" + c.expression + ")"});
+    return out;
+}
+
+IndexSpec index_of(const Schema& schema, const Table& t, const Index& i) {
+    std::vector<std::string> keys;
+    for (const auto& k : i.keys) keys.push_back(catalog_key(k));
+    std::string def = std::string("CREATE ") + (i.unique ? "UNIQUE " : "") + "INDEX " + quote_ident(i.name) + " ON " +
+                      qualified(schema.namespace_, t.name) + " USING " + index_method_name(i.method) + " (" +
+                      join(keys) + ")";
+    if (!i.include.empty()) def += " INCLUDE (" + column_list(i.include) + ")";
+    if (!i.where.empty()) def += " WHERE (" + i.where + ")";
+    return {i.name, def};
+}
+
+TableSpec table_of(const Schema& schema, const Table& t) {
+    TableSpec out{t.name, {}, constraints_of(schema, t), {}};
+    for (const auto& c : t.columns)
+        out.columns.push_back({c.name, catalog_type_name(c.type), !c.nullable, default_expression(c)});
+    for (const auto& i : t.indexes) out.indexes.push_back(index_of(schema, t, i));
+    return out;
+}
+
+void add_compression(ExpectedSchema& out, const std::string& relation, const Compression& c) {
+    CompressionSpec spec{relation, {}, {}};
+    for (const auto& s : c.segment_by) spec.segment_by.push_back(s.name);
+    for (const auto& k : c.order_by) spec.order_by.push_back(catalog_key(k, false));
+    out.compression.push_back(std::move(spec));
+    if (c.after)
+        out.policies.push_back(
+            {PolicyKind::Compression, relation, spec_of(*c.after), std::nullopt, spec_of(c.schedule)});
+}
+
+void add_retention(ExpectedSchema& out, const std::string& relation, const Retention& r) {
+    out.policies.push_back({PolicyKind::Retention, relation, spec_of(r.drop_after), std::nullopt, spec_of(r.schedule)});
+}
+
+void add_timescale(const Schema& schema, ExpectedSchema& out) {
+    for (const auto& t : schema.tables) {
+        if (!t.hypertable) continue;
+        const Hypertable& h = *t.hypertable;
+        // TimescaleDB's default chunk interval is 7 days.
+        HypertableSpec spec{t.name,
+                            h.time_column.name,
+                            h.chunk_interval ? spec_of(*h.chunk_interval) : IntervalSpec{0, 7, 0},
+                            h.space ? h.space->column.name : "",
+                            h.space ? h.space->partitions : 0,
+                            h.create_default_indexes};
+        out.hypertables.push_back(spec);
+        if (h.compression) add_compression(out, t.name, *h.compression);
+        if (h.retention) add_retention(out, t.name, *h.retention);
+    }
+    for (const auto& a : schema.aggregates) {
+        out.aggregates.push_back(
+            {a.name, a.source.name, spec_of(a.bucket), a.materialized_only, output_of(schema, a).names()});
+        if (a.refresh)
+            out.policies.push_back({PolicyKind::Refresh, a.name, spec_of(a.refresh->start_offset),
+                                    spec_of(a.refresh->end_offset), spec_of(a.refresh->schedule)});
+        if (a.compression) add_compression(out, a.name, *a.compression);
+        if (a.retention) add_retention(out, a.name, *a.retention);
+    }
+}
+
+}  // namespace
+
+std::string catalog_type_name(const ColumnType& t) {
+    std::string base;
+    switch (t.base) {
+        case BaseType::Varchar:
+            base = t.length < 0 ? "character varying" : "character varying(" + std::to_string(t.length) + ")";
+            break;
+        case BaseType::Timestamptz:
+        case BaseType::Timestamp: {
+            std::string precision = t.precision < 0 ? "" : "(" + std::to_string(t.precision) + ")";
+            base = "timestamp" + precision + (t.base == BaseType::Timestamptz ? " with" : " without") + " time zone";
+            break;
+        }
+        case BaseType::Enum:
+            base = quote_ident(t.enum_name);
+            break;
+        default:
+            base = t.element().sql();
+            break;
+    }
+    for (int i = 0; i < t.array_dims; ++i) base += "[]";
+    return base;
+}
+
+ExpectedSchema expected_schema_of(const Schema& schema, int version) {
+    ExpectedSchema out;
+    out.name = schema.name;
+    out.namespace_name = schema.namespace_;
+    out.version = version;
+    out.uses_timescaledb = schema.uses_timescaledb();
+    out.min_timescaledb = out.uses_timescaledb ? kMinTimescaleVersion : "";
+    for (const auto& e : schema.extensions) out.extensions.push_back(e.name);
+    for (const auto& e : schema.enums) {
+        EnumSpec spec{e.name, {}};
+        for (const auto& v : e.values) spec.labels.push_back(v.name);
+        out.enums.push_back(std::move(spec));
+    }
+    for (const auto& t : schema.tables) out.tables.push_back(table_of(schema, t));
+    for (const auto& v : schema.views) out.views.push_back({v.name});
+    add_timescale(schema, out);
+    return out;
+}
+
+}  // namespace hyperschema::emit

@@ -1,0 +1,251 @@
+#pragma once
+
+// Reads what verify() compares: one schema's tables, columns, constraints,
+// indexes, enums and (when TimescaleDB is installed) hypertables, continuous
+// aggregates, compression settings and jobs, in a fixed handful of queries
+// whatever the number of objects. One query per object costs a round trip
+// each: about 3.5x slower on a 60-table schema.
+
+#include <map>
+#include <optional>
+#include <pqxx/pqxx>
+#include <string>
+#include <vector>
+
+#include "hyperschema/detail/catalog_text.hpp"
+#include "hyperschema/expected_schema.hpp"
+
+namespace hyperschema::detail {
+
+struct LiveColumn {
+    std::string name, type, default_sql;
+    bool not_null = false;
+};
+
+struct LiveRelation {
+    char kind = 'r';  // pg_class.relkind
+    std::vector<LiveColumn> columns;
+    std::vector<ConstraintSpec> constraints;
+    std::vector<IndexSpec> indexes;  // not those behind a primary key or unique constraint
+};
+
+struct LiveHypertable {
+    std::string time_column, space_column;
+    std::optional<IntervalSpec> chunk_interval;
+    int space_partitions = 0;
+    bool compression_enabled = false;
+};
+
+struct LiveAggregate {
+    std::string source;
+    std::optional<IntervalSpec> bucket;
+    bool materialized_only = true;
+    bool compression_enabled = false;
+    std::string materialization;  // _timescaledb_internal._materialized_hypertable_N
+};
+
+struct LiveJob {
+    int id = 0;
+    std::string proc, relation;
+    std::optional<IntervalSpec> after, end_offset, schedule;
+    bool scheduled = true;
+    std::string last_run_status, last_error;
+    long long total_failures = 0;
+};
+
+struct LiveCatalog {
+    std::string postgres_version;
+    std::string timescaledb_version;  // "" when the extension is not installed
+    std::map<std::string, std::string> extensions;
+    std::optional<int> applied_version;  // the history table's newest applied version
+    std::map<std::string, LiveRelation> relations;
+    std::map<std::string, std::vector<std::string>> enums;
+    std::map<std::string, LiveHypertable> hypertables;
+    std::map<std::string, LiveAggregate> aggregates;
+    std::map<std::string, std::vector<std::string>> segment_by, order_by;  // by hypertable or aggregate
+    std::vector<LiveJob> jobs;
+};
+
+inline std::optional<IntervalSpec> interval_field(const pqxx::field& f) {
+    if (f.is_null()) return std::nullopt;
+    return parse_iso_interval(f.c_str());
+}
+
+inline std::string text_field(const pqxx::field& f) {
+    return f.is_null() ? std::string() : std::string(f.c_str());
+}
+
+inline void read_versions(pqxx::dbtransaction& tx, LiveCatalog& live, const std::string& history) {
+    auto row = tx.exec_params1("SELECT current_setting('server_version'), to_regclass($1) IS NOT NULL", history);
+    live.postgres_version = row[0].c_str();
+    for (const auto& r : tx.exec("SELECT extname, extversion FROM pg_extension"))
+        live.extensions[r[0].c_str()] = r[1].c_str();
+    if (auto ts = live.extensions.find("timescaledb"); ts != live.extensions.end())
+        live.timescaledb_version = ts->second;
+    if (row[1].as<bool>()) {
+        auto v = tx.exec("SELECT max(version) FROM " + history + " WHERE state = 'applied'")[0][0];
+        live.applied_version = v.is_null() ? 0 : v.as<int>();
+    }
+}
+
+inline void read_relations(pqxx::dbtransaction& tx, const std::string& ns, LiveCatalog& live) {
+    for (const auto& r :
+         tx.exec_params("SELECT c.relname, c.relkind, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, "
+                        "pg_get_expr(d.adbin, d.adrelid) "
+                        "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                        "LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped "
+                        "LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum "
+                        "WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'v', 'm', 'f') ORDER BY c.relname, a.attnum",
+                        ns)) {
+        LiveRelation& rel = live.relations[r[0].c_str()];
+        rel.kind = r[1].c_str()[0];
+        if (!r[2].is_null()) rel.columns.push_back({r[2].c_str(), r[3].c_str(), text_field(r[5]), r[4].as<bool>()});
+    }
+    for (const auto& r :
+         tx.exec_params("SELECT c.relname, k.conname, k.contype, pg_get_constraintdef(k.oid) FROM pg_constraint k "
+                        "JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+                        "WHERE n.nspname = $1 ORDER BY c.relname, k.conname",
+                        ns)) {
+        live.relations[r[0].c_str()].constraints.push_back({r[1].c_str(), r[2].c_str()[0], r[3].c_str()});
+    }
+    for (const auto& r :
+         tx.exec_params("SELECT t.relname, i.relname, pg_get_indexdef(x.indexrelid) FROM pg_index x "
+                        "JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid "
+                        "JOIN pg_namespace n ON n.oid = t.relnamespace WHERE n.nspname = $1 AND NOT EXISTS "
+                        "(SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid AND k.conrelid = x.indrelid "
+                        "AND k.contype IN ('p', 'u', 'x')) ORDER BY t.relname, i.relname",
+                        ns)) {
+        live.relations[r[0].c_str()].indexes.push_back({r[1].c_str(), r[2].c_str()});
+    }
+    for (const auto& r : tx.exec_params("SELECT t.typname, e.enumlabel FROM pg_type t "
+                                        "JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_enum e ON "
+                                        "e.enumtypid = t.oid WHERE n.nspname = $1 ORDER BY t.typname, e.enumsortorder",
+                                        ns)) {
+        live.enums[r[0].c_str()].push_back(r[1].c_str());
+    }
+}
+
+inline void read_hypertables(pqxx::dbtransaction& tx, const std::string& ns, LiveCatalog& live) {
+    for (const auto& r : tx.exec_params(
+             "SELECT h.hypertable_name, h.compression_enabled, d.column_name, d.dimension_type, d.time_interval, "
+             "d.num_partitions FROM timescaledb_information.hypertables h "
+             "LEFT JOIN timescaledb_information.dimensions d ON d.hypertable_schema = h.hypertable_schema AND "
+             "d.hypertable_name = h.hypertable_name WHERE h.hypertable_schema = $1 "
+             "ORDER BY h.hypertable_name, d.dimension_number",
+             ns)) {
+        LiveHypertable& h = live.hypertables[r[0].c_str()];
+        h.compression_enabled = r[1].as<bool>();
+        if (r[2].is_null()) continue;
+        if (std::string(r[3].c_str()) == "Time" && h.time_column.empty()) {
+            h.time_column = r[2].c_str();
+            h.chunk_interval = interval_field(r[4]);
+        } else {
+            h.space_column = r[2].c_str();
+            h.space_partitions = r[5].is_null() ? 0 : r[5].as<int>();
+        }
+    }
+}
+
+inline void read_aggregates(pqxx::dbtransaction& tx, const std::string& ns, LiveCatalog& live) {
+    // The bucket width and the parent of a hierarchical aggregate are only in
+    // TimescaleDB's catalog tables (2.15 and later have these columns).
+    for (const auto& r : tx.exec_params(
+             "SELECT ca.user_view_name, coalesce(parent.user_view_name, raw.table_name), ca.materialized_only, "
+             "bf.bucket_width::interval, mat.schema_name || '.' || mat.table_name, "
+             "mat.compression_state = 1 "
+             "FROM _timescaledb_catalog.continuous_agg ca "
+             "JOIN _timescaledb_catalog.hypertable raw ON raw.id = ca.raw_hypertable_id "
+             "JOIN _timescaledb_catalog.hypertable mat ON mat.id = ca.mat_hypertable_id "
+             "LEFT JOIN _timescaledb_catalog.continuous_agg parent ON parent.mat_hypertable_id = "
+             "ca.parent_mat_hypertable_id "
+             "LEFT JOIN _timescaledb_catalog.continuous_aggs_bucket_function bf ON bf.mat_hypertable_id = "
+             "ca.mat_hypertable_id WHERE ca.user_view_schema = $1",
+             ns)) {
+        live.aggregates[r[0].c_str()] = {r[1].c_str(), interval_field(r[3]), r[2].as<bool>(), r[5].as<bool>(),
+                                         r[4].c_str()};
+    }
+}
+
+inline void read_compression_settings(pqxx::dbtransaction& tx, const std::string& ns, LiveCatalog& live) {
+    std::map<std::string, std::string> by_materialization;
+    for (const auto& [name, agg] : live.aggregates) by_materialization[agg.materialization] = name;
+    for (const auto& r : tx.exec_params(
+             "SELECT hypertable_schema || '.' || hypertable_name, hypertable_schema = $1, hypertable_name, attname, "
+             "segmentby_column_index, orderby_column_index, orderby_asc, orderby_nullsfirst "
+             "FROM timescaledb_information.compression_settings "
+             "WHERE hypertable_schema IN ($1, '_timescaledb_internal') "
+             "ORDER BY 1, segmentby_column_index, orderby_column_index",
+             ns)) {
+        std::string relation = r[2].c_str();
+        if (!r[1].as<bool>()) {
+            auto agg = by_materialization.find(r[0].c_str());
+            if (agg == by_materialization.end()) continue;
+            relation = agg->second;
+        }
+        const std::string column = r[3].c_str();
+        if (!r[4].is_null()) live.segment_by[relation].push_back(column);
+        if (!r[5].is_null()) {
+            const bool asc = r[6].as<bool>(), nulls_first = r[7].as<bool>();
+            std::string key = column + (asc ? "" : " DESC");
+            if (asc && nulls_first) key += " NULLS FIRST";
+            if (!asc && !nulls_first) key += " NULLS LAST";
+            live.order_by[relation].push_back(key);
+        }
+    }
+}
+
+inline void read_jobs(pqxx::dbtransaction& tx, const std::string& ns, LiveCatalog& live) {
+    // An integer-time hypertable's policy has numbers in its config: read
+    // only the string (interval) ones.
+    auto config_interval = [](const char* key) {
+        return std::string("CASE WHEN jsonb_typeof(j.config->'") + key + "') = 'string' THEN (j.config->>'" + key +
+               "')::interval END";
+    };
+    for (const auto& r : tx.exec_params(
+             "SELECT j.job_id, j.proc_name, j.hypertable_name, j.schedule_interval, j.scheduled, " +
+                 config_interval("compress_after") + ", " + config_interval("drop_after") + ", " +
+                 config_interval("start_offset") + ", " + config_interval("end_offset") +
+                 ", s.last_run_status, s.total_failures, e.sqlerrcode, e.err_message "
+                 "FROM timescaledb_information.jobs j "
+                 "LEFT JOIN timescaledb_information.job_stats s ON s.job_id = j.job_id "
+                 "LEFT JOIN LATERAL (SELECT sqlerrcode, err_message FROM timescaledb_information.job_errors x "
+                 "WHERE x.job_id = j.job_id ORDER BY x.finish_time DESC NULLS LAST LIMIT 1) e ON true "
+                 "WHERE j.hypertable_schema = $1 ORDER BY j.job_id",
+             ns)) {
+        LiveJob job;
+        job.id = r[0].as<int>();
+        job.proc = r[1].c_str();
+        job.relation = r[2].c_str();
+        job.schedule = interval_field(r[3]);
+        job.scheduled = r[4].as<bool>();
+        job.after = job.proc == "policy_compression" ? interval_field(r[5])
+                    : job.proc == "policy_retention" ? interval_field(r[6])
+                                                     : interval_field(r[7]);
+        job.end_offset = interval_field(r[8]);
+        job.last_run_status = text_field(r[9]);
+        job.total_failures = r[10].is_null() ? 0 : r[10].as<long long>();
+        if (!r[12].is_null()) job.last_error = text_field(r[11]) + ": " + text_field(r[12]);
+        live.jobs.push_back(std::move(job));
+    }
+}
+
+// `history` is the quoted, qualified history table ("hyperschema"."schema_migrations").
+inline LiveCatalog read_live_catalog(pqxx::connection& conn, const std::string& ns, const std::string& history) {
+    LiveCatalog live;
+    pqxx::read_transaction tx(conn);
+    // Deparsed SQL names objects of `ns` (and public) unqualified, as the
+    // schema writes them, and intervals come out in one parseable style.
+    tx.exec("SET LOCAL intervalstyle = iso_8601");
+    tx.exec_params("SELECT set_config('search_path', $1, true)", tx.quote_name(ns) + ", public");
+    read_versions(tx, live, history);
+    read_relations(tx, ns, live);
+    if (!live.timescaledb_version.empty()) {
+        read_hypertables(tx, ns, live);
+        read_aggregates(tx, ns, live);
+        read_compression_settings(tx, ns, live);
+        read_jobs(tx, ns, live);
+    }
+    return live;
+}
+
+}  // namespace hyperschema::detail

@@ -1,0 +1,122 @@
+#pragma once
+
+// What a live database must contain for one schema, in the catalog's own
+// terms: the generator writes one of these into each schema's generated
+// header (and the CLI builds the same value from the YAML), and verify()
+// compares it with pg_catalog and timescaledb_information. Plain values only,
+// so generated code can spell it as an aggregate initialiser.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace hyperschema {
+
+// An interval as PostgreSQL stores it: months, days and microseconds apart.
+struct IntervalSpec {
+    std::int64_t months = 0;
+    std::int64_t days = 0;
+    std::int64_t micros = 0;
+
+    friend bool operator==(const IntervalSpec&, const IntervalSpec&) = default;
+};
+
+struct ColumnSpec {
+    std::string name;
+    std::string type;  // format_type() spelling, enums schema-qualified: "public.device_status[]"
+    bool not_null = false;
+    std::string default_sql;  // as written in the migration; "" for none
+};
+
+struct ConstraintSpec {
+    std::string name;
+    char kind = 'c';         // pg_constraint.contype: p, u, f, c
+    std::string definition;  // pg_get_constraintdef() shape: "CHECK (x > 0)", "PRIMARY KEY (id)"
+};
+
+struct IndexSpec {
+    std::string name;
+    std::string definition;  // pg_get_indexdef() shape: "CREATE INDEX i ON ns.t USING btree (a DESC)"
+};
+
+struct TableSpec {
+    std::string name;
+    std::vector<ColumnSpec> columns;
+    std::vector<ConstraintSpec> constraints;
+    std::vector<IndexSpec> indexes;
+};
+
+struct ViewSpec {
+    std::string name;
+};
+
+struct EnumSpec {
+    std::string name;
+    std::vector<std::string> labels;
+};
+
+struct HypertableSpec {
+    std::string table;
+    std::string time_column;
+    std::optional<IntervalSpec> chunk_interval;  // nullopt: TimescaleDB's default, 7 days
+    std::string space_column;                    // "" when there is no space dimension
+    int space_partitions = 0;
+    // TimescaleDB's own index on the time column (and on space, time) is expected.
+    bool default_indexes = true;
+};
+
+struct CompressionSpec {
+    std::string relation;  // a hypertable or a continuous aggregate
+    std::vector<std::string> segment_by;
+    std::vector<std::string> order_by;  // "ts DESC", as TimescaleDB reports it; empty: not compared
+};
+
+struct AggregateSpec {
+    std::string name;
+    std::string source;  // a hypertable, or the parent aggregate
+    IntervalSpec bucket;
+    bool materialized_only = true;
+    std::vector<std::string> columns;  // bucket, group-by columns, aggregates, in order
+};
+
+enum class PolicyKind { Compression, Retention, Refresh };
+
+struct PolicySpec {
+    PolicyKind kind = PolicyKind::Compression;
+    std::string relation;
+    // compress_after or drop_after; for refresh policies start_offset (nullopt: NULL).
+    std::optional<IntervalSpec> after;
+    std::optional<IntervalSpec> end_offset;  // refresh policies only (nullopt: NULL)
+    std::optional<IntervalSpec> schedule;    // nullopt: TimescaleDB's default, not compared
+};
+
+struct ExpectedSchema {
+    std::string name;
+    std::string namespace_name = "public";
+    int version = 0;  // the newest migration; 0 when unknown
+    bool uses_timescaledb = false;
+    std::string min_timescaledb;  // e.g. "2.15"
+    std::vector<std::string> extensions;
+    std::vector<EnumSpec> enums;
+    std::vector<TableSpec> tables;
+    std::vector<ViewSpec> views;
+    std::vector<HypertableSpec> hypertables;
+    std::vector<AggregateSpec> aggregates;  // parents before children
+    std::vector<CompressionSpec> compression;
+    std::vector<PolicySpec> policies;
+};
+
+inline const char* policy_kind_name(PolicyKind kind) {
+    switch (kind) {
+        case PolicyKind::Compression:
+            return "compression policy";
+        case PolicyKind::Retention:
+            return "retention policy";
+        case PolicyKind::Refresh:
+            return "refresh policy";
+    }
+    return "policy";
+}
+
+}  // namespace hyperschema

@@ -1,0 +1,639 @@
+#pragma once
+
+// verify(): proves that a live database is the schema the application was
+// built for. It reads the catalog in a fixed handful of queries and reports
+// every difference as missing, unexpected or different, with the expected and
+// the actual value, plus TimescaleDB jobs that keep failing and server
+// versions too old for the schema. TimescaleDB's own objects (chunks, the
+// _timescaledb_* schemas, materialization hypertables, the default time
+// index) are understood and never reported.
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <pqxx/pqxx>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "hyperschema/detail/catalog_text.hpp"
+#include "hyperschema/detail/live_catalog.hpp"
+#include "hyperschema/error.hpp"
+#include "hyperschema/expected_schema.hpp"
+#include "hyperschema/migrator.hpp"
+
+namespace hyperschema {
+
+enum class DriftKind {
+    Missing,       // in the schema, not in the database
+    Unexpected,    // in the database, not in the schema
+    Different,     // in both, with other settings
+    Unhealthy,     // a TimescaleDB job whose last run failed
+    Incompatible,  // the server cannot run this schema (TimescaleDB missing or too old)
+};
+
+inline const char* drift_kind_name(DriftKind kind) {
+    switch (kind) {
+        case DriftKind::Missing:
+            return "missing";
+        case DriftKind::Unexpected:
+            return "unexpected";
+        case DriftKind::Different:
+            return "different";
+        case DriftKind::Unhealthy:
+            return "unhealthy";
+        case DriftKind::Incompatible:
+            return "incompatible";
+    }
+    return "drift";
+}
+
+struct Drift {
+    DriftKind kind = DriftKind::Different;
+    std::string object;   // "column devices.name", "refresh policy metrics_hourly"
+    std::string message;  // what differs, in words
+    std::string expected;
+    std::string actual;
+};
+
+struct VerifyOptions {
+    // Unexpected objects whose name matches one of these globs (* and ?) are
+    // not reported: "legacy_*", "audit_log", "devices.tmp_*" for a column.
+    std::vector<std::string> ignore;
+    // Report TimescaleDB jobs whose last run failed.
+    bool job_health = true;
+    // Where the migrator keeps its history (to report the applied version).
+    std::string history_schema = "hyperschema";
+    std::string history_table = "schema_migrations";
+};
+
+struct VerifyReport {
+    std::string schema;
+    std::string postgres_version;
+    std::string timescaledb_version;  // "" when not installed
+    int schema_version = 0;           // the newest migration the application has
+    std::optional<int> database_version;
+    std::vector<Drift> problems;
+
+    bool ok() const { return problems.empty(); }
+    std::string text() const;
+    std::string json() const;
+};
+
+namespace detail {
+
+inline bool glob_match(const std::string& pattern, const std::string& text) {
+    size_t p = 0, t = 0, star = std::string::npos, mark = 0;
+    while (t < text.size()) {
+        if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == text[t])) {
+            ++p, ++t;
+        } else if (p < pattern.size() && pattern[p] == '*') {
+            star = p++, mark = t;
+        } else if (star != std::string::npos) {
+            p = star + 1, t = ++mark;
+        } else {
+            return false;
+        }
+    }
+    while (p < pattern.size() && pattern[p] == '*') ++p;
+    return p == pattern.size();
+}
+
+inline std::string json_string(const std::string& s) {
+    std::string out = "\"";
+    for (unsigned char c : s) {
+        switch (c) {
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            default:
+                if (c < 0x20) {
+                    char buf[8];
+                    std::snprintf(buf, sizeof buf, "\\u%04x", c);
+                    out += buf;
+                } else {
+                    out += static_cast<char>(c);
+                }
+        }
+    }
+    return out + "\"";
+}
+
+// "2.28.3" >= "2.15": compares the numeric parts in order.
+inline bool version_at_least(const std::string& have, const std::string& need) {
+    size_t a = 0, b = 0;
+    while (a < have.size() || b < need.size()) {
+        long x = 0, y = 0;
+        while (a < have.size() && have[a] != '.')
+            x = x * 10 + (std::isdigit(static_cast<unsigned char>(have[a])) ? have[a] - '0' : 0), ++a;
+        while (b < need.size() && need[b] != '.')
+            y = y * 10 + (std::isdigit(static_cast<unsigned char>(need[b])) ? need[b] - '0' : 0), ++b;
+        if (x != y) return x > y;
+        ++a, ++b;
+    }
+    return true;
+}
+
+inline std::string join(const std::vector<std::string>& items) {
+    std::string out;
+    for (const auto& s : items) out += (out.empty() ? "" : ", ") + s;
+    return out;
+}
+
+// True when `sql` is a constant (literals, numbers, casts, signs) the server
+// can evaluate without side effects, as a default such as '15 minutes' is.
+inline bool is_constant_sql(const std::string& sql) {
+    const std::string s = normal_form::lower_without_casts(sql);
+    std::string word;
+    bool in_literal = false;
+    auto word_ok = [&word] {
+        const bool ok = word.empty() || word == "true" || word == "false" || normal_form::is_number_text(word) ||
+                        std::all_of(word.begin(), word.end(), [](char c) {
+                            return std::isdigit(static_cast<unsigned char>(c)) || c == 'e' || c == '.';
+                        });
+        word.clear();
+        return ok;
+    };
+    for (char c : s) {
+        if (c == '\'') {
+            in_literal = !in_literal;
+        } else if (!in_literal && (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.')) {
+            word += c;
+        } else if (!in_literal) {
+            if (!word_ok() || std::string(" -+()").find(c) == std::string::npos) return false;
+        }
+    }
+    return word_ok();
+}
+
+class Verifier {
+public:
+    Verifier(pqxx::connection& conn, const ExpectedSchema& schema, const VerifyOptions& options)
+        : conn_(conn), schema_(schema), options_(options) {}
+
+    VerifyReport run() {
+        const std::string history =
+            checked_identifier(options_.history_schema) + "." + checked_identifier(options_.history_table);
+        live_ = read_live_catalog(conn_, schema_.namespace_name, history);
+        report_.schema = schema_.name;
+        report_.postgres_version = live_.postgres_version;
+        report_.timescaledb_version = live_.timescaledb_version;
+        report_.schema_version = schema_.version;
+        report_.database_version = live_.applied_version;
+        check_versions();
+        check_extensions();
+        check_enums();
+        check_relations();
+        if (!live_.timescaledb_version.empty()) {
+            check_hypertables();
+            check_aggregates();
+            check_compression();
+            check_policies();
+        }
+        settle_constant_defaults();
+        return report_;
+    }
+
+private:
+    void add(DriftKind kind, std::string object, std::string message, std::string expected = "",
+             std::string actual = "") {
+        report_.problems.push_back(
+            {kind, std::move(object), std::move(message), std::move(expected), std::move(actual)});
+    }
+
+    void unexpected(const std::string& what, const std::string& name, const std::string& message) {
+        for (const auto& pattern : options_.ignore)
+            if (glob_match(pattern, name)) return;
+        add(DriftKind::Unexpected, what + " " + name, message);
+    }
+
+    void check_versions() {
+        if (schema_.version > 0 && live_.applied_version && *live_.applied_version != schema_.version)
+            add(DriftKind::Different, "schema version", "the database's migration history is at another version",
+                std::to_string(schema_.version), std::to_string(*live_.applied_version));
+        if (!schema_.uses_timescaledb) return;
+        if (live_.timescaledb_version.empty()) {
+            add(DriftKind::Incompatible, "extension timescaledb",
+                "the schema needs TimescaleDB, which is not installed in this database (CREATE EXTENSION "
+                "timescaledb; the server must load it with shared_preload_libraries)",
+                ">= " + schema_.min_timescaledb, "not installed");
+        } else if (!schema_.min_timescaledb.empty() &&
+                   !version_at_least(live_.timescaledb_version, schema_.min_timescaledb)) {
+            add(DriftKind::Incompatible, "extension timescaledb",
+                "the schema needs a newer TimescaleDB than the server has; upgrade the extension "
+                "(ALTER EXTENSION timescaledb UPDATE) before migrating",
+                ">= " + schema_.min_timescaledb, live_.timescaledb_version);
+        }
+    }
+
+    void check_extensions() {
+        for (const auto& e : schema_.extensions)
+            if (!live_.extensions.count(e)) add(DriftKind::Missing, "extension " + e, "not installed");
+    }
+
+    void check_enums() {
+        std::set<std::string> expected;
+        for (const auto& e : schema_.enums) {
+            expected.insert(e.name);
+            auto live = live_.enums.find(e.name);
+            if (live == live_.enums.end())
+                add(DriftKind::Missing, "enum " + e.name, "no such type");
+            else if (live->second != e.labels)
+                add(DriftKind::Different, "enum " + e.name, "labels differ", join(e.labels), join(live->second));
+        }
+        for (const auto& [name, labels] : live_.enums)
+            if (!expected.count(name)) unexpected("enum", name, "a type the schema does not declare");
+    }
+
+    void check_relations() {
+        std::set<std::string> expected;
+        for (const auto& t : schema_.tables) {
+            expected.insert(t.name);
+            check_table(t);
+        }
+        for (const auto& v : schema_.views) {
+            expected.insert(v.name);
+            auto live = live_.relations.find(v.name);
+            if (live == live_.relations.end())
+                add(DriftKind::Missing, "view " + v.name, "no such view");
+            else if (live->second.kind != 'v')
+                add(DriftKind::Different, "view " + v.name, "is not a view", "view", relkind_name(live->second.kind));
+        }
+        for (const auto& a : schema_.aggregates) expected.insert(a.name);
+        for (const auto& [name, rel] : live_.relations) {
+            if (expected.count(name)) continue;
+            if (name == options_.history_table && schema_.namespace_name == options_.history_schema) continue;
+            unexpected(relkind_name(rel.kind), name, "not in the schema");
+        }
+    }
+
+    static std::string relkind_name(char kind) {
+        switch (kind) {
+            case 'v':
+                return "view";
+            case 'm':
+                return "materialized view";
+            case 'f':
+                return "foreign table";
+            default:
+                return "table";
+        }
+    }
+
+    void check_table(const TableSpec& t) {
+        auto found = live_.relations.find(t.name);
+        if (found == live_.relations.end() || (found->second.kind != 'r' && found->second.kind != 'p')) {
+            add(DriftKind::Missing, "table " + t.name, "no such table");
+            return;
+        }
+        const LiveRelation& live = found->second;
+        check_columns(t, live);
+        check_constraints(t, live);
+        check_indexes(t, live);
+    }
+
+    void check_columns(const TableSpec& t, const LiveRelation& live) {
+        std::set<std::string> expected;
+        for (const auto& c : t.columns) {
+            expected.insert(c.name);
+            const std::string object = "column " + t.name + "." + c.name;
+            auto l = std::find_if(live.columns.begin(), live.columns.end(),
+                                  [&](const LiveColumn& x) { return x.name == c.name; });
+            if (l == live.columns.end()) {
+                add(DriftKind::Missing, object, "no such column", c.type);
+                continue;
+            }
+            if (l->type != c.type) add(DriftKind::Different, object, "type differs", c.type, l->type);
+            if (l->not_null != c.not_null)
+                add(DriftKind::Different, object, "nullability differs", c.not_null ? "NOT NULL" : "NULL",
+                    l->not_null ? "NOT NULL" : "NULL");
+            if (normalize_sql(l->default_sql) != normalize_sql(c.default_sql)) {
+                if (!c.default_sql.empty() && !l->default_sql.empty() && is_constant_sql(c.default_sql) &&
+                    is_constant_sql(l->default_sql))
+                    constant_defaults_.push_back({report_.problems.size(), l->type});
+                add(DriftKind::Different, object, "default differs", or_none(c.default_sql), or_none(l->default_sql));
+            }
+        }
+        for (const auto& l : live.columns)
+            if (!expected.count(l.name)) unexpected("column", t.name + "." + l.name, "not in the schema");
+    }
+
+    static std::string or_none(const std::string& s) { return s.empty() ? "(none)" : s; }
+
+    static const char* constraint_kind_name(char kind) {
+        switch (kind) {
+            case 'p':
+                return "primary key";
+            case 'u':
+                return "unique constraint";
+            case 'f':
+                return "foreign key";
+            case 'c':
+                return "check constraint";
+            default:
+                return "constraint";
+        }
+    }
+
+    void check_constraints(const TableSpec& t, const LiveRelation& live) {
+        std::set<std::string> expected;
+        for (const auto& c : t.constraints) {
+            expected.insert(c.name);
+            const std::string object = std::string(constraint_kind_name(c.kind)) + " " + c.name + " on " + t.name;
+            auto l = std::find_if(live.constraints.begin(), live.constraints.end(),
+                                  [&](const ConstraintSpec& x) { return x.name == c.name; });
+            if (l == live.constraints.end())
+                add(DriftKind::Missing, object, "no such constraint", c.definition);
+            else if (l->kind != c.kind || normalize_sql(l->definition) != normalize_sql(c.definition))
+                add(DriftKind::Different, object, "definition differs", c.definition, l->definition);
+        }
+        for (const auto& l : live.constraints)
+            if (!expected.count(l.name))
+                unexpected(constraint_kind_name(l.kind), l.name,
+                           "on " + t.name + ", not in the schema: " + l.definition);
+    }
+
+    // TimescaleDB's own index on the time column (and on space, time).
+    bool is_default_time_index(const std::string& table, const std::string& index) const {
+        for (const auto& h : schema_.hypertables) {
+            if (h.table != table || !h.default_indexes) continue;
+            if (index == table + "_" + h.time_column + "_idx") return true;
+            if (!h.space_column.empty() && index == table + "_" + h.space_column + "_" + h.time_column + "_idx")
+                return true;
+        }
+        return false;
+    }
+
+    void check_indexes(const TableSpec& t, const LiveRelation& live) {
+        std::set<std::string> expected;
+        for (const auto& i : t.indexes) {
+            expected.insert(i.name);
+            auto l = std::find_if(live.indexes.begin(), live.indexes.end(),
+                                  [&](const IndexSpec& x) { return x.name == i.name; });
+            if (l == live.indexes.end())
+                add(DriftKind::Missing, "index " + i.name, "no such index", i.definition);
+            else if (normalize_sql(l->definition) != normalize_sql(i.definition))
+                add(DriftKind::Different, "index " + i.name, "definition differs", i.definition, l->definition);
+        }
+        for (const auto& l : live.indexes)
+            if (!expected.count(l.name) && !is_default_time_index(t.name, l.name))
+                unexpected("index", l.name, "on " + t.name + ", not in the schema: " + l.definition);
+    }
+
+    void check_hypertables() {
+        std::set<std::string> expected;
+        for (const auto& h : schema_.hypertables) {
+            expected.insert(h.table);
+            const std::string object = "hypertable " + h.table;
+            auto l = live_.hypertables.find(h.table);
+            if (l == live_.hypertables.end()) {
+                if (live_.relations.count(h.table))
+                    add(DriftKind::Different, object, "is a plain table, not a hypertable", "hypertable", "table");
+                continue;
+            }
+            const LiveHypertable& live = l->second;
+            if (live.time_column != h.time_column)
+                add(DriftKind::Different, object, "time column differs", h.time_column, live.time_column);
+            if (h.chunk_interval && live.chunk_interval != h.chunk_interval)
+                add(DriftKind::Different, object, "chunk interval differs", interval_text(*h.chunk_interval),
+                    optional_interval_text(live.chunk_interval));
+            if (live.space_column != h.space_column || live.space_partitions != h.space_partitions)
+                add(DriftKind::Different, object, "space dimension differs",
+                    space_text(h.space_column, h.space_partitions),
+                    space_text(live.space_column, live.space_partitions));
+        }
+        for (const auto& [name, h] : live_.hypertables)
+            if (!expected.count(name) && live_.relations.count(name) && is_expected_table(name))
+                add(DriftKind::Different, "hypertable " + name, "is a hypertable, the schema has a plain table",
+                    "table", "hypertable");
+    }
+
+    bool is_expected_table(const std::string& name) const {
+        return std::any_of(schema_.tables.begin(), schema_.tables.end(),
+                           [&](const TableSpec& t) { return t.name == name; });
+    }
+
+    static std::string space_text(const std::string& column, int partitions) {
+        return column.empty() ? "(none)" : column + " in " + std::to_string(partitions) + " partitions";
+    }
+
+    void check_aggregates() {
+        std::set<std::string> expected;
+        for (const auto& a : schema_.aggregates) {
+            expected.insert(a.name);
+            const std::string object = "continuous aggregate " + a.name;
+            auto l = live_.aggregates.find(a.name);
+            if (l == live_.aggregates.end()) {
+                add(DriftKind::Missing, object,
+                    live_.relations.count(a.name) ? "exists, but not as a continuous aggregate"
+                                                  : "no such continuous aggregate");
+                continue;
+            }
+            const LiveAggregate& live = l->second;
+            if (live.source != a.source) add(DriftKind::Different, object, "source differs", a.source, live.source);
+            if (live.bucket != a.bucket)
+                add(DriftKind::Different, object, "bucket width differs", interval_text(a.bucket),
+                    optional_interval_text(live.bucket));
+            if (live.materialized_only != a.materialized_only)
+                add(DriftKind::Different, object, "materialized_only differs", a.materialized_only ? "true" : "false",
+                    live.materialized_only ? "true" : "false");
+            std::vector<std::string> columns;
+            if (auto rel = live_.relations.find(a.name); rel != live_.relations.end())
+                for (const auto& c : rel->second.columns) columns.push_back(c.name);
+            if (columns != a.columns)
+                add(DriftKind::Different, object, "columns differ", join(a.columns), join(columns));
+        }
+        for (const auto& [name, agg] : live_.aggregates)
+            if (!expected.count(name)) unexpected("continuous aggregate", name, "not in the schema");
+    }
+
+    bool compression_enabled(const std::string& relation) const {
+        if (auto h = live_.hypertables.find(relation); h != live_.hypertables.end())
+            return h->second.compression_enabled;
+        if (auto a = live_.aggregates.find(relation); a != live_.aggregates.end()) return a->second.compression_enabled;
+        return false;
+    }
+
+    std::vector<std::string> live_list(const std::map<std::string, std::vector<std::string>>& lists,
+                                       const std::string& relation) const {
+        auto it = lists.find(relation);
+        return it == lists.end() ? std::vector<std::string>{} : it->second;
+    }
+
+    void check_compression() {
+        std::set<std::string> expected;
+        for (const auto& c : schema_.compression) {
+            expected.insert(c.relation);
+            const std::string object = "compression of " + c.relation;
+            if (!live_.hypertables.count(c.relation) && !live_.aggregates.count(c.relation)) continue;
+            if (!compression_enabled(c.relation)) {
+                add(DriftKind::Missing, object, "compression is not enabled");
+                continue;
+            }
+            // Empty lists leave the choice to TimescaleDB: not compared.
+            const auto segment_by = live_list(live_.segment_by, c.relation);
+            if (!c.segment_by.empty() && segment_by != c.segment_by)
+                add(DriftKind::Different, object, "segment_by differs", join(c.segment_by), join(segment_by));
+            const auto order_by = live_list(live_.order_by, c.relation);
+            if (!c.order_by.empty() && order_by != c.order_by)
+                add(DriftKind::Different, object, "order_by differs", join(c.order_by), join(order_by));
+        }
+        auto report_enabled = [&](const std::string& name) {
+            if (!expected.count(name) && compression_enabled(name))
+                add(DriftKind::Different, "compression of " + name, "compression is enabled, the schema has none",
+                    "disabled", "enabled");
+        };
+        for (const auto& h : schema_.hypertables) report_enabled(h.table);
+        for (const auto& a : schema_.aggregates) report_enabled(a.name);
+    }
+
+    static const char* proc_of(PolicyKind kind) {
+        switch (kind) {
+            case PolicyKind::Compression:
+                return "policy_compression";
+            case PolicyKind::Retention:
+                return "policy_retention";
+            case PolicyKind::Refresh:
+                return "policy_refresh_continuous_aggregate";
+        }
+        return "";
+    }
+
+    static std::string policy_name(const std::string& proc) {
+        if (proc == "policy_compression") return "compression policy";
+        if (proc == "policy_retention") return "retention policy";
+        if (proc == "policy_refresh_continuous_aggregate") return "refresh policy";
+        return "job " + proc;
+    }
+
+    void check_policies() {
+        std::set<int> matched;
+        for (const auto& p : schema_.policies) {
+            const std::string object = std::string(policy_kind_name(p.kind)) + " on " + p.relation;
+            std::vector<const LiveJob*> jobs;
+            for (const auto& j : live_.jobs)
+                if (j.relation == p.relation && j.proc == proc_of(p.kind)) jobs.push_back(&j);
+            if (jobs.empty()) {
+                add(DriftKind::Missing, object, "no such job");
+                continue;
+            }
+            if (jobs.size() > 1)
+                add(DriftKind::Different, object, "more than one job", "1", std::to_string(jobs.size()));
+            const LiveJob& j = *jobs.front();
+            matched.insert(j.id);
+            const char* after_name = p.kind == PolicyKind::Compression ? "compress_after"
+                                     : p.kind == PolicyKind::Retention ? "drop_after"
+                                                                       : "start_offset";
+            if (j.after != p.after)
+                add(DriftKind::Different, object, std::string(after_name) + " differs", optional_interval_text(p.after),
+                    optional_interval_text(j.after));
+            if (p.kind == PolicyKind::Refresh && j.end_offset != p.end_offset)
+                add(DriftKind::Different, object, "end_offset differs", optional_interval_text(p.end_offset),
+                    optional_interval_text(j.end_offset));
+            if (p.schedule && j.schedule != p.schedule)
+                add(DriftKind::Different, object, "schedule_interval differs", interval_text(*p.schedule),
+                    optional_interval_text(j.schedule));
+            if (!j.scheduled)
+                add(DriftKind::Different, object, "the job is paused (scheduled = false)", "scheduled", "paused");
+        }
+        for (const auto& j : live_.jobs) {
+            if (!matched.count(j.id))
+                unexpected(policy_name(j.proc), j.relation, "job " + std::to_string(j.id) + ", not in the schema");
+            if (options_.job_health && j.last_run_status == "Failed")
+                add(DriftKind::Unhealthy, policy_name(j.proc) + " on " + j.relation,
+                    "job " + std::to_string(j.id) + "'s last run failed (" + std::to_string(j.total_failures) +
+                        " failed runs in all)" + (j.last_error.empty() ? "" : ": " + j.last_error));
+        }
+    }
+
+    // Literal defaults print differently ('15 minutes' comes back as
+    // 'PT15M'::interval), so the server compares the values, in one query.
+    void settle_constant_defaults() {
+        if (constant_defaults_.empty()) return;
+        std::string sql = "SELECT ARRAY[";
+        for (size_t i = 0; i < constant_defaults_.size(); ++i) {
+            const Drift& d = report_.problems[constant_defaults_[i].problem];
+            const std::string& type = constant_defaults_[i].type;
+            sql += std::string(i ? ", " : "") + "((" + d.expected + ")::" + type + " IS NOT DISTINCT FROM (" +
+                   d.actual + ")::" + type + ")";
+        }
+        sql += "]::text";
+        std::string flags;
+        try {
+            pqxx::read_transaction tx(conn_);
+            flags = tx.exec(sql)[0][0].c_str();  // {t,f,...}
+        } catch (const pqxx::sql_error&) {
+            return;  // a value that does not even parse as the column's type: a real difference
+        }
+        std::vector<size_t> settled;
+        for (size_t i = 0, k = 0; i < flags.size() && k < constant_defaults_.size(); ++i) {
+            if (flags[i] == 't') settled.push_back(constant_defaults_[k++].problem);
+            if (flags[i] == 'f') ++k;
+        }
+        for (auto it = settled.rbegin(); it != settled.rend(); ++it)
+            report_.problems.erase(report_.problems.begin() + static_cast<std::ptrdiff_t>(*it));
+    }
+
+    struct ConstantDefault {
+        size_t problem;
+        std::string type;
+    };
+
+    pqxx::connection& conn_;
+    const ExpectedSchema& schema_;
+    const VerifyOptions& options_;
+    LiveCatalog live_;
+    VerifyReport report_;
+    std::vector<ConstantDefault> constant_defaults_;
+};
+
+}  // namespace detail
+
+// Compares the live database with `schema`. Read-only: one read transaction
+// for the catalog (plus one to compare literal defaults, only when their text
+// differs). Throws hyperschema::error when the catalog cannot be read.
+inline VerifyReport verify(pqxx::connection& conn, const ExpectedSchema& schema, const VerifyOptions& options = {}) {
+    return detail::Verifier(conn, schema, options).run();
+}
+
+inline std::string VerifyReport::text() const {
+    std::string out = "schema " + schema + ": PostgreSQL " + postgres_version +
+                      (timescaledb_version.empty() ? ", no TimescaleDB" : ", TimescaleDB " + timescaledb_version);
+    if (database_version) out += ", migration " + std::to_string(*database_version);
+    out += "\n";
+    for (const auto& p : problems) {
+        out += std::string(drift_kind_name(p.kind)) + ": " + p.object + ": " + p.message;
+        if (!p.expected.empty() || !p.actual.empty()) out += " (expected " + p.expected + ", actual " + p.actual + ")";
+        out += "\n";
+    }
+    out += problems.empty() ? "no drift\n" : std::to_string(problems.size()) + " problem(s)\n";
+    return out;
+}
+
+inline std::string VerifyReport::json() const {
+    using detail::json_string;
+    std::string out = "{\"schema\": " + json_string(schema) + ", \"ok\": " + (ok() ? "true" : "false") +
+                      ", \"postgres_version\": " + json_string(postgres_version) + ", \"timescaledb_version\": " +
+                      (timescaledb_version.empty() ? "null" : json_string(timescaledb_version)) +
+                      ", \"schema_version\": " + std::to_string(schema_version) +
+                      ", \"database_version\": " + (database_version ? std::to_string(*database_version) : "null") +
+                      ", \"problems\": [";
+    for (size_t i = 0; i < problems.size(); ++i) {
+        const Drift& p = problems[i];
+        out += std::string(i ? ", " : "") + "{\"kind\": " + json_string(drift_kind_name(p.kind)) +
+               ", \"object\": " + json_string(p.object) + ", \"message\": " + json_string(p.message) +
+               ", \"expected\": " + json_string(p.expected) + ", \"actual\": " + json_string(p.actual) + "}";
+    }
+    return out + "]}\n";
+}
+
+}  // namespace hyperschema

@@ -1,0 +1,369 @@
+// verify() against a real database: a freshly migrated schema has no drift,
+// and each kind of hand-made change is reported with the right words and the
+// expected and actual values.
+
+#include <catch2/catch.hpp>
+
+#include <functional>
+#include <pqxx/pqxx>
+
+#include "emit/expected_schema.hpp"
+#include "emit/schema_sql.hpp"
+#include "hyperschema/hyperschema.hpp"
+#include "pipeline/compile.hpp"
+#include "support/pg_cluster.hpp"
+#include "support/timescale_skip.hpp"
+#include "unit/test_files.hpp"
+
+using namespace hyperschema;
+using namespace hyperschema::testing;
+
+namespace {
+
+struct Fixture {
+    std::string db;
+    ExpectedSchema expected;
+};
+
+// A new database migrated to the newest version of a seed schema.
+Fixture migrated(const std::string& schema_name) {
+    CompileResult compiled = compile_directory(source_path("schemas/" + schema_name));
+    REQUIRE(compiled.ok());
+    auto migrations = load_migrations(source_path("generated/" + schema_name + "/migrations"));
+    auto& pg = PgCluster::shared();
+    Fixture f{pg.create_database("verify_" + schema_name),
+              emit::expected_schema_of(compiled.schema, static_cast<int>(migrations.size()))};
+    pqxx::connection conn(pg.dsn(f.db));
+    migrate(conn, migrations);
+    return f;
+}
+
+void run_sql(const std::string& db, const std::string& sql) {
+    pqxx::connection conn(PgCluster::shared().dsn(db));
+    pqxx::nontransaction n(conn);
+    n.exec(sql);
+}
+
+VerifyReport verify_db(const std::string& db, const ExpectedSchema& expected, const VerifyOptions& options = {}) {
+    pqxx::connection conn(PgCluster::shared().dsn(db));
+    return verify(conn, expected, options);
+}
+
+bool mentions(const VerifyReport& report, const std::string& line) {
+    return report.text().find(line) != std::string::npos;
+}
+
+struct Injection {
+    const char* what;
+    const char* sql;
+    const char* reported;
+};
+
+// The plain-PostgreSQL parts, runnable without TimescaleDB.
+const char* kPlainSchema = R"yaml(
+enums:
+  severity: [info, warning, critical]
+tables:
+  sites:
+    columns:
+      id: bigint
+      name: text
+      timezone: {type: text, default: UTC}
+    primary_key: [id]
+    unique:
+      - [name]
+  alerts:
+    columns:
+      id: bigint
+      site_id: {type: bigint, references: sites, on_delete: cascade}
+      severity: {type: severity, default: warning}
+      cooldown: {type: interval, default: 15 minutes}
+      threshold: {type: "numeric(8,3)", default: -1.5}
+      tags: {type: "text[]", default: '{}'}
+      config: {type: jsonb, default: '{"on": true}'}
+      enabled: {type: boolean, default: true}
+      note: text?
+      created_at: {type: timestamptz, default_sql: now()}
+    primary_key: [id]
+    checks:
+      alerts_threshold_sane: threshold BETWEEN -1000 AND 1000
+      alerts_note_short: "note IS NULL OR char_length(note) < 200"
+      alerts_severity_known: "severity IN ('warning', 'critical') OR NOT enabled"
+    indexes:
+      idx_alerts_site: {columns: [site_id, {column: created_at, order: desc}], include: [severity], where: enabled}
+      idx_alerts_lower_note: {columns: [{expression: lower(note)}], where: "note LIKE '%x%'"}
+views:
+  active_alerts: SELECT id, site_id FROM alerts WHERE enabled
+)yaml";
+
+// A new database holding `schema`, applied through the migrator from its
+// full SQL, as an application would.
+std::string applied(const Schema& schema, const std::string& prefix) {
+    auto& pg = PgCluster::shared();
+    const std::string db = pg.create_database(prefix);
+    pqxx::connection conn(pg.dsn(db));
+    Migration m;
+    m.version = 1;
+    m.name = "init";
+    m.up = emit::schema_sql(schema);
+    migrate(conn, {m});
+    return db;
+}
+
+void check_injections(const std::function<Fixture()>& make, const std::vector<Injection>& injections) {
+    for (const auto& injection : injections) {
+        INFO(injection.what << ": " << injection.sql);
+        Fixture f = make();
+        run_sql(f.db, injection.sql);
+        VerifyReport report = verify_db(f.db, f.expected);
+        INFO(report.text());
+        CHECK_FALSE(report.ok());
+        CHECK(mentions(report, injection.reported));
+        PgCluster::shared().drop_database(f.db);
+    }
+}
+
+}  // namespace
+
+TEST_CASE("verify: a plain PostgreSQL schema has no drift, and hand-made changes are reported", "[pg][verify]") {
+    CompileResult compiled = compile_texts({{"schema.yaml", kPlainSchema}}, "plain");
+    INFO(compiled.diags.format());
+    REQUIRE(compiled.ok());
+    auto make = [&] {
+        return Fixture{applied(compiled.schema, "verify_plain"), emit::expected_schema_of(compiled.schema, 1)};
+    };
+    {
+        Fixture f = make();
+        VerifyReport report = verify_db(f.db, f.expected);
+        INFO(report.text());
+        CHECK(report.ok());
+        CHECK(report.database_version == 1);
+        CHECK(report.timescaledb_version == "");
+        CHECK(mentions(report, "no drift"));
+    }
+    check_injections(
+        make,
+        {
+            {"enum label added", "ALTER TYPE severity ADD VALUE 'debug'",
+             "different: enum severity: labels differ (expected info, warning, critical, actual info, warning, "
+             "critical, debug)"},
+            {"column retyped", "ALTER TABLE sites ALTER COLUMN name TYPE varchar(40)",
+             "different: column sites.name: type differs (expected text, actual character varying(40))"},
+            {"column dropped", "ALTER TABLE alerts DROP COLUMN note CASCADE",
+             "missing: column alerts.note: no such column"},
+            {"nullability", "ALTER TABLE alerts ALTER COLUMN enabled DROP NOT NULL",
+             "different: column alerts.enabled: nullability differs (expected NOT NULL, actual NULL)"},
+            {"literal default", "ALTER TABLE alerts ALTER COLUMN cooldown SET DEFAULT '20 minutes'",
+             "different: column alerts.cooldown: default differs (expected '15 minutes', actual 'PT20M'::interval)"},
+            {"expression default", "ALTER TABLE alerts ALTER COLUMN created_at SET DEFAULT clock_timestamp()",
+             "different: column alerts.created_at: default differs (expected now(), actual clock_timestamp())"},
+            {"default dropped", "ALTER TABLE alerts ALTER COLUMN tags DROP DEFAULT",
+             "different: column alerts.tags: default differs (expected '{}', actual (none))"},
+            {"check dropped", "ALTER TABLE alerts DROP CONSTRAINT alerts_note_short",
+             "missing: check constraint alerts_note_short on alerts: no such constraint"},
+            {"check redefined",
+             "ALTER TABLE alerts DROP CONSTRAINT alerts_threshold_sane, ADD CONSTRAINT alerts_threshold_sane CHECK "
+             "(threshold BETWEEN -1000 AND 2000)",
+             "different: check constraint alerts_threshold_sane on alerts: definition differs"},
+            {"unique dropped", "ALTER TABLE sites DROP CONSTRAINT sites_name_key",
+             "missing: unique constraint sites_name_key on sites"},
+            {"foreign key action",
+             "ALTER TABLE alerts DROP CONSTRAINT alerts_site_id_fkey, ADD CONSTRAINT "
+             "alerts_site_id_fkey FOREIGN KEY (site_id) REFERENCES sites (id)",
+             "different: foreign key alerts_site_id_fkey on alerts: definition differs"},
+            {"index dropped", "DROP INDEX idx_alerts_lower_note",
+             "missing: index idx_alerts_lower_note: no such index"},
+            {"index predicate",
+             "DROP INDEX idx_alerts_site; CREATE INDEX idx_alerts_site ON alerts (site_id, created_at DESC) INCLUDE "
+             "(severity)",
+             "different: index idx_alerts_site: definition differs"},
+            {"view dropped", "DROP VIEW active_alerts", "missing: view active_alerts: no such view"},
+            {"extra table", "CREATE TABLE scratch (id int)", "unexpected: table scratch: not in the schema"},
+            {"extra column", "ALTER TABLE sites ADD COLUMN legacy_code text", "unexpected: column sites.legacy_code"},
+            {"extra index", "CREATE INDEX idx_sites_tz ON sites (timezone)",
+             "unexpected: index idx_sites_tz: on sites"},
+            {"extra enum", "CREATE TYPE mood AS ENUM ('ok')", "unexpected: enum mood"},
+        });
+}
+
+TEST_CASE("verify: ignore patterns leave out unexpected objects, never missing ones", "[pg][verify]") {
+    CompileResult compiled = compile_texts({{"schema.yaml", kPlainSchema}}, "plain");
+    REQUIRE(compiled.ok());
+    const std::string db = applied(compiled.schema, "verify_ignore");
+    const ExpectedSchema expected = emit::expected_schema_of(compiled.schema, 1);
+    run_sql(db,
+            "CREATE TABLE scratch_1 (id int); CREATE TABLE scratch_2 (id int); ALTER TABLE sites ADD COLUMN tmp_x int;"
+            "DROP VIEW active_alerts");
+    VerifyOptions options;
+    options.ignore = {"scratch_*", "sites.tmp_?", "active_alerts"};
+    VerifyReport report = verify_db(db, expected, options);
+    INFO(report.text());
+    REQUIRE(report.problems.size() == 1);
+    CHECK(report.problems[0].kind == DriftKind::Missing);
+    CHECK(report.problems[0].object == "view active_alerts");
+    options.ignore = {"scratch_1"};
+    report = verify_db(db, expected, options);
+    CHECK(mentions(report, "unexpected: table scratch_2"));
+    CHECK_FALSE(mentions(report, "scratch_1"));
+    CHECK(mentions(report, "unexpected: column sites.tmp_x"));
+}
+
+TEST_CASE("verify: a TimescaleDB schema refuses a server without TimescaleDB", "[pg][verify]") {
+    CompileResult compiled = compile_directory(source_path("schemas/heatpump"));
+    REQUIRE(compiled.ok());
+    const std::string db = PgCluster::shared().create_database("verify_no_tsdb");
+    VerifyReport report = verify_db(db, emit::expected_schema_of(compiled.schema, 3));
+    INFO(report.text());
+    CHECK(
+        mentions(report, "incompatible: extension timescaledb: the schema needs TimescaleDB, which is not installed"));
+    CHECK(mentions(report, "missing: table readings: no such table"));
+}
+
+TEST_CASE("verify: every seed schema, migrated, has no drift", "[timescaledb][verify]") {
+    HYPERSCHEMA_REQUIRE_TIMESCALEDB();
+    for (const auto& name : subdirectories(source_path("schemas"))) {
+        INFO("schema " << name);
+        Fixture f = migrated(name);
+        VerifyReport report = verify_db(f.db, f.expected);
+        INFO(report.text());
+        CHECK(report.ok());
+        CHECK(report.database_version == f.expected.version);
+        CHECK(report.timescaledb_version != "");
+    }
+}
+
+TEST_CASE("verify: hand-made TimescaleDB changes are reported", "[timescaledb][verify]") {
+    HYPERSCHEMA_REQUIRE_TIMESCALEDB();
+    auto job = [](const char* relation, const char* proc) {
+        return std::string("(SELECT job_id FROM timescaledb_information.jobs WHERE hypertable_name = '") + relation +
+               "' AND proc_name = '" + proc + "')";
+    };
+    const std::string refresh_hourly = job("energy_hourly", "policy_refresh_continuous_aggregate");
+    const std::string retention = job("readings", "policy_retention");
+    const std::string alter_schedule =
+        "SELECT alter_job(" + refresh_hourly + ", schedule_interval => INTERVAL '1 hour')";
+    const std::string pause = "SELECT alter_job(" + retention + ", scheduled => false)";
+    check_injections(
+        [] { return migrated("heatpump"); },
+        {
+            {"column dropped", "ALTER TABLE readings DROP COLUMN flow_temp_c",
+             "missing: column readings.flow_temp_c: no such column"},
+            {"column retyped", "ALTER TABLE readings ALTER COLUMN return_temp_c TYPE double precision",
+             "different: column readings.return_temp_c: type differs (expected real, actual double precision)"},
+            {"index dropped", "DROP INDEX idx_readings_device_time",
+             "missing: index idx_readings_device_time: no such index"},
+            {"chunk interval", "SELECT set_chunk_time_interval('readings', INTERVAL '2 days')",
+             "different: hypertable readings: chunk interval differs (expected 1 day, actual 2 days)"},
+            {"retention removed", "SELECT remove_retention_policy('readings')",
+             "missing: retention policy on readings: no such job"},
+            {"retention altered",
+             "SELECT remove_retention_policy('readings'); SELECT add_retention_policy('readings', "
+             "INTERVAL '1 year')",
+             "different: retention policy on readings: drop_after differs (expected 2 years, actual 1 year)"},
+            {"compression policy altered",
+             "SELECT remove_compression_policy('readings'); SELECT add_compression_policy('readings', "
+             "INTERVAL '3 days')",
+             "different: compression policy on readings: compress_after differs (expected 7 days, actual 3 days)"},
+            {"compression order changed", "ALTER TABLE readings SET (timescaledb.compress_orderby = 'time ASC')",
+             "different: compression of readings: order_by differs (expected time DESC, actual time)"},
+            {"refresh policy removed", "SELECT remove_continuous_aggregate_policy('energy_daily')",
+             "missing: refresh policy on energy_daily: no such job"},
+            {"refresh schedule altered", alter_schedule.c_str(),
+             "different: refresh policy on energy_hourly: schedule_interval differs (expected 00:05:00, "
+             "actual 01:00:00)"},
+            {"refresh window altered",
+             "SELECT remove_continuous_aggregate_policy('energy_hourly'); SELECT "
+             "add_continuous_aggregate_policy('energy_hourly', INTERVAL '1 day', NULL, INTERVAL '5 minutes')",
+             "different: refresh policy on energy_hourly: end_offset differs (expected 00:05:00, actual NULL)"},
+            {"policy paused", pause.c_str(),
+             "different: retention policy on readings: the job is paused (scheduled = false)"},
+            {"aggregate made real-time",
+             "ALTER MATERIALIZED VIEW energy_daily SET (timescaledb.materialized_only = false)",
+             "different: continuous aggregate energy_daily: materialized_only differs (expected true, actual false)"},
+            {"aggregate dropped", "DROP MATERIALIZED VIEW energy_daily",
+             "missing: continuous aggregate energy_daily: no such continuous aggregate"},
+            {"extra table", "CREATE TABLE scratch (id int)", "unexpected: table scratch: not in the schema"},
+            {"extra hypertable policy",
+             "CREATE TABLE side (t timestamptz NOT NULL); SELECT create_hypertable('side', 't'); SELECT "
+             "add_retention_policy('side', INTERVAL '1 day')",
+             "unexpected: retention policy side"},
+        });
+}
+
+TEST_CASE("verify: a TimescaleDB job whose last run failed is reported with its error", "[timescaledb][verify]") {
+    HYPERSCHEMA_REQUIRE_TIMESCALEDB();
+    Fixture f = migrated("heatpump");
+    // The tests' cluster runs no scheduler (see pg_cluster.cpp), so the failed
+    // run is recorded the way TimescaleDB's scheduler records one: its job
+    // statistics row and a history entry with the error.
+    run_sql(f.db,
+            "WITH j AS (SELECT job_id FROM timescaledb_information.jobs WHERE hypertable_name = 'energy_hourly' AND "
+            "proc_name = 'policy_refresh_continuous_aggregate') "
+            "INSERT INTO _timescaledb_internal.bgw_job_stat (job_id, last_start, last_finish, next_start, "
+            "last_successful_finish, last_run_success, total_runs, total_duration, total_duration_failures, "
+            "total_successes, total_failures, total_crashes, consecutive_failures, consecutive_crashes) "
+            "SELECT job_id, now() - interval '1 minute', now(), now() + interval '5 minutes', '-infinity', false, 3, "
+            "interval '3 seconds', interval '3 seconds', 0, 3, 0, 3, 0 FROM j;"
+            "INSERT INTO _timescaledb_internal.bgw_job_stat_history (job_id, pid, execution_start, execution_finish, "
+            "succeeded, data) SELECT job_id, 4242, now() - interval '1 minute', now(), false, "
+            R"('{"error_data": {"sqlerrcode": "57014", "message": "canceling statement due to statement timeout"}}')"
+            " FROM timescaledb_information.jobs WHERE hypertable_name = 'energy_hourly' AND proc_name = "
+            "'policy_refresh_continuous_aggregate'");
+    VerifyReport report = verify_db(f.db, f.expected);
+    INFO(report.text());
+    REQUIRE(report.problems.size() == 1);
+    CHECK(report.problems[0].kind == DriftKind::Unhealthy);
+    CHECK(mentions(report, "unhealthy: refresh policy on energy_hourly: job "));
+    CHECK(mentions(report,
+                   "'s last run failed (3 failed runs in all): 57014: canceling statement due to statement timeout"));
+    VerifyOptions no_health;
+    no_health.job_health = false;
+    CHECK(verify_db(f.db, f.expected, no_health).ok());
+}
+
+TEST_CASE("verify: versions: too old a TimescaleDB, and a database behind the application", "[timescaledb][verify]") {
+    HYPERSCHEMA_REQUIRE_TIMESCALEDB();
+    Fixture f = migrated("heatpump");
+    ExpectedSchema future = f.expected;
+    future.min_timescaledb = "99.1";
+    VerifyReport report = verify_db(f.db, future);
+    INFO(report.text());
+    CHECK(mentions(report,
+                   "incompatible: extension timescaledb: the schema needs a newer TimescaleDB than the server has"));
+    CHECK(mentions(report, "(expected >= 99.1, actual " + report.timescaledb_version + ")"));
+
+    pqxx::connection conn(PgCluster::shared().dsn(f.db));
+    auto migrations = load_migrations(source_path("generated/heatpump/migrations"));
+    migrate_down(conn, migrations, static_cast<int>(migrations.size()) - 1);
+    report = verify(conn, f.expected);
+    INFO(report.text());
+    CHECK(mentions(report,
+                   "different: schema version: the database's migration history is at another version (expected " +
+                       std::to_string(migrations.size()) + ", actual " + std::to_string(migrations.size() - 1) + ")"));
+}
+
+TEST_CASE("verify: the CLI exits 0 without drift, 1 with it, 2 when it cannot connect; JSON on request",
+          "[timescaledb][verify][cli]") {
+    HYPERSCHEMA_REQUIRE_TIMESCALEDB();
+    Fixture f = migrated("heatpump");
+    auto& pg = PgCluster::shared();
+    const std::string cli = HYPERSCHEMA_CLI;
+    const std::vector<std::string> base = {
+        cli, "verify", source_path("schemas/heatpump"), "--out", source_path("generated"), "--db", pg.dsn(f.db)};
+    std::string out;
+    CHECK(run_command(base, &out) == 0);
+    CHECK(out.find("no drift") != std::string::npos);
+    run_sql(f.db, "CREATE TABLE scratch (id int); DROP INDEX idx_readings_device_time");
+    CHECK(run_command(base, &out) == 1);
+    CHECK(out.find("missing: index idx_readings_device_time") != std::string::npos);
+    auto json = base;
+    json.insert(json.end(), {"--format", "json", "--ignore", "scratch"});
+    CHECK(run_command(json, &out) == 1);
+    CHECK(out.find("\"ok\": false") != std::string::npos);
+    CHECK(out.find("{\"kind\": \"missing\", \"object\": \"index idx_readings_device_time\"") != std::string::npos);
+    CHECK(out.find("scratch") == std::string::npos);
+    CHECK(
+        run_command({cli, "verify", source_path("schemas/heatpump"), "--db", "host=127.0.0.1 port=1 connect_timeout=2"},
+                    &out) == 2);
+    CHECK(out.find("cannot connect") != std::string::npos);
+}
