@@ -30,6 +30,10 @@ struct Migration {
     std::string name;
     std::string up;
     std::string down;
+    // The checksum the generator recorded when it embedded the migration in
+    // a header ("" for migrations read from files): the migrator refuses a
+    // migration whose text no longer matches it.
+    std::string recorded_checksum;
     // SHA-256 of the up file, as recorded in hyperschema.sum.
     std::string checksum() const { return detail::sha256_hex(up); }
 };

@@ -70,8 +70,13 @@ public:
           options_(options),
           table_(checked_identifier(options.history_schema) + "." + checked_identifier(options.history_table)) {
         for (size_t i = 0; i < migrations_.size(); ++i) {
-            if (migrations_[i].version != static_cast<int>(i) + 1)
+            const Migration& m = migrations_[i];
+            if (m.version != static_cast<int>(i) + 1)
                 throw error("the application's migrations must be numbered 1..N without gaps");
+            if (!m.recorded_checksum.empty() && m.recorded_checksum != m.checksum())
+                throw history_error("migration " + migration_stem(m.version, m.name) +
+                                    " does not match the checksum recorded when it was generated (" +
+                                    m.recorded_checksum.substr(0, 12) + "...); regenerate the header");
         }
     }
 

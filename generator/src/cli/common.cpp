@@ -66,10 +66,15 @@ int write_if_changed(const std::string& path, const std::string& content, bool c
     }
     std::error_code ec;
     fs::create_directories(fs::path(path).parent_path(), ec);
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    // Written beside and renamed into place, so a build reading the file
+    // concurrently never sees half of it.
+    const std::string temporary = path + ".tmp";
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
     out << content;
     out.close();
-    if (!out) {
+    if (out) fs::rename(temporary, path, ec);
+    if (!out || ec) {
+        fs::remove(temporary, ec);
         std::cerr << "hyperschema: error: cannot write " << path << "\n";
         return kUsage;
     }

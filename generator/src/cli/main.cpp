@@ -8,7 +8,9 @@
 
 #include "cli/common.hpp"
 #include "emit/schema_sql.hpp"
+#include "hyperschema/error.hpp"
 #include "hyperschema/version.hpp"
+#include "pipeline/outputs.hpp"
 
 namespace fs = std::filesystem;
 using namespace hyperschema;
@@ -21,7 +23,8 @@ const char* kUsageText = R"(usage: hyperschema <command> [options] [DIR...]
 commands:
   validate [DIR...]              check schemas and report every error and warning
   sql [DIR]                      print the SQL that creates the schema in an empty database
-  generate [DIR...]              write OUT/<schema>/schema.sql (only files whose content changed)
+  generate [DIR...]              write OUT/<schema>/schema.sql and include/<schema>/*.hpp
+                                 (only files whose content changed)
   generate --check [DIR...]      write nothing; exit 1 if a generated file is missing or stale
   migrate new NAME [DIR...]      write the next migration: OUT/<schema>/migrations/NNNN_NAME.{up,down}.sql
   migrate up [DIR] [--to N]      apply pending migrations to the database (--db, or the PG* variables)
@@ -143,9 +146,17 @@ int run_generate(const Options& o) {
     if (code != kOk) return std::max(code, summarize(results));
     bool stale = false;
     for (const auto& r : results) {
-        std::string target = (fs::path(o.out) / r.schema.name / "schema.sql").string();
-        int written = write_if_changed(target, emit::schema_sql(r.schema), o.check, stale);
-        if (written != kOk) return written;
+        std::vector<GeneratedFile> files;
+        try {
+            files = generated_files(r.schema, o.out);
+        } catch (const error& e) {
+            std::cerr << "hyperschema: error: " << e.what() << "\n";
+            return kProblem;
+        }
+        for (const auto& file : files) {
+            int written = write_if_changed(file.path, file.content, o.check, stale);
+            if (written != kOk) return written;
+        }
     }
     if (o.check && stale) {
         std::cerr << "generated files are out of date; run: hyperschema generate";

@@ -12,6 +12,7 @@
 #include "emit/yaml_writer.hpp"
 #include "hyperschema/migration.hpp"
 #include "migrate/migrations.hpp"
+#include "pipeline/outputs.hpp"
 
 namespace fs = std::filesystem;
 
@@ -182,11 +183,16 @@ SchemaCheck check_schema(const Options& o, const CompileResult& compiled) {
             result.pending_sql = history::render_migration(pending, current.name, "pending", true, {});
         }
     }
-    std::string generated;
-    const std::string sql_path = (fs::path(o.out) / current.name / "schema.sql").string();
-    if (!read_file(sql_path, generated) || generated != emit::schema_sql(current)) {
-        result.problems.push_back(sql_path + " is missing or out of date; run: hyperschema generate " +
-                                  current.directory + " --out " + o.out);
+    try {
+        for (const auto& file : generated_files(current, o.out)) {
+            std::string on_disk;
+            if (!read_file(file.path, on_disk) || on_disk != file.content) {
+                result.problems.push_back(file.path + " is missing or out of date; run: hyperschema generate " +
+                                          current.directory + " --out " + o.out);
+            }
+        }
+    } catch (const error& e) {
+        result.problems.push_back(e.what());
     }
     return result;
 }

@@ -3,6 +3,7 @@
 #include "emit/identifiers.hpp"
 #include "emit/sql_statements.hpp"
 #include "hyperschema/version.hpp"
+#include "model/dependencies.hpp"
 #include "model/relations.hpp"
 
 namespace hyperschema::emit {
@@ -114,7 +115,10 @@ void add_timescale(const Schema& schema, ExpectedSchema& out) {
         if (h.compression) add_compression(out, t.name, *h.compression);
         if (h.retention) add_retention(out, t.name, *h.retention);
     }
-    for (const auto& a : schema.aggregates) {
+    // Parents before the aggregates built on them: refresh_all() relies on it.
+    for (const auto& derived : creation_order(schema).relations) {
+        if (!derived.aggregate) continue;
+        const ContinuousAggregate& a = *derived.aggregate;
         out.aggregates.push_back(
             {a.name, a.source.name, spec_of(a.bucket), a.materialized_only, output_of(schema, a).names()});
         if (a.refresh)

@@ -1,0 +1,208 @@
+#include "emit/cpp_migrations.hpp"
+
+#include <cstdio>
+
+#include "emit/printer.hpp"
+#include "hyperschema/version.hpp"
+
+namespace hyperschema::emit {
+namespace {
+
+// A raw string literal, with a delimiter the text does not contain.
+std::string raw_string(const std::string& text) {
+    std::string delimiter = "sql";
+    for (int n = 1; text.find(")" + delimiter + "\"") != std::string::npos; ++n) delimiter = "sql" + std::to_string(n);
+    return "R\"" + delimiter + "(" + text + ")" + delimiter + "\"";
+}
+
+std::string strings(const std::vector<std::string>& items) {
+    std::string out = "{";
+    for (size_t i = 0; i < items.size(); ++i) out += (i ? ", " : "") + cpp_string(items[i]);
+    return out + "}";
+}
+
+std::string interval(const IntervalSpec& v) {
+    return "hyperschema::IntervalSpec{" + std::to_string(v.months) + ", " + std::to_string(v.days) + ", " +
+           std::to_string(v.micros) + "}";
+}
+
+std::string interval(const std::optional<IntervalSpec>& v) {
+    return v ? interval(*v) : "std::nullopt";
+}
+
+const char* bool_text(bool b) {
+    return b ? "true" : "false";
+}
+
+void print_table(Printer& p, const TableSpec& t) {
+    p.print("s.tables.push_back({$name$, {\n", {{"name", cpp_string(t.name)}});
+    {
+        auto indent = p.indent();
+        for (const auto& c : t.columns) {
+            p.print("{$name$, $type$, $not_null$, $default$},\n", {{"name", cpp_string(c.name)},
+                                                                   {"type", cpp_string(c.type)},
+                                                                   {"not_null", bool_text(c.not_null)},
+                                                                   {"default", cpp_string(c.default_sql)}});
+        }
+    }
+    p.print("}, {\n");
+    {
+        auto indent = p.indent();
+        for (const auto& c : t.constraints) {
+            p.print("{$name$, '$kind$', $definition$},\n", {{"name", cpp_string(c.name)},
+                                                            {"kind", std::string(1, c.kind)},
+                                                            {"definition", cpp_string(c.definition)}});
+        }
+    }
+    p.print("}, {\n");
+    {
+        auto indent = p.indent();
+        for (const auto& i : t.indexes)
+            p.print("{$name$, $definition$},\n",
+                    {{"name", cpp_string(i.name)}, {"definition", cpp_string(i.definition)}});
+    }
+    p.print("}});\n");
+}
+
+void print_timescale(Printer& p, const ExpectedSchema& e) {
+    for (const auto& h : e.hypertables) {
+        p.print("s.hypertables.push_back({$table$, $time$, $chunk$, $space$, $partitions$, $defaults$});\n",
+                {{"table", cpp_string(h.table)},
+                 {"time", cpp_string(h.time_column)},
+                 {"chunk", interval(h.chunk_interval)},
+                 {"space", cpp_string(h.space_column)},
+                 {"partitions", std::to_string(h.space_partitions)},
+                 {"defaults", bool_text(h.default_indexes)}});
+    }
+    for (const auto& a : e.aggregates) {
+        p.print("s.aggregates.push_back({$name$, $source$, $bucket$, $mo$, $columns$});\n",
+                {{"name", cpp_string(a.name)},
+                 {"source", cpp_string(a.source)},
+                 {"bucket", interval(a.bucket)},
+                 {"mo", bool_text(a.materialized_only)},
+                 {"columns", strings(a.columns)}});
+    }
+    for (const auto& c : e.compression) {
+        p.print(
+            "s.compression.push_back({$relation$, $segment$, $order$});\n",
+            {{"relation", cpp_string(c.relation)}, {"segment", strings(c.segment_by)}, {"order", strings(c.order_by)}});
+    }
+    for (const auto& pol : e.policies) {
+        const char* kind = pol.kind == PolicyKind::Compression ? "Compression"
+                           : pol.kind == PolicyKind::Retention ? "Retention"
+                                                               : "Refresh";
+        p.print("s.policies.push_back({hyperschema::PolicyKind::$kind$, $relation$, $after$, $end$, $schedule$});\n",
+                {{"kind", kind},
+                 {"relation", cpp_string(pol.relation)},
+                 {"after", interval(pol.after)},
+                 {"end", interval(pol.end_offset)},
+                 {"schedule", interval(pol.schedule)}});
+    }
+}
+
+void print_expected(Printer& p, const ExpectedSchema& e) {
+    p.print(
+        "// What verify() compares the live database with.\n"
+        "inline const hyperschema::ExpectedSchema& expected_schema() {\n"
+        "    static const hyperschema::ExpectedSchema schema = [] {\n");
+    auto outer = p.indent();
+    auto inner = p.indent();
+    p.print(
+        "hyperschema::ExpectedSchema s;\n"
+        "s.name = $name$;\n"
+        "s.namespace_name = $ns$;\n"
+        "s.version = $version$;\n"
+        "s.uses_timescaledb = $ts$;\n"
+        "s.min_timescaledb = $min$;\n"
+        "s.extensions = $extensions$;\n",
+        {{"name", cpp_string(e.name)},
+         {"ns", cpp_string(e.namespace_name)},
+         {"version", std::to_string(e.version)},
+         {"ts", bool_text(e.uses_timescaledb)},
+         {"min", cpp_string(e.min_timescaledb)},
+         {"extensions", strings(e.extensions)}});
+    for (const auto& en : e.enums)
+        p.print("s.enums.push_back({$name$, $labels$});\n",
+                {{"name", cpp_string(en.name)}, {"labels", strings(en.labels)}});
+    for (const auto& t : e.tables) print_table(p, t);
+    for (const auto& v : e.views) p.print("s.views.push_back({$name$});\n", {{"name", cpp_string(v.name)}});
+    print_timescale(p, e);
+    p.print("return s;\n");
+}
+
+}  // namespace
+
+std::string cpp_string(const std::string& text) {
+    std::string out = "\"";
+    for (unsigned char c : text) {
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += static_cast<char>(c);
+        } else if (c == '\n') {
+            out += "\\n";
+        } else if (c < 0x20 || c == 0x7f || c == '?') {
+            // '?' too: "??=" would be a trigraph to an old compiler.
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\%03o", c);
+            out += buf;
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    return out + "\"";
+}
+
+std::string migrations_header(const Schema& schema, const std::vector<Migration>& migrations,
+                              const ExpectedSchema& expected) {
+    Printer p;
+    p.print(
+        "// Generated by hyperschema $version$ from the schema `$name$`. Do not edit:\n"
+        "// regenerate with `hyperschema generate`.\n"
+        "//\n"
+        "// $name$::migrations() are the schema's versioned migrations (up and down SQL,\n"
+        "// transaction markers and the checksums of hyperschema.sum), for\n"
+        "// hyperschema::migrate(); $name$::expected_schema() is what\n"
+        "// hyperschema::verify() compares a live database with.\n"
+        "// clang-format off\n"
+        "#pragma once\n"
+        "\n"
+        "#include <hyperschema/hyperschema.hpp>\n"
+        "\n"
+        "static_assert(hyperschema::kGeneratedCodeVersion == $code_version$,\n"
+        "              \"$name$/migrations.hpp was generated for another hyperschema runtime; regenerate it\");\n"
+        "\n"
+        "namespace $name$ {\n"
+        "\n"
+        "inline const std::vector<hyperschema::Migration>& migrations() {\n"
+        "    static const std::vector<hyperschema::Migration> all = {\n",
+        {{"version", kVersion}, {"name", schema.name}, {"code_version", std::to_string(kGeneratedCodeVersion)}});
+    for (const auto& m : migrations) {
+        // Raw strings start at column 0 so that the SQL keeps its bytes.
+        p.print("        {$number$, $name$,\n$up$,\n$down$,\n        $checksum$},\n",
+                {{"number", std::to_string(m.version)},
+                 {"name", cpp_string(m.name)},
+                 {"up", raw_string(m.up)},
+                 {"down", raw_string(m.down)},
+                 {"checksum", cpp_string(m.checksum())}});
+    }
+    p.print(
+        "    };\n"
+        "    return all;\n"
+        "}\n"
+        "\n");
+    {
+        Printer body;
+        print_expected(body, expected);
+        p.print("$body$", {{"body", body.text()}});
+    }
+    p.print(
+        "    }();\n"
+        "    return schema;\n"
+        "}\n"
+        "\n"
+        "}  // namespace $name$\n",
+        {{"name", schema.name}});
+    return p.text();
+}
+
+}  // namespace hyperschema::emit

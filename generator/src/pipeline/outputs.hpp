@@ -1,0 +1,23 @@
+#pragma once
+
+// Everything `hyperschema generate` derives from one schema, under
+// OUT/<schema>/: the full SQL and the C++ headers. Migrations are not among
+// them (`migrate new` writes those); the headers embed the ones on disk.
+
+#include <string>
+#include <vector>
+
+#include "model/schema.hpp"
+
+namespace hyperschema {
+
+struct GeneratedFile {
+    std::string path;
+    std::string content;
+};
+
+// Reads OUT/<schema>/migrations to embed them; throws hyperschema::error
+// when that history is broken (gaps, a missing half).
+std::vector<GeneratedFile> generated_files(const Schema& schema, const std::string& out);
+
+}  // namespace hyperschema

@@ -1,0 +1,68 @@
+#pragma once
+
+// Manual refresh of continuous aggregates: one aggregate over a window, or
+// every aggregate of a schema, parents before the aggregates built on them
+// (a hierarchical aggregate reads its parent's materialized rows, so
+// refreshing it first would read stale data).
+//
+// TimescaleDB's refresh_continuous_aggregate() is a procedure that refuses to
+// run inside a transaction block, so these run on the connection outside any
+// transaction: do not call them while a pqxx transaction is open on it.
+
+#include <chrono>
+#include <cstdio>
+#include <optional>
+#include <pqxx/pqxx>
+#include <string>
+
+#include "hyperschema/expected_schema.hpp"
+
+namespace hyperschema {
+
+// A refresh window; an open end (nullopt) means from the beginning of the
+// data, or up to the newest bucket.
+struct RefreshWindow {
+    std::optional<std::chrono::sys_time<std::chrono::microseconds>> from;
+    std::optional<std::chrono::sys_time<std::chrono::microseconds>> to;
+};
+
+namespace detail {
+
+// "2024-02-29 23:59:59.999999+00": what timestamptz_in reads in any DateStyle.
+inline std::string timestamptz_text(std::chrono::sys_time<std::chrono::microseconds> t) {
+    using namespace std::chrono;
+    const auto day = floor<days>(t);
+    const year_month_day ymd{day};
+    const auto us = (t - day).count();
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u %02lld:%02lld:%02lld.%06lld+00", static_cast<int>(ymd.year()),
+                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                  static_cast<long long>(us / 3'600'000'000), static_cast<long long>(us / 60'000'000 % 60),
+                  static_cast<long long>(us / 1'000'000 % 60), static_cast<long long>(us % 1'000'000));
+    return buf;
+}
+
+inline std::optional<std::string> optional_timestamptz(
+    const std::optional<std::chrono::sys_time<std::chrono::microseconds>>& t) {
+    return t ? std::optional<std::string>(timestamptz_text(*t)) : std::nullopt;
+}
+
+}  // namespace detail
+
+// Refreshes `aggregate` ("name" or "schema.name", as regclass reads it) over
+// `window`. Throws pqxx::sql_error with TimescaleDB's message on failure.
+inline void refresh_continuous_aggregate(pqxx::connection& conn, const std::string& aggregate,
+                                         const RefreshWindow& window = {}) {
+    pqxx::nontransaction n(conn);
+    n.exec_params("CALL refresh_continuous_aggregate($1::regclass, $2::timestamptz, $3::timestamptz)", aggregate,
+                  detail::optional_timestamptz(window.from), detail::optional_timestamptz(window.to));
+}
+
+// Refreshes every continuous aggregate of `schema`, parents first.
+inline void refresh_all(pqxx::connection& conn, const ExpectedSchema& schema, const RefreshWindow& window = {}) {
+    for (const auto& a : schema.aggregates)
+        refresh_continuous_aggregate(conn, conn.quote_name(schema.namespace_name) + "." + conn.quote_name(a.name),
+                                     window);
+}
+
+}  // namespace hyperschema
