@@ -1,0 +1,157 @@
+#pragma once
+
+// Raw libpq inside a running libpqxx transaction. libpqxx 6.4 cannot do
+// binary COPY (its copy lines end in '\n') nor binary parameters and results
+// with types it does not know, so the runtime reaches for the transaction's
+// PGconn and speaks libpq itself. It always leaves the connection idle (all
+// results read, never in COPY state), so libpqxx can go on using it.
+
+#include <libpq-events.h>
+#include <libpq-fe.h>
+
+#include <pqxx/dbtransaction>
+#include <pqxx/largeobject>
+
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "hyperschema/error.hpp"
+
+namespace hyperschema::detail::pq {
+
+// largeobject::raw_connection(const dbtransaction&) is protected but exported
+// from libpqxx-6.4.so; a derived class may call it.
+struct raw_access : pqxx::largeobject {
+    static PGconn* of(const pqxx::dbtransaction& tx) { return raw_connection(tx); }
+};
+
+inline PGconn* connection_of(const pqxx::dbtransaction& tx) {
+    PGconn* conn = raw_access::of(tx);
+    if (conn == nullptr) throw error("the transaction's connection is not open");
+    return conn;
+}
+
+struct result_deleter {
+    void operator()(PGresult* r) const noexcept { PQclear(r); }
+};
+using result_ptr = std::unique_ptr<PGresult, result_deleter>;
+
+// "name" with embedded quotes doubled, as PostgreSQL's quote_ident does
+// (always quoted: simpler than knowing every keyword, and exact).
+inline std::string quote_identifier(std::string_view name) {
+    if (name.empty() || name.find('\0') != std::string_view::npos)
+        throw error("invalid identifier (empty, or holding a NUL byte)");
+    std::string out;
+    out.reserve(name.size() + 2);
+    out += '"';
+    for (char c : name) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    out += '"';
+    return out;
+}
+
+inline std::string trimmed(const char* message) {
+    std::string s = message ? message : "";
+    while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+    return s;
+}
+
+// The server's message (with its DETAIL) and SQLSTATE, or libpq's own message
+// when no result came back (a broken connection).
+inline error server_error(PGconn* conn, const PGresult* res, std::string_view statement) {
+    const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
+    std::string message = trimmed(res ? PQresultErrorMessage(res) : nullptr);
+    if (message.empty()) message = trimmed(PQerrorMessage(conn));
+    if (message.empty()) message = "unexpected response from the server";
+    return error(message, state ? state : "", std::string(statement));
+}
+
+// After the server rejected a statement, the server's transaction is aborted;
+// abort the libpqxx transaction too, so that a later commit() throws instead
+// of COMMIT quietly rolling back (libpqxx 6.4 does not notice that). abort()
+// never throws.
+inline void abandon(pqxx::dbtransaction& tx, PGconn* conn) {
+    PGTransactionStatusType status = PQtransactionStatus(conn);
+    if (status == PQTRANS_INERROR || status == PQTRANS_UNKNOWN) tx.abort();
+}
+
+// Reads every remaining result so that the connection is idle again; a COPY
+// IN still open is ended with an error, which makes the server abort it.
+// Returns the first error result, if any.
+inline result_ptr drain(PGconn* conn) {
+    result_ptr first_error;
+    while (PGresult* raw = PQgetResult(conn)) {
+        result_ptr r(raw);
+        ExecStatusType status = PQresultStatus(raw);
+        if (status == PGRES_COPY_IN) {
+            if (PQputCopyEnd(conn, "aborted by the client (hyperschema)") != 1) break;
+        } else if (status == PGRES_COPY_OUT || status == PGRES_COPY_BOTH) {
+            break;  // never started by the runtime; cannot be drained from here
+        } else if ((status == PGRES_FATAL_ERROR || status == PGRES_NONFATAL_ERROR) && !first_error) {
+            first_error = std::move(r);
+        }
+    }
+    return first_error;
+}
+
+// Checks a result from PQexec*/PQprepare: returns it when its status is the
+// expected one, else throws the server's error (after aborting the transaction).
+inline result_ptr checked(pqxx::dbtransaction& tx, PGconn* conn, PGresult* raw, std::string_view statement,
+                          ExecStatusType expected) {
+    result_ptr r(raw);
+    if (r && PQresultStatus(raw) == expected) return r;
+    error e = server_error(conn, raw, statement);
+    abandon(tx, conn);
+    throw e;
+}
+
+// What the runtime keeps per connection: the statements it has prepared
+// there. It lives in the PGconn itself (libpq's event instance data), so it
+// dies with the connection (PQfinish) and is emptied when the session is
+// replaced (PQreset): a new connection at the address of a closed one, or a
+// reconnected one, never inherits names that do not exist in its session.
+struct session {
+    // Key: the SQL, '\0', and the parameter type OIDs it was prepared with.
+    std::unordered_map<std::string, std::string> statements;
+    std::uint64_t prepares = 0;
+
+    std::string next_statement_name() {
+        // The session's address keeps names apart should two copies of this
+        // header (two shared libraries) each register on one connection.
+        char name[64];
+        std::snprintf(name, sizeof name, "hyperschema_%llx_%llu",
+                      static_cast<unsigned long long>(reinterpret_cast<std::uintptr_t>(this)),
+                      static_cast<unsigned long long>(statements.size() + 1));
+        return name;
+    }
+};
+
+inline int session_events(PGEventId event, void* info, void*) {
+    if (event == PGEVT_CONNRESET) {
+        auto* e = static_cast<PGEventConnReset*>(info);
+        if (auto* s = static_cast<session*>(PQinstanceData(e->conn, session_events))) *s = session{};
+    } else if (event == PGEVT_CONNDESTROY) {
+        auto* e = static_cast<PGEventConnDestroy*>(info);
+        delete static_cast<session*>(PQinstanceData(e->conn, session_events));
+    }
+    return 1;  // 0 would make libpq fail the operation
+}
+
+inline session& session_of(PGconn* conn) {
+    if (auto* s = static_cast<session*>(PQinstanceData(conn, session_events))) return *s;
+    if (!PQregisterEventProc(conn, session_events, "hyperschema", nullptr))
+        throw error("could not register the runtime's libpq event procedure on the connection");
+    auto owned = std::make_unique<session>();
+    if (!PQsetInstanceData(conn, session_events, owned.get()))
+        throw error("could not attach the runtime's state to the connection");
+    return *owned.release();
+}
+
+}  // namespace hyperschema::detail::pq

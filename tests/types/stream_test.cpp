@@ -1,0 +1,130 @@
+// The streaming reader: batches, parameters in the declared cursor, stopping
+// early, other statements between batches, and errors.
+
+#include <catch2/catch.hpp>
+
+#include "hyperschema/query.hpp"
+#include "hyperschema/stream.hpp"
+#include "types/types_db.hpp"
+
+using namespace hyperschema;
+
+namespace {
+
+std::int64_t open_cursors(pqxx::dbtransaction& tx) {
+    // Protocol-level portals are listed too: count only the runtime's cursors.
+    return exec(tx, "SELECT count(*) FROM pg_cursors WHERE name LIKE 'hyperschema%'").get<std::int64_t>(0, 0);
+}
+
+}  // namespace
+
+TEST_CASE("row_stream reads every row in order, a batch at a time", "[db][stream]") {
+    pqxx::connection conn(types_test::fresh_database("types_stream"));
+    types_test::run_sql(conn,
+                        "CREATE TABLE n (i int, label text); "
+                        "INSERT INTO n SELECT g, 'n' || g FROM generate_series(1, 100000) g");
+    pqxx::work tx(conn);
+
+    SECTION("small batches, with parameters bound in the cursor's query") {
+        for (int batch : {1, 3, 10, 11}) {
+            row_stream s(tx, "SELECT i, label FROM n WHERE i > $1 AND i <= $2 AND label <> $3 ORDER BY i", 0, 10,
+                         std::string("n5"));
+            s.set_batch_rows(batch);
+            std::vector<int> seen;
+            while (s.next()) {
+                CHECK(s.columns() == 2);
+                auto [i, label] = s.row<std::int32_t, std::string>();
+                CHECK(label == "n" + std::to_string(i));
+                CHECK(s.get<std::int32_t>(0) == i);
+                seen.push_back(i);
+            }
+            CHECK(seen == std::vector<int>{1, 2, 3, 4, 6, 7, 8, 9, 10});
+            CHECK_FALSE(s.next());
+        }
+        CHECK(open_cursors(tx) == 0);  // closed when the last batch came back short
+    }
+    SECTION("a large result with the default batch size") {
+        row_stream s(tx, "SELECT i FROM n ORDER BY i");
+        std::int64_t count = 0, sum = 0;
+        while (s.next()) {
+            ++count;
+            sum += s.get<std::int32_t>(0);
+        }
+        CHECK(count == 100000);
+        CHECK(sum == 100000LL * 100001 / 2);
+    }
+    SECTION("no rows") {
+        row_stream s(tx, "SELECT i FROM n WHERE i < $1", 0);
+        CHECK_FALSE(s.next());
+        CHECK_THROWS_AS(s.get<std::int32_t>(0), error);
+    }
+    SECTION("other statements run between rows, and two streams at once") {
+        row_stream a(tx, "SELECT i FROM n WHERE i <= 5 ORDER BY i");
+        row_stream b(tx, "SELECT i FROM n WHERE i <= 5 ORDER BY i DESC");
+        a.set_batch_rows(2);
+        b.set_batch_rows(2);
+        int total = 0;
+        while (a.next() && b.next()) {
+            total += a.get<std::int32_t>(0) + b.get<std::int32_t>(0);
+            CHECK(a.get<std::int32_t>(0) + b.get<std::int32_t>(0) == 6);
+            exec_prepared(tx, "UPDATE n SET label = $1 WHERE i = $2", std::string("seen"), a.get<std::int32_t>(0));
+            tx.exec("SELECT 1");  // libpqxx too: the connection is free between batches
+        }
+        CHECK(total == 30);
+        CHECK(exec(tx, "SELECT count(*) FROM n WHERE label = 'seen'").get<std::int64_t>(0, 0) == 5);
+    }
+    SECTION("stopping early closes the cursor") {
+        {
+            row_stream s(tx, "SELECT i FROM n ORDER BY i");
+            s.set_batch_rows(100);
+            for (int i = 0; i < 5; ++i) REQUIRE(s.next());
+            CHECK(open_cursors(tx) == 1);
+        }
+        CHECK(open_cursors(tx) == 0);
+        row_stream s(tx, "SELECT i FROM n");
+        REQUIRE(s.next());
+        s.close();
+        CHECK_FALSE(s.next());
+        CHECK(open_cursors(tx) == 0);
+    }
+    SECTION("the wrong row type is refused") {
+        row_stream s(tx, "SELECT i, label FROM n ORDER BY i");
+        REQUIRE(s.next());
+        CHECK_THROWS_WITH((s.row<std::int32_t, std::int32_t>()), Catch::Contains("\"label\""));
+        CHECK_THROWS_AS(s.row<std::int32_t>(), error);
+        CHECK((s.row<std::int32_t, std::string>()) == std::tuple<std::int32_t, std::string>{1, "n1"});
+    }
+}
+
+TEST_CASE("row_stream errors throw and abort the transaction", "[db][stream]") {
+    pqxx::connection conn(types_test::fresh_database("types_stream_errors"));
+    types_test::run_sql(conn, "CREATE TABLE n (i int)");
+    {
+        pqxx::work tx(conn);
+        try {
+            row_stream s(tx, "SELECT * FROM no_such_table WHERE i = $1", 1);
+            FAIL("no exception");
+        } catch (const error& e) {
+            CHECK(e.sqlstate() == "42P01");
+            CHECK_THAT(e.statement(), Catch::Contains("DECLARE") && Catch::Contains("no_such_table"));
+        }
+        CHECK_THROWS_AS(tx.commit(), pqxx::usage_error);
+    }
+    {
+        // An error while fetching: division by zero in the third row.
+        types_test::run_sql(conn, "INSERT INTO n VALUES (1), (2), (0)");
+        pqxx::work tx(conn);
+        row_stream s(tx, "SELECT 10 / i FROM n");
+        s.set_batch_rows(1);
+        REQUIRE(s.next());
+        REQUIRE(s.next());
+        try {
+            s.next();
+            FAIL("no exception");
+        } catch (const error& e) {
+            CHECK(e.sqlstate() == "22012");
+        }
+    }
+    pqxx::work tx(conn);
+    CHECK(exec(tx, "SELECT count(*) FROM n").get<std::int64_t>(0, 0) == 3);
+}
