@@ -403,7 +403,8 @@ private:
             const LiveHypertable& live = l->second;
             if (live.time_column != h.time_column)
                 add(DriftKind::Different, object, "time column differs", h.time_column, live.time_column);
-            if (h.chunk_interval && live.chunk_interval != h.chunk_interval)
+            if (h.chunk_interval &&
+                (!live.chunk_interval || interval_micros(*live.chunk_interval) != interval_micros(*h.chunk_interval)))
                 add(DriftKind::Different, object, "chunk interval differs", interval_text(*h.chunk_interval),
                     optional_interval_text(live.chunk_interval));
             if (live.space_column != h.space_column || live.space_partitions != h.space_partitions)

@@ -92,6 +92,11 @@ inline std::string interval_text(const IntervalSpec& v) {
     return out;
 }
 
+// As TimescaleDB measures a chunk interval: a month is 30 days, a day 24 hours.
+inline std::int64_t interval_micros(const IntervalSpec& v) {
+    return (v.months * 30 + v.days) * 86'400'000'000 + v.micros;
+}
+
 inline std::string optional_interval_text(const std::optional<IntervalSpec>& v) {
     return v ? interval_text(*v) : "NULL";
 }
@@ -236,9 +241,12 @@ inline bool is_number_text(std::string_view t) {
     size_t i = t.size() > 0 && (t[0] == '-' || t[0] == '+') ? 1 : 0;
     bool digits = false, dot = false;
     for (; i < t.size(); ++i) {
-        if (std::isdigit(static_cast<unsigned char>(t[i]))) digits = true;
-        else if (t[i] == '.' && !dot) dot = true;
-        else return false;
+        if (std::isdigit(static_cast<unsigned char>(t[i])))
+            digits = true;
+        else if (t[i] == '.' && !dot)
+            dot = true;
+        else
+            return false;
     }
     return digits;
 }

@@ -92,8 +92,13 @@ inline result_ptr drain(PGconn* conn) {
         ExecStatusType status = PQresultStatus(raw);
         if (status == PGRES_COPY_IN) {
             if (PQputCopyEnd(conn, "aborted by the client (hyperschema)") != 1) break;
-        } else if (status == PGRES_COPY_OUT || status == PGRES_COPY_BOTH) {
-            break;  // never started by the runtime; cannot be drained from here
+        } else if (status == PGRES_COPY_OUT) {
+            char* row = nullptr;
+            int got;
+            while ((got = PQgetCopyData(conn, &row, 0)) > 0) PQfreemem(row);
+            if (got == -2) break;  // the connection failed
+        } else if (status == PGRES_COPY_BOTH) {
+            break;  // replication: never started by the runtime
         } else if ((status == PGRES_FATAL_ERROR || status == PGRES_NONFATAL_ERROR) && !first_error) {
             first_error = std::move(r);
         }
@@ -107,6 +112,12 @@ inline result_ptr checked(pqxx::dbtransaction& tx, PGconn* conn, PGresult* raw, 
                           ExecStatusType expected) {
     result_ptr r(raw);
     if (r && PQresultStatus(raw) == expected) return r;
+    if (r && (PQresultStatus(raw) == PGRES_COPY_IN || PQresultStatus(raw) == PGRES_COPY_OUT)) {
+        drain(conn);  // leaves the server's transaction aborted (COPY IN) or the COPY read out
+        abandon(tx, conn);
+        throw error("the statement started a COPY, which this function does not run (use copy_writer)", "",
+                    std::string(statement));
+    }
     error e = server_error(conn, raw, statement);
     abandon(tx, conn);
     throw e;

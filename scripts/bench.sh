@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Benchmarks (Release build): each prints its figures and the ratios against
+# a baseline measured in the same run, on a throwaway PostgreSQL cluster.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+scripts/setup.sh
+cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build-bench --target hyperschema_runtime_bench
+build-bench/bench/hyperschema_runtime_bench
