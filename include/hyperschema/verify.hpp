@@ -613,7 +613,10 @@ inline std::string VerifyReport::text() const {
     out += "\n";
     for (const auto& p : problems) {
         out += std::string(drift_kind_name(p.kind)) + ": " + p.object + ": " + p.message;
-        if (!p.expected.empty() || !p.actual.empty()) out += " (expected " + p.expected + ", actual " + p.actual + ")";
+        if (!p.actual.empty())
+            out += " (expected " + p.expected + ", actual " + p.actual + ")";
+        else if (!p.expected.empty())
+            out += " (expected " + p.expected + ")";
         out += "\n";
     }
     out += problems.empty() ? "no drift\n" : std::to_string(problems.size()) + " problem(s)\n";
