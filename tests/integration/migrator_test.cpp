@@ -149,6 +149,8 @@ TEST_CASE("eight runners started at once apply every migration exactly once", "[
     CHECK(applied_lines == 3);  // each migration ran in exactly one runner
     pqxx::connection conn(pg.dsn(db));
     CHECK(count(conn, "SELECT count(*) FROM hyperschema.schema_migrations WHERE state = 'applied'") == 3);
+    CHECK(count(conn, "SELECT count(DISTINCT version) FROM hyperschema.schema_migrations") == 3);
+    CHECK(drift_of(conn, schema_of(kPlainVersions.back()), 3) == "");
     fs::remove_all(dir);
 }
 
@@ -156,6 +158,7 @@ TEST_CASE("a runner killed at any point leaves nothing half-applied; the next ru
     auto migrations = history_of(kPlainVersions);
     const std::string dir = write_history(migrations);
     auto& pg = PgCluster::shared();
+    const Schema final_schema = schema_of(kPlainVersions.back());
     std::mt19937 random(20261121);
     for (int trial = 0; trial < 20; ++trial) {
         INFO("trial " << trial);
@@ -197,6 +200,7 @@ TEST_CASE("a runner killed at any point leaves nothing half-applied; the next ru
         CHECK(count(conn,
                     "SELECT count(*) FROM information_schema.columns WHERE table_name = 'users' AND column_name = "
                     "'note'") == 1);
+        CHECK(drift_of(conn, final_schema, 3) == "");
         conn.disconnect();
         pg.drop_database(db);
     }
