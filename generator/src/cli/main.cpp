@@ -43,7 +43,8 @@ options:
   --out DIR              where generated files and migrations live (default: generated)
   --allow-destructive    let `migrate new` write a migration that loses data
   --db DSN               libpq connection string for migrate up/down/status (default: PG* variables)
-  --migrations DIR       the migrations directory (default: OUT/<schema>/migrations)
+  --migrations DIR       the migrations directory (default: OUT/<schema>/migrations); for generate,
+                         the history to embed when OUT is elsewhere (a build directory)
   --history-schema NAME  where the history table lives (default: hyperschema)
   --dry-run              print the SQL migrate up/down would run, run nothing
   --format text|json     output of `check` and `verify` (default: text)
@@ -145,10 +146,14 @@ int run_generate(const Options& o) {
     int code = compile_all(o, o.args, results);
     if (code != kOk) return std::max(code, summarize(results));
     bool stale = false;
+    if (!o.migrations_dir.empty() && results.size() != 1) {
+        std::cerr << "hyperschema: error: --migrations names the history of one schema; name one schema directory\n";
+        return kUsage;
+    }
     for (const auto& r : results) {
         std::vector<GeneratedFile> files;
         try {
-            files = generated_files(r.schema, o.out);
+            files = generated_files(r.schema, o.out, o.migrations_dir);
         } catch (const error& e) {
             std::cerr << "hyperschema: error: " << e.what() << "\n";
             return kProblem;

@@ -11,10 +11,12 @@ namespace fs = std::filesystem;
 
 namespace hyperschema {
 
-std::vector<GeneratedFile> generated_files(const Schema& schema, const std::string& out) {
+std::vector<GeneratedFile> generated_files(const Schema& schema, const std::string& out,
+                                           const std::string& migrations_dir) {
     const fs::path root = fs::path(out) / schema.name;
+    const fs::path history = migrations_dir.empty() ? root / "migrations" : fs::path(migrations_dir);
     std::vector<Migration> migrations;
-    if (fs::is_directory(root / "migrations")) migrations = load_migrations(root / "migrations");
+    if (fs::is_directory(history)) migrations = load_migrations(history);
     const ExpectedSchema expected = emit::expected_schema_of(schema, static_cast<int>(migrations.size()));
     return {
         {(root / "schema.sql").string(), emit::schema_sql(schema)},

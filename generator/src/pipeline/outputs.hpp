@@ -16,8 +16,10 @@ struct GeneratedFile {
     std::string content;
 };
 
-// Reads OUT/<schema>/migrations to embed them; throws hyperschema::error
-// when that history is broken (gaps, a missing half).
-std::vector<GeneratedFile> generated_files(const Schema& schema, const std::string& out);
+// Embeds the migrations of `migrations_dir` (default OUT/<schema>/migrations;
+// none when it does not exist); throws hyperschema::error when that history
+// is broken (gaps, a missing half).
+std::vector<GeneratedFile> generated_files(const Schema& schema, const std::string& out,
+                                           const std::string& migrations_dir = "");
 
 }  // namespace hyperschema
