@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "emit/cpp_migrations.hpp"
+#include "emit/cpp_schema.hpp"
 #include "emit/expected_schema.hpp"
 #include "emit/schema_sql.hpp"
 #include "hyperschema/migration.hpp"
@@ -22,6 +23,7 @@ std::vector<GeneratedFile> generated_files(const Schema& schema, const std::stri
         {(root / "schema.sql").string(), emit::schema_sql(schema)},
         {(root / "include" / schema.name / "migrations.hpp").string(),
          emit::migrations_header(schema, migrations, expected)},
+        {(root / "include" / schema.name / "schema.hpp").string(), emit::schema_header(schema)},
     };
 }
 

@@ -1,0 +1,119 @@
+#include "emit/cpp_names.hpp"
+
+#include <algorithm>
+#include <array>
+#include <set>
+#include <string_view>
+
+namespace hyperschema::emit {
+namespace {
+
+constexpr std::array<std::string_view, 92> kKeywords = {
+    "alignas",     "alignof",   "and",        "and_eq",    "asm",      "auto",         "bitand",
+    "bitor",       "bool",      "break",      "case",      "catch",    "char",         "char8_t",
+    "char16_t",    "char32_t",  "class",      "compl",     "concept",  "const",        "consteval",
+    "constexpr",   "constinit", "const_cast", "continue",  "co_await", "co_return",    "co_yield",
+    "decltype",    "default",   "delete",     "do",        "double",   "dynamic_cast", "else",
+    "enum",        "explicit",  "export",     "extern",    "false",    "float",        "for",
+    "friend",      "goto",      "if",         "inline",    "int",      "long",         "mutable",
+    "namespace",   "new",       "noexcept",   "not",       "not_eq",   "nullptr",      "operator",
+    "or",          "or_eq",     "private",    "protected", "public",   "register",     "reinterpret_cast",
+    "requires",    "return",    "short",      "signed",    "sizeof",   "static",       "static_assert",
+    "static_cast", "struct",    "switch",     "template",  "this",     "thread_local", "throw",
+    "true",        "try",       "typedef",    "typeid",    "typename", "union",        "unsigned",
+    "using",       "virtual",   "void",       "volatile",  "wchar_t",  "while",        "xor",
+    "xor_eq",
+};
+
+}  // namespace
+
+std::string cpp_identifier(const std::string& name) {
+    const bool keyword = std::find(kKeywords.begin(), kKeywords.end(), name) != kKeywords.end();
+    // Also names the generated code itself uses inside a table's namespace.
+    return keyword || name == "row" ? name + "_" : name;
+}
+
+std::vector<std::string> cpp_enumerators(const std::vector<std::string>& labels) {
+    std::vector<std::string> out;
+    std::set<std::string> taken;
+    for (const auto& label : labels) {
+        std::string id;
+        for (unsigned char c : label) {
+            const bool word = std::isalnum(c) || c == '_';
+            id += word && c < 0x80 ? static_cast<char>(std::tolower(c)) : '_';
+        }
+        if (id.empty() || std::isdigit(static_cast<unsigned char>(id[0]))) id = "v_" + id;
+        id = cpp_identifier(id);
+        std::string unique = id;
+        for (int n = 2; taken.count(unique); ++n) unique = id + "_" + std::to_string(n);
+        taken.insert(unique);
+        out.push_back(unique);
+    }
+    return out;
+}
+
+std::string cpp_value_type(const ColumnType& type) {
+    std::string base;
+    switch (type.base) {
+        case BaseType::Smallint:
+            base = "std::int16_t";
+            break;
+        case BaseType::Integer:
+            base = "std::int32_t";
+            break;
+        case BaseType::Bigint:
+            base = "std::int64_t";
+            break;
+        case BaseType::Real:
+            base = "float";
+            break;
+        case BaseType::DoublePrecision:
+            base = "double";
+            break;
+        case BaseType::Numeric:
+            base = "hyperschema::numeric";
+            break;
+        case BaseType::Text:
+        case BaseType::Varchar:
+            base = "std::string";
+            break;
+        case BaseType::Boolean:
+            base = "bool";
+            break;
+        case BaseType::Timestamptz:
+            base = "hyperschema::timestamptz";
+            break;
+        case BaseType::Timestamp:
+            base = "hyperschema::timestamp";
+            break;
+        case BaseType::Date:
+            base = "hyperschema::date";
+            break;
+        case BaseType::Interval:
+            base = "hyperschema::interval";
+            break;
+        case BaseType::Uuid:
+            base = "hyperschema::uuid";
+            break;
+        case BaseType::Jsonb:
+            base = "hyperschema::jsonb";
+            break;
+        case BaseType::Json:
+            base = "hyperschema::json";
+            break;
+        case BaseType::Bytea:
+            base = "hyperschema::bytea";
+            break;
+        case BaseType::Enum:
+            base = cpp_identifier(type.enum_name);
+            break;
+    }
+    for (int i = 0; i < type.array_dims; ++i) base = "std::vector<" + base + ">";
+    return base;
+}
+
+std::string cpp_field_type(const ColumnType& type, bool nullable) {
+    return nullable ? "std::optional<" + cpp_value_type(type) + ">" : cpp_value_type(type);
+}
+
+}  // namespace hyperschema::emit

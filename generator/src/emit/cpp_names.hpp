@@ -1,0 +1,29 @@
+#pragma once
+
+// Names and types in generated C++, in one place (as flatbuffers' Namer):
+// schema, table and column names become identifiers (a C++ keyword gets a
+// trailing underscore), enum labels become enumerators, and each SQL type has
+// one documented C++ type.
+
+#include <string>
+#include <vector>
+
+#include "model/schema.hpp"
+
+namespace hyperschema::emit {
+
+// `order` stays `order`, `class` becomes `class_`, `delete` becomes `delete_`.
+std::string cpp_identifier(const std::string& name);
+
+// The enumerators for an enum's labels, in order, unique: "in-progress" is
+// in_progress, "2fa" is v_2fa.
+std::vector<std::string> cpp_enumerators(const std::vector<std::string>& labels);
+
+// The C++ type of a value of `type` (not counting NULL): std::int64_t,
+// hyperschema::timestamptz, std::vector<std::string>, ...
+std::string cpp_value_type(const ColumnType& type);
+
+// With NULL: std::optional<...> when nullable.
+std::string cpp_field_type(const ColumnType& type, bool nullable);
+
+}  // namespace hyperschema::emit
