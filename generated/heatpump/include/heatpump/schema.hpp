@@ -278,12 +278,12 @@ namespace energy_hourly {
 struct row {
     hyperschema::timestamptz bucket{};  // timestamptz
     std::string device_id{};  // text
+    std::optional<double> energy_kwh{};  // double precision = last(energy_total_kwh, time) - first(energy_total_kwh, time)
+    std::optional<double> energy_l1_kwh{};  // double precision = last(energy_l1_kwh, time) - first(energy_l1_kwh, time)
+    std::optional<double> energy_l2_kwh{};  // double precision = last(energy_l2_kwh, time) - first(energy_l2_kwh, time)
+    std::optional<double> energy_l3_kwh{};  // double precision = last(energy_l3_kwh, time) - first(energy_l3_kwh, time)
     std::optional<double> avg_power_w{};  // double precision = avg(power_w)
     std::optional<std::int64_t> samples{};  // bigint = count(*)
-    // `energy_kwh` is left out: its type cannot be inferred; declare `type:` on it in the YAML.
-    // `energy_l1_kwh` is left out: its type cannot be inferred; declare `type:` on it in the YAML.
-    // `energy_l2_kwh` is left out: its type cannot be inferred; declare `type:` on it in the YAML.
-    // `energy_l3_kwh` is left out: its type cannot be inferred; declare `type:` on it in the YAML.
 
     friend bool operator==(const row&, const row&) = default;
 };
@@ -292,9 +292,13 @@ inline constexpr std::string_view schema_name = "public";
 inline constexpr std::string_view name = "energy_hourly";
 inline constexpr std::string_view time_column = "bucket";  // "" for a plain table
 inline constexpr std::array<std::string_view, 0> primary_key{};
-inline constexpr std::array<hyperschema::column_info, 4> columns{{
+inline constexpr std::array<hyperschema::column_info, 8> columns{{
     {"bucket", "timestamp with time zone", false},
     {"device_id", "text", false},
+    {"energy_kwh", "double precision", true},
+    {"energy_l1_kwh", "double precision", true},
+    {"energy_l2_kwh", "double precision", true},
+    {"energy_l3_kwh", "double precision", true},
     {"avg_power_w", "double precision", true},
     {"samples", "bigint", true},
 }};
@@ -304,19 +308,27 @@ template <class Row, class F>
 void for_each_column(Row& r, F&& f) {
     f(std::string_view("bucket"), r.bucket);
     f(std::string_view("device_id"), r.device_id);
+    f(std::string_view("energy_kwh"), r.energy_kwh);
+    f(std::string_view("energy_l1_kwh"), r.energy_l1_kwh);
+    f(std::string_view("energy_l2_kwh"), r.energy_l2_kwh);
+    f(std::string_view("energy_l3_kwh"), r.energy_l3_kwh);
     f(std::string_view("avg_power_w"), r.avg_power_w);
     f(std::string_view("samples"), r.samples);
 }
 
 namespace detail {
-inline constexpr std::string_view select_list = "bucket, device_id, avg_power_w, samples";
+inline constexpr std::string_view select_list = "bucket, device_id, energy_kwh, energy_l1_kwh, energy_l2_kwh, energy_l3_kwh, avg_power_w, samples";
 template <class Source>
 row read(const Source& s, int i) {
     row r;
     r.bucket = s.template get<hyperschema::timestamptz>(i, 0);
     r.device_id = s.template get<std::string>(i, 1);
-    r.avg_power_w = s.template get<std::optional<double>>(i, 2);
-    r.samples = s.template get<std::optional<std::int64_t>>(i, 3);
+    r.energy_kwh = s.template get<std::optional<double>>(i, 2);
+    r.energy_l1_kwh = s.template get<std::optional<double>>(i, 3);
+    r.energy_l2_kwh = s.template get<std::optional<double>>(i, 4);
+    r.energy_l3_kwh = s.template get<std::optional<double>>(i, 5);
+    r.avg_power_w = s.template get<std::optional<double>>(i, 6);
+    r.samples = s.template get<std::optional<std::int64_t>>(i, 7);
     return r;
 }
 // A row_stream's current row, as read() reads a result's row i.
@@ -340,7 +352,7 @@ struct filter {
 
 namespace detail {
 inline std::string range_sql(const filter& f, const hyperschema::range_options& o, bool latest) {
-    std::string sql = latest ? "SELECT DISTINCT ON (device_id) bucket, device_id, avg_power_w, samples FROM public.energy_hourly WHERE bucket >= $1 AND bucket < $2" : "SELECT bucket, device_id, avg_power_w, samples FROM public.energy_hourly WHERE bucket >= $1 AND bucket < $2";
+    std::string sql = latest ? "SELECT DISTINCT ON (device_id) bucket, device_id, energy_kwh, energy_l1_kwh, energy_l2_kwh, energy_l3_kwh, avg_power_w, samples FROM public.energy_hourly WHERE bucket >= $1 AND bucket < $2" : "SELECT bucket, device_id, energy_kwh, energy_l1_kwh, energy_l2_kwh, energy_l3_kwh, avg_power_w, samples FROM public.energy_hourly WHERE bucket >= $1 AND bucket < $2";
     if (f.device_id) sql += " AND device_id = $3";
     if (latest) sql += " ORDER BY device_id, bucket DESC";
     else sql += o.descending ? " ORDER BY bucket DESC" : " ORDER BY bucket";
@@ -397,8 +409,8 @@ namespace energy_daily {
 struct row {
     hyperschema::timestamptz bucket{};  // timestamptz
     std::string device_id{};  // text
+    std::optional<double> energy_kwh{};  // double precision = sum(energy_kwh)
     std::optional<hyperschema::numeric> samples{};  // numeric = sum(samples)
-    // `energy_kwh` is left out: its type cannot be inferred; declare `type:` on it in the YAML.
 
     friend bool operator==(const row&, const row&) = default;
 };
@@ -407,9 +419,10 @@ inline constexpr std::string_view schema_name = "public";
 inline constexpr std::string_view name = "energy_daily";
 inline constexpr std::string_view time_column = "bucket";  // "" for a plain table
 inline constexpr std::array<std::string_view, 0> primary_key{};
-inline constexpr std::array<hyperschema::column_info, 3> columns{{
+inline constexpr std::array<hyperschema::column_info, 4> columns{{
     {"bucket", "timestamp with time zone", false},
     {"device_id", "text", false},
+    {"energy_kwh", "double precision", true},
     {"samples", "numeric", true},
 }};
 
@@ -418,17 +431,19 @@ template <class Row, class F>
 void for_each_column(Row& r, F&& f) {
     f(std::string_view("bucket"), r.bucket);
     f(std::string_view("device_id"), r.device_id);
+    f(std::string_view("energy_kwh"), r.energy_kwh);
     f(std::string_view("samples"), r.samples);
 }
 
 namespace detail {
-inline constexpr std::string_view select_list = "bucket, device_id, samples";
+inline constexpr std::string_view select_list = "bucket, device_id, energy_kwh, samples";
 template <class Source>
 row read(const Source& s, int i) {
     row r;
     r.bucket = s.template get<hyperschema::timestamptz>(i, 0);
     r.device_id = s.template get<std::string>(i, 1);
-    r.samples = s.template get<std::optional<hyperschema::numeric>>(i, 2);
+    r.energy_kwh = s.template get<std::optional<double>>(i, 2);
+    r.samples = s.template get<std::optional<hyperschema::numeric>>(i, 3);
     return r;
 }
 // A row_stream's current row, as read() reads a result's row i.
@@ -452,7 +467,7 @@ struct filter {
 
 namespace detail {
 inline std::string range_sql(const filter& f, const hyperschema::range_options& o, bool latest) {
-    std::string sql = latest ? "SELECT DISTINCT ON (device_id) bucket, device_id, samples FROM public.energy_daily WHERE bucket >= $1 AND bucket < $2" : "SELECT bucket, device_id, samples FROM public.energy_daily WHERE bucket >= $1 AND bucket < $2";
+    std::string sql = latest ? "SELECT DISTINCT ON (device_id) bucket, device_id, energy_kwh, samples FROM public.energy_daily WHERE bucket >= $1 AND bucket < $2" : "SELECT bucket, device_id, energy_kwh, samples FROM public.energy_daily WHERE bucket >= $1 AND bucket < $2";
     if (f.device_id) sql += " AND device_id = $3";
     if (latest) sql += " ORDER BY device_id, bucket DESC";
     else sql += o.descending ? " ORDER BY bucket DESC" : " ORDER BY bucket";
