@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "hyperschema/codec.hpp"
@@ -107,6 +108,12 @@ public:
         }
         ++rows_;
         if (buffer_.size() >= flush_bytes) flush();
+    }
+
+    // A row as a tuple (std::tie(row.a, row.b) works too).
+    template <class... T>
+    void write_tuple(const std::tuple<T...>& row) {
+        std::apply([this](const T&... values) { write_row(values...); }, row);
     }
 
     // Sends the rest and ends the COPY; returns the rows the server stored.

@@ -193,13 +193,16 @@ public:
 
     template <class T>
     T get(int row, int col) const {
-        check(row, col);
+        check_row(row);
+        if (col < 0 || col >= columns())
+            throw error("column " + std::to_string(col) + " is outside the result (" + std::to_string(columns()) +
+                        " columns)");
         return detail::result_field<T>(r_.get(), row, col);
     }
     // The whole row; the result must have exactly sizeof...(T) columns.
     template <class... T>
     std::tuple<T...> row(int row) const {
-        check(row, 0);
+        check_row(row);
         return detail::result_row<T...>(r_.get(), row);
     }
     // Every row.
@@ -216,9 +219,9 @@ public:
     const PGresult* raw() const { return r_.get(); }
 
 private:
-    void check(int row, int col) const {
-        if (row < 0 || row >= size() || col < 0 || (col >= columns() && columns() > 0))
-            throw error("row " + std::to_string(row) + ", column " + std::to_string(col) + " is outside the result");
+    void check_row(int row) const {
+        if (row < 0 || row >= size())
+            throw error("row " + std::to_string(row) + " is outside the result (" + std::to_string(size()) + " rows)");
     }
     detail::pq::result_ptr r_;
 };

@@ -9,16 +9,28 @@
 //
 // It declares a cursor for the query (parameters bound in binary through the
 // extended protocol, which DECLARE CURSOR accepts) and FETCHes batches in
-// binary. Measured against libpq's single-row mode on 1M rows of
-// (timestamptz, integer, text, double precision, text), 2-core machine,
-// PostgreSQL 15 on localhost, decoding every field (tests/types/stream_bench_test.cpp):
+// binary. The alternative, libpq's single-row mode, was measured against it:
+// 1M rows of (timestamptz, integer, text, double precision, text), decoded,
+// from PostgreSQL 15 on localhost, Release build, 2 cores shared with other
+// builds (load 2-4), medians of 7-9 runs in three sessions
+// (tests/types/stream_bench_test.cpp, "[.bench]"):
 //
-//   cursor, FETCH 10000 (this)   ~1.2M rows/s   (DESIGN NOTE: see figures below)
+//   cursor, FETCH 1000              1.0-1.4 M rows/s   client CPU 0.26-0.43 s
+//   cursor, FETCH 10000             0.9-1.1 M rows/s   client CPU 0.37-0.52 s
+//   single-row mode                 1.1-1.3 M rows/s   client CPU 0.75-0.92 s
+//   binary COPY TO STDOUT, decoded  1.2-1.6 M rows/s   client CPU 0.15-0.20 s (takes no parameters)
+//   psql -c "COPY (...) TO STDOUT" >/dev/null: 0.79 M rows/s text, 1.2 M rows/s binary
 //
-// Besides being faster, a cursor leaves the connection free between batches,
-// so other statements may run in the same transaction while rows are read,
-// and stopping early is a cheap CLOSE instead of cancelling the query.
+// The server is the bottleneck (0.5-0.7 s for the binary COPY alone), and the
+// two are level within the noise; the cursor needs half or less of single-row
+// mode's client CPU (a PGresult per row there), leaves the connection free
+// between batches, so other statements may run in the same transaction while
+// rows are read, and stops early with a cheap CLOSE where single-row mode
+// must read or cancel the rest (a cancel aborts the transaction). Reading the
+// next batch ahead while the current one is decoded measured ~20% faster, but
+// keeps the connection busy between next() calls; it is not done.
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <string>
@@ -32,7 +44,13 @@ namespace hyperschema {
 
 class row_stream {
 public:
-    static constexpr int default_batch_rows = 10000;
+    // Unless set_batch_rows() fixes it, the first FETCH asks for 1000 rows and
+    // later ones for about batch_bytes of libpq result memory (100..100000
+    // rows): small enough to stay in cache (1000 rows of 5 columns read 30%
+    // faster than 10000 here), large enough that a remote server's round trips
+    // do not dominate.
+    static constexpr int first_batch_rows = 1000;
+    static constexpr std::size_t batch_bytes = 256 * 1024;
 
     template <class... P>
     row_stream(pqxx::dbtransaction& tx, std::string_view sql, const P&... params)
@@ -61,18 +79,20 @@ public:
         }
     }
 
-    // Rows per FETCH, from the next one on.
+    // Rows per FETCH, from the next one on, instead of sizing batches by memory.
     void set_batch_rows(int rows) {
         if (rows < 1) throw error("batch size must be at least 1 row");
         batch_rows_ = rows;
+        adaptive_ = false;
     }
 
     // Moves to the next row; false when there are no more.
     bool next() {
         if (++row_ < batch_size_) return true;
         if (!open_) return false;
+        const int asked = batch_rows_;
         fetch();
-        if (batch_size_ < batch_rows_) close_cursor();  // that was the last batch
+        if (batch_size_ < asked) close_cursor();  // that was the last batch
         return row_ < batch_size_;
     }
 
@@ -125,6 +145,11 @@ private:
         batch_size_ = PQntuples(batch_.get());
         row_ = 0;
         checked_ = nullptr;
+        if (adaptive_ && batch_size_ > 0) {
+            const std::size_t per_row =
+                std::max<std::size_t>(1, PQresultMemorySize(batch_.get()) / static_cast<std::size_t>(batch_size_));
+            batch_rows_ = static_cast<int>(std::clamp<std::size_t>(batch_bytes / per_row, 100, 100000));
+        }
     }
 
     void check(int col) const {
@@ -137,7 +162,8 @@ private:
     PGconn* conn_;
     std::string cursor_;
     bool open_ = false;
-    int batch_rows_ = default_batch_rows;
+    int batch_rows_ = first_batch_rows;
+    bool adaptive_ = true;
     detail::pq::result_ptr batch_;
     int batch_size_ = 0;
     int row_ = -1;

@@ -172,3 +172,18 @@ TEST_CASE("large COPY loads stream in chunks", "[db][copy]") {
         if (i % 10 != 0) expected += i * 0.5;
     CHECK(sum == Approx(expected));
 }
+
+TEST_CASE("a COPY statement given to exec does not leave the connection in COPY state", "[db][copy]") {
+    pqxx::connection conn(types_test::fresh_database("types_copy_exec"));
+    types_test::run_sql(conn, "CREATE TABLE scratch (n int); INSERT INTO scratch VALUES (1), (2)");
+    for (std::string sql : {"COPY scratch TO STDOUT", "COPY scratch FROM STDIN"}) {
+        INFO(sql);
+        {
+            pqxx::work tx(conn);
+            CHECK_THROWS_WITH(exec(tx, sql), Catch::Contains("use copy_writer"));
+        }
+        pqxx::work tx(conn);
+        CHECK(exec(tx, "SELECT count(*) FROM scratch").get<std::int64_t>(0, 0) == 2);
+        tx.exec("SELECT 1");
+    }
+}

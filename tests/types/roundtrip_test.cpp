@@ -199,7 +199,7 @@ struct typed<std::tuple<T...>> {
 
 void copy_rows(pqxx::dbtransaction& tx, const std::string& table, const std::vector<everything>& rows) {
     copy_writer copy(tx, "public", table, kColumns);
-    for (const auto& row : rows) std::apply([&](const auto&... v) { copy.write_row(v...); }, row);
+    for (const auto& row : rows) copy.write_tuple(row);
     CHECK(copy.complete() == rows.size());
 }
 

@@ -53,6 +53,15 @@ TEST_CASE("row_stream reads every row in order, a batch at a time", "[db][stream
         CHECK(count == 100000);
         CHECK(sum == 100000LL * 100001 / 2);
     }
+    SECTION("wide rows, batches sized by memory") {
+        row_stream s(tx, "SELECT i, repeat('w', 100000) FROM n WHERE i <= $1 ORDER BY i", 1500);
+        int count = 0;
+        while (s.next()) {
+            CHECK(s.get<std::string>(1).size() == 100000);
+            CHECK(s.get<std::int32_t>(0) == ++count);
+        }
+        CHECK(count == 1500);
+    }
     SECTION("no rows") {
         row_stream s(tx, "SELECT i FROM n WHERE i < $1", 0);
         CHECK_FALSE(s.next());
