@@ -1,0 +1,154 @@
+# hyperschema_generate(TARGET <tgt> SCHEMA <schema-dir>
+#                      [NAME <name>] [OUT <dir>] [MIGRATIONS <dir>])
+#
+# Compiles the schema in <schema-dir> at build time and lets <tgt> include what
+# `hyperschema generate` writes:
+#
+#   <OUT>/<NAME>/schema.sql
+#   <OUT>/<NAME>/include/<NAME>/migrations.hpp   #include "<NAME>/migrations.hpp"
+#   <OUT>/<NAME>/include/<NAME>/schema.hpp
+#
+# NAME        the schema's name; default: the directory's name. Pass it when the
+#             YAML renames the schema (`schema: {name: x}`).
+# OUT         default: ${CMAKE_CURRENT_BINARY_DIR}/hyperschema
+# MIGRATIONS  the checked-in history `hyperschema migrate new` writes, embedded in
+#             migrations.hpp; default: ${CMAKE_CURRENT_SOURCE_DIR}/generated/<NAME>/migrations
+#             when that directory exists, otherwise none.
+#
+# The command re-runs when a *.yaml/*.yml file of the schema, a file of the
+# migrations directory or the generator itself changes; the generator rewrites
+# only files whose content changed, so sources including the headers recompile
+# only then. Several targets may share one schema: the generation is one custom
+# target, hyperschema_generate_<NAME>, created by the first call.
+#
+# The generator is the executable target hyperschema::hyperschema: an alias of
+# the `hyperschema` target inside hyperschema's own build (add_subdirectory), the
+# imported executable from find_package(hyperschema).
+
+include_guard(GLOBAL)
+
+# The name `schema: {name: x}` / `schema:\n  name: x` gives, if any (a line-based
+# reading, enough to catch a forgotten NAME; the generator itself is the judge).
+function(_hyperschema_declared_name out_var)
+  set(declared "")
+  foreach(file IN LISTS ARGN)
+    file(STRINGS "${file}" lines)
+    set(in_settings FALSE)
+    foreach(line IN LISTS lines)
+      if(line MATCHES "^schema:[ \t]*{.*[{ ,]name:[ \t]*[\"']?([a-z0-9_]+)")
+        set(declared "${CMAKE_MATCH_1}")
+      elseif(line MATCHES "^schema:[ \t]*(#.*)?$")
+        set(in_settings TRUE)
+      elseif(in_settings AND line MATCHES "^[ \t]+name:[ \t]*[\"']?([a-z0-9_]+)")
+        set(declared "${CMAKE_MATCH_1}")
+      elseif(line MATCHES "^[^ \t#]")
+        set(in_settings FALSE)
+      endif()
+    endforeach()
+  endforeach()
+  set(${out_var} "${declared}" PARENT_SCOPE)
+endfunction()
+
+function(hyperschema_generate)
+  cmake_parse_arguments(PARSE_ARGV 0 arg "" "TARGET;SCHEMA;NAME;OUT;MIGRATIONS" "")
+  if(arg_UNPARSED_ARGUMENTS)
+    message(FATAL_ERROR "hyperschema_generate: unknown arguments: ${arg_UNPARSED_ARGUMENTS}")
+  endif()
+  if(NOT arg_TARGET OR NOT arg_SCHEMA)
+    message(FATAL_ERROR "hyperschema_generate: TARGET and SCHEMA are required")
+  endif()
+  if(NOT TARGET ${arg_TARGET})
+    message(FATAL_ERROR "hyperschema_generate: `${arg_TARGET}` is not a target")
+  endif()
+  if(NOT TARGET hyperschema::hyperschema)
+    message(FATAL_ERROR "hyperschema_generate: the generator hyperschema::hyperschema is not defined; "
+                        "use find_package(hyperschema CONFIG REQUIRED) or add_subdirectory(<hyperschema>) first")
+  endif()
+
+  cmake_path(ABSOLUTE_PATH arg_SCHEMA BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}" NORMALIZE OUTPUT_VARIABLE schema_dir)
+  if(NOT IS_DIRECTORY "${schema_dir}")
+    message(FATAL_ERROR "hyperschema_generate: SCHEMA `${schema_dir}` is not a directory")
+  endif()
+  file(GLOB yaml_files CONFIGURE_DEPENDS "${schema_dir}/*.yaml" "${schema_dir}/*.yml")
+  if(NOT yaml_files)
+    message(FATAL_ERROR "hyperschema_generate: no *.yaml or *.yml file in `${schema_dir}`")
+  endif()
+
+  if(arg_NAME)
+    set(name "${arg_NAME}")
+  else()
+    cmake_path(GET schema_dir FILENAME name)
+    _hyperschema_declared_name(declared ${yaml_files})
+    if(declared AND NOT declared STREQUAL name)
+      message(FATAL_ERROR "hyperschema_generate: the YAML in `${schema_dir}` names the schema `${declared}`, "
+                          "not `${name}`; pass NAME ${declared}")
+    endif()
+  endif()
+
+  if(arg_OUT)
+    cmake_path(ABSOLUTE_PATH arg_OUT BASE_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}" NORMALIZE OUTPUT_VARIABLE out)
+  else()
+    set(out "${CMAKE_CURRENT_BINARY_DIR}/hyperschema")
+  endif()
+
+  set(migration_files "")
+  if(arg_MIGRATIONS)
+    cmake_path(ABSOLUTE_PATH arg_MIGRATIONS BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}" NORMALIZE
+               OUTPUT_VARIABLE migrations)
+    if(NOT IS_DIRECTORY "${migrations}")
+      message(FATAL_ERROR "hyperschema_generate: MIGRATIONS `${migrations}` is not a directory")
+    endif()
+  else()
+    set(migrations "${CMAKE_CURRENT_SOURCE_DIR}/generated/${name}/migrations")
+  endif()
+  # Globbed even when the default directory does not exist yet, so the first
+  # `hyperschema migrate new` re-runs CMake and the history gets embedded.
+  file(GLOB migration_files CONFIGURE_DEPENDS "${migrations}/*")
+  if(NOT IS_DIRECTORY "${migrations}")
+    set(migrations "")
+  endif()
+
+  set(target_name "hyperschema_generate_${name}")
+  set(include_dir "${out}/${name}/include")
+  if(TARGET ${target_name})
+    get_target_property(shared_out ${target_name} HYPERSCHEMA_OUT)
+    get_target_property(shared_schema ${target_name} HYPERSCHEMA_SCHEMA)
+    get_target_property(shared_migrations ${target_name} HYPERSCHEMA_MIGRATIONS)
+    if(NOT shared_out STREQUAL out OR NOT shared_schema STREQUAL schema_dir
+       OR NOT shared_migrations STREQUAL migrations)
+      message(FATAL_ERROR "hyperschema_generate: schema `${name}` is already generated from `${shared_schema}` "
+                          "into `${shared_out}` (migrations: `${shared_migrations}`); "
+                          "a second call for it must pass the same SCHEMA, OUT and MIGRATIONS")
+    endif()
+  else()
+    set(outputs "${out}/${name}/schema.sql")
+    # What `hyperschema generate` writes into <OUT>/<NAME>/include/<NAME>/.
+    set(headers migrations.hpp schema.hpp)
+    foreach(header IN LISTS headers)
+      list(APPEND outputs "${include_dir}/${name}/${header}")
+    endforeach()
+    set(migrations_args "")
+    if(migrations)
+      set(migrations_args --migrations "${migrations}")
+    endif()
+    add_custom_command(
+      OUTPUT ${outputs}
+      COMMAND "$<TARGET_FILE:hyperschema::hyperschema>" generate "${schema_dir}" --out "${out}" ${migrations_args}
+      DEPENDS ${yaml_files} ${migration_files} "$<TARGET_FILE:hyperschema::hyperschema>"
+      COMMENT "hyperschema: generating ${name} into ${out}/${name}"
+      VERBATIM)
+    add_custom_target(${target_name} DEPENDS ${outputs})
+    set_target_properties(${target_name} PROPERTIES
+      HYPERSCHEMA_OUT "${out}" HYPERSCHEMA_SCHEMA "${schema_dir}" HYPERSCHEMA_MIGRATIONS "${migrations}")
+  endif()
+
+  get_target_property(type ${arg_TARGET} TYPE)
+  if(type STREQUAL "INTERFACE_LIBRARY")
+    set(scope INTERFACE)
+  else()
+    set(scope PRIVATE)
+  endif()
+  target_include_directories(${arg_TARGET} ${scope} "${include_dir}")
+  target_link_libraries(${arg_TARGET} ${scope} hyperschema::runtime)
+  add_dependencies(${arg_TARGET} ${target_name})
+endfunction()
