@@ -29,6 +29,7 @@
 #include <climits>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -232,6 +233,7 @@ template <>
 struct pg_codec<std::string_view> : detail::scalar_codec<std::string_view, oids::text, oids::text_array> {
     static constexpr std::string_view type_name = "text";
     static void encode(std::string_view v, byte_buffer& out) { out += v; }
+    static bool accepts(oid o) { return pg_codec<std::string>::accepts(o); }
 };
 
 template <>

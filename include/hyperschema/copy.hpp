@@ -96,12 +96,12 @@ public:
                         "", statement_);
         }
         std::size_t i = 0;
-        (check_type<T>(i++), ...);
+        (check_type<detail::param_type<T>>(i++), ...);
         const std::size_t mark = buffer_.size();
         try {
             detail::wire::put_i16(buffer_, static_cast<std::int16_t>(sizeof...(T)));
             i = 0;
-            (detail::append_field(buffer_, values, element_types_[i++]), ...);
+            (detail::append_field(buffer_, detail::as_param(values), element_types_[i++]), ...);
         } catch (...) {
             buffer_.resize(mark);
             throw;

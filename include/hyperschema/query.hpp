@@ -31,6 +31,7 @@ namespace detail {
 // String literals and C strings are passed as text.
 template <class T>
 decltype(auto) as_param(const T& value) {
+    static_assert(!std::is_same_v<T, std::nullptr_t>, "pass std::optional<T>{} for NULL: it says the type");
     if constexpr (std::is_convertible_v<const T&, const char*>) {
         return std::string_view(value);
     } else {
@@ -49,6 +50,10 @@ public:
         for (std::size_t i = 0; i < offsets_.size(); ++i)
             values_.push_back(offsets_[i] < 0 ? nullptr : data_.data() + offsets_[i]);
     }
+
+    // values() points into data_: never copied or moved.
+    bound_params(const bound_params&) = delete;
+    bound_params& operator=(const bound_params&) = delete;
 
     int count() const { return static_cast<int>(types_.size()); }
     const oid* types() const { return types_.empty() ? nullptr : types_.data(); }
@@ -169,6 +174,9 @@ std::tuple<T...> result_row(const PGresult* r, int row) {
 // column types once for all its rows.
 template <class... T>
 inline constexpr char row_type_tag = 0;
+
+template <class T>
+using param_type = std::remove_cvref_t<decltype(as_param(std::declval<const T&>()))>;
 
 }  // namespace detail
 

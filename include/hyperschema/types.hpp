@@ -23,15 +23,18 @@
 #include <array>
 #include <chrono>
 #include <compare>
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "hyperschema/detail/numeric.hpp"
+#include "hyperschema/error.hpp"
 
 namespace hyperschema {
 

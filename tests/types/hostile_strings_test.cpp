@@ -62,7 +62,8 @@ TEST_CASE("hostile strings are stored and read back verbatim", "[db][hostile]") 
         pqxx::work tx(conn);
         copy_writer copy(tx, "public", "hostile", {"id", "path", "t", "vc", "arr"});
         int id = 0;
-        for (const auto& s : strings) copy.write_row(++id, std::string("copy"), s, s, std::vector<std::string>{s, s});
+        for (const auto& s : strings)
+            copy.write_row(++id, "copy", s, std::string_view(s), std::vector<std::string>{s, s});
         copy.complete();
         for (const auto& s : strings) {
             exec_prepared(tx, "INSERT INTO hostile (id, path, t, vc, arr) VALUES ($1, 'prepared', $2, $3, $4)", ++id, s,
