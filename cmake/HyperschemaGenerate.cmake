@@ -18,8 +18,9 @@
 # The command re-runs when a *.yaml/*.yml file of the schema, a file of the
 # migrations directory or the generator itself changes; the generator rewrites
 # only files whose content changed, so sources including the headers recompile
-# only then. Several targets may share one schema: the generation is one custom
-# target, hyperschema_generate_<NAME>, created by the first call.
+# only then. Targets calling with the same SCHEMA and OUT share one generation,
+# the custom target hyperschema_generate_<NAME> (with a suffix when the same
+# NAME is also generated into another OUT).
 #
 # The generator is the executable target hyperschema::hyperschema: an alias of
 # the `hyperschema` target inside hyperschema's own build (add_subdirectory), the
@@ -35,8 +36,8 @@ function(_hyperschema_declared_name out_var)
     file(STRINGS "${file}" lines)
     set(in_settings FALSE)
     foreach(line IN LISTS lines)
-      if(line MATCHES "^schema:[ \t]*{.*[{ ,]name:[ \t]*[\"']?([a-z0-9_]+)")
-        set(declared "${CMAKE_MATCH_1}")
+      if(line MATCHES "^schema:[ \t]*{([^}]*[ ,])?name:[ \t]*[\"']?([a-z0-9_]+)")
+        set(declared "${CMAKE_MATCH_2}")
       elseif(line MATCHES "^schema:[ \t]*(#.*)?$")
         set(in_settings TRUE)
       elseif(in_settings AND line MATCHES "^[ \t]+name:[ \t]*[\"']?([a-z0-9_]+)")
@@ -108,19 +109,33 @@ function(hyperschema_generate)
     set(migrations "")
   endif()
 
-  set(target_name "hyperschema_generate_${name}")
+  # One custom command and target per generated directory <OUT>/<NAME>, shared
+  # by every target calling with the same OUT.
   set(include_dir "${out}/${name}/include")
-  if(TARGET ${target_name})
-    get_target_property(shared_out ${target_name} HYPERSCHEMA_OUT)
-    get_target_property(shared_schema ${target_name} HYPERSCHEMA_SCHEMA)
-    get_target_property(shared_migrations ${target_name} HYPERSCHEMA_MIGRATIONS)
-    if(NOT shared_out STREQUAL out OR NOT shared_schema STREQUAL schema_dir
-       OR NOT shared_migrations STREQUAL migrations)
-      message(FATAL_ERROR "hyperschema_generate: schema `${name}` is already generated from `${shared_schema}` "
-                          "into `${shared_out}` (migrations: `${shared_migrations}`); "
-                          "a second call for it must pass the same SCHEMA, OUT and MIGRATIONS")
+  string(SHA1 key "${out}/${name}")
+  get_property(target_name GLOBAL PROPERTY _hyperschema_generate_${key})
+  if(target_name)
+    get_property(shared_schema GLOBAL PROPERTY _hyperschema_generate_${key}_schema)
+    get_property(shared_migrations GLOBAL PROPERTY _hyperschema_generate_${key}_migrations)
+    if(NOT shared_schema STREQUAL schema_dir OR NOT shared_migrations STREQUAL migrations)
+      foreach(var shared_migrations migrations)
+        if(NOT ${var})
+          set(${var} "none")
+        endif()
+      endforeach()
+      message(FATAL_ERROR "hyperschema_generate: `${out}/${name}` is already generated from `${shared_schema}` "
+                          "(migrations: `${shared_migrations}`); pass another OUT for `${schema_dir}` "
+                          "(migrations: `${migrations}`)")
     endif()
   else()
+    set(target_name "hyperschema_generate_${name}")
+    if(TARGET ${target_name})  # the same schema generated into another OUT
+      string(SUBSTRING "${key}" 0 8 suffix)
+      string(APPEND target_name "_${suffix}")
+    endif()
+    set_property(GLOBAL PROPERTY _hyperschema_generate_${key} ${target_name})
+    set_property(GLOBAL PROPERTY _hyperschema_generate_${key}_schema "${schema_dir}")
+    set_property(GLOBAL PROPERTY _hyperschema_generate_${key}_migrations "${migrations}")
     set(outputs "${out}/${name}/schema.sql")
     # What `hyperschema generate` writes into <OUT>/<NAME>/include/<NAME>/.
     set(headers migrations.hpp schema.hpp)
@@ -138,8 +153,6 @@ function(hyperschema_generate)
       COMMENT "hyperschema: generating ${name} into ${out}/${name}"
       VERBATIM)
     add_custom_target(${target_name} DEPENDS ${outputs})
-    set_target_properties(${target_name} PROPERTIES
-      HYPERSCHEMA_OUT "${out}" HYPERSCHEMA_SCHEMA "${schema_dir}" HYPERSCHEMA_MIGRATIONS "${migrations}")
   endif()
 
   get_target_property(type ${arg_TARGET} TYPE)
