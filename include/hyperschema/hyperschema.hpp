@@ -2,10 +2,16 @@
 
 // The hyperschema runtime: include this one header.
 
+#include "hyperschema/codec.hpp"
+#include "hyperschema/copy.hpp"
 #include "hyperschema/error.hpp"
 #include "hyperschema/expected_schema.hpp"
 #include "hyperschema/migration.hpp"
 #include "hyperschema/migrator.hpp"
+#include "hyperschema/query.hpp"
 #include "hyperschema/refresh.hpp"
+#include "hyperschema/stream.hpp"
+#include "hyperschema/table.hpp"
+#include "hyperschema/types.hpp"
 #include "hyperschema/verify.hpp"
 #include "hyperschema/version.hpp"
