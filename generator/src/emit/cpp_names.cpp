@@ -52,7 +52,7 @@ std::vector<std::string> cpp_enumerators(const std::vector<std::string>& labels)
     return out;
 }
 
-std::string cpp_value_type(const ColumnType& type) {
+std::string cpp_value_type(const ColumnType& type, const std::string& enum_scope) {
     std::string base;
     switch (type.base) {
         case BaseType::Smallint:
@@ -105,15 +105,16 @@ std::string cpp_value_type(const ColumnType& type) {
             base = "hyperschema::bytea";
             break;
         case BaseType::Enum:
-            base = cpp_identifier(type.enum_name);
+            base = enum_scope + cpp_identifier(type.enum_name);
             break;
     }
     for (int i = 0; i < type.array_dims; ++i) base = "std::vector<" + base + ">";
     return base;
 }
 
-std::string cpp_field_type(const ColumnType& type, bool nullable) {
-    return nullable ? "std::optional<" + cpp_value_type(type) + ">" : cpp_value_type(type);
+std::string cpp_field_type(const ColumnType& type, bool nullable, const std::string& enum_scope) {
+    const std::string value = cpp_value_type(type, enum_scope);
+    return nullable ? "std::optional<" + value + ">" : value;
 }
 
 }  // namespace hyperschema::emit

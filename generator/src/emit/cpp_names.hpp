@@ -20,10 +20,12 @@ std::string cpp_identifier(const std::string& name);
 std::vector<std::string> cpp_enumerators(const std::vector<std::string>& labels);
 
 // The C++ type of a value of `type` (not counting NULL): std::int64_t,
-// hyperschema::timestamptz, std::vector<std::string>, ...
-std::string cpp_value_type(const ColumnType& type);
+// hyperschema::timestamptz, std::vector<std::string>, ... Enums are named
+// fully qualified with `enum_scope` ("::heatpump::"), since a column may share
+// its enum's name and would hide it inside the row.
+std::string cpp_value_type(const ColumnType& type, const std::string& enum_scope);
 
 // With NULL: std::optional<...> when nullable.
-std::string cpp_field_type(const ColumnType& type, bool nullable);
+std::string cpp_field_type(const ColumnType& type, bool nullable, const std::string& enum_scope);
 
 }  // namespace hyperschema::emit

@@ -35,6 +35,10 @@ struct Relation {
     std::vector<std::string> omitted;  // aggregate columns without a known type
 };
 
+std::string enum_scope(const Schema& schema) {
+    return "::" + cpp_identifier(schema.name) + "::";
+}
+
 const Field* find_field(const Relation& r, const std::string& column) {
     for (const auto& f : r.fields)
         if (f.column == column) return &f;
@@ -80,9 +84,8 @@ std::string table_comment(const Table& t) {
 
 Relation relation_of(const Schema& schema, const Table& t) {
     Relation r{t.name, table_comment(t), {}, t.hypertable ? t.hypertable->time_column.name : "", {}, {}, {}};
-    (void)schema;
     for (const auto& c : t.columns) {
-        r.fields.push_back({c.name, cpp_identifier(c.name), cpp_field_type(c.type, c.nullable), cpp_value_type(c.type),
+        r.fields.push_back({c.name, cpp_identifier(c.name), cpp_field_type(c.type, c.nullable, enum_scope(schema)), cpp_value_type(c.type, enum_scope(schema)),
                             catalog_type_name(c.type), c.nullable, column_note(t, c)});
     }
     if (t.primary_key)
@@ -112,8 +115,8 @@ Relation relation_of(const Schema& schema, const ContinuousAggregate& a) {
         std::string note = c.type->sql();
         for (const auto& ac : a.columns)
             if (ac.name == c.name) note += " = " + ac.expression;
-        r.fields.push_back({c.name, cpp_identifier(c.name), cpp_field_type(*c.type, c.nullable),
-                            cpp_value_type(*c.type), catalog_type_name(*c.type), c.nullable, note});
+        r.fields.push_back({c.name, cpp_identifier(c.name), cpp_field_type(*c.type, c.nullable, enum_scope(schema)),
+                            cpp_value_type(*c.type, enum_scope(schema)), catalog_type_name(*c.type), c.nullable, note});
     }
     for (const auto& g : a.group_by) add_filter(r, g.name);
     return r;
@@ -323,7 +326,7 @@ void print_filter(Printer& p, const Relation& r) {
         "struct filter {\n");
     for (const auto& c : r.filters) {
         const Field* f = find_field(r, c);
-        p.print("    std::optional<$type$> $member$;\n", {{"type", f->value_type}, {"member", f->member}});
+        p.print("    std::optional<$type$> $member${};\n", {{"type", f->value_type}, {"member", f->member}});
     }
     p.print("};\n\n");
 }

@@ -210,7 +210,7 @@ struct row {
     std::string user_id{};  // varchar(100) NOT NULL
     std::string username{};  // varchar(100) NOT NULL
     std::string email{};  // varchar(255) NOT NULL
-    user_role role{};  // user_role NOT NULL, default 'member'
+    ::aetherlens::user_role role{};  // user_role NOT NULL, default 'member'
     hyperschema::jsonb preferences{};  // jsonb NOT NULL, default '{}'
     hyperschema::timestamptz created_at{};  // timestamptz NOT NULL, default now()
 
@@ -249,7 +249,7 @@ row read(const Source& s, int i) {
     r.user_id = s.template get<std::string>(i, 0);
     r.username = s.template get<std::string>(i, 1);
     r.email = s.template get<std::string>(i, 2);
-    r.role = s.template get<user_role>(i, 3);
+    r.role = s.template get<::aetherlens::user_role>(i, 3);
     r.preferences = s.template get<hyperschema::jsonb>(i, 4);
     r.created_at = s.template get<hyperschema::timestamptz>(i, 5);
     return r;
@@ -538,7 +538,7 @@ struct row {
     std::string name{};  // varchar(255) NOT NULL
     std::string metric_type{};  // varchar(50) NOT NULL
     hyperschema::jsonb condition{};  // jsonb NOT NULL
-    alert_severity severity{};  // alert_severity NOT NULL, default 'warning'
+    ::aetherlens::alert_severity severity{};  // alert_severity NOT NULL, default 'warning'
     bool enabled{};  // boolean NOT NULL, default true
     hyperschema::interval cooldown{};  // interval NOT NULL, default '15 minutes'
     std::optional<std::string> created_by{};  // varchar(100), references users
@@ -589,7 +589,7 @@ row read(const Source& s, int i) {
     r.name = s.template get<std::string>(i, 2);
     r.metric_type = s.template get<std::string>(i, 3);
     r.condition = s.template get<hyperschema::jsonb>(i, 4);
-    r.severity = s.template get<alert_severity>(i, 5);
+    r.severity = s.template get<::aetherlens::alert_severity>(i, 5);
     r.enabled = s.template get<bool>(i, 6);
     r.cooldown = s.template get<hyperschema::interval>(i, 7);
     r.created_by = s.template get<std::optional<std::string>>(i, 8);
@@ -648,7 +648,7 @@ namespace plugins {
 struct row {
     std::string plugin_id{};  // varchar(100) NOT NULL
     std::string version{};  // varchar(32) NOT NULL
-    plugin_status status{};  // plugin_status NOT NULL, default 'installed'
+    ::aetherlens::plugin_status status{};  // plugin_status NOT NULL, default 'installed'
     hyperschema::jsonb config{};  // jsonb NOT NULL, default '{}'
     std::optional<std::string> last_error{};  // text
     hyperschema::timestamptz installed_at{};  // timestamptz NOT NULL, default now()
@@ -687,7 +687,7 @@ row read(const Source& s, int i) {
     row r;
     r.plugin_id = s.template get<std::string>(i, 0);
     r.version = s.template get<std::string>(i, 1);
-    r.status = s.template get<plugin_status>(i, 2);
+    r.status = s.template get<::aetherlens::plugin_status>(i, 2);
     r.config = s.template get<hyperschema::jsonb>(i, 3);
     r.last_error = s.template get<std::optional<std::string>>(i, 4);
     r.installed_at = s.template get<hyperschema::timestamptz>(i, 5);
@@ -825,8 +825,8 @@ std::uint64_t insert_many(pqxx::dbtransaction& tx, const Rows& rows) {
 
 // Equality filters for the range queries; unset members do not filter.
 struct filter {
-    std::optional<std::string> device_id;
-    std::optional<std::string> metric_type;
+    std::optional<std::string> device_id{};
+    std::optional<std::string> metric_type{};
 };
 
 namespace detail {
@@ -952,8 +952,8 @@ inline std::vector<row> rows_of(const hyperschema::result& res) {
 
 // Equality filters for the range queries; unset members do not filter.
 struct filter {
-    std::optional<std::string> device_id;
-    std::optional<std::string> metric_type;
+    std::optional<std::string> device_id{};
+    std::optional<std::string> metric_type{};
 };
 
 namespace detail {
@@ -1082,8 +1082,8 @@ inline std::vector<row> rows_of(const hyperschema::result& res) {
 
 // Equality filters for the range queries; unset members do not filter.
 struct filter {
-    std::optional<std::string> device_id;
-    std::optional<std::string> metric_type;
+    std::optional<std::string> device_id{};
+    std::optional<std::string> metric_type{};
 };
 
 namespace detail {

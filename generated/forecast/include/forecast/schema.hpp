@@ -211,7 +211,7 @@ std::uint64_t insert_many(pqxx::dbtransaction& tx, const Rows& rows) {
 
 // Equality filters for the range queries; unset members do not filter.
 struct filter {
-    std::optional<std::string> site_id;
+    std::optional<std::string> site_id{};
 };
 
 namespace detail {
@@ -344,10 +344,10 @@ inline std::vector<row> rows_of(const hyperschema::result& res) {
 
 // Equality filters for the range queries; unset members do not filter.
 struct filter {
-    std::optional<std::string> site_id;
-    std::optional<std::string> model_id;
-    std::optional<std::string> parameter_id;
-    std::optional<std::int32_t> horizon;
+    std::optional<std::string> site_id{};
+    std::optional<std::string> model_id{};
+    std::optional<std::string> parameter_id{};
+    std::optional<std::int32_t> horizon{};
 };
 
 namespace detail {
@@ -485,10 +485,10 @@ inline std::vector<row> rows_of(const hyperschema::result& res) {
 
 // Equality filters for the range queries; unset members do not filter.
 struct filter {
-    std::optional<std::string> site_id;
-    std::optional<std::string> model_id;
-    std::optional<std::string> parameter_id;
-    std::optional<std::int32_t> horizon;
+    std::optional<std::string> site_id{};
+    std::optional<std::string> model_id{};
+    std::optional<std::string> parameter_id{};
+    std::optional<std::int32_t> horizon{};
 };
 
 namespace detail {
@@ -626,10 +626,10 @@ inline std::vector<row> rows_of(const hyperschema::result& res) {
 
 // Equality filters for the range queries; unset members do not filter.
 struct filter {
-    std::optional<std::string> site_id;
-    std::optional<std::string> model_id;
-    std::optional<std::string> parameter_id;
-    std::optional<std::int32_t> horizon;
+    std::optional<std::string> site_id{};
+    std::optional<std::string> model_id{};
+    std::optional<std::string> parameter_id{};
+    std::optional<std::int32_t> horizon{};
 };
 
 namespace detail {

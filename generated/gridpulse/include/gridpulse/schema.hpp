@@ -358,7 +358,7 @@ inline std::optional<row> find(pqxx::dbtransaction& tx, const hyperschema::uuid&
 
 // Equality filters for the range queries; unset members do not filter.
 struct filter {
-    std::optional<hyperschema::uuid> series_id;
+    std::optional<hyperschema::uuid> series_id{};
 };
 
 namespace detail {
@@ -478,7 +478,7 @@ inline std::vector<row> rows_of(const hyperschema::result& res) {
 
 // Equality filters for the range queries; unset members do not filter.
 struct filter {
-    std::optional<hyperschema::uuid> series_id;
+    std::optional<hyperschema::uuid> series_id{};
 };
 
 namespace detail {
@@ -605,7 +605,7 @@ inline std::vector<row> rows_of(const hyperschema::result& res) {
 
 // Equality filters for the range queries; unset members do not filter.
 struct filter {
-    std::optional<hyperschema::uuid> series_id;
+    std::optional<hyperschema::uuid> series_id{};
 };
 
 namespace detail {

@@ -223,7 +223,7 @@ std::uint64_t insert_many(pqxx::dbtransaction& tx, const Rows& rows) {
 
 // Equality filters for the range queries; unset members do not filter.
 struct filter {
-    std::optional<std::string> device_id;
+    std::optional<std::string> device_id{};
 };
 
 namespace detail {
@@ -347,7 +347,7 @@ inline std::vector<row> rows_of(const hyperschema::result& res) {
 
 // Equality filters for the range queries; unset members do not filter.
 struct filter {
-    std::optional<std::string> device_id;
+    std::optional<std::string> device_id{};
 };
 
 namespace detail {
@@ -462,7 +462,7 @@ inline std::vector<row> rows_of(const hyperschema::result& res) {
 
 // Equality filters for the range queries; unset members do not filter.
 struct filter {
-    std::optional<std::string> device_id;
+    std::optional<std::string> device_id{};
 };
 
 namespace detail {
