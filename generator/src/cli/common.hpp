@@ -26,7 +26,7 @@ struct Options {
     std::string migrations_dir;  // instead of OUT/<schema>/migrations
     std::string history_schema = "hyperschema";
     bool dry_run = false;
-    int to = -1;  // target version for migrate up
+    int to = -1;                      // target version for migrate up
     std::vector<std::string> ignore;  // verify: globs of unexpected objects to leave out
     bool no_job_health = false;
 };

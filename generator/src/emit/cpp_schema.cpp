@@ -85,8 +85,9 @@ std::string table_comment(const Table& t) {
 Relation relation_of(const Schema& schema, const Table& t) {
     Relation r{t.name, table_comment(t), {}, t.hypertable ? t.hypertable->time_column.name : "", {}, {}, {}};
     for (const auto& c : t.columns) {
-        r.fields.push_back({c.name, cpp_identifier(c.name), cpp_field_type(c.type, c.nullable, enum_scope(schema)), cpp_value_type(c.type, enum_scope(schema)),
-                            catalog_type_name(c.type), c.nullable, column_note(t, c)});
+        r.fields.push_back({c.name, cpp_identifier(c.name), cpp_field_type(c.type, c.nullable, enum_scope(schema)),
+                            cpp_value_type(c.type, enum_scope(schema)), catalog_type_name(c.type), c.nullable,
+                            column_note(t, c)});
     }
     if (t.primary_key)
         for (const auto& c : t.primary_key->columns) r.primary_key.push_back(c.name);
