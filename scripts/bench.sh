@@ -8,3 +8,6 @@ scripts/setup.sh
 cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build-bench --target hyperschema_runtime_bench
 build-bench/bench/hyperschema_runtime_bench
+echo
+cmake --build build-bench --target hyperschema_copy_bench
+build-bench/bench/hyperschema_copy_bench

@@ -141,7 +141,10 @@ void check_columns(const PGresult* r, std::index_sequence<I...>) {
 template <class T>
 T read_field(const PGresult* r, int row, int col) {
     using codec = pg_codec<T>;
-    if (PQgetisnull(r, row, col)) {
+    // A NULL has length 0: only then does it take a third call to tell it
+    // from an empty value.
+    const int length = PQgetlength(r, row, col);
+    if (length == 0 && PQgetisnull(r, row, col)) {
         if constexpr (codec::nullable) {
             return codec::decode_null();
         } else {
@@ -150,7 +153,7 @@ T read_field(const PGresult* r, int row, int col) {
                         " cannot hold (use std::optional)");
         }
     }
-    return codec::decode(PQgetvalue(r, row, col), PQgetlength(r, row, col));
+    return codec::decode(PQgetvalue(r, row, col), length);
 }
 
 template <class T>
@@ -170,6 +173,32 @@ std::tuple<T...> result_row(const PGresult* r, int row) {
     return read_row<T...>(r, row, std::index_sequence_for<T...>{});
 }
 
+// The column types of a result, read once when the result is: checking a
+// field's column against T is then a comparison, where check_column takes two
+// calls into libpq (per field, for readers that read a field at a time).
+class column_types {
+public:
+    void read(const PGresult* r) {
+        const int n = r ? PQnfields(r) : 0;
+        types_.resize(static_cast<std::size_t>(n));
+        binary_ = true;
+        for (int c = 0; c < n; ++c) {
+            types_[static_cast<std::size_t>(c)] = PQftype(r, c);
+            binary_ = binary_ && PQfformat(r, c) == 1;
+        }
+    }
+    int size() const { return static_cast<int>(types_.size()); }
+    // Throws unless column col (in range) of r can be read as T.
+    template <class T>
+    void check(const PGresult* r, int col) const {
+        if (!binary_ || !pg_codec<T>::accepts(types_[static_cast<std::size_t>(col)])) check_column<T>(r, col);
+    }
+
+private:
+    std::vector<oid> types_;
+    bool binary_ = true;
+};
+
 // A distinct address per list of row types: lets a reader check a batch's
 // column types once for all its rows.
 template <class... T>
@@ -184,11 +213,11 @@ using param_type = std::remove_cvref_t<decltype(as_param(std::declval<const T&>(
 // results too large to hold.
 class result {
 public:
-    explicit result(detail::pq::result_ptr r) : r_(std::move(r)) {}
+    explicit result(detail::pq::result_ptr r) : r_(std::move(r)), rows_(PQntuples(r_.get())) { types_.read(r_.get()); }
 
-    int size() const { return PQntuples(r_.get()); }
+    int size() const { return rows_; }
     bool empty() const { return size() == 0; }
-    int columns() const { return PQnfields(r_.get()); }
+    int columns() const { return types_.size(); }
     std::string column_name(int col) const { return std::string(detail::column_name_of(r_.get(), col)); }
     oid column_type(int col) const { return PQftype(r_.get(), col); }
     // Rows inserted, updated, deleted, copied or fetched, as the command tag says.
@@ -205,7 +234,8 @@ public:
         if (col < 0 || col >= columns())
             throw error("column " + std::to_string(col) + " is outside the result (" + std::to_string(columns()) +
                         " columns)");
-        return detail::result_field<T>(r_.get(), row, col);
+        types_.check<T>(r_.get(), col);
+        return detail::read_field<T>(r_.get(), row, col);
     }
     // The whole row; the result must have exactly sizeof...(T) columns.
     template <class... T>
@@ -232,6 +262,8 @@ private:
             throw error("row " + std::to_string(row) + " is outside the result (" + std::to_string(size()) + " rows)");
     }
     detail::pq::result_ptr r_;
+    int rows_;
+    detail::column_types types_;
 };
 
 // Runs one statement as an unnamed statement (parsed on every call), binary

@@ -101,7 +101,8 @@ public:
     template <class T>
     T get(int col) const {
         check(col);
-        return detail::result_field<T>(batch_.get(), row_, col);
+        types_.check<T>(batch_.get(), col);
+        return detail::read_field<T>(batch_.get(), row_, col);
     }
     template <class... T>
     std::tuple<T...> row() const {
@@ -145,6 +146,7 @@ private:
         batch_size_ = PQntuples(batch_.get());
         row_ = 0;
         checked_ = nullptr;
+        types_.read(batch_.get());
         if (adaptive_ && batch_size_ > 0) {
             const std::size_t per_row =
                 std::max<std::size_t>(1, PQresultMemorySize(batch_.get()) / static_cast<std::size_t>(batch_size_));
@@ -154,8 +156,7 @@ private:
 
     void check(int col) const {
         if (!batch_ || row_ >= batch_size_) throw error("row_stream has no current row (call next() first)");
-        if (col < 0 || col >= PQnfields(batch_.get()))
-            throw error("column " + std::to_string(col) + " is outside the result");
+        if (col < 0 || col >= types_.size()) throw error("column " + std::to_string(col) + " is outside the result");
     }
 
     pqxx::dbtransaction& tx_;
@@ -165,6 +166,7 @@ private:
     int batch_rows_ = first_batch_rows;
     bool adaptive_ = true;
     detail::pq::result_ptr batch_;
+    detail::column_types types_;
     int batch_size_ = 0;
     int row_ = -1;
     mutable const char* checked_ = nullptr;  // the row types this batch's columns were checked against
