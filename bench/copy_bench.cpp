@@ -33,14 +33,7 @@
 #include <tuple>
 #include <vector>
 
-// The generator leaves range_sql's filter parameter unused when a table has
-// no filter columns (no segment_by, space partition, foreign or primary key),
-// as metrics has none: -Wunused-parameter, an error under -Werror. To be fixed
-// in generator/src/emit/cpp_schema.cpp; until then, silenced for this header.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wunused-parameter"
 #include "benchmetrics/schema.hpp"
-#pragma GCC diagnostic pop
 #include "hyperschema/hyperschema.hpp"
 #include "support/pg_cluster.hpp"
 

@@ -341,7 +341,8 @@ void print_range_sql(Printer& p, const Schema& schema, const Relation& r, bool l
     const std::string distinct = latest && !r.filters.empty() ? "DISTINCT ON (" + quote_ident(r.filters[0]) + ") " : "";
     p.print(
         "inline std::string range_sql(const filter& f, const hyperschema::range_options& o, bool latest) {\n"
-        "    std::string sql = latest ? $distinct$ : $plain$;\n",
+        "    std::string sql = latest ? $distinct$ : $plain$;\n"
+        "    (void)f;  // a relation without filter columns has an empty filter\n",
         {{"distinct", cpp_string("SELECT " + distinct + select_list(r) + from)},
          {"plain", cpp_string("SELECT " + select_list(r) + from)}});
     for (size_t i = 0; i < r.filters.size(); ++i) {

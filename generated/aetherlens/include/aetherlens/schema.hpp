@@ -832,6 +832,7 @@ struct filter {
 namespace detail {
 inline std::string range_sql(const filter& f, const hyperschema::range_options& o, bool latest) {
     std::string sql = latest ? "SELECT DISTINCT ON (device_id) \"time\", device_id, metric_type, value, unit, tags, metadata FROM public.metrics WHERE \"time\" >= $1 AND \"time\" < $2" : "SELECT \"time\", device_id, metric_type, value, unit, tags, metadata FROM public.metrics WHERE \"time\" >= $1 AND \"time\" < $2";
+    (void)f;  // a relation without filter columns has an empty filter
     if (f.device_id) sql += " AND device_id = $3";
     if (f.metric_type) sql += " AND metric_type = $4";
     if (latest) sql += " ORDER BY device_id, \"time\" DESC";
@@ -959,6 +960,7 @@ struct filter {
 namespace detail {
 inline std::string range_sql(const filter& f, const hyperschema::range_options& o, bool latest) {
     std::string sql = latest ? "SELECT DISTINCT ON (device_id) hour, device_id, metric_type, avg_value, min_value, max_value, sample_count, p95_value FROM public.metrics_hourly WHERE hour >= $1 AND hour < $2" : "SELECT hour, device_id, metric_type, avg_value, min_value, max_value, sample_count, p95_value FROM public.metrics_hourly WHERE hour >= $1 AND hour < $2";
+    (void)f;  // a relation without filter columns has an empty filter
     if (f.device_id) sql += " AND device_id = $3";
     if (f.metric_type) sql += " AND metric_type = $4";
     if (latest) sql += " ORDER BY device_id, hour DESC";
@@ -1089,6 +1091,7 @@ struct filter {
 namespace detail {
 inline std::string range_sql(const filter& f, const hyperschema::range_options& o, bool latest) {
     std::string sql = latest ? "SELECT DISTINCT ON (device_id) day, device_id, metric_type, avg_value, min_value, max_value, median_value FROM public.metrics_daily WHERE day >= $1 AND day < $2" : "SELECT day, device_id, metric_type, avg_value, min_value, max_value, median_value FROM public.metrics_daily WHERE day >= $1 AND day < $2";
+    (void)f;  // a relation without filter columns has an empty filter
     if (f.device_id) sql += " AND device_id = $3";
     if (f.metric_type) sql += " AND metric_type = $4";
     if (latest) sql += " ORDER BY device_id, day DESC";

@@ -217,6 +217,7 @@ struct filter {
 namespace detail {
 inline std::string range_sql(const filter& f, const hyperschema::range_options& o, bool latest) {
     std::string sql = latest ? "SELECT DISTINCT ON (site_id) \"timestamp\", site_id, model_id, parameter_id, horizon, forecast_value, observed_value, deviation FROM public.deviations WHERE \"timestamp\" >= $1 AND \"timestamp\" < $2" : "SELECT \"timestamp\", site_id, model_id, parameter_id, horizon, forecast_value, observed_value, deviation FROM public.deviations WHERE \"timestamp\" >= $1 AND \"timestamp\" < $2";
+    (void)f;  // a relation without filter columns has an empty filter
     if (f.site_id) sql += " AND site_id = $3";
     if (latest) sql += " ORDER BY site_id, \"timestamp\" DESC";
     else sql += o.descending ? " ORDER BY \"timestamp\" DESC" : " ORDER BY \"timestamp\"";
@@ -353,6 +354,7 @@ struct filter {
 namespace detail {
 inline std::string range_sql(const filter& f, const hyperschema::range_options& o, bool latest) {
     std::string sql = latest ? "SELECT DISTINCT ON (site_id) bucket, site_id, model_id, parameter_id, horizon, bias, std_dev, sample_size, min_deviation, max_deviation FROM public.daily_accuracy_metrics WHERE bucket >= $1 AND bucket < $2" : "SELECT bucket, site_id, model_id, parameter_id, horizon, bias, std_dev, sample_size, min_deviation, max_deviation FROM public.daily_accuracy_metrics WHERE bucket >= $1 AND bucket < $2";
+    (void)f;  // a relation without filter columns has an empty filter
     if (f.site_id) sql += " AND site_id = $3";
     if (f.model_id) sql += " AND model_id = $4";
     if (f.parameter_id) sql += " AND parameter_id = $5";
@@ -494,6 +496,7 @@ struct filter {
 namespace detail {
 inline std::string range_sql(const filter& f, const hyperschema::range_options& o, bool latest) {
     std::string sql = latest ? "SELECT DISTINCT ON (site_id) bucket, site_id, model_id, parameter_id, horizon, mae, bias, std_dev, sample_size FROM public.weekly_accuracy_metrics WHERE bucket >= $1 AND bucket < $2" : "SELECT bucket, site_id, model_id, parameter_id, horizon, mae, bias, std_dev, sample_size FROM public.weekly_accuracy_metrics WHERE bucket >= $1 AND bucket < $2";
+    (void)f;  // a relation without filter columns has an empty filter
     if (f.site_id) sql += " AND site_id = $3";
     if (f.model_id) sql += " AND model_id = $4";
     if (f.parameter_id) sql += " AND parameter_id = $5";
@@ -635,6 +638,7 @@ struct filter {
 namespace detail {
 inline std::string range_sql(const filter& f, const hyperschema::range_options& o, bool latest) {
     std::string sql = latest ? "SELECT DISTINCT ON (site_id) bucket, site_id, model_id, parameter_id, horizon, mae, bias, std_dev, sample_size FROM public.monthly_accuracy_metrics WHERE bucket >= $1 AND bucket < $2" : "SELECT bucket, site_id, model_id, parameter_id, horizon, mae, bias, std_dev, sample_size FROM public.monthly_accuracy_metrics WHERE bucket >= $1 AND bucket < $2";
+    (void)f;  // a relation without filter columns has an empty filter
     if (f.site_id) sql += " AND site_id = $3";
     if (f.model_id) sql += " AND model_id = $4";
     if (f.parameter_id) sql += " AND parameter_id = $5";

@@ -364,6 +364,7 @@ struct filter {
 namespace detail {
 inline std::string range_sql(const filter& f, const hyperschema::range_options& o, bool latest) {
     std::string sql = latest ? "SELECT DISTINCT ON (series_id) series_id, ts, value, quality_flag, created_at FROM public.observations WHERE ts >= $1 AND ts < $2" : "SELECT series_id, ts, value, quality_flag, created_at FROM public.observations WHERE ts >= $1 AND ts < $2";
+    (void)f;  // a relation without filter columns has an empty filter
     if (f.series_id) sql += " AND series_id = $3";
     if (latest) sql += " ORDER BY series_id, ts DESC";
     else sql += o.descending ? " ORDER BY ts DESC" : " ORDER BY ts";
@@ -484,6 +485,7 @@ struct filter {
 namespace detail {
 inline std::string range_sql(const filter& f, const hyperschema::range_options& o, bool latest) {
     std::string sql = latest ? "SELECT DISTINCT ON (series_id) hour, series_id, avg_value, min_value, max_value, data_points, std_dev FROM public.hourly_aggregates WHERE hour >= $1 AND hour < $2" : "SELECT hour, series_id, avg_value, min_value, max_value, data_points, std_dev FROM public.hourly_aggregates WHERE hour >= $1 AND hour < $2";
+    (void)f;  // a relation without filter columns has an empty filter
     if (f.series_id) sql += " AND series_id = $3";
     if (latest) sql += " ORDER BY series_id, hour DESC";
     else sql += o.descending ? " ORDER BY hour DESC" : " ORDER BY hour";
@@ -611,6 +613,7 @@ struct filter {
 namespace detail {
 inline std::string range_sql(const filter& f, const hyperschema::range_options& o, bool latest) {
     std::string sql = latest ? "SELECT DISTINCT ON (series_id) day, series_id, avg_value, min_value, max_value, total_value, data_points FROM public.daily_aggregates WHERE day >= $1 AND day < $2" : "SELECT day, series_id, avg_value, min_value, max_value, total_value, data_points FROM public.daily_aggregates WHERE day >= $1 AND day < $2";
+    (void)f;  // a relation without filter columns has an empty filter
     if (f.series_id) sql += " AND series_id = $3";
     if (latest) sql += " ORDER BY series_id, day DESC";
     else sql += o.descending ? " ORDER BY day DESC" : " ORDER BY day";

@@ -229,6 +229,7 @@ struct filter {
 namespace detail {
 inline std::string range_sql(const filter& f, const hyperschema::range_options& o, bool latest) {
     std::string sql = latest ? "SELECT DISTINCT ON (device_id) \"time\", device_id, power_w, energy_total_kwh, energy_l1_kwh, energy_l2_kwh, energy_l3_kwh, flow_temp_c, return_temp_c FROM public.readings WHERE \"time\" >= $1 AND \"time\" < $2" : "SELECT \"time\", device_id, power_w, energy_total_kwh, energy_l1_kwh, energy_l2_kwh, energy_l3_kwh, flow_temp_c, return_temp_c FROM public.readings WHERE \"time\" >= $1 AND \"time\" < $2";
+    (void)f;  // a relation without filter columns has an empty filter
     if (f.device_id) sql += " AND device_id = $3";
     if (latest) sql += " ORDER BY device_id, \"time\" DESC";
     else sql += o.descending ? " ORDER BY \"time\" DESC" : " ORDER BY \"time\"";
@@ -353,6 +354,7 @@ struct filter {
 namespace detail {
 inline std::string range_sql(const filter& f, const hyperschema::range_options& o, bool latest) {
     std::string sql = latest ? "SELECT DISTINCT ON (device_id) bucket, device_id, energy_kwh, energy_l1_kwh, energy_l2_kwh, energy_l3_kwh, avg_power_w, samples FROM public.energy_hourly WHERE bucket >= $1 AND bucket < $2" : "SELECT bucket, device_id, energy_kwh, energy_l1_kwh, energy_l2_kwh, energy_l3_kwh, avg_power_w, samples FROM public.energy_hourly WHERE bucket >= $1 AND bucket < $2";
+    (void)f;  // a relation without filter columns has an empty filter
     if (f.device_id) sql += " AND device_id = $3";
     if (latest) sql += " ORDER BY device_id, bucket DESC";
     else sql += o.descending ? " ORDER BY bucket DESC" : " ORDER BY bucket";
@@ -468,6 +470,7 @@ struct filter {
 namespace detail {
 inline std::string range_sql(const filter& f, const hyperschema::range_options& o, bool latest) {
     std::string sql = latest ? "SELECT DISTINCT ON (device_id) bucket, device_id, energy_kwh, samples FROM public.energy_daily WHERE bucket >= $1 AND bucket < $2" : "SELECT bucket, device_id, energy_kwh, samples FROM public.energy_daily WHERE bucket >= $1 AND bucket < $2";
+    (void)f;  // a relation without filter columns has an empty filter
     if (f.device_id) sql += " AND device_id = $3";
     if (latest) sql += " ORDER BY device_id, bucket DESC";
     else sql += o.descending ? " ORDER BY bucket DESC" : " ORDER BY bucket";
