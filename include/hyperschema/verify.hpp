@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "hyperschema/detail/catalog_text.hpp"
+#include "hyperschema/detail/json.hpp"
 #include "hyperschema/detail/live_catalog.hpp"
 #include "hyperschema/error.hpp"
 #include "hyperschema/expected_schema.hpp"
@@ -97,35 +98,6 @@ inline bool glob_match(const std::string& pattern, const std::string& text) {
     }
     while (p < pattern.size() && pattern[p] == '*') ++p;
     return p == pattern.size();
-}
-
-inline std::string json_string(const std::string& s) {
-    std::string out = "\"";
-    for (unsigned char c : s) {
-        switch (c) {
-            case '"':
-                out += "\\\"";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            default:
-                if (c < 0x20) {
-                    char buf[8];
-                    std::snprintf(buf, sizeof buf, "\\u%04x", c);
-                    out += buf;
-                } else {
-                    out += static_cast<char>(c);
-                }
-        }
-    }
-    return out + "\"";
 }
 
 // "2.28.3" >= "2.15": compares the numeric parts in order.

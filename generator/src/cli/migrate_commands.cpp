@@ -10,6 +10,7 @@
 #include "diff/diff.hpp"
 #include "emit/schema_sql.hpp"
 #include "emit/yaml_writer.hpp"
+#include "hyperschema/detail/json.hpp"
 #include "hyperschema/migration.hpp"
 #include "migrate/migrations.hpp"
 #include "pipeline/outputs.hpp"
@@ -125,34 +126,7 @@ int new_migration(const Options& o, const CompileResult& compiled, const std::st
     return kOk;
 }
 
-std::string json_string(const std::string& text) {
-    std::string out = "\"";
-    for (unsigned char c : text) {
-        switch (c) {
-            case '"':
-                out += "\\\"";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            default:
-                if (c < 0x20) {
-                    char buf[8];
-                    std::snprintf(buf, sizeof buf, "\\u%04x", c);
-                    out += buf;
-                } else {
-                    out += static_cast<char>(c);
-                }
-        }
-    }
-    return out + "\"";
-}
+using detail::json_string;
 
 struct SchemaCheck {
     std::string schema;
