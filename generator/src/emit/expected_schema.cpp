@@ -9,18 +9,6 @@
 namespace hyperschema::emit {
 namespace {
 
-std::string join(const std::vector<std::string>& parts) {
-    std::string out;
-    for (size_t i = 0; i < parts.size(); ++i) out += (i ? ", " : "") + parts[i];
-    return out;
-}
-
-std::string column_list(const std::vector<NameRef>& columns) {
-    std::vector<std::string> names;
-    for (const auto& c : columns) names.push_back(quote_ident(c.name));
-    return join(names);
-}
-
 IntervalSpec spec_of(const Interval& i) {
     return {i.months, i.days, i.micros};
 }
@@ -41,11 +29,9 @@ std::string catalog_key(const KeyPart& k, bool quote = true) {
     return out;
 }
 
+// " ON DELETE CASCADE", or nothing for the default (pg_get_constraintdef leaves it out too).
 std::string action_clause(const char* when, ReferentialAction a) {
-    if (a == ReferentialAction::NoAction) return "";
-    std::string name = referential_action_name(a);
-    for (auto& c : name) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return std::string(" ON ") + when + " " + name;
+    return a == ReferentialAction::NoAction ? "" : std::string(" ON ") + when + " " + referential_action_sql(a);
 }
 
 std::vector<ConstraintSpec> constraints_of(const Schema& schema, const Table& t) {
@@ -54,14 +40,10 @@ std::vector<ConstraintSpec> constraints_of(const Schema& schema, const Table& t)
         out.push_back({t.primary_key->name, 'p', "PRIMARY KEY (" + column_list(t.primary_key->columns) + ")"});
     for (const auto& u : t.uniques) out.push_back({u.name, 'u', "UNIQUE (" + column_list(u.columns) + ")"});
     for (const auto& f : t.foreign_keys) {
-        std::vector<NameRef> ref_columns = f.ref_columns;
-        if (const Table* target = schema.find_table(f.ref_table.name);
-            ref_columns.empty() && target && target->primary_key)
-            ref_columns = target->primary_key->columns;
         out.push_back({f.name, 'f',
                        "FOREIGN KEY (" + column_list(f.columns) + ") REFERENCES " + quote_ident(f.ref_table.name) +
-                           "(" + column_list(ref_columns) + ")" + action_clause("UPDATE", f.on_update) +
-                           action_clause("DELETE", f.on_delete)});
+                           "(" + column_list(referenced_columns(schema, f)) + ")" +
+                           action_clause("UPDATE", f.on_update) + action_clause("DELETE", f.on_delete)});
     }
     for (const auto& c : t.checks) out.push_back({c.name, 'c', "CHECK (" + c.expression + ")"});
     return out;
@@ -72,7 +54,7 @@ IndexSpec index_of(const Schema& schema, const Table& t, const Index& i) {
     for (const auto& k : i.keys) keys.push_back(catalog_key(k));
     std::string def = std::string("CREATE ") + (i.unique ? "UNIQUE " : "") + "INDEX " + quote_ident(i.name) + " ON " +
                       qualified(schema.namespace_, t.name) + " USING " + index_method_name(i.method) + " (" +
-                      join(keys) + ")";
+                      join(keys, ", ") + ")";
     if (!i.include.empty()) def += " INCLUDE (" + column_list(i.include) + ")";
     if (!i.where.empty()) def += " WHERE (" + i.where + ")";
     return {i.name, def};

@@ -10,30 +10,12 @@
 namespace hyperschema::emit {
 namespace {
 
-std::string join(const std::vector<std::string>& parts, const std::string& separator) {
-    std::string out;
-    for (size_t i = 0; i < parts.size(); ++i) out += (i ? separator : "") + parts[i];
-    return out;
-}
-
-std::string column_list(const std::vector<NameRef>& columns) {
-    std::vector<std::string> names;
-    for (const auto& c : columns) names.push_back(quote_ident(c.name));
-    return join(names, ", ");
-}
-
 std::string key_part_sql(const KeyPart& key) {
     std::string out = key.is_expression() ? "(" + key.expression + ")" : quote_ident(key.column);
     if (key.order == SortOrder::Asc) out += " ASC";
     if (key.order == SortOrder::Desc) out += " DESC";
     if (key.nulls == NullsOrder::First) out += " NULLS FIRST";
     if (key.nulls == NullsOrder::Last) out += " NULLS LAST";
-    return out;
-}
-
-std::string action_sql(ReferentialAction a) {
-    std::string out = referential_action_name(a);
-    for (auto& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     return out;
 }
 
@@ -51,16 +33,11 @@ std::string default_sql(const Column& column) {
 }
 
 std::string foreign_key_clause(const Schema& schema, const Table& table, const ForeignKey& fk) {
-    std::vector<NameRef> ref_columns = fk.ref_columns;
-    if (ref_columns.empty()) {
-        if (const Table* target = schema.find_table(fk.ref_table.name); target && target->primary_key)
-            ref_columns = target->primary_key->columns;
-    }
     std::string out = "CONSTRAINT " + quote_ident(fk.name) + " FOREIGN KEY (" + column_list(fk.columns) +
                       ") REFERENCES " + qualified(schema.namespace_, fk.ref_table.name) + " (" +
-                      column_list(ref_columns) + ")";
-    if (fk.on_delete != ReferentialAction::NoAction) out += " ON DELETE " + action_sql(fk.on_delete);
-    if (fk.on_update != ReferentialAction::NoAction) out += " ON UPDATE " + action_sql(fk.on_update);
+                      column_list(referenced_columns(schema, fk)) + ")";
+    if (fk.on_delete != ReferentialAction::NoAction) out += " ON DELETE " + referential_action_sql(fk.on_delete);
+    if (fk.on_update != ReferentialAction::NoAction) out += " ON UPDATE " + referential_action_sql(fk.on_update);
     (void)table;
     return out;
 }
@@ -100,6 +77,31 @@ std::string optional_schedule(const std::optional<Interval>& schedule) {
 }
 
 }  // namespace
+
+std::string join(const std::vector<std::string>& parts, const std::string& separator) {
+    std::string out;
+    for (size_t i = 0; i < parts.size(); ++i) out += (i ? separator : "") + parts[i];
+    return out;
+}
+
+std::string column_list(const std::vector<NameRef>& columns) {
+    std::vector<std::string> names;
+    for (const auto& c : columns) names.push_back(quote_ident(c.name));
+    return join(names, ", ");
+}
+
+std::string referential_action_sql(ReferentialAction a) {
+    std::string out = referential_action_name(a);
+    for (auto& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return out;
+}
+
+std::vector<NameRef> referenced_columns(const Schema& schema, const ForeignKey& fk) {
+    if (!fk.ref_columns.empty()) return fk.ref_columns;
+    if (const Table* target = schema.find_table(fk.ref_table.name); target && target->primary_key)
+        return target->primary_key->columns;
+    return {};
+}
 
 std::string column_type_sql(const Schema& schema, const ColumnType& type) {
     if (type.base != BaseType::Enum) return type.sql();

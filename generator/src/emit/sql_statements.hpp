@@ -12,6 +12,14 @@
 
 namespace hyperschema::emit {
 
+std::string join(const std::vector<std::string>& parts, const std::string& separator);
+// "a, b": column names, quoted where needed.
+std::string column_list(const std::vector<NameRef>& columns);
+// "SET NULL", as written after ON DELETE / ON UPDATE.
+std::string referential_action_sql(ReferentialAction action);
+// The columns a foreign key references: as written, or the target's primary key.
+std::vector<NameRef> referenced_columns(const Schema& schema, const ForeignKey& fk);
+
 std::string column_type_sql(const Schema& schema, const ColumnType& type);
 // `name type [DEFAULT ...] [NOT NULL]`, as in CREATE TABLE and ADD COLUMN.
 std::string column_definition(const Schema& schema, const Column& column);
