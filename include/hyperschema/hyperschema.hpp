@@ -10,6 +10,7 @@
 #include "hyperschema/migrator.hpp"
 #include "hyperschema/query.hpp"
 #include "hyperschema/refresh.hpp"
+#include "hyperschema/rows.hpp"
 #include "hyperschema/stream.hpp"
 #include "hyperschema/table.hpp"
 #include "hyperschema/types.hpp"

@@ -226,18 +226,6 @@ void print_readers(Printer& p, const Relation& r) {
     p.print(
         "    return r;\n"
         "}\n"
-        "// A row_stream's current row, as read() reads a result's row i.\n"
-        "struct stream_source {\n"
-        "    const hyperschema::row_stream& s;\n"
-        "    template <class T>\n"
-        "    T get(int, int col) const { return s.get<T>(col); }\n"
-        "};\n"
-        "inline std::vector<row> rows_of(const hyperschema::result& res) {\n"
-        "    std::vector<row> out;\n"
-        "    out.reserve(static_cast<std::size_t>(res.size()));\n"
-        "    for (int i = 0; i < res.size(); ++i) out.push_back(read(res, i));\n"
-        "    return out;\n"
-        "}\n"
         "}  // namespace detail\n\n");
 }
 
@@ -335,16 +323,17 @@ void print_filter(Printer& p, const Relation& r) {
 // Builds the range query's SQL for the filters that are set; every filter is
 // bound either way (unused ones as NULL), so each combination is one prepared
 // statement with the same parameters.
-void print_range_sql(Printer& p, const Schema& schema, const Relation& r, bool latest) {
+void print_range_sql(Printer& p, const Schema& schema, const Relation& r) {
     const std::string from = " FROM " + qualified_name(schema, r.name) + " WHERE " + quote_ident(r.time_column) +
                              " >= $1 AND " + quote_ident(r.time_column) + " < $2";
-    const std::string distinct = latest && !r.filters.empty() ? "DISTINCT ON (" + quote_ident(r.filters[0]) + ") " : "";
+    const std::string distinct = r.filters.empty() ? "" : "DISTINCT ON (" + quote_ident(r.filters[0]) + ") ";
     p.print(
         "inline std::string range_sql(const filter& f, const hyperschema::range_options& o, bool latest) {\n"
-        "    std::string sql = latest ? $distinct$ : $plain$;\n"
-        "    (void)f;  // a relation without filter columns has an empty filter\n",
+        "    std::string sql = latest ? $distinct$ : $plain$;\n",
         {{"distinct", cpp_string("SELECT " + distinct + select_list(r) + from)},
          {"plain", cpp_string("SELECT " + select_list(r) + from)}});
+    // A relation without filter columns has an empty filter.
+    if (r.filters.empty()) p.print("    (void)f;\n");
     for (size_t i = 0; i < r.filters.size(); ++i) {
         const Field* f = find_field(r, r.filters[i]);
         p.print("    if (f.$member$) sql += $clause$;\n",
@@ -352,7 +341,7 @@ void print_range_sql(Printer& p, const Schema& schema, const Relation& r, bool l
                  {"clause", cpp_string(" AND " + quote_ident(f->column) + " = $" + std::to_string(i + 3))}});
     }
     const std::string limit = "$" + std::to_string(r.filters.size() + 3);
-    if (latest && !r.filters.empty()) {
+    if (!r.filters.empty()) {
         p.print("    if (latest) sql += $order$;\n",
                 {{"order",
                   cpp_string(" ORDER BY " + quote_ident(r.filters[0]) + ", " + quote_ident(r.time_column) + " DESC")}});
@@ -384,7 +373,7 @@ void print_range(Printer& p, const Schema& schema, const Relation& r) {
     if (!time) return;
     print_filter(p, r);
     p.print("namespace detail {\n");
-    print_range_sql(p, schema, r, true);
+    print_range_sql(p, schema, r);
     p.print("}  // namespace detail\n\n");
     const std::string args = filter_args(r);
     p.print(
@@ -392,8 +381,10 @@ void print_range(Printer& p, const Schema& schema, const Relation& r) {
         "// at most o.limit of them (0: all).\n"
         "inline std::vector<row> range(pqxx::dbtransaction& tx, const $type$& from, const $type$& to,\n"
         "                              const filter& f = {}, const hyperschema::range_options& o = {}) {\n"
-        "    return detail::rows_of(hyperschema::exec_prepared(tx, detail::range_sql(f, o, false), from, to$args$,\n"
-        "                                                      static_cast<std::int64_t>(o.limit)));\n"
+        "    return hyperschema::rows_of(hyperschema::exec_prepared(tx, detail::range_sql(f, o, false), from, "
+        "to$args$,\n"
+        "                                                           static_cast<std::int64_t>(o.limit)),\n"
+        "                                detail::read<hyperschema::result>);\n"
         "}\n\n"
         "// The same rows, streamed: fn(const row&) is called for each, and no more than\n"
         "// one batch is held in memory. Returns the number of rows.\n"
@@ -402,13 +393,7 @@ void print_range(Printer& p, const Schema& schema, const Relation& r) {
         "                                const filter& f, Fn&& fn, const hyperschema::range_options& o = {}) {\n"
         "    hyperschema::row_stream s(tx, detail::range_sql(f, o, false), from, to$args$,\n"
         "                              static_cast<std::int64_t>(o.limit));\n"
-        "    std::uint64_t n = 0;\n"
-        "    const detail::stream_source source{s};\n"
-        "    while (s.next()) {\n"
-        "        fn(detail::read(source, 0));\n"
-        "        ++n;\n"
-        "    }\n"
-        "    return n;\n"
+        "    return hyperschema::for_each_row(s, detail::read<hyperschema::stream_row>, std::forward<Fn>(fn));\n"
         "}\n\n",
         {{"time", r.time_column}, {"type", time->value_type}, {"args", args}});
     if (r.filters.empty()) return;
@@ -416,8 +401,10 @@ void print_range(Printer& p, const Schema& schema, const Relation& r) {
         "// The newest row in [from, to) of each $key$ (DISTINCT ON), filtered by f.\n"
         "inline std::vector<row> latest(pqxx::dbtransaction& tx, const $type$& from, const $type$& to,\n"
         "                               const filter& f = {}) {\n"
-        "    return detail::rows_of(hyperschema::exec_prepared(tx, detail::range_sql(f, {}, true), from, to$args$,\n"
-        "                                                      std::int64_t{0}));\n"
+        "    return hyperschema::rows_of(hyperschema::exec_prepared(tx, detail::range_sql(f, {}, true), from, "
+        "to$args$,\n"
+        "                                                           std::int64_t{0}),\n"
+        "                                detail::read<hyperschema::result>);\n"
         "}\n\n",
         {{"key", r.filters[0]}, {"type", time->value_type}, {"args", args}});
 }
@@ -473,12 +460,14 @@ std::string schema_header(const Schema& schema) {
         "#include <optional>\n"
         "#include <string>\n"
         "#include <string_view>\n"
+        "#include <utility>\n"
         "#include <vector>\n"
         "\n"
         "#include <hyperschema/codec.hpp>\n"
         "#include <hyperschema/copy.hpp>\n"
         "#include <hyperschema/query.hpp>\n"
         "#include <hyperschema/refresh.hpp>\n"
+        "#include <hyperschema/rows.hpp>\n"
         "#include <hyperschema/stream.hpp>\n"
         "#include <hyperschema/table.hpp>\n"
         "#include <hyperschema/types.hpp>\n"

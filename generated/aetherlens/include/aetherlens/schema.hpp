@@ -16,12 +16,14 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <hyperschema/codec.hpp>
 #include <hyperschema/copy.hpp>
 #include <hyperschema/query.hpp>
 #include <hyperschema/refresh.hpp>
+#include <hyperschema/rows.hpp>
 #include <hyperschema/stream.hpp>
 #include <hyperschema/table.hpp>
 #include <hyperschema/types.hpp>
@@ -157,18 +159,6 @@ row read(const Source& s, int i) {
     r.updated_at = s.template get<hyperschema::timestamptz>(i, 11);
     return r;
 }
-// A row_stream's current row, as read() reads a result's row i.
-struct stream_source {
-    const hyperschema::row_stream& s;
-    template <class T>
-    T get(int, int col) const { return s.get<T>(col); }
-};
-inline std::vector<row> rows_of(const hyperschema::result& res) {
-    std::vector<row> out;
-    out.reserve(static_cast<std::size_t>(res.size()));
-    for (int i = 0; i < res.size(); ++i) out.push_back(read(res, i));
-    return out;
-}
 }  // namespace detail
 
 // One row, as a prepared INSERT.
@@ -253,18 +243,6 @@ row read(const Source& s, int i) {
     r.preferences = s.template get<hyperschema::jsonb>(i, 4);
     r.created_at = s.template get<hyperschema::timestamptz>(i, 5);
     return r;
-}
-// A row_stream's current row, as read() reads a result's row i.
-struct stream_source {
-    const hyperschema::row_stream& s;
-    template <class T>
-    T get(int, int col) const { return s.get<T>(col); }
-};
-inline std::vector<row> rows_of(const hyperschema::result& res) {
-    std::vector<row> out;
-    out.reserve(static_cast<std::size_t>(res.size()));
-    for (int i = 0; i < res.size(); ++i) out.push_back(read(res, i));
-    return out;
 }
 }  // namespace detail
 
@@ -369,18 +347,6 @@ row read(const Source& s, int i) {
     r.created_at = s.template get<hyperschema::timestamptz>(i, 5);
     return r;
 }
-// A row_stream's current row, as read() reads a result's row i.
-struct stream_source {
-    const hyperschema::row_stream& s;
-    template <class T>
-    T get(int, int col) const { return s.get<T>(col); }
-};
-inline std::vector<row> rows_of(const hyperschema::result& res) {
-    std::vector<row> out;
-    out.reserve(static_cast<std::size_t>(res.size()));
-    for (int i = 0; i < res.size(); ++i) out.push_back(read(res, i));
-    return out;
-}
 }  // namespace detail
 
 // One row, as a prepared INSERT.
@@ -483,18 +449,6 @@ row read(const Source& s, int i) {
     r.created_at = s.template get<hyperschema::timestamptz>(i, 7);
     return r;
 }
-// A row_stream's current row, as read() reads a result's row i.
-struct stream_source {
-    const hyperschema::row_stream& s;
-    template <class T>
-    T get(int, int col) const { return s.get<T>(col); }
-};
-inline std::vector<row> rows_of(const hyperschema::result& res) {
-    std::vector<row> out;
-    out.reserve(static_cast<std::size_t>(res.size()));
-    for (int i = 0; i < res.size(); ++i) out.push_back(read(res, i));
-    return out;
-}
 }  // namespace detail
 
 // One row, as a prepared INSERT.
@@ -596,18 +550,6 @@ row read(const Source& s, int i) {
     r.created_at = s.template get<hyperschema::timestamptz>(i, 9);
     return r;
 }
-// A row_stream's current row, as read() reads a result's row i.
-struct stream_source {
-    const hyperschema::row_stream& s;
-    template <class T>
-    T get(int, int col) const { return s.get<T>(col); }
-};
-inline std::vector<row> rows_of(const hyperschema::result& res) {
-    std::vector<row> out;
-    out.reserve(static_cast<std::size_t>(res.size()));
-    for (int i = 0; i < res.size(); ++i) out.push_back(read(res, i));
-    return out;
-}
 }  // namespace detail
 
 // One row, as a prepared INSERT.
@@ -692,18 +634,6 @@ row read(const Source& s, int i) {
     r.last_error = s.template get<std::optional<std::string>>(i, 4);
     r.installed_at = s.template get<hyperschema::timestamptz>(i, 5);
     return r;
-}
-// A row_stream's current row, as read() reads a result's row i.
-struct stream_source {
-    const hyperschema::row_stream& s;
-    template <class T>
-    T get(int, int col) const { return s.get<T>(col); }
-};
-inline std::vector<row> rows_of(const hyperschema::result& res) {
-    std::vector<row> out;
-    out.reserve(static_cast<std::size_t>(res.size()));
-    for (int i = 0; i < res.size(); ++i) out.push_back(read(res, i));
-    return out;
 }
 }  // namespace detail
 
@@ -795,18 +725,6 @@ row read(const Source& s, int i) {
     r.metadata = s.template get<std::optional<hyperschema::jsonb>>(i, 6);
     return r;
 }
-// A row_stream's current row, as read() reads a result's row i.
-struct stream_source {
-    const hyperschema::row_stream& s;
-    template <class T>
-    T get(int, int col) const { return s.get<T>(col); }
-};
-inline std::vector<row> rows_of(const hyperschema::result& res) {
-    std::vector<row> out;
-    out.reserve(static_cast<std::size_t>(res.size()));
-    for (int i = 0; i < res.size(); ++i) out.push_back(read(res, i));
-    return out;
-}
 }  // namespace detail
 
 // One row, as a prepared INSERT.
@@ -832,7 +750,6 @@ struct filter {
 namespace detail {
 inline std::string range_sql(const filter& f, const hyperschema::range_options& o, bool latest) {
     std::string sql = latest ? "SELECT DISTINCT ON (device_id) \"time\", device_id, metric_type, value, unit, tags, metadata FROM public.metrics WHERE \"time\" >= $1 AND \"time\" < $2" : "SELECT \"time\", device_id, metric_type, value, unit, tags, metadata FROM public.metrics WHERE \"time\" >= $1 AND \"time\" < $2";
-    (void)f;  // a relation without filter columns has an empty filter
     if (f.device_id) sql += " AND device_id = $3";
     if (f.metric_type) sql += " AND metric_type = $4";
     if (latest) sql += " ORDER BY device_id, \"time\" DESC";
@@ -847,8 +764,9 @@ inline std::string range_sql(const filter& f, const hyperschema::range_options& 
 // at most o.limit of them (0: all).
 inline std::vector<row> range(pqxx::dbtransaction& tx, const hyperschema::timestamptz& from, const hyperschema::timestamptz& to,
                               const filter& f = {}, const hyperschema::range_options& o = {}) {
-    return detail::rows_of(hyperschema::exec_prepared(tx, detail::range_sql(f, o, false), from, to, f.device_id, f.metric_type,
-                                                      static_cast<std::int64_t>(o.limit)));
+    return hyperschema::rows_of(hyperschema::exec_prepared(tx, detail::range_sql(f, o, false), from, to, f.device_id, f.metric_type,
+                                                           static_cast<std::int64_t>(o.limit)),
+                                detail::read<hyperschema::result>);
 }
 
 // The same rows, streamed: fn(const row&) is called for each, and no more than
@@ -858,20 +776,15 @@ std::uint64_t for_each_in_range(pqxx::dbtransaction& tx, const hyperschema::time
                                 const filter& f, Fn&& fn, const hyperschema::range_options& o = {}) {
     hyperschema::row_stream s(tx, detail::range_sql(f, o, false), from, to, f.device_id, f.metric_type,
                               static_cast<std::int64_t>(o.limit));
-    std::uint64_t n = 0;
-    const detail::stream_source source{s};
-    while (s.next()) {
-        fn(detail::read(source, 0));
-        ++n;
-    }
-    return n;
+    return hyperschema::for_each_row(s, detail::read<hyperschema::stream_row>, std::forward<Fn>(fn));
 }
 
 // The newest row in [from, to) of each device_id (DISTINCT ON), filtered by f.
 inline std::vector<row> latest(pqxx::dbtransaction& tx, const hyperschema::timestamptz& from, const hyperschema::timestamptz& to,
                                const filter& f = {}) {
-    return detail::rows_of(hyperschema::exec_prepared(tx, detail::range_sql(f, {}, true), from, to, f.device_id, f.metric_type,
-                                                      std::int64_t{0}));
+    return hyperschema::rows_of(hyperschema::exec_prepared(tx, detail::range_sql(f, {}, true), from, to, f.device_id, f.metric_type,
+                                                           std::int64_t{0}),
+                                detail::read<hyperschema::result>);
 }
 
 }  // namespace metrics
@@ -937,18 +850,6 @@ row read(const Source& s, int i) {
     r.p95_value = s.template get<std::optional<double>>(i, 7);
     return r;
 }
-// A row_stream's current row, as read() reads a result's row i.
-struct stream_source {
-    const hyperschema::row_stream& s;
-    template <class T>
-    T get(int, int col) const { return s.get<T>(col); }
-};
-inline std::vector<row> rows_of(const hyperschema::result& res) {
-    std::vector<row> out;
-    out.reserve(static_cast<std::size_t>(res.size()));
-    for (int i = 0; i < res.size(); ++i) out.push_back(read(res, i));
-    return out;
-}
 }  // namespace detail
 
 // Equality filters for the range queries; unset members do not filter.
@@ -960,7 +861,6 @@ struct filter {
 namespace detail {
 inline std::string range_sql(const filter& f, const hyperschema::range_options& o, bool latest) {
     std::string sql = latest ? "SELECT DISTINCT ON (device_id) hour, device_id, metric_type, avg_value, min_value, max_value, sample_count, p95_value FROM public.metrics_hourly WHERE hour >= $1 AND hour < $2" : "SELECT hour, device_id, metric_type, avg_value, min_value, max_value, sample_count, p95_value FROM public.metrics_hourly WHERE hour >= $1 AND hour < $2";
-    (void)f;  // a relation without filter columns has an empty filter
     if (f.device_id) sql += " AND device_id = $3";
     if (f.metric_type) sql += " AND metric_type = $4";
     if (latest) sql += " ORDER BY device_id, hour DESC";
@@ -975,8 +875,9 @@ inline std::string range_sql(const filter& f, const hyperschema::range_options& 
 // at most o.limit of them (0: all).
 inline std::vector<row> range(pqxx::dbtransaction& tx, const hyperschema::timestamptz& from, const hyperschema::timestamptz& to,
                               const filter& f = {}, const hyperschema::range_options& o = {}) {
-    return detail::rows_of(hyperschema::exec_prepared(tx, detail::range_sql(f, o, false), from, to, f.device_id, f.metric_type,
-                                                      static_cast<std::int64_t>(o.limit)));
+    return hyperschema::rows_of(hyperschema::exec_prepared(tx, detail::range_sql(f, o, false), from, to, f.device_id, f.metric_type,
+                                                           static_cast<std::int64_t>(o.limit)),
+                                detail::read<hyperschema::result>);
 }
 
 // The same rows, streamed: fn(const row&) is called for each, and no more than
@@ -986,20 +887,15 @@ std::uint64_t for_each_in_range(pqxx::dbtransaction& tx, const hyperschema::time
                                 const filter& f, Fn&& fn, const hyperschema::range_options& o = {}) {
     hyperschema::row_stream s(tx, detail::range_sql(f, o, false), from, to, f.device_id, f.metric_type,
                               static_cast<std::int64_t>(o.limit));
-    std::uint64_t n = 0;
-    const detail::stream_source source{s};
-    while (s.next()) {
-        fn(detail::read(source, 0));
-        ++n;
-    }
-    return n;
+    return hyperschema::for_each_row(s, detail::read<hyperschema::stream_row>, std::forward<Fn>(fn));
 }
 
 // The newest row in [from, to) of each device_id (DISTINCT ON), filtered by f.
 inline std::vector<row> latest(pqxx::dbtransaction& tx, const hyperschema::timestamptz& from, const hyperschema::timestamptz& to,
                                const filter& f = {}) {
-    return detail::rows_of(hyperschema::exec_prepared(tx, detail::range_sql(f, {}, true), from, to, f.device_id, f.metric_type,
-                                                      std::int64_t{0}));
+    return hyperschema::rows_of(hyperschema::exec_prepared(tx, detail::range_sql(f, {}, true), from, to, f.device_id, f.metric_type,
+                                                           std::int64_t{0}),
+                                detail::read<hyperschema::result>);
 }
 
 // Materializes the buckets in [from, to) now (nullopt: open end). Runs outside any
@@ -1068,18 +964,6 @@ row read(const Source& s, int i) {
     r.median_value = s.template get<std::optional<double>>(i, 6);
     return r;
 }
-// A row_stream's current row, as read() reads a result's row i.
-struct stream_source {
-    const hyperschema::row_stream& s;
-    template <class T>
-    T get(int, int col) const { return s.get<T>(col); }
-};
-inline std::vector<row> rows_of(const hyperschema::result& res) {
-    std::vector<row> out;
-    out.reserve(static_cast<std::size_t>(res.size()));
-    for (int i = 0; i < res.size(); ++i) out.push_back(read(res, i));
-    return out;
-}
 }  // namespace detail
 
 // Equality filters for the range queries; unset members do not filter.
@@ -1091,7 +975,6 @@ struct filter {
 namespace detail {
 inline std::string range_sql(const filter& f, const hyperschema::range_options& o, bool latest) {
     std::string sql = latest ? "SELECT DISTINCT ON (device_id) day, device_id, metric_type, avg_value, min_value, max_value, median_value FROM public.metrics_daily WHERE day >= $1 AND day < $2" : "SELECT day, device_id, metric_type, avg_value, min_value, max_value, median_value FROM public.metrics_daily WHERE day >= $1 AND day < $2";
-    (void)f;  // a relation without filter columns has an empty filter
     if (f.device_id) sql += " AND device_id = $3";
     if (f.metric_type) sql += " AND metric_type = $4";
     if (latest) sql += " ORDER BY device_id, day DESC";
@@ -1106,8 +989,9 @@ inline std::string range_sql(const filter& f, const hyperschema::range_options& 
 // at most o.limit of them (0: all).
 inline std::vector<row> range(pqxx::dbtransaction& tx, const hyperschema::timestamptz& from, const hyperschema::timestamptz& to,
                               const filter& f = {}, const hyperschema::range_options& o = {}) {
-    return detail::rows_of(hyperschema::exec_prepared(tx, detail::range_sql(f, o, false), from, to, f.device_id, f.metric_type,
-                                                      static_cast<std::int64_t>(o.limit)));
+    return hyperschema::rows_of(hyperschema::exec_prepared(tx, detail::range_sql(f, o, false), from, to, f.device_id, f.metric_type,
+                                                           static_cast<std::int64_t>(o.limit)),
+                                detail::read<hyperschema::result>);
 }
 
 // The same rows, streamed: fn(const row&) is called for each, and no more than
@@ -1117,20 +1001,15 @@ std::uint64_t for_each_in_range(pqxx::dbtransaction& tx, const hyperschema::time
                                 const filter& f, Fn&& fn, const hyperschema::range_options& o = {}) {
     hyperschema::row_stream s(tx, detail::range_sql(f, o, false), from, to, f.device_id, f.metric_type,
                               static_cast<std::int64_t>(o.limit));
-    std::uint64_t n = 0;
-    const detail::stream_source source{s};
-    while (s.next()) {
-        fn(detail::read(source, 0));
-        ++n;
-    }
-    return n;
+    return hyperschema::for_each_row(s, detail::read<hyperschema::stream_row>, std::forward<Fn>(fn));
 }
 
 // The newest row in [from, to) of each device_id (DISTINCT ON), filtered by f.
 inline std::vector<row> latest(pqxx::dbtransaction& tx, const hyperschema::timestamptz& from, const hyperschema::timestamptz& to,
                                const filter& f = {}) {
-    return detail::rows_of(hyperschema::exec_prepared(tx, detail::range_sql(f, {}, true), from, to, f.device_id, f.metric_type,
-                                                      std::int64_t{0}));
+    return hyperschema::rows_of(hyperschema::exec_prepared(tx, detail::range_sql(f, {}, true), from, to, f.device_id, f.metric_type,
+                                                           std::int64_t{0}),
+                                detail::read<hyperschema::result>);
 }
 
 // Materializes the buckets in [from, to) now (nullopt: open end). Runs outside any

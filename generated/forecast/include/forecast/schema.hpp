@@ -16,12 +16,14 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <hyperschema/codec.hpp>
 #include <hyperschema/copy.hpp>
 #include <hyperschema/query.hpp>
 #include <hyperschema/refresh.hpp>
+#include <hyperschema/rows.hpp>
 #include <hyperschema/stream.hpp>
 #include <hyperschema/table.hpp>
 #include <hyperschema/types.hpp>
@@ -74,18 +76,6 @@ row read(const Source& s, int i) {
     r.latitude = s.template get<std::optional<double>>(i, 2);
     r.longitude = s.template get<std::optional<double>>(i, 3);
     return r;
-}
-// A row_stream's current row, as read() reads a result's row i.
-struct stream_source {
-    const hyperschema::row_stream& s;
-    template <class T>
-    T get(int, int col) const { return s.get<T>(col); }
-};
-inline std::vector<row> rows_of(const hyperschema::result& res) {
-    std::vector<row> out;
-    out.reserve(static_cast<std::size_t>(res.size()));
-    for (int i = 0; i < res.size(); ++i) out.push_back(read(res, i));
-    return out;
 }
 }  // namespace detail
 
@@ -181,18 +171,6 @@ row read(const Source& s, int i) {
     r.deviation = s.template get<double>(i, 7);
     return r;
 }
-// A row_stream's current row, as read() reads a result's row i.
-struct stream_source {
-    const hyperschema::row_stream& s;
-    template <class T>
-    T get(int, int col) const { return s.get<T>(col); }
-};
-inline std::vector<row> rows_of(const hyperschema::result& res) {
-    std::vector<row> out;
-    out.reserve(static_cast<std::size_t>(res.size()));
-    for (int i = 0; i < res.size(); ++i) out.push_back(read(res, i));
-    return out;
-}
 }  // namespace detail
 
 // One row, as a prepared INSERT.
@@ -217,7 +195,6 @@ struct filter {
 namespace detail {
 inline std::string range_sql(const filter& f, const hyperschema::range_options& o, bool latest) {
     std::string sql = latest ? "SELECT DISTINCT ON (site_id) \"timestamp\", site_id, model_id, parameter_id, horizon, forecast_value, observed_value, deviation FROM public.deviations WHERE \"timestamp\" >= $1 AND \"timestamp\" < $2" : "SELECT \"timestamp\", site_id, model_id, parameter_id, horizon, forecast_value, observed_value, deviation FROM public.deviations WHERE \"timestamp\" >= $1 AND \"timestamp\" < $2";
-    (void)f;  // a relation without filter columns has an empty filter
     if (f.site_id) sql += " AND site_id = $3";
     if (latest) sql += " ORDER BY site_id, \"timestamp\" DESC";
     else sql += o.descending ? " ORDER BY \"timestamp\" DESC" : " ORDER BY \"timestamp\"";
@@ -231,8 +208,9 @@ inline std::string range_sql(const filter& f, const hyperschema::range_options& 
 // at most o.limit of them (0: all).
 inline std::vector<row> range(pqxx::dbtransaction& tx, const hyperschema::timestamptz& from, const hyperschema::timestamptz& to,
                               const filter& f = {}, const hyperschema::range_options& o = {}) {
-    return detail::rows_of(hyperschema::exec_prepared(tx, detail::range_sql(f, o, false), from, to, f.site_id,
-                                                      static_cast<std::int64_t>(o.limit)));
+    return hyperschema::rows_of(hyperschema::exec_prepared(tx, detail::range_sql(f, o, false), from, to, f.site_id,
+                                                           static_cast<std::int64_t>(o.limit)),
+                                detail::read<hyperschema::result>);
 }
 
 // The same rows, streamed: fn(const row&) is called for each, and no more than
@@ -242,20 +220,15 @@ std::uint64_t for_each_in_range(pqxx::dbtransaction& tx, const hyperschema::time
                                 const filter& f, Fn&& fn, const hyperschema::range_options& o = {}) {
     hyperschema::row_stream s(tx, detail::range_sql(f, o, false), from, to, f.site_id,
                               static_cast<std::int64_t>(o.limit));
-    std::uint64_t n = 0;
-    const detail::stream_source source{s};
-    while (s.next()) {
-        fn(detail::read(source, 0));
-        ++n;
-    }
-    return n;
+    return hyperschema::for_each_row(s, detail::read<hyperschema::stream_row>, std::forward<Fn>(fn));
 }
 
 // The newest row in [from, to) of each site_id (DISTINCT ON), filtered by f.
 inline std::vector<row> latest(pqxx::dbtransaction& tx, const hyperschema::timestamptz& from, const hyperschema::timestamptz& to,
                                const filter& f = {}) {
-    return detail::rows_of(hyperschema::exec_prepared(tx, detail::range_sql(f, {}, true), from, to, f.site_id,
-                                                      std::int64_t{0}));
+    return hyperschema::rows_of(hyperschema::exec_prepared(tx, detail::range_sql(f, {}, true), from, to, f.site_id,
+                                                           std::int64_t{0}),
+                                detail::read<hyperschema::result>);
 }
 
 }  // namespace deviations
@@ -329,18 +302,6 @@ row read(const Source& s, int i) {
     r.max_deviation = s.template get<std::optional<double>>(i, 9);
     return r;
 }
-// A row_stream's current row, as read() reads a result's row i.
-struct stream_source {
-    const hyperschema::row_stream& s;
-    template <class T>
-    T get(int, int col) const { return s.get<T>(col); }
-};
-inline std::vector<row> rows_of(const hyperschema::result& res) {
-    std::vector<row> out;
-    out.reserve(static_cast<std::size_t>(res.size()));
-    for (int i = 0; i < res.size(); ++i) out.push_back(read(res, i));
-    return out;
-}
 }  // namespace detail
 
 // Equality filters for the range queries; unset members do not filter.
@@ -354,7 +315,6 @@ struct filter {
 namespace detail {
 inline std::string range_sql(const filter& f, const hyperschema::range_options& o, bool latest) {
     std::string sql = latest ? "SELECT DISTINCT ON (site_id) bucket, site_id, model_id, parameter_id, horizon, bias, std_dev, sample_size, min_deviation, max_deviation FROM public.daily_accuracy_metrics WHERE bucket >= $1 AND bucket < $2" : "SELECT bucket, site_id, model_id, parameter_id, horizon, bias, std_dev, sample_size, min_deviation, max_deviation FROM public.daily_accuracy_metrics WHERE bucket >= $1 AND bucket < $2";
-    (void)f;  // a relation without filter columns has an empty filter
     if (f.site_id) sql += " AND site_id = $3";
     if (f.model_id) sql += " AND model_id = $4";
     if (f.parameter_id) sql += " AND parameter_id = $5";
@@ -371,8 +331,9 @@ inline std::string range_sql(const filter& f, const hyperschema::range_options& 
 // at most o.limit of them (0: all).
 inline std::vector<row> range(pqxx::dbtransaction& tx, const hyperschema::timestamptz& from, const hyperschema::timestamptz& to,
                               const filter& f = {}, const hyperschema::range_options& o = {}) {
-    return detail::rows_of(hyperschema::exec_prepared(tx, detail::range_sql(f, o, false), from, to, f.site_id, f.model_id, f.parameter_id, f.horizon,
-                                                      static_cast<std::int64_t>(o.limit)));
+    return hyperschema::rows_of(hyperschema::exec_prepared(tx, detail::range_sql(f, o, false), from, to, f.site_id, f.model_id, f.parameter_id, f.horizon,
+                                                           static_cast<std::int64_t>(o.limit)),
+                                detail::read<hyperschema::result>);
 }
 
 // The same rows, streamed: fn(const row&) is called for each, and no more than
@@ -382,20 +343,15 @@ std::uint64_t for_each_in_range(pqxx::dbtransaction& tx, const hyperschema::time
                                 const filter& f, Fn&& fn, const hyperschema::range_options& o = {}) {
     hyperschema::row_stream s(tx, detail::range_sql(f, o, false), from, to, f.site_id, f.model_id, f.parameter_id, f.horizon,
                               static_cast<std::int64_t>(o.limit));
-    std::uint64_t n = 0;
-    const detail::stream_source source{s};
-    while (s.next()) {
-        fn(detail::read(source, 0));
-        ++n;
-    }
-    return n;
+    return hyperschema::for_each_row(s, detail::read<hyperschema::stream_row>, std::forward<Fn>(fn));
 }
 
 // The newest row in [from, to) of each site_id (DISTINCT ON), filtered by f.
 inline std::vector<row> latest(pqxx::dbtransaction& tx, const hyperschema::timestamptz& from, const hyperschema::timestamptz& to,
                                const filter& f = {}) {
-    return detail::rows_of(hyperschema::exec_prepared(tx, detail::range_sql(f, {}, true), from, to, f.site_id, f.model_id, f.parameter_id, f.horizon,
-                                                      std::int64_t{0}));
+    return hyperschema::rows_of(hyperschema::exec_prepared(tx, detail::range_sql(f, {}, true), from, to, f.site_id, f.model_id, f.parameter_id, f.horizon,
+                                                           std::int64_t{0}),
+                                detail::read<hyperschema::result>);
 }
 
 // Materializes the buckets in [from, to) now (nullopt: open end). Runs outside any
@@ -471,18 +427,6 @@ row read(const Source& s, int i) {
     r.sample_size = s.template get<std::optional<std::int64_t>>(i, 8);
     return r;
 }
-// A row_stream's current row, as read() reads a result's row i.
-struct stream_source {
-    const hyperschema::row_stream& s;
-    template <class T>
-    T get(int, int col) const { return s.get<T>(col); }
-};
-inline std::vector<row> rows_of(const hyperschema::result& res) {
-    std::vector<row> out;
-    out.reserve(static_cast<std::size_t>(res.size()));
-    for (int i = 0; i < res.size(); ++i) out.push_back(read(res, i));
-    return out;
-}
 }  // namespace detail
 
 // Equality filters for the range queries; unset members do not filter.
@@ -496,7 +440,6 @@ struct filter {
 namespace detail {
 inline std::string range_sql(const filter& f, const hyperschema::range_options& o, bool latest) {
     std::string sql = latest ? "SELECT DISTINCT ON (site_id) bucket, site_id, model_id, parameter_id, horizon, mae, bias, std_dev, sample_size FROM public.weekly_accuracy_metrics WHERE bucket >= $1 AND bucket < $2" : "SELECT bucket, site_id, model_id, parameter_id, horizon, mae, bias, std_dev, sample_size FROM public.weekly_accuracy_metrics WHERE bucket >= $1 AND bucket < $2";
-    (void)f;  // a relation without filter columns has an empty filter
     if (f.site_id) sql += " AND site_id = $3";
     if (f.model_id) sql += " AND model_id = $4";
     if (f.parameter_id) sql += " AND parameter_id = $5";
@@ -513,8 +456,9 @@ inline std::string range_sql(const filter& f, const hyperschema::range_options& 
 // at most o.limit of them (0: all).
 inline std::vector<row> range(pqxx::dbtransaction& tx, const hyperschema::timestamptz& from, const hyperschema::timestamptz& to,
                               const filter& f = {}, const hyperschema::range_options& o = {}) {
-    return detail::rows_of(hyperschema::exec_prepared(tx, detail::range_sql(f, o, false), from, to, f.site_id, f.model_id, f.parameter_id, f.horizon,
-                                                      static_cast<std::int64_t>(o.limit)));
+    return hyperschema::rows_of(hyperschema::exec_prepared(tx, detail::range_sql(f, o, false), from, to, f.site_id, f.model_id, f.parameter_id, f.horizon,
+                                                           static_cast<std::int64_t>(o.limit)),
+                                detail::read<hyperschema::result>);
 }
 
 // The same rows, streamed: fn(const row&) is called for each, and no more than
@@ -524,20 +468,15 @@ std::uint64_t for_each_in_range(pqxx::dbtransaction& tx, const hyperschema::time
                                 const filter& f, Fn&& fn, const hyperschema::range_options& o = {}) {
     hyperschema::row_stream s(tx, detail::range_sql(f, o, false), from, to, f.site_id, f.model_id, f.parameter_id, f.horizon,
                               static_cast<std::int64_t>(o.limit));
-    std::uint64_t n = 0;
-    const detail::stream_source source{s};
-    while (s.next()) {
-        fn(detail::read(source, 0));
-        ++n;
-    }
-    return n;
+    return hyperschema::for_each_row(s, detail::read<hyperschema::stream_row>, std::forward<Fn>(fn));
 }
 
 // The newest row in [from, to) of each site_id (DISTINCT ON), filtered by f.
 inline std::vector<row> latest(pqxx::dbtransaction& tx, const hyperschema::timestamptz& from, const hyperschema::timestamptz& to,
                                const filter& f = {}) {
-    return detail::rows_of(hyperschema::exec_prepared(tx, detail::range_sql(f, {}, true), from, to, f.site_id, f.model_id, f.parameter_id, f.horizon,
-                                                      std::int64_t{0}));
+    return hyperschema::rows_of(hyperschema::exec_prepared(tx, detail::range_sql(f, {}, true), from, to, f.site_id, f.model_id, f.parameter_id, f.horizon,
+                                                           std::int64_t{0}),
+                                detail::read<hyperschema::result>);
 }
 
 // Materializes the buckets in [from, to) now (nullopt: open end). Runs outside any
@@ -613,18 +552,6 @@ row read(const Source& s, int i) {
     r.sample_size = s.template get<std::optional<std::int64_t>>(i, 8);
     return r;
 }
-// A row_stream's current row, as read() reads a result's row i.
-struct stream_source {
-    const hyperschema::row_stream& s;
-    template <class T>
-    T get(int, int col) const { return s.get<T>(col); }
-};
-inline std::vector<row> rows_of(const hyperschema::result& res) {
-    std::vector<row> out;
-    out.reserve(static_cast<std::size_t>(res.size()));
-    for (int i = 0; i < res.size(); ++i) out.push_back(read(res, i));
-    return out;
-}
 }  // namespace detail
 
 // Equality filters for the range queries; unset members do not filter.
@@ -638,7 +565,6 @@ struct filter {
 namespace detail {
 inline std::string range_sql(const filter& f, const hyperschema::range_options& o, bool latest) {
     std::string sql = latest ? "SELECT DISTINCT ON (site_id) bucket, site_id, model_id, parameter_id, horizon, mae, bias, std_dev, sample_size FROM public.monthly_accuracy_metrics WHERE bucket >= $1 AND bucket < $2" : "SELECT bucket, site_id, model_id, parameter_id, horizon, mae, bias, std_dev, sample_size FROM public.monthly_accuracy_metrics WHERE bucket >= $1 AND bucket < $2";
-    (void)f;  // a relation without filter columns has an empty filter
     if (f.site_id) sql += " AND site_id = $3";
     if (f.model_id) sql += " AND model_id = $4";
     if (f.parameter_id) sql += " AND parameter_id = $5";
@@ -655,8 +581,9 @@ inline std::string range_sql(const filter& f, const hyperschema::range_options& 
 // at most o.limit of them (0: all).
 inline std::vector<row> range(pqxx::dbtransaction& tx, const hyperschema::timestamptz& from, const hyperschema::timestamptz& to,
                               const filter& f = {}, const hyperschema::range_options& o = {}) {
-    return detail::rows_of(hyperschema::exec_prepared(tx, detail::range_sql(f, o, false), from, to, f.site_id, f.model_id, f.parameter_id, f.horizon,
-                                                      static_cast<std::int64_t>(o.limit)));
+    return hyperschema::rows_of(hyperschema::exec_prepared(tx, detail::range_sql(f, o, false), from, to, f.site_id, f.model_id, f.parameter_id, f.horizon,
+                                                           static_cast<std::int64_t>(o.limit)),
+                                detail::read<hyperschema::result>);
 }
 
 // The same rows, streamed: fn(const row&) is called for each, and no more than
@@ -666,20 +593,15 @@ std::uint64_t for_each_in_range(pqxx::dbtransaction& tx, const hyperschema::time
                                 const filter& f, Fn&& fn, const hyperschema::range_options& o = {}) {
     hyperschema::row_stream s(tx, detail::range_sql(f, o, false), from, to, f.site_id, f.model_id, f.parameter_id, f.horizon,
                               static_cast<std::int64_t>(o.limit));
-    std::uint64_t n = 0;
-    const detail::stream_source source{s};
-    while (s.next()) {
-        fn(detail::read(source, 0));
-        ++n;
-    }
-    return n;
+    return hyperschema::for_each_row(s, detail::read<hyperschema::stream_row>, std::forward<Fn>(fn));
 }
 
 // The newest row in [from, to) of each site_id (DISTINCT ON), filtered by f.
 inline std::vector<row> latest(pqxx::dbtransaction& tx, const hyperschema::timestamptz& from, const hyperschema::timestamptz& to,
                                const filter& f = {}) {
-    return detail::rows_of(hyperschema::exec_prepared(tx, detail::range_sql(f, {}, true), from, to, f.site_id, f.model_id, f.parameter_id, f.horizon,
-                                                      std::int64_t{0}));
+    return hyperschema::rows_of(hyperschema::exec_prepared(tx, detail::range_sql(f, {}, true), from, to, f.site_id, f.model_id, f.parameter_id, f.horizon,
+                                                           std::int64_t{0}),
+                                detail::read<hyperschema::result>);
 }
 
 // Materializes the buckets in [from, to) now (nullopt: open end). Runs outside any

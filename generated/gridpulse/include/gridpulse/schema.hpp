@@ -16,12 +16,14 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <hyperschema/codec.hpp>
 #include <hyperschema/copy.hpp>
 #include <hyperschema/query.hpp>
 #include <hyperschema/refresh.hpp>
+#include <hyperschema/rows.hpp>
 #include <hyperschema/stream.hpp>
 #include <hyperschema/table.hpp>
 #include <hyperschema/types.hpp>
@@ -86,18 +88,6 @@ row read(const Source& s, int i) {
     r.created_at = s.template get<std::optional<hyperschema::timestamptz>>(i, 5);
     r.updated_at = s.template get<std::optional<hyperschema::timestamptz>>(i, 6);
     return r;
-}
-// A row_stream's current row, as read() reads a result's row i.
-struct stream_source {
-    const hyperschema::row_stream& s;
-    template <class T>
-    T get(int, int col) const { return s.get<T>(col); }
-};
-inline std::vector<row> rows_of(const hyperschema::result& res) {
-    std::vector<row> out;
-    out.reserve(static_cast<std::size_t>(res.size()));
-    for (int i = 0; i < res.size(); ++i) out.push_back(read(res, i));
-    return out;
 }
 }  // namespace detail
 
@@ -209,18 +199,6 @@ row read(const Source& s, int i) {
     r.updated_at = s.template get<std::optional<hyperschema::timestamptz>>(i, 9);
     return r;
 }
-// A row_stream's current row, as read() reads a result's row i.
-struct stream_source {
-    const hyperschema::row_stream& s;
-    template <class T>
-    T get(int, int col) const { return s.get<T>(col); }
-};
-inline std::vector<row> rows_of(const hyperschema::result& res) {
-    std::vector<row> out;
-    out.reserve(static_cast<std::size_t>(res.size()));
-    for (int i = 0; i < res.size(); ++i) out.push_back(read(res, i));
-    return out;
-}
 }  // namespace detail
 
 // One row, as a prepared INSERT.
@@ -312,18 +290,6 @@ row read(const Source& s, int i) {
     r.created_at = s.template get<std::optional<hyperschema::timestamptz>>(i, 4);
     return r;
 }
-// A row_stream's current row, as read() reads a result's row i.
-struct stream_source {
-    const hyperschema::row_stream& s;
-    template <class T>
-    T get(int, int col) const { return s.get<T>(col); }
-};
-inline std::vector<row> rows_of(const hyperschema::result& res) {
-    std::vector<row> out;
-    out.reserve(static_cast<std::size_t>(res.size()));
-    for (int i = 0; i < res.size(); ++i) out.push_back(read(res, i));
-    return out;
-}
 }  // namespace detail
 
 // One row, as a prepared INSERT.
@@ -364,7 +330,6 @@ struct filter {
 namespace detail {
 inline std::string range_sql(const filter& f, const hyperschema::range_options& o, bool latest) {
     std::string sql = latest ? "SELECT DISTINCT ON (series_id) series_id, ts, value, quality_flag, created_at FROM public.observations WHERE ts >= $1 AND ts < $2" : "SELECT series_id, ts, value, quality_flag, created_at FROM public.observations WHERE ts >= $1 AND ts < $2";
-    (void)f;  // a relation without filter columns has an empty filter
     if (f.series_id) sql += " AND series_id = $3";
     if (latest) sql += " ORDER BY series_id, ts DESC";
     else sql += o.descending ? " ORDER BY ts DESC" : " ORDER BY ts";
@@ -378,8 +343,9 @@ inline std::string range_sql(const filter& f, const hyperschema::range_options& 
 // at most o.limit of them (0: all).
 inline std::vector<row> range(pqxx::dbtransaction& tx, const hyperschema::timestamptz& from, const hyperschema::timestamptz& to,
                               const filter& f = {}, const hyperschema::range_options& o = {}) {
-    return detail::rows_of(hyperschema::exec_prepared(tx, detail::range_sql(f, o, false), from, to, f.series_id,
-                                                      static_cast<std::int64_t>(o.limit)));
+    return hyperschema::rows_of(hyperschema::exec_prepared(tx, detail::range_sql(f, o, false), from, to, f.series_id,
+                                                           static_cast<std::int64_t>(o.limit)),
+                                detail::read<hyperschema::result>);
 }
 
 // The same rows, streamed: fn(const row&) is called for each, and no more than
@@ -389,20 +355,15 @@ std::uint64_t for_each_in_range(pqxx::dbtransaction& tx, const hyperschema::time
                                 const filter& f, Fn&& fn, const hyperschema::range_options& o = {}) {
     hyperschema::row_stream s(tx, detail::range_sql(f, o, false), from, to, f.series_id,
                               static_cast<std::int64_t>(o.limit));
-    std::uint64_t n = 0;
-    const detail::stream_source source{s};
-    while (s.next()) {
-        fn(detail::read(source, 0));
-        ++n;
-    }
-    return n;
+    return hyperschema::for_each_row(s, detail::read<hyperschema::stream_row>, std::forward<Fn>(fn));
 }
 
 // The newest row in [from, to) of each series_id (DISTINCT ON), filtered by f.
 inline std::vector<row> latest(pqxx::dbtransaction& tx, const hyperschema::timestamptz& from, const hyperschema::timestamptz& to,
                                const filter& f = {}) {
-    return detail::rows_of(hyperschema::exec_prepared(tx, detail::range_sql(f, {}, true), from, to, f.series_id,
-                                                      std::int64_t{0}));
+    return hyperschema::rows_of(hyperschema::exec_prepared(tx, detail::range_sql(f, {}, true), from, to, f.series_id,
+                                                           std::int64_t{0}),
+                                detail::read<hyperschema::result>);
 }
 
 }  // namespace observations
@@ -463,18 +424,6 @@ row read(const Source& s, int i) {
     r.std_dev = s.template get<std::optional<hyperschema::numeric>>(i, 6);
     return r;
 }
-// A row_stream's current row, as read() reads a result's row i.
-struct stream_source {
-    const hyperschema::row_stream& s;
-    template <class T>
-    T get(int, int col) const { return s.get<T>(col); }
-};
-inline std::vector<row> rows_of(const hyperschema::result& res) {
-    std::vector<row> out;
-    out.reserve(static_cast<std::size_t>(res.size()));
-    for (int i = 0; i < res.size(); ++i) out.push_back(read(res, i));
-    return out;
-}
 }  // namespace detail
 
 // Equality filters for the range queries; unset members do not filter.
@@ -485,7 +434,6 @@ struct filter {
 namespace detail {
 inline std::string range_sql(const filter& f, const hyperschema::range_options& o, bool latest) {
     std::string sql = latest ? "SELECT DISTINCT ON (series_id) hour, series_id, avg_value, min_value, max_value, data_points, std_dev FROM public.hourly_aggregates WHERE hour >= $1 AND hour < $2" : "SELECT hour, series_id, avg_value, min_value, max_value, data_points, std_dev FROM public.hourly_aggregates WHERE hour >= $1 AND hour < $2";
-    (void)f;  // a relation without filter columns has an empty filter
     if (f.series_id) sql += " AND series_id = $3";
     if (latest) sql += " ORDER BY series_id, hour DESC";
     else sql += o.descending ? " ORDER BY hour DESC" : " ORDER BY hour";
@@ -499,8 +447,9 @@ inline std::string range_sql(const filter& f, const hyperschema::range_options& 
 // at most o.limit of them (0: all).
 inline std::vector<row> range(pqxx::dbtransaction& tx, const hyperschema::timestamptz& from, const hyperschema::timestamptz& to,
                               const filter& f = {}, const hyperschema::range_options& o = {}) {
-    return detail::rows_of(hyperschema::exec_prepared(tx, detail::range_sql(f, o, false), from, to, f.series_id,
-                                                      static_cast<std::int64_t>(o.limit)));
+    return hyperschema::rows_of(hyperschema::exec_prepared(tx, detail::range_sql(f, o, false), from, to, f.series_id,
+                                                           static_cast<std::int64_t>(o.limit)),
+                                detail::read<hyperschema::result>);
 }
 
 // The same rows, streamed: fn(const row&) is called for each, and no more than
@@ -510,20 +459,15 @@ std::uint64_t for_each_in_range(pqxx::dbtransaction& tx, const hyperschema::time
                                 const filter& f, Fn&& fn, const hyperschema::range_options& o = {}) {
     hyperschema::row_stream s(tx, detail::range_sql(f, o, false), from, to, f.series_id,
                               static_cast<std::int64_t>(o.limit));
-    std::uint64_t n = 0;
-    const detail::stream_source source{s};
-    while (s.next()) {
-        fn(detail::read(source, 0));
-        ++n;
-    }
-    return n;
+    return hyperschema::for_each_row(s, detail::read<hyperschema::stream_row>, std::forward<Fn>(fn));
 }
 
 // The newest row in [from, to) of each series_id (DISTINCT ON), filtered by f.
 inline std::vector<row> latest(pqxx::dbtransaction& tx, const hyperschema::timestamptz& from, const hyperschema::timestamptz& to,
                                const filter& f = {}) {
-    return detail::rows_of(hyperschema::exec_prepared(tx, detail::range_sql(f, {}, true), from, to, f.series_id,
-                                                      std::int64_t{0}));
+    return hyperschema::rows_of(hyperschema::exec_prepared(tx, detail::range_sql(f, {}, true), from, to, f.series_id,
+                                                           std::int64_t{0}),
+                                detail::read<hyperschema::result>);
 }
 
 // Materializes the buckets in [from, to) now (nullopt: open end). Runs outside any
@@ -591,18 +535,6 @@ row read(const Source& s, int i) {
     r.data_points = s.template get<std::optional<std::int64_t>>(i, 6);
     return r;
 }
-// A row_stream's current row, as read() reads a result's row i.
-struct stream_source {
-    const hyperschema::row_stream& s;
-    template <class T>
-    T get(int, int col) const { return s.get<T>(col); }
-};
-inline std::vector<row> rows_of(const hyperschema::result& res) {
-    std::vector<row> out;
-    out.reserve(static_cast<std::size_t>(res.size()));
-    for (int i = 0; i < res.size(); ++i) out.push_back(read(res, i));
-    return out;
-}
 }  // namespace detail
 
 // Equality filters for the range queries; unset members do not filter.
@@ -613,7 +545,6 @@ struct filter {
 namespace detail {
 inline std::string range_sql(const filter& f, const hyperschema::range_options& o, bool latest) {
     std::string sql = latest ? "SELECT DISTINCT ON (series_id) day, series_id, avg_value, min_value, max_value, total_value, data_points FROM public.daily_aggregates WHERE day >= $1 AND day < $2" : "SELECT day, series_id, avg_value, min_value, max_value, total_value, data_points FROM public.daily_aggregates WHERE day >= $1 AND day < $2";
-    (void)f;  // a relation without filter columns has an empty filter
     if (f.series_id) sql += " AND series_id = $3";
     if (latest) sql += " ORDER BY series_id, day DESC";
     else sql += o.descending ? " ORDER BY day DESC" : " ORDER BY day";
@@ -627,8 +558,9 @@ inline std::string range_sql(const filter& f, const hyperschema::range_options& 
 // at most o.limit of them (0: all).
 inline std::vector<row> range(pqxx::dbtransaction& tx, const hyperschema::timestamptz& from, const hyperschema::timestamptz& to,
                               const filter& f = {}, const hyperschema::range_options& o = {}) {
-    return detail::rows_of(hyperschema::exec_prepared(tx, detail::range_sql(f, o, false), from, to, f.series_id,
-                                                      static_cast<std::int64_t>(o.limit)));
+    return hyperschema::rows_of(hyperschema::exec_prepared(tx, detail::range_sql(f, o, false), from, to, f.series_id,
+                                                           static_cast<std::int64_t>(o.limit)),
+                                detail::read<hyperschema::result>);
 }
 
 // The same rows, streamed: fn(const row&) is called for each, and no more than
@@ -638,20 +570,15 @@ std::uint64_t for_each_in_range(pqxx::dbtransaction& tx, const hyperschema::time
                                 const filter& f, Fn&& fn, const hyperschema::range_options& o = {}) {
     hyperschema::row_stream s(tx, detail::range_sql(f, o, false), from, to, f.series_id,
                               static_cast<std::int64_t>(o.limit));
-    std::uint64_t n = 0;
-    const detail::stream_source source{s};
-    while (s.next()) {
-        fn(detail::read(source, 0));
-        ++n;
-    }
-    return n;
+    return hyperschema::for_each_row(s, detail::read<hyperschema::stream_row>, std::forward<Fn>(fn));
 }
 
 // The newest row in [from, to) of each series_id (DISTINCT ON), filtered by f.
 inline std::vector<row> latest(pqxx::dbtransaction& tx, const hyperschema::timestamptz& from, const hyperschema::timestamptz& to,
                                const filter& f = {}) {
-    return detail::rows_of(hyperschema::exec_prepared(tx, detail::range_sql(f, {}, true), from, to, f.series_id,
-                                                      std::int64_t{0}));
+    return hyperschema::rows_of(hyperschema::exec_prepared(tx, detail::range_sql(f, {}, true), from, to, f.series_id,
+                                                           std::int64_t{0}),
+                                detail::read<hyperschema::result>);
 }
 
 // Materializes the buckets in [from, to) now (nullopt: open end). Runs outside any

@@ -16,12 +16,14 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <hyperschema/codec.hpp>
 #include <hyperschema/copy.hpp>
 #include <hyperschema/query.hpp>
 #include <hyperschema/refresh.hpp>
+#include <hyperschema/rows.hpp>
 #include <hyperschema/stream.hpp>
 #include <hyperschema/table.hpp>
 #include <hyperschema/types.hpp>
@@ -82,18 +84,6 @@ row read(const Source& s, int i) {
     r.installed_on = s.template get<std::optional<hyperschema::date>>(i, 4);
     r.created_at = s.template get<hyperschema::timestamptz>(i, 5);
     return r;
-}
-// A row_stream's current row, as read() reads a result's row i.
-struct stream_source {
-    const hyperschema::row_stream& s;
-    template <class T>
-    T get(int, int col) const { return s.get<T>(col); }
-};
-inline std::vector<row> rows_of(const hyperschema::result& res) {
-    std::vector<row> out;
-    out.reserve(static_cast<std::size_t>(res.size()));
-    for (int i = 0; i < res.size(); ++i) out.push_back(read(res, i));
-    return out;
 }
 }  // namespace detail
 
@@ -193,18 +183,6 @@ row read(const Source& s, int i) {
     r.return_temp_c = s.template get<std::optional<float>>(i, 8);
     return r;
 }
-// A row_stream's current row, as read() reads a result's row i.
-struct stream_source {
-    const hyperschema::row_stream& s;
-    template <class T>
-    T get(int, int col) const { return s.get<T>(col); }
-};
-inline std::vector<row> rows_of(const hyperschema::result& res) {
-    std::vector<row> out;
-    out.reserve(static_cast<std::size_t>(res.size()));
-    for (int i = 0; i < res.size(); ++i) out.push_back(read(res, i));
-    return out;
-}
 }  // namespace detail
 
 // One row, as a prepared INSERT.
@@ -229,7 +207,6 @@ struct filter {
 namespace detail {
 inline std::string range_sql(const filter& f, const hyperschema::range_options& o, bool latest) {
     std::string sql = latest ? "SELECT DISTINCT ON (device_id) \"time\", device_id, power_w, energy_total_kwh, energy_l1_kwh, energy_l2_kwh, energy_l3_kwh, flow_temp_c, return_temp_c FROM public.readings WHERE \"time\" >= $1 AND \"time\" < $2" : "SELECT \"time\", device_id, power_w, energy_total_kwh, energy_l1_kwh, energy_l2_kwh, energy_l3_kwh, flow_temp_c, return_temp_c FROM public.readings WHERE \"time\" >= $1 AND \"time\" < $2";
-    (void)f;  // a relation without filter columns has an empty filter
     if (f.device_id) sql += " AND device_id = $3";
     if (latest) sql += " ORDER BY device_id, \"time\" DESC";
     else sql += o.descending ? " ORDER BY \"time\" DESC" : " ORDER BY \"time\"";
@@ -243,8 +220,9 @@ inline std::string range_sql(const filter& f, const hyperschema::range_options& 
 // at most o.limit of them (0: all).
 inline std::vector<row> range(pqxx::dbtransaction& tx, const hyperschema::timestamptz& from, const hyperschema::timestamptz& to,
                               const filter& f = {}, const hyperschema::range_options& o = {}) {
-    return detail::rows_of(hyperschema::exec_prepared(tx, detail::range_sql(f, o, false), from, to, f.device_id,
-                                                      static_cast<std::int64_t>(o.limit)));
+    return hyperschema::rows_of(hyperschema::exec_prepared(tx, detail::range_sql(f, o, false), from, to, f.device_id,
+                                                           static_cast<std::int64_t>(o.limit)),
+                                detail::read<hyperschema::result>);
 }
 
 // The same rows, streamed: fn(const row&) is called for each, and no more than
@@ -254,20 +232,15 @@ std::uint64_t for_each_in_range(pqxx::dbtransaction& tx, const hyperschema::time
                                 const filter& f, Fn&& fn, const hyperschema::range_options& o = {}) {
     hyperschema::row_stream s(tx, detail::range_sql(f, o, false), from, to, f.device_id,
                               static_cast<std::int64_t>(o.limit));
-    std::uint64_t n = 0;
-    const detail::stream_source source{s};
-    while (s.next()) {
-        fn(detail::read(source, 0));
-        ++n;
-    }
-    return n;
+    return hyperschema::for_each_row(s, detail::read<hyperschema::stream_row>, std::forward<Fn>(fn));
 }
 
 // The newest row in [from, to) of each device_id (DISTINCT ON), filtered by f.
 inline std::vector<row> latest(pqxx::dbtransaction& tx, const hyperschema::timestamptz& from, const hyperschema::timestamptz& to,
                                const filter& f = {}) {
-    return detail::rows_of(hyperschema::exec_prepared(tx, detail::range_sql(f, {}, true), from, to, f.device_id,
-                                                      std::int64_t{0}));
+    return hyperschema::rows_of(hyperschema::exec_prepared(tx, detail::range_sql(f, {}, true), from, to, f.device_id,
+                                                           std::int64_t{0}),
+                                detail::read<hyperschema::result>);
 }
 
 }  // namespace readings
@@ -332,18 +305,6 @@ row read(const Source& s, int i) {
     r.samples = s.template get<std::optional<std::int64_t>>(i, 7);
     return r;
 }
-// A row_stream's current row, as read() reads a result's row i.
-struct stream_source {
-    const hyperschema::row_stream& s;
-    template <class T>
-    T get(int, int col) const { return s.get<T>(col); }
-};
-inline std::vector<row> rows_of(const hyperschema::result& res) {
-    std::vector<row> out;
-    out.reserve(static_cast<std::size_t>(res.size()));
-    for (int i = 0; i < res.size(); ++i) out.push_back(read(res, i));
-    return out;
-}
 }  // namespace detail
 
 // Equality filters for the range queries; unset members do not filter.
@@ -354,7 +315,6 @@ struct filter {
 namespace detail {
 inline std::string range_sql(const filter& f, const hyperschema::range_options& o, bool latest) {
     std::string sql = latest ? "SELECT DISTINCT ON (device_id) bucket, device_id, energy_kwh, energy_l1_kwh, energy_l2_kwh, energy_l3_kwh, avg_power_w, samples FROM public.energy_hourly WHERE bucket >= $1 AND bucket < $2" : "SELECT bucket, device_id, energy_kwh, energy_l1_kwh, energy_l2_kwh, energy_l3_kwh, avg_power_w, samples FROM public.energy_hourly WHERE bucket >= $1 AND bucket < $2";
-    (void)f;  // a relation without filter columns has an empty filter
     if (f.device_id) sql += " AND device_id = $3";
     if (latest) sql += " ORDER BY device_id, bucket DESC";
     else sql += o.descending ? " ORDER BY bucket DESC" : " ORDER BY bucket";
@@ -368,8 +328,9 @@ inline std::string range_sql(const filter& f, const hyperschema::range_options& 
 // at most o.limit of them (0: all).
 inline std::vector<row> range(pqxx::dbtransaction& tx, const hyperschema::timestamptz& from, const hyperschema::timestamptz& to,
                               const filter& f = {}, const hyperschema::range_options& o = {}) {
-    return detail::rows_of(hyperschema::exec_prepared(tx, detail::range_sql(f, o, false), from, to, f.device_id,
-                                                      static_cast<std::int64_t>(o.limit)));
+    return hyperschema::rows_of(hyperschema::exec_prepared(tx, detail::range_sql(f, o, false), from, to, f.device_id,
+                                                           static_cast<std::int64_t>(o.limit)),
+                                detail::read<hyperschema::result>);
 }
 
 // The same rows, streamed: fn(const row&) is called for each, and no more than
@@ -379,20 +340,15 @@ std::uint64_t for_each_in_range(pqxx::dbtransaction& tx, const hyperschema::time
                                 const filter& f, Fn&& fn, const hyperschema::range_options& o = {}) {
     hyperschema::row_stream s(tx, detail::range_sql(f, o, false), from, to, f.device_id,
                               static_cast<std::int64_t>(o.limit));
-    std::uint64_t n = 0;
-    const detail::stream_source source{s};
-    while (s.next()) {
-        fn(detail::read(source, 0));
-        ++n;
-    }
-    return n;
+    return hyperschema::for_each_row(s, detail::read<hyperschema::stream_row>, std::forward<Fn>(fn));
 }
 
 // The newest row in [from, to) of each device_id (DISTINCT ON), filtered by f.
 inline std::vector<row> latest(pqxx::dbtransaction& tx, const hyperschema::timestamptz& from, const hyperschema::timestamptz& to,
                                const filter& f = {}) {
-    return detail::rows_of(hyperschema::exec_prepared(tx, detail::range_sql(f, {}, true), from, to, f.device_id,
-                                                      std::int64_t{0}));
+    return hyperschema::rows_of(hyperschema::exec_prepared(tx, detail::range_sql(f, {}, true), from, to, f.device_id,
+                                                           std::int64_t{0}),
+                                detail::read<hyperschema::result>);
 }
 
 // Materializes the buckets in [from, to) now (nullopt: open end). Runs outside any
@@ -448,18 +404,6 @@ row read(const Source& s, int i) {
     r.samples = s.template get<std::optional<hyperschema::numeric>>(i, 3);
     return r;
 }
-// A row_stream's current row, as read() reads a result's row i.
-struct stream_source {
-    const hyperschema::row_stream& s;
-    template <class T>
-    T get(int, int col) const { return s.get<T>(col); }
-};
-inline std::vector<row> rows_of(const hyperschema::result& res) {
-    std::vector<row> out;
-    out.reserve(static_cast<std::size_t>(res.size()));
-    for (int i = 0; i < res.size(); ++i) out.push_back(read(res, i));
-    return out;
-}
 }  // namespace detail
 
 // Equality filters for the range queries; unset members do not filter.
@@ -470,7 +414,6 @@ struct filter {
 namespace detail {
 inline std::string range_sql(const filter& f, const hyperschema::range_options& o, bool latest) {
     std::string sql = latest ? "SELECT DISTINCT ON (device_id) bucket, device_id, energy_kwh, samples FROM public.energy_daily WHERE bucket >= $1 AND bucket < $2" : "SELECT bucket, device_id, energy_kwh, samples FROM public.energy_daily WHERE bucket >= $1 AND bucket < $2";
-    (void)f;  // a relation without filter columns has an empty filter
     if (f.device_id) sql += " AND device_id = $3";
     if (latest) sql += " ORDER BY device_id, bucket DESC";
     else sql += o.descending ? " ORDER BY bucket DESC" : " ORDER BY bucket";
@@ -484,8 +427,9 @@ inline std::string range_sql(const filter& f, const hyperschema::range_options& 
 // at most o.limit of them (0: all).
 inline std::vector<row> range(pqxx::dbtransaction& tx, const hyperschema::timestamptz& from, const hyperschema::timestamptz& to,
                               const filter& f = {}, const hyperschema::range_options& o = {}) {
-    return detail::rows_of(hyperschema::exec_prepared(tx, detail::range_sql(f, o, false), from, to, f.device_id,
-                                                      static_cast<std::int64_t>(o.limit)));
+    return hyperschema::rows_of(hyperschema::exec_prepared(tx, detail::range_sql(f, o, false), from, to, f.device_id,
+                                                           static_cast<std::int64_t>(o.limit)),
+                                detail::read<hyperschema::result>);
 }
 
 // The same rows, streamed: fn(const row&) is called for each, and no more than
@@ -495,20 +439,15 @@ std::uint64_t for_each_in_range(pqxx::dbtransaction& tx, const hyperschema::time
                                 const filter& f, Fn&& fn, const hyperschema::range_options& o = {}) {
     hyperschema::row_stream s(tx, detail::range_sql(f, o, false), from, to, f.device_id,
                               static_cast<std::int64_t>(o.limit));
-    std::uint64_t n = 0;
-    const detail::stream_source source{s};
-    while (s.next()) {
-        fn(detail::read(source, 0));
-        ++n;
-    }
-    return n;
+    return hyperschema::for_each_row(s, detail::read<hyperschema::stream_row>, std::forward<Fn>(fn));
 }
 
 // The newest row in [from, to) of each device_id (DISTINCT ON), filtered by f.
 inline std::vector<row> latest(pqxx::dbtransaction& tx, const hyperschema::timestamptz& from, const hyperschema::timestamptz& to,
                                const filter& f = {}) {
-    return detail::rows_of(hyperschema::exec_prepared(tx, detail::range_sql(f, {}, true), from, to, f.device_id,
-                                                      std::int64_t{0}));
+    return hyperschema::rows_of(hyperschema::exec_prepared(tx, detail::range_sql(f, {}, true), from, to, f.device_id,
+                                                           std::int64_t{0}),
+                                detail::read<hyperschema::result>);
 }
 
 // Materializes the buckets in [from, to) now (nullopt: open end). Runs outside any
