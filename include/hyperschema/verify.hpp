@@ -482,9 +482,8 @@ private:
     }
 
     static std::string policy_name(const std::string& proc) {
-        if (proc == "policy_compression") return "compression policy";
-        if (proc == "policy_retention") return "retention policy";
-        if (proc == "policy_refresh_continuous_aggregate") return "refresh policy";
+        for (PolicyKind kind : {PolicyKind::Compression, PolicyKind::Retention, PolicyKind::Refresh})
+            if (proc == proc_of(kind)) return policy_kind_name(kind);
         return "job " + proc;
     }
 
