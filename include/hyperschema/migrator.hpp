@@ -73,7 +73,8 @@ public:
             const Migration& m = migrations_[i];
             if (m.version != static_cast<int>(i) + 1)
                 throw error("the application's migrations must be numbered 1..N without gaps");
-            if (!m.recorded_checksum.empty() && m.recorded_checksum != m.checksum())
+            checksums_.push_back(m.checksum());
+            if (!m.recorded_checksum.empty() && m.recorded_checksum != checksums_.back())
                 throw history_error("migration " + migration_stem(m.version, m.name) +
                                     " does not match the checksum recorded when it was generated (" +
                                     m.recorded_checksum.substr(0, 12) + "...); regenerate the header");
@@ -152,6 +153,8 @@ public:
     }
 
     // Refuses a history the application cannot continue.
+    const std::string& checksum_of(const Migration& m) const { return checksums_[static_cast<size_t>(m.version - 1)]; }
+
     void check_history(const std::vector<AppliedMigration>& applied) {
         for (const auto& a : applied) {
             if (a.version > static_cast<int>(migrations_.size())) {
@@ -160,10 +163,10 @@ public:
                                     "application (deploy the newer application, or migrate down with it)");
             }
             const Migration& m = migrations_[a.version - 1];
-            if (m.checksum() != a.checksum || m.name != a.name) {
+            if (checksum_of(m) != a.checksum || m.name != a.name) {
                 throw history_error("migration " + std::to_string(a.version) + " (" + a.name +
                                     ") was applied with checksum " + a.checksum.substr(0, 12) +
-                                    "..., but the application's " + m.name + " has " + m.checksum().substr(0, 12) +
+                                    "..., but the application's " + m.name + " has " + checksum_of(m).substr(0, 12) +
                                     "...: a migration was edited after it was applied; restore it and write a new one");
             }
             if (a.state == "reverting") {
@@ -288,7 +291,7 @@ private:
         if (outside && !row) {
             pqxx::nontransaction n(conn_);
             n.exec_params("INSERT INTO " + table_ + " (version, name, checksum, state) VALUES ($1, $2, $3, 'started')",
-                          m.version, m.name, m.checksum());
+                          m.version, m.name, checksum_of(m));
         }
         if (row) say(label(m) + ": resuming after a stop in state " + row->state);
         const bool transaction_done = row && row->state == "transaction_done";
@@ -303,7 +306,7 @@ private:
                     w.exec_params(
                         "INSERT INTO " + table_ +
                             " (version, name, checksum, state, execution_ms) VALUES ($1, $2, $3, 'applied', $4)",
-                        m.version, m.name, m.checksum(), elapsed_ms());
+                        m.version, m.name, checksum_of(m), elapsed_ms());
                 }
                 w.commit();
             } catch (const pqxx::sql_error& e) {
@@ -344,6 +347,7 @@ private:
 
     pqxx::connection& conn_;
     const std::vector<Migration>& migrations_;
+    std::vector<std::string> checksums_;  // of migrations_, computed once
     MigrateOptions options_;
     std::string table_;
 };
