@@ -5,6 +5,7 @@
 // pg_get_indexdef) and intervals printed in IntervalStyle iso_8601, so both
 // sides go through the same normal form here.
 
+#include <algorithm>
 #include <cctype>
 #include <cstdint>
 #include <optional>
@@ -107,6 +108,14 @@ inline bool is_word_char(char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$' || c == '.';
 }
 
+// The closing quote of the string literal that opens at `open` ('' inside
+// it is a quote), or the end of the text when it is not closed.
+inline size_t literal_end(std::string_view s, size_t open) {
+    size_t j = open + 1;
+    while (j < s.size() && !(s[j] == '\'' && (j + 1 >= s.size() || s[j + 1] != '\''))) j += s[j] == '\'' ? 2 : 1;
+    return j;
+}
+
 // After "::" at `i`: the end of the type name, including PostgreSQL's
 // multi-word names, a (p,s) modifier and [] suffixes.
 inline size_t skip_type(const std::string& s, size_t i) {
@@ -131,9 +140,7 @@ inline std::string lower_without_casts(std::string_view in) {
     for (size_t i = 0; i < in.size(); ++i) {
         const char c = in[i];
         if (c == '\'') {
-            size_t j = i + 1;
-            while (j < in.size() && !(in[j] == '\'' && (j + 1 >= in.size() || in[j + 1] != '\'')))
-                j += in[j] == '\'' ? 2 : 1;
+            const size_t j = literal_end(in, i);
             s.append(in.substr(i, j - i + 1));
             i = j;
         } else if (c != '"') {
@@ -143,9 +150,7 @@ inline std::string lower_without_casts(std::string_view in) {
     std::string out;
     for (size_t i = 0; i < s.size(); ++i) {
         if (s[i] == '\'') {
-            size_t j = i + 1;
-            while (j < s.size() && !(s[j] == '\'' && (j + 1 >= s.size() || s[j + 1] != '\'')))
-                j += s[j] == '\'' ? 2 : 1;
+            const size_t j = literal_end(s, i);
             out.append(s, i, j - i + 1);
             i = j;
         } else if (s.compare(i, 2, "::") == 0) {
@@ -183,13 +188,7 @@ inline size_t operand_end(const std::string& s, size_t from) {
     size_t i = from;
     while (i < s.size() && s[i] == ' ') ++i;
     if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
-    if (i < s.size() && s[i] == '\'') {
-        for (++i; i < s.size(); ++i) {
-            if (s[i] == '\'' && (i + 1 >= s.size() || s[i + 1] != '\'')) return i + 1;
-            if (s[i] == '\'') ++i;
-        }
-        return i;
-    }
+    if (i < s.size() && s[i] == '\'') return std::min(literal_end(s, i) + 1, s.size());
     if (i < s.size() && s[i] == '(') {
         for (int depth = 0; i < s.size(); ++i) {
             depth += s[i] == '(' ? 1 : s[i] == ')' ? -1 : 0;
@@ -256,9 +255,7 @@ inline std::string squeeze(const std::string& s) {
     std::string out;
     for (size_t i = 0; i < s.size(); ++i) {
         if (s[i] == '\'') {
-            size_t j = i + 1;
-            while (j < s.size() && !(s[j] == '\'' && (j + 1 >= s.size() || s[j + 1] != '\'')))
-                j += s[j] == '\'' ? 2 : 1;
+            const size_t j = literal_end(s, i);
             if (j > i + 1 && is_number_text(std::string_view(s).substr(i + 1, j - i - 1)))
                 out.append(s, i + 1, j - i - 1);
             else
