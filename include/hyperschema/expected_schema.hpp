@@ -49,6 +49,9 @@ struct TableSpec {
 
 struct ViewSpec {
     std::string name;
+    // The columns the YAML declares, in order (name and type; a view has no
+    // NOT NULL or defaults in the catalog). Empty: not declared, not compared.
+    std::vector<ColumnSpec> columns;
 };
 
 struct EnumSpec {

@@ -239,6 +239,8 @@ private:
                 add(DriftKind::Missing, "view " + v.name, "no such view");
             else if (live->second.kind != 'v')
                 add(DriftKind::Different, "view " + v.name, "is not a view", "view", relkind_name(live->second.kind));
+            else
+                check_view_columns(v, live->second);
         }
         for (const auto& a : schema_.aggregates) expected.insert(a.name);
         for (const auto& [name, rel] : live_.relations) {
@@ -259,6 +261,27 @@ private:
             default:
                 return "table";
         }
+    }
+
+    // The declared columns are what the generated row type reads: a missing
+    // one or another type breaks it; an extra one does not (rows are read by
+    // name), so it is only unexpected.
+    void check_view_columns(const ViewSpec& v, const LiveRelation& live) {
+        if (v.columns.empty()) return;
+        std::set<std::string> expected;
+        for (const auto& c : v.columns) {
+            expected.insert(c.name);
+            const std::string object = "column " + v.name + "." + c.name;
+            auto l = std::find_if(live.columns.begin(), live.columns.end(),
+                                  [&](const LiveColumn& x) { return x.name == c.name; });
+            if (l == live.columns.end())
+                add(DriftKind::Missing, object, "the view does not yield this declared column", c.type);
+            else if (l->type != c.type)
+                add(DriftKind::Different, object, "the view yields another type than declared", c.type, l->type);
+        }
+        for (const auto& l : live.columns)
+            if (!expected.count(l.name))
+                unexpected("column", v.name + "." + l.name, "not declared in the view's columns");
     }
 
     void check_table(const TableSpec& t) {

@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include <pqxx/pqxx>
 
 #include "aetherlens/schema.hpp"
@@ -203,4 +205,41 @@ TEST_CASE("typed helpers round-trip every mapped type, NULLs and hostile strings
     a.maybe_mood = types::mood::v_2fa;
     CHECK(types::samples::upsert(tx, a) == 1);
     CHECK(types::samples::find(tx, 1, a.time) == a);
+    // all() and for_each() read every row, in primary-key order.
+    CHECK(types::samples::all(tx) == std::vector<types::samples::row>{a, b, c});
+    CHECK(types::samples::all(tx, 2) == std::vector<types::samples::row>{a, b});
+    std::vector<std::int64_t> ids;
+    CHECK(types::samples::for_each(tx, [&](const types::samples::row& r) { ids.push_back(r.id); }) == 3);
+    CHECK(ids == std::vector<std::int64_t>{1, 2, 3});
+}
+
+TEST_CASE("typed helpers read a view through its declared columns", "[timescaledb][typed]") {
+    HYPERSCHEMA_REQUIRE_TIMESCALEDB();
+    auto& pg = PgCluster::shared();
+    const std::string db = pg.create_database("typed_views");
+    pqxx::connection conn(pg.dsn(db));
+    migrate(conn, {Migration{1, "init", read_text(HYPERSCHEMA_ALL_TYPES_SQL), "", ""}});
+    static_assert(types::sample_labels::kind == "view");
+    static_assert(types::sample_labels::columns.size() == 7);
+    static_assert(types::sample_labels::primary_key.empty());
+    types::samples::row a = edge_row(1);
+    types::samples::row b = edge_row(2);
+    b.label = "second";
+    b.maybe_label = std::string(kHostile);
+    pqxx::work tx(conn);
+    types::samples::insert_many(tx, std::vector<types::samples::row>{a, b});
+    auto projected = [](const types::samples::row& r) {
+        return types::sample_labels::row{r.id, r.time, r.label, r.maybe_label, r.mood, r.tags, r.amount};
+    };
+    auto rows = types::sample_labels::all(tx);
+    std::sort(rows.begin(), rows.end(), [](const auto& x, const auto& y) { return x.id < y.id; });
+    CHECK(rows == std::vector<types::sample_labels::row>{projected(a), projected(b)});
+    CHECK(types::sample_labels::all(tx, 1).size() == 1);
+    std::vector<types::sample_labels::row> streamed;
+    CHECK(types::sample_labels::for_each(tx, [&](const types::sample_labels::row& r) { streamed.push_back(r); }) == 2);
+    std::sort(streamed.begin(), streamed.end(), [](const auto& x, const auto& y) { return x.id < y.id; });
+    CHECK(streamed == rows);
+    // strict_labels declares maybe_label NOT NULL; row 1 holds a NULL there.
+    REQUIRE_FALSE(a.maybe_label);
+    CHECK_THROWS_WITH(types::strict_labels::all(tx), Catch::Contains("column \"maybe_label\" is NULL"));
 }

@@ -94,6 +94,12 @@ tables:
       idx_alerts_lower_note: {columns: [{expression: lower(note)}], where: "note LIKE '%x%'"}
 views:
   active_alerts: SELECT id, site_id FROM alerts WHERE enabled
+  alert_summary:
+    sql: SELECT site_id, count(*) AS alerts, max(threshold) AS worst FROM alerts GROUP BY site_id
+    columns:
+      site_id: bigint
+      alerts: bigint
+      worst: numeric?   # max() drops the column's typmod
 )yaml";
 
 // A new database holding `schema`, applied through the migrator from its
@@ -178,6 +184,19 @@ TEST_CASE("verify: a plain PostgreSQL schema has no drift, and hand-made changes
              "(severity)",
              "different: index idx_alerts_site: definition differs"},
             {"view dropped", "DROP VIEW active_alerts", "missing: view active_alerts: no such view"},
+            {"view column retyped",
+             "DROP VIEW alert_summary; CREATE VIEW alert_summary AS SELECT site_id, count(*)::int AS alerts, "
+             "max(threshold) AS worst FROM alerts GROUP BY site_id",
+             "different: column alert_summary.alerts: the view yields another type than declared (expected bigint, "
+             "actual integer)"},
+            {"view column gone",
+             "DROP VIEW alert_summary; CREATE VIEW alert_summary AS SELECT site_id, count(*) AS alerts FROM alerts "
+             "GROUP BY site_id",
+             "missing: column alert_summary.worst: the view does not yield this declared column"},
+            {"view column added",
+             "CREATE OR REPLACE VIEW alert_summary AS SELECT site_id, count(*) AS alerts, max(threshold) AS worst, "
+             "min(threshold) AS best FROM alerts GROUP BY site_id",
+             "unexpected: column alert_summary.best: not declared in the view's columns"},
             {"extra table", "CREATE TABLE scratch (id int)", "unexpected: table scratch: not in the schema"},
             {"extra column", "ALTER TABLE sites ADD COLUMN legacy_code text", "unexpected: column sites.legacy_code"},
             {"extra index", "CREATE INDEX idx_sites_tz ON sites (timezone)",

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "emit/schema_sql.hpp"
 #include "model/relations.hpp"
 #include "pipeline/compile.hpp"
 
@@ -52,6 +53,30 @@ TEST_CASE("aggregate column types are inferred from simple calls over the source
     CHECK(type("l") == "double precision");
     CHECK(type("e") == "?");
     CHECK(type("t") == "real");
+}
+
+TEST_CASE("a view's declared columns carry type, nullability and comment; they change no SQL", "[parser]") {
+    const std::string table = "tables:\n  t:\n    columns: {id: bigint, v: \"real?\"}\n    primary_key: [id]\n";
+    const std::string view = "views:\n  w:\n    sql: SELECT id, v FROM t\n";
+    auto plain = compile({{"s.yaml", table + view}});
+    auto typed = compile({{"s.yaml", table + view +
+                                         "    columns:\n      id: bigint\n"
+                                         "      v: {type: real, nullable: true, comment: may be missing}\n"}});
+    INFO(typed.diags.format());
+    REQUIRE(typed.ok());
+    const View* w = typed.schema.find_view("w");
+    REQUIRE(w);
+    REQUIRE(w->columns.size() == 2);
+    CHECK(w->columns[0].name == "id");
+    CHECK(w->columns[0].type.sql() == "bigint");
+    CHECK_FALSE(w->columns[0].nullable);
+    CHECK(w->columns[1].type.sql() == "real");
+    CHECK(w->columns[1].nullable);
+    CHECK(w->columns[1].comment == "may be missing");
+    CHECK(w->columns[1].loc.line == 10);
+    REQUIRE(plain.ok());
+    CHECK(plain.schema.find_view("w")->columns.empty());
+    CHECK(emit::schema_sql(plain.schema) == emit::schema_sql(typed.schema));
 }
 
 TEST_CASE("all errors of a run are reported, not just the first", "[parser]") {

@@ -34,6 +34,20 @@ const char* bool_text(bool b) {
     return b ? "true" : "false";
 }
 
+void print_view(Printer& p, const ViewSpec& v) {
+    if (v.columns.empty()) {
+        p.print("s.views.push_back({$name$, {}});\n", {{"name", cpp_string(v.name)}});
+        return;
+    }
+    p.print("s.views.push_back({$name$, {\n", {{"name", cpp_string(v.name)}});
+    {
+        auto indent = p.indent();
+        for (const auto& c : v.columns)
+            p.print("{$name$, $type$, false, \"\"},\n", {{"name", cpp_string(c.name)}, {"type", cpp_string(c.type)}});
+    }
+    p.print("}});\n");
+}
+
 void print_table(Printer& p, const TableSpec& t) {
     p.print("s.tables.push_back({$name$, {\n", {{"name", cpp_string(t.name)}});
     {
@@ -125,7 +139,7 @@ void print_expected(Printer& p, const ExpectedSchema& e) {
         p.print("s.enums.push_back({$name$, $labels$});\n",
                 {{"name", cpp_string(en.name)}, {"labels", strings(en.labels)}});
     for (const auto& t : e.tables) print_table(p, t);
-    for (const auto& v : e.views) p.print("s.views.push_back({$name$});\n", {{"name", cpp_string(v.name)}});
+    for (const auto& v : e.views) print_view(p, v);
     print_timescale(p, e);
     p.print("return s;\n");
 }

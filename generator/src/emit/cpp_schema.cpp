@@ -26,6 +26,7 @@ struct Field {
 // What a generated relation needs: its fields, how to name it, the column of
 // its time axis and the columns a range query may filter on.
 struct Relation {
+    std::string kind;  // "table", "hypertable", "view", "continuous aggregate"
     std::string name;
     std::string comment;
     std::vector<Field> fields;
@@ -83,7 +84,14 @@ std::string table_comment(const Table& t) {
 }
 
 Relation relation_of(const Schema& schema, const Table& t) {
-    Relation r{t.name, table_comment(t), {}, t.hypertable ? t.hypertable->time_column.name : "", {}, {}, {}};
+    Relation r{t.hypertable ? "hypertable" : "table",
+               t.name,
+               table_comment(t),
+               {},
+               t.hypertable ? t.hypertable->time_column.name : "",
+               {},
+               {},
+               {}};
     for (const auto& c : t.columns) {
         r.fields.push_back({c.name, cpp_identifier(c.name), cpp_field_type(c.type, c.nullable, enum_scope(schema)),
                             cpp_value_type(c.type, enum_scope(schema)), catalog_type_name(c.type), c.nullable,
@@ -107,7 +115,7 @@ Relation relation_of(const Schema& schema, const ContinuousAggregate& a) {
     std::string comment = "Continuous aggregate " + a.name + (a.comment.empty() ? "" : ": " + a.comment) + ".";
     comment += "\nBuckets of " + a.bucket.text() + " from " + a.source.name +
                (a.materialized_only ? ", materialized only" : ", real-time") + ".";
-    Relation r{a.name, comment, {}, a.bucket_column, {}, {}, {}};
+    Relation r{"continuous aggregate", a.name, comment, {}, a.bucket_column, {}, {}, {}};
     for (const auto& c : output_of(schema, a).columns) {
         if (!c.type) {
             r.omitted.push_back(c.name);
@@ -120,6 +128,21 @@ Relation relation_of(const Schema& schema, const ContinuousAggregate& a) {
                             cpp_value_type(*c.type, enum_scope(schema)), catalog_type_name(*c.type), c.nullable, note});
     }
     for (const auto& g : a.group_by) add_filter(r, g.name);
+    return r;
+}
+
+Relation relation_of(const Schema& schema, const View& v) {
+    std::string comment = "View " + v.name + (v.comment.empty() ? "" : ": " + v.comment) + ".";
+    comment += "\nColumns as declared in the YAML; `hyperschema verify` checks them against the database.";
+    Relation r{"view", v.name, comment, {}, "", {}, {}, {}};
+    for (const auto& c : v.columns) {
+        // A view cannot promise NOT NULL to the catalog: it is the YAML's word,
+        // and reading a NULL into such a member throws, naming the column.
+        std::string note = c.type.sql() + (c.nullable ? "" : " NOT NULL (declared)");
+        if (!c.comment.empty()) note += "; " + c.comment;
+        r.fields.push_back({c.name, cpp_identifier(c.name), cpp_field_type(c.type, c.nullable, enum_scope(schema)),
+                            cpp_value_type(c.type, enum_scope(schema)), catalog_type_name(c.type), c.nullable, note});
+    }
     return r;
 }
 
@@ -188,11 +211,13 @@ void print_metadata(Printer& p, const Schema& schema, const Relation& r) {
     p.print(
         "inline constexpr std::string_view schema_name = $ns$;\n"
         "inline constexpr std::string_view name = $name$;\n"
-        "inline constexpr std::string_view time_column = $time$;  // \"\" for a plain table\n"
+        "inline constexpr std::string_view kind = $kind$;\n"
+        "inline constexpr std::string_view time_column = $time$;  // \"\" for plain tables and views\n"
         "inline constexpr std::array<std::string_view, $npk$> primary_key{$pk$};\n"
         "inline constexpr std::array<hyperschema::column_info, $n$> columns{{\n",
         {{"ns", cpp_string(schema.namespace_)},
          {"name", cpp_string(r.name)},
+         {"kind", cpp_string(r.kind)},
          {"time", cpp_string(r.time_column)},
          {"npk", std::to_string(r.primary_key.size())},
          {"pk", pk},
@@ -307,6 +332,32 @@ void print_find(Printer& p, const Schema& schema, const Relation& r) {
          {"args", args},
          {"sql",
           cpp_string("SELECT " + select_list(r) + " FROM " + qualified_name(schema, r.name) + " WHERE " + where)}});
+}
+
+// Every row, as a vector or streamed: for reference tables, views and exports.
+// Tables come in primary-key order; views in their own.
+void print_scan(Printer& p, const Schema& schema, const Relation& r) {
+    std::string order;
+    for (const auto& c : r.primary_key) order += (order.empty() ? " ORDER BY " : ", ") + quote_ident(c);
+    const std::string sql = "SELECT " + select_list(r) + " FROM " + qualified_name(schema, r.name) + order;
+    p.print(
+        "// Every row$order$, at most limit of them (0: all).\n"
+        "inline std::vector<row> all(pqxx::dbtransaction& tx, std::int64_t limit = 0) {\n"
+        "    if (limit > 0)\n"
+        "        return hyperschema::rows_of(hyperschema::exec_prepared(tx, $limited$, limit),\n"
+        "                                    detail::read<hyperschema::result>);\n"
+        "    return hyperschema::rows_of(hyperschema::exec_prepared(tx, $sql$), detail::read<hyperschema::result>);\n"
+        "}\n\n"
+        "// The same rows, streamed: fn(const row&) is called for each, and no more than\n"
+        "// one batch is held in memory. Returns the number of rows.\n"
+        "template <class Fn>\n"
+        "std::uint64_t for_each(pqxx::dbtransaction& tx, Fn&& fn) {\n"
+        "    hyperschema::row_stream s(tx, $sql$);\n"
+        "    return hyperschema::for_each_row(s, detail::read<hyperschema::stream_row>, std::forward<Fn>(fn));\n"
+        "}\n\n",
+        {{"order", r.primary_key.empty() ? "" : " in primary-key order"},
+         {"sql", cpp_string(sql)},
+         {"limited", cpp_string(sql + " LIMIT $1")}});
 }
 
 void print_filter(Printer& p, const Relation& r) {
@@ -431,6 +482,7 @@ void print_relation(Printer& p, const Schema& schema, const Relation& r, const T
     print_readers(p, r);
     if (table) print_writers(p, schema, r, *table);
     print_find(p, schema, r);
+    print_scan(p, schema, r);
     if (!r.time_column.empty()) print_range(p, schema, r);
     if (aggregate) print_refresh(p, schema, *aggregate);
     p.print("}  // namespace $ns$\n\n", {{"ns", cpp_identifier(r.name)}});
@@ -445,10 +497,11 @@ std::string schema_header(const Schema& schema) {
         "// Generated by hyperschema $version$ from the schema `$name$`. Do not edit:\n"
         "// regenerate with `hyperschema generate`.\n"
         "//\n"
-        "// A namespace per table and continuous aggregate, each with `row` (one member\n"
-        "// per column, NULL as std::optional), its metadata (name, columns,\n"
-        "// primary_key, time_column, for_each_column) and query helpers. Every value\n"
-        "// is a bound parameter; statements are prepared once per connection.\n"
+        "// A namespace per table, view (with declared columns) and continuous\n"
+        "// aggregate, each with `row` (one member per column, NULL as std::optional),\n"
+        "// its metadata (name, columns, primary_key, time_column, for_each_column)\n"
+        "// and query helpers. Every value is a bound parameter; statements are\n"
+        "// prepared once per connection.\n"
         "// Type mapping: see the README (timestamptz is hyperschema::timestamptz, i.e.\n"
         "// std::chrono::sys_time<std::chrono::microseconds>; numeric is the exact\n"
         "// hyperschema::numeric; json/jsonb are raw text).\n"
@@ -488,6 +541,13 @@ std::string schema_header(const Schema& schema) {
     }
     p.print("namespace $ns$ {\n\n", {{"ns", ns}});
     for (const auto& t : schema.tables) print_relation(p, schema, relation_of(schema, t), &t, nullptr);
+    for (const auto& v : schema.views) {
+        if (v.columns.empty())
+            p.print("// View $name$ has no row type: declare its `columns:` in the YAML to get one.\n\n",
+                    {{"name", v.name}});
+        else
+            print_relation(p, schema, relation_of(schema, v), nullptr, nullptr);
+    }
     for (const auto& a : schema.aggregates) print_relation(p, schema, relation_of(schema, a), nullptr, &a);
     p.print("}  // namespace $ns$\n", {{"ns", ns}});
     return p.text();

@@ -150,7 +150,11 @@ ExpectedSchema expected_schema_of(const Schema& schema, int version) {
         out.enums.push_back(std::move(spec));
     }
     for (const auto& t : schema.tables) out.tables.push_back(table_of(schema, t));
-    for (const auto& v : schema.views) out.views.push_back({v.name});
+    for (const auto& v : schema.views) {
+        ViewSpec spec{v.name, {}};
+        for (const auto& c : v.columns) spec.columns.push_back({c.name, catalog_type_name(c.type), false, ""});
+        out.views.push_back(std::move(spec));
+    }
     add_timescale(schema, out);
     return out;
 }

@@ -164,6 +164,13 @@ struct View {
     std::string name;
     std::string sql;
     std::vector<NameRef> depends_on;  // declared in the YAML
+    // The columns the SELECT yields, as the user declares them: the compiler
+    // cannot derive them from the SQL, and the C++ row type needs them. Empty
+    // when not declared (then the view has no row type). Only name, type,
+    // nullable and comment are used. Not part of the recorded state: declaring
+    // them changes nothing in the database.
+    std::vector<Column> columns;
+    SourceLocation columns_loc;
     std::string comment;
     SourceLocation loc;
     SourceLocation sql_loc;

@@ -22,6 +22,8 @@ private:
     void parse_extensions(ParseContext& ctx, const YAML::Node& node);
     void parse_enums(ParseContext& ctx, const YAML::Node& node);
     void parse_views(ParseContext& ctx, const YAML::Node& node);
+    void parse_view_columns(ParseContext& ctx, View& view, const YAML::Node& node);
+    Column parse_view_column(ParseContext& ctx, const View& view, const MapReader::Entry& entry);
 
     // table_parser.cpp
     void parse_tables(ParseContext& ctx, const YAML::Node& node);

@@ -147,12 +147,60 @@ void Parser::parse_views(ParseContext& ctx, const YAML::Node& node) {
                 v.sql_loc = location_of(ctx, *sql);
             }
             v.depends_on = spec.take_names("depends_on");
+            if (auto c = spec.take("columns")) {
+                v.columns_loc = spec.key_loc("columns");
+                parse_view_columns(ctx, v, *c);
+            }
             if (auto c = spec.take_string("comment")) v.comment = *c;
             spec.require("sql", "the view's SELECT statement");
             spec.finish();
         }
         schema_.views.push_back(std::move(v));
     }
+}
+
+// `columns: {series_id: bigint, value: double precision?}`: what the SELECT
+// yields, for the C++ row type. A view has no defaults or constraints, so a
+// column's spec takes only type, nullable and comment.
+void Parser::parse_view_columns(ParseContext& ctx, View& view, const YAML::Node& node) {
+    const std::string what = "`columns` of view `" + view.name + "`";
+    if (node.IsNull() || (node.IsMap() && node.size() == 0)) {
+        ctx.diags.error(view.columns_loc, what +
+                                              " is empty; list what the SELECT yields, e.g. "
+                                              "`columns: {series_id: bigint, ts: timestamptz}`, or drop the key");
+        return;
+    }
+    if (node.IsSequence()) {
+        ctx.diags.error(location_of(ctx, node), what +
+                                                    " must be a mapping of column names to types, not a list; "
+                                                    "remove the `-` before each column, e.g. `columns: {id: bigint}`");
+        return;
+    }
+    MapReader columns(ctx, node, what);
+    for (auto& entry : columns.entries()) view.columns.push_back(parse_view_column(ctx, view, entry));
+}
+
+Column Parser::parse_view_column(ParseContext& ctx, const View& view, const MapReader::Entry& entry) {
+    Column column;
+    column.name = entry.key;
+    column.loc = entry.key_loc;
+    check_identifier(ctx, column.name, column.loc, "column");
+    if (entry.value.IsScalar()) {
+        column.type_loc = location_of(ctx, entry.value);
+        if (auto t = parse_type(ctx, entry.value.Scalar(), column.type_loc, &column.nullable)) column.type = *t;
+        return column;
+    }
+    MapReader spec(ctx, entry.value, "column `" + view.name + "." + column.name + "`");
+    if (!spec.valid()) return column;
+    if (auto type = spec.take_string("type")) {
+        column.type_loc = spec.value_loc("type");
+        if (auto t = parse_type(ctx, *type, column.type_loc, &column.nullable)) column.type = *t;
+    }
+    spec.require("type", "e.g. `type: bigint`");
+    if (auto nullable = spec.take_bool("nullable")) column.nullable = column.nullable || *nullable;
+    if (auto c = spec.take_string("comment")) column.comment = *c;
+    spec.finish();
+    return column;
 }
 
 }  // namespace hyperschema::parse

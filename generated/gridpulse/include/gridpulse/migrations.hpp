@@ -342,8 +342,19 @@ inline const hyperschema::ExpectedSchema& expected_schema() {
             {"idx_observations_ts_series", "CREATE INDEX idx_observations_ts_series ON public.observations USING btree (ts, series_id)"},
             {"idx_observations_value", "CREATE INDEX idx_observations_value ON public.observations USING btree (value) WHERE (quality_flag = 'good')"},
         }});
-        s.views.push_back({"latest_observations"});
-        s.views.push_back({"ba_summary"});
+        s.views.push_back({"latest_observations", {
+            {"series_id", "uuid", false, ""},
+            {"ts", "timestamp with time zone", false, ""},
+            {"value", "numeric(12,3)", false, ""},
+            {"quality_flag", "character varying(10)", false, ""},
+        }});
+        s.views.push_back({"ba_summary", {
+            {"code", "character varying(10)", false, ""},
+            {"name", "character varying(255)", false, ""},
+            {"timezone", "character varying(50)", false, ""},
+            {"series_count", "bigint", false, ""},
+            {"latest_data_time", "timestamp with time zone", false, ""},
+        }});
         s.hypertables.push_back({"observations", "ts", hyperschema::IntervalSpec{0, 1, 0}, "", 0, true});
         s.aggregates.push_back({"hourly_aggregates", "observations", hyperschema::IntervalSpec{0, 0, 3600000000}, true, {"hour", "series_id", "avg_value", "min_value", "max_value", "data_points", "std_dev"}});
         s.aggregates.push_back({"daily_aggregates", "observations", hyperschema::IntervalSpec{0, 1, 0}, true, {"day", "series_id", "avg_value", "min_value", "max_value", "total_value", "data_points"}});
