@@ -28,6 +28,7 @@
 #include <fstream>
 #include <functional>
 #include <pqxx/pqxx>
+#include <set>
 #include <sstream>
 #include <string>
 #include <tuple>
@@ -386,7 +387,16 @@ void bench_compile(const std::string& header, const std::string& include_dir, in
 
 }  // namespace
 
-int main() {
+// Arguments pick parts: load, read, compile (default: all three).
+int main(int argc, char** argv) {
+    std::set<std::string> parts(argv + 1, argv + argc);
+    for (const auto& part : parts) {
+        if (part != "load" && part != "read" && part != "compile") {
+            std::fprintf(stderr, "usage: %s [load] [read] [compile]\n", argv[0]);
+            return 2;
+        }
+    }
+    auto wanted = [&](const char* part) { return parts.empty() || parts.count(part) > 0; };
     auto& pg = testing::PgCluster::shared();
     if (!pg.has_timescaledb()) {
         std::printf("copy bench: TimescaleDB is not installed; the benchmark needs it, skipped\n");
@@ -405,23 +415,26 @@ int main() {
     run_sql(conn, "ALTER TABLE metrics SET (autovacuum_enabled = false)");
 
     const std::vector<metrics::row> rows = make_rows();
-    const std::string binary_path = private_file(".bin"), csv_path = private_file(".csv");
-    write_public_file(binary_path, binary_copy_file(rows));
-    write_public_file(csv_path, csv_file(rows));
-
-    bench_loads(conn, rows, binary_path, csv_path, 5);
-    fs::remove(binary_path);
-    fs::remove(csv_path);
-
-    run_sql(conn, "TRUNCATE metrics");
-    {
-        pqxx::work tx(conn);
-        metrics::insert_many(tx, rows);
-        tx.commit();
+    if (wanted("load")) {
+        const std::string binary_path = private_file(".bin"), csv_path = private_file(".csv");
+        write_public_file(binary_path, binary_copy_file(rows));
+        write_public_file(csv_path, csv_file(rows));
+        bench_loads(conn, rows, binary_path, csv_path, 5);
+        fs::remove(binary_path);
+        fs::remove(csv_path);
     }
-    run_sql(conn, "VACUUM ANALYZE metrics");
-    bench_reads(pg, db, conn, 5);
-
-    bench_compile("aetherlens/schema.hpp", std::string(HYPERSCHEMA_SOURCE_DIR) + "/generated/aetherlens/include", 3);
+    if (wanted("read")) {
+        run_sql(conn, "TRUNCATE metrics");
+        {
+            pqxx::work tx(conn);
+            metrics::insert_many(tx, rows);
+            tx.commit();
+        }
+        run_sql(conn, "VACUUM ANALYZE metrics");
+        bench_reads(pg, db, conn, 5);
+    }
+    if (wanted("compile"))
+        bench_compile("aetherlens/schema.hpp", std::string(HYPERSCHEMA_SOURCE_DIR) + "/generated/aetherlens/include",
+                      3);
     return 0;
 }

@@ -46,7 +46,7 @@ public:
         : pqxx::internal::namedclass("copy_writer", std::string(table)),
           transactionfocus(tx),
           tx_(tx),
-          conn_(detail::pq::connection_of(tx)),
+          conn_(detail::pq::idle_connection_of(tx)),
           columns_(std::move(columns)) {
         if (columns_.empty()) throw error("copy_writer needs at least one column");
         std::string target = schema.empty() ? "" : detail::pq::quote_identifier(schema) + ".";

@@ -270,7 +270,7 @@ private:
 // parameters and results. For statements run more than once, exec_prepared.
 template <class... P>
 result exec(pqxx::dbtransaction& tx, std::string_view sql, const P&... params) {
-    PGconn* conn = detail::pq::connection_of(tx);
+    PGconn* conn = detail::pq::idle_connection_of(tx);
     detail::bound_params bound(params...);
     const std::string text(sql);
     PGresult* raw = PQexecParams(conn, text.c_str(), bound.count(), bound.types(), bound.values(), bound.lengths(),
@@ -287,7 +287,7 @@ result exec(pqxx::dbtransaction& tx, std::string_view sql, const P&... params) {
 // statements do not survive transaction pooling).
 template <class... P>
 result exec_prepared(pqxx::dbtransaction& tx, std::string_view sql, const P&... params) {
-    PGconn* conn = detail::pq::connection_of(tx);
+    PGconn* conn = detail::pq::idle_connection_of(tx);
     detail::bound_params bound(params...);
     detail::pq::session& session = detail::pq::session_of(conn);
     std::string key(sql);

@@ -26,9 +26,16 @@
 // mode's client CPU (a PGresult per row there), leaves the connection free
 // between batches, so other statements may run in the same transaction while
 // rows are read, and stops early with a cheap CLOSE where single-row mode
-// must read or cancel the rest (a cancel aborts the transaction). Reading the
-// next batch ahead while the current one is decoded measured ~20% faster, but
-// keeps the connection busy between next() calls; it is not done.
+// must read or cancel the rest (a cancel aborts the transaction).
+//
+// read_ahead() sends the next FETCH as soon as a batch arrives, so the server
+// produces batch n+1 while the client decodes batch n (the generated
+// for_each helpers turn it on). While it is on, the transaction belongs to
+// the stream, as it does to a pqxx::stream_from: the runtime's own statements
+// (exec, exec_prepared, generated helpers, other row_streams) still run, the
+// batch in flight read first, but libpqxx refuses statements on the
+// transaction (pqxx::usage_error) until the stream ends or is closed, since
+// libpq would silently drop the batch in flight to run them.
 
 #include <algorithm>
 #include <atomic>
@@ -37,12 +44,14 @@
 #include <string_view>
 #include <tuple>
 
+#include <pqxx/transaction_base>
+
 #include "hyperschema/detail/libpq.hpp"
 #include "hyperschema/query.hpp"
 
 namespace hyperschema {
 
-class row_stream {
+class row_stream : private pqxx::internal::transactionfocus {
 public:
     // Unless set_batch_rows() fixes it, the first FETCH asks for 1000 rows and
     // later ones for about batch_bytes of libpq result memory (100..100000
@@ -54,7 +63,11 @@ public:
 
     template <class... P>
     row_stream(pqxx::dbtransaction& tx, std::string_view sql, const P&... params)
-        : tx_(tx), conn_(detail::pq::connection_of(tx)), cursor_(next_cursor_name()) {
+        : pqxx::internal::namedclass("row_stream"),
+          transactionfocus(tx),
+          tx_(tx),
+          conn_(detail::pq::idle_connection_of(tx)),
+          cursor_(next_cursor_name()) {
         detail::bound_params bound(params...);
         std::string declare = "DECLARE " + cursor_ + " NO SCROLL CURSOR FOR ";
         declare += sql;
@@ -71,12 +84,33 @@ public:
     // Closes the cursor if rows are left; errors are ignored (the transaction
     // may be over already, taking the cursor with it).
     ~row_stream() {
+        if (in_flight_) {
+            forget_in_flight();
+            detail::pq::drain(conn_);
+        }
+        release_transaction();
         if (open_ && PQtransactionStatus(conn_) == PQTRANS_INTRANS) {
             try {
                 close_cursor();
             } catch (...) {
             }
         }
+    }
+
+    // Keeps the next FETCH in flight while the current batch is read (see the
+    // top of this file): faster, and libpqxx statements on the transaction
+    // are refused until the stream ends. Returns false, and the stream reads
+    // as before, when something holds the transaction already (another
+    // stream reading ahead, say, whose rows are being handled).
+    bool read_ahead() {
+        if (read_ahead_ || !open_) return read_ahead_;
+        try {
+            register_me();
+        } catch (const pqxx::usage_error&) {
+            return false;
+        }
+        read_ahead_ = true;
+        return true;
     }
 
     // Rows per FETCH, from the next one on, instead of sizing batches by memory.
@@ -90,9 +124,7 @@ public:
     bool next() {
         if (++row_ < batch_size_) return true;
         if (!open_) return false;
-        const int asked = batch_rows_;
         fetch();
-        if (batch_size_ < asked) close_cursor();  // that was the last batch
         return row_ < batch_size_;
     }
 
@@ -119,6 +151,12 @@ public:
         batch_.reset();
         batch_size_ = 0;
         row_ = 0;
+        if (in_flight_) {
+            forget_in_flight();
+            detail::pq::drain(conn_);
+        }
+        ahead_.reset();
+        release_transaction();
         close_cursor();
     }
 
@@ -133,16 +171,33 @@ private:
     void close_cursor() {
         if (!open_) return;
         open_ = false;
+        detail::pq::settle_pending(conn_);  // another stream's batch in flight
         const std::string sql = "CLOSE " + cursor_;
         detail::pq::checked(tx_, conn_, PQexec(conn_, sql.c_str()), sql, PGRES_COMMAND_OK);
     }
 
+    std::string fetch_sql() const { return "FETCH FORWARD " + std::to_string(batch_rows_) + " FROM " + cursor_; }
+
+    // The next batch: the one read ahead, or one fetched now. A batch shorter
+    // than asked is the last; the cursor is closed after it.
     void fetch() {
-        const std::string sql = "FETCH FORWARD " + std::to_string(batch_rows_) + " FROM " + cursor_;
         batch_.reset();
-        batch_ =
-            detail::pq::checked(tx_, conn_, PQexecParams(conn_, sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 1),
-                                sql, PGRES_TUPLES_OK);
+        int asked = batch_rows_;
+        if (in_flight_ || ahead_) {
+            asked = ahead_rows_;
+            if (in_flight_) settle();
+            batch_ = std::move(ahead_);
+            if (!batch_ || PQresultStatus(batch_.get()) != PGRES_TUPLES_OK) {
+                release_transaction();
+                batch_ = detail::pq::checked(tx_, conn_, batch_.release(), fetch_sql(), PGRES_TUPLES_OK);
+            }
+        } else {
+            detail::pq::settle_pending(conn_);  // another stream's batch in flight
+            const std::string sql = fetch_sql();
+            PGresult* raw = PQexecParams(conn_, sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 1);
+            if (!raw || PQresultStatus(raw) != PGRES_TUPLES_OK) release_transaction();
+            batch_ = detail::pq::checked(tx_, conn_, raw, sql, PGRES_TUPLES_OK);
+        }
         batch_size_ = PQntuples(batch_.get());
         row_ = 0;
         checked_ = nullptr;
@@ -152,6 +207,47 @@ private:
                 std::max<std::size_t>(1, PQresultMemorySize(batch_.get()) / static_cast<std::size_t>(batch_size_));
             batch_rows_ = static_cast<int>(std::clamp<std::size_t>(batch_bytes / per_row, 100, 100000));
         }
+        if (batch_size_ < asked) {
+            release_transaction();
+            close_cursor();
+        } else if (read_ahead_) {
+            send_ahead();
+        }
+    }
+
+    void send_ahead() {
+        detail::pq::settle_pending(conn_);
+        const std::string sql = fetch_sql();
+        if (!PQsendQueryParams(conn_, sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 1)) {
+            release_transaction();
+            detail::pq::checked(tx_, conn_, nullptr, sql, PGRES_TUPLES_OK);
+        }
+        in_flight_ = true;
+        ahead_rows_ = batch_rows_;
+        detail::pq::session_of(conn_).pending = {&row_stream::settle_owner, this};
+    }
+
+    static void settle_owner(void* self) { static_cast<row_stream*>(self)->settle(); }
+
+    // Reads the batch in flight into ahead_ and leaves the connection idle.
+    // An error result is kept too: next() reports it.
+    void settle() {
+        forget_in_flight();
+        detail::pq::result_ptr first(PQgetResult(conn_));
+        detail::pq::result_ptr error_after = detail::pq::drain(conn_);
+        ahead_ = error_after ? std::move(error_after) : std::move(first);
+    }
+
+    void forget_in_flight() {
+        in_flight_ = false;
+        auto& pending = detail::pq::session_of(conn_).pending;
+        if (pending.owner == this) pending = {};
+    }
+
+    void release_transaction() noexcept {
+        if (!read_ahead_) return;
+        read_ahead_ = false;
+        unregister_me();
     }
 
     void check(int col) const {
@@ -163,6 +259,10 @@ private:
     PGconn* conn_;
     std::string cursor_;
     bool open_ = false;
+    bool read_ahead_ = false;
+    bool in_flight_ = false;        // a FETCH sent, its result not read
+    detail::pq::result_ptr ahead_;  // the next batch, read before it was wanted
+    int ahead_rows_ = 0;            // the rows that FETCH asked for
     int batch_rows_ = first_batch_rows;
     bool adaptive_ = true;
     detail::pq::result_ptr batch_;

@@ -1,8 +1,9 @@
 // The streaming reader: batches, parameters in the declared cursor, stopping
-// early, other statements between batches, and errors.
+// early, other statements between batches, reading ahead, and errors.
 
 #include <catch2/catch.hpp>
 
+#include "hyperschema/copy.hpp"
 #include "hyperschema/query.hpp"
 #include "hyperschema/stream.hpp"
 #include "types/types_db.hpp"
@@ -105,6 +106,83 @@ TEST_CASE("row_stream reads every row in order, a batch at a time", "[db][stream
     }
 }
 
+TEST_CASE("row_stream reading ahead: same rows, the runtime's statements in between, libpqxx's refused",
+          "[db][stream]") {
+    pqxx::connection conn(types_test::fresh_database("types_stream_ahead"));
+    types_test::run_sql(conn,
+                        "CREATE TABLE n (i int, label text); "
+                        "INSERT INTO n SELECT g, 'n' || g FROM generate_series(1, 20000) g");
+    pqxx::work tx(conn);
+
+    SECTION("every row in order, whatever the batch size") {
+        for (int batch : {0, 1, 3, 10, 20000, 30000}) {
+            INFO("batch " << batch);
+            row_stream s(tx, "SELECT i FROM n WHERE i > $1 ORDER BY i", 0);
+            if (batch > 0) s.set_batch_rows(batch);
+            CHECK(s.read_ahead());
+            std::int64_t count = 0;
+            bool in_order = true;
+            while (s.next()) in_order = in_order && s.get<std::int32_t>(0) == ++count;
+            CHECK(count == 20000);
+            CHECK(in_order);
+        }
+        CHECK(open_cursors(tx) == 0);
+        tx.exec("SELECT 1");  // the transaction is libpqxx's again
+    }
+    SECTION("the runtime's statements run between rows; the batch in flight is kept") {
+        row_stream s(tx, "SELECT i FROM n ORDER BY i");
+        s.set_batch_rows(7);
+        REQUIRE(s.read_ahead());
+        std::int64_t count = 0, sum = 0;
+        while (s.next()) {
+            const std::int32_t i = s.get<std::int32_t>(0);
+            ++count;
+            sum += i;
+            if (i % 5 == 0) exec_prepared(tx, "UPDATE n SET label = $1 WHERE i = $2", std::string("seen"), i);
+            if (i % 1000 == 0 && i < 20000) {  // the last batch (of 1 row) ends reading ahead
+                // Another stream in the middle: it cannot read ahead too, but reads.
+                row_stream inner(tx, "SELECT i FROM n WHERE i <= 3 ORDER BY i");
+                CHECK_FALSE(inner.read_ahead());
+                int inner_rows = 0;
+                while (inner.next()) ++inner_rows;
+                CHECK(inner_rows == 3);
+            }
+        }
+        CHECK(count == 20000);
+        CHECK(sum == 20000LL * 20001 / 2);
+        CHECK(exec(tx, "SELECT count(*) FROM n WHERE label = 'seen'").get<std::int64_t>(0, 0) == 4000);
+    }
+    SECTION("libpqxx statements and a COPY are refused while it reads ahead, not run over the batch in flight") {
+        row_stream s(tx, "SELECT i FROM n ORDER BY i");
+        s.set_batch_rows(100);
+        REQUIRE(s.read_ahead());
+        REQUIRE(s.next());
+        CHECK_THROWS_AS(tx.exec("SELECT 1"), pqxx::usage_error);
+        CHECK_THROWS_WITH(copy_writer(tx, "", "n", {"i"}), Catch::Contains("cannot start COPY"));
+        std::int64_t count = 1;
+        while (s.next()) ++count;
+        CHECK(count == 20000);
+        tx.exec("SELECT 1");
+    }
+    SECTION("stopping early, with a batch in flight, closes the cursor and frees the transaction") {
+        {
+            row_stream s(tx, "SELECT i FROM n ORDER BY i");
+            s.set_batch_rows(100);
+            REQUIRE(s.read_ahead());
+            for (int i = 0; i < 150; ++i) REQUIRE(s.next());
+        }
+        CHECK(open_cursors(tx) == 0);
+        row_stream s(tx, "SELECT i FROM n ORDER BY i");
+        s.set_batch_rows(100);
+        REQUIRE(s.read_ahead());
+        REQUIRE(s.next());
+        s.close();
+        CHECK_FALSE(s.next());
+        CHECK(open_cursors(tx) == 0);
+        tx.exec("SELECT 1");
+    }
+}
+
 TEST_CASE("row_stream errors throw and abort the transaction", "[db][stream]") {
     pqxx::connection conn(types_test::fresh_database("types_stream_errors"));
     types_test::run_sql(conn, "CREATE TABLE n (i int)");
@@ -133,6 +211,22 @@ TEST_CASE("row_stream errors throw and abort the transaction", "[db][stream]") {
         } catch (const error& e) {
             CHECK(e.sqlstate() == "22012");
         }
+    }
+    {
+        // The same error in a batch read ahead, found when the batch is wanted.
+        pqxx::work tx(conn);
+        row_stream s(tx, "SELECT 10 / i FROM n");
+        s.set_batch_rows(1);
+        REQUIRE(s.read_ahead());
+        REQUIRE(s.next());
+        REQUIRE(s.next());
+        try {
+            s.next();
+            FAIL("no exception");
+        } catch (const error& e) {
+            CHECK(e.sqlstate() == "22012");
+        }
+        CHECK_THROWS_AS(tx.commit(), pqxx::usage_error);
     }
     pqxx::work tx(conn);
     CHECK(exec(tx, "SELECT count(*) FROM n").get<std::int64_t>(0, 0) == 3);

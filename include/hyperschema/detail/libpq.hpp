@@ -128,10 +128,19 @@ inline result_ptr checked(pqxx::dbtransaction& tx, PGconn* conn, PGresult* raw, 
 // dies with the connection (PQfinish) and is emptied when the session is
 // replaced (PQreset): a new connection at the address of a closed one, or a
 // reconnected one, never inherits names that do not exist in its session.
+// A statement sent ahead whose result is not read yet (a row_stream's next
+// FETCH). libpq would silently discard it when another statement is sent, so
+// the runtime has its owner read it first (settle_pending).
+struct pending_result {
+    void (*settle)(void* owner) = nullptr;
+    void* owner = nullptr;
+};
+
 struct session {
     // Key: the SQL, '\0', and the parameter type OIDs it was prepared with.
     std::unordered_map<std::string, std::string> statements;
     std::uint64_t prepares = 0;
+    pending_result pending;
 
     std::string next_statement_name() {
         // The session's address keeps names apart should two copies of this
@@ -163,6 +172,23 @@ inline session& session_of(PGconn* conn) {
     if (!PQsetInstanceData(conn, session_events, owned.get()))
         throw error("could not attach the runtime's state to the connection");
     return *owned.release();
+}
+
+// Before the runtime sends a statement on conn: a result still in flight is
+// read by its owner and kept there.
+inline void settle_pending(PGconn* conn) {
+    auto* s = static_cast<session*>(PQinstanceData(conn, session_events));
+    if (!s || !s->pending.settle) return;
+    const pending_result p = s->pending;
+    s->pending = {};
+    p.settle(p.owner);
+}
+
+// The transaction's connection, ready for a statement of the runtime's.
+inline PGconn* idle_connection_of(const pqxx::dbtransaction& tx) {
+    PGconn* conn = connection_of(tx);
+    settle_pending(conn);
+    return conn;
 }
 
 }  // namespace hyperschema::detail::pq

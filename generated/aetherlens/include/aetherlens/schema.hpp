@@ -201,8 +201,10 @@ inline std::vector<row> all(pqxx::dbtransaction& tx, std::int64_t limit = 0) {
     return hyperschema::rows_of(hyperschema::exec_prepared(tx, "SELECT device_id, name, type, manufacturer, model, location, capabilities, configuration, metadata, status, created_at, updated_at FROM public.devices ORDER BY device_id"), detail::read<hyperschema::result>);
 }
 
-// The same rows, streamed: fn(const row&) is called for each, and no more than
-// one batch is held in memory. Returns the number of rows.
+// The same rows, streamed: fn(const row&) is called for each, while the next
+// batch is read ahead; no more than two are held in memory. fn may use these
+// helpers on tx, but not libpqxx statements (pqxx::usage_error until the end).
+// Returns the number of rows.
 template <class Fn>
 std::uint64_t for_each(pqxx::dbtransaction& tx, Fn&& fn) {
     hyperschema::row_stream s(tx, "SELECT device_id, name, type, manufacturer, model, location, capabilities, configuration, metadata, status, created_at, updated_at FROM public.devices ORDER BY device_id");
@@ -321,8 +323,10 @@ inline std::vector<row> all(pqxx::dbtransaction& tx, std::int64_t limit = 0) {
     return hyperschema::rows_of(hyperschema::exec_prepared(tx, "SELECT user_id, username, email, role, preferences, created_at FROM public.users ORDER BY user_id"), detail::read<hyperschema::result>);
 }
 
-// The same rows, streamed: fn(const row&) is called for each, and no more than
-// one batch is held in memory. Returns the number of rows.
+// The same rows, streamed: fn(const row&) is called for each, while the next
+// batch is read ahead; no more than two are held in memory. fn may use these
+// helpers on tx, but not libpqxx statements (pqxx::usage_error until the end).
+// Returns the number of rows.
 template <class Fn>
 std::uint64_t for_each(pqxx::dbtransaction& tx, Fn&& fn) {
     hyperschema::row_stream s(tx, "SELECT user_id, username, email, role, preferences, created_at FROM public.users ORDER BY user_id");
@@ -432,8 +436,10 @@ inline std::vector<row> all(pqxx::dbtransaction& tx, std::int64_t limit = 0) {
     return hyperschema::rows_of(hyperschema::exec_prepared(tx, "SELECT token_id, user_id, token_hash, scopes, expires_at, created_at FROM public.api_tokens ORDER BY token_id"), detail::read<hyperschema::result>);
 }
 
-// The same rows, streamed: fn(const row&) is called for each, and no more than
-// one batch is held in memory. Returns the number of rows.
+// The same rows, streamed: fn(const row&) is called for each, while the next
+// batch is read ahead; no more than two are held in memory. fn may use these
+// helpers on tx, but not libpqxx statements (pqxx::usage_error until the end).
+// Returns the number of rows.
 template <class Fn>
 std::uint64_t for_each(pqxx::dbtransaction& tx, Fn&& fn) {
     hyperschema::row_stream s(tx, "SELECT token_id, user_id, token_hash, scopes, expires_at, created_at FROM public.api_tokens ORDER BY token_id");
@@ -542,8 +548,10 @@ inline std::vector<row> all(pqxx::dbtransaction& tx, std::int64_t limit = 0) {
     return hyperschema::rows_of(hyperschema::exec_prepared(tx, "SELECT rate_id, provider, plan_name, effective_date, currency, time_zone, rate_structure, created_at FROM public.rate_schedules ORDER BY rate_id"), detail::read<hyperschema::result>);
 }
 
-// The same rows, streamed: fn(const row&) is called for each, and no more than
-// one batch is held in memory. Returns the number of rows.
+// The same rows, streamed: fn(const row&) is called for each, while the next
+// batch is read ahead; no more than two are held in memory. fn may use these
+// helpers on tx, but not libpqxx statements (pqxx::usage_error until the end).
+// Returns the number of rows.
 template <class Fn>
 std::uint64_t for_each(pqxx::dbtransaction& tx, Fn&& fn) {
     hyperschema::row_stream s(tx, "SELECT rate_id, provider, plan_name, effective_date, currency, time_zone, rate_structure, created_at FROM public.rate_schedules ORDER BY rate_id");
@@ -660,8 +668,10 @@ inline std::vector<row> all(pqxx::dbtransaction& tx, std::int64_t limit = 0) {
     return hyperschema::rows_of(hyperschema::exec_prepared(tx, "SELECT alert_id, device_id, name, metric_type, condition, severity, enabled, cooldown, created_by, created_at FROM public.alerts ORDER BY alert_id"), detail::read<hyperschema::result>);
 }
 
-// The same rows, streamed: fn(const row&) is called for each, and no more than
-// one batch is held in memory. Returns the number of rows.
+// The same rows, streamed: fn(const row&) is called for each, while the next
+// batch is read ahead; no more than two are held in memory. fn may use these
+// helpers on tx, but not libpqxx statements (pqxx::usage_error until the end).
+// Returns the number of rows.
 template <class Fn>
 std::uint64_t for_each(pqxx::dbtransaction& tx, Fn&& fn) {
     hyperschema::row_stream s(tx, "SELECT alert_id, device_id, name, metric_type, condition, severity, enabled, cooldown, created_by, created_at FROM public.alerts ORDER BY alert_id");
@@ -762,8 +772,10 @@ inline std::vector<row> all(pqxx::dbtransaction& tx, std::int64_t limit = 0) {
     return hyperschema::rows_of(hyperschema::exec_prepared(tx, "SELECT plugin_id, version, status, config, last_error, installed_at FROM public.plugins ORDER BY plugin_id"), detail::read<hyperschema::result>);
 }
 
-// The same rows, streamed: fn(const row&) is called for each, and no more than
-// one batch is held in memory. Returns the number of rows.
+// The same rows, streamed: fn(const row&) is called for each, while the next
+// batch is read ahead; no more than two are held in memory. fn may use these
+// helpers on tx, but not libpqxx statements (pqxx::usage_error until the end).
+// Returns the number of rows.
 template <class Fn>
 std::uint64_t for_each(pqxx::dbtransaction& tx, Fn&& fn) {
     hyperschema::row_stream s(tx, "SELECT plugin_id, version, status, config, last_error, installed_at FROM public.plugins ORDER BY plugin_id");
@@ -853,8 +865,10 @@ inline std::vector<row> all(pqxx::dbtransaction& tx, std::int64_t limit = 0) {
     return hyperschema::rows_of(hyperschema::exec_prepared(tx, "SELECT \"time\", device_id, metric_type, value, unit, tags, metadata FROM public.metrics"), detail::read<hyperschema::result>);
 }
 
-// The same rows, streamed: fn(const row&) is called for each, and no more than
-// one batch is held in memory. Returns the number of rows.
+// The same rows, streamed: fn(const row&) is called for each, while the next
+// batch is read ahead; no more than two are held in memory. fn may use these
+// helpers on tx, but not libpqxx statements (pqxx::usage_error until the end).
+// Returns the number of rows.
 template <class Fn>
 std::uint64_t for_each(pqxx::dbtransaction& tx, Fn&& fn) {
     hyperschema::row_stream s(tx, "SELECT \"time\", device_id, metric_type, value, unit, tags, metadata FROM public.metrics");
@@ -889,8 +903,10 @@ inline std::vector<row> range(pqxx::dbtransaction& tx, const hyperschema::timest
                                 detail::read<hyperschema::result>);
 }
 
-// The same rows, streamed: fn(const row&) is called for each, and no more than
-// one batch is held in memory. Returns the number of rows.
+// The same rows, streamed: fn(const row&) is called for each, while the next
+// batch is read ahead; no more than two are held in memory. fn may use these
+// helpers on tx, but not libpqxx statements (pqxx::usage_error until the end).
+// Returns the number of rows.
 template <class Fn>
 std::uint64_t for_each_in_range(pqxx::dbtransaction& tx, const hyperschema::timestamptz& from, const hyperschema::timestamptz& to,
                                 const filter& f, Fn&& fn, const hyperschema::range_options& o = {}) {
@@ -984,8 +1000,10 @@ inline std::vector<row> all(pqxx::dbtransaction& tx, std::int64_t limit = 0) {
     return hyperschema::rows_of(hyperschema::exec_prepared(tx, "SELECT hour, device_id, metric_type, avg_value, min_value, max_value, sample_count, total_energy, p95_value FROM public.metrics_hourly"), detail::read<hyperschema::result>);
 }
 
-// The same rows, streamed: fn(const row&) is called for each, and no more than
-// one batch is held in memory. Returns the number of rows.
+// The same rows, streamed: fn(const row&) is called for each, while the next
+// batch is read ahead; no more than two are held in memory. fn may use these
+// helpers on tx, but not libpqxx statements (pqxx::usage_error until the end).
+// Returns the number of rows.
 template <class Fn>
 std::uint64_t for_each(pqxx::dbtransaction& tx, Fn&& fn) {
     hyperschema::row_stream s(tx, "SELECT hour, device_id, metric_type, avg_value, min_value, max_value, sample_count, total_energy, p95_value FROM public.metrics_hourly");
@@ -1020,8 +1038,10 @@ inline std::vector<row> range(pqxx::dbtransaction& tx, const hyperschema::timest
                                 detail::read<hyperschema::result>);
 }
 
-// The same rows, streamed: fn(const row&) is called for each, and no more than
-// one batch is held in memory. Returns the number of rows.
+// The same rows, streamed: fn(const row&) is called for each, while the next
+// batch is read ahead; no more than two are held in memory. fn may use these
+// helpers on tx, but not libpqxx statements (pqxx::usage_error until the end).
+// Returns the number of rows.
 template <class Fn>
 std::uint64_t for_each_in_range(pqxx::dbtransaction& tx, const hyperschema::timestamptz& from, const hyperschema::timestamptz& to,
                                 const filter& f, Fn&& fn, const hyperschema::range_options& o = {}) {
@@ -1118,8 +1138,10 @@ inline std::vector<row> all(pqxx::dbtransaction& tx, std::int64_t limit = 0) {
     return hyperschema::rows_of(hyperschema::exec_prepared(tx, "SELECT day, device_id, metric_type, avg_value, min_value, max_value, total_energy, median_value FROM public.metrics_daily"), detail::read<hyperschema::result>);
 }
 
-// The same rows, streamed: fn(const row&) is called for each, and no more than
-// one batch is held in memory. Returns the number of rows.
+// The same rows, streamed: fn(const row&) is called for each, while the next
+// batch is read ahead; no more than two are held in memory. fn may use these
+// helpers on tx, but not libpqxx statements (pqxx::usage_error until the end).
+// Returns the number of rows.
 template <class Fn>
 std::uint64_t for_each(pqxx::dbtransaction& tx, Fn&& fn) {
     hyperschema::row_stream s(tx, "SELECT day, device_id, metric_type, avg_value, min_value, max_value, total_energy, median_value FROM public.metrics_daily");
@@ -1154,8 +1176,10 @@ inline std::vector<row> range(pqxx::dbtransaction& tx, const hyperschema::timest
                                 detail::read<hyperschema::result>);
 }
 
-// The same rows, streamed: fn(const row&) is called for each, and no more than
-// one batch is held in memory. Returns the number of rows.
+// The same rows, streamed: fn(const row&) is called for each, while the next
+// batch is read ahead; no more than two are held in memory. fn may use these
+// helpers on tx, but not libpqxx statements (pqxx::usage_error until the end).
+// Returns the number of rows.
 template <class Fn>
 std::uint64_t for_each_in_range(pqxx::dbtransaction& tx, const hyperschema::timestamptz& from, const hyperschema::timestamptz& to,
                                 const filter& f, Fn&& fn, const hyperschema::range_options& o = {}) {

@@ -140,8 +140,10 @@ inline std::vector<row> all(pqxx::dbtransaction& tx, std::int64_t limit = 0) {
     return hyperschema::rows_of(hyperschema::exec_prepared(tx, "SELECT id, code, name, timezone, region, created_at, updated_at FROM public.balancing_authorities ORDER BY id"), detail::read<hyperschema::result>);
 }
 
-// The same rows, streamed: fn(const row&) is called for each, and no more than
-// one batch is held in memory. Returns the number of rows.
+// The same rows, streamed: fn(const row&) is called for each, while the next
+// batch is read ahead; no more than two are held in memory. fn may use these
+// helpers on tx, but not libpqxx statements (pqxx::usage_error until the end).
+// Returns the number of rows.
 template <class Fn>
 std::uint64_t for_each(pqxx::dbtransaction& tx, Fn&& fn) {
     hyperschema::row_stream s(tx, "SELECT id, code, name, timezone, region, created_at, updated_at FROM public.balancing_authorities ORDER BY id");
@@ -267,8 +269,10 @@ inline std::vector<row> all(pqxx::dbtransaction& tx, std::int64_t limit = 0) {
     return hyperschema::rows_of(hyperschema::exec_prepared(tx, "SELECT id, ba_id, type, subtype, units, description, eia_series_id, is_active, created_at, updated_at FROM public.series ORDER BY id"), detail::read<hyperschema::result>);
 }
 
-// The same rows, streamed: fn(const row&) is called for each, and no more than
-// one batch is held in memory. Returns the number of rows.
+// The same rows, streamed: fn(const row&) is called for each, while the next
+// batch is read ahead; no more than two are held in memory. fn may use these
+// helpers on tx, but not libpqxx statements (pqxx::usage_error until the end).
+// Returns the number of rows.
 template <class Fn>
 std::uint64_t for_each(pqxx::dbtransaction& tx, Fn&& fn) {
     hyperschema::row_stream s(tx, "SELECT id, ba_id, type, subtype, units, description, eia_series_id, is_active, created_at, updated_at FROM public.series ORDER BY id");
@@ -366,8 +370,10 @@ inline std::vector<row> all(pqxx::dbtransaction& tx, std::int64_t limit = 0) {
     return hyperschema::rows_of(hyperschema::exec_prepared(tx, "SELECT series_id, ts, value, quality_flag, created_at FROM public.observations ORDER BY series_id, ts"), detail::read<hyperschema::result>);
 }
 
-// The same rows, streamed: fn(const row&) is called for each, and no more than
-// one batch is held in memory. Returns the number of rows.
+// The same rows, streamed: fn(const row&) is called for each, while the next
+// batch is read ahead; no more than two are held in memory. fn may use these
+// helpers on tx, but not libpqxx statements (pqxx::usage_error until the end).
+// Returns the number of rows.
 template <class Fn>
 std::uint64_t for_each(pqxx::dbtransaction& tx, Fn&& fn) {
     hyperschema::row_stream s(tx, "SELECT series_id, ts, value, quality_flag, created_at FROM public.observations ORDER BY series_id, ts");
@@ -400,8 +406,10 @@ inline std::vector<row> range(pqxx::dbtransaction& tx, const hyperschema::timest
                                 detail::read<hyperschema::result>);
 }
 
-// The same rows, streamed: fn(const row&) is called for each, and no more than
-// one batch is held in memory. Returns the number of rows.
+// The same rows, streamed: fn(const row&) is called for each, while the next
+// batch is read ahead; no more than two are held in memory. fn may use these
+// helpers on tx, but not libpqxx statements (pqxx::usage_error until the end).
+// Returns the number of rows.
 template <class Fn>
 std::uint64_t for_each_in_range(pqxx::dbtransaction& tx, const hyperschema::timestamptz& from, const hyperschema::timestamptz& to,
                                 const filter& f, Fn&& fn, const hyperschema::range_options& o = {}) {
@@ -475,8 +483,10 @@ inline std::vector<row> all(pqxx::dbtransaction& tx, std::int64_t limit = 0) {
     return hyperschema::rows_of(hyperschema::exec_prepared(tx, "SELECT series_id, ts, value, quality_flag FROM public.latest_observations"), detail::read<hyperschema::result>);
 }
 
-// The same rows, streamed: fn(const row&) is called for each, and no more than
-// one batch is held in memory. Returns the number of rows.
+// The same rows, streamed: fn(const row&) is called for each, while the next
+// batch is read ahead; no more than two are held in memory. fn may use these
+// helpers on tx, but not libpqxx statements (pqxx::usage_error until the end).
+// Returns the number of rows.
 template <class Fn>
 std::uint64_t for_each(pqxx::dbtransaction& tx, Fn&& fn) {
     hyperschema::row_stream s(tx, "SELECT series_id, ts, value, quality_flag FROM public.latest_observations");
@@ -544,8 +554,10 @@ inline std::vector<row> all(pqxx::dbtransaction& tx, std::int64_t limit = 0) {
     return hyperschema::rows_of(hyperschema::exec_prepared(tx, "SELECT code, name, timezone, series_count, latest_data_time FROM public.ba_summary"), detail::read<hyperschema::result>);
 }
 
-// The same rows, streamed: fn(const row&) is called for each, and no more than
-// one batch is held in memory. Returns the number of rows.
+// The same rows, streamed: fn(const row&) is called for each, while the next
+// batch is read ahead; no more than two are held in memory. fn may use these
+// helpers on tx, but not libpqxx statements (pqxx::usage_error until the end).
+// Returns the number of rows.
 template <class Fn>
 std::uint64_t for_each(pqxx::dbtransaction& tx, Fn&& fn) {
     hyperschema::row_stream s(tx, "SELECT code, name, timezone, series_count, latest_data_time FROM public.ba_summary");
@@ -621,8 +633,10 @@ inline std::vector<row> all(pqxx::dbtransaction& tx, std::int64_t limit = 0) {
     return hyperschema::rows_of(hyperschema::exec_prepared(tx, "SELECT hour, series_id, avg_value, min_value, max_value, data_points, std_dev FROM public.hourly_aggregates"), detail::read<hyperschema::result>);
 }
 
-// The same rows, streamed: fn(const row&) is called for each, and no more than
-// one batch is held in memory. Returns the number of rows.
+// The same rows, streamed: fn(const row&) is called for each, while the next
+// batch is read ahead; no more than two are held in memory. fn may use these
+// helpers on tx, but not libpqxx statements (pqxx::usage_error until the end).
+// Returns the number of rows.
 template <class Fn>
 std::uint64_t for_each(pqxx::dbtransaction& tx, Fn&& fn) {
     hyperschema::row_stream s(tx, "SELECT hour, series_id, avg_value, min_value, max_value, data_points, std_dev FROM public.hourly_aggregates");
@@ -655,8 +669,10 @@ inline std::vector<row> range(pqxx::dbtransaction& tx, const hyperschema::timest
                                 detail::read<hyperschema::result>);
 }
 
-// The same rows, streamed: fn(const row&) is called for each, and no more than
-// one batch is held in memory. Returns the number of rows.
+// The same rows, streamed: fn(const row&) is called for each, while the next
+// batch is read ahead; no more than two are held in memory. fn may use these
+// helpers on tx, but not libpqxx statements (pqxx::usage_error until the end).
+// Returns the number of rows.
 template <class Fn>
 std::uint64_t for_each_in_range(pqxx::dbtransaction& tx, const hyperschema::timestamptz& from, const hyperschema::timestamptz& to,
                                 const filter& f, Fn&& fn, const hyperschema::range_options& o = {}) {
@@ -749,8 +765,10 @@ inline std::vector<row> all(pqxx::dbtransaction& tx, std::int64_t limit = 0) {
     return hyperschema::rows_of(hyperschema::exec_prepared(tx, "SELECT day, series_id, avg_value, min_value, max_value, total_value, data_points FROM public.daily_aggregates"), detail::read<hyperschema::result>);
 }
 
-// The same rows, streamed: fn(const row&) is called for each, and no more than
-// one batch is held in memory. Returns the number of rows.
+// The same rows, streamed: fn(const row&) is called for each, while the next
+// batch is read ahead; no more than two are held in memory. fn may use these
+// helpers on tx, but not libpqxx statements (pqxx::usage_error until the end).
+// Returns the number of rows.
 template <class Fn>
 std::uint64_t for_each(pqxx::dbtransaction& tx, Fn&& fn) {
     hyperschema::row_stream s(tx, "SELECT day, series_id, avg_value, min_value, max_value, total_value, data_points FROM public.daily_aggregates");
@@ -783,8 +801,10 @@ inline std::vector<row> range(pqxx::dbtransaction& tx, const hyperschema::timest
                                 detail::read<hyperschema::result>);
 }
 
-// The same rows, streamed: fn(const row&) is called for each, and no more than
-// one batch is held in memory. Returns the number of rows.
+// The same rows, streamed: fn(const row&) is called for each, while the next
+// batch is read ahead; no more than two are held in memory. fn may use these
+// helpers on tx, but not libpqxx statements (pqxx::usage_error until the end).
+// Returns the number of rows.
 template <class Fn>
 std::uint64_t for_each_in_range(pqxx::dbtransaction& tx, const hyperschema::timestamptz& from, const hyperschema::timestamptz& to,
                                 const filter& f, Fn&& fn, const hyperschema::range_options& o = {}) {

@@ -127,8 +127,10 @@ inline std::vector<row> all(pqxx::dbtransaction& tx, std::int64_t limit = 0) {
     return hyperschema::rows_of(hyperschema::exec_prepared(tx, "SELECT device_id, name, site, rated_power_kw, installed_on, created_at FROM public.devices ORDER BY device_id"), detail::read<hyperschema::result>);
 }
 
-// The same rows, streamed: fn(const row&) is called for each, and no more than
-// one batch is held in memory. Returns the number of rows.
+// The same rows, streamed: fn(const row&) is called for each, while the next
+// batch is read ahead; no more than two are held in memory. fn may use these
+// helpers on tx, but not libpqxx statements (pqxx::usage_error until the end).
+// Returns the number of rows.
 template <class Fn>
 std::uint64_t for_each(pqxx::dbtransaction& tx, Fn&& fn) {
     hyperschema::row_stream s(tx, "SELECT device_id, name, site, rated_power_kw, installed_on, created_at FROM public.devices ORDER BY device_id");
@@ -226,8 +228,10 @@ inline std::vector<row> all(pqxx::dbtransaction& tx, std::int64_t limit = 0) {
     return hyperschema::rows_of(hyperschema::exec_prepared(tx, "SELECT \"time\", device_id, power_w, energy_total_kwh, energy_l1_kwh, energy_l2_kwh, energy_l3_kwh, flow_temp_c, return_temp_c FROM public.readings"), detail::read<hyperschema::result>);
 }
 
-// The same rows, streamed: fn(const row&) is called for each, and no more than
-// one batch is held in memory. Returns the number of rows.
+// The same rows, streamed: fn(const row&) is called for each, while the next
+// batch is read ahead; no more than two are held in memory. fn may use these
+// helpers on tx, but not libpqxx statements (pqxx::usage_error until the end).
+// Returns the number of rows.
 template <class Fn>
 std::uint64_t for_each(pqxx::dbtransaction& tx, Fn&& fn) {
     hyperschema::row_stream s(tx, "SELECT \"time\", device_id, power_w, energy_total_kwh, energy_l1_kwh, energy_l2_kwh, energy_l3_kwh, flow_temp_c, return_temp_c FROM public.readings");
@@ -260,8 +264,10 @@ inline std::vector<row> range(pqxx::dbtransaction& tx, const hyperschema::timest
                                 detail::read<hyperschema::result>);
 }
 
-// The same rows, streamed: fn(const row&) is called for each, and no more than
-// one batch is held in memory. Returns the number of rows.
+// The same rows, streamed: fn(const row&) is called for each, while the next
+// batch is read ahead; no more than two are held in memory. fn may use these
+// helpers on tx, but not libpqxx statements (pqxx::usage_error until the end).
+// Returns the number of rows.
 template <class Fn>
 std::uint64_t for_each_in_range(pqxx::dbtransaction& tx, const hyperschema::timestamptz& from, const hyperschema::timestamptz& to,
                                 const filter& f, Fn&& fn, const hyperschema::range_options& o = {}) {
@@ -351,8 +357,10 @@ inline std::vector<row> all(pqxx::dbtransaction& tx, std::int64_t limit = 0) {
     return hyperschema::rows_of(hyperschema::exec_prepared(tx, "SELECT bucket, device_id, energy_kwh, energy_l1_kwh, energy_l2_kwh, energy_l3_kwh, avg_power_w, samples FROM public.energy_hourly"), detail::read<hyperschema::result>);
 }
 
-// The same rows, streamed: fn(const row&) is called for each, and no more than
-// one batch is held in memory. Returns the number of rows.
+// The same rows, streamed: fn(const row&) is called for each, while the next
+// batch is read ahead; no more than two are held in memory. fn may use these
+// helpers on tx, but not libpqxx statements (pqxx::usage_error until the end).
+// Returns the number of rows.
 template <class Fn>
 std::uint64_t for_each(pqxx::dbtransaction& tx, Fn&& fn) {
     hyperschema::row_stream s(tx, "SELECT bucket, device_id, energy_kwh, energy_l1_kwh, energy_l2_kwh, energy_l3_kwh, avg_power_w, samples FROM public.energy_hourly");
@@ -385,8 +393,10 @@ inline std::vector<row> range(pqxx::dbtransaction& tx, const hyperschema::timest
                                 detail::read<hyperschema::result>);
 }
 
-// The same rows, streamed: fn(const row&) is called for each, and no more than
-// one batch is held in memory. Returns the number of rows.
+// The same rows, streamed: fn(const row&) is called for each, while the next
+// batch is read ahead; no more than two are held in memory. fn may use these
+// helpers on tx, but not libpqxx statements (pqxx::usage_error until the end).
+// Returns the number of rows.
 template <class Fn>
 std::uint64_t for_each_in_range(pqxx::dbtransaction& tx, const hyperschema::timestamptz& from, const hyperschema::timestamptz& to,
                                 const filter& f, Fn&& fn, const hyperschema::range_options& o = {}) {
@@ -467,8 +477,10 @@ inline std::vector<row> all(pqxx::dbtransaction& tx, std::int64_t limit = 0) {
     return hyperschema::rows_of(hyperschema::exec_prepared(tx, "SELECT bucket, device_id, energy_kwh, samples FROM public.energy_daily"), detail::read<hyperschema::result>);
 }
 
-// The same rows, streamed: fn(const row&) is called for each, and no more than
-// one batch is held in memory. Returns the number of rows.
+// The same rows, streamed: fn(const row&) is called for each, while the next
+// batch is read ahead; no more than two are held in memory. fn may use these
+// helpers on tx, but not libpqxx statements (pqxx::usage_error until the end).
+// Returns the number of rows.
 template <class Fn>
 std::uint64_t for_each(pqxx::dbtransaction& tx, Fn&& fn) {
     hyperschema::row_stream s(tx, "SELECT bucket, device_id, energy_kwh, samples FROM public.energy_daily");
@@ -501,8 +513,10 @@ inline std::vector<row> range(pqxx::dbtransaction& tx, const hyperschema::timest
                                 detail::read<hyperschema::result>);
 }
 
-// The same rows, streamed: fn(const row&) is called for each, and no more than
-// one batch is held in memory. Returns the number of rows.
+// The same rows, streamed: fn(const row&) is called for each, while the next
+// batch is read ahead; no more than two are held in memory. fn may use these
+// helpers on tx, but not libpqxx statements (pqxx::usage_error until the end).
+// Returns the number of rows.
 template <class Fn>
 std::uint64_t for_each_in_range(pqxx::dbtransaction& tx, const hyperschema::timestamptz& from, const hyperschema::timestamptz& to,
                                 const filter& f, Fn&& fn, const hyperschema::range_options& o = {}) {
