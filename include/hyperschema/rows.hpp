@@ -34,8 +34,7 @@ std::vector<Row> rows_of(const result& res, Row (*read)(const result&, int)) {
 }
 
 // Calls fn(const Row&) for each row left in the stream, reading the next
-// batch ahead (row_stream::read_ahead: fn may run the runtime's statements on
-// the transaction, not libpqxx's); returns how many.
+// batch ahead (row_stream::read_ahead); returns how many.
 template <class Row, class Fn>
 std::uint64_t for_each_row(row_stream& stream, Row (*read)(const stream_row&, int), Fn&& fn) {
     stream.read_ahead();

@@ -1,6 +1,6 @@
 #pragma once
 
-// Reads a large result a batch at a time, never holding more than one batch:
+// Reads a large result a batch at a time, never holding more than two batches:
 //
 //   hyperschema::row_stream rows(tx, "SELECT ts, value FROM metrics WHERE device = $1", device);
 //   while (rows.next()) {
@@ -30,28 +30,32 @@
 //
 // read_ahead() sends the next FETCH as soon as a batch arrives, so the server
 // produces batch n+1 while the client decodes batch n (the generated
-// for_each helpers turn it on). While it is on, the transaction belongs to
-// the stream, as it does to a pqxx::stream_from: the runtime's own statements
-// (exec, exec_prepared, generated helpers, other row_streams) still run, the
-// batch in flight read first, but libpqxx refuses statements on the
-// transaction (pqxx::usage_error) until the stream ends or is closed, since
-// libpq would silently drop the batch in flight to run them.
+// for_each helpers turn it on; 1.1-1.7x psql's COPY TO STDOUT where fetching
+// in turn was 0.9-1.3x, bench/copy_bench.cpp). Statements may still run on
+// the transaction between rows, and no row is lost to them: the runtime's
+// own (exec, exec_prepared, copy_writer, other streams) first have the batch
+// in flight read into the stream; libpqxx's make libpq discard it unread, so
+// the runtime's libpq event procedure copies it into the stream as libpq
+// makes it (detail::pq::session_events). An error in that batch is thrown by
+// the runtime statement that settled it, or else by the next next(), and
+// the transaction is aborted. What cannot run meanwhile is a second
+// asynchronous statement (a pqxx::pipeline): libpq refuses it. Stopping
+// early waits for the batch in flight before the CLOSE.
 
 #include <algorithm>
 #include <atomic>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <tuple>
-
-#include <pqxx/transaction_base>
 
 #include "hyperschema/detail/libpq.hpp"
 #include "hyperschema/query.hpp"
 
 namespace hyperschema {
 
-class row_stream : private pqxx::internal::transactionfocus {
+class row_stream {
 public:
     // Unless set_batch_rows() fixes it, the first FETCH asks for 1000 rows and
     // later ones for about batch_bytes of libpq result memory (100..100000
@@ -63,11 +67,7 @@ public:
 
     template <class... P>
     row_stream(pqxx::dbtransaction& tx, std::string_view sql, const P&... params)
-        : pqxx::internal::namedclass("row_stream"),
-          transactionfocus(tx),
-          tx_(tx),
-          conn_(detail::pq::idle_connection_of(tx)),
-          cursor_(next_cursor_name()) {
+        : tx_(tx), conn_(detail::pq::idle_connection_of(tx)), cursor_(next_cursor_name()) {
         detail::bound_params bound(params...);
         std::string declare = "DECLARE " + cursor_ + " NO SCROLL CURSOR FOR ";
         declare += sql;
@@ -81,37 +81,22 @@ public:
     row_stream(const row_stream&) = delete;
     row_stream& operator=(const row_stream&) = delete;
 
-    // Closes the cursor if rows are left; errors are ignored (the transaction
-    // may be over already, taking the cursor with it).
+    // Closes the cursor if rows are left. Errors are not thrown from here; one
+    // in a batch read ahead still aborts the transaction, so that a commit
+    // cannot pass over it.
     ~row_stream() {
-        if (in_flight_) {
-            forget_in_flight();
-            detail::pq::drain(conn_);
-        }
-        release_transaction();
-        if (open_ && PQtransactionStatus(conn_) == PQTRANS_INTRANS) {
-            try {
-                close_cursor();
-            } catch (...) {
-            }
+        try {
+            if (ahead_state_ == ahead::in_flight) settle();
+            if (ahead_state_ == ahead::failed) detail::pq::abandon(tx_, conn_);
+            detail::pq::settle_pending(conn_);  // another stream's batch in flight
+            if (open_ && PQtransactionStatus(conn_) == PQTRANS_INTRANS) close_cursor();
+        } catch (...) {
         }
     }
 
     // Keeps the next FETCH in flight while the current batch is read (see the
-    // top of this file): faster, and libpqxx statements on the transaction
-    // are refused until the stream ends. Returns false, and the stream reads
-    // as before, when something holds the transaction already (another
-    // stream reading ahead, say, whose rows are being handled).
-    bool read_ahead() {
-        if (read_ahead_ || !open_) return read_ahead_;
-        try {
-            register_me();
-        } catch (const pqxx::usage_error&) {
-            return false;
-        }
-        read_ahead_ = true;
-        return true;
-    }
+    // top of this file).
+    void read_ahead(bool on = true) { read_ahead_ = on; }
 
     // Rows per FETCH, from the next one on, instead of sizing batches by memory.
     void set_batch_rows(int rows) {
@@ -146,21 +131,22 @@ public:
         return detail::read_row<T...>(batch_.get(), row_, std::index_sequence_for<T...>{});
     }
 
-    // Stops reading: next() returns false, and rows not fetched yet are never sent.
+    // Stops reading: next() returns false, and rows not fetched yet are never
+    // sent (a batch already in flight is read and dropped).
     void close() {
         batch_.reset();
         batch_size_ = 0;
         row_ = 0;
-        if (in_flight_) {
-            forget_in_flight();
-            detail::pq::drain(conn_);
-        }
+        if (ahead_state_ == ahead::in_flight) settle();
+        if (ahead_state_ == ahead::failed) throw_failure();
         ahead_.reset();
-        release_transaction();
+        ahead_state_ = ahead::none;
         close_cursor();
     }
 
 private:
+    enum class ahead { none, in_flight, ready, failed };
+
     static std::string next_cursor_name() {
         // Cursor names are per session; a process-wide counter keeps them
         // apart for every stream open at once on a connection.
@@ -176,27 +162,25 @@ private:
         detail::pq::checked(tx_, conn_, PQexec(conn_, sql.c_str()), sql, PGRES_COMMAND_OK);
     }
 
-    std::string fetch_sql() const { return "FETCH FORWARD " + std::to_string(batch_rows_) + " FROM " + cursor_; }
+    std::string fetch_sql(int rows) const { return "FETCH FORWARD " + std::to_string(rows) + " FROM " + cursor_; }
 
     // The next batch: the one read ahead, or one fetched now. A batch shorter
     // than asked is the last; the cursor is closed after it.
     void fetch() {
         batch_.reset();
         int asked = batch_rows_;
-        if (in_flight_ || ahead_) {
+        if (ahead_state_ != ahead::none) {
             asked = ahead_rows_;
-            if (in_flight_) settle();
+            if (ahead_state_ == ahead::in_flight) settle();
+            if (ahead_state_ == ahead::failed) throw_failure();
             batch_ = std::move(ahead_);
-            if (!batch_ || PQresultStatus(batch_.get()) != PGRES_TUPLES_OK) {
-                release_transaction();
-                batch_ = detail::pq::checked(tx_, conn_, batch_.release(), fetch_sql(), PGRES_TUPLES_OK);
-            }
+            ahead_state_ = ahead::none;
         } else {
             detail::pq::settle_pending(conn_);  // another stream's batch in flight
-            const std::string sql = fetch_sql();
-            PGresult* raw = PQexecParams(conn_, sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 1);
-            if (!raw || PQresultStatus(raw) != PGRES_TUPLES_OK) release_transaction();
-            batch_ = detail::pq::checked(tx_, conn_, raw, sql, PGRES_TUPLES_OK);
+            const std::string sql = fetch_sql(asked);
+            batch_ = detail::pq::checked(tx_, conn_,
+                                         PQexecParams(conn_, sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 1),
+                                         sql, PGRES_TUPLES_OK);
         }
         batch_size_ = PQntuples(batch_.get());
         row_ = 0;
@@ -207,47 +191,85 @@ private:
                 std::max<std::size_t>(1, PQresultMemorySize(batch_.get()) / static_cast<std::size_t>(batch_size_));
             batch_rows_ = static_cast<int>(std::clamp<std::size_t>(batch_bytes / per_row, 100, 100000));
         }
-        if (batch_size_ < asked) {
-            release_transaction();
+        if (batch_size_ < asked)
             close_cursor();
-        } else if (read_ahead_) {
+        else if (read_ahead_)
             send_ahead();
-        }
     }
 
+    // Sends the next FETCH without waiting for it. Should libpq refuse to
+    // send, nothing is in flight and the next fetch() runs (and reports) it.
     void send_ahead() {
         detail::pq::settle_pending(conn_);
-        const std::string sql = fetch_sql();
-        if (!PQsendQueryParams(conn_, sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 1)) {
-            release_transaction();
-            detail::pq::checked(tx_, conn_, nullptr, sql, PGRES_TUPLES_OK);
-        }
-        in_flight_ = true;
+        // The session first: its event procedure must be registered before
+        // libpq makes the result, to see it should libpqxx discard it.
+        detail::pq::session& session = detail::pq::session_of(conn_);
+        const std::string sql = fetch_sql(batch_rows_);
         ahead_rows_ = batch_rows_;
-        detail::pq::session_of(conn_).pending = {&row_stream::settle_owner, this};
+        ahead_state_ = ahead::in_flight;
+        session.pending = {&row_stream::settle_owner, &row_stream::discarded_owner, this};
+        if (!PQsendQueryParams(conn_, sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 1)) forget_in_flight();
     }
 
-    static void settle_owner(void* self) { static_cast<row_stream*>(self)->settle(); }
+    static void settle_owner(void* self) {
+        auto* stream = static_cast<row_stream*>(self);
+        stream->settle();
+        if (stream->ahead_state_ == ahead::failed) stream->throw_failure();
+    }
 
-    // Reads the batch in flight into ahead_ and leaves the connection idle.
-    // An error result is kept too: next() reports it.
+    static void discarded_owner(void* self, const PGresult* result) noexcept {
+        static_cast<row_stream*>(self)->keep_discarded(result);
+    }
+
+    // Reads the batch in flight and leaves the connection idle: the batch
+    // becomes ready, or its error failed.
     void settle() {
         forget_in_flight();
         detail::pq::result_ptr first(PQgetResult(conn_));
         detail::pq::result_ptr error_after = detail::pq::drain(conn_);
-        ahead_ = error_after ? std::move(error_after) : std::move(first);
+        if (first && PQresultStatus(first.get()) == PGRES_TUPLES_OK && !error_after) {
+            ahead_ = std::move(first);
+            ahead_state_ = ahead::ready;
+            return;
+        }
+        failure_ =
+            detail::pq::server_error(conn_, error_after ? error_after.get() : first.get(), fetch_sql(ahead_rows_));
+        ahead_state_ = ahead::failed;
     }
 
-    void forget_in_flight() {
-        in_flight_ = false;
-        auto& pending = detail::pq::session_of(conn_).pending;
-        if (pending.owner == this) pending = {};
+    // libpq is discarding the batch in flight for a statement of libpqxx's:
+    // keep a copy (the result itself is freed as soon as this returns).
+    void keep_discarded(const PGresult* result) noexcept {
+        try {
+            if (PQresultStatus(result) == PGRES_TUPLES_OK) {
+                ahead_.reset(PQcopyResult(result, PG_COPYRES_ATTRS | PG_COPYRES_TUPLES));
+                if (ahead_) {
+                    ahead_state_ = ahead::ready;
+                    return;
+                }
+                failure_ = error("out of memory keeping a batch read ahead", "", fetch_sql(ahead_rows_));
+            } else {
+                failure_ = detail::pq::server_error(conn_, result, fetch_sql(ahead_rows_));
+            }
+        } catch (...) {
+            failure_ = error("a batch read ahead was lost", "", cursor_);
+        }
+        ahead_state_ = ahead::failed;
     }
 
-    void release_transaction() noexcept {
-        if (!read_ahead_) return;
-        read_ahead_ = false;
-        unregister_me();
+    void forget_in_flight() noexcept {
+        if (ahead_state_ == ahead::in_flight) ahead_state_ = ahead::none;
+        detail::pq::session* session = detail::pq::session_if_any(conn_);
+        if (session && session->pending.owner == this) session->pending = {};
+    }
+
+    // The batch read ahead failed: the rows after it are not to be had, so
+    // the transaction is aborted (the server has done so already for a
+    // server error) and every later call throws the same error.
+    [[noreturn]] void throw_failure() {
+        detail::pq::abandon(tx_, conn_);
+        if (PQtransactionStatus(conn_) == PQTRANS_INTRANS) tx_.abort();
+        throw *failure_;
     }
 
     void check(int col) const {
@@ -260,9 +282,10 @@ private:
     std::string cursor_;
     bool open_ = false;
     bool read_ahead_ = false;
-    bool in_flight_ = false;        // a FETCH sent, its result not read
-    detail::pq::result_ptr ahead_;  // the next batch, read before it was wanted
-    int ahead_rows_ = 0;            // the rows that FETCH asked for
+    ahead ahead_state_ = ahead::none;
+    detail::pq::result_ptr ahead_;  // ready: the next batch
+    std::optional<error> failure_;  // failed: why
+    int ahead_rows_ = 0;            // the rows the FETCH in flight asked for
     int batch_rows_ = first_batch_rows;
     bool adaptive_ = true;
     detail::pq::result_ptr batch_;

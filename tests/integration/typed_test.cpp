@@ -9,6 +9,7 @@
 #include <pqxx/pqxx>
 
 #include "aetherlens/schema.hpp"
+#include "all_types/migrations.hpp"
 #include "all_types/schema.hpp"
 #include "forecast/schema.hpp"
 #include "gridpulse/schema.hpp"
@@ -242,4 +243,19 @@ TEST_CASE("typed helpers read a view through its declared columns", "[timescaled
     // strict_labels declares maybe_label NOT NULL; row 1 holds a NULL there.
     REQUIRE_FALSE(a.maybe_label);
     CHECK_THROWS_WITH(types::strict_labels::all(tx), Catch::Contains("column \"maybe_label\" is NULL"));
+}
+
+TEST_CASE("typed helpers: a table named migrations, columns named std, hyperschema and row", "[timescaledb][typed]") {
+    HYPERSCHEMA_REQUIRE_TIMESCALEDB();
+    auto& pg = PgCluster::shared();
+    const std::string db = pg.create_database("typed_names");
+    pqxx::connection conn(pg.dsn(db));
+    migrate(conn, {Migration{1, "init", read_text(HYPERSCHEMA_ALL_TYPES_SQL), "", ""}});
+    static_assert(types::migrations_::name == "migrations");
+    CHECK(types::expected_schema().name == "all_types");  // beside the table's namespace, not hidden by it
+    pqxx::work tx(conn);
+    const types::migrations_::row r{7, "std", 42, std::nullopt};
+    types::migrations_::insert(tx, r);
+    CHECK(types::migrations_::find(tx, 7) == r);
+    CHECK(types::migrations_::all(tx) == std::vector<types::migrations_::row>{r});
 }

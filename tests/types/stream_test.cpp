@@ -3,6 +3,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <functional>
+#include <memory>
+
 #include "hyperschema/copy.hpp"
 #include "hyperschema/query.hpp"
 #include "hyperschema/stream.hpp"
@@ -106,80 +109,95 @@ TEST_CASE("row_stream reads every row in order, a batch at a time", "[db][stream
     }
 }
 
-TEST_CASE("row_stream reading ahead: same rows, the runtime's statements in between, libpqxx's refused",
-          "[db][stream]") {
+TEST_CASE("row_stream reading ahead: the same rows, whatever runs on the transaction between them", "[db][stream]") {
     pqxx::connection conn(types_test::fresh_database("types_stream_ahead"));
     types_test::run_sql(conn,
                         "CREATE TABLE n (i int, label text); "
-                        "INSERT INTO n SELECT g, 'n' || g FROM generate_series(1, 20000) g");
+                        "INSERT INTO n SELECT g, 'n' || g FROM generate_series(1, 20000) g; "
+                        "CREATE TABLE copied (i int)");
+    conn.prepare("count_n", "SELECT count(*) FROM n WHERE i <= $1");
     pqxx::work tx(conn);
+    // Reads every row of n, in order, calling between(i) after each.
+    auto read_all = [&](int batch, const std::function<void(int)>& between) {
+        row_stream s(tx, "SELECT i FROM n WHERE i > $1 ORDER BY i", 0);
+        if (batch > 0) s.set_batch_rows(batch);
+        s.read_ahead();
+        std::int64_t count = 0;
+        bool in_order = true;
+        while (s.next()) {
+            const std::int32_t i = s.get<std::int32_t>(0);
+            in_order = in_order && i == ++count;
+            between(i);
+        }
+        CHECK(count == 20000);
+        CHECK(in_order);
+    };
 
     SECTION("every row in order, whatever the batch size") {
         for (int batch : {0, 1, 3, 10, 20000, 30000}) {
             INFO("batch " << batch);
-            row_stream s(tx, "SELECT i FROM n WHERE i > $1 ORDER BY i", 0);
-            if (batch > 0) s.set_batch_rows(batch);
-            CHECK(s.read_ahead());
-            std::int64_t count = 0;
-            bool in_order = true;
-            while (s.next()) in_order = in_order && s.get<std::int32_t>(0) == ++count;
-            CHECK(count == 20000);
-            CHECK(in_order);
+            read_all(batch, [](int) {});
         }
         CHECK(open_cursors(tx) == 0);
-        tx.exec("SELECT 1");  // the transaction is libpqxx's again
     }
-    SECTION("the runtime's statements run between rows; the batch in flight is kept") {
-        row_stream s(tx, "SELECT i FROM n ORDER BY i");
-        s.set_batch_rows(7);
-        REQUIRE(s.read_ahead());
-        std::int64_t count = 0, sum = 0;
-        while (s.next()) {
-            const std::int32_t i = s.get<std::int32_t>(0);
-            ++count;
-            sum += i;
+    SECTION("the runtime's statements between rows, a COPY and a nested stream reading ahead too") {
+        read_all(7, [&](int i) {
             if (i % 5 == 0) exec_prepared(tx, "UPDATE n SET label = $1 WHERE i = $2", std::string("seen"), i);
-            if (i % 1000 == 0 && i < 20000) {  // the last batch (of 1 row) ends reading ahead
-                // Another stream in the middle: it cannot read ahead too, but reads.
+            if (i % 700 == 0) {
+                copy_writer copy(tx, "", "copied", {"i"});
+                copy.write_row(i);
+                copy.complete();
+            }
+            if (i % 1000 == 0) {
                 row_stream inner(tx, "SELECT i FROM n WHERE i <= 3 ORDER BY i");
-                CHECK_FALSE(inner.read_ahead());
+                inner.set_batch_rows(1);
+                inner.read_ahead();
                 int inner_rows = 0;
                 while (inner.next()) ++inner_rows;
                 CHECK(inner_rows == 3);
             }
-        }
-        CHECK(count == 20000);
-        CHECK(sum == 20000LL * 20001 / 2);
+        });
         CHECK(exec(tx, "SELECT count(*) FROM n WHERE label = 'seen'").get<std::int64_t>(0, 0) == 4000);
+        CHECK(exec(tx, "SELECT count(*) FROM copied").get<std::int64_t>(0, 0) == 28);
     }
-    SECTION("libpqxx statements and a COPY are refused while it reads ahead, not run over the batch in flight") {
-        row_stream s(tx, "SELECT i FROM n ORDER BY i");
-        s.set_batch_rows(100);
-        REQUIRE(s.read_ahead());
-        REQUIRE(s.next());
-        CHECK_THROWS_AS(tx.exec("SELECT 1"), pqxx::usage_error);
-        CHECK_THROWS_WITH(copy_writer(tx, "", "n", {"i"}), Catch::Contains("cannot start COPY"));
-        std::int64_t count = 1;
-        while (s.next()) ++count;
-        CHECK(count == 20000);
-        tx.exec("SELECT 1");
+    SECTION("libpqxx's statements between rows: the batch they make libpq discard is kept") {
+        read_all(7, [&](int i) {
+            if (i % 3 == 0) tx.exec("SELECT 1");
+            if (i % 3 == 1) CHECK(tx.exec_params1("SELECT $1::int + 1", i)[0].as<int>() == i + 1);
+            if (i % 3 == 2) CHECK(tx.exec_prepared1("count_n", i)[0].as<int>() == i);
+            if (i % 1000 == 0) {
+                pqxx::subtransaction sub(tx, "per_row");
+                sub.exec0("UPDATE n SET label = 'sub' WHERE i = " + std::to_string(i));
+                sub.commit();
+            }
+        });
+        CHECK(exec(tx, "SELECT count(*) FROM n WHERE label = 'sub'").get<std::int64_t>(0, 0) == 20);
     }
-    SECTION("stopping early, with a batch in flight, closes the cursor and frees the transaction") {
+    SECTION("stopping early, with a batch in flight, closes the cursor") {
         {
             row_stream s(tx, "SELECT i FROM n ORDER BY i");
             s.set_batch_rows(100);
-            REQUIRE(s.read_ahead());
+            s.read_ahead();
             for (int i = 0; i < 150; ++i) REQUIRE(s.next());
         }
         CHECK(open_cursors(tx) == 0);
         row_stream s(tx, "SELECT i FROM n ORDER BY i");
         s.set_batch_rows(100);
-        REQUIRE(s.read_ahead());
+        s.read_ahead();
         REQUIRE(s.next());
         s.close();
         CHECK_FALSE(s.next());
         CHECK(open_cursors(tx) == 0);
-        tx.exec("SELECT 1");
+        // Two streams at once, the one reading ahead destroyed last.
+        row_stream a(tx, "SELECT i FROM n ORDER BY i");
+        a.set_batch_rows(10);
+        a.read_ahead();
+        {
+            row_stream b(tx, "SELECT i FROM n ORDER BY i");
+            b.set_batch_rows(10);
+            for (int i = 0; i < 15; ++i) REQUIRE((a.next() && b.next()));
+        }
+        CHECK(open_cursors(tx) == 1);
     }
 }
 
@@ -212,20 +230,49 @@ TEST_CASE("row_stream errors throw and abort the transaction", "[db][stream]") {
             CHECK(e.sqlstate() == "22012");
         }
     }
-    {
-        // The same error in a batch read ahead, found when the batch is wanted.
-        pqxx::work tx(conn);
-        row_stream s(tx, "SELECT 10 / i FROM n");
-        s.set_batch_rows(1);
-        REQUIRE(s.read_ahead());
-        REQUIRE(s.next());
-        REQUIRE(s.next());
+    // The same error in a batch read ahead: thrown when the batch is wanted,
+    // by the runtime statement that has it read, or (when the stream is left
+    // early) not thrown but the transaction is aborted all the same.
+    auto ahead_of_error = [](pqxx::dbtransaction& tx) {
+        auto s = std::make_unique<row_stream>(tx, "SELECT 10 / i FROM n");
+        s->set_batch_rows(1);
+        s->read_ahead();
+        REQUIRE(s->next());
+        REQUIRE(s->next());  // and the FETCH of the row with 0 is in flight
+        return s;
+    };
+    auto sqlstate_of = [](const std::function<void()>& f) {
         try {
-            s.next();
-            FAIL("no exception");
+            f();
         } catch (const error& e) {
-            CHECK(e.sqlstate() == "22012");
+            return e.sqlstate();
         }
+        return std::string("no exception");
+    };
+    {
+        pqxx::work tx(conn);
+        auto s = ahead_of_error(tx);
+        CHECK(sqlstate_of([&] { s->next(); }) == "22012");
+        CHECK(sqlstate_of([&] { s->next(); }) == "22012");  // and again
+        CHECK_THROWS_AS(tx.commit(), pqxx::usage_error);
+    }
+    {
+        pqxx::work tx(conn);
+        auto s = ahead_of_error(tx);
+        CHECK(sqlstate_of([&] { exec(tx, "SELECT 1"); }) == "22012");
+        CHECK(sqlstate_of([&] { s->next(); }) == "22012");
+        CHECK_THROWS_AS(tx.commit(), pqxx::usage_error);
+    }
+    {
+        pqxx::work tx(conn);
+        auto s = ahead_of_error(tx);
+        CHECK_THROWS_AS(tx.exec("SELECT 1"), pqxx::sql_error);  // 25P02: the server aborted already
+        CHECK(sqlstate_of([&] { s->next(); }) == "22012");
+        CHECK_THROWS_AS(tx.commit(), pqxx::usage_error);
+    }
+    {
+        pqxx::work tx(conn);
+        ahead_of_error(tx).reset();
         CHECK_THROWS_AS(tx.commit(), pqxx::usage_error);
     }
     pqxx::work tx(conn);

@@ -29,8 +29,16 @@ constexpr std::array<std::string_view, 92> kKeywords = {
 
 std::string cpp_identifier(const std::string& name) {
     const bool keyword = std::find(kKeywords.begin(), kKeywords.end(), name) != kKeywords.end();
-    // Also names the generated code itself uses inside a table's namespace.
-    return keyword || name == "row" ? name + "_" : name;
+    // Also `row`, which the generated code names inside a table's namespace,
+    // and the namespaces its types are spelled with: a member named `std`
+    // would hide std:: from the members declared after it.
+    const bool taken = name == "row" || name == "std" || name == "pqxx" || name == "hyperschema";
+    return keyword || taken ? name + "_" : name;
+}
+
+std::string cpp_scope_name(const std::string& name) {
+    if (name == "migrations" || name == "expected_schema" || name == "to_string") return name + "_";
+    return cpp_identifier(name);
 }
 
 std::vector<std::string> cpp_enumerators(const std::vector<std::string>& labels) {
@@ -105,7 +113,7 @@ std::string cpp_value_type(const ColumnType& type, const std::string& enum_scope
             base = "hyperschema::bytea";
             break;
         case BaseType::Enum:
-            base = enum_scope + cpp_identifier(type.enum_name);
+            base = enum_scope + cpp_scope_name(type.enum_name);
             break;
     }
     for (int i = 0; i < type.array_dims; ++i) base = "std::vector<" + base + ">";

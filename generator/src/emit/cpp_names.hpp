@@ -12,8 +12,16 @@
 
 namespace hyperschema::emit {
 
-// `order` stays `order`, `class` becomes `class_`, `delete` becomes `delete_`.
+// `order` stays `order`, `class` becomes `class_`, `delete` becomes `delete_`;
+// so do `row`, `std`, `pqxx` and `hyperschema`, names the generated code uses.
 std::string cpp_identifier(const std::string& name);
+
+// The name of a schema's namespace, or of a table's, view's or aggregate's
+// namespace or an enum type inside it: as cpp_identifier, and also clear of
+// the functions the generated code declares beside them (`migrations`,
+// `expected_schema`, `to_string`), so a table named `migrations` is
+// `migrations_`.
+std::string cpp_scope_name(const std::string& name);
 
 // The enumerators for an enum's labels, in order, unique: "in-progress" is
 // in_progress, "2fa" is v_2fa.

@@ -37,7 +37,7 @@ struct Relation {
 };
 
 std::string enum_scope(const Schema& schema) {
-    return "::" + cpp_identifier(schema.name) + "::";
+    return "::" + cpp_scope_name(schema.name) + "::";
 }
 
 const Field* find_field(const Relation& r, const std::string& column) {
@@ -161,7 +161,7 @@ void print_enum(Printer& p, const Schema& schema, const Enum& e) {
     p.print("// Enum $sql$$comment$\nenum class $name$ { $list$ };\n\n",
             {{"sql", qualified(schema.namespace_, e.name)},
              {"comment", e.comment.empty() ? "" : ": " + e.comment},
-             {"name", cpp_identifier(e.name)},
+             {"name", cpp_scope_name(e.name)},
              {"list", list}});
 }
 
@@ -172,7 +172,7 @@ void print_enum_functions(Printer& p, const Enum& e) {
         "inline std::optional<$name$> $name$_from_string(std::string_view s) {\n"
         "    return hyperschema::enum_from_label<$name$>(s);\n"
         "}\n\n",
-        {{"name", cpp_identifier(e.name)}});
+        {{"name", cpp_scope_name(e.name)}});
 }
 
 void print_enum_labels(Printer& p, const Schema& schema, const Enum& e) {
@@ -184,11 +184,20 @@ void print_enum_labels(Printer& p, const Schema& schema, const Enum& e) {
         "    static constexpr std::string_view type_name = $sql$;\n"
         "    static constexpr std::array<std::string_view, $n$> labels{$labels$};\n"
         "};\n\n",
-        {{"ns", cpp_identifier(schema.name)},
-         {"name", cpp_identifier(e.name)},
+        {{"ns", cpp_scope_name(schema.name)},
+         {"name", cpp_scope_name(e.name)},
          {"sql", cpp_string(qualified(schema.namespace_, e.name))},
          {"n", std::to_string(e.values.size())},
          {"labels", label_list}});
+}
+
+// Text for a `//` comment: YAML comments may hold newlines, and a trailing
+// backslash would splice the next line of code into the comment.
+std::string one_line(std::string text) {
+    for (char& c : text)
+        if (c == '\n' || c == '\r') c = ' ';
+    if (!text.empty() && text.back() == '\\') text += '.';
+    return text;
 }
 
 void print_row(Printer& p, const Relation& r) {
@@ -196,7 +205,8 @@ void print_row(Printer& p, const Relation& r) {
     {
         auto indent = p.indent();
         for (const auto& f : r.fields)
-            p.print("$type$ $member${};  // $note$\n", {{"type", f.type}, {"member", f.member}, {"note", f.note}});
+            p.print("$type$ $member${};  // $note$\n",
+                    {{"type", f.type}, {"member", f.member}, {"note", one_line(f.note)}});
         for (const auto& o : r.omitted)
             p.print("// `$column$` is left out: its type cannot be inferred; declare `type:` on it in the YAML.\n",
                     {{"column", o}});
@@ -348,10 +358,9 @@ void print_scan(Printer& p, const Schema& schema, const Relation& r) {
         "                                    detail::read<hyperschema::result>);\n"
         "    return hyperschema::rows_of(hyperschema::exec_prepared(tx, $sql$), detail::read<hyperschema::result>);\n"
         "}\n\n"
-        "// The same rows, streamed: fn(const row&) is called for each, while the next\n"
-        "// batch is read ahead; no more than two are held in memory. fn may use these\n"
-        "// helpers on tx, but not libpqxx statements (pqxx::usage_error until the end).\n"
-        "// Returns the number of rows.\n"
+        "// The same rows, streamed: fn(const row&) is called for each while the next\n"
+        "// batch is read ahead, so no more than two batches are held in memory. fn may\n"
+        "// run statements on tx. Returns the number of rows.\n"
         "template <class Fn>\n"
         "std::uint64_t for_each(pqxx::dbtransaction& tx, Fn&& fn) {\n"
         "    hyperschema::row_stream s(tx, $sql$);\n"
@@ -439,10 +448,9 @@ void print_range(Printer& p, const Schema& schema, const Relation& r) {
         "                                                           static_cast<std::int64_t>(o.limit)),\n"
         "                                detail::read<hyperschema::result>);\n"
         "}\n\n"
-        "// The same rows, streamed: fn(const row&) is called for each, while the next\n"
-        "// batch is read ahead; no more than two are held in memory. fn may use these\n"
-        "// helpers on tx, but not libpqxx statements (pqxx::usage_error until the end).\n"
-        "// Returns the number of rows.\n"
+        "// The same rows, streamed: fn(const row&) is called for each while the next\n"
+        "// batch is read ahead, so no more than two batches are held in memory. fn may\n"
+        "// run statements on tx. Returns the number of rows.\n"
         "template <class Fn>\n"
         "std::uint64_t for_each_in_range(pqxx::dbtransaction& tx, const $type$& from, const $type$& to,\n"
         "                                const filter& f, Fn&& fn, const hyperschema::range_options& o = {}) {\n"
@@ -480,7 +488,7 @@ void print_relation(Printer& p, const Schema& schema, const Relation& r, const T
     std::string comment = "// " + r.comment;
     for (size_t at = comment.find('\n'); at != std::string::npos; at = comment.find('\n', at + 4))
         comment.replace(at, 1, "\n// ");
-    p.print("$comment$\nnamespace $ns$ {\n\n", {{"comment", comment}, {"ns", cpp_identifier(r.name)}});
+    p.print("$comment$\nnamespace $ns$ {\n\n", {{"comment", comment}, {"ns", cpp_scope_name(r.name)}});
     print_row(p, r);
     print_metadata(p, schema, r);
     print_readers(p, r);
@@ -489,14 +497,14 @@ void print_relation(Printer& p, const Schema& schema, const Relation& r, const T
     print_scan(p, schema, r);
     if (!r.time_column.empty()) print_range(p, schema, r);
     if (aggregate) print_refresh(p, schema, *aggregate);
-    p.print("}  // namespace $ns$\n\n", {{"ns", cpp_identifier(r.name)}});
+    p.print("}  // namespace $ns$\n\n", {{"ns", cpp_scope_name(r.name)}});
 }
 
 }  // namespace
 
 std::string schema_header(const Schema& schema) {
     Printer p;
-    const std::string ns = cpp_identifier(schema.name);
+    const std::string ns = cpp_scope_name(schema.name);
     p.print(
         "// Generated by hyperschema $version$ from the schema `$name$`. Do not edit:\n"
         "// regenerate with `hyperschema generate`.\n"

@@ -289,32 +289,6 @@ void check_aggregate_calls(const Schema& schema, const ContinuousAggregate& agg,
     }
 }
 
-// The generated C++ row needs every column's type. Simple calls of a known
-// column are inferred (count, sum, avg, min, max, first, last, the statistics);
-// anything else is left out of the row until the YAML declares it. Only said
-// of a column with no error of its own.
-void check_inferred_type(const Schema& schema, const ContinuousAggregate& agg, const AggregateColumn& c,
-                         const RelationShape& source, const std::vector<sqltext::Token>& tokens, Diagnostics& diags) {
-    const RelationShape out = output_of(schema, agg);
-    const RelationColumn* column = out.find(c.name);
-    if (!column || column->type) return;
-    // The example names the type of the first source column the expression
-    // reads: right for most expressions over one column, and only an example.
-    std::string example = "double precision";
-    for (const auto& token : sqltext::bare_identifiers(tokens)) {
-        const RelationColumn* read = source.find(token.text);
-        if (read && read->type) {
-            example = read->type->sql();
-            break;
-        }
-    }
-    diags.warning(c.expression_loc, "the type of column `" + agg.name + "." + c.name + "` cannot be inferred from `" +
-                                        c.expression +
-                                        "`, so the generated C++ row leaves it out; declare the type it yields, "
-                                        "e.g. `" +
-                                        c.name + ": {expr: \"" + c.expression + "\", type: " + example + "}`");
-}
-
 void check_expressions(const Schema& schema, const ContinuousAggregate& agg, const RelationShape& source,
                        Diagnostics& diags) {
     const auto names = source.names();
@@ -322,7 +296,6 @@ void check_expressions(const Schema& schema, const ContinuousAggregate& agg, con
         "a continuous aggregate is materialized bucket by bucket at different times, so its result would depend on "
         "when each refresh ran (TimescaleDB only warns: \"may lead to inconsistent results on rematerialization\")";
     for (const auto& c : agg.columns) {
-        const int errors_before = diags.error_count();
         const std::string what = "column `" + agg.name + "." + c.name + "`";
         check_fragment(c.expression, c.expression_loc, {what, &names, true, immutable}, diags);
         std::string error;
@@ -334,7 +307,6 @@ void check_expressions(const Schema& schema, const ContinuousAggregate& agg, con
         } else if (tokens) {
             check_aggregate_calls(schema, agg, c, source, *tokens, diags);
         }
-        if (tokens && diags.error_count() == errors_before) check_inferred_type(schema, agg, c, source, *tokens, diags);
     }
     check_fragment(agg.where, agg.where_loc,
                    {"the `where` of continuous aggregate `" + agg.name + "`", &names, true, immutable}, diags);
@@ -479,6 +451,36 @@ void check_refresh_against_retention(const Schema& schema, const ContinuousAggre
     }
 }
 
+// The generated C++ row needs every column's type. Simple calls of a known
+// column are inferred (count, sum, avg, min, max, first, last, the statistics);
+// anything else is left out of the row until the YAML declares it.
+void check_inferred_type(const ContinuousAggregate& agg, const AggregateColumn& c, const RelationShape& source,
+                         Diagnostics& diags) {
+    std::string error;
+    auto tokens = sqltext::lex(c.expression, &error);
+    if (!tokens) return;
+    // The example names the type of the first source column the expression
+    // reads: right for most expressions over one column, and only an example.
+    std::string example = "double precision";
+    for (const auto& token : sqltext::bare_identifiers(*tokens)) {
+        const RelationColumn* read = source.find(token.text);
+        if (read && read->type) {
+            example = read->type->sql();
+            break;
+        }
+    }
+    std::string quoted;  // the expression as a YAML double-quoted scalar
+    for (char ch : c.expression) {
+        if (ch == '"' || ch == '\\') quoted += '\\';
+        quoted += ch;
+    }
+    diags.warning(c.expression_loc, "the type of column `" + agg.name + "." + c.name + "` cannot be inferred from `" +
+                                        c.expression +
+                                        "`, so the generated C++ row leaves it out; declare the type it yields, "
+                                        "e.g. `" +
+                                        c.name + ": {expr: \"" + quoted + "\", type: " + example + "}`");
+}
+
 }  // namespace
 
 void check_aggregate(const Schema& schema, const ContinuousAggregate& agg, Diagnostics& diags) {
@@ -518,6 +520,15 @@ void check_aggregate(const Schema& schema, const ContinuousAggregate& agg, Diagn
                                          (others.empty() ? "" : ", e.g. `order_by: [" + others.front() + "]`") +
                                          ", or remove `" + agg.bucket_column + "` from `segment_by`");
         }
+    }
+}
+
+void check_row_types(const Schema& schema, const ContinuousAggregate& agg, Diagnostics& diags) {
+    const RelationShape source = shape_of(schema, agg.source.name);
+    const RelationShape output = output_of(schema, agg);
+    for (const auto& c : agg.columns) {
+        const RelationColumn* column = output.find(c.name);
+        if (column && !column->type) check_inferred_type(agg, c, source, diags);
     }
 }
 

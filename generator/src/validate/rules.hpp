@@ -18,6 +18,9 @@ void check_indexes(const Schema& schema, const Table& table, Diagnostics& diags)
 void check_hypertable(const Schema& schema, const Table& table, Diagnostics& diags);
 void check_aggregate(const Schema& schema, const ContinuousAggregate& aggregate, Diagnostics& diags);
 void check_view(const Schema& schema, const View& view, Diagnostics& diags);
+// Warnings for aggregate columns the C++ row leaves out (run only on a schema
+// without errors: no C++ is generated for another).
+void check_row_types(const Schema& schema, const ContinuousAggregate& aggregate, Diagnostics& diags);
 
 // Shared checks of SQL fragments.
 struct FragmentRules {

@@ -26,6 +26,8 @@ void validate(Schema& schema, Diagnostics& diags) {
     }
     for (const auto& view : schema.views) rules::check_view(schema, view, diags);
     for (const auto& agg : schema.aggregates) rules::check_aggregate(schema, agg, diags);
+    if (!diags.has_errors())
+        for (const auto& agg : schema.aggregates) rules::check_row_types(schema, agg, diags);
     infer_aggregate_types(schema);
 }
 

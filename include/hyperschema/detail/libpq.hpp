@@ -129,10 +129,12 @@ inline result_ptr checked(pqxx::dbtransaction& tx, PGconn* conn, PGresult* raw, 
 // replaced (PQreset): a new connection at the address of a closed one, or a
 // reconnected one, never inherits names that do not exist in its session.
 // A statement sent ahead whose result is not read yet (a row_stream's next
-// FETCH). libpq would silently discard it when another statement is sent, so
-// the runtime has its owner read it first (settle_pending).
+// FETCH). Before the runtime sends another statement, the owner reads it
+// (settle). A statement of libpqxx's makes libpq discard it unread; the event
+// procedure below hands it to the owner first (discarded), which keeps a copy.
 struct pending_result {
     void (*settle)(void* owner) = nullptr;
+    void (*discarded)(void* owner, const PGresult* result) noexcept = nullptr;
     void* owner = nullptr;
 };
 
@@ -154,7 +156,17 @@ struct session {
 };
 
 inline int session_events(PGEventId event, void* info, void*) {
-    if (event == PGEVT_CONNRESET) {
+    if (event == PGEVT_RESULTCREATE) {
+        // Every result of the connection passes here as libpq makes it; the
+        // first one after a pending statement was sent is that statement's.
+        auto* e = static_cast<PGEventResultCreate*>(info);
+        auto* s = static_cast<session*>(PQinstanceData(e->conn, session_events));
+        if (s && s->pending.owner) {
+            const pending_result p = s->pending;
+            s->pending = {};
+            p.discarded(p.owner, e->result);
+        }
+    } else if (event == PGEVT_CONNRESET) {
         auto* e = static_cast<PGEventConnReset*>(info);
         if (auto* s = static_cast<session*>(PQinstanceData(e->conn, session_events))) *s = session{};
     } else if (event == PGEVT_CONNDESTROY) {
@@ -174,10 +186,15 @@ inline session& session_of(PGconn* conn) {
     return *owned.release();
 }
 
+// The connection's session if the runtime has one there already.
+inline session* session_if_any(PGconn* conn) {
+    return static_cast<session*>(PQinstanceData(conn, session_events));
+}
+
 // Before the runtime sends a statement on conn: a result still in flight is
-// read by its owner and kept there.
+// read by its owner and kept there (an error in it is thrown here).
 inline void settle_pending(PGconn* conn) {
-    auto* s = static_cast<session*>(PQinstanceData(conn, session_events));
+    session* s = session_if_any(conn);
     if (!s || !s->pending.settle) return;
     const pending_result p = s->pending;
     s->pending = {};

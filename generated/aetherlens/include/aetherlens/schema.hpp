@@ -30,7 +30,7 @@
 #include <hyperschema/types.hpp>
 #include <hyperschema/version.hpp>
 
-static_assert(hyperschema::kGeneratedCodeVersion == 1,
+static_assert(hyperschema::kGeneratedCodeVersion == 2,
               "aetherlens/schema.hpp was generated for another hyperschema runtime; regenerate it");
 
 namespace aetherlens {
@@ -201,10 +201,9 @@ inline std::vector<row> all(pqxx::dbtransaction& tx, std::int64_t limit = 0) {
     return hyperschema::rows_of(hyperschema::exec_prepared(tx, "SELECT device_id, name, type, manufacturer, model, location, capabilities, configuration, metadata, status, created_at, updated_at FROM public.devices ORDER BY device_id"), detail::read<hyperschema::result>);
 }
 
-// The same rows, streamed: fn(const row&) is called for each, while the next
-// batch is read ahead; no more than two are held in memory. fn may use these
-// helpers on tx, but not libpqxx statements (pqxx::usage_error until the end).
-// Returns the number of rows.
+// The same rows, streamed: fn(const row&) is called for each while the next
+// batch is read ahead, so no more than two batches are held in memory. fn may
+// run statements on tx. Returns the number of rows.
 template <class Fn>
 std::uint64_t for_each(pqxx::dbtransaction& tx, Fn&& fn) {
     hyperschema::row_stream s(tx, "SELECT device_id, name, type, manufacturer, model, location, capabilities, configuration, metadata, status, created_at, updated_at FROM public.devices ORDER BY device_id");
@@ -323,10 +322,9 @@ inline std::vector<row> all(pqxx::dbtransaction& tx, std::int64_t limit = 0) {
     return hyperschema::rows_of(hyperschema::exec_prepared(tx, "SELECT user_id, username, email, role, preferences, created_at FROM public.users ORDER BY user_id"), detail::read<hyperschema::result>);
 }
 
-// The same rows, streamed: fn(const row&) is called for each, while the next
-// batch is read ahead; no more than two are held in memory. fn may use these
-// helpers on tx, but not libpqxx statements (pqxx::usage_error until the end).
-// Returns the number of rows.
+// The same rows, streamed: fn(const row&) is called for each while the next
+// batch is read ahead, so no more than two batches are held in memory. fn may
+// run statements on tx. Returns the number of rows.
 template <class Fn>
 std::uint64_t for_each(pqxx::dbtransaction& tx, Fn&& fn) {
     hyperschema::row_stream s(tx, "SELECT user_id, username, email, role, preferences, created_at FROM public.users ORDER BY user_id");
@@ -436,10 +434,9 @@ inline std::vector<row> all(pqxx::dbtransaction& tx, std::int64_t limit = 0) {
     return hyperschema::rows_of(hyperschema::exec_prepared(tx, "SELECT token_id, user_id, token_hash, scopes, expires_at, created_at FROM public.api_tokens ORDER BY token_id"), detail::read<hyperschema::result>);
 }
 
-// The same rows, streamed: fn(const row&) is called for each, while the next
-// batch is read ahead; no more than two are held in memory. fn may use these
-// helpers on tx, but not libpqxx statements (pqxx::usage_error until the end).
-// Returns the number of rows.
+// The same rows, streamed: fn(const row&) is called for each while the next
+// batch is read ahead, so no more than two batches are held in memory. fn may
+// run statements on tx. Returns the number of rows.
 template <class Fn>
 std::uint64_t for_each(pqxx::dbtransaction& tx, Fn&& fn) {
     hyperschema::row_stream s(tx, "SELECT token_id, user_id, token_hash, scopes, expires_at, created_at FROM public.api_tokens ORDER BY token_id");
@@ -548,10 +545,9 @@ inline std::vector<row> all(pqxx::dbtransaction& tx, std::int64_t limit = 0) {
     return hyperschema::rows_of(hyperschema::exec_prepared(tx, "SELECT rate_id, provider, plan_name, effective_date, currency, time_zone, rate_structure, created_at FROM public.rate_schedules ORDER BY rate_id"), detail::read<hyperschema::result>);
 }
 
-// The same rows, streamed: fn(const row&) is called for each, while the next
-// batch is read ahead; no more than two are held in memory. fn may use these
-// helpers on tx, but not libpqxx statements (pqxx::usage_error until the end).
-// Returns the number of rows.
+// The same rows, streamed: fn(const row&) is called for each while the next
+// batch is read ahead, so no more than two batches are held in memory. fn may
+// run statements on tx. Returns the number of rows.
 template <class Fn>
 std::uint64_t for_each(pqxx::dbtransaction& tx, Fn&& fn) {
     hyperschema::row_stream s(tx, "SELECT rate_id, provider, plan_name, effective_date, currency, time_zone, rate_structure, created_at FROM public.rate_schedules ORDER BY rate_id");
@@ -668,10 +664,9 @@ inline std::vector<row> all(pqxx::dbtransaction& tx, std::int64_t limit = 0) {
     return hyperschema::rows_of(hyperschema::exec_prepared(tx, "SELECT alert_id, device_id, name, metric_type, condition, severity, enabled, cooldown, created_by, created_at FROM public.alerts ORDER BY alert_id"), detail::read<hyperschema::result>);
 }
 
-// The same rows, streamed: fn(const row&) is called for each, while the next
-// batch is read ahead; no more than two are held in memory. fn may use these
-// helpers on tx, but not libpqxx statements (pqxx::usage_error until the end).
-// Returns the number of rows.
+// The same rows, streamed: fn(const row&) is called for each while the next
+// batch is read ahead, so no more than two batches are held in memory. fn may
+// run statements on tx. Returns the number of rows.
 template <class Fn>
 std::uint64_t for_each(pqxx::dbtransaction& tx, Fn&& fn) {
     hyperschema::row_stream s(tx, "SELECT alert_id, device_id, name, metric_type, condition, severity, enabled, cooldown, created_by, created_at FROM public.alerts ORDER BY alert_id");
@@ -772,10 +767,9 @@ inline std::vector<row> all(pqxx::dbtransaction& tx, std::int64_t limit = 0) {
     return hyperschema::rows_of(hyperschema::exec_prepared(tx, "SELECT plugin_id, version, status, config, last_error, installed_at FROM public.plugins ORDER BY plugin_id"), detail::read<hyperschema::result>);
 }
 
-// The same rows, streamed: fn(const row&) is called for each, while the next
-// batch is read ahead; no more than two are held in memory. fn may use these
-// helpers on tx, but not libpqxx statements (pqxx::usage_error until the end).
-// Returns the number of rows.
+// The same rows, streamed: fn(const row&) is called for each while the next
+// batch is read ahead, so no more than two batches are held in memory. fn may
+// run statements on tx. Returns the number of rows.
 template <class Fn>
 std::uint64_t for_each(pqxx::dbtransaction& tx, Fn&& fn) {
     hyperschema::row_stream s(tx, "SELECT plugin_id, version, status, config, last_error, installed_at FROM public.plugins ORDER BY plugin_id");
@@ -865,10 +859,9 @@ inline std::vector<row> all(pqxx::dbtransaction& tx, std::int64_t limit = 0) {
     return hyperschema::rows_of(hyperschema::exec_prepared(tx, "SELECT \"time\", device_id, metric_type, value, unit, tags, metadata FROM public.metrics"), detail::read<hyperschema::result>);
 }
 
-// The same rows, streamed: fn(const row&) is called for each, while the next
-// batch is read ahead; no more than two are held in memory. fn may use these
-// helpers on tx, but not libpqxx statements (pqxx::usage_error until the end).
-// Returns the number of rows.
+// The same rows, streamed: fn(const row&) is called for each while the next
+// batch is read ahead, so no more than two batches are held in memory. fn may
+// run statements on tx. Returns the number of rows.
 template <class Fn>
 std::uint64_t for_each(pqxx::dbtransaction& tx, Fn&& fn) {
     hyperschema::row_stream s(tx, "SELECT \"time\", device_id, metric_type, value, unit, tags, metadata FROM public.metrics");
@@ -903,10 +896,9 @@ inline std::vector<row> range(pqxx::dbtransaction& tx, const hyperschema::timest
                                 detail::read<hyperschema::result>);
 }
 
-// The same rows, streamed: fn(const row&) is called for each, while the next
-// batch is read ahead; no more than two are held in memory. fn may use these
-// helpers on tx, but not libpqxx statements (pqxx::usage_error until the end).
-// Returns the number of rows.
+// The same rows, streamed: fn(const row&) is called for each while the next
+// batch is read ahead, so no more than two batches are held in memory. fn may
+// run statements on tx. Returns the number of rows.
 template <class Fn>
 std::uint64_t for_each_in_range(pqxx::dbtransaction& tx, const hyperschema::timestamptz& from, const hyperschema::timestamptz& to,
                                 const filter& f, Fn&& fn, const hyperschema::range_options& o = {}) {
@@ -1000,10 +992,9 @@ inline std::vector<row> all(pqxx::dbtransaction& tx, std::int64_t limit = 0) {
     return hyperschema::rows_of(hyperschema::exec_prepared(tx, "SELECT hour, device_id, metric_type, avg_value, min_value, max_value, sample_count, total_energy, p95_value FROM public.metrics_hourly"), detail::read<hyperschema::result>);
 }
 
-// The same rows, streamed: fn(const row&) is called for each, while the next
-// batch is read ahead; no more than two are held in memory. fn may use these
-// helpers on tx, but not libpqxx statements (pqxx::usage_error until the end).
-// Returns the number of rows.
+// The same rows, streamed: fn(const row&) is called for each while the next
+// batch is read ahead, so no more than two batches are held in memory. fn may
+// run statements on tx. Returns the number of rows.
 template <class Fn>
 std::uint64_t for_each(pqxx::dbtransaction& tx, Fn&& fn) {
     hyperschema::row_stream s(tx, "SELECT hour, device_id, metric_type, avg_value, min_value, max_value, sample_count, total_energy, p95_value FROM public.metrics_hourly");
@@ -1038,10 +1029,9 @@ inline std::vector<row> range(pqxx::dbtransaction& tx, const hyperschema::timest
                                 detail::read<hyperschema::result>);
 }
 
-// The same rows, streamed: fn(const row&) is called for each, while the next
-// batch is read ahead; no more than two are held in memory. fn may use these
-// helpers on tx, but not libpqxx statements (pqxx::usage_error until the end).
-// Returns the number of rows.
+// The same rows, streamed: fn(const row&) is called for each while the next
+// batch is read ahead, so no more than two batches are held in memory. fn may
+// run statements on tx. Returns the number of rows.
 template <class Fn>
 std::uint64_t for_each_in_range(pqxx::dbtransaction& tx, const hyperschema::timestamptz& from, const hyperschema::timestamptz& to,
                                 const filter& f, Fn&& fn, const hyperschema::range_options& o = {}) {
@@ -1138,10 +1128,9 @@ inline std::vector<row> all(pqxx::dbtransaction& tx, std::int64_t limit = 0) {
     return hyperschema::rows_of(hyperschema::exec_prepared(tx, "SELECT day, device_id, metric_type, avg_value, min_value, max_value, total_energy, median_value FROM public.metrics_daily"), detail::read<hyperschema::result>);
 }
 
-// The same rows, streamed: fn(const row&) is called for each, while the next
-// batch is read ahead; no more than two are held in memory. fn may use these
-// helpers on tx, but not libpqxx statements (pqxx::usage_error until the end).
-// Returns the number of rows.
+// The same rows, streamed: fn(const row&) is called for each while the next
+// batch is read ahead, so no more than two batches are held in memory. fn may
+// run statements on tx. Returns the number of rows.
 template <class Fn>
 std::uint64_t for_each(pqxx::dbtransaction& tx, Fn&& fn) {
     hyperschema::row_stream s(tx, "SELECT day, device_id, metric_type, avg_value, min_value, max_value, total_energy, median_value FROM public.metrics_daily");
@@ -1176,10 +1165,9 @@ inline std::vector<row> range(pqxx::dbtransaction& tx, const hyperschema::timest
                                 detail::read<hyperschema::result>);
 }
 
-// The same rows, streamed: fn(const row&) is called for each, while the next
-// batch is read ahead; no more than two are held in memory. fn may use these
-// helpers on tx, but not libpqxx statements (pqxx::usage_error until the end).
-// Returns the number of rows.
+// The same rows, streamed: fn(const row&) is called for each while the next
+// batch is read ahead, so no more than two batches are held in memory. fn may
+// run statements on tx. Returns the number of rows.
 template <class Fn>
 std::uint64_t for_each_in_range(pqxx::dbtransaction& tx, const hyperschema::timestamptz& from, const hyperschema::timestamptz& to,
                                 const filter& f, Fn&& fn, const hyperschema::range_options& o = {}) {

@@ -10,7 +10,7 @@
 
 #include <hyperschema/hyperschema.hpp>
 
-static_assert(hyperschema::kGeneratedCodeVersion == 1,
+static_assert(hyperschema::kGeneratedCodeVersion == 2,
               "forecast/migrations.hpp was generated for another hyperschema runtime; regenerate it");
 
 namespace forecast {

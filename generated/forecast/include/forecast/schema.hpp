@@ -30,7 +30,7 @@
 #include <hyperschema/types.hpp>
 #include <hyperschema/version.hpp>
 
-static_assert(hyperschema::kGeneratedCodeVersion == 1,
+static_assert(hyperschema::kGeneratedCodeVersion == 2,
               "forecast/schema.hpp was generated for another hyperschema runtime; regenerate it");
 
 namespace forecast {
@@ -119,10 +119,9 @@ inline std::vector<row> all(pqxx::dbtransaction& tx, std::int64_t limit = 0) {
     return hyperschema::rows_of(hyperschema::exec_prepared(tx, "SELECT site_id, name, latitude, longitude FROM public.sites ORDER BY site_id"), detail::read<hyperschema::result>);
 }
 
-// The same rows, streamed: fn(const row&) is called for each, while the next
-// batch is read ahead; no more than two are held in memory. fn may use these
-// helpers on tx, but not libpqxx statements (pqxx::usage_error until the end).
-// Returns the number of rows.
+// The same rows, streamed: fn(const row&) is called for each while the next
+// batch is read ahead, so no more than two batches are held in memory. fn may
+// run statements on tx. Returns the number of rows.
 template <class Fn>
 std::uint64_t for_each(pqxx::dbtransaction& tx, Fn&& fn) {
     hyperschema::row_stream s(tx, "SELECT site_id, name, latitude, longitude FROM public.sites ORDER BY site_id");
@@ -216,10 +215,9 @@ inline std::vector<row> all(pqxx::dbtransaction& tx, std::int64_t limit = 0) {
     return hyperschema::rows_of(hyperschema::exec_prepared(tx, "SELECT \"timestamp\", site_id, model_id, parameter_id, horizon, forecast_value, observed_value, deviation FROM public.deviations"), detail::read<hyperschema::result>);
 }
 
-// The same rows, streamed: fn(const row&) is called for each, while the next
-// batch is read ahead; no more than two are held in memory. fn may use these
-// helpers on tx, but not libpqxx statements (pqxx::usage_error until the end).
-// Returns the number of rows.
+// The same rows, streamed: fn(const row&) is called for each while the next
+// batch is read ahead, so no more than two batches are held in memory. fn may
+// run statements on tx. Returns the number of rows.
 template <class Fn>
 std::uint64_t for_each(pqxx::dbtransaction& tx, Fn&& fn) {
     hyperschema::row_stream s(tx, "SELECT \"timestamp\", site_id, model_id, parameter_id, horizon, forecast_value, observed_value, deviation FROM public.deviations");
@@ -252,10 +250,9 @@ inline std::vector<row> range(pqxx::dbtransaction& tx, const hyperschema::timest
                                 detail::read<hyperschema::result>);
 }
 
-// The same rows, streamed: fn(const row&) is called for each, while the next
-// batch is read ahead; no more than two are held in memory. fn may use these
-// helpers on tx, but not libpqxx statements (pqxx::usage_error until the end).
-// Returns the number of rows.
+// The same rows, streamed: fn(const row&) is called for each while the next
+// batch is read ahead, so no more than two batches are held in memory. fn may
+// run statements on tx. Returns the number of rows.
 template <class Fn>
 std::uint64_t for_each_in_range(pqxx::dbtransaction& tx, const hyperschema::timestamptz& from, const hyperschema::timestamptz& to,
                                 const filter& f, Fn&& fn, const hyperschema::range_options& o = {}) {
@@ -357,10 +354,9 @@ inline std::vector<row> all(pqxx::dbtransaction& tx, std::int64_t limit = 0) {
     return hyperschema::rows_of(hyperschema::exec_prepared(tx, "SELECT bucket, site_id, model_id, parameter_id, horizon, mae, bias, std_dev, sample_size, min_deviation, max_deviation FROM public.daily_accuracy_metrics"), detail::read<hyperschema::result>);
 }
 
-// The same rows, streamed: fn(const row&) is called for each, while the next
-// batch is read ahead; no more than two are held in memory. fn may use these
-// helpers on tx, but not libpqxx statements (pqxx::usage_error until the end).
-// Returns the number of rows.
+// The same rows, streamed: fn(const row&) is called for each while the next
+// batch is read ahead, so no more than two batches are held in memory. fn may
+// run statements on tx. Returns the number of rows.
 template <class Fn>
 std::uint64_t for_each(pqxx::dbtransaction& tx, Fn&& fn) {
     hyperschema::row_stream s(tx, "SELECT bucket, site_id, model_id, parameter_id, horizon, mae, bias, std_dev, sample_size, min_deviation, max_deviation FROM public.daily_accuracy_metrics");
@@ -399,10 +395,9 @@ inline std::vector<row> range(pqxx::dbtransaction& tx, const hyperschema::timest
                                 detail::read<hyperschema::result>);
 }
 
-// The same rows, streamed: fn(const row&) is called for each, while the next
-// batch is read ahead; no more than two are held in memory. fn may use these
-// helpers on tx, but not libpqxx statements (pqxx::usage_error until the end).
-// Returns the number of rows.
+// The same rows, streamed: fn(const row&) is called for each while the next
+// batch is read ahead, so no more than two batches are held in memory. fn may
+// run statements on tx. Returns the number of rows.
 template <class Fn>
 std::uint64_t for_each_in_range(pqxx::dbtransaction& tx, const hyperschema::timestamptz& from, const hyperschema::timestamptz& to,
                                 const filter& f, Fn&& fn, const hyperschema::range_options& o = {}) {
@@ -503,10 +498,9 @@ inline std::vector<row> all(pqxx::dbtransaction& tx, std::int64_t limit = 0) {
     return hyperschema::rows_of(hyperschema::exec_prepared(tx, "SELECT bucket, site_id, model_id, parameter_id, horizon, mae, bias, std_dev, sample_size FROM public.weekly_accuracy_metrics"), detail::read<hyperschema::result>);
 }
 
-// The same rows, streamed: fn(const row&) is called for each, while the next
-// batch is read ahead; no more than two are held in memory. fn may use these
-// helpers on tx, but not libpqxx statements (pqxx::usage_error until the end).
-// Returns the number of rows.
+// The same rows, streamed: fn(const row&) is called for each while the next
+// batch is read ahead, so no more than two batches are held in memory. fn may
+// run statements on tx. Returns the number of rows.
 template <class Fn>
 std::uint64_t for_each(pqxx::dbtransaction& tx, Fn&& fn) {
     hyperschema::row_stream s(tx, "SELECT bucket, site_id, model_id, parameter_id, horizon, mae, bias, std_dev, sample_size FROM public.weekly_accuracy_metrics");
@@ -545,10 +539,9 @@ inline std::vector<row> range(pqxx::dbtransaction& tx, const hyperschema::timest
                                 detail::read<hyperschema::result>);
 }
 
-// The same rows, streamed: fn(const row&) is called for each, while the next
-// batch is read ahead; no more than two are held in memory. fn may use these
-// helpers on tx, but not libpqxx statements (pqxx::usage_error until the end).
-// Returns the number of rows.
+// The same rows, streamed: fn(const row&) is called for each while the next
+// batch is read ahead, so no more than two batches are held in memory. fn may
+// run statements on tx. Returns the number of rows.
 template <class Fn>
 std::uint64_t for_each_in_range(pqxx::dbtransaction& tx, const hyperschema::timestamptz& from, const hyperschema::timestamptz& to,
                                 const filter& f, Fn&& fn, const hyperschema::range_options& o = {}) {
@@ -649,10 +642,9 @@ inline std::vector<row> all(pqxx::dbtransaction& tx, std::int64_t limit = 0) {
     return hyperschema::rows_of(hyperschema::exec_prepared(tx, "SELECT bucket, site_id, model_id, parameter_id, horizon, mae, bias, std_dev, sample_size FROM public.monthly_accuracy_metrics"), detail::read<hyperschema::result>);
 }
 
-// The same rows, streamed: fn(const row&) is called for each, while the next
-// batch is read ahead; no more than two are held in memory. fn may use these
-// helpers on tx, but not libpqxx statements (pqxx::usage_error until the end).
-// Returns the number of rows.
+// The same rows, streamed: fn(const row&) is called for each while the next
+// batch is read ahead, so no more than two batches are held in memory. fn may
+// run statements on tx. Returns the number of rows.
 template <class Fn>
 std::uint64_t for_each(pqxx::dbtransaction& tx, Fn&& fn) {
     hyperschema::row_stream s(tx, "SELECT bucket, site_id, model_id, parameter_id, horizon, mae, bias, std_dev, sample_size FROM public.monthly_accuracy_metrics");
@@ -691,10 +683,9 @@ inline std::vector<row> range(pqxx::dbtransaction& tx, const hyperschema::timest
                                 detail::read<hyperschema::result>);
 }
 
-// The same rows, streamed: fn(const row&) is called for each, while the next
-// batch is read ahead; no more than two are held in memory. fn may use these
-// helpers on tx, but not libpqxx statements (pqxx::usage_error until the end).
-// Returns the number of rows.
+// The same rows, streamed: fn(const row&) is called for each while the next
+// batch is read ahead, so no more than two batches are held in memory. fn may
+// run statements on tx. Returns the number of rows.
 template <class Fn>
 std::uint64_t for_each_in_range(pqxx::dbtransaction& tx, const hyperschema::timestamptz& from, const hyperschema::timestamptz& to,
                                 const filter& f, Fn&& fn, const hyperschema::range_options& o = {}) {

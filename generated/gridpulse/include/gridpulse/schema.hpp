@@ -30,7 +30,7 @@
 #include <hyperschema/types.hpp>
 #include <hyperschema/version.hpp>
 
-static_assert(hyperschema::kGeneratedCodeVersion == 1,
+static_assert(hyperschema::kGeneratedCodeVersion == 2,
               "gridpulse/schema.hpp was generated for another hyperschema runtime; regenerate it");
 
 namespace gridpulse {
@@ -140,10 +140,9 @@ inline std::vector<row> all(pqxx::dbtransaction& tx, std::int64_t limit = 0) {
     return hyperschema::rows_of(hyperschema::exec_prepared(tx, "SELECT id, code, name, timezone, region, created_at, updated_at FROM public.balancing_authorities ORDER BY id"), detail::read<hyperschema::result>);
 }
 
-// The same rows, streamed: fn(const row&) is called for each, while the next
-// batch is read ahead; no more than two are held in memory. fn may use these
-// helpers on tx, but not libpqxx statements (pqxx::usage_error until the end).
-// Returns the number of rows.
+// The same rows, streamed: fn(const row&) is called for each while the next
+// batch is read ahead, so no more than two batches are held in memory. fn may
+// run statements on tx. Returns the number of rows.
 template <class Fn>
 std::uint64_t for_each(pqxx::dbtransaction& tx, Fn&& fn) {
     hyperschema::row_stream s(tx, "SELECT id, code, name, timezone, region, created_at, updated_at FROM public.balancing_authorities ORDER BY id");
@@ -269,10 +268,9 @@ inline std::vector<row> all(pqxx::dbtransaction& tx, std::int64_t limit = 0) {
     return hyperschema::rows_of(hyperschema::exec_prepared(tx, "SELECT id, ba_id, type, subtype, units, description, eia_series_id, is_active, created_at, updated_at FROM public.series ORDER BY id"), detail::read<hyperschema::result>);
 }
 
-// The same rows, streamed: fn(const row&) is called for each, while the next
-// batch is read ahead; no more than two are held in memory. fn may use these
-// helpers on tx, but not libpqxx statements (pqxx::usage_error until the end).
-// Returns the number of rows.
+// The same rows, streamed: fn(const row&) is called for each while the next
+// batch is read ahead, so no more than two batches are held in memory. fn may
+// run statements on tx. Returns the number of rows.
 template <class Fn>
 std::uint64_t for_each(pqxx::dbtransaction& tx, Fn&& fn) {
     hyperschema::row_stream s(tx, "SELECT id, ba_id, type, subtype, units, description, eia_series_id, is_active, created_at, updated_at FROM public.series ORDER BY id");
@@ -370,10 +368,9 @@ inline std::vector<row> all(pqxx::dbtransaction& tx, std::int64_t limit = 0) {
     return hyperschema::rows_of(hyperschema::exec_prepared(tx, "SELECT series_id, ts, value, quality_flag, created_at FROM public.observations ORDER BY series_id, ts"), detail::read<hyperschema::result>);
 }
 
-// The same rows, streamed: fn(const row&) is called for each, while the next
-// batch is read ahead; no more than two are held in memory. fn may use these
-// helpers on tx, but not libpqxx statements (pqxx::usage_error until the end).
-// Returns the number of rows.
+// The same rows, streamed: fn(const row&) is called for each while the next
+// batch is read ahead, so no more than two batches are held in memory. fn may
+// run statements on tx. Returns the number of rows.
 template <class Fn>
 std::uint64_t for_each(pqxx::dbtransaction& tx, Fn&& fn) {
     hyperschema::row_stream s(tx, "SELECT series_id, ts, value, quality_flag, created_at FROM public.observations ORDER BY series_id, ts");
@@ -406,10 +403,9 @@ inline std::vector<row> range(pqxx::dbtransaction& tx, const hyperschema::timest
                                 detail::read<hyperschema::result>);
 }
 
-// The same rows, streamed: fn(const row&) is called for each, while the next
-// batch is read ahead; no more than two are held in memory. fn may use these
-// helpers on tx, but not libpqxx statements (pqxx::usage_error until the end).
-// Returns the number of rows.
+// The same rows, streamed: fn(const row&) is called for each while the next
+// batch is read ahead, so no more than two batches are held in memory. fn may
+// run statements on tx. Returns the number of rows.
 template <class Fn>
 std::uint64_t for_each_in_range(pqxx::dbtransaction& tx, const hyperschema::timestamptz& from, const hyperschema::timestamptz& to,
                                 const filter& f, Fn&& fn, const hyperschema::range_options& o = {}) {
@@ -483,10 +479,9 @@ inline std::vector<row> all(pqxx::dbtransaction& tx, std::int64_t limit = 0) {
     return hyperschema::rows_of(hyperschema::exec_prepared(tx, "SELECT series_id, ts, value, quality_flag FROM public.latest_observations"), detail::read<hyperschema::result>);
 }
 
-// The same rows, streamed: fn(const row&) is called for each, while the next
-// batch is read ahead; no more than two are held in memory. fn may use these
-// helpers on tx, but not libpqxx statements (pqxx::usage_error until the end).
-// Returns the number of rows.
+// The same rows, streamed: fn(const row&) is called for each while the next
+// batch is read ahead, so no more than two batches are held in memory. fn may
+// run statements on tx. Returns the number of rows.
 template <class Fn>
 std::uint64_t for_each(pqxx::dbtransaction& tx, Fn&& fn) {
     hyperschema::row_stream s(tx, "SELECT series_id, ts, value, quality_flag FROM public.latest_observations");
@@ -554,10 +549,9 @@ inline std::vector<row> all(pqxx::dbtransaction& tx, std::int64_t limit = 0) {
     return hyperschema::rows_of(hyperschema::exec_prepared(tx, "SELECT code, name, timezone, series_count, latest_data_time FROM public.ba_summary"), detail::read<hyperschema::result>);
 }
 
-// The same rows, streamed: fn(const row&) is called for each, while the next
-// batch is read ahead; no more than two are held in memory. fn may use these
-// helpers on tx, but not libpqxx statements (pqxx::usage_error until the end).
-// Returns the number of rows.
+// The same rows, streamed: fn(const row&) is called for each while the next
+// batch is read ahead, so no more than two batches are held in memory. fn may
+// run statements on tx. Returns the number of rows.
 template <class Fn>
 std::uint64_t for_each(pqxx::dbtransaction& tx, Fn&& fn) {
     hyperschema::row_stream s(tx, "SELECT code, name, timezone, series_count, latest_data_time FROM public.ba_summary");
@@ -633,10 +627,9 @@ inline std::vector<row> all(pqxx::dbtransaction& tx, std::int64_t limit = 0) {
     return hyperschema::rows_of(hyperschema::exec_prepared(tx, "SELECT hour, series_id, avg_value, min_value, max_value, data_points, std_dev FROM public.hourly_aggregates"), detail::read<hyperschema::result>);
 }
 
-// The same rows, streamed: fn(const row&) is called for each, while the next
-// batch is read ahead; no more than two are held in memory. fn may use these
-// helpers on tx, but not libpqxx statements (pqxx::usage_error until the end).
-// Returns the number of rows.
+// The same rows, streamed: fn(const row&) is called for each while the next
+// batch is read ahead, so no more than two batches are held in memory. fn may
+// run statements on tx. Returns the number of rows.
 template <class Fn>
 std::uint64_t for_each(pqxx::dbtransaction& tx, Fn&& fn) {
     hyperschema::row_stream s(tx, "SELECT hour, series_id, avg_value, min_value, max_value, data_points, std_dev FROM public.hourly_aggregates");
@@ -669,10 +662,9 @@ inline std::vector<row> range(pqxx::dbtransaction& tx, const hyperschema::timest
                                 detail::read<hyperschema::result>);
 }
 
-// The same rows, streamed: fn(const row&) is called for each, while the next
-// batch is read ahead; no more than two are held in memory. fn may use these
-// helpers on tx, but not libpqxx statements (pqxx::usage_error until the end).
-// Returns the number of rows.
+// The same rows, streamed: fn(const row&) is called for each while the next
+// batch is read ahead, so no more than two batches are held in memory. fn may
+// run statements on tx. Returns the number of rows.
 template <class Fn>
 std::uint64_t for_each_in_range(pqxx::dbtransaction& tx, const hyperschema::timestamptz& from, const hyperschema::timestamptz& to,
                                 const filter& f, Fn&& fn, const hyperschema::range_options& o = {}) {
@@ -765,10 +757,9 @@ inline std::vector<row> all(pqxx::dbtransaction& tx, std::int64_t limit = 0) {
     return hyperschema::rows_of(hyperschema::exec_prepared(tx, "SELECT day, series_id, avg_value, min_value, max_value, total_value, data_points FROM public.daily_aggregates"), detail::read<hyperschema::result>);
 }
 
-// The same rows, streamed: fn(const row&) is called for each, while the next
-// batch is read ahead; no more than two are held in memory. fn may use these
-// helpers on tx, but not libpqxx statements (pqxx::usage_error until the end).
-// Returns the number of rows.
+// The same rows, streamed: fn(const row&) is called for each while the next
+// batch is read ahead, so no more than two batches are held in memory. fn may
+// run statements on tx. Returns the number of rows.
 template <class Fn>
 std::uint64_t for_each(pqxx::dbtransaction& tx, Fn&& fn) {
     hyperschema::row_stream s(tx, "SELECT day, series_id, avg_value, min_value, max_value, total_value, data_points FROM public.daily_aggregates");
@@ -801,10 +792,9 @@ inline std::vector<row> range(pqxx::dbtransaction& tx, const hyperschema::timest
                                 detail::read<hyperschema::result>);
 }
 
-// The same rows, streamed: fn(const row&) is called for each, while the next
-// batch is read ahead; no more than two are held in memory. fn may use these
-// helpers on tx, but not libpqxx statements (pqxx::usage_error until the end).
-// Returns the number of rows.
+// The same rows, streamed: fn(const row&) is called for each while the next
+// batch is read ahead, so no more than two batches are held in memory. fn may
+// run statements on tx. Returns the number of rows.
 template <class Fn>
 std::uint64_t for_each_in_range(pqxx::dbtransaction& tx, const hyperschema::timestamptz& from, const hyperschema::timestamptz& to,
                                 const filter& f, Fn&& fn, const hyperschema::range_options& o = {}) {

@@ -30,7 +30,7 @@
 #include <hyperschema/types.hpp>
 #include <hyperschema/version.hpp>
 
-static_assert(hyperschema::kGeneratedCodeVersion == 1,
+static_assert(hyperschema::kGeneratedCodeVersion == 2,
               "heatpump/schema.hpp was generated for another hyperschema runtime; regenerate it");
 
 namespace heatpump {
@@ -127,10 +127,9 @@ inline std::vector<row> all(pqxx::dbtransaction& tx, std::int64_t limit = 0) {
     return hyperschema::rows_of(hyperschema::exec_prepared(tx, "SELECT device_id, name, site, rated_power_kw, installed_on, created_at FROM public.devices ORDER BY device_id"), detail::read<hyperschema::result>);
 }
 
-// The same rows, streamed: fn(const row&) is called for each, while the next
-// batch is read ahead; no more than two are held in memory. fn may use these
-// helpers on tx, but not libpqxx statements (pqxx::usage_error until the end).
-// Returns the number of rows.
+// The same rows, streamed: fn(const row&) is called for each while the next
+// batch is read ahead, so no more than two batches are held in memory. fn may
+// run statements on tx. Returns the number of rows.
 template <class Fn>
 std::uint64_t for_each(pqxx::dbtransaction& tx, Fn&& fn) {
     hyperschema::row_stream s(tx, "SELECT device_id, name, site, rated_power_kw, installed_on, created_at FROM public.devices ORDER BY device_id");
@@ -228,10 +227,9 @@ inline std::vector<row> all(pqxx::dbtransaction& tx, std::int64_t limit = 0) {
     return hyperschema::rows_of(hyperschema::exec_prepared(tx, "SELECT \"time\", device_id, power_w, energy_total_kwh, energy_l1_kwh, energy_l2_kwh, energy_l3_kwh, flow_temp_c, return_temp_c FROM public.readings"), detail::read<hyperschema::result>);
 }
 
-// The same rows, streamed: fn(const row&) is called for each, while the next
-// batch is read ahead; no more than two are held in memory. fn may use these
-// helpers on tx, but not libpqxx statements (pqxx::usage_error until the end).
-// Returns the number of rows.
+// The same rows, streamed: fn(const row&) is called for each while the next
+// batch is read ahead, so no more than two batches are held in memory. fn may
+// run statements on tx. Returns the number of rows.
 template <class Fn>
 std::uint64_t for_each(pqxx::dbtransaction& tx, Fn&& fn) {
     hyperschema::row_stream s(tx, "SELECT \"time\", device_id, power_w, energy_total_kwh, energy_l1_kwh, energy_l2_kwh, energy_l3_kwh, flow_temp_c, return_temp_c FROM public.readings");
@@ -264,10 +262,9 @@ inline std::vector<row> range(pqxx::dbtransaction& tx, const hyperschema::timest
                                 detail::read<hyperschema::result>);
 }
 
-// The same rows, streamed: fn(const row&) is called for each, while the next
-// batch is read ahead; no more than two are held in memory. fn may use these
-// helpers on tx, but not libpqxx statements (pqxx::usage_error until the end).
-// Returns the number of rows.
+// The same rows, streamed: fn(const row&) is called for each while the next
+// batch is read ahead, so no more than two batches are held in memory. fn may
+// run statements on tx. Returns the number of rows.
 template <class Fn>
 std::uint64_t for_each_in_range(pqxx::dbtransaction& tx, const hyperschema::timestamptz& from, const hyperschema::timestamptz& to,
                                 const filter& f, Fn&& fn, const hyperschema::range_options& o = {}) {
@@ -357,10 +354,9 @@ inline std::vector<row> all(pqxx::dbtransaction& tx, std::int64_t limit = 0) {
     return hyperschema::rows_of(hyperschema::exec_prepared(tx, "SELECT bucket, device_id, energy_kwh, energy_l1_kwh, energy_l2_kwh, energy_l3_kwh, avg_power_w, samples FROM public.energy_hourly"), detail::read<hyperschema::result>);
 }
 
-// The same rows, streamed: fn(const row&) is called for each, while the next
-// batch is read ahead; no more than two are held in memory. fn may use these
-// helpers on tx, but not libpqxx statements (pqxx::usage_error until the end).
-// Returns the number of rows.
+// The same rows, streamed: fn(const row&) is called for each while the next
+// batch is read ahead, so no more than two batches are held in memory. fn may
+// run statements on tx. Returns the number of rows.
 template <class Fn>
 std::uint64_t for_each(pqxx::dbtransaction& tx, Fn&& fn) {
     hyperschema::row_stream s(tx, "SELECT bucket, device_id, energy_kwh, energy_l1_kwh, energy_l2_kwh, energy_l3_kwh, avg_power_w, samples FROM public.energy_hourly");
@@ -393,10 +389,9 @@ inline std::vector<row> range(pqxx::dbtransaction& tx, const hyperschema::timest
                                 detail::read<hyperschema::result>);
 }
 
-// The same rows, streamed: fn(const row&) is called for each, while the next
-// batch is read ahead; no more than two are held in memory. fn may use these
-// helpers on tx, but not libpqxx statements (pqxx::usage_error until the end).
-// Returns the number of rows.
+// The same rows, streamed: fn(const row&) is called for each while the next
+// batch is read ahead, so no more than two batches are held in memory. fn may
+// run statements on tx. Returns the number of rows.
 template <class Fn>
 std::uint64_t for_each_in_range(pqxx::dbtransaction& tx, const hyperschema::timestamptz& from, const hyperschema::timestamptz& to,
                                 const filter& f, Fn&& fn, const hyperschema::range_options& o = {}) {
@@ -477,10 +472,9 @@ inline std::vector<row> all(pqxx::dbtransaction& tx, std::int64_t limit = 0) {
     return hyperschema::rows_of(hyperschema::exec_prepared(tx, "SELECT bucket, device_id, energy_kwh, samples FROM public.energy_daily"), detail::read<hyperschema::result>);
 }
 
-// The same rows, streamed: fn(const row&) is called for each, while the next
-// batch is read ahead; no more than two are held in memory. fn may use these
-// helpers on tx, but not libpqxx statements (pqxx::usage_error until the end).
-// Returns the number of rows.
+// The same rows, streamed: fn(const row&) is called for each while the next
+// batch is read ahead, so no more than two batches are held in memory. fn may
+// run statements on tx. Returns the number of rows.
 template <class Fn>
 std::uint64_t for_each(pqxx::dbtransaction& tx, Fn&& fn) {
     hyperschema::row_stream s(tx, "SELECT bucket, device_id, energy_kwh, samples FROM public.energy_daily");
@@ -513,10 +507,9 @@ inline std::vector<row> range(pqxx::dbtransaction& tx, const hyperschema::timest
                                 detail::read<hyperschema::result>);
 }
 
-// The same rows, streamed: fn(const row&) is called for each, while the next
-// batch is read ahead; no more than two are held in memory. fn may use these
-// helpers on tx, but not libpqxx statements (pqxx::usage_error until the end).
-// Returns the number of rows.
+// The same rows, streamed: fn(const row&) is called for each while the next
+// batch is read ahead, so no more than two batches are held in memory. fn may
+// run statements on tx. Returns the number of rows.
 template <class Fn>
 std::uint64_t for_each_in_range(pqxx::dbtransaction& tx, const hyperschema::timestamptz& from, const hyperschema::timestamptz& to,
                                 const filter& f, Fn&& fn, const hyperschema::range_options& o = {}) {
