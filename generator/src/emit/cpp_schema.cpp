@@ -345,7 +345,7 @@ void print_find(Printer& p, const Schema& schema, const Relation& r) {
 }
 
 // Every row, as a vector or streamed: for reference tables, views and exports.
-// Tables come in primary-key order; views in their own.
+// In primary-key order where there is one; otherwise in no set order.
 void print_scan(Printer& p, const Schema& schema, const Relation& r) {
     std::string order;
     for (const auto& c : r.primary_key) order += (order.empty() ? " ORDER BY " : ", ") + quote_ident(c);
