@@ -18,6 +18,7 @@
 #include <map>
 #include <pqxx/pqxx>
 #include <random>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -137,8 +138,12 @@ void report(pqxx::connection& conn) {
         per_device[h.device_id] += kwh;
         per_hour[static_cast<size_t>(floor<hours>(h.bucket - from).count())] += kwh;
     }
+    if (per_device.empty())
+        throw std::runtime_error(
+            "energy_hourly holds no buckets of the day after the refresh; is a TimescaleDB job (compression of "
+            "the readings, a refresh policy) running on the same data? See timescaledb_information.job_stats");
     std::printf("fleet energy per hour (kWh, %d heat pumps):\n", kDevices);
-    const double peak = *std::max_element(per_hour.begin(), per_hour.end());
+    const double peak = std::max(*std::max_element(per_hour.begin(), per_hour.end()), 1e-9);
     for (int h = 0; h < 24; ++h) {
         std::printf("  %02d:00  %7.1f  %s\n", h, per_hour[static_cast<size_t>(h)],
                     std::string(static_cast<size_t>(40 * per_hour[static_cast<size_t>(h)] / peak), '#').c_str());
