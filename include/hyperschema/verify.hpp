@@ -265,23 +265,43 @@ private:
 
     // The declared columns are what the generated row type reads: a missing
     // one or another type breaks it; an extra one does not (rows are read by
-    // name), so it is only unexpected.
+    // name), so it is only unexpected. Nullability and defaults are not in a
+    // view's catalog entry.
     void check_view_columns(const ViewSpec& v, const LiveRelation& live) {
         if (v.columns.empty()) return;
+        compare_columns(v.name, v.columns, live,
+                        {"the view does not yield this declared column", "the view yields another type than declared",
+                         "not declared in the view's columns"},
+                        [](const ColumnSpec&, const LiveColumn&, const std::string&) {});
+    }
+
+    struct ColumnWords {
+        const char* missing;
+        const char* other_type;
+        const char* undeclared;
+    };
+
+    // Pairs the expected columns of a table or view with the live ones by
+    // name: a missing one and another type are drift, a live column not
+    // expected is unexpected; more(expected, live, object) checks the rest.
+    template <class More>
+    void compare_columns(const std::string& relation, const std::vector<ColumnSpec>& columns, const LiveRelation& live,
+                         const ColumnWords& words, More&& more) {
         std::set<std::string> expected;
-        for (const auto& c : v.columns) {
+        for (const auto& c : columns) {
             expected.insert(c.name);
-            const std::string object = "column " + v.name + "." + c.name;
+            const std::string object = "column " + relation + "." + c.name;
             auto l = std::find_if(live.columns.begin(), live.columns.end(),
                                   [&](const LiveColumn& x) { return x.name == c.name; });
-            if (l == live.columns.end())
-                add(DriftKind::Missing, object, "the view does not yield this declared column", c.type);
-            else if (l->type != c.type)
-                add(DriftKind::Different, object, "the view yields another type than declared", c.type, l->type);
+            if (l == live.columns.end()) {
+                add(DriftKind::Missing, object, words.missing, c.type);
+                continue;
+            }
+            if (l->type != c.type) add(DriftKind::Different, object, words.other_type, c.type, l->type);
+            more(c, *l, object);
         }
         for (const auto& l : live.columns)
-            if (!expected.count(l.name))
-                unexpected("column", v.name + "." + l.name, "not declared in the view's columns");
+            if (!expected.count(l.name)) unexpected("column", relation + "." + l.name, words.undeclared);
     }
 
     void check_table(const TableSpec& t) {
@@ -297,29 +317,22 @@ private:
     }
 
     void check_columns(const TableSpec& t, const LiveRelation& live) {
-        std::set<std::string> expected;
-        for (const auto& c : t.columns) {
-            expected.insert(c.name);
-            const std::string object = "column " + t.name + "." + c.name;
-            auto l = std::find_if(live.columns.begin(), live.columns.end(),
-                                  [&](const LiveColumn& x) { return x.name == c.name; });
-            if (l == live.columns.end()) {
-                add(DriftKind::Missing, object, "no such column", c.type);
-                continue;
-            }
-            if (l->type != c.type) add(DriftKind::Different, object, "type differs", c.type, l->type);
-            if (l->not_null != c.not_null)
-                add(DriftKind::Different, object, "nullability differs", c.not_null ? "NOT NULL" : "NULL",
-                    l->not_null ? "NOT NULL" : "NULL");
-            if (normalize_sql(l->default_sql) != normalize_sql(c.default_sql)) {
-                if (!c.default_sql.empty() && !l->default_sql.empty() && is_constant_sql(c.default_sql) &&
-                    is_constant_sql(l->default_sql))
-                    constant_defaults_.push_back({report_.problems.size(), l->type});
-                add(DriftKind::Different, object, "default differs", or_none(c.default_sql), or_none(l->default_sql));
-            }
+        compare_columns(t.name, t.columns, live, {"no such column", "type differs", "not in the schema"},
+                        [this](const ColumnSpec& c, const LiveColumn& l, const std::string& object) {
+                            check_nullability_and_default(c, l, object);
+                        });
+    }
+
+    void check_nullability_and_default(const ColumnSpec& c, const LiveColumn& l, const std::string& object) {
+        if (l.not_null != c.not_null)
+            add(DriftKind::Different, object, "nullability differs", c.not_null ? "NOT NULL" : "NULL",
+                l.not_null ? "NOT NULL" : "NULL");
+        if (normalize_sql(l.default_sql) != normalize_sql(c.default_sql)) {
+            if (!c.default_sql.empty() && !l.default_sql.empty() && is_constant_sql(c.default_sql) &&
+                is_constant_sql(l.default_sql))
+                constant_defaults_.push_back({report_.problems.size(), l.type});
+            add(DriftKind::Different, object, "default differs", or_none(c.default_sql), or_none(l.default_sql));
         }
-        for (const auto& l : live.columns)
-            if (!expected.count(l.name)) unexpected("column", t.name + "." + l.name, "not in the schema");
     }
 
     static std::string or_none(const std::string& s) { return s.empty() ? "(none)" : s; }
