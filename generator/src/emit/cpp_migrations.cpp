@@ -35,31 +35,30 @@ const char* bool_text(bool b) {
     return b ? "true" : "false";
 }
 
+// The ColumnSpec initialisers of a table's or a view's columns, a line each.
+void print_columns(Printer& p, const std::vector<ColumnSpec>& columns) {
+    auto indent = p.indent();
+    for (const auto& c : columns) {
+        p.print("{$name$, $type$, $not_null$, $default$},\n", {{"name", cpp_string(c.name)},
+                                                               {"type", cpp_string(c.type)},
+                                                               {"not_null", bool_text(c.not_null)},
+                                                               {"default", cpp_string(c.default_sql)}});
+    }
+}
+
 void print_view(Printer& p, const ViewSpec& v) {
     if (v.columns.empty()) {
         p.print("s.views.push_back({$name$, {}});\n", {{"name", cpp_string(v.name)}});
         return;
     }
     p.print("s.views.push_back({$name$, {\n", {{"name", cpp_string(v.name)}});
-    {
-        auto indent = p.indent();
-        for (const auto& c : v.columns)
-            p.print("{$name$, $type$, false, \"\"},\n", {{"name", cpp_string(c.name)}, {"type", cpp_string(c.type)}});
-    }
+    print_columns(p, v.columns);
     p.print("}});\n");
 }
 
 void print_table(Printer& p, const TableSpec& t) {
     p.print("s.tables.push_back({$name$, {\n", {{"name", cpp_string(t.name)}});
-    {
-        auto indent = p.indent();
-        for (const auto& c : t.columns) {
-            p.print("{$name$, $type$, $not_null$, $default$},\n", {{"name", cpp_string(c.name)},
-                                                                   {"type", cpp_string(c.type)},
-                                                                   {"not_null", bool_text(c.not_null)},
-                                                                   {"default", cpp_string(c.default_sql)}});
-        }
-    }
+    print_columns(p, t.columns);
     p.print("}, {\n");
     {
         auto indent = p.indent();
