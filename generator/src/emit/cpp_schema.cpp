@@ -83,6 +83,17 @@ std::string table_comment(const Table& t) {
     return out;
 }
 
+Field field_of(const Schema& schema, const std::string& column, const ColumnType& type, bool nullable,
+               std::string note) {
+    return {column,
+            cpp_identifier(column),
+            cpp_field_type(type, nullable, enum_scope(schema)),
+            cpp_value_type(type, enum_scope(schema)),
+            catalog_type_name(type),
+            nullable,
+            std::move(note)};
+}
+
 Relation relation_of(const Schema& schema, const Table& t) {
     Relation r{t.hypertable ? "hypertable" : "table",
                t.name,
@@ -93,9 +104,7 @@ Relation relation_of(const Schema& schema, const Table& t) {
                {},
                {}};
     for (const auto& c : t.columns) {
-        r.fields.push_back({c.name, cpp_identifier(c.name), cpp_field_type(c.type, c.nullable, enum_scope(schema)),
-                            cpp_value_type(c.type, enum_scope(schema)), catalog_type_name(c.type), c.nullable,
-                            column_note(t, c)});
+        r.fields.push_back(field_of(schema, c.name, c.type, c.nullable, column_note(t, c)));
     }
     if (t.primary_key)
         for (const auto& c : t.primary_key->columns) r.primary_key.push_back(c.name);
@@ -124,8 +133,7 @@ Relation relation_of(const Schema& schema, const ContinuousAggregate& a) {
         std::string note = c.type->sql();
         for (const auto& ac : a.columns)
             if (ac.name == c.name) note += " = " + ac.expression;
-        r.fields.push_back({c.name, cpp_identifier(c.name), cpp_field_type(*c.type, c.nullable, enum_scope(schema)),
-                            cpp_value_type(*c.type, enum_scope(schema)), catalog_type_name(*c.type), c.nullable, note});
+        r.fields.push_back(field_of(schema, c.name, *c.type, c.nullable, note));
     }
     for (const auto& g : a.group_by) add_filter(r, g.name);
     return r;
@@ -140,8 +148,7 @@ Relation relation_of(const Schema& schema, const View& v) {
         // and reading a NULL into such a member throws, naming the column.
         std::string note = c.type.sql() + (c.nullable ? "" : " NOT NULL (declared)");
         if (!c.comment.empty()) note += "; " + c.comment;
-        r.fields.push_back({c.name, cpp_identifier(c.name), cpp_field_type(c.type, c.nullable, enum_scope(schema)),
-                            cpp_value_type(c.type, enum_scope(schema)), catalog_type_name(c.type), c.nullable, note});
+        r.fields.push_back(field_of(schema, c.name, c.type, c.nullable, note));
     }
     return r;
 }
