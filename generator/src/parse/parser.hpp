@@ -35,6 +35,8 @@ private:
     void parse_column_spec(ParseContext& ctx, Table& table, Column& column, const YAML::Node& node);
     std::optional<ColumnType> parse_type(ParseContext& ctx, std::string text, const SourceLocation& loc,
                                          bool* nullable);
+    void read_scalar_column_type(ParseContext& ctx, Column& column, const YAML::Node& node);
+    void read_column_type(ParseContext& ctx, Column& column, MapReader& spec);
     void parse_column_references(ParseContext& ctx, Table& table, const Column& column, const YAML::Node& node,
                                  MapReader& spec);
     void parse_unique(ParseContext& ctx, Table& table, const YAML::Node& node);

@@ -186,18 +186,12 @@ Column Parser::parse_view_column(ParseContext& ctx, const View& view, const MapR
     column.loc = entry.key_loc;
     check_identifier(ctx, column.name, column.loc, "column");
     if (entry.value.IsScalar()) {
-        column.type_loc = location_of(ctx, entry.value);
-        if (auto t = parse_type(ctx, entry.value.Scalar(), column.type_loc, &column.nullable)) column.type = *t;
+        read_scalar_column_type(ctx, column, entry.value);
         return column;
     }
     MapReader spec(ctx, entry.value, "column `" + view.name + "." + column.name + "`");
     if (!spec.valid()) return column;
-    if (auto type = spec.take_string("type")) {
-        column.type_loc = spec.value_loc("type");
-        if (auto t = parse_type(ctx, *type, column.type_loc, &column.nullable)) column.type = *t;
-    }
-    spec.require("type", "e.g. `type: bigint`");
-    if (auto nullable = spec.take_bool("nullable")) column.nullable = column.nullable || *nullable;
+    read_column_type(ctx, column, spec);
     if (auto c = spec.take_string("comment")) column.comment = *c;
     spec.finish();
     return column;

@@ -134,6 +134,22 @@ std::optional<ColumnType> Parser::parse_type(ParseContext& ctx, std::string text
     return type;
 }
 
+// A column written as its type alone: `real`, `real?` (nullable).
+void Parser::read_scalar_column_type(ParseContext& ctx, Column& column, const YAML::Node& node) {
+    column.type_loc = location_of(ctx, node);
+    if (auto t = parse_type(ctx, node.Scalar(), column.type_loc, &column.nullable)) column.type = *t;
+}
+
+// `type` (required) and `nullable` of a column written as a mapping.
+void Parser::read_column_type(ParseContext& ctx, Column& column, MapReader& spec) {
+    if (auto type = spec.take_string("type")) {
+        column.type_loc = spec.value_loc("type");
+        if (auto t = parse_type(ctx, *type, column.type_loc, &column.nullable)) column.type = *t;
+    }
+    spec.require("type", "e.g. `type: bigint`");
+    if (auto nullable = spec.take_bool("nullable")) column.nullable = column.nullable || *nullable;
+}
+
 Column Parser::parse_column(ParseContext& ctx, Table& table, const std::string& name, const SourceLocation& loc,
                             const YAML::Node& node) {
     Column column;
@@ -141,8 +157,7 @@ Column Parser::parse_column(ParseContext& ctx, Table& table, const std::string& 
     column.loc = loc;
     check_identifier(ctx, name, loc, "column");
     if (node.IsScalar()) {
-        column.type_loc = location_of(ctx, node);
-        if (auto t = parse_type(ctx, node.Scalar(), column.type_loc, &column.nullable)) column.type = *t;
+        read_scalar_column_type(ctx, column, node);
     } else {
         parse_column_spec(ctx, table, column, node);
     }
@@ -153,12 +168,7 @@ void Parser::parse_column_spec(ParseContext& ctx, Table& table, Column& column, 
     const std::string what = "column `" + table.name + "." + column.name + "`";
     MapReader spec(ctx, node, what);
     if (!spec.valid()) return;
-    if (auto type = spec.take_string("type")) {
-        column.type_loc = spec.value_loc("type");
-        if (auto t = parse_type(ctx, *type, column.type_loc, &column.nullable)) column.type = *t;
-    }
-    spec.require("type", "e.g. `type: bigint`");
-    if (auto nullable = spec.take_bool("nullable")) column.nullable = column.nullable || *nullable;
+    read_column_type(ctx, column, spec);
     auto literal = spec.take("default");
     auto expression = spec.take_string("default_sql");
     if (literal && expression) {
