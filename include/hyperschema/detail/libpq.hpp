@@ -155,12 +155,19 @@ struct session {
     }
 };
 
+inline int session_events(PGEventId event, void* info, void*);
+
+// The connection's session if the runtime has one there already.
+inline session* session_if_any(const PGconn* conn) {
+    return static_cast<session*>(PQinstanceData(conn, session_events));
+}
+
 inline int session_events(PGEventId event, void* info, void*) {
     if (event == PGEVT_RESULTCREATE) {
         // Every result of the connection passes here as libpq makes it; the
         // first one after a pending statement was sent is that statement's.
         auto* e = static_cast<PGEventResultCreate*>(info);
-        auto* s = static_cast<session*>(PQinstanceData(e->conn, session_events));
+        session* s = session_if_any(e->conn);
         if (s && s->pending.owner) {
             const pending_result p = s->pending;
             s->pending = {};
@@ -168,27 +175,22 @@ inline int session_events(PGEventId event, void* info, void*) {
         }
     } else if (event == PGEVT_CONNRESET) {
         auto* e = static_cast<PGEventConnReset*>(info);
-        if (auto* s = static_cast<session*>(PQinstanceData(e->conn, session_events))) *s = session{};
+        if (session* s = session_if_any(e->conn)) *s = session{};
     } else if (event == PGEVT_CONNDESTROY) {
         auto* e = static_cast<PGEventConnDestroy*>(info);
-        delete static_cast<session*>(PQinstanceData(e->conn, session_events));
+        delete session_if_any(e->conn);
     }
     return 1;  // 0 would make libpq fail the operation
 }
 
 inline session& session_of(PGconn* conn) {
-    if (auto* s = static_cast<session*>(PQinstanceData(conn, session_events))) return *s;
+    if (session* s = session_if_any(conn)) return *s;
     if (!PQregisterEventProc(conn, session_events, "hyperschema", nullptr))
         throw error("could not register the runtime's libpq event procedure on the connection");
     auto owned = std::make_unique<session>();
     if (!PQsetInstanceData(conn, session_events, owned.get()))
         throw error("could not attach the runtime's state to the connection");
     return *owned.release();
-}
-
-// The connection's session if the runtime has one there already.
-inline session* session_if_any(PGconn* conn) {
-    return static_cast<session*>(PQinstanceData(conn, session_events));
 }
 
 // Before the runtime sends a statement on conn: a result still in flight is
