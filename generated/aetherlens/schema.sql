@@ -68,7 +68,7 @@ CREATE TABLE public.rate_schedules (
     provider varchar(255) NOT NULL,
     plan_name varchar(255) NOT NULL,
     effective_date date NOT NULL,
-    currency varchar(3) DEFAULT 'USD' NOT NULL,
+    currency char(3) DEFAULT 'USD' NOT NULL,
     time_zone varchar(64) NOT NULL,
     rate_structure jsonb NOT NULL,
     created_at timestamptz DEFAULT now() NOT NULL,

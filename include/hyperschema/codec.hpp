@@ -46,12 +46,14 @@ namespace hyperschema {
 namespace oids {
 inline constexpr oid boolean = 16, bytea = 17, name = 19, int8 = 20, int2 = 21, int4 = 23, text = 25, json = 114,
                      float4 = 700, float8 = 701, unknown = 705, bpchar = 1042, varchar = 1043, date = 1082,
-                     timestamp = 1114, timestamptz = 1184, interval = 1186, numeric = 1700, uuid = 2950, jsonb = 3802;
+                     timestamp = 1114, timestamptz = 1184, interval = 1186, numeric = 1700, uuid = 2950, jsonb = 3802,
+                     time = 1083, timetz = 1266, inet = 869, cidr = 650, macaddr = 829, macaddr8 = 774;
 inline constexpr oid boolean_array = 1000, bytea_array = 1001, name_array = 1003, int2_array = 1005, int4_array = 1007,
                      text_array = 1009, bpchar_array = 1014, varchar_array = 1015, int8_array = 1016,
                      float4_array = 1021, float8_array = 1022, json_array = 199, timestamp_array = 1115,
                      date_array = 1182, timestamptz_array = 1185, interval_array = 1187, numeric_array = 1231,
-                     uuid_array = 2951, jsonb_array = 3807;
+                     uuid_array = 2951, jsonb_array = 3807, time_array = 1183, timetz_array = 1270, inet_array = 1041,
+                     cidr_array = 651, macaddr_array = 1040, macaddr8_array = 775;
 // Types created in a database (enums, domains, extension types such as
 // citext) get OIDs from here on (FirstNormalObjectId).
 inline constexpr oid first_user_defined = 16384;
@@ -108,6 +110,18 @@ constexpr oid builtin_array_element(oid array) {
             return oids::numeric;
         case oids::uuid_array:
             return oids::uuid;
+        case oids::time_array:
+            return oids::time;
+        case oids::timetz_array:
+            return oids::timetz;
+        case oids::inet_array:
+            return oids::inet;
+        case oids::cidr_array:
+            return oids::cidr;
+        case oids::macaddr_array:
+            return oids::macaddr;
+        case oids::macaddr8_array:
+            return oids::macaddr8;
         default:
             return 0;
     }
@@ -335,6 +349,112 @@ struct pg_codec<uuid> : detail::scalar_codec<uuid, oids::uuid, oids::uuid_array>
         uuid u;
         std::memcpy(u.bytes.data(), data, 16);
         return u;
+    }
+};
+
+// int64 microseconds since midnight.
+template <>
+struct pg_codec<time_of_day> : detail::scalar_codec<time_of_day, oids::time, oids::time_array> {
+    static constexpr std::string_view type_name = "time";
+    static void encode(const time_of_day& v, byte_buffer& out) {
+        if (v.since_midnight.count() < 0 || v.since_midnight > std::chrono::hours(24))
+            throw error("time of day outside 00:00:00 to 24:00:00");
+        detail::wire::put_i64(out, v.since_midnight.count());
+    }
+    static time_of_day decode(const char* data, int length) {
+        detail::wire::expect_length(length, 8, "time");
+        return time_of_day{std::chrono::microseconds(detail::wire::get_i64(data))};
+    }
+};
+
+// int64 microseconds since midnight, then the zone as int32 seconds *west*
+// of UTC (PostgreSQL's TimeTzADT keeps it with that sign).
+template <>
+struct pg_codec<timetz> : detail::scalar_codec<timetz, oids::timetz, oids::timetz_array> {
+    static constexpr std::string_view type_name = "timetz";
+    static void encode(const timetz& v, byte_buffer& out) {
+        if (v.since_midnight.count() < 0 || v.since_midnight > std::chrono::hours(24))
+            throw error("time of day outside 00:00:00 to 24:00:00");
+        // TZDISP_LIMIT: PostgreSQL refuses offsets beyond 15:59.
+        if (v.utc_offset_seconds < -(15 * 3600 + 59 * 60) || v.utc_offset_seconds > 15 * 3600 + 59 * 60)
+            throw error("time zone offset beyond 15:59");
+        detail::wire::put_i64(out, v.since_midnight.count());
+        detail::wire::put_i32(out, -v.utc_offset_seconds);
+    }
+    static timetz decode(const char* data, int length) {
+        detail::wire::expect_length(length, 12, "timetz");
+        return timetz{std::chrono::microseconds(detail::wire::get_i64(data)), -detail::wire::get_i32(data + 8)};
+    }
+};
+
+namespace detail {
+
+// inet and cidr: family (2 = IPv4, 3 = IPv6: PGSQL_AF_INET is AF_INET + 0,
+// PGSQL_AF_INET6 AF_INET + 1), mask bits, an is-cidr flag, the address length
+// and the address.
+template <class T, bool Cidr>
+struct ip_codec {
+    static void encode(const T& v, byte_buffer& out) {
+        if (v.prefix_length > v.max_prefix()) throw error("netmask longer than the address");
+        if (Cidr && !v.host_bits_zero()) throw error("cidr value has bits set to the right of its mask");
+        out += static_cast<char>(v.family == ip_family::v4 ? 2 : 3);
+        out += static_cast<char>(v.prefix_length);
+        out += static_cast<char>(Cidr ? 1 : 0);
+        out += static_cast<char>(v.address_bytes());
+        out.append(reinterpret_cast<const char*>(v.address.data()), static_cast<std::size_t>(v.address_bytes()));
+    }
+    static T decode(const char* data, int length) {
+        if (length < 4) throw error("invalid binary inet/cidr value from the server");
+        T v;
+        v.family = data[0] == 2 ? ip_family::v4 : ip_family::v6;
+        v.prefix_length = static_cast<std::uint8_t>(data[1]);
+        const int bytes = static_cast<unsigned char>(data[3]);
+        if (bytes != v.address_bytes() || length != 4 + bytes)
+            throw error("invalid binary inet/cidr value from the server");
+        std::memcpy(v.address.data(), data + 4, static_cast<std::size_t>(bytes));
+        return v;
+    }
+};
+
+}  // namespace detail
+
+template <>
+struct pg_codec<inet> : detail::scalar_codec<inet, oids::inet, oids::inet_array>, detail::ip_codec<inet, false> {
+    static constexpr std::string_view type_name = "inet";
+    // A cidr column reads as inet too (every network is an address).
+    static bool accepts(oid o) { return o == oids::inet || o == oids::cidr || o >= oids::first_user_defined; }
+};
+
+template <>
+struct pg_codec<cidr> : detail::scalar_codec<cidr, oids::cidr, oids::cidr_array>, detail::ip_codec<cidr, true> {
+    static constexpr std::string_view type_name = "cidr";
+};
+
+template <>
+struct pg_codec<macaddr> : detail::scalar_codec<macaddr, oids::macaddr, oids::macaddr_array> {
+    static constexpr std::string_view type_name = "macaddr";
+    static void encode(const macaddr& v, byte_buffer& out) {
+        out.append(reinterpret_cast<const char*>(v.bytes.data()), v.bytes.size());
+    }
+    static macaddr decode(const char* data, int length) {
+        detail::wire::expect_length(length, 6, "macaddr");
+        macaddr m;
+        std::memcpy(m.bytes.data(), data, 6);
+        return m;
+    }
+};
+
+template <>
+struct pg_codec<macaddr8> : detail::scalar_codec<macaddr8, oids::macaddr8, oids::macaddr8_array> {
+    static constexpr std::string_view type_name = "macaddr8";
+    static void encode(const macaddr8& v, byte_buffer& out) {
+        out.append(reinterpret_cast<const char*>(v.bytes.data()), v.bytes.size());
+    }
+    static macaddr8 decode(const char* data, int length) {
+        detail::wire::expect_length(length, 8, "macaddr8");
+        macaddr8 m;
+        std::memcpy(m.bytes.data(), data, 8);
+        return m;
     }
 };
 

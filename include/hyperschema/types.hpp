@@ -7,15 +7,20 @@
 //   boolean                    bool
 //   smallint/integer/bigint    std::int16_t / std::int32_t / std::int64_t
 //   real / double precision    float / double
-//   text, varchar(n)           std::string (bytes in the connection's client_encoding: use UTF8)
+//   text, varchar(n), char(n)  std::string (bytes in the connection's client_encoding: use UTF8;
+//                              char(n) comes back padded with spaces to n characters)
 //   bytea                      hyperschema::bytea = std::vector<std::byte>
 //   numeric, numeric(p,s)      hyperschema::numeric (exact decimal text, never a double)
 //   timestamptz                hyperschema::timestamptz = sys_time<microseconds>
 //   timestamp                  hyperschema::timestamp = local_time<microseconds>
 //   date                       hyperschema::date = sys_days
+//   time, time(p)              hyperschema::time_of_day {since_midnight}
+//   timetz, timetz(p)          hyperschema::timetz {since_midnight, utc_offset_seconds}
 //   interval                   hyperschema::interval {microseconds, days, months}
 //   uuid                       hyperschema::uuid
 //   json / jsonb               hyperschema::json / hyperschema::jsonb (raw text, not parsed)
+//   inet / cidr                hyperschema::inet / hyperschema::cidr (network_types.hpp)
+//   macaddr / macaddr8         hyperschema::macaddr / hyperschema::macaddr8
 //   an enum                    an `enum class` with an enum_labels<E> specialisation
 //   T[] (one dimension)        std::vector<T>
 //   a nullable column          std::optional<T>
@@ -35,6 +40,7 @@
 
 #include "hyperschema/detail/numeric.hpp"
 #include "hyperschema/error.hpp"
+#include "hyperschema/network_types.hpp"
 
 namespace hyperschema {
 
@@ -191,6 +197,29 @@ struct interval {
     }
 
     friend bool operator==(const interval&, const interval&) = default;
+};
+
+// time without time zone: a wall-clock time of day, from 00:00:00 to
+// 24:00:00 inclusive (PostgreSQL allows the end of the day), to the microsecond.
+struct time_of_day {
+    std::chrono::microseconds since_midnight{0};
+
+    static constexpr time_of_day from(std::chrono::hours h, std::chrono::minutes m = {},
+                                      std::chrono::microseconds s = {}) {
+        return time_of_day{h + m + s};
+    }
+    friend auto operator<=>(const time_of_day&, const time_of_day&) = default;
+};
+
+// time with time zone: a time of day and the UTC offset it was written with,
+// in seconds east of UTC (08:30+02 is {8h30min, 7200}). PostgreSQL keeps the
+// offset, so 08:30+02 and 06:30+00 are different values here (SQL's `=`
+// calls them equal: the same instant).
+struct timetz {
+    std::chrono::microseconds since_midnight{0};
+    std::int32_t utc_offset_seconds = 0;
+
+    friend bool operator==(const timetz&, const timetz&) = default;
 };
 
 // The hook that makes an `enum class` a PostgreSQL enum. Generated code

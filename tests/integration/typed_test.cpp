@@ -141,6 +141,14 @@ types::samples::row edge_row(std::int64_t id) {
     r.tags = {"a,b", "\"quoted\"", "NULL", "", kHostile};
     r.readings = {1.5, -0.0, 1e-300};
     r.moods = {types::mood::class_, types::mood::v_2fa, types::mood::calm};
+    r.currency = "EU ";  // char(3): padded to three characters, as the server returns it
+    r.opens = time_of_day{hours{8} + minutes{30} + microseconds{123000}};
+    r.local_noon = timetz{hours{12}, -(3 * 3600 + 30 * 60)};
+    r.host = *inet::parse("2001:db8::5/64");
+    r.network = *cidr::parse("192.168.0.0/16");
+    r.mac = *macaddr::parse("08:00:2b:01:02:03");
+    r.eui = *macaddr8::parse("08:00:2b:01:02:03:04:05");
+    r.hosts = {*inet::parse("10.0.0.1"), *inet::parse("::1")};
     return r;
 }
 
@@ -166,6 +174,8 @@ TEST_CASE("typed helpers round-trip every mapped type, NULLs and hostile strings
     b.maybe_key = uuid{};
     b.maybe_mood = types::mood::calm;
     b.maybe_tags = std::vector<std::string>{kHostile};
+    b.maybe_opens = time_of_day{hours{24}};  // the end of the day, which PostgreSQL allows
+    b.maybe_network = *cidr::parse("2001:db8::/32");
     types::samples::row c = edge_row(3);
     c.time = a.time - years{30};
     {

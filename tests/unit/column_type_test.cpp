@@ -51,6 +51,22 @@ TEST_CASE("every DSL type maps to its PostgreSQL spelling", "[types]") {
         {"timestamp(6) with time zone", "timestamptz(6)"},
         {"timestamp(3) without time zone", "timestamp(3)"},
         {"timestamptz(3)[]", "timestamptz(3)[]"},
+        {"char(3)", "char(3)"},
+        {"character(3)", "char(3)"},
+        {"char", "char(1)"},  // PostgreSQL's char alone is char(1)
+        {"bpchar(2)", "char(2)"},
+        {"time", "time"},
+        {"time(3)", "time(3)"},
+        {"time without time zone", "time"},
+        {"time(3) without time zone", "time(3)"},
+        {"timetz", "timetz"},
+        {"time with time zone", "timetz"},
+        {"time(0) with time zone", "timetz(0)"},
+        {"timetz(6)[]", "timetz(6)[]"},
+        {"inet", "inet"},
+        {"cidr[]", "cidr[]"},
+        {"macaddr", "macaddr"},
+        {"macaddr8", "macaddr8"},
     };
     for (const auto& [dsl, sql] : cases) {
         INFO(dsl);
@@ -60,6 +76,28 @@ TEST_CASE("every DSL type maps to its PostgreSQL spelling", "[types]") {
     CHECK(type_of("text[]").is_array());
     CHECK(type_of("timestamptz").is_time());
     CHECK_FALSE(type_of("timestamptz[]").is_time());
+}
+
+TEST_CASE("format_type() spellings come from the type table", "[types]") {
+    const std::vector<std::pair<std::string, std::string>> cases{
+        {"varchar(100)", "character varying(100)"},
+        {"varchar", "character varying"},
+        {"char(3)", "character(3)"},
+        {"char", "character(1)"},
+        {"timestamptz(3)", "timestamp(3) with time zone"},
+        {"timestamp", "timestamp without time zone"},
+        {"time(2)", "time(2) without time zone"},
+        {"timetz", "time with time zone"},
+        {"numeric(12,3)", "numeric(12,3)"},
+        {"inet[]", "inet[]"},
+        {"double precision", "double precision"},
+    };
+    for (const auto& [dsl, catalog] : cases) {
+        INFO(dsl);
+        CHECK(type_of(dsl).catalog_sql() == catalog);
+    }
+    CHECK(type_of("timetz(3)").message_name() == "time with time zone");
+    CHECK(type_of("char(3)[]").message_name() == "character[]");
 }
 
 TEST_CASE("bad types are refused with a reason", "[types]") {
@@ -78,5 +116,11 @@ TEST_CASE("bad types are refused with a reason", "[types]") {
     CHECK_FALSE(parse_column_type("date(3)", {}, &error));
     CHECK(error == "type does not take modifiers in parentheses");
     CHECK_FALSE(parse_column_type("text(10)", {}, &error));
+    CHECK(error == "type does not take modifiers in parentheses");
+    CHECK_FALSE(parse_column_type("char(0)", {}, &error));
+    CHECK(error == "char takes one length between 1 and 10485760, as in `char(3)`");
+    CHECK_FALSE(parse_column_type("time(7)", {}, &error));
+    CHECK(error == "time takes a precision (fractional digits of seconds) from 0 to 6, as in `time(3)`");
+    CHECK_FALSE(parse_column_type("inet(4)", {}, &error));
     CHECK(error == "type does not take modifiers in parentheses");
 }

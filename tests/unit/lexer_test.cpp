@@ -77,7 +77,13 @@ TEST_CASE("default literals are recognised without regular expressions", "[lexer
     for (const char* n : {"1", "-1.5", ".5", "5.", "1e10", "2.5E-3", "NaN", "-Infinity"}) CHECK(is_number_literal(n));
     for (const char* n : {"", ".", "1e", "e5", "1.2.3", "abc", "--1"}) CHECK_FALSE(is_number_literal(n));
     CHECK(is_uuid_literal("123e4567-e89b-12d3-a456-426614174000"));
-    CHECK_FALSE(is_uuid_literal("123e4567e89b12d3a456426614174000"));
+    // uuid_in also reads the bare digits, braces and hyphens after any four digits.
+    for (const char* u : {"123e4567e89b12d3a456426614174000", "{123e4567-e89b-12d3-a456-426614174000}",
+                          "123e-4567-e89b-12d3-a456-4266-1417-4000"})
+        CHECK(is_uuid_literal(u));
+    for (const char* u : {"123e4567-e89b-12d3-a456-42661417400", "123e4567-e89b-12d3-a456-4266141740000",
+                          "{123e4567e89b12d3a456426614174000", "123e4567--e89b-12d3-a456-426614174000", "-123e4567"})
+        CHECK_FALSE(is_uuid_literal(u));
     CHECK(starts_with_call("  now ()"));
     CHECK_FALSE(starts_with_call("now"));
     // Long inputs used to overflow the stack in std::regex.

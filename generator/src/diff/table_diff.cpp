@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "catalog/column_types.hpp"
 #include "diff/object_diff.hpp"
 #include "emit/identifiers.hpp"
 #include "emit/sql_statements.hpp"
@@ -281,17 +282,22 @@ void diff_hypertable(const Schema& from, const Table& old, const Schema& to, con
                             out, o->chunk_interval != n->chunk_interval);
 }
 
-int integer_rank(BaseType b) {
-    switch (b) {
-        case BaseType::Smallint:
-            return 1;
-        case BaseType::Integer:
-            return 2;
-        case BaseType::Bigint:
-            return 3;
-        default:
-            return 0;
+// Whether a modifier change within one type keeps every value: a longer
+// length, a larger precision, no modifier at all.
+bool modifier_narrows(const ColumnType& a, const ColumnType& b) {
+    switch (catalog::traits_of(a.base).modifier) {
+        case catalog::Modifier::Length:
+            return b.length >= 0 && (a.length < 0 || b.length < a.length);
+        case catalog::Modifier::Fractional:
+            return b.precision >= 0 && (a.precision < 0 || b.precision < a.precision);
+        case catalog::Modifier::PrecisionScale:
+            if (b.precision < 0) return false;
+            if (a.precision < 0) return true;
+            return b.scale < a.scale || b.precision - b.scale < a.precision - a.scale;
+        case catalog::Modifier::None:
+            return a.enum_name != b.enum_name;  // another enum: labels may not carry over
     }
+    return true;
 }
 
 }  // namespace
@@ -300,18 +306,16 @@ bool narrows(const ColumnType& from, const ColumnType& to) {
     if (from == to) return false;
     if (from.array_dims != to.array_dims) return true;
     const ColumnType a = from.element(), b = to.element();
-    if (a.is_integer() && b.is_integer()) return integer_rank(b.base) < integer_rank(a.base);
+    if (a.base == b.base) return modifier_narrows(a, b);
+    if (a.is_integer() && b.is_integer())
+        return catalog::traits_of(b.base).integer_bits < catalog::traits_of(a.base).integer_bits;
     if (a.is_integer() && b.base == BaseType::Numeric) return b.precision >= 0 && b.precision - b.scale < 19;
     if (a.base == BaseType::Real && b.base == BaseType::DoublePrecision) return false;
-    if (a.base == BaseType::Numeric && b.base == BaseType::Numeric) {
-        if (b.precision < 0) return false;
-        if (a.precision < 0) return true;
-        return b.scale < a.scale || b.precision - b.scale < a.precision - a.scale;
-    }
-    if (a.is_text_family() && b.base == BaseType::Text) return false;
-    if (a.base == BaseType::Varchar && b.base == BaseType::Varchar)
-        return b.length >= 0 && (a.length < 0 || b.length < a.length);
+    // Between text types only the target's length can cut a value.
+    if (a.is_text_family() && b.is_text_family()) return b.length >= 0 && (a.length < 0 || b.length < a.length);
     if (a.base == BaseType::Json && b.base == BaseType::Jsonb) return false;
+    if (a.base == BaseType::Cidr && b.base == BaseType::Inet) return false;         // every network is an address
+    if (a.base == BaseType::Macaddr && b.base == BaseType::Macaddr8) return false;  // widened as EUI-64
     return true;  // another family: the conversion may fail or change values
 }
 

@@ -1,5 +1,7 @@
 #include "emit/cpp_names.hpp"
 
+#include "catalog/column_types.hpp"
+
 #include <algorithm>
 #include <array>
 #include <set>
@@ -61,61 +63,8 @@ std::vector<std::string> cpp_enumerators(const std::vector<std::string>& labels)
 }
 
 std::string cpp_value_type(const ColumnType& type, const std::string& enum_scope) {
-    std::string base;
-    switch (type.base) {
-        case BaseType::Smallint:
-            base = "std::int16_t";
-            break;
-        case BaseType::Integer:
-            base = "std::int32_t";
-            break;
-        case BaseType::Bigint:
-            base = "std::int64_t";
-            break;
-        case BaseType::Real:
-            base = "float";
-            break;
-        case BaseType::DoublePrecision:
-            base = "double";
-            break;
-        case BaseType::Numeric:
-            base = "hyperschema::numeric";
-            break;
-        case BaseType::Text:
-        case BaseType::Varchar:
-            base = "std::string";
-            break;
-        case BaseType::Boolean:
-            base = "bool";
-            break;
-        case BaseType::Timestamptz:
-            base = "hyperschema::timestamptz";
-            break;
-        case BaseType::Timestamp:
-            base = "hyperschema::timestamp";
-            break;
-        case BaseType::Date:
-            base = "hyperschema::date";
-            break;
-        case BaseType::Interval:
-            base = "hyperschema::interval";
-            break;
-        case BaseType::Uuid:
-            base = "hyperschema::uuid";
-            break;
-        case BaseType::Jsonb:
-            base = "hyperschema::jsonb";
-            break;
-        case BaseType::Json:
-            base = "hyperschema::json";
-            break;
-        case BaseType::Bytea:
-            base = "hyperschema::bytea";
-            break;
-        case BaseType::Enum:
-            base = enum_scope + cpp_scope_name(type.enum_name);
-            break;
-    }
+    std::string base = type.base == BaseType::Enum ? enum_scope + cpp_scope_name(type.enum_name)
+                                                   : std::string(catalog::traits_of(type.base).cpp_type);
     for (int i = 0; i < type.array_dims; ++i) base = "std::vector<" + base + ">";
     return base;
 }

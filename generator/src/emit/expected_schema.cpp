@@ -114,26 +114,11 @@ void add_timescale(const Schema& schema, ExpectedSchema& out) {
 }  // namespace
 
 std::string catalog_type_name(const ColumnType& t) {
-    std::string base;
-    switch (t.base) {
-        case BaseType::Varchar:
-            base = t.length < 0 ? "character varying" : "character varying(" + std::to_string(t.length) + ")";
-            break;
-        case BaseType::Timestamptz:
-        case BaseType::Timestamp: {
-            std::string precision = t.precision < 0 ? "" : "(" + std::to_string(t.precision) + ")";
-            base = "timestamp" + precision + (t.base == BaseType::Timestamptz ? " with" : " without") + " time zone";
-            break;
-        }
-        case BaseType::Enum:
-            base = quote_ident(t.enum_name);
-            break;
-        default:
-            base = t.element().sql();
-            break;
-    }
-    for (int i = 0; i < t.array_dims; ++i) base += "[]";
-    return base;
+    if (t.base != BaseType::Enum) return t.catalog_sql();
+    // format_type() quotes an enum's name as an identifier.
+    std::string out = quote_ident(t.enum_name);
+    for (int i = 0; i < t.array_dims; ++i) out += "[]";
+    return out;
 }
 
 ExpectedSchema expected_schema_of(const Schema& schema, int version) {

@@ -1,48 +1,16 @@
 #include "model/column_type.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cctype>
+
+#include "catalog/column_types.hpp"
 
 namespace hyperschema {
 namespace {
 
-struct TypeName {
-    const char* name;
-    BaseType base;
-};
-
-// Canonical names first; aliases are the spellings PostgreSQL itself accepts.
-constexpr std::array kTypeNames{
-    TypeName{"smallint", BaseType::Smallint},
-    TypeName{"integer", BaseType::Integer},
-    TypeName{"bigint", BaseType::Bigint},
-    TypeName{"real", BaseType::Real},
-    TypeName{"double precision", BaseType::DoublePrecision},
-    TypeName{"numeric", BaseType::Numeric},
-    TypeName{"text", BaseType::Text},
-    TypeName{"varchar", BaseType::Varchar},
-    TypeName{"boolean", BaseType::Boolean},
-    TypeName{"timestamptz", BaseType::Timestamptz},
-    TypeName{"timestamp", BaseType::Timestamp},
-    TypeName{"date", BaseType::Date},
-    TypeName{"interval", BaseType::Interval},
-    TypeName{"uuid", BaseType::Uuid},
-    TypeName{"jsonb", BaseType::Jsonb},
-    TypeName{"json", BaseType::Json},
-    TypeName{"bytea", BaseType::Bytea},
-    TypeName{"int2", BaseType::Smallint},
-    TypeName{"int", BaseType::Integer},
-    TypeName{"int4", BaseType::Integer},
-    TypeName{"int8", BaseType::Bigint},
-    TypeName{"float4", BaseType::Real},
-    TypeName{"float8", BaseType::DoublePrecision},
-    TypeName{"decimal", BaseType::Numeric},
-    TypeName{"character varying", BaseType::Varchar},
-    TypeName{"bool", BaseType::Boolean},
-    TypeName{"timestamp with time zone", BaseType::Timestamptz},
-    TypeName{"timestamp without time zone", BaseType::Timestamp},
-};
+using catalog::Modifier;
+using catalog::traits_of;
+using catalog::TypeCategory;
 
 std::string normalise_spaces(std::string_view text) {
     std::string out;
@@ -97,41 +65,60 @@ bool split_modifiers(std::string_view text, std::string& name, std::vector<std::
     return true;
 }
 
+bool apply_length(ColumnType& t, const std::vector<std::string>& args, std::string* error) {
+    const auto& traits = traits_of(t.base);
+    auto n = args.size() == 1 ? parse_modifier(args[0]) : std::nullopt;
+    if (!n || *n < 1 || *n > traits.modifier_max) {
+        *error = std::string(traits.name) + " takes one length between 1 and " + std::to_string(traits.modifier_max) +
+                 ", as in `" + std::string(traits.example) + "`";
+        return false;
+    }
+    t.length = *n;
+    return true;
+}
+
+bool apply_precision_scale(ColumnType& t, const std::vector<std::string>& args, std::string* error) {
+    // PostgreSQL 15 allows a scale above the precision (numeric(2,4) holds
+    // 0.0042) and a negative one (numeric(3,-2) rounds to hundreds).
+    auto p = parse_modifier(args[0]);
+    auto s = args.size() == 2 ? parse_modifier(args[1]) : std::optional<int>(0);
+    if (args.size() > 2 || !p || !s || *p < 1 || *p > 1000 || *s < -1000 || *s > 1000) {
+        *error = "numeric takes a precision from 1 to 1000 and a scale from -1000 to 1000, as in `numeric(12,3)`";
+        return false;
+    }
+    t.precision = *p;
+    t.scale = *s;
+    return true;
+}
+
+bool apply_fractional(ColumnType& t, const std::vector<std::string>& args, std::string* error) {
+    const auto& traits = traits_of(t.base);
+    auto p = args.size() == 1 ? parse_modifier(args[0]) : std::nullopt;
+    if (!p || *p < 0 || *p > traits.modifier_max) {
+        // PostgreSQL would only warn and use 6 ("precision reduced to maximum allowed").
+        *error = std::string(traits.name) + " takes a precision (fractional digits of seconds) from 0 to " +
+                 std::to_string(traits.modifier_max) + ", as in `" + std::string(traits.example) + "`";
+        return false;
+    }
+    t.precision = *p;
+    return true;
+}
+
 bool apply_modifiers(ColumnType& t, const std::vector<std::string>& args, std::string* error) {
-    if (args.empty()) return true;
-    if (t.base == BaseType::Varchar) {
-        auto n = args.size() == 1 ? parse_modifier(args[0]) : std::nullopt;
-        if (!n || *n < 1 || *n > 10485760) {
-            *error = "varchar takes one length between 1 and 10485760, as in `varchar(100)`";
-            return false;
-        }
-        t.length = *n;
+    const auto& traits = traits_of(t.base);
+    if (args.empty()) {
+        t.length = traits.default_length;
         return true;
     }
-    if (t.base == BaseType::Numeric) {
-        // PostgreSQL 15 allows a scale above the precision (numeric(2,4) holds
-        // 0.0042) and a negative one (numeric(3,-2) rounds to hundreds).
-        auto p = parse_modifier(args[0]);
-        auto s = args.size() == 2 ? parse_modifier(args[1]) : std::optional<int>(0);
-        if (args.size() > 2 || !p || !s || *p < 1 || *p > 1000 || *s < -1000 || *s > 1000) {
-            *error = "numeric takes a precision from 1 to 1000 and a scale from -1000 to 1000, as in `numeric(12,3)`";
-            return false;
-        }
-        t.precision = *p;
-        t.scale = *s;
-        return true;
-    }
-    if (t.base == BaseType::Timestamptz || t.base == BaseType::Timestamp) {
-        auto p = args.size() == 1 ? parse_modifier(args[0]) : std::nullopt;
-        if (!p || *p < 0 || *p > 6) {
-            // PostgreSQL would only warn and use 6 ("precision reduced to maximum allowed").
-            *error = std::string(t.base == BaseType::Timestamptz ? "timestamptz" : "timestamp") +
-                     " takes a precision (fractional digits of seconds) from 0 to 6, as in `" +
-                     (t.base == BaseType::Timestamptz ? "timestamptz(3)" : "timestamp(3)") + "`";
-            return false;
-        }
-        t.precision = *p;
-        return true;
+    switch (traits.modifier) {
+        case Modifier::Length:
+            return apply_length(t, args, error);
+        case Modifier::PrecisionScale:
+            return apply_precision_scale(t, args, error);
+        case Modifier::Fractional:
+            return apply_fractional(t, args, error);
+        case Modifier::None:
+            break;
     }
     *error = "type does not take modifiers in parentheses";
     return false;
@@ -155,8 +142,7 @@ std::optional<ColumnType> parse_column_type(std::string_view raw, const std::vec
         return std::nullopt;
     }
     while (!name.empty() && name.back() == ' ') name.pop_back();
-    auto known = std::find_if(kTypeNames.begin(), kTypeNames.end(), [&](const TypeName& n) { return name == n.name; });
-    if (known != kTypeNames.end()) {
+    if (const catalog::TypeTraits* known = catalog::find_type(name)) {
         t.base = known->base;
     } else if (std::find(enums.begin(), enums.end(), name) != enums.end()) {
         t.base = BaseType::Enum;
@@ -170,89 +156,62 @@ std::optional<ColumnType> parse_column_type(std::string_view raw, const std::vec
 }
 
 std::vector<std::string> known_type_names() {
-    std::vector<std::string> out;
-    for (const auto& n : kTypeNames) out.emplace_back(n.name);
-    return out;
+    return catalog::type_spellings();
+}
+
+std::string ColumnType::modifier_sql() const {
+    switch (traits_of(base).modifier) {
+        case Modifier::Length:
+            return length < 0 ? "" : "(" + std::to_string(length) + ")";
+        case Modifier::PrecisionScale:
+            return precision < 0 ? "" : "(" + std::to_string(precision) + "," + std::to_string(scale) + ")";
+        case Modifier::Fractional:
+            return precision < 0 ? "" : "(" + std::to_string(precision) + ")";
+        case Modifier::None:
+            break;
+    }
+    return "";
 }
 
 std::string ColumnType::sql() const {
-    std::string out;
-    switch (base) {
-        case BaseType::Smallint:
-            out = "smallint";
-            break;
-        case BaseType::Integer:
-            out = "integer";
-            break;
-        case BaseType::Bigint:
-            out = "bigint";
-            break;
-        case BaseType::Real:
-            out = "real";
-            break;
-        case BaseType::DoublePrecision:
-            out = "double precision";
-            break;
-        case BaseType::Numeric:
-            out =
-                precision < 0 ? "numeric" : "numeric(" + std::to_string(precision) + "," + std::to_string(scale) + ")";
-            break;
-        case BaseType::Text:
-            out = "text";
-            break;
-        case BaseType::Varchar:
-            out = length < 0 ? "varchar" : "varchar(" + std::to_string(length) + ")";
-            break;
-        case BaseType::Boolean:
-            out = "boolean";
-            break;
-        case BaseType::Timestamptz:
-            out = precision < 0 ? "timestamptz" : "timestamptz(" + std::to_string(precision) + ")";
-            break;
-        case BaseType::Timestamp:
-            out = precision < 0 ? "timestamp" : "timestamp(" + std::to_string(precision) + ")";
-            break;
-        case BaseType::Date:
-            out = "date";
-            break;
-        case BaseType::Interval:
-            out = "interval";
-            break;
-        case BaseType::Uuid:
-            out = "uuid";
-            break;
-        case BaseType::Jsonb:
-            out = "jsonb";
-            break;
-        case BaseType::Json:
-            out = "json";
-            break;
-        case BaseType::Bytea:
-            out = "bytea";
-            break;
-        case BaseType::Enum:
-            out = enum_name;
-            break;
-    }
+    std::string out = base == BaseType::Enum ? enum_name : std::string(traits_of(base).name) + modifier_sql();
+    for (int i = 0; i < array_dims; ++i) out += "[]";
+    return out;
+}
+
+std::string ColumnType::catalog_sql() const {
+    const auto& traits = traits_of(base);
+    std::string out = base == BaseType::Enum
+                          ? enum_name
+                          : std::string(traits.catalog_name) + modifier_sql() + std::string(traits.catalog_suffix);
+    for (int i = 0; i < array_dims; ++i) out += "[]";
+    return out;
+}
+
+std::string ColumnType::message_name() const {
+    const auto& traits = traits_of(base);
+    std::string out =
+        base == BaseType::Enum ? enum_name : std::string(traits.catalog_name) + std::string(traits.catalog_suffix);
     for (int i = 0; i < array_dims; ++i) out += "[]";
     return out;
 }
 
 bool ColumnType::is_integer() const {
-    return array_dims == 0 && (base == BaseType::Smallint || base == BaseType::Integer || base == BaseType::Bigint);
+    return array_dims == 0 && traits_of(base).category == TypeCategory::Integer;
 }
 
 bool ColumnType::is_numeric_family() const {
-    return array_dims == 0 &&
-           (is_integer() || base == BaseType::Real || base == BaseType::DoublePrecision || base == BaseType::Numeric);
+    if (array_dims != 0) return false;
+    const auto category = traits_of(base).category;
+    return category == TypeCategory::Integer || category == TypeCategory::Float || category == TypeCategory::Numeric;
 }
 
 bool ColumnType::is_text_family() const {
-    return array_dims == 0 && (base == BaseType::Text || base == BaseType::Varchar);
+    return array_dims == 0 && traits_of(base).category == TypeCategory::Text;
 }
 
 bool ColumnType::is_time() const {
-    return array_dims == 0 && (base == BaseType::Timestamptz || base == BaseType::Timestamp || base == BaseType::Date);
+    return array_dims == 0 && traits_of(base).time_dimension;
 }
 
 ColumnType ColumnType::element() const {

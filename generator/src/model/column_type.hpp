@@ -16,43 +16,62 @@ enum class BaseType {
     Numeric,
     Text,
     Varchar,
+    Char,
     Boolean,
     Timestamptz,
     Timestamp,
     Date,
+    Time,
+    Timetz,
     Interval,
     Uuid,
     Jsonb,
     Json,
     Bytea,
+    Inet,
+    Cidr,
+    Macaddr,
+    Macaddr8,
     Enum,  // an enum declared in the schema; ColumnType::enum_name says which
 };
 
+// The facts about each BaseType (spellings, modifiers, literals, index
+// support, C++ type) live in one table: catalog/column_types.hpp.
+
 struct ColumnType {
     BaseType base = BaseType::Text;
-    int precision = -1;  // numeric(p,s), timestamptz(p), timestamp(p); -1 means none written
+    int precision = -1;  // numeric(p,s), timestamptz(p), time(p), ...; -1 means none written
     int scale = -1;
-    int length = -1;  // varchar(n); -1 means unlimited varchar
+    int length = -1;  // varchar(n), char(n); -1 means unlimited varchar
     std::string enum_name;
     int array_dims = 0;  // text[] is 1
 
-    // The type as PostgreSQL's format_type() spells it, so the SQL we emit reads
-    // the way a catalog dump does: "character varying(100)" is written varchar(100).
+    // The canonical spelling, as the DSL and the SQL we emit write it:
+    // varchar(100), timestamptz(3), char(3), an enum's bare name.
     std::string sql() const;
+    // As PostgreSQL's format_type() spells it, for comparing with a live
+    // catalog: character varying(100), timestamp(3) with time zone (an
+    // enum's name as declared: quoting it is emit::catalog_type_name's).
+    std::string catalog_sql() const;
+    // As PostgreSQL names the type in messages ("function avg(boolean) does
+    // not exist"): format_type() without the modifier.
+    std::string message_name() const;
+    // The modifier as written after the name: "(12,3)", "(100)", "".
+    std::string modifier_sql() const;
 
     bool is_array() const { return array_dims > 0; }
     bool is_integer() const;
     bool is_numeric_family() const;  // integers, floats, numeric
-    bool is_text_family() const;     // text, varchar
-    bool is_time() const;            // timestamptz, timestamp, date
+    bool is_text_family() const;     // text, varchar, char
+    bool is_time() const;            // may partition a hypertable: timestamptz, timestamp, date
     ColumnType element() const;      // the non-array type
 
     friend bool operator==(const ColumnType&, const ColumnType&) = default;
 };
 
 // Parses a DSL type ("varchar(100)", "numeric(12,3)", "double precision",
-// "text[]", "timestamptz", "timestamptz(3)", an enum name). `enums` are the enum names the schema
-// declares. On failure returns nullopt with the reason in *error.
+// "text[]", "timestamptz", "timestamptz(3)", "time(3) with time zone", an enum name). `enums` are the enum names the
+// schema declares. On failure returns nullopt with the reason in *error.
 std::optional<ColumnType> parse_column_type(std::string_view text, const std::vector<std::string>& enums,
                                             std::string* error);
 

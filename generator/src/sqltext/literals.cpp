@@ -43,12 +43,22 @@ bool is_number_literal(std::string_view text) {
 }
 
 bool is_uuid_literal(std::string_view text) {
-    if (text.size() != 36) return false;
-    for (size_t i = 0; i < text.size(); ++i) {
-        bool dash_position = i == 8 || i == 13 || i == 18 || i == 23;
-        if (dash_position ? text[i] != '-' : !std::isxdigit(static_cast<unsigned char>(text[i]))) return false;
+    // As uuid_in: 32 hex digits, a hyphen allowed after any group of four,
+    // the whole optionally in braces.
+    const bool braces = !text.empty() && text.front() == '{';
+    if (braces) {
+        if (text.size() < 2 || text.back() != '}') return false;
+        text = text.substr(1, text.size() - 2);
     }
-    return true;
+    size_t p = 0;
+    for (int byte = 0; byte < 16; ++byte) {
+        if (p + 2 > text.size() || !std::isxdigit(static_cast<unsigned char>(text[p])) ||
+            !std::isxdigit(static_cast<unsigned char>(text[p + 1])))
+            return false;
+        p += 2;
+        if (p < text.size() && text[p] == '-' && byte % 2 == 1 && byte < 15) ++p;
+    }
+    return p == text.size();
 }
 
 bool starts_with_call(std::string_view text) {

@@ -13,7 +13,7 @@ namespace hyperschema::sqltext {
 
 bool is_integer_literal(std::string_view text);  // -?digits
 bool is_number_literal(std::string_view text);   // integers, decimals, exponents, NaN, Infinity
-bool is_uuid_literal(std::string_view text);     // 8-4-4-4-12 hex digits
+bool is_uuid_literal(std::string_view text);     // as uuid_in reads it: 8-4-4-4-12, 32 digits, {...}
 bool starts_with_call(std::string_view text);    // `name(` after optional spaces
 
 // PostgreSQL's boolean input (boolin): true/false, yes/no, on/off, 1/0 and
@@ -33,6 +33,14 @@ bool numeric_fits(std::string_view text, int precision, int scale);
 
 // The number of characters of UTF-8 text: varchar(n) counts characters.
 size_t utf8_length(std::string_view text);
+
+// Why PostgreSQL would not read `text` as a value of the type ("" when it
+// would): time or timetz (type_literals.cpp).
+std::string time_literal_problem(std::string_view text, bool with_zone);
+// inet, or cidr (a network: no bits set right of the mask).
+std::string inet_literal_problem(std::string_view text, bool cidr);
+// macaddr (6 bytes) or macaddr8 (8; a 6-byte address is widened).
+std::string macaddr_literal_problem(std::string_view text, int bytes);
 
 // A timestamp as the DSL writes an `origin`: `2000-01-01`, `2000-01-01 00:00`,
 // `2000-01-01T00:00:00.5Z`, `2000-01-01 00:00:00+05:30`, `... UTC`.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "catalog/column_types.hpp"
 #include "sqltext/lexer.hpp"
 #include "validate/rules.hpp"
 
@@ -32,40 +33,6 @@ void check_method_limits(const Index& index, const std::string& what, Diagnostic
     }
 }
 
-// Which default operator classes PostgreSQL 15 has, per access method and DSL
-// type (pg_opclass with opcdefault; each row checked with CREATE INDEX).
-enum class Support {
-    Yes,
-    No,
-    WithBtreeGist,  // scalar types: gist only with the btree_gist extension
-    WithBtreeGin,   // scalar types: gin only with the btree_gin extension
-    JsonElements,   // json[]: accepted, but json values cannot be compared or hashed
-};
-
-Support opclass_support(IndexMethod method, const ColumnType& t) {
-    const BaseType base = t.base;
-    const bool json = base == BaseType::Json, jsonb = base == BaseType::Jsonb;
-    switch (method) {
-        case IndexMethod::Btree:
-        case IndexMethod::Hash:
-            if (json) return t.is_array() ? Support::JsonElements : Support::No;
-            return Support::Yes;  // every other type, arrays by their elements
-        case IndexMethod::Gin:
-            if (t.is_array()) return json ? Support::JsonElements : Support::Yes;  // array_ops
-            if (jsonb) return Support::Yes;                                        // jsonb_ops
-            return json ? Support::No : Support::WithBtreeGin;
-        case IndexMethod::Gist:
-            if (t.is_array() || json || jsonb) return Support::No;
-            return Support::WithBtreeGist;
-        case IndexMethod::Brin:
-            // minmax classes for ordered scalars; none for boolean, enums, json, jsonb or arrays
-            if (t.is_array() || json || jsonb || base == BaseType::Boolean || base == BaseType::Enum)
-                return Support::No;
-            return Support::Yes;
-    }
-    return Support::Yes;
-}
-
 bool has_extension(const Schema& schema, const std::string& name) {
     return std::any_of(schema.extensions.begin(), schema.extensions.end(),
                        [&](const Extension& e) { return e.name == name; });
@@ -78,20 +45,20 @@ void check_key_type(const Schema& schema, const Index& index, const KeyPart& key
     const std::string method = index_method_name(index.method);
     const std::string head = what + ": data type `" + t.sql() + "` of column `" + column.name +
                              "` has no default operator class for access method `" + method + "`";
-    switch (opclass_support(index.method, t)) {
-        case Support::Yes:
+    switch (catalog::index_support(index.method, t)) {
+        case catalog::Opclass::Yes:
             return;
-        case Support::WithBtreeGist:
+        case catalog::Opclass::WithBtreeGist:
             if (!has_extension(schema, "btree_gist"))
                 diags.error(key.loc, head + "; add the `btree_gist` extension or use btree");
             return;
-        case Support::WithBtreeGin:
+        case catalog::Opclass::WithBtreeGin:
             if (!has_extension(schema, "btree_gin"))
                 diags.error(key.loc, head +
                                          "; GIN indexes jsonb and array columns, use btree here (or add the "
                                          "`btree_gin` extension)");
             return;
-        case Support::JsonElements: {
+        case catalog::Opclass::JsonElements: {
             const char* quote = index.method == IndexMethod::Hash
                                     ? "could not identify a hash function for type json"
                                     : "could not identify a comparison function for type json";
@@ -101,7 +68,7 @@ void check_key_type(const Schema& schema, const Index& index, const KeyPart& key
                                      "\"); use `jsonb` elements");
             return;
         }
-        case Support::No:
+        case catalog::Opclass::No:
             break;
     }
     std::string fix;
@@ -130,21 +97,30 @@ enum class Kind { Timestamptz, Timestamp, Date, Time, Interval, Text, Other, Unk
 
 Kind kind_of(const ColumnType& t) {
     if (t.is_array()) return Kind::Other;
-    switch (t.base) {
-        case BaseType::Timestamptz:
-            return Kind::Timestamptz;
-        case BaseType::Timestamp:
-            return Kind::Timestamp;
-        case BaseType::Date:
+    switch (catalog::traits_of(t.base).category) {
+        case catalog::TypeCategory::Timestamp:
+            return t.base == BaseType::Timestamptz ? Kind::Timestamptz : Kind::Timestamp;
+        case catalog::TypeCategory::Date:
             return Kind::Date;
-        case BaseType::Interval:
+        case catalog::TypeCategory::TimeOfDay:
+            return Kind::Time;
+        case catalog::TypeCategory::Interval:
             return Kind::Interval;
-        case BaseType::Text:
-        case BaseType::Varchar:
+        case catalog::TypeCategory::Text:
             return Kind::Text;
-        default:
+        case catalog::TypeCategory::Integer:
+        case catalog::TypeCategory::Float:
+        case catalog::TypeCategory::Numeric:
+        case catalog::TypeCategory::Boolean:
+        case catalog::TypeCategory::Uuid:
+        case catalog::TypeCategory::Json:
+        case catalog::TypeCategory::Binary:
+        case catalog::TypeCategory::Network:
+        case catalog::TypeCategory::MacAddress:
+        case catalog::TypeCategory::Enum:
             return Kind::Other;
     }
+    return Kind::Other;
 }
 
 const char* kind_name(Kind k) {

@@ -140,25 +140,7 @@ void check_not_system_column(const std::string& name, const std::string& what, c
 }
 
 std::string pg_type_name(const ColumnType& type) {
-    std::string out;
-    switch (type.base) {
-        case BaseType::Varchar:
-            out = "character varying";
-            break;
-        case BaseType::Timestamptz:
-            out = "timestamp with time zone";
-            break;
-        case BaseType::Timestamp:
-            out = "timestamp without time zone";
-            break;
-        default: {
-            ColumnType plain = type.element();
-            plain.precision = plain.scale = plain.length = -1;
-            out = plain.sql();
-        }
-    }
-    for (int i = 0; i < type.array_dims; ++i) out += "[]";
-    return out;
+    return type.message_name();
 }
 
 void check_names(const Schema& schema, Diagnostics& diags) {

@@ -3,17 +3,45 @@
 #include <algorithm>
 #include <cctype>
 
+#include "catalog/column_types.hpp"
 #include "sqltext/literals.hpp"
 #include "validate/rules.hpp"
 
 namespace hyperschema::rules {
 namespace {
 
-// The largest value of numeric(p,s): 99.99 for (4,2), 0.0099 for (2,4), 99900 for (3,-2).
-std::string numeric_max(int precision, int scale) {
-    if (scale <= 0) return std::string(precision, '9') + std::string(-scale, '0');
-    if (scale >= precision) return "0." + std::string(scale - precision, '0') + std::string(precision, '9');
-    return std::string(precision - scale, '9') + "." + std::string(scale, '9');
+// Words PostgreSQL converts when the table is created, so the default would
+// be a fixed value, not the time of each insert.
+std::string moving_word_problem(const ColumnType& type, const std::string& text) {
+    std::string word;
+    for (char c : text) {
+        if (c != ' ') word += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    static const std::vector<std::pair<std::string, std::string>> kMoving{{"now", "now()"},
+                                                                          {"today", "current_date"},
+                                                                          {"tomorrow", "current_date + 1"},
+                                                                          {"yesterday", "current_date - 1"}};
+    for (auto [moving, expression] : kMoving) {
+        if (word == moving) {
+            // A time of day takes the current time in its own type.
+            if (type.base == BaseType::Time) expression = "localtime";
+            if (type.base == BaseType::Timetz) expression = "current_time";
+            return "PostgreSQL turns `" + moving +
+                   "` into a fixed value when the table is created, so every row would get that moment, "
+                   "not the time of its insert; write `default_sql: " +
+                   expression + "`";
+        }
+    }
+    return "";
+}
+
+std::string enum_label_problem(const Schema& schema, const ColumnType& t, const std::string& text) {
+    const Enum* e = schema.find_enum(t.enum_name);
+    if (!e || std::any_of(e->values.begin(), e->values.end(), [&](const NameRef& v) { return v.name == text; }))
+        return "";
+    std::vector<std::string> labels;
+    for (const auto& v : e->values) labels.push_back(v.name);
+    return "not a label of enum `" + t.enum_name + "`" + did_you_mean(text, labels);
 }
 
 // Why a literal default cannot be a value of the column's type, or "".
@@ -24,70 +52,12 @@ std::string literal_problem(const Schema& schema, const Column& column, const st
                    ? ""
                    : "an array default is written as a PostgreSQL array literal, e.g. `'{}'` or `'{a,b}'`";
     }
-    if (t.is_integer() && !sqltext::is_integer_literal(text)) return "expected a whole number";
-    if (t.is_integer()) {
-        const int bits = t.base == BaseType::Smallint ? 16 : t.base == BaseType::Integer ? 32 : 64;
-        const char* range = bits == 16   ? "-32768 to 32767"
-                            : bits == 32 ? "-2147483648 to 2147483647"
-                                         : "-9223372036854775808 to 9223372036854775807";
-        if (!sqltext::integer_fits(text, bits)) {
-            return "out of range (every insert relying on it would fail with \"" + t.sql() + " out of range\"); `" +
-                   t.sql() + "` holds " + range;
-        }
+    if (t.base == BaseType::Enum) return enum_label_problem(schema, t, text);
+    const catalog::TypeTraits& traits = catalog::traits_of(t.base);
+    if (traits.moving_literals) {
+        if (std::string moving = moving_word_problem(t, text); !moving.empty()) return moving;
     }
-    if ((t.base == BaseType::Real || t.base == BaseType::DoublePrecision || t.base == BaseType::Numeric) &&
-        !sqltext::is_number_literal(text))
-        return "expected a number";
-    if (t.base == BaseType::Numeric && t.precision >= 0 && !sqltext::numeric_fits(text, t.precision, t.scale)) {
-        return "too large for `" + t.sql() +
-               "` (every insert relying on it would fail with \"numeric field overflow\"), which holds at most " +
-               numeric_max(t.precision, t.scale) + " in absolute value after rounding to its scale";
-    }
-    if (t.base == BaseType::Boolean && !sqltext::parse_boolean_literal(text))
-        return "expected a boolean such as `true` or `false` (PostgreSQL also reads yes/no, on/off, 1/0)";
-    if (t.base == BaseType::Uuid && !sqltext::is_uuid_literal(text))
-        return "expected a UUID such as `00000000-0000-0000-0000-000000000000`";
-    if (t.base == BaseType::Varchar && t.length >= 0) {
-        // varchar(n) counts characters, and cuts trailing spaces instead of failing.
-        std::string_view kept = text;
-        while (sqltext::utf8_length(kept) > static_cast<size_t>(t.length) && !kept.empty() && kept.back() == ' ')
-            kept.remove_suffix(1);
-        if (sqltext::utf8_length(kept) > static_cast<size_t>(t.length))
-            return "longer than varchar(" + std::to_string(t.length) + ") (" +
-                   std::to_string(sqltext::utf8_length(text)) + " characters)";
-    }
-    if (t.is_time()) {
-        // PostgreSQL converts these words when the table is created, so the
-        // default would be a fixed value, not the time of each insert.
-        std::string word;
-        for (char c : text) {
-            if (c != ' ') word += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        }
-        static const std::vector<std::pair<std::string, std::string>> kMoving{{"now", "now()"},
-                                                                              {"today", "current_date"},
-                                                                              {"tomorrow", "current_date + 1"},
-                                                                              {"yesterday", "current_date - 1"}};
-        for (const auto& [moving, expression] : kMoving) {
-            if (word == moving) {
-                return "PostgreSQL turns `" + moving +
-                       "` into a fixed value when the table is created, so every row would get that moment, "
-                       "not the time of its insert; write `default_sql: " +
-                       expression + "`";
-            }
-        }
-    }
-    if ((t.base == BaseType::Json || t.base == BaseType::Jsonb) &&
-        (text.empty() || std::string("{[\"-0123456789tfn").find(text.front()) == std::string::npos))
-        return "expected a JSON value such as `'{}'`";
-    if (t.base == BaseType::Enum) {
-        const Enum* e = schema.find_enum(t.enum_name);
-        if (e && std::none_of(e->values.begin(), e->values.end(), [&](const NameRef& v) { return v.name == text; })) {
-            std::vector<std::string> labels;
-            for (const auto& v : e->values) labels.push_back(v.name);
-            return "not a label of enum `" + t.enum_name + "`" + did_you_mean(text, labels);
-        }
-    }
-    return "";
+    return traits.check_literal ? traits.check_literal(t, text) : "";
 }
 
 void check_default(const Schema& schema, const Table& table, const Column& column, Diagnostics& diags) {

@@ -453,7 +453,7 @@ struct row {
     std::string provider{};  // varchar(255) NOT NULL
     std::string plan_name{};  // varchar(255) NOT NULL
     hyperschema::date effective_date{};  // date NOT NULL
-    std::string currency{};  // varchar(3) NOT NULL, default 'USD'
+    std::string currency{};  // char(3) NOT NULL, default 'USD'
     std::string time_zone{};  // varchar(64) NOT NULL
     hyperschema::jsonb rate_structure{};  // jsonb NOT NULL
     hyperschema::timestamptz created_at{};  // timestamptz NOT NULL, default now()
@@ -471,7 +471,7 @@ inline constexpr std::array<hyperschema::column_info, 8> columns{{
     {"provider", "character varying(255)", false},
     {"plan_name", "character varying(255)", false},
     {"effective_date", "date", false},
-    {"currency", "character varying(3)", false},
+    {"currency", "character(3)", false},
     {"time_zone", "character varying(64)", false},
     {"rate_structure", "jsonb", false},
     {"created_at", "timestamp with time zone", false},
