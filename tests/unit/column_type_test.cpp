@@ -55,6 +55,7 @@ TEST_CASE("every DSL type maps to its PostgreSQL spelling", "[types]") {
         {"character(3)", "char(3)"},
         {"char", "char(1)"},  // PostgreSQL's char alone is char(1)
         {"bpchar(2)", "char(2)"},
+        {"bpchar", "bpchar"},  // of any length: not char(1)
         {"time", "time"},
         {"time(3)", "time(3)"},
         {"time without time zone", "time"},

@@ -187,11 +187,12 @@ constexpr std::array kTypes{
                .cpp_type = "std::string"},
     TypeTraits{.base = BaseType::Char,
                .name = "char",
-               .aliases = "character|bpchar",
+               .aliases = "character",
                .catalog_name = "character",
                .modifier = Modifier::Length,
                .modifier_max = 10485760,
                .default_length = 1,
+               .unbounded_name = "bpchar",
                .example = "char(3)",
                .category = TC::Text,
                .index = kOrdered,
@@ -372,7 +373,7 @@ const TypeTraits& traits_of(BaseType base) {
 const TypeTraits* find_type(std::string_view spelling) {
     for (const auto& t : kTypes) {
         if (t.name.empty()) continue;
-        if (t.name == spelling) return &t;
+        if (t.name == spelling || (!t.unbounded_name.empty() && t.unbounded_name == spelling)) return &t;
         bool found = false;
         for_each_alias(t.aliases, [&](std::string_view alias) { found = found || alias == spelling; });
         if (found) return &t;
@@ -388,7 +389,10 @@ std::vector<std::string> type_spellings() {
     std::vector<std::string> out;
     for (const auto& t : kTypes)
         if (!t.name.empty()) out.emplace_back(t.name);
-    for (const auto& t : kTypes) for_each_alias(t.aliases, [&](std::string_view a) { out.emplace_back(a); });
+    for (const auto& t : kTypes) {
+        for_each_alias(t.aliases, [&](std::string_view a) { out.emplace_back(a); });
+        if (!t.unbounded_name.empty()) out.emplace_back(t.unbounded_name);
+    }
     return out;
 }
 

@@ -83,8 +83,11 @@ struct TypeTraits {
     std::string_view catalog_name{};
     std::string_view catalog_suffix{};
     Modifier modifier = Modifier::None;
-    int modifier_max = 0;        // largest length or precision
-    int default_length = -1;     // char alone is char(1); -1: no modifier when none is written
+    int modifier_max = 0;     // largest length or precision
+    int default_length = -1;  // char alone is char(1); -1: no modifier when none is written
+    // The spelling without a modifier where the name alone means the default
+    // length: bpchar is char of any length (format_type prints it so).
+    std::string_view unbounded_name{};
     std::string_view example{};  // the type with a modifier, for messages: "varchar(100)"
     TypeCategory category = TypeCategory::Text;
     int integer_bits = 0;          // 16, 32, 64 for the integers

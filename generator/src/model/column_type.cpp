@@ -104,10 +104,10 @@ bool apply_fractional(ColumnType& t, const std::vector<std::string>& args, std::
     return true;
 }
 
-bool apply_modifiers(ColumnType& t, const std::vector<std::string>& args, std::string* error) {
+bool apply_modifiers(ColumnType& t, const std::string& name, const std::vector<std::string>& args, std::string* error) {
     const auto& traits = traits_of(t.base);
     if (args.empty()) {
-        t.length = traits.default_length;
+        if (name != traits.unbounded_name) t.length = traits.default_length;
         return true;
     }
     switch (traits.modifier) {
@@ -151,7 +151,7 @@ std::optional<ColumnType> parse_column_type(std::string_view raw, const std::vec
         *error = "unknown column type `" + std::string(raw) + "`";
         return std::nullopt;
     }
-    if (!apply_modifiers(t, args, error)) return std::nullopt;
+    if (!apply_modifiers(t, name, args, error)) return std::nullopt;
     return t;
 }
 
@@ -173,17 +173,26 @@ std::string ColumnType::modifier_sql() const {
     return "";
 }
 
+// The name to write before the modifier: bpchar for a char without a length.
+static std::string_view spelled_name(const ColumnType& t, std::string_view name) {
+    const auto& traits = traits_of(t.base);
+    if (traits.modifier == Modifier::Length && t.length < 0 && !traits.unbounded_name.empty())
+        return traits.unbounded_name;
+    return name;
+}
+
 std::string ColumnType::sql() const {
-    std::string out = base == BaseType::Enum ? enum_name : std::string(traits_of(base).name) + modifier_sql();
+    std::string out =
+        base == BaseType::Enum ? enum_name : std::string(spelled_name(*this, traits_of(base).name)) + modifier_sql();
     for (int i = 0; i < array_dims; ++i) out += "[]";
     return out;
 }
 
 std::string ColumnType::catalog_sql() const {
     const auto& traits = traits_of(base);
-    std::string out = base == BaseType::Enum
-                          ? enum_name
-                          : std::string(traits.catalog_name) + modifier_sql() + std::string(traits.catalog_suffix);
+    std::string out = base == BaseType::Enum ? enum_name
+                                             : std::string(spelled_name(*this, traits.catalog_name)) + modifier_sql() +
+                                                   std::string(traits.catalog_suffix);
     for (int i = 0; i < array_dims; ++i) out += "[]";
     return out;
 }

@@ -33,8 +33,4 @@ RelationShape shape_of(const Schema& schema, const std::string& name, int depth 
 // The columns an aggregate produces: bucket, group-by columns, aggregates.
 RelationShape output_of(const Schema& schema, const ContinuousAggregate& aggregate, int depth = 0);
 
-// The type PostgreSQL gives a simple aggregate call such as avg(value) over a
-// column of the given type; nullopt for anything else.
-std::optional<ColumnType> infer_aggregate_type(const std::string& expression, const RelationShape& source);
-
 }  // namespace hyperschema

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "catalog/aggregate_functions.hpp"
+#include "model/expression_type.hpp"
 #include "sqltext/lexer.hpp"
 #include "sqltext/literals.hpp"
 #include "validate/rules.hpp"
@@ -156,17 +158,8 @@ bool listed(std::string_view list, const std::string& word) {
     return false;
 }
 
-// Aggregate functions of PostgreSQL 15 (pg_aggregate in pg_catalog) and of
-// TimescaleDB (first, last, histogram).
 bool is_known_aggregate(const std::string& fn) {
-    return !fn.empty() &&
-           listed(
-               "array_agg avg bit_and bit_or bit_xor bool_and bool_or corr count covar_pop covar_samp cume_dist "
-               "dense_rank every json_agg json_object_agg jsonb_agg jsonb_object_agg max min mode percent_rank "
-               "percentile_cont percentile_disc range_agg range_intersect_agg rank regr_avgx regr_avgy regr_count "
-               "regr_intercept regr_r2 regr_slope regr_sxx regr_sxy regr_syy stddev stddev_pop stddev_samp "
-               "string_agg sum var_pop var_samp variance xmlagg first last histogram",
-               fn);
+    return catalog::find_aggregate_function(fn) != nullptr || catalog::is_untyped_aggregate(fn);
 }
 
 // Common built-in functions that are not aggregates (an extension cannot make
@@ -179,34 +172,105 @@ bool is_known_scalar(const std::string& fn) {
                               fn);
 }
 
-// Whether PostgreSQL has the one-argument aggregate fn(type); nullopt when
-// the function is not one this table knows. Checked against PostgreSQL 15.
-std::optional<bool> aggregate_accepts(const std::string& fn, const ColumnType& t) {
-    const bool numeric = t.is_numeric_family(), interval = !t.is_array() && t.base == BaseType::Interval;
-    if (fn == "avg" || fn == "sum") return numeric || interval;
-    if (fn == "min" || fn == "max") {
-        if (t.is_array()) return true;
-        return !(t.base == BaseType::Boolean || t.base == BaseType::Uuid || t.base == BaseType::Json ||
-                 t.base == BaseType::Jsonb || t.base == BaseType::Bytea);
-    }
-    static const std::vector<std::string> kStatistics{"stddev",   "stddev_pop", "stddev_samp",
-                                                      "variance", "var_pop",    "var_samp"};
-    if (std::find(kStatistics.begin(), kStatistics.end(), fn) != kStatistics.end()) return numeric;
-    if (fn == "bool_and" || fn == "bool_or" || fn == "every") return !t.is_array() && t.base == BaseType::Boolean;
-    if (fn == "bit_and" || fn == "bit_or" || fn == "bit_xor") return t.is_integer();
-    return std::nullopt;
-}
-
-std::string accepted_types(const std::string& fn) {
-    if (fn == "avg" || fn == "sum") return "numbers and intervals";
-    if (fn == "min" || fn == "max") return "ordered types (not boolean, uuid, json, jsonb or bytea)";
-    if (fn == "bool_and" || fn == "bool_or" || fn == "every") return "booleans";
-    if (fn == "bit_and" || fn == "bit_or" || fn == "bit_xor") return "integers";
-    return "numbers";
-}
-
 bool is_word(const sqltext::Token& t, std::string_view word) {
     return t.kind == sqltext::TokenKind::Identifier && t.text == word;
+}
+
+// The index of the last token of the call of the function named at i: its
+// closing parenthesis, or that of a WITHIN GROUP (...) or FILTER (...) after it.
+size_t call_end(const std::vector<sqltext::Token>& t, size_t i) {
+    size_t end = sqltext::matching_paren(t, i + 1);
+    while (end + 2 < t.size() && ((is_word(t[end + 1], "within") && is_word(t[end + 2], "group")) ||
+                                  (is_word(t[end + 1], "filter") && t[end + 2].kind == sqltext::TokenKind::LParen))) {
+        size_t open = is_word(t[end + 1], "within") ? end + 3 : end + 2;
+        if (open >= t.size() || t[open].kind != sqltext::TokenKind::LParen) break;
+        end = sqltext::matching_paren(t, open);
+    }
+    return end;
+}
+
+// The column named by tokens [b, e) when they are exactly one column reference.
+const RelationColumn* lone_column(const std::vector<sqltext::Token>& t, size_t b, size_t e,
+                                  const RelationShape& source) {
+    if (e != b + 1 || b >= t.size()) return nullptr;
+    if (t[b].kind != sqltext::TokenKind::Identifier && t[b].kind != sqltext::TokenKind::QuotedIdentifier)
+        return nullptr;
+    const RelationColumn* column = source.find(t[b].text);
+    return column && column->type ? column : nullptr;
+}
+
+// A call of a known aggregate: its form (WITHIN GROUP, DISTINCT) and the type
+// of the argument it reads, against the catalog. Returns call_end().
+size_t check_call(const catalog::AggregateFunction& f, size_t i, const std::string& what, const AggregateColumn& c,
+                  const RelationShape& source, const std::vector<sqltext::Token>& t, Diagnostics& diags) {
+    const std::string name(f.name);
+    const size_t close = sqltext::matching_paren(t, i + 1);
+    const bool distinct = i + 2 < t.size() && is_word(t[i + 2], "distinct");
+    const bool within = close + 2 < t.size() && is_word(t[close + 1], "within") && is_word(t[close + 2], "group");
+    if (f.requires_within_group() && !within) {
+        diags.error(c.expression_loc, what + " calls `" + name +
+                                          "` without WITHIN GROUP, which PostgreSQL refuses (\"WITHIN GROUP is "
+                                          "required for ordered-set aggregate " +
+                                          name + "\"); write e.g. `" + name + "(" + (name == "mode" ? "" : "0.5") +
+                                          ") WITHIN GROUP (ORDER BY <column>)`");
+        return call_end(t, i);
+    }
+    if (!f.requires_within_group() && within) {
+        diags.error(c.expression_loc, what + " calls `" + name + "` with WITHIN GROUP, but `" + name +
+                                          "` is not an ordered-set aggregate: PostgreSQL reads the WITHIN GROUP key "
+                                          "as one more argument and finds no such function; remove WITHIN GROUP "
+                                          "(...)");
+        return call_end(t, i);
+    }
+    if (distinct && !f.allows_distinct()) {
+        diags.error(c.expression_loc, what + " calls `" + name +
+                                          "` with DISTINCT, which PostgreSQL refuses (\"cannot use DISTINCT with "
+                                          "WITHIN GROUP\"); remove DISTINCT");
+        return call_end(t, i);
+    }
+    // The argument the type rule reads: the first of a plain call, the
+    // WITHIN GROUP key of an ordered-set one.
+    const RelationColumn* column = nullptr;
+    if (within) {
+        const size_t open = close + 3;
+        const size_t key_close = sqltext::matching_paren(t, open);
+        if (open + 2 < t.size() && is_word(t[open + 1], "order") && is_word(t[open + 2], "by"))
+            column = lone_column(t, open + 3, key_close, source);
+    } else {
+        size_t b = i + 2 + (distinct ? 1 : 0), e = b;
+        while (e < close && t[e].kind != sqltext::TokenKind::Comma && !is_word(t[e], "order")) {
+            if (t[e].kind == sqltext::TokenKind::LParen) e = sqltext::matching_paren(t, e);
+            ++e;
+        }
+        column = lone_column(t, b, e, source);
+    }
+    if (column && !f.result(*column->type)) {
+        // An ordered-set aggregate's direct arguments come first in
+        // PostgreSQL's message, so only a plain call is quoted.
+        const std::string refusal =
+            within ? "has no `" + name + "` over a WITHIN GROUP key of type " + pg_type_name(*column->type)
+                   : "refuses it (\"function " + name + "(" + pg_type_name(*column->type) + ") does not exist\")";
+        diags.error(c.expression_loc, what + " calls `" + name + "` on column `" + column->name + "` of type `" +
+                                          column->type->sql() + "`, and PostgreSQL " + refusal + "; `" + name +
+                                          "` takes " + std::string(f.accepts));
+    }
+    return call_end(t, i);
+}
+
+// DISTINCT or FILTER on a function that is not an aggregate.
+void check_scalar_call(size_t i, const std::string& what, const AggregateColumn& c,
+                       const std::vector<sqltext::Token>& t, Diagnostics& diags) {
+    const size_t close = sqltext::matching_paren(t, i + 1);
+    const bool distinct = i + 2 < t.size() && is_word(t[i + 2], "distinct");
+    const bool filter = close + 1 < t.size() && is_word(t[close + 1], "filter");
+    if (!distinct && !filter) return;
+    const std::string clause = distinct ? "DISTINCT" : "FILTER";
+    diags.error(c.expression_loc, what + " writes " + clause + " on `" + t[i].text +
+                                      "`, which is not an aggregate function, so PostgreSQL refuses it (\"" + clause +
+                                      " specified, but " + t[i].text +
+                                      " is not an aggregate function\"); write it after the aggregate call "
+                                      "that encloses `" +
+                                      t[i].text + "(...)`");
 }
 
 // Checks one aggregate column's expression beyond what check_fragment does:
@@ -235,29 +299,11 @@ void check_aggregate_calls(const Schema& schema, const ContinuousAggregate& agg,
         const bool qualified = i > 0 && t[i - 1].kind == TokenKind::Dot;
         if (qualified || !is_known_aggregate(t[i].text)) {
             if (qualified || (!sqltext::is_sql_keyword(t[i].text) && !is_known_scalar(t[i].text))) unknown_calls = true;
+            if (!qualified && is_known_scalar(t[i].text)) check_scalar_call(i, what, c, t, diags);
             continue;
         }
-        size_t end = sqltext::matching_paren(t, i + 1);
-        // fn(column) with a column whose type it does not take
-        if (end == i + 3 || (end == i + 4 && is_word(t[i + 2], "distinct"))) {
-            const RelationColumn* column = source.find(t[end - 1].text);
-            if (column && column->type &&
-                (t[end - 1].kind == TokenKind::Identifier || t[end - 1].kind == TokenKind::QuotedIdentifier)) {
-                if (auto ok = aggregate_accepts(t[i].text, *column->type); ok && !*ok) {
-                    diags.error(c.expression_loc, what + " calls `" + t[i].text + "` on column `" + column->name +
-                                                      "` of type `" + column->type->sql() +
-                                                      "`, which PostgreSQL refuses (\"function " + t[i].text + "(" +
-                                                      pg_type_name(*column->type) + ") does not exist\"); `" +
-                                                      t[i].text + "` takes " + accepted_types(t[i].text));
-                }
-            }
-        }
-        while (end + 2 < t.size() && ((is_word(t[end + 1], "within") && is_word(t[end + 2], "group")) ||
-                                      (is_word(t[end + 1], "filter") && t[end + 2].kind == TokenKind::LParen))) {
-            size_t open = is_word(t[end + 1], "within") ? end + 3 : end + 2;
-            if (open >= t.size() || t[open].kind != TokenKind::LParen) break;
-            end = sqltext::matching_paren(t, open);
-        }
+        const catalog::AggregateFunction* f = catalog::find_aggregate_function(t[i].text);
+        const size_t end = f ? check_call(*f, i, what, c, source, t, diags) : call_end(t, i);
         inside.emplace_back(i, end);
     }
     // An extension may define aggregates we do not know (timescaledb_toolkit's
@@ -459,15 +505,22 @@ void check_inferred_type(const ContinuousAggregate& agg, const AggregateColumn& 
     std::string error;
     auto tokens = sqltext::lex(c.expression, &error);
     if (!tokens) return;
-    // The example names the type of the first source column the expression
-    // reads: right for most expressions over one column, and only an example.
+    // The example is what the outermost aggregate returns for the first
+    // source column the expression reads: right for most expressions over one
+    // column, and only an example.
     std::string example = "double precision";
-    for (const auto& token : sqltext::bare_identifiers(*tokens)) {
-        const RelationColumn* read = source.find(token.text);
-        if (read && read->type) {
-            example = read->type->sql();
-            break;
-        }
+    const catalog::AggregateFunction* outer = catalog::find_aggregate_function(outermost_aggregate(c.expression));
+    const auto& t = *tokens;
+    for (size_t i = 0; i < t.size(); ++i) {
+        // Keywords count too: a column may be called `time`.
+        const bool name =
+            t[i].kind == sqltext::TokenKind::Identifier || t[i].kind == sqltext::TokenKind::QuotedIdentifier;
+        if (!name || (i + 1 < t.size() && t[i + 1].kind == sqltext::TokenKind::LParen)) continue;
+        const RelationColumn* read = source.find(t[i].text);
+        if (!read || !read->type) continue;
+        auto result = outer ? outer->result(*read->type) : read->type;
+        if (result) example = result->sql();
+        break;
     }
     std::string quoted;  // the expression as a YAML double-quoted scalar
     for (char ch : c.expression) {

@@ -1,5 +1,6 @@
 #include "validate/validate.hpp"
 
+#include "model/expression_type.hpp"
 #include "model/relations.hpp"
 #include "validate/rules.hpp"
 
@@ -11,7 +12,7 @@ static void infer_aggregate_types(Schema& schema) {
     for (auto& agg : schema.aggregates) {
         RelationShape source = shape_of(schema, agg.source.name);
         for (auto& column : agg.columns) {
-            if (!column.type) column.type = infer_aggregate_type(column.expression, source);
+            if (!column.type) column.type = infer_expression_type(column.expression, source);
         }
     }
 }

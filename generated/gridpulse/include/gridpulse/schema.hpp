@@ -568,8 +568,8 @@ struct row {
     hyperschema::timestamptz hour{};  // timestamptz
     hyperschema::uuid series_id{};  // uuid
     std::optional<hyperschema::numeric> avg_value{};  // numeric = avg(value)
-    std::optional<hyperschema::numeric> min_value{};  // numeric(12,3) = min(value)
-    std::optional<hyperschema::numeric> max_value{};  // numeric(12,3) = max(value)
+    std::optional<hyperschema::numeric> min_value{};  // numeric = min(value)
+    std::optional<hyperschema::numeric> max_value{};  // numeric = max(value)
     std::optional<std::int64_t> data_points{};  // bigint = count(*)
     std::optional<hyperschema::numeric> std_dev{};  // numeric = stddev(value)
 
@@ -585,8 +585,8 @@ inline constexpr std::array<hyperschema::column_info, 7> columns{{
     {"hour", "timestamp with time zone", false},
     {"series_id", "uuid", false},
     {"avg_value", "numeric", true},
-    {"min_value", "numeric(12,3)", true},
-    {"max_value", "numeric(12,3)", true},
+    {"min_value", "numeric", true},
+    {"max_value", "numeric", true},
     {"data_points", "bigint", true},
     {"std_dev", "numeric", true},
 }};
@@ -698,8 +698,8 @@ struct row {
     hyperschema::timestamptz day{};  // timestamptz
     hyperschema::uuid series_id{};  // uuid
     std::optional<hyperschema::numeric> avg_value{};  // numeric = avg(value)
-    std::optional<hyperschema::numeric> min_value{};  // numeric(12,3) = min(value)
-    std::optional<hyperschema::numeric> max_value{};  // numeric(12,3) = max(value)
+    std::optional<hyperschema::numeric> min_value{};  // numeric = min(value)
+    std::optional<hyperschema::numeric> max_value{};  // numeric = max(value)
     std::optional<hyperschema::numeric> total_value{};  // numeric = sum(value)
     std::optional<std::int64_t> data_points{};  // bigint = count(*)
 
@@ -715,8 +715,8 @@ inline constexpr std::array<hyperschema::column_info, 7> columns{{
     {"day", "timestamp with time zone", false},
     {"series_id", "uuid", false},
     {"avg_value", "numeric", true},
-    {"min_value", "numeric(12,3)", true},
-    {"max_value", "numeric(12,3)", true},
+    {"min_value", "numeric", true},
+    {"max_value", "numeric", true},
     {"total_value", "numeric", true},
     {"data_points", "bigint", true},
 }};
