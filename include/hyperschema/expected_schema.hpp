@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "hyperschema/policy_kinds.hpp"
+
 namespace hyperschema {
 
 // An interval as PostgreSQL stores it: months, days and microseconds apart.
@@ -83,15 +85,23 @@ struct AggregateSpec {
     std::vector<std::string> columns;  // bucket, group-by columns, aggregates, in order
 };
 
-enum class PolicyKind { Compression, Retention, Refresh };
-
 struct PolicySpec {
     PolicyKind kind = PolicyKind::Compression;
     std::string relation;
-    // compress_after or drop_after; for refresh policies start_offset (nullopt: NULL).
+    // The kind's main setting (policy_kinds.hpp): compress_after, drop_after,
+    // or a refresh policy's start_offset (nullopt: NULL).
     std::optional<IntervalSpec> after;
     std::optional<IntervalSpec> end_offset;  // refresh policies only (nullopt: NULL)
     std::optional<IntervalSpec> schedule;    // nullopt: TimescaleDB's default, not compared
+    std::string index;                       // reorder policies: the index
+    // Job settings the YAML declares; nullopt: TimescaleDB's default for the
+    // kind, not compared.
+    std::optional<IntervalSpec> max_runtime;
+    std::optional<int> max_retries;
+    std::optional<IntervalSpec> retry_period;
+    std::optional<bool> fixed_schedule;         // set to true by initial_start when not declared
+    std::optional<std::int64_t> initial_start;  // microseconds since 1970-01-01 UTC
+    std::optional<std::string> timezone;
 };
 
 struct ExpectedSchema {
@@ -109,17 +119,5 @@ struct ExpectedSchema {
     std::vector<CompressionSpec> compression;
     std::vector<PolicySpec> policies;
 };
-
-inline const char* policy_kind_name(PolicyKind kind) {
-    switch (kind) {
-        case PolicyKind::Compression:
-            return "compression policy";
-        case PolicyKind::Retention:
-            return "retention policy";
-        case PolicyKind::Refresh:
-            return "refresh policy";
-    }
-    return "policy";
-}
 
 }  // namespace hyperschema

@@ -505,31 +505,45 @@ private:
         for (const auto& a : schema_.aggregates) report_enabled(a.name);
     }
 
-    static const char* proc_of(PolicyKind kind) {
-        switch (kind) {
-            case PolicyKind::Compression:
-                return "policy_compression";
-            case PolicyKind::Retention:
-                return "policy_retention";
-            case PolicyKind::Refresh:
-                return "policy_refresh_continuous_aggregate";
-        }
-        return "";
+    static std::string policy_name(const std::string& proc) {
+        if (const PolicyKindTraits* kind = policy_traits_of_proc(proc)) return std::string(kind->name);
+        return "job " + proc;
     }
 
-    static std::string policy_name(const std::string& proc) {
-        for (PolicyKind kind : {PolicyKind::Compression, PolicyKind::Retention, PolicyKind::Refresh})
-            if (proc == proc_of(kind)) return policy_kind_name(kind);
-        return "job " + proc;
+    // The settings the schema declares (the others are the kind's defaults).
+    void check_job_settings(const std::string& object, const PolicySpec& p, const LiveJob& j) {
+        if (p.schedule && j.schedule != p.schedule)
+            add(DriftKind::Different, object, "schedule_interval differs", interval_text(*p.schedule),
+                optional_interval_text(j.schedule));
+        if (p.max_runtime && j.max_runtime != p.max_runtime)
+            add(DriftKind::Different, object, "max_runtime differs", interval_text(*p.max_runtime),
+                optional_interval_text(j.max_runtime));
+        if (p.max_retries && j.max_retries != *p.max_retries)
+            add(DriftKind::Different, object, "max_retries differs", std::to_string(*p.max_retries),
+                std::to_string(j.max_retries));
+        if (p.retry_period && j.retry_period != p.retry_period)
+            add(DriftKind::Different, object, "retry_period differs", interval_text(*p.retry_period),
+                optional_interval_text(j.retry_period));
+        if (p.fixed_schedule && j.fixed_schedule != *p.fixed_schedule)
+            add(DriftKind::Different, object, "fixed_schedule differs", *p.fixed_schedule ? "true" : "false",
+                j.fixed_schedule ? "true" : "false");
+        if (p.initial_start && j.initial_start != p.initial_start)
+            add(DriftKind::Different, object, "initial_start differs",
+                std::to_string(*p.initial_start) + " us since 1970",
+                j.initial_start ? std::to_string(*j.initial_start) + " us since 1970" : "none");
+        if (p.timezone && j.timezone != *p.timezone)
+            add(DriftKind::Different, object, "timezone differs", *p.timezone,
+                j.timezone.empty() ? "none" : j.timezone);
     }
 
     void check_policies() {
         std::set<int> matched;
         for (const auto& p : schema_.policies) {
-            const std::string object = std::string(policy_kind_name(p.kind)) + " on " + p.relation;
+            const PolicyKindTraits& kind = policy_traits(p.kind);
+            const std::string object = std::string(kind.name) + " on " + p.relation;
             std::vector<const LiveJob*> jobs;
             for (const auto& j : live_.jobs)
-                if (j.relation == p.relation && j.proc == proc_of(p.kind)) jobs.push_back(&j);
+                if (j.relation == p.relation && j.proc == kind.proc) jobs.push_back(&j);
             if (jobs.empty()) {
                 add(DriftKind::Missing, object, "no such job");
                 continue;
@@ -538,18 +552,15 @@ private:
                 add(DriftKind::Different, object, "more than one job", "1", std::to_string(jobs.size()));
             const LiveJob& j = *jobs.front();
             matched.insert(j.id);
-            const char* after_name = p.kind == PolicyKind::Compression ? "compress_after"
-                                     : p.kind == PolicyKind::Retention ? "drop_after"
-                                                                       : "start_offset";
-            if (j.after != p.after)
-                add(DriftKind::Different, object, std::string(after_name) + " differs", optional_interval_text(p.after),
-                    optional_interval_text(j.after));
-            if (p.kind == PolicyKind::Refresh && j.end_offset != p.end_offset)
-                add(DriftKind::Different, object, "end_offset differs", optional_interval_text(p.end_offset),
-                    optional_interval_text(j.end_offset));
-            if (p.schedule && j.schedule != p.schedule)
-                add(DriftKind::Different, object, "schedule_interval differs", interval_text(*p.schedule),
-                    optional_interval_text(j.schedule));
+            if (kind.threshold_is_interval && j.after != p.after)
+                add(DriftKind::Different, object, std::string(kind.threshold) + " differs",
+                    optional_interval_text(p.after), optional_interval_text(j.after));
+            if (!kind.threshold_is_interval && j.index != p.index)
+                add(DriftKind::Different, object, std::string(kind.threshold) + " differs", p.index, j.index);
+            if (!kind.second.empty() && j.end_offset != p.end_offset)
+                add(DriftKind::Different, object, std::string(kind.second) + " differs",
+                    optional_interval_text(p.end_offset), optional_interval_text(j.end_offset));
+            check_job_settings(object, p, j);
             if (!j.scheduled)
                 add(DriftKind::Different, object, "the job is paused (scheduled = false)", "scheduled", "paused");
         }

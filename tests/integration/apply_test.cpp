@@ -92,8 +92,9 @@ TEST_CASE("every schema in schemas/ applies to TimescaleDB and matches the catal
 
 TEST_CASE("TimescaleDB golden cases apply and match the catalog", "[timescaledb]") {
     HYPERSCHEMA_REQUIRE_TIMESCALEDB();
-    for (const std::string& name : std::vector<std::string>{
-             "space_partitioned_hypertable", "hierarchical_aggregates_with_data", "origin_types_and_view_comments"}) {
+    for (const std::string& name :
+         std::vector<std::string>{"space_partitioned_hypertable", "hierarchical_aggregates_with_data",
+                                  "origin_types_and_view_comments", "policy_job_settings"}) {
         INFO("golden case " << name);
         CompileResult r = compile_texts(yaml_files(source_path("tests/golden/" + name), name), name);
         REQUIRE(r.ok());

@@ -386,3 +386,76 @@ TEST_CASE("verify: the CLI exits 0 without drift, 1 with it, 2 when it cannot co
                     &out) == 2);
     CHECK(out.find("cannot connect") != std::string::npos);
 }
+
+TEST_CASE("verify: policies' job settings and reorder policies, as declared, and drift in them",
+          "[timescaledb][verify]") {
+    HYPERSCHEMA_REQUIRE_TIMESCALEDB();
+    const std::string golden = "policy_job_settings";
+    CompileResult compiled = compile_texts(yaml_files(source_path("tests/golden/" + golden), golden), golden);
+    INFO(compiled.diags.format());
+    REQUIRE(compiled.ok());
+    auto make = [&] {
+        return Fixture{applied(compiled.schema, "verify_jobs"), emit::expected_schema_of(compiled.schema, 1)};
+    };
+    {
+        Fixture f = make();
+        VerifyReport report = verify_db(f.db, f.expected);
+        INFO(report.text());
+        CHECK(report.ok());
+        // Each policy's job runs in the foreground (the scheduler is off in tests).
+        pqxx::connection conn(PgCluster::shared().dsn(f.db));
+        pqxx::nontransaction n(conn);
+        n.exec(
+            "INSERT INTO readings SELECT t, m, 1.5 FROM generate_series(now() - INTERVAL '20 days', now(), "
+            "INTERVAL '1 hour') t, generate_series(1, 3) m");
+        for (const auto& r : n.exec("SELECT job_id, proc_name FROM timescaledb_information.jobs WHERE job_id >= 1000 "
+                                    "ORDER BY job_id")) {
+            INFO("job " << r[0].as<int>() << " " << r[1].c_str());
+            CHECK_NOTHROW(n.exec("CALL run_job(" + std::string(r[0].c_str()) + ")"));
+        }
+        CHECK(n.exec("SELECT count(*) FROM chunk_compression_stats('readings') WHERE compression_status = "
+                     "'Compressed'")[0][0]
+                  .as<int>() > 0);
+        CHECK(n.exec("SELECT count(*) FROM readings_daily")[0][0].as<int>() > 0);
+    }
+    auto job = [](const char* relation, const char* proc) {
+        return std::string("(SELECT job_id FROM timescaledb_information.jobs WHERE hypertable_name = '") + relation +
+               "' AND proc_name = '" + proc + "')";
+    };
+    const std::string compression = job("readings", "policy_compression");
+    const std::string retention = job("readings", "policy_retention");
+    const std::string reorder = job("readings", "policy_reorder");
+    const std::string refresh = job("readings_daily", "policy_refresh_continuous_aggregate");
+    const std::string retries = "SELECT alter_job(" + compression + ", max_retries => 1)";
+    const std::string runtime = "SELECT alter_job(" + reorder + ", max_runtime => INTERVAL '1 hour')";
+    const std::string period = "SELECT alter_job(" + compression + ", retry_period => INTERVAL '1 hour')";
+    const std::string cleared_zone = "SELECT alter_job(" + retention + ", max_retries => 1)";  // 2.28 clears it
+    const std::string drifting = "SELECT alter_job(" + refresh + ", fixed_schedule => false)";
+    const std::string started = "SELECT alter_job(" + refresh + ", initial_start => '2024-06-01 00:00+00')";
+    check_injections(make, {
+                               {"max_retries altered", retries.c_str(),
+                                "different: compression policy on readings: max_retries differs (expected 10, "
+                                "actual 1)"},
+                               {"max_runtime altered", runtime.c_str(),
+                                "different: reorder policy on readings: max_runtime differs (expected 00:30:00, "
+                                "actual 01:00:00)"},
+                               {"retry_period altered", period.c_str(),
+                                "different: compression policy on readings: retry_period differs (expected 00:15:00, "
+                                "actual 01:00:00)"},
+                               {"timezone lost to alter_job", cleared_zone.c_str(),
+                                "different: retention policy on readings: timezone differs (expected Europe/Berlin, "
+                                "actual none)"},
+                               {"schedule no longer fixed", drifting.c_str(),
+                                "different: refresh policy on readings_daily: fixed_schedule differs (expected true, "
+                                "actual false)"},
+                               {"initial_start moved", started.c_str(),
+                                "different: refresh policy on readings_daily: initial_start differs"},
+                               {"reorder removed", "SELECT remove_reorder_policy('readings')",
+                                "missing: reorder policy on readings: no such job"},
+                               {"reorder by another index",
+                                "SELECT remove_reorder_policy('readings'); SELECT add_reorder_policy('readings', "
+                                "'readings_time_idx')",
+                                "different: reorder policy on readings: index_name differs (expected "
+                                "idx_readings_meter_time, actual readings_time_idx)"},
+                           });
+}

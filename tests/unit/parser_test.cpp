@@ -156,6 +156,7 @@ aggregates:
     CHECK(m->find_column("name")->type.length == 10485760);
     const auto* h = r.schema.find_aggregate("h");
     REQUIRE(h);
-    REQUIRE(h->refresh);
-    CHECK(h->refresh->end_offset == Interval{});
+    const Policy* refresh = h->policies.find(PolicyKind::Refresh);
+    REQUIRE(refresh);
+    CHECK(refresh->end_offset == Interval{});
 }

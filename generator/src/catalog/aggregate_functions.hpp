@@ -32,7 +32,7 @@ struct AggregateFunction {
     std::string_view name{};
     AggregateForm form = AggregateForm::Plain;
     AggregateResult result = nullptr;
-    std::string_view accepts{};  // the argument types, in words, for messages
+    std::string_view accepts{};   // the argument types, in words, for messages
     std::string_view provider{};  // "PostgreSQL" or "TimescaleDB"
     // Whether the result is an array when the direct argument is an array of
     // fractions (percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (...)).

@@ -75,12 +75,17 @@ bool narrows(const ColumnType& from, const ColumnType& to);
 // True when a column of the table is dropped, renamed or changes type.
 bool columns_reshaped(const Table& old_table, const Table& table, const Renames& renames);
 
-// Policies and compression of one hypertable or aggregate; `old` may be absent.
-void diff_timescale_settings(const Schema& from, const std::optional<Compression>* old_compression,
-                             const std::optional<Retention>* old_retention, const Schema& to,
-                             const std::string& relation, bool is_aggregate,
-                             const std::optional<Compression>& compression, const std::optional<Retention>& retention,
-                             Output& out, bool chunk_interval_changed = false);
+// What a hypertable or continuous aggregate has of TimescaleDB's settings.
+struct RelationSettings {
+    const std::optional<Compression>& compression;
+    const Policies& policies;
+};
+
+// Compression settings and policies of one hypertable or aggregate; `old` is
+// null for a relation created now.
+void diff_timescale_settings(const Schema& to, const std::string& relation, bool is_aggregate,
+                             const RelationSettings* old, const RelationSettings& now, Output& out,
+                             bool chunk_interval_changed = false);
 
 void drop_view(const Schema& from, const View& view, Output& out);
 void create_view(const Schema& to, const View& view, Output& out);

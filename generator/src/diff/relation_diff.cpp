@@ -129,86 +129,117 @@ const char* policy_owner(bool is_aggregate) {
     return is_aggregate ? "aggregate " : "hypertable ";
 }
 
-void diff_compression(const Schema& to, const std::optional<Compression>* old, const std::string& relation,
-                      bool is_aggregate, const std::optional<Compression>& now, Output& out,
-                      bool chunk_interval_changed) {
-    const std::optional<Compression> none;
-    const std::optional<Compression>& before = old ? *old : none;
+void diff_compression_settings(const Schema& to, const std::string& relation, bool is_aggregate,
+                               const std::optional<Compression>& before, const std::optional<Compression>& now,
+                               Output& out) {
     auto settings = [&](const std::optional<Compression>& c) {
         return c ? emit::enable_compression(to, relation, is_aggregate, *c) : std::string();
     };
-    auto policy = [&](const std::optional<Compression>& c) {
-        return c && c->after ? emit::add_compression_policy(to, relation, *c) : std::string();
-    };
+    if (settings(before) == settings(now)) return;
     const std::string target = policy_owner(is_aggregate) + relation;
-    // TimescaleDB derives a compression policy's default schedule from the
-    // chunk interval when the policy is added: after a chunk-interval change the
-    // policy is added again, so the database matches one created from scratch.
-    const bool reschedule = chunk_interval_changed && before && before->after && now && now->after && !now->schedule;
-    const bool replace = policy(before) != policy(now) || reschedule;
-    if (replace && !policy(before).empty()) {
-        out.add(Stage::DropPolicies, "- compression policy of " + target,
-                "SELECT remove_compression_policy(" + regclass_literal(to.namespace_, relation) +
-                    ", if_exists => true);\n");
+    if (now) {
+        out.add(Stage::Compression,
+                std::string(before ? "~" : "+") + " compression of " + target +
+                    (before ? " (chunks compressed from now on use the new settings)" : ""),
+                emit::enable_compression(to, relation, is_aggregate, *now, before.has_value()), Phase::Transaction,
+                now->loc);
+        return;
     }
-    if (settings(before) != settings(now)) {
-        if (now) {
-            out.add(Stage::Compression,
-                    std::string(before ? "~" : "+") + " compression of " + target +
-                        (before ? " (chunks compressed from now on use the new settings)" : ""),
-                    emit::enable_compression(to, relation, is_aggregate, *now, before.has_value()), Phase::Transaction,
-                    now->loc);
-        } else {
-            // Compression cannot be turned off while compressed chunks exist.
-            std::string kind = is_aggregate ? "MATERIALIZED VIEW " : "TABLE ";
-            out.add(Stage::Compression, "- compression of " + target + " (decompresses every chunk first)",
-                    "SELECT decompress_chunk(c, if_compressed => true) FROM show_chunks(" +
-                        regclass_literal(to.namespace_, relation) + ") c;\nALTER " + kind +
-                        qualified(to.namespace_, relation) + " SET (timescaledb.compress = false);\n");
-        }
-    }
-    if (replace && !policy(now).empty()) {
-        out.add(Stage::AddPolicies, "+ compression policy of " + target + ": after " + now->after->text(), policy(now),
-                Phase::Transaction, now->after_loc);
-    }
+    // Compression cannot be turned off while compressed chunks exist.
+    std::string kind = is_aggregate ? "MATERIALIZED VIEW " : "TABLE ";
+    out.add(Stage::Compression, "- compression of " + target + " (decompresses every chunk first)",
+            "SELECT decompress_chunk(c, if_compressed => true) FROM show_chunks(" +
+                regclass_literal(to.namespace_, relation) + ") c;\nALTER " + kind + qualified(to.namespace_, relation) +
+                " SET (timescaledb.compress = false);\n");
 }
 
-void diff_retention(const Schema& to, const std::optional<Retention>* old, const std::string& relation,
-                    bool is_aggregate, const std::optional<Retention>& now, Output& out) {
-    const std::optional<Retention> none;
-    const std::optional<Retention>& before = old ? *old : none;
-    auto policy = [&](const std::optional<Retention>& r) {
-        return r ? emit::add_retention_policy(to, relation, *r) : std::string();
-    };
-    if (policy(before) == policy(now)) return;
-    const std::string target = policy_owner(is_aggregate) + relation;
-    if (before) {
-        out.add(
-            Stage::DropPolicies, "- retention policy of " + target,
-            "SELECT remove_retention_policy(" + regclass_literal(to.namespace_, relation) + ", if_exists => true);\n");
+// What a new policy does, for the migration's summary.
+std::string policy_summary(const Policy& p) {
+    switch (p.kind) {
+        case PolicyKind::Refresh:
+            return "";
+        case PolicyKind::Compression:
+            return ": after " + p.after->text();
+        case PolicyKind::Retention:
+            return ": drop after " + p.after->text();
+        case PolicyKind::Reorder:
+            return ": by index " + p.index.name;
     }
-    if (now) {
-        Change& ch =
-            out.add(Stage::AddPolicies, "+ retention policy of " + target + ": drop after " + now->drop_after.text(),
-                    policy(now), Phase::Transaction, now->loc);
-        // Only data that already exists is at risk: not on a relation created now.
-        const bool existed = old != nullptr;
-        if (existed && (!before || now->drop_after.approx_micros() < before->drop_after.approx_micros())) {
-            ch.data_at_risk = "chunks of " + relation + " older than " + now->drop_after.text() +
-                              " (the policy's next run drops them)";
-        }
+    return "";
+}
+
+// The policy as add_policy() writes it without the settings alter_job can
+// change in place: when this differs, the policy is removed and added again.
+std::string policy_definition(const Schema& s, const std::string& relation, const Policy& p) {
+    Policy bare = p;
+    bare.job.schedule.reset();
+    bare.job.max_runtime.reset();
+    bare.job.max_retries.reset();
+    bare.job.retry_period.reset();
+    bare.job.fixed_schedule.reset();
+    return emit::add_policy(s, relation, bare);
+}
+
+// A job setting the YAML no longer sets: only a new job has the kind's default.
+bool job_setting_dropped(const JobSettings& old, const JobSettings& now) {
+    return (old.schedule && !now.schedule) || (old.max_runtime && !now.max_runtime) ||
+           (old.max_retries && !now.max_retries) || (old.retry_period && !now.retry_period) ||
+           (old.fixed_schedule && !now.fixed_schedule);
+}
+
+void diff_policy(const Schema& to, const std::string& relation, bool is_aggregate, const Policy* before,
+                 const Policy* now, bool existed, bool reschedule, Output& out) {
+    if (!before && !now) return;
+    const std::string target = policy_owner(is_aggregate) + relation;
+    const PolicyKind kind = now ? now->kind : before->kind;
+    const std::string name = policy_kind_name(kind);
+    const bool replace = !before || !now || reschedule ||
+                         policy_definition(to, relation, *before) != policy_definition(to, relation, *now) ||
+                         job_setting_dropped(before->job, now->job);
+    if (!replace) {
+        // Only job settings changed: alter_job() on the same job keeps its history.
+        std::string sql = emit::alter_policy_job(to, relation, is_aggregate, *before, *now);
+        if (!sql.empty())
+            out.add(Stage::AddPolicies, "~ " + name + " of " + target + ": job settings", sql, Phase::Transaction,
+                    now->loc);
+        return;
+    }
+    // Replace, never add beside: if_not_exists with other settings would only
+    // warn and keep the old policy.
+    if (before) out.add(Stage::DropPolicies, "- " + name + " of " + target, emit::remove_policy(to, relation, kind));
+    if (!now) return;
+    Change& ch = out.add(Stage::AddPolicies, "+ " + name + " of " + target + policy_summary(*now),
+                         emit::add_policy(to, relation, *now), Phase::Transaction, now->loc);
+    // Only data that already exists is at risk: not on a relation created now.
+    if (kind == PolicyKind::Retention && existed &&
+        (!before || now->after->approx_micros() < before->after->approx_micros())) {
+        ch.data_at_risk =
+            "chunks of " + relation + " older than " + now->after->text() + " (the policy's next run drops them)";
     }
 }
 
 }  // namespace
 
-void diff_timescale_settings(const Schema&, const std::optional<Compression>* old_compression,
-                             const std::optional<Retention>* old_retention, const Schema& to,
-                             const std::string& relation, bool is_aggregate,
-                             const std::optional<Compression>& compression, const std::optional<Retention>& retention,
-                             Output& out, bool chunk_interval_changed) {
-    diff_compression(to, old_compression, relation, is_aggregate, compression, out, chunk_interval_changed);
-    diff_retention(to, old_retention, relation, is_aggregate, retention, out);
+void diff_timescale_settings(const Schema& to, const std::string& relation, bool is_aggregate,
+                             const RelationSettings* old, const RelationSettings& now, Output& out,
+                             bool chunk_interval_changed) {
+    static const std::optional<Compression> kNoCompression;
+    static const Policies kNoPolicies;
+    const RelationSettings before = old ? *old : RelationSettings{kNoCompression, kNoPolicies};
+    for (const auto& kind : kPolicyKinds) {
+        const Policy* o = before.policies.find(kind.kind);
+        const Policy* n = now.policies.find(kind.kind);
+        // TimescaleDB derives a compression policy's default schedule from the
+        // chunk interval when the policy is added: after a chunk-interval change
+        // the policy is added again, so the database matches one created from scratch.
+        const bool reschedule =
+            kind.kind == PolicyKind::Compression && chunk_interval_changed && o && n && !n->job.schedule;
+        // Compression settings change between the compression policy's
+        // removal and its addition (DropPolicies < Compression < AddPolicies).
+        if (kind.kind == PolicyKind::Compression)
+            diff_compression_settings(to, relation, is_aggregate, before.compression, now.compression, out);
+        diff_policy(to, relation, is_aggregate, o, n, old != nullptr, reschedule, out);
+    }
 }
 
 void drop_view(const Schema& from, const View& view, Output& out) {
@@ -245,12 +276,7 @@ void create_aggregate(const Schema& to, const ContinuousAggregate& aggregate, Ou
     out.add(Stage::CreateAggregates, "+ continuous aggregate " + aggregate.name,
             emit::create_continuous_aggregate(to, aggregate) + emit::aggregate_comments(to, aggregate),
             Phase::Transaction, aggregate.loc);
-    if (aggregate.refresh) {
-        out.add(Stage::AddPolicies, "+ refresh policy of aggregate " + aggregate.name,
-                emit::add_refresh_policy(to, aggregate), Phase::Transaction, aggregate.refresh->loc);
-    }
-    diff_timescale_settings(to, nullptr, nullptr, to, aggregate.name, true, aggregate.compression, aggregate.retention,
-                            out);
+    diff_timescale_settings(to, aggregate.name, true, nullptr, {aggregate.compression, aggregate.policies}, out);
     if (aggregate.with_data) {
         out.add(Stage::AddPolicies, "+ initial refresh of aggregate " + aggregate.name,
                 emit::refresh_continuous_aggregate(to, aggregate), Phase::AfterTransaction);
@@ -272,24 +298,8 @@ void alter_aggregate(const Schema& from, const ContinuousAggregate& old, const S
         if (aggregate.comment.empty() && !old.comment.empty()) sql += "COMMENT ON VIEW " + name + " IS NULL;\n";
         out.add(Stage::AlterAggregates, "~ comments on aggregate " + aggregate.name, sql);
     }
-    auto refresh = [&](const Schema& s, const ContinuousAggregate& a) {
-        return a.refresh ? emit::add_refresh_policy(s, a) : std::string();
-    };
-    if (refresh(from, old) != refresh(to, aggregate)) {
-        // Replace, never add beside: if_not_exists with other settings would
-        // only warn and keep the old policy.
-        if (old.refresh) {
-            out.add(Stage::DropPolicies, "- refresh policy of aggregate " + aggregate.name,
-                    "SELECT remove_continuous_aggregate_policy(" + regclass_literal(to.namespace_, aggregate.name) +
-                        ", if_exists => true);\n");
-        }
-        if (aggregate.refresh) {
-            out.add(Stage::AddPolicies, "+ refresh policy of aggregate " + aggregate.name, refresh(to, aggregate),
-                    Phase::Transaction, aggregate.refresh->loc);
-        }
-    }
-    diff_timescale_settings(from, &old.compression, &old.retention, to, aggregate.name, true, aggregate.compression,
-                            aggregate.retention, out);
+    const RelationSettings before{old.compression, old.policies};
+    diff_timescale_settings(to, aggregate.name, true, &before, {aggregate.compression, aggregate.policies}, out);
 }
 
 }  // namespace hyperschema::diff

@@ -233,7 +233,7 @@ void diff_indexes(const Schema& from, const Table& old_named, const Schema& to, 
     }
 }
 
-void diff_hypertable(const Schema& from, const Table& old, const Schema& to, const Table& table, Output& out) {
+void diff_hypertable(const Table& old, const Schema& to, const Table& table, Output& out) {
     const auto& o = old.hypertable;
     const auto& n = table.hypertable;
     if (!o && !n) return;
@@ -248,7 +248,7 @@ void diff_hypertable(const Schema& from, const Table& old, const Schema& to, con
         sql.insert(sql.find(");\n"), ", migrate_data => true");
         out.add(Stage::Hypertables, "+ hypertable " + table.name + " (existing rows move into chunks)", sql,
                 Phase::Transaction, n->loc);
-        diff_timescale_settings(from, nullptr, nullptr, to, table.name, false, n->compression, n->retention, out);
+        diff_timescale_settings(to, table.name, false, nullptr, {n->compression, n->policies}, out);
         return;
     }
     if (o->time_column.name != n->time_column.name) {
@@ -278,8 +278,9 @@ void diff_hypertable(const Schema& from, const Table& old, const Schema& to, con
                                                "on an existing hypertable");
         }
     }
-    diff_timescale_settings(from, &o->compression, &o->retention, to, table.name, false, n->compression, n->retention,
-                            out, o->chunk_interval != n->chunk_interval);
+    const RelationSettings before{o->compression, o->policies};
+    diff_timescale_settings(to, table.name, false, &before, {n->compression, n->policies}, out,
+                            o->chunk_interval != n->chunk_interval);
 }
 
 // Whether a modifier change within one type keeps every value: a longer
@@ -338,8 +339,8 @@ void create_table(const Schema& to, const Table& table, const std::set<std::stri
             Phase::Transaction, table.loc);
     for (const auto& index : table.indexes) add_index(to, table, index, false, out);
     if (table.hypertable) {
-        diff_timescale_settings(to, nullptr, nullptr, to, table.name, false, table.hypertable->compression,
-                                table.hypertable->retention, out);
+        diff_timescale_settings(to, table.name, false, nullptr,
+                                {table.hypertable->compression, table.hypertable->policies}, out);
     }
 }
 
@@ -359,7 +360,7 @@ void alter_table(const Schema& from, const Table& old, const Schema& to, const T
                 "COMMENT ON TABLE " + qualified(to.namespace_, table.name) + " IS " +
                     (table.comment.empty() ? "NULL" : quote_literal(table.comment)) + ";\n");
     }
-    diff_hypertable(from, old_named, to, table, out);
+    diff_hypertable(old_named, to, table, out);
 }
 
 bool columns_reshaped(const Table& old, const Table& table, const Renames& renames) {

@@ -102,15 +102,21 @@ void print_timescale(Printer& p, const ExpectedSchema& e) {
             {{"relation", cpp_string(c.relation)}, {"segment", strings(c.segment_by)}, {"order", strings(c.order_by)}});
     }
     for (const auto& pol : e.policies) {
-        const char* kind = pol.kind == PolicyKind::Compression ? "Compression"
-                           : pol.kind == PolicyKind::Retention ? "Retention"
-                                                               : "Refresh";
-        p.print("s.policies.push_back({hyperschema::PolicyKind::$kind$, $relation$, $after$, $end$, $schedule$});\n",
-                {{"kind", kind},
-                 {"relation", cpp_string(pol.relation)},
-                 {"after", interval(pol.after)},
-                 {"end", interval(pol.end_offset)},
-                 {"schedule", interval(pol.schedule)}});
+        p.print(
+            "s.policies.push_back({hyperschema::PolicyKind::$kind$, $relation$, $after$, $end$, $schedule$, $index$, "
+            "$max_runtime$, $max_retries$, $retry_period$, $fixed$, $initial_start$, $timezone$});\n",
+            {{"kind", std::string(policy_traits(pol.kind).enumerator)},
+             {"relation", cpp_string(pol.relation)},
+             {"after", interval(pol.after)},
+             {"end", interval(pol.end_offset)},
+             {"schedule", interval(pol.schedule)},
+             {"index", cpp_string(pol.index)},
+             {"max_runtime", interval(pol.max_runtime)},
+             {"max_retries", pol.max_retries ? std::to_string(*pol.max_retries) : "std::nullopt"},
+             {"retry_period", interval(pol.retry_period)},
+             {"fixed", pol.fixed_schedule ? bool_text(*pol.fixed_schedule) : "std::nullopt"},
+             {"initial_start", pol.initial_start ? std::to_string(*pol.initial_start) + "LL" : "std::nullopt"},
+             {"timezone", pol.timezone ? cpp_string(*pol.timezone) : "std::nullopt"}});
     }
 }
 

@@ -72,14 +72,15 @@ std::string table_comment(const Table& t) {
     if (h.space) out += " Space-partitioned by " + h.space->column.name + ".";
     if (h.compression) {
         out += " Compressed";
-        if (h.compression->after) out += " after " + h.compression->after->text();
+        if (const Policy* p = h.policies.find(PolicyKind::Compression)) out += " after " + p->after->text();
         if (!h.compression->segment_by.empty()) {
             out += ", segment by";
             for (const auto& s : h.compression->segment_by) out += " " + s.name;
         }
         out += ".";
     }
-    if (h.retention) out += " Rows older than " + h.retention->drop_after.text() + " are dropped.";
+    if (const Policy* p = h.policies.find(PolicyKind::Retention))
+        out += " Rows older than " + p->after->text() + " are dropped.";
     return out;
 }
 

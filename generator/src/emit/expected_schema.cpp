@@ -5,6 +5,7 @@
 #include "hyperschema/version.hpp"
 #include "model/dependencies.hpp"
 #include "model/relations.hpp"
+#include "sqltext/literals.hpp"
 
 namespace hyperschema::emit {
 namespace {
@@ -73,13 +74,51 @@ void add_compression(ExpectedSchema& out, const std::string& relation, const Com
     for (const auto& s : c.segment_by) spec.segment_by.push_back(s.name);
     for (const auto& k : c.order_by) spec.order_by.push_back(catalog_key(k, false));
     out.compression.push_back(std::move(spec));
-    if (c.after)
-        out.policies.push_back(
-            {PolicyKind::Compression, relation, spec_of(*c.after), std::nullopt, spec_of(c.schedule)});
 }
 
-void add_retention(ExpectedSchema& out, const std::string& relation, const Retention& r) {
-    out.policies.push_back({PolicyKind::Retention, relation, spec_of(r.drop_after), std::nullopt, spec_of(r.schedule)});
+// The instant of a timestamptz literal with a zone, in microseconds since 1970.
+std::optional<std::int64_t> unix_micros(const std::optional<std::string>& literal) {
+    if (!literal) return std::nullopt;
+    std::string error;
+    auto t = sqltext::parse_timestamp_literal(*literal, &error);
+    if (!t) return std::nullopt;
+    constexpr std::int64_t kPgEpochMicros = 946684800000000;  // 2000-01-01 - 1970-01-01
+    return t->utc_micros() + kPgEpochMicros;
+}
+
+PolicySpec policy_spec(const std::string& relation, const Policy& p) {
+    PolicySpec spec;
+    spec.kind = p.kind;
+    spec.relation = relation;
+    switch (p.kind) {
+        case PolicyKind::Refresh:
+            spec.after = spec_of(p.start_offset);
+            spec.end_offset = spec_of(p.end_offset);
+            break;
+        case PolicyKind::Compression:
+        case PolicyKind::Retention:
+            spec.after = spec_of(p.after);
+            break;
+        case PolicyKind::Reorder:
+            spec.index = p.index.name;
+            break;
+    }
+    const JobSettings& job = p.job;
+    spec.schedule = spec_of(job.schedule);
+    spec.max_runtime = spec_of(job.max_runtime);
+    spec.max_retries = job.max_retries;
+    spec.retry_period = spec_of(job.retry_period);
+    // TimescaleDB makes a schedule with an initial_start fixed.
+    spec.fixed_schedule = job.fixed_schedule;
+    if (!spec.fixed_schedule && job.initial_start) spec.fixed_schedule = true;
+    spec.initial_start = unix_micros(job.initial_start);
+    spec.timezone = job.timezone;
+    return spec;
+}
+
+void add_policies(ExpectedSchema& out, const std::string& relation, const Policies& policies) {
+    for (const auto& kind : kPolicyKinds)
+        if (const Policy* p = policies.find(kind.kind)) out.policies.push_back(policy_spec(relation, *p));
 }
 
 void add_timescale(const Schema& schema, ExpectedSchema& out) {
@@ -95,7 +134,7 @@ void add_timescale(const Schema& schema, ExpectedSchema& out) {
                             h.create_default_indexes};
         out.hypertables.push_back(spec);
         if (h.compression) add_compression(out, t.name, *h.compression);
-        if (h.retention) add_retention(out, t.name, *h.retention);
+        add_policies(out, t.name, h.policies);
     }
     // Parents before the aggregates built on them: refresh_all() relies on it.
     for (const auto& derived : creation_order(schema).relations) {
@@ -103,11 +142,8 @@ void add_timescale(const Schema& schema, ExpectedSchema& out) {
         const ContinuousAggregate& a = *derived.aggregate;
         out.aggregates.push_back(
             {a.name, a.source.name, spec_of(a.bucket), a.materialized_only, output_of(schema, a).names()});
-        if (a.refresh)
-            out.policies.push_back({PolicyKind::Refresh, a.name, spec_of(a.refresh->start_offset),
-                                    spec_of(a.refresh->end_offset), spec_of(a.refresh->schedule)});
         if (a.compression) add_compression(out, a.name, *a.compression);
-        if (a.retention) add_retention(out, a.name, *a.retention);
+        add_policies(out, a.name, a.policies);
     }
 }
 

@@ -137,37 +137,23 @@ private:
         }
     }
 
-    void policies_of(const std::string& name, const std::optional<Compression>& compression,
-                     const std::optional<Retention>& retention, bool& any) {
-        auto start = [&] {
+    void policies_of(const std::string& name, const Policies& policies, bool& any) {
+        for (const auto& kind : kPolicyKinds) {
+            const Policy* p = policies.find(kind.kind);
+            if (!p) continue;
             if (!any) section("Policies");
             any = true;
-        };
-        if (compression && compression->after) {
-            start();
-            out_.print("$sql$", {{"sql", add_compression_policy(schema_, name, *compression)}});
-        }
-        if (retention) {
-            start();
-            out_.print("$sql$", {{"sql", add_retention_policy(schema_, name, *retention)}});
+            out_.print("$sql$", {{"sql", add_policy(schema_, name, *p)}});
         }
     }
 
     void policies() {
         bool any = false;
         for (const Table* table : order_.tables) {
-            if (table->hypertable)
-                policies_of(table->name, table->hypertable->compression, table->hypertable->retention, any);
+            if (table->hypertable) policies_of(table->name, table->hypertable->policies, any);
         }
         for (const auto& relation : order_.relations) {
-            const ContinuousAggregate* agg = relation.aggregate;
-            if (!agg) continue;
-            if (agg->refresh) {
-                if (!any) section("Policies");
-                any = true;
-                out_.print("$sql$", {{"sql", add_refresh_policy(schema_, *agg)}});
-            }
-            policies_of(agg->name, agg->compression, agg->retention, any);
+            if (relation.aggregate) policies_of(relation.aggregate->name, relation.aggregate->policies, any);
         }
     }
 

@@ -72,8 +72,33 @@ std::string source_time_column(const Schema& schema, const ContinuousAggregate& 
     return "time";
 }
 
-std::string optional_schedule(const std::optional<Interval>& schedule) {
-    return schedule ? ", schedule_interval => " + schedule->sql() : "";
+// The arguments of a kind's add function that say what the policy does.
+std::vector<std::string> policy_arguments(const Policy& p) {
+    const PolicyKindTraits& kind = policy_traits(p.kind);
+    auto offset = [](const std::optional<Interval>& iv) { return iv ? iv->sql() : std::string("NULL"); };
+    switch (p.kind) {
+        case PolicyKind::Refresh:
+            return {std::string(kind.threshold) + " => " + offset(p.start_offset),
+                    std::string(kind.second) + " => " + offset(p.end_offset)};
+        case PolicyKind::Compression:
+        case PolicyKind::Retention:
+            return {std::string(kind.threshold) + " => " + p.after->sql()};
+        case PolicyKind::Reorder:
+            return {std::string(kind.threshold) + " => " + quote_literal(p.index.name)};
+    }
+    return {};
+}
+
+// alter_job()'s arguments for the settings set in `job` (the schedule only
+// when `schedule`).
+std::vector<std::string> job_arguments(const JobSettings& job, bool schedule) {
+    std::vector<std::string> out;
+    if (schedule && job.schedule) out.push_back("schedule_interval => " + job.schedule->sql());
+    if (job.max_runtime) out.push_back("max_runtime => " + job.max_runtime->sql());
+    if (job.max_retries) out.push_back("max_retries => " + std::to_string(*job.max_retries));
+    if (job.retry_period) out.push_back("retry_period => " + job.retry_period->sql());
+    if (job.fixed_schedule) out.push_back(std::string("fixed_schedule => ") + (*job.fixed_schedule ? "true" : "false"));
+    return out;
 }
 
 }  // namespace
@@ -294,7 +319,10 @@ std::string enable_compression(const Schema& schema, const std::string& relation
     if (!compression.segment_by.empty() || replacing) {
         options.push_back("timescaledb.compress_segmentby = " + quote_literal(column_list(compression.segment_by)));
     }
-    if (!compression.order_by.empty() || replacing) {
+    // TimescaleDB refuses an empty order-by ("ordering column can not be
+    // empty"): a hypertable's is RESET below; a continuous aggregate's, left
+    // out, is derived again from its group-by columns.
+    if (!compression.order_by.empty()) {
         options.push_back("timescaledb.compress_orderby = " + quote_literal(timescale_key_list(compression.order_by)));
     }
     Printer p;
@@ -307,25 +335,62 @@ std::string enable_compression(const Schema& schema, const std::string& relation
         }
     }
     p.print(");\n");
+    if (replacing && compression.order_by.empty() && !is_aggregate)
+        p.print("ALTER TABLE $name$ RESET (timescaledb.compress_orderby);\n",
+                {{"name", qualified(schema.namespace_, relation)}});
     return p.text();
 }
 
-std::string add_compression_policy(const Schema& schema, const std::string& relation, const Compression& compression) {
-    return "SELECT add_compression_policy(" + regclass_literal(schema.namespace_, relation) + ", compress_after => " +
-           compression.after->sql() + optional_schedule(compression.schedule) + ");\n";
+std::string add_policy(const Schema& schema, const std::string& relation, const Policy& p) {
+    const PolicyKindTraits& kind = policy_traits(p.kind);
+    std::vector<std::string> args{regclass_literal(schema.namespace_, relation)};
+    for (auto& a : policy_arguments(p)) args.push_back(std::move(a));
+    if (kind.schedule_parameter && p.job.schedule) args.push_back("schedule_interval => " + p.job.schedule->sql());
+    if (p.job.initial_start) args.push_back("initial_start => " + quote_literal(*p.job.initial_start));
+    if (p.job.timezone) args.push_back("timezone => " + quote_literal(*p.job.timezone));
+    std::string call = std::string(kind.add_function) + "(" + join(args, ", ") + ")";
+    // The add function returns the job's id: alter_job() takes it from there.
+    auto alter = job_arguments(p.job, !kind.schedule_parameter);
+    if (!alter.empty()) {
+        // TimescaleDB 2.28's alter_job() clears the job's timezone unless it is given again.
+        if (p.job.timezone) alter.push_back("timezone => " + quote_literal(*p.job.timezone));
+        call = "alter_job(" + call + ", " + join(alter, ", ") + ")";
+    }
+    return "SELECT " + call + ";\n";
 }
 
-std::string add_retention_policy(const Schema& schema, const std::string& relation, const Retention& retention) {
-    return "SELECT add_retention_policy(" + regclass_literal(schema.namespace_, relation) + ", drop_after => " +
-           retention.drop_after.sql() + optional_schedule(retention.schedule) + ");\n";
+std::string remove_policy(const Schema& schema, const std::string& relation, PolicyKind kind) {
+    return "SELECT " + std::string(policy_traits(kind).remove_function) + "(" +
+           regclass_literal(schema.namespace_, relation) + ", if_exists => true);\n";
 }
 
-std::string add_refresh_policy(const Schema& schema, const ContinuousAggregate& agg) {
-    const RefreshPolicy& r = *agg.refresh;
-    auto offset = [](const std::optional<Interval>& iv) { return iv ? iv->sql() : std::string("NULL"); };
-    return "SELECT add_continuous_aggregate_policy(" + regclass_literal(schema.namespace_, agg.name) +
-           ", start_offset => " + offset(r.start_offset) + ", end_offset => " + offset(r.end_offset) +
-           ", schedule_interval => " + r.schedule.sql() + ");\n";
+std::string alter_policy_job(const Schema& schema, const std::string& relation, bool is_aggregate, const Policy& old,
+                             const Policy& now) {
+    // Settings dropped from the YAML go back to what the kind's add function
+    // would have chosen, which only a new job shows: the caller re-adds then.
+    JobSettings changed;
+    if (old.job.schedule != now.job.schedule) changed.schedule = now.job.schedule;
+    if (old.job.max_runtime != now.job.max_runtime) changed.max_runtime = now.job.max_runtime;
+    if (old.job.max_retries != now.job.max_retries) changed.max_retries = now.job.max_retries;
+    if (old.job.retry_period != now.job.retry_period) changed.retry_period = now.job.retry_period;
+    if (old.job.fixed_schedule != now.job.fixed_schedule) changed.fixed_schedule = now.job.fixed_schedule;
+    auto args = job_arguments(changed, true);
+    if (args.empty()) return "";
+    // TimescaleDB 2.28's alter_job() clears the job's timezone unless it is given again.
+    if (now.job.timezone) args.push_back("timezone => " + quote_literal(*now.job.timezone));
+    const std::string named = "j.hypertable_schema = " + quote_literal(schema.namespace_) +
+                              " AND j.hypertable_name = " + quote_literal(relation);
+    // TimescaleDB 2.28 lists a continuous aggregate's jobs under the
+    // aggregate's name; earlier versions under its materialization hypertable.
+    const std::string owner =
+        is_aggregate ? "(" + named +
+                           " OR (j.hypertable_schema, j.hypertable_name) IN (SELECT materialization_hypertable_schema, "
+                           "materialization_hypertable_name FROM timescaledb_information.continuous_aggregates WHERE "
+                           "view_schema = " +
+                           quote_literal(schema.namespace_) + " AND view_name = " + quote_literal(relation) + "))"
+                     : named;
+    return "SELECT alter_job(j.job_id, " + join(args, ", ") + ") FROM timescaledb_information.jobs j WHERE " +
+           "j.proc_name = " + quote_literal(policy_traits(now.kind).proc) + " AND " + owner + ";\n";
 }
 
 std::string refresh_continuous_aggregate(const Schema& schema, const ContinuousAggregate& agg) {

@@ -58,9 +58,15 @@ std::string aggregate_comments(const Schema& schema, const ContinuousAggregate& 
 // TimescaleDB to choose.
 std::string enable_compression(const Schema& schema, const std::string& relation, bool is_aggregate,
                                const Compression& compression, bool replacing = false);
-std::string add_compression_policy(const Schema& schema, const std::string& relation, const Compression& compression);
-std::string add_retention_policy(const Schema& schema, const std::string& relation, const Retention& retention);
-std::string add_refresh_policy(const Schema& schema, const ContinuousAggregate& aggregate);
+// SELECT add_<kind>_policy(...), wrapped in alter_job(...) for the job
+// settings the add function does not take.
+std::string add_policy(const Schema& schema, const std::string& relation, const Policy& policy);
+std::string remove_policy(const Schema& schema, const std::string& relation, PolicyKind kind);
+// alter_job() on the existing job of the policy: the settings that changed
+// between `old` and `now` (schedule, max_runtime, max_retries, retry_period,
+// fixed_schedule), in place. "" when none of those changed.
+std::string alter_policy_job(const Schema& schema, const std::string& relation, bool is_aggregate, const Policy& old,
+                             const Policy& now);
 std::string refresh_continuous_aggregate(const Schema& schema, const ContinuousAggregate& aggregate);
 
 }  // namespace hyperschema::emit

@@ -33,7 +33,18 @@ void optional_interval(YAML::Emitter& out, const char* key, const std::optional<
     if (iv) out << YAML::Key << key << YAML::Value << iv->text();
 }
 
-void compression(YAML::Emitter& out, const Compression& c) {
+// The job settings of a policy, after its own keys, in the policy's mapping.
+void job_settings(YAML::Emitter& out, const JobSettings& job) {
+    optional_interval(out, "schedule", job.schedule);
+    if (job.initial_start) out << YAML::Key << "initial_start" << YAML::Value << *job.initial_start;
+    if (job.fixed_schedule) out << YAML::Key << "fixed_schedule" << YAML::Value << *job.fixed_schedule;
+    if (job.timezone) out << YAML::Key << "timezone" << YAML::Value << *job.timezone;
+    optional_interval(out, "max_runtime", job.max_runtime);
+    if (job.max_retries) out << YAML::Key << "max_retries" << YAML::Value << *job.max_retries;
+    optional_interval(out, "retry_period", job.retry_period);
+}
+
+void compression(YAML::Emitter& out, const Compression& c, const Policy* policy) {
     out << YAML::Key << "compression" << YAML::Value << YAML::BeginMap;
     if (!c.segment_by.empty()) {
         out << YAML::Key << "segment_by" << YAML::Value;
@@ -43,16 +54,55 @@ void compression(YAML::Emitter& out, const Compression& c) {
         out << YAML::Key << "order_by" << YAML::Value;
         key_parts(out, c.order_by);
     }
-    optional_interval(out, "after", c.after);
-    optional_interval(out, "schedule", c.schedule);
+    if (policy) {
+        optional_interval(out, "after", policy->after);
+        job_settings(out, policy->job);
+    }
     out << YAML::EndMap;
 }
 
-void retention(YAML::Emitter& out, const Retention& r) {
-    out << YAML::Key << "retention" << YAML::Value << YAML::BeginMap;
-    out << YAML::Key << "drop_after" << YAML::Value << r.drop_after.text();
-    optional_interval(out, "schedule", r.schedule);
+void offset(YAML::Emitter& out, const char* key, const std::optional<Interval>& iv) {
+    out << YAML::Key << key << YAML::Value;
+    if (iv)
+        out << iv->text();
+    else
+        out << YAML::Null;
+}
+
+// A policy other than compression's, under its kind's key.
+void policy(YAML::Emitter& out, const Policy& p) {
+    out << YAML::Key << std::string(policy_traits(p.kind).key) << YAML::Value << YAML::BeginMap;
+    switch (p.kind) {
+        case PolicyKind::Refresh:
+            offset(out, "start_offset", p.start_offset);
+            offset(out, "end_offset", p.end_offset);
+            job_settings(out, p.job);
+            if (p.allow_beyond_source_retention)
+                out << YAML::Key << "allow_beyond_source_retention" << YAML::Value << true;
+            break;
+        case PolicyKind::Retention:
+            out << YAML::Key << "drop_after" << YAML::Value << p.after->text();
+            job_settings(out, p.job);
+            break;
+        case PolicyKind::Reorder:
+            out << YAML::Key << "index" << YAML::Value << p.index.name;
+            job_settings(out, p.job);
+            break;
+        case PolicyKind::Compression:  // written inside `compression`
+            break;
+    }
     out << YAML::EndMap;
+}
+
+// The relation's compression settings and policies, in the kinds' order.
+void timescale_settings(YAML::Emitter& out, const std::optional<Compression>& c, const Policies& policies) {
+    for (const auto& kind : kPolicyKinds) {
+        if (kind.kind == PolicyKind::Compression) {
+            if (c) compression(out, *c, policies.find(PolicyKind::Compression));
+        } else if (const Policy* p = policies.find(kind.kind)) {
+            policy(out, *p);
+        }
+    }
 }
 
 void comment(YAML::Emitter& out, const std::string& text) {
@@ -97,8 +147,7 @@ void hypertable(YAML::Emitter& out, const Hypertable& h) {
         out << YAML::Key << "partitions" << YAML::Value << h.space->partitions << YAML::EndMap;
     }
     if (!h.create_default_indexes) out << YAML::Key << "create_default_indexes" << YAML::Value << false;
-    if (h.compression) compression(out, *h.compression);
-    if (h.retention) retention(out, *h.retention);
+    timescale_settings(out, h.compression, h.policies);
     out << YAML::EndMap;
 }
 
@@ -157,23 +206,6 @@ void table(YAML::Emitter& out, const Table& t) {
     out << YAML::EndMap;
 }
 
-void refresh(YAML::Emitter& out, const RefreshPolicy& r) {
-    out << YAML::Key << "refresh" << YAML::Value << YAML::BeginMap;
-    out << YAML::Key << "start_offset" << YAML::Value;
-    if (r.start_offset)
-        out << r.start_offset->text();
-    else
-        out << YAML::Null;
-    out << YAML::Key << "end_offset" << YAML::Value;
-    if (r.end_offset)
-        out << r.end_offset->text();
-    else
-        out << YAML::Null;
-    out << YAML::Key << "schedule" << YAML::Value << r.schedule.text();
-    if (r.allow_beyond_source_retention) out << YAML::Key << "allow_beyond_source_retention" << YAML::Value << true;
-    out << YAML::EndMap;
-}
-
 void aggregate(YAML::Emitter& out, const ContinuousAggregate& a) {
     out << YAML::Key << a.name << YAML::Value << YAML::BeginMap;
     comment(out, a.comment);
@@ -199,9 +231,7 @@ void aggregate(YAML::Emitter& out, const ContinuousAggregate& a) {
     if (!a.where.empty()) out << YAML::Key << "where" << YAML::Value << a.where;
     out << YAML::Key << "materialized_only" << YAML::Value << a.materialized_only;
     if (a.with_data) out << YAML::Key << "with_data" << YAML::Value << true;
-    if (a.refresh) refresh(out, *a.refresh);
-    if (a.compression) compression(out, *a.compression);
-    if (a.retention) retention(out, *a.retention);
+    timescale_settings(out, a.compression, a.policies);
     out << YAML::EndMap;
 }
 

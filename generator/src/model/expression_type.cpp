@@ -39,9 +39,9 @@ ColumnType bare(ColumnType t) {
 // as double precision (float4 + int4 resolves to float8 + float8).
 int numeric_rank(const ColumnType& t) {
     const auto& traits = catalog::traits_of(t.base);
-    if (traits.integer_bits) return traits.integer_bits;      // 16, 32, 64
+    if (traits.integer_bits) return traits.integer_bits;  // 16, 32, 64
     if (traits.category == catalog::TypeCategory::Numeric) return 100;
-    return t.base == BaseType::Real ? 200 : 300;              // floats
+    return t.base == BaseType::Real ? 200 : 300;  // floats
 }
 
 std::optional<ColumnType> promote(const ColumnType& a, const ColumnType& b) {
@@ -333,7 +333,8 @@ private:
         const bool whole = std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
         if (!whole) return Typed::of(BaseType::Numeric);
         if (text.size() < 10 || (text.size() == 10 && text <= "2147483647")) return Typed::of(BaseType::Integer);
-        if (text.size() < 19 || (text.size() == 19 && text <= "9223372036854775807")) return Typed::of(BaseType::Bigint);
+        if (text.size() < 19 || (text.size() == 19 && text <= "9223372036854775807"))
+            return Typed::of(BaseType::Bigint);
         return Typed::of(BaseType::Numeric);
     }
 
@@ -369,7 +370,7 @@ private:
     }
 
     Typed case_expression() {
-        ++i_;  // CASE
+        ++i_;                             // CASE
         if (!word("when")) expression();  // the simple form: CASE x WHEN ...
         std::vector<Typed> results;
         while (word("when")) {
@@ -395,8 +396,10 @@ private:
         std::vector<Typed> elements;
         while (!op("]") && !failed_ && i_ < t_.size()) {
             elements.push_back(expression());
-            if (kind(TokenKind::Comma)) ++i_;
-            else if (!op("]")) return fail();
+            if (kind(TokenKind::Comma))
+                ++i_;
+            else if (!op("]"))
+                return fail();
         }
         if (!op("]")) return fail();
         ++i_;
@@ -428,8 +431,10 @@ private:
             while (!kind(TokenKind::RParen) && !failed_ && i_ < t_.size()) {
                 args.push_back(expression());
                 if (word("order") && word(i_ + 1, "by")) skip_order_by();
-                if (kind(TokenKind::Comma)) ++i_;
-                else if (!kind(TokenKind::RParen)) return fail();
+                if (kind(TokenKind::Comma))
+                    ++i_;
+                else if (!kind(TokenKind::RParen))
+                    return fail();
             }
         }
         if (!expect(TokenKind::RParen)) return Typed::unknown();

@@ -62,6 +62,18 @@ const char* referential_action_name(ReferentialAction action) {
     return "no action";
 }
 
+const Policy* Policies::find(PolicyKind kind) const {
+    for (const auto& p : items)
+        if (p.kind == kind) return &p;
+    return nullptr;
+}
+
+Policy* Policies::find(PolicyKind kind) {
+    for (auto& p : items)
+        if (p.kind == kind) return &p;
+    return nullptr;
+}
+
 bool Schema::uses_timescaledb() const {
     return !aggregates.empty() ||
            std::any_of(tables.begin(), tables.end(), [](const Table& t) { return t.hypertable.has_value(); });

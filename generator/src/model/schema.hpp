@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "diag/source_location.hpp"
+#include "hyperschema/policy_kinds.hpp"
 #include "model/column_type.hpp"
 #include "model/interval.hpp"
 
@@ -112,18 +113,69 @@ struct Index {
     SourceLocation loc;
 };
 
-struct Compression {
-    std::vector<NameRef> segment_by;
-    std::vector<KeyPart> order_by;
-    std::optional<Interval> after;  // the compression policy's compress_after
+// Settings every TimescaleDB job has (alter_job's), for any policy. Unset
+// ones are TimescaleDB's defaults, which differ by kind and are not compared.
+struct JobSettings {
+    std::optional<Interval> schedule;  // schedule_interval
+    SourceLocation schedule_loc;
+    // A timestamptz literal with its zone: the fixed schedule's origin.
+    std::optional<std::string> initial_start;
+    SourceLocation initial_start_loc;
+    std::optional<bool> fixed_schedule;  // TimescaleDB sets it when initial_start is given
+    SourceLocation fixed_schedule_loc;
+    std::optional<std::string> timezone;  // for fixed schedules across DST changes
+    SourceLocation timezone_loc;
+    std::optional<Interval> max_runtime;  // 0: no limit
+    SourceLocation max_runtime_loc;
+    std::optional<int> max_retries;  // -1: retry for ever
+    SourceLocation max_retries_loc;
+    std::optional<Interval> retry_period;
+    SourceLocation retry_period_loc;
+
+    // The settings alter_job changes in place; initial_start and timezone are
+    // passed when the policy is added.
+    bool has_alter_settings() const { return max_runtime || max_retries || retry_period || fixed_schedule; }
+    friend bool operator==(const JobSettings& a, const JobSettings& b) {
+        return a.schedule == b.schedule && a.initial_start == b.initial_start && a.fixed_schedule == b.fixed_schedule &&
+               a.timezone == b.timezone && a.max_runtime == b.max_runtime && a.max_retries == b.max_retries &&
+               a.retry_period == b.retry_period;
+    }
+};
+
+// One policy of a hypertable or continuous aggregate; its kind's facts are in
+// hyperschema/policy_kinds.hpp. The kind-specific settings are set for their
+// kind only.
+struct Policy {
+    PolicyKind kind = PolicyKind::Retention;
+    std::optional<Interval> after;  // compression: compress_after; retention: drop_after
     SourceLocation after_loc;
-    std::optional<Interval> schedule;
+    // refresh: the window; nullopt means NULL (unbounded start, or up to now).
+    std::optional<Interval> start_offset;
+    std::optional<Interval> end_offset;
+    SourceLocation start_loc;
+    SourceLocation end_loc;
+    // The user's acknowledgement that refreshing past the source's retention
+    // window is intended (it deletes aggregated rows for dropped raw chunks).
+    bool allow_beyond_source_retention = false;
+    NameRef index;  // reorder: the index chunks are reordered by
+    JobSettings job;
     SourceLocation loc;
 };
 
-struct Retention {
-    Interval drop_after;
-    std::optional<Interval> schedule;
+// A relation's policies, at most one per kind.
+struct Policies {
+    std::vector<Policy> items;
+
+    const Policy* find(PolicyKind kind) const;
+    Policy* find(PolicyKind kind);
+    bool empty() const { return items.empty(); }
+};
+
+// Compression (columnstore) settings; the compression policy that compresses
+// chunks after some age is a Policy of kind Compression beside them.
+struct Compression {
+    std::vector<NameRef> segment_by;
+    std::vector<KeyPart> order_by;
     SourceLocation loc;
 };
 
@@ -140,7 +192,7 @@ struct Hypertable {
     std::optional<SpaceDimension> space;
     bool create_default_indexes = true;
     std::optional<Compression> compression;
-    std::optional<Retention> retention;
+    Policies policies;  // compression, retention, reorder
     SourceLocation loc;
 };
 
@@ -176,19 +228,6 @@ struct View {
     SourceLocation sql_loc;
 };
 
-struct RefreshPolicy {
-    // nullopt means NULL: unbounded (start) or up to now (end).
-    std::optional<Interval> start_offset;
-    std::optional<Interval> end_offset;
-    Interval schedule;
-    // The user's acknowledgement that refreshing past the source's retention
-    // window is intended (it deletes aggregated rows for dropped raw chunks).
-    bool allow_beyond_source_retention = false;
-    SourceLocation loc;
-    SourceLocation start_loc;
-    SourceLocation end_loc;
-};
-
 struct AggregateColumn {
     std::string name;
     std::string expression;          // SQL text of the aggregate expression
@@ -216,9 +255,8 @@ struct ContinuousAggregate {
     SourceLocation where_loc;
     bool materialized_only = true;
     bool with_data = false;
-    std::optional<RefreshPolicy> refresh;
     std::optional<Compression> compression;
-    std::optional<Retention> retention;
+    Policies policies;  // refresh, compression, retention
     std::string comment;
     SourceLocation loc;
 

@@ -238,10 +238,10 @@ std::optional<int> MapReader::take_int(const std::string& key, int min, int max)
     return read_int(ctx_, *node, "`" + key + "` of " + what_, min, max);
 }
 
-std::optional<Interval> MapReader::take_interval(const std::string& key) {
+std::optional<Interval> MapReader::take_interval(const std::string& key, bool allow_zero) {
     auto node = take(key);
     if (!node) return std::nullopt;
-    return read_interval(ctx_, *node, "`" + key + "` of " + what_);
+    return read_interval(ctx_, *node, "`" + key + "` of " + what_, allow_zero);
 }
 
 std::vector<NameRef> MapReader::take_names(const std::string& key) {

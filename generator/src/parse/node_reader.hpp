@@ -66,7 +66,7 @@ public:
     std::optional<std::string> take_string(const std::string& key);
     std::optional<bool> take_bool(const std::string& key);
     std::optional<int> take_int(const std::string& key, int min, int max);
-    std::optional<Interval> take_interval(const std::string& key);
+    std::optional<Interval> take_interval(const std::string& key, bool allow_zero = false);
     std::vector<NameRef> take_names(const std::string& key);
 
     // Reports a required key that is missing.

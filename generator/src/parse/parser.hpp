@@ -50,12 +50,15 @@ private:
 
     // timescale_parser.cpp
     Hypertable parse_hypertable(ParseContext& ctx, const std::string& table, const YAML::Node& node);
-    std::optional<Compression> parse_compression(ParseContext& ctx, const std::string& owner, const YAML::Node& node);
-    std::optional<Retention> parse_retention(ParseContext& ctx, const std::string& owner, const YAML::Node& node);
+    std::optional<Compression> parse_compression(ParseContext& ctx, const std::string& owner, const YAML::Node& node,
+                                                 Policies& policies);
+    void parse_retention(ParseContext& ctx, const std::string& owner, const YAML::Node& node, Policies& policies);
+    void parse_reorder(ParseContext& ctx, const std::string& owner, const YAML::Node& node, Policies& policies);
+    void parse_job_settings(ParseContext& ctx, MapReader& spec, JobSettings& job);
     void parse_aggregates(ParseContext& ctx, const YAML::Node& node);
     ContinuousAggregate parse_aggregate(ParseContext& ctx, const std::string& name, const SourceLocation& loc,
                                         const YAML::Node& node);
-    std::optional<RefreshPolicy> parse_refresh(ParseContext& ctx, const std::string& owner, const YAML::Node& node);
+    void parse_refresh(ParseContext& ctx, const std::string& owner, const YAML::Node& node, Policies& policies);
     void parse_aggregate_columns(ParseContext& ctx, ContinuousAggregate& agg, const YAML::Node& node);
 
     Schema& schema_;

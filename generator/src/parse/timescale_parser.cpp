@@ -6,6 +6,18 @@
 
 namespace hyperschema::parse {
 
+namespace {
+
+// std::regex recurses once per character matched, so a long value would
+// overflow the stack: anything longer than a zone name is not one.
+bool looks_like_timezone(const std::string& text) {
+    if (text.size() > 255) return false;  // PostgreSQL's TZ_STRLEN_MAX
+    static const std::regex kZone(R"([A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+)*)");
+    return std::regex_match(text, kZone);
+}
+
+}  // namespace
+
 Hypertable Parser::parse_hypertable(ParseContext& ctx, const std::string& table, const YAML::Node& node) {
     Hypertable h;
     h.loc = location_of(ctx, node);
@@ -34,14 +46,61 @@ Hypertable Parser::parse_hypertable(ParseContext& ctx, const std::string& table,
         if (p.valid()) h.space = std::move(space);
     }
     h.create_default_indexes = spec.take_bool("create_default_indexes").value_or(true);
-    if (auto c = spec.take("compression")) h.compression = parse_compression(ctx, what, *c);
-    if (auto r = spec.take("retention")) h.retention = parse_retention(ctx, what, *r);
+    if (auto c = spec.take("compression")) h.compression = parse_compression(ctx, what, *c, h.policies);
+    if (auto r = spec.take("retention")) parse_retention(ctx, what, *r, h.policies);
+    if (auto r = spec.take("reorder")) parse_reorder(ctx, what, *r, h.policies);
     spec.finish();
     return h;
 }
 
+// The settings every policy's job takes, read from the policy's own mapping.
+void Parser::parse_job_settings(ParseContext& ctx, MapReader& spec, JobSettings& job) {
+    const std::string what = spec.what();
+    job.schedule = spec.take_interval("schedule");
+    job.schedule_loc = spec.value_loc("schedule");
+    if (auto start = spec.take_string("initial_start")) {
+        job.initial_start_loc = spec.value_loc("initial_start");
+        std::string why;
+        auto literal = sqltext::parse_timestamp_literal(*start, &why);
+        if (!literal) {
+            ctx.diags.error(job.initial_start_loc,
+                            "`initial_start` of " + what + " is `" + *start + "`; " +
+                                (why.rfind("PostgreSQL", 0) == 0 ? why
+                                                                 : "expected a timestamp with its zone, such as "
+                                                                   "`2024-01-01 00:00:00+00`"));
+        } else if (!literal->has_zone) {
+            ctx.diags.error(job.initial_start_loc,
+                            "`initial_start` of " + what + " is `" + *start +
+                                "` without a zone: it would be read in the TimeZone of whichever session runs the "
+                                "migration; add one, e.g. `" +
+                                *start + "+00`");
+        } else {
+            job.initial_start = *start;
+        }
+    }
+    job.fixed_schedule = spec.take_bool("fixed_schedule");
+    job.fixed_schedule_loc = spec.value_loc("fixed_schedule");
+    if (auto zone = spec.take_string("timezone")) {
+        job.timezone_loc = spec.value_loc("timezone");
+        if (looks_like_timezone(*zone)) {
+            job.timezone = *zone;
+        } else {
+            ctx.diags.error(job.timezone_loc, "`timezone` of " + what +
+                                                  " must be a time zone name such as `Europe/Berlin` or `UTC`, "
+                                                  "not `" +
+                                                  *zone + "`");
+        }
+    }
+    job.max_runtime = spec.take_interval("max_runtime", /*allow_zero=*/true);
+    job.max_runtime_loc = spec.value_loc("max_runtime");
+    job.max_retries = spec.take_int("max_retries", -1, 1000000);
+    job.max_retries_loc = spec.value_loc("max_retries");
+    job.retry_period = spec.take_interval("retry_period");
+    job.retry_period_loc = spec.value_loc("retry_period");
+}
+
 std::optional<Compression> Parser::parse_compression(ParseContext& ctx, const std::string& owner,
-                                                     const YAML::Node& node) {
+                                                     const YAML::Node& node, Policies& policies) {
     Compression c;
     c.loc = location_of(ctx, node);
     const std::string what = "`compression` of " + owner;
@@ -69,33 +128,63 @@ std::optional<Compression> Parser::parse_compression(ParseContext& ctx, const st
             }
         }
     }
-    c.after = spec.take_interval("after");
-    c.after_loc = spec.value_loc("after");
-    c.schedule = spec.take_interval("schedule");
+    // The compression policy: `after` and its job's settings, in the same mapping.
+    Policy policy;
+    policy.kind = PolicyKind::Compression;
+    policy.after = spec.take_interval("after");
+    policy.after_loc = policy.loc = spec.value_loc("after");
+    parse_job_settings(ctx, spec, policy.job);
+    if (policy.after) {
+        policies.items.push_back(std::move(policy));
+    } else if (policy.job != JobSettings{}) {
+        ctx.diags.error(c.loc, what +
+                                   " sets the compression policy's job (`schedule`, `max_runtime`, ...) but "
+                                   "no `after`, so there is no policy; add `after`, e.g. `after: 7 days`");
+    }
     spec.finish();
     return c;
 }
 
-std::optional<Retention> Parser::parse_retention(ParseContext& ctx, const std::string& owner, const YAML::Node& node) {
-    Retention r;
-    r.loc = location_of(ctx, node);
+void Parser::parse_retention(ParseContext& ctx, const std::string& owner, const YAML::Node& node, Policies& policies) {
+    Policy r;
+    r.kind = PolicyKind::Retention;
+    r.loc = r.after_loc = location_of(ctx, node);
     const std::string what = "`retention` of " + owner;
     if (node.IsScalar()) {
-        auto iv = read_interval(ctx, node, what);
-        if (!iv) return std::nullopt;
-        r.drop_after = *iv;
-        return r;
+        r.after = read_interval(ctx, node, what);
+        if (r.after) policies.items.push_back(std::move(r));
+        return;
     }
     MapReader spec(ctx, node, what);
-    if (!spec.valid()) return std::nullopt;
-    auto drop = spec.take_interval("drop_after");
-    r.loc = spec.value_loc("drop_after");
-    r.schedule = spec.take_interval("schedule");
+    if (!spec.valid()) return;
+    r.after = spec.take_interval("drop_after");
+    r.loc = r.after_loc = spec.value_loc("drop_after");
+    parse_job_settings(ctx, spec, r.job);
     spec.require("drop_after", "how old data must be before its chunks are dropped, e.g. `drop_after: 90 days`");
     spec.finish();
-    if (!drop) return std::nullopt;
-    r.drop_after = *drop;
-    return r;
+    if (r.after) policies.items.push_back(std::move(r));
+}
+
+void Parser::parse_reorder(ParseContext& ctx, const std::string& owner, const YAML::Node& node, Policies& policies) {
+    Policy r;
+    r.kind = PolicyKind::Reorder;
+    r.loc = location_of(ctx, node);
+    const std::string what = "`reorder` of " + owner;
+    if (node.IsScalar()) {
+        r.index = {node.Scalar(), r.loc};
+        if (check_identifier(ctx, r.index.name, r.loc, "reorder index")) policies.items.push_back(std::move(r));
+        return;
+    }
+    MapReader spec(ctx, node, what);
+    if (!spec.valid()) return;
+    if (auto index = spec.take_string("index")) {
+        r.index = {*index, spec.value_loc("index")};
+        check_identifier(ctx, *index, r.index.loc, "reorder index");
+    }
+    parse_job_settings(ctx, spec, r.job);
+    spec.require("index", "the index chunks are reordered by, e.g. `index: idx_metrics_device_time`");
+    spec.finish();
+    if (!r.index.name.empty()) policies.items.push_back(std::move(r));
 }
 
 void Parser::parse_aggregates(ParseContext& ctx, const YAML::Node& node) {
@@ -104,18 +193,6 @@ void Parser::parse_aggregates(ParseContext& ctx, const YAML::Node& node) {
         schema_.aggregates.push_back(parse_aggregate(ctx, entry.key, entry.key_loc, entry.value));
     }
 }
-
-namespace {
-
-// std::regex recurses once per character matched, so a long value would
-// overflow the stack: anything longer than a zone name is not one.
-bool looks_like_timezone(const std::string& text) {
-    if (text.size() > 255) return false;  // PostgreSQL's TZ_STRLEN_MAX
-    static const std::regex kZone(R"([A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+)*)");
-    return std::regex_match(text, kZone);
-}
-
-}  // namespace
 
 ContinuousAggregate Parser::parse_aggregate(ParseContext& ctx, const std::string& name, const SourceLocation& loc,
                                             const YAML::Node& node) {
@@ -177,21 +254,21 @@ ContinuousAggregate Parser::parse_aggregate(ParseContext& ctx, const std::string
     }
     agg.materialized_only = spec.take_bool("materialized_only").value_or(true);
     agg.with_data = spec.take_bool("with_data").value_or(false);
-    if (auto refresh = spec.take("refresh")) agg.refresh = parse_refresh(ctx, what, *refresh);
-    if (auto c = spec.take("compression")) agg.compression = parse_compression(ctx, what, *c);
-    if (auto r = spec.take("retention")) agg.retention = parse_retention(ctx, what, *r);
+    if (auto refresh = spec.take("refresh")) parse_refresh(ctx, what, *refresh, agg.policies);
+    if (auto c = spec.take("compression")) agg.compression = parse_compression(ctx, what, *c, agg.policies);
+    if (auto r = spec.take("retention")) parse_retention(ctx, what, *r, agg.policies);
     if (auto c = spec.take_string("comment")) agg.comment = *c;
     spec.finish();
     return agg;
 }
 
-std::optional<RefreshPolicy> Parser::parse_refresh(ParseContext& ctx, const std::string& owner,
-                                                   const YAML::Node& node) {
-    RefreshPolicy r;
+void Parser::parse_refresh(ParseContext& ctx, const std::string& owner, const YAML::Node& node, Policies& policies) {
+    Policy r;
+    r.kind = PolicyKind::Refresh;
     r.loc = location_of(ctx, node);
     const std::string what = "`refresh` of " + owner;
     MapReader spec(ctx, node, what);
-    if (!spec.valid()) return std::nullopt;
+    if (!spec.valid()) return;
     // An offset of null is TimescaleDB's NULL: unbounded (start) or up to now (end).
     auto offset = [&](const std::string& key, SourceLocation& loc) -> std::optional<Interval> {
         auto n = spec.take(key);
@@ -203,11 +280,11 @@ std::optional<RefreshPolicy> Parser::parse_refresh(ParseContext& ctx, const std:
     r.end_offset = offset("end_offset", r.end_loc);
     spec.require("start_offset", "how far back each refresh starts, e.g. `3 hours` (null: from the beginning)");
     spec.require("end_offset", "how close to now each refresh ends, e.g. `1 hour` (null: up to now)");
-    if (auto schedule = spec.take_interval("schedule")) r.schedule = *schedule;
+    parse_job_settings(ctx, spec, r.job);
     spec.require("schedule", "how often the policy runs, e.g. `schedule: 1 hour`");
     r.allow_beyond_source_retention = spec.take_bool("allow_beyond_source_retention").value_or(false);
     spec.finish();
-    return r;
+    policies.items.push_back(std::move(r));
 }
 
 void Parser::parse_aggregate_columns(ParseContext& ctx, ContinuousAggregate& agg, const YAML::Node& node) {

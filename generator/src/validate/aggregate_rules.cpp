@@ -437,7 +437,7 @@ std::string offset_text(const std::optional<Interval>& iv) {
 
 // TimescaleDB's validate_window_size(): the window must cover two buckets,
 // months counting as 30 days.
-void check_refresh_window(const ContinuousAggregate& agg, const RefreshPolicy& r, Diagnostics& diags) {
+void check_refresh_window(const ContinuousAggregate& agg, const Policy& r, Diagnostics& diags) {
     if (!r.start_offset || !r.end_offset) return;  // an unbounded side always covers two buckets
     const int64_t start = r.start_offset->approx_micros(), end = r.end_offset->approx_micros();
     const int64_t needed = end + 2 * agg.bucket.approx_micros();
@@ -453,46 +453,48 @@ void check_refresh_window(const ContinuousAggregate& agg, const RefreshPolicy& r
                                  "; set start_offset to at least " + suggestion.text());
 }
 
-void check_refresh_against_retention(const Schema& schema, const ContinuousAggregate& agg, const RefreshPolicy& r,
+// The retention policy of the relation an aggregate reads, if it has one.
+const Policy* source_retention_of(const Schema& schema, const ContinuousAggregate& agg) {
+    if (const Table* t = schema.find_table(agg.source.name); t && t->hypertable)
+        return t->hypertable->policies.find(PolicyKind::Retention);
+    if (const ContinuousAggregate* parent = schema.find_aggregate(agg.source.name))
+        return parent->policies.find(PolicyKind::Retention);
+    return nullptr;
+}
+
+bool reaches_past(const std::optional<Interval>& start_offset, const Interval& age) {
+    return !start_offset || start_offset->approx_micros() > age.approx_micros();
+}
+
+void check_refresh_against_retention(const Schema& schema, const ContinuousAggregate& agg, const Policy& r,
                                      Diagnostics& diags) {
-    const Retention* source_retention = nullptr;
-    if (const Table* t = schema.find_table(agg.source.name); t && t->hypertable && t->hypertable->retention) {
-        source_retention = &*t->hypertable->retention;
-    } else if (const ContinuousAggregate* parent = schema.find_aggregate(agg.source.name);
-               parent && parent->retention) {
-        source_retention = &*parent->retention;
-    }
-    if (source_retention) {
-        bool reaches =
-            !r.start_offset || r.start_offset->approx_micros() > source_retention->drop_after.approx_micros();
-        if (reaches) {
-            std::string message =
-                "refresh window of continuous aggregate `" + agg.name + "` starts " +
-                (r.start_offset ? r.start_offset->text() + " back" : "at the beginning of time (null)") +
-                ", further back than the retention of its source `" + agg.source.name + "` (" +
-                source_retention->drop_after.text() +
-                "): each refresh would delete the aggregated rows of raw chunks already dropped";
-            if (r.allow_beyond_source_retention) {
-                diags.warning(r.start_loc, message + " (allowed by `allow_beyond_source_retention`)");
-            } else {
-                diags.error(r.start_loc, message + "; set start_offset below " + source_retention->drop_after.text() +
-                                             ", or add `allow_beyond_source_retention: true` if that is intended");
-            }
+    if (const Policy* source = source_retention_of(schema, agg);
+        source && reaches_past(r.start_offset, *source->after)) {
+        std::string message = "refresh window of continuous aggregate `" + agg.name + "` starts " +
+                              (r.start_offset ? r.start_offset->text() + " back" : "at the beginning of time (null)") +
+                              ", further back than the retention of its source `" + agg.source.name + "` (" +
+                              source->after->text() +
+                              "): each refresh would delete the aggregated rows of raw chunks already dropped";
+        if (r.allow_beyond_source_retention) {
+            diags.warning(r.start_loc, message + " (allowed by `allow_beyond_source_retention`)");
+        } else {
+            diags.error(r.start_loc, message + "; set start_offset below " + source->after->text() +
+                                         ", or add `allow_beyond_source_retention: true` if that is intended");
         }
     }
-    if (agg.retention &&
-        (!r.start_offset || r.start_offset->approx_micros() > agg.retention->drop_after.approx_micros())) {
+    if (const Policy* own = agg.policies.find(PolicyKind::Retention);
+        own && reaches_past(r.start_offset, *own->after)) {
         diags.warning(r.start_loc, "refresh window of continuous aggregate `" + agg.name + "` (start_offset " +
                                        offset_text(r.start_offset) + ") reaches past its own retention (" +
-                                       agg.retention->drop_after.text() +
+                                       own->after->text() +
                                        "): buckets dropped by retention would be materialized again");
     }
-    if (agg.compression && agg.compression->after &&
-        (!r.start_offset || r.start_offset->approx_micros() > agg.compression->after->approx_micros())) {
+    if (const Policy* compress = agg.policies.find(PolicyKind::Compression);
+        compress && reaches_past(r.start_offset, *compress->after)) {
         diags.warning(r.start_loc,
                       "refresh window of continuous aggregate `" + agg.name + "` (start_offset " +
                           offset_text(r.start_offset) + ") reaches into compressed data (compression after " +
-                          agg.compression->after->text() +
+                          compress->after->text() +
                           "): every refresh would rewrite compressed chunks; compress later than start_offset");
     }
 }
@@ -548,10 +550,11 @@ void check_aggregate(const Schema& schema, const ContinuousAggregate& agg, Diagn
     }
     if (const ContinuousAggregate* parent = schema.find_aggregate(agg.source.name))
         check_hierarchy(agg, *parent, source, diags);
-    if (agg.refresh) {
-        check_refresh_window(agg, *agg.refresh, diags);
-        check_refresh_against_retention(schema, agg, *agg.refresh, diags);
+    if (const Policy* refresh = agg.policies.find(PolicyKind::Refresh)) {
+        check_refresh_window(agg, *refresh, diags);
+        check_refresh_against_retention(schema, agg, *refresh, diags);
     }
+    check_policies(schema, "continuous aggregate `" + agg.name + "`", agg.policies, diags);
     if (agg.compression) {
         const std::string owner = "continuous aggregate `" + agg.name + "`";
         check_compression(output_of(schema, agg).columns, *agg.compression, owner, diags);

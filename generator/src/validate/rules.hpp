@@ -39,6 +39,12 @@ void check_fragment(const std::string& sql, const SourceLocation& loc, const Fra
 void check_compression(const std::vector<RelationColumn>& columns, const Compression& compression,
                        const std::string& owner, Diagnostics& diags);
 
+// The policies of a hypertable or continuous aggregate (`owner` names it):
+// their job settings and how they combine (policy_rules.cpp).
+void check_policies(const Schema& schema, const std::string& owner, const Policies& policies, Diagnostics& diags);
+// A reorder policy names an index of the table, or TimescaleDB's own time index.
+void check_reorder_index(const Table& table, const Policy& reorder, Diagnostics& diags);
+
 std::vector<std::string> column_names(const Table& table);
 
 // The interval rounded up to whole days (at least one), for suggestions where

@@ -104,7 +104,7 @@ void check_compression(const std::vector<RelationColumn>& columns, const Compres
     }
 }
 
-void check_hypertable(const Schema&, const Table& table, Diagnostics& diags) {
+void check_hypertable(const Schema& schema, const Table& table, Diagnostics& diags) {
     const Hypertable& h = *table.hypertable;
     check_time_column(table, h, diags);
     check_space(table, h, diags);
@@ -131,14 +131,8 @@ void check_hypertable(const Schema&, const Table& table, Diagnostics& diags) {
     }
     const std::string owner = "hypertable `" + table.name + "`";
     if (h.compression) check_compression(relation_columns(table), *h.compression, owner, diags);
-    if (h.compression && h.compression->after && h.retention &&
-        h.compression->after->approx_micros() >= h.retention->drop_after.approx_micros()) {
-        diags.warning(h.compression->after_loc,
-                      "compression of " + owner + " starts after " + h.compression->after->text() +
-                          ", but retention drops its chunks after " + h.retention->drop_after.text() +
-                          ": chunks would be dropped before (or as soon as) they are "
-                          "compressed; compress sooner or keep data longer");
-    }
+    check_policies(schema, owner, h.policies, diags);
+    if (const Policy* reorder = h.policies.find(PolicyKind::Reorder)) check_reorder_index(table, *reorder, diags);
 }
 
 }  // namespace hyperschema::rules

@@ -47,7 +47,13 @@ struct LiveAggregate {
 struct LiveJob {
     int id = 0;
     std::string proc, relation;
-    std::optional<IntervalSpec> after, end_offset, schedule;
+    std::optional<IntervalSpec> after, end_offset, schedule;  // after: the kind's threshold (policy_kinds.hpp)
+    std::string index;                                        // a reorder policy's
+    std::optional<IntervalSpec> max_runtime, retry_period;
+    int max_retries = -1;
+    bool fixed_schedule = false;
+    std::optional<std::int64_t> initial_start;  // microseconds since 1970
+    std::string timezone;
     bool scheduled = true;
     std::string last_run_status, last_error;
     long long total_failures = 0;
@@ -208,20 +214,33 @@ inline void read_compression_settings(pqxx::dbtransaction& tx, const std::string
     }
 }
 
+// CASE over the job's kind (policy_kinds.hpp): the interval under `key_of`'s
+// config key, for the kinds that have one. An integer-time hypertable's policy
+// has numbers in its config: only the string (interval) ones are read.
+template <class KeyOf>
+std::string config_interval_by_kind(KeyOf key_of) {
+    std::string sql = "CASE j.proc_name";
+    for (const auto& kind : kPolicyKinds) {
+        const std::string_view key = key_of(kind);
+        if (key.empty()) continue;
+        const std::string path = "j.config->'" + std::string(key) + "'";
+        sql += " WHEN '" + std::string(kind.proc) + "' THEN CASE WHEN jsonb_typeof(" + path +
+               ") = 'string' THEN (j.config->>'" + std::string(key) + "')::interval END";
+    }
+    return sql + " END";
+}
+
 inline void read_jobs(pqxx::dbtransaction& tx, const std::string& ns, LiveCatalog& live) {
-    // An integer-time hypertable's policy has numbers in its config: read
-    // only the string (interval) ones.
-    auto config_interval = [](const char* key) {
-        return std::string("CASE WHEN jsonb_typeof(j.config->'") + key + "') = 'string' THEN (j.config->>'" + key +
-               "')::interval END";
-    };
+    const std::string threshold = config_interval_by_kind(
+        [](const PolicyKindTraits& k) { return k.threshold_is_interval ? k.threshold : std::string_view(); });
+    const std::string second = config_interval_by_kind([](const PolicyKindTraits& k) { return k.second; });
     for (const auto& r : tx.exec_params(
              "SELECT j.id, j.proc_name, coalesce(ca.user_view_name, h.table_name), j.schedule_interval, j.scheduled, " +
-                 config_interval("compress_after") + ", " + config_interval("drop_after") + ", " +
-                 config_interval("start_offset") + ", " + config_interval("end_offset") +
+                 threshold + ", " + second +
                  // As timescaledb_information.job_stats derives last_run_status.
                  ", CASE WHEN s.last_finish > '-infinity' AND s.last_run_success = false THEN 'Failed' END, "
-                 "s.total_failures, e.sqlerrcode, e.message "
+                 "s.total_failures, e.sqlerrcode, e.message, j.config->>'index_name', j.max_runtime, j.max_retries, "
+                 "j.retry_period, j.fixed_schedule, (extract(epoch FROM j.initial_start) * 1000000)::int8, j.timezone "
                  "FROM _timescaledb_catalog.bgw_job j "
                  "JOIN _timescaledb_catalog.hypertable h ON h.id = j.hypertable_id "
                  "LEFT JOIN _timescaledb_catalog.continuous_agg ca ON ca.mat_hypertable_id = h.id "
@@ -237,13 +256,18 @@ inline void read_jobs(pqxx::dbtransaction& tx, const std::string& ns, LiveCatalo
         job.relation = r[2].c_str();
         job.schedule = interval_field(r[3]);
         job.scheduled = r[4].as<bool>();
-        job.after = job.proc == "policy_compression" ? interval_field(r[5])
-                    : job.proc == "policy_retention" ? interval_field(r[6])
-                                                     : interval_field(r[7]);
-        job.end_offset = interval_field(r[8]);
-        job.last_run_status = text_field(r[9]);
-        job.total_failures = r[10].is_null() ? 0 : r[10].as<long long>();
-        if (!r[12].is_null()) job.last_error = text_field(r[11]) + ": " + text_field(r[12]);
+        job.after = interval_field(r[5]);
+        job.end_offset = interval_field(r[6]);
+        job.last_run_status = text_field(r[7]);
+        job.total_failures = r[8].is_null() ? 0 : r[8].as<long long>();
+        if (!r[10].is_null()) job.last_error = text_field(r[9]) + ": " + text_field(r[10]);
+        job.index = text_field(r[11]);
+        job.max_runtime = interval_field(r[12]);
+        job.max_retries = r[13].is_null() ? -1 : r[13].as<int>();
+        job.retry_period = interval_field(r[14]);
+        job.fixed_schedule = !r[15].is_null() && r[15].as<bool>();
+        if (!r[16].is_null()) job.initial_start = r[16].as<long long>();
+        job.timezone = text_field(r[17]);
         live.jobs.push_back(std::move(job));
     }
 }

@@ -34,9 +34,9 @@ ALTER MATERIALIZED VIEW public.hourly SET (timescaledb.materialized_only = true)
 -- ~ compression of hypertable metrics (chunks compressed from now on use the new settings)
 ALTER TABLE public.metrics SET (
     timescaledb.compress = true,
-    timescaledb.compress_segmentby = 'device_id',
-    timescaledb.compress_orderby = ''
+    timescaledb.compress_segmentby = 'device_id'
 );
+ALTER TABLE public.metrics RESET (timescaledb.compress_orderby);
 
 -- + compression of hypertable logs
 ALTER TABLE public.logs SET (

@@ -10,7 +10,7 @@
 
 #include <hyperschema/hyperschema.hpp>
 
-static_assert(hyperschema::kGeneratedCodeVersion == 2,
+static_assert(hyperschema::kGeneratedCodeVersion == 3,
               "aetherlens/migrations.hpp was generated for another hyperschema runtime; regenerate it");
 
 namespace aetherlens {
@@ -660,12 +660,12 @@ inline const hyperschema::ExpectedSchema& expected_schema() {
         s.aggregates.push_back({"metrics_hourly", "metrics", hyperschema::IntervalSpec{0, 0, 3600000000}, true, {"hour", "device_id", "metric_type", "avg_value", "min_value", "max_value", "sample_count", "total_energy", "p95_value"}});
         s.aggregates.push_back({"metrics_daily", "metrics", hyperschema::IntervalSpec{0, 1, 0}, true, {"day", "device_id", "metric_type", "avg_value", "min_value", "max_value", "total_energy", "median_value"}});
         s.compression.push_back({"metrics", {"device_id", "metric_type"}, {"time DESC"}});
-        s.policies.push_back({hyperschema::PolicyKind::Compression, "metrics", hyperschema::IntervalSpec{0, 7, 0}, std::nullopt, std::nullopt});
-        s.policies.push_back({hyperschema::PolicyKind::Retention, "metrics", hyperschema::IntervalSpec{0, 90, 0}, std::nullopt, std::nullopt});
-        s.policies.push_back({hyperschema::PolicyKind::Refresh, "metrics_hourly", hyperschema::IntervalSpec{0, 0, 10800000000}, hyperschema::IntervalSpec{0, 0, 3600000000}, hyperschema::IntervalSpec{0, 0, 3600000000}});
-        s.policies.push_back({hyperschema::PolicyKind::Retention, "metrics_hourly", hyperschema::IntervalSpec{12, 0, 0}, std::nullopt, std::nullopt});
-        s.policies.push_back({hyperschema::PolicyKind::Refresh, "metrics_daily", hyperschema::IntervalSpec{0, 3, 0}, hyperschema::IntervalSpec{0, 1, 0}, hyperschema::IntervalSpec{0, 1, 0}});
-        s.policies.push_back({hyperschema::PolicyKind::Retention, "metrics_daily", hyperschema::IntervalSpec{60, 0, 0}, std::nullopt, std::nullopt});
+        s.policies.push_back({hyperschema::PolicyKind::Compression, "metrics", hyperschema::IntervalSpec{0, 7, 0}, std::nullopt, std::nullopt, "", std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt});
+        s.policies.push_back({hyperschema::PolicyKind::Retention, "metrics", hyperschema::IntervalSpec{0, 90, 0}, std::nullopt, std::nullopt, "", std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt});
+        s.policies.push_back({hyperschema::PolicyKind::Refresh, "metrics_hourly", hyperschema::IntervalSpec{0, 0, 10800000000}, hyperschema::IntervalSpec{0, 0, 3600000000}, hyperschema::IntervalSpec{0, 0, 3600000000}, "", std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt});
+        s.policies.push_back({hyperschema::PolicyKind::Retention, "metrics_hourly", hyperschema::IntervalSpec{12, 0, 0}, std::nullopt, std::nullopt, "", std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt});
+        s.policies.push_back({hyperschema::PolicyKind::Refresh, "metrics_daily", hyperschema::IntervalSpec{0, 3, 0}, hyperschema::IntervalSpec{0, 1, 0}, hyperschema::IntervalSpec{0, 1, 0}, "", std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt});
+        s.policies.push_back({hyperschema::PolicyKind::Retention, "metrics_daily", hyperschema::IntervalSpec{60, 0, 0}, std::nullopt, std::nullopt, "", std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt});
         return s;
     }();
     return schema;

@@ -10,7 +10,7 @@
 
 #include <hyperschema/hyperschema.hpp>
 
-static_assert(hyperschema::kGeneratedCodeVersion == 2,
+static_assert(hyperschema::kGeneratedCodeVersion == 3,
               "forecast/migrations.hpp was generated for another hyperschema runtime; regenerate it");
 
 namespace forecast {
@@ -242,9 +242,9 @@ inline const hyperschema::ExpectedSchema& expected_schema() {
         s.aggregates.push_back({"daily_accuracy_metrics", "deviations", hyperschema::IntervalSpec{0, 1, 0}, true, {"bucket", "site_id", "model_id", "parameter_id", "horizon", "mae", "bias", "std_dev", "sample_size", "min_deviation", "max_deviation"}});
         s.aggregates.push_back({"weekly_accuracy_metrics", "deviations", hyperschema::IntervalSpec{0, 7, 0}, true, {"bucket", "site_id", "model_id", "parameter_id", "horizon", "mae", "bias", "std_dev", "sample_size"}});
         s.aggregates.push_back({"monthly_accuracy_metrics", "deviations", hyperschema::IntervalSpec{0, 30, 0}, true, {"bucket", "site_id", "model_id", "parameter_id", "horizon", "mae", "bias", "std_dev", "sample_size"}});
-        s.policies.push_back({hyperschema::PolicyKind::Refresh, "daily_accuracy_metrics", hyperschema::IntervalSpec{0, 3, 0}, hyperschema::IntervalSpec{0, 0, 3600000000}, hyperschema::IntervalSpec{0, 1, 0}});
-        s.policies.push_back({hyperschema::PolicyKind::Refresh, "weekly_accuracy_metrics", hyperschema::IntervalSpec{0, 21, 0}, hyperschema::IntervalSpec{0, 1, 0}, hyperschema::IntervalSpec{0, 7, 0}});
-        s.policies.push_back({hyperschema::PolicyKind::Refresh, "monthly_accuracy_metrics", hyperschema::IntervalSpec{3, 0, 0}, hyperschema::IntervalSpec{0, 1, 0}, hyperschema::IntervalSpec{0, 30, 0}});
+        s.policies.push_back({hyperschema::PolicyKind::Refresh, "daily_accuracy_metrics", hyperschema::IntervalSpec{0, 3, 0}, hyperschema::IntervalSpec{0, 0, 3600000000}, hyperschema::IntervalSpec{0, 1, 0}, "", std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt});
+        s.policies.push_back({hyperschema::PolicyKind::Refresh, "weekly_accuracy_metrics", hyperschema::IntervalSpec{0, 21, 0}, hyperschema::IntervalSpec{0, 1, 0}, hyperschema::IntervalSpec{0, 7, 0}, "", std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt});
+        s.policies.push_back({hyperschema::PolicyKind::Refresh, "monthly_accuracy_metrics", hyperschema::IntervalSpec{3, 0, 0}, hyperschema::IntervalSpec{0, 1, 0}, hyperschema::IntervalSpec{0, 30, 0}, "", std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt});
         return s;
     }();
     return schema;

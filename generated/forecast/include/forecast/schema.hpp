@@ -30,7 +30,7 @@
 #include <hyperschema/types.hpp>
 #include <hyperschema/version.hpp>
 
-static_assert(hyperschema::kGeneratedCodeVersion == 2,
+static_assert(hyperschema::kGeneratedCodeVersion == 3,
               "forecast/schema.hpp was generated for another hyperschema runtime; regenerate it");
 
 namespace forecast {

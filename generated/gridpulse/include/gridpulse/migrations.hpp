@@ -10,7 +10,7 @@
 
 #include <hyperschema/hyperschema.hpp>
 
-static_assert(hyperschema::kGeneratedCodeVersion == 2,
+static_assert(hyperschema::kGeneratedCodeVersion == 3,
               "gridpulse/migrations.hpp was generated for another hyperschema runtime; regenerate it");
 
 namespace gridpulse {
@@ -359,10 +359,10 @@ inline const hyperschema::ExpectedSchema& expected_schema() {
         s.aggregates.push_back({"hourly_aggregates", "observations", hyperschema::IntervalSpec{0, 0, 3600000000}, true, {"hour", "series_id", "avg_value", "min_value", "max_value", "data_points", "std_dev"}});
         s.aggregates.push_back({"daily_aggregates", "observations", hyperschema::IntervalSpec{0, 1, 0}, true, {"day", "series_id", "avg_value", "min_value", "max_value", "total_value", "data_points"}});
         s.compression.push_back({"observations", {"series_id"}, {"ts DESC"}});
-        s.policies.push_back({hyperschema::PolicyKind::Compression, "observations", hyperschema::IntervalSpec{0, 7, 0}, std::nullopt, std::nullopt});
-        s.policies.push_back({hyperschema::PolicyKind::Retention, "observations", hyperschema::IntervalSpec{60, 0, 0}, std::nullopt, std::nullopt});
-        s.policies.push_back({hyperschema::PolicyKind::Refresh, "hourly_aggregates", hyperschema::IntervalSpec{0, 0, 10800000000}, hyperschema::IntervalSpec{0, 0, 3600000000}, hyperschema::IntervalSpec{0, 0, 3600000000}});
-        s.policies.push_back({hyperschema::PolicyKind::Refresh, "daily_aggregates", hyperschema::IntervalSpec{0, 7, 0}, hyperschema::IntervalSpec{0, 1, 0}, hyperschema::IntervalSpec{0, 1, 0}});
+        s.policies.push_back({hyperschema::PolicyKind::Compression, "observations", hyperschema::IntervalSpec{0, 7, 0}, std::nullopt, std::nullopt, "", std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt});
+        s.policies.push_back({hyperschema::PolicyKind::Retention, "observations", hyperschema::IntervalSpec{60, 0, 0}, std::nullopt, std::nullopt, "", std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt});
+        s.policies.push_back({hyperschema::PolicyKind::Refresh, "hourly_aggregates", hyperschema::IntervalSpec{0, 0, 10800000000}, hyperschema::IntervalSpec{0, 0, 3600000000}, hyperschema::IntervalSpec{0, 0, 3600000000}, "", std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt});
+        s.policies.push_back({hyperschema::PolicyKind::Refresh, "daily_aggregates", hyperschema::IntervalSpec{0, 7, 0}, hyperschema::IntervalSpec{0, 1, 0}, hyperschema::IntervalSpec{0, 1, 0}, "", std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt});
         return s;
     }();
     return schema;

@@ -10,7 +10,7 @@
 
 #include <hyperschema/hyperschema.hpp>
 
-static_assert(hyperschema::kGeneratedCodeVersion == 2,
+static_assert(hyperschema::kGeneratedCodeVersion == 3,
               "heatpump/migrations.hpp was generated for another hyperschema runtime; regenerate it");
 
 namespace heatpump {
@@ -289,11 +289,11 @@ inline const hyperschema::ExpectedSchema& expected_schema() {
         s.aggregates.push_back({"energy_daily", "energy_hourly", hyperschema::IntervalSpec{0, 1, 0}, true, {"bucket", "device_id", "energy_kwh", "samples"}});
         s.compression.push_back({"readings", {"device_id"}, {"time DESC"}});
         s.compression.push_back({"energy_daily", {"device_id"}, {}});
-        s.policies.push_back({hyperschema::PolicyKind::Compression, "readings", hyperschema::IntervalSpec{0, 7, 0}, std::nullopt, std::nullopt});
-        s.policies.push_back({hyperschema::PolicyKind::Retention, "readings", hyperschema::IntervalSpec{24, 0, 0}, std::nullopt, std::nullopt});
-        s.policies.push_back({hyperschema::PolicyKind::Refresh, "energy_hourly", hyperschema::IntervalSpec{0, 0, 10800000000}, hyperschema::IntervalSpec{0, 0, 300000000}, hyperschema::IntervalSpec{0, 0, 300000000}});
-        s.policies.push_back({hyperschema::PolicyKind::Refresh, "energy_daily", hyperschema::IntervalSpec{0, 3, 0}, hyperschema::IntervalSpec{0, 0, 3600000000}, hyperschema::IntervalSpec{0, 0, 3600000000}});
-        s.policies.push_back({hyperschema::PolicyKind::Compression, "energy_daily", hyperschema::IntervalSpec{0, 30, 0}, std::nullopt, std::nullopt});
+        s.policies.push_back({hyperschema::PolicyKind::Compression, "readings", hyperschema::IntervalSpec{0, 7, 0}, std::nullopt, std::nullopt, "", std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt});
+        s.policies.push_back({hyperschema::PolicyKind::Retention, "readings", hyperschema::IntervalSpec{24, 0, 0}, std::nullopt, std::nullopt, "", std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt});
+        s.policies.push_back({hyperschema::PolicyKind::Refresh, "energy_hourly", hyperschema::IntervalSpec{0, 0, 10800000000}, hyperschema::IntervalSpec{0, 0, 300000000}, hyperschema::IntervalSpec{0, 0, 300000000}, "", std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt});
+        s.policies.push_back({hyperschema::PolicyKind::Refresh, "energy_daily", hyperschema::IntervalSpec{0, 3, 0}, hyperschema::IntervalSpec{0, 0, 3600000000}, hyperschema::IntervalSpec{0, 0, 3600000000}, "", std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt});
+        s.policies.push_back({hyperschema::PolicyKind::Compression, "energy_daily", hyperschema::IntervalSpec{0, 30, 0}, std::nullopt, std::nullopt, "", std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt});
         return s;
     }();
     return schema;

@@ -1,0 +1,109 @@
+// Every diff case of tests/migrations/ on a real TimescaleDB: the `before`
+// schema created from scratch, its up migration applied with psql, verify()
+// clean against `after`; the down migration applied, verify() clean against
+// `before` again. A job whose settings the migration changes in place keeps
+// its id (and with it its run history).
+
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <map>
+#include <pqxx/pqxx>
+
+#include "diff/diff.hpp"
+#include "emit/expected_schema.hpp"
+#include "emit/schema_sql.hpp"
+#include "hyperschema/hyperschema.hpp"
+#include "migrate/migrations.hpp"
+#include "pipeline/compile.hpp"
+#include "support/pg_cluster.hpp"
+#include "support/timescale_skip.hpp"
+#include "unit/test_files.hpp"
+
+namespace fs = std::filesystem;
+using namespace hyperschema;
+using namespace hyperschema::testing;
+
+namespace {
+
+Schema load(const std::string& dir, const std::string& name) {
+    CompileResult r = compile_texts(yaml_files(dir, name), name);
+    INFO(dir << "\n" << r.diags.format());
+    REQUIRE(r.ok());
+    return r.schema;
+}
+
+void apply(const std::string& db, const std::string& name, const std::string& sql) {
+    const std::string path = (fs::temp_directory_path() / ("hyperschema-case-" + name + "-" +
+                                                           std::to_string(::getpid()) + ".sql"))
+                                 .string();
+    write_text(path, sql);
+    std::string output;
+    const int status = PgCluster::shared().psql_file(db, path, &output);
+    fs::remove(path);
+    INFO(output);
+    REQUIRE(status == 0);
+}
+
+void require_clean(const std::string& db, const Schema& schema, const std::string& when) {
+    pqxx::connection conn(PgCluster::shared().dsn(db));
+    VerifyReport report = verify(conn, emit::expected_schema_of(schema, 0));
+    INFO(when << ":\n" << report.text());
+    CHECK(report.ok());
+}
+
+// Job id by (proc, relation), for the policies of the schema's relations.
+std::map<std::pair<std::string, std::string>, int> jobs(const std::string& db) {
+    pqxx::connection conn(PgCluster::shared().dsn(db));
+    pqxx::work tx(conn);
+    std::map<std::pair<std::string, std::string>, int> out;
+    if (tx.exec("SELECT 1 FROM pg_extension WHERE extname = 'timescaledb'").empty()) return out;
+    for (const auto& r : tx.exec(
+             "SELECT j.job_id, j.proc_name, coalesce(c.view_name, j.hypertable_name) FROM timescaledb_information.jobs j "
+             "LEFT JOIN timescaledb_information.continuous_aggregates c ON "
+             "c.materialization_hypertable_name = j.hypertable_name WHERE j.job_id >= 1000"))
+        out[{r[1].c_str(), r[2].c_str()}] = r[0].as<int>();
+    return out;
+}
+
+std::string render(const diff::Plan& plan, bool up) {
+    return history::render_migration(plan, "test", "0002_change", up, {});
+}
+
+}  // namespace
+
+TEST_CASE("every migration case applies on TimescaleDB, up and down, and verifies clean", "[timescaledb][migrate]") {
+    HYPERSCHEMA_REQUIRE_TIMESCALEDB();
+    const std::string root = source_path("tests/migrations");
+    for (const auto& name : subdirectories(root)) {
+        DYNAMIC_SECTION("case " << name) {
+            Schema before = load(root + "/" + name + "/before", name);
+            Schema after = load(root + "/" + name + "/after", name);
+            diff::Plan up = diff::diff_schemas(before, after, diff::Direction::Up);
+            diff::Plan down = diff::diff_schemas(after, before, diff::Direction::Down);
+            // A case of changes hyperschema refuses to plan has nothing to apply.
+            if (!up.unsupported.empty() || !down.unsupported.empty()) continue;
+            const std::string db = PgCluster::shared().create_database("case_" + name);
+            apply(db, name, emit::schema_sql(before));
+            require_clean(db, before, "created from scratch");
+            const auto jobs_before = jobs(db);
+            apply(db, name, render(up, true));
+            require_clean(db, after, "after the up migration");
+            // Policies changed in place keep their job.
+            const auto jobs_after = jobs(db);
+            for (const auto& change : up.changes) {
+                if (change.summary.find(": job settings") == std::string::npos) continue;
+                for (const auto& [key, id] : jobs_before) {
+                    const std::string policy = std::string(policy_traits_of_proc(key.first)->name);
+                    if (change.summary.find(policy + " of ") == std::string::npos ||
+                        change.summary.find(" " + key.second + ":") == std::string::npos)
+                        continue;
+                    INFO(change.summary);
+                    CHECK(jobs_after.at(key) == id);
+                }
+            }
+            apply(db, name, render(down, false));
+            require_clean(db, before, "after the down migration");
+        }
+    }
+}
