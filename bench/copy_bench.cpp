@@ -170,11 +170,11 @@ std::string csv_file(const std::vector<metrics::row>& rows) {
     return out;
 }
 
-void run_sql(pqxx::connection& conn, const std::string& sql) {
+void run_sql(hyperschema::connection& conn, const std::string& sql) {
     pqxx::nontransaction(conn).exec(sql);
 }
 
-std::uint64_t count_rows(pqxx::connection& conn) {
+std::uint64_t count_rows(hyperschema::connection& conn) {
     pqxx::nontransaction tx(conn);
     return tx.exec1("SELECT count(*) FROM metrics")[0].as<std::uint64_t>();
 }
@@ -198,7 +198,7 @@ void print(const figure& f, const char* note = "") {
     std::printf("  %-40s %6.3f M rows/s  (%6.2f s)%s\n", f.name, f.rate() / 1e6, median(f.seconds), note);
 }
 
-void bench_loads(pqxx::connection& conn, const std::vector<metrics::row>& rows, const std::string& binary_path,
+void bench_loads(hyperschema::connection& conn, const std::vector<metrics::row>& rows, const std::string& binary_path,
                  const std::string& csv_path, int runs) {
     // stream_to's rows, timestamps as text: formatted beforehand, as the
     // other methods get their input ready-made too.
@@ -266,7 +266,7 @@ void bench_loads(pqxx::connection& conn, const std::vector<metrics::row>& rows, 
     std::printf("  insert_many / stream_to                %6.2fx (target > 1x)\n", typed.rate() / stream_to.rate());
 }
 
-void bench_reads(testing::PgCluster& pg, const std::string& db, pqxx::connection& conn, int runs) {
+void bench_reads(testing::PgCluster& pg, const std::string& db, hyperschema::connection& conn, int runs) {
     const std::string select =
         "SELECT \"time\", device_id, metric_type, value, unit FROM public.metrics WHERE \"time\" >= '" +
         timestamp_text(kStart) + "' AND \"time\" < '" + timestamp_text(kEnd) + "' ORDER BY \"time\"";
@@ -412,7 +412,7 @@ int main(int argc, char** argv) {
     }
     std::printf("PostgreSQL cluster on port %d (fsync off), TimescaleDB installed\n\n", pg.port());
     const std::string db = pg.create_database("copy_bench");
-    pqxx::connection conn(pg.dsn(db));
+    auto conn = hyperschema::connect(pg.dsn(db));
     {
         std::ifstream in(BENCHMETRICS_SCHEMA_SQL);
         std::stringstream sql;

@@ -63,7 +63,7 @@ void bench_apply(testing::PgCluster& pg, const std::string& schema, int runs) {
         const std::string a = pg.create_database("apply_runtime"), b = pg.create_database("apply_psql");
         auto start = Clock::now();
         {
-            pqxx::connection conn(pg.dsn(a));
+            auto conn = hyperschema::connect(pg.dsn(a));
             migrate(conn, migrations);
         }
         runtime.push_back(ms_since(start));
@@ -118,7 +118,7 @@ std::string wide_schema_yaml() {
 }
 
 // What a checker does that asks about one table at a time.
-void read_per_table(pqxx::connection& conn, const ExpectedSchema& schema) {
+void read_per_table(hyperschema::connection& conn, const ExpectedSchema& schema) {
     pqxx::read_transaction tx(conn);
     for (const auto& t : schema.tables) {
         tx.exec_params(
@@ -149,7 +149,7 @@ void bench_verify(testing::PgCluster& pg, int runs) {
     const ExpectedSchema expected = emit::expected_schema_of(compiled.schema, 0);
     const std::string db = pg.create_database("verify_wide");
     {
-        pqxx::connection conn(pg.dsn(db));
+        auto conn = hyperschema::connect(pg.dsn(db));
         migrate(conn, {Migration{1, "init", emit::schema_sql(compiled.schema), "", ""}});
     }
     std::vector<double> batched, per_table, connect_only;
@@ -157,13 +157,13 @@ void bench_verify(testing::PgCluster& pg, int runs) {
     for (int i = 0; i < runs; ++i) {
         auto start = Clock::now();
         {
-            pqxx::connection conn(pg.dsn(db));
+            auto conn = hyperschema::connect(pg.dsn(db));
             clean = clean && verify(conn, expected).ok();
         }
         batched.push_back(ms_since(start));
         start = Clock::now();
         {
-            pqxx::connection conn(pg.dsn(db));
+            auto conn = hyperschema::connect(pg.dsn(db));
             read_per_table(conn, expected);
         }
         per_table.push_back(ms_since(start));
@@ -172,7 +172,7 @@ void bench_verify(testing::PgCluster& pg, int runs) {
             // What any client pays before its first answer: connecting, and
             // the first statement in a TimescaleDB database, which loads and
             // initialises the extension in the new server process.
-            pqxx::connection conn(pg.dsn(db));
+            auto conn = hyperschema::connect(pg.dsn(db));
             pqxx::nontransaction(conn).exec("SELECT 1");
         }
         connect_only.push_back(ms_since(start));

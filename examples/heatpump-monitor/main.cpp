@@ -41,7 +41,7 @@ double seconds_since(Clock::time_point start) {
     return duration<double>(Clock::now() - start).count();
 }
 
-bool timescaledb_available(pqxx::connection& conn) {
+bool timescaledb_available(hyperschema::connection& conn) {
     pqxx::nontransaction n(conn);
     return n.exec("SELECT count(*) FROM pg_available_extensions WHERE name = 'timescaledb'")[0][0].as<int>() == 1 &&
            n.exec("SELECT current_setting('shared_preload_libraries') LIKE '%timescaledb%'")[0][0].as<bool>();
@@ -92,7 +92,7 @@ std::vector<hp::readings::row> one_day_of_readings(const std::vector<hp::devices
     return rows;
 }
 
-void migrate_and_verify(pqxx::connection& conn) {
+void migrate_and_verify(hyperschema::connection& conn) {
     hyperschema::MigrateOptions options;
     options.log = [](const std::string& line) { std::cout << "  " << line << "\n"; };
     const int applied = hyperschema::migrate(conn, hp::migrations(), options);
@@ -105,7 +105,7 @@ void migrate_and_verify(pqxx::connection& conn) {
     if (!report.ok()) throw hyperschema::error("the database does not match the schema this program was built for");
 }
 
-void load_day(pqxx::connection& conn) {
+void load_day(hyperschema::connection& conn) {
     const auto devices = fleet();
     const auto readings = one_day_of_readings(devices);
     pqxx::work tx(conn);
@@ -121,7 +121,7 @@ void load_day(pqxx::connection& conn) {
                 static_cast<unsigned long long>(n), kDevices, s, static_cast<double>(n) / s);
 }
 
-void report(pqxx::connection& conn) {
+void report(hyperschema::connection& conn) {
     const hyperschema::timestamptz from{kDay}, to{kDay + days{1}};
     const auto start = Clock::now();
     hp::energy_hourly::refresh(conn, from, to);
@@ -169,7 +169,7 @@ void report(pqxx::connection& conn) {
 
 int main(int argc, char** argv) {
     try {
-        pqxx::connection conn(argc > 1 ? argv[1] : "");
+        auto conn = hyperschema::connect(argc > 1 ? argv[1] : "");
         if (!timescaledb_available(conn)) {
             std::cerr << "heatpump-monitor: TimescaleDB is not available on this PostgreSQL server (the extension is "
                          "not installed, or not in shared_preload_libraries). The heat-pump schema needs hypertables "

@@ -548,8 +548,8 @@ struct pg_codec<std::vector<T>> {
         using namespace detail::wire;
         if (element_oid == 0) element_oid = element::type_oid;
         if (element_oid == 0) {
-            throw error("the element OID of an array of enum " + std::string(element::type_name) +
-                        " is only known at run time; pass it (copy_writer does, from the column)");
+            throw usage_error("the element OID of an array of enum " + std::string(element::type_name) +
+                              " is only known at run time; pass it (copy_writer does, from the column)");
         }
         if (v.size() > static_cast<std::size_t>(INT32_MAX)) throw error("array has too many elements");
         bool has_null = false;

@@ -1,8 +1,22 @@
 #pragma once
 
-// One exception type for everything the runtime refuses or the database
-// rejects: it says what went wrong in words, and keeps the SQLSTATE and the
-// statement when the database was the one to say no.
+// The runtime's exceptions: one hierarchy under hyperschema::error (a
+// std::runtime_error), a class per way a caller reacts differently. No
+// libpqxx exception leaves the runtime's public functions: they are
+// translated (detail/pqxx_bridge.hpp), keeping the server's SQLSTATE, the
+// statement and libpqxx's message.
+//
+//   error                         anything the runtime refuses or the database rejects
+//   ├── usage_error               a misuse the caller can fix in code (a closed writer, a wrong column count)
+//   ├── connection_lost           the connection broke; the transaction's outcome may be unknown
+//   ├── sql_error                 the server rejected a statement (sqlstate() says why)
+//   │   ├── constraint_violation  class 23: unique, foreign key, check, not null
+//   │   ├── transaction_conflict  40001, 40P01: serialization failure or deadlock; retry the transaction
+//   │   └── lock_timeout          55P03, or 57014 from lock_timeout / statement_timeout
+//   ├── migration_error           a migration step failed: version, name, step, statement
+//   ├── history_error             history and application disagree (edited, part-way, tampered)
+//   │   └── database_ahead        the database has migrations the application does not know
+//   └── migration_lock_timeout    another runner held the migration lock past the wait allowed
 
 #include <stdexcept>
 #include <string>
@@ -24,10 +38,81 @@ private:
     std::string statement_;
 };
 
+class usage_error : public error {
+public:
+    using error::error;
+};
+
+class connection_lost : public error {
+public:
+    using error::error;
+};
+
+class sql_error : public error {
+public:
+    using error::error;
+};
+
+class constraint_violation : public sql_error {
+public:
+    using sql_error::sql_error;
+};
+
+class transaction_conflict : public sql_error {
+public:
+    using sql_error::sql_error;
+};
+
+class lock_timeout : public sql_error {
+public:
+    using sql_error::sql_error;
+};
+
+// A migration failed at one of its steps. The step is the statement's place in
+// the migration: 0 for the transaction, 1.. for the statements that run alone
+// before or after it (CREATE INDEX CONCURRENTLY, refreshes).
+class migration_error : public error {
+public:
+    migration_error(const std::string& what, int version, std::string name, std::string step, std::string sqlstate,
+                    std::string statement)
+        : error(what, std::move(sqlstate), std::move(statement)),
+          version_(version),
+          name_(std::move(name)),
+          step_(std::move(step)) {}
+
+    int version() const noexcept { return version_; }
+    const std::string& name() const noexcept { return name_; }
+    // "transaction", "before transaction, statement 2", "after transaction, statement 1"
+    const std::string& step() const noexcept { return step_; }
+
+private:
+    int version_;
+    std::string name_;
+    std::string step_;
+};
+
 // The database's migration history and the application's do not agree (an
-// edited migration, a version the application does not know, a migration
-// that stopped part-way): someone must look before anything is applied.
+// edited migration, a migration that stopped part-way): someone must look
+// before anything is applied.
 class history_error : public error {
+public:
+    using error::error;
+};
+
+class database_ahead : public history_error {
+public:
+    database_ahead(const std::string& what, int database_version, int application_version)
+        : history_error(what), database_version_(database_version), application_version_(application_version) {}
+
+    int database_version() const noexcept { return database_version_; }
+    int application_version() const noexcept { return application_version_; }
+
+private:
+    int database_version_;
+    int application_version_;
+};
+
+class migration_lock_timeout : public error {
 public:
     using error::error;
 };

@@ -3,11 +3,13 @@
 // The hyperschema runtime: include this one header.
 
 #include "hyperschema/codec.hpp"
+#include "hyperschema/connection.hpp"
 #include "hyperschema/copy.hpp"
 #include "hyperschema/error.hpp"
 #include "hyperschema/expected_schema.hpp"
 #include "hyperschema/migration.hpp"
 #include "hyperschema/migrator.hpp"
+#include "hyperschema/policy_kinds.hpp"
 #include "hyperschema/query.hpp"
 #include "hyperschema/refresh.hpp"
 #include "hyperschema/rows.hpp"

@@ -22,6 +22,7 @@
 #include <thread>
 #include <vector>
 
+#include "hyperschema/detail/pqxx_bridge.hpp"
 #include "hyperschema/error.hpp"
 #include "hyperschema/migration.hpp"
 
@@ -35,6 +36,10 @@ struct MigrateOptions {
     bool dry_run = false;
     // Progress lines ("0002_add_site: applied in 12 ms"); nothing when empty.
     std::function<void(const std::string&)> log;
+    // How long to wait for another runner's migration lock before throwing
+    // migration_lock_timeout; nullopt waits as long as it takes (migrations
+    // that refresh large aggregates can take a while).
+    std::optional<std::chrono::milliseconds> lock_wait;
 };
 
 struct AppliedMigration {
@@ -58,13 +63,13 @@ namespace detail {
 inline std::string checked_identifier(const std::string& name) {
     bool ok = !name.empty() && name.size() <= 63 && !(name[0] >= '0' && name[0] <= '9');
     for (char c : name) ok = ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_');
-    if (!ok) throw error("`" + name + "` is not a plain lowercase identifier (history schema and table names)");
+    if (!ok) throw usage_error("`" + name + "` is not a plain lowercase identifier (history schema and table names)");
     return "\"" + name + "\"";
 }
 
 class Migrator {
 public:
-    Migrator(pqxx::connection& conn, const std::vector<Migration>& migrations, const MigrateOptions& options)
+    Migrator(connection& conn, const std::vector<Migration>& migrations, const MigrateOptions& options)
         : conn_(conn),
           migrations_(migrations),
           options_(options),
@@ -72,7 +77,7 @@ public:
         for (size_t i = 0; i < migrations_.size(); ++i) {
             const Migration& m = migrations_[i];
             if (m.version != static_cast<int>(i) + 1)
-                throw error("the application's migrations must be numbered 1..N without gaps");
+                throw usage_error("the application's migrations must be numbered 1..N without gaps");
             checksums_.push_back(m.checksum());
             if (!m.recorded_checksum.empty() && m.recorded_checksum != checksums_.back())
                 throw history_error("migration " + migration_stem(m.version, m.name) +
@@ -87,16 +92,22 @@ public:
     // runner that has the lock waits for every such snapshot: a deadlock.
     class Lock {
     public:
-        Lock(pqxx::connection& conn, const std::string& key, const std::function<void(const std::string&)>& log)
-            : conn_(conn), key_(key) {
+        Lock(connection& conn, const std::string& key, const MigrateOptions& options) : conn_(conn), key_(key) {
             auto pause = std::chrono::milliseconds(20);
+            const auto started = std::chrono::steady_clock::now();
             for (bool first = true;; first = false) {
                 {
                     pqxx::nontransaction n(conn_);
-                    if (n.exec_params("SELECT pg_try_advisory_lock(hashtextextended($1, 0))", key_)[0][0].as<bool>())
+                    if (pqxx_bridge::exec(n, "SELECT pg_try_advisory_lock(hashtextextended($1, 0))", key_)[0][0]
+                            .as<bool>())
                         return;
                 }
-                if (first && log) log("waiting for another migration runner to finish");
+                const auto waited = std::chrono::steady_clock::now() - started;
+                if (options.lock_wait && waited >= *options.lock_wait)
+                    throw migration_lock_timeout("another migration runner held the migration lock (" + key_ +
+                                                 ") for longer than " + std::to_string(options.lock_wait->count()) +
+                                                 " ms; nothing was applied");
+                if (first && options.log) options.log("waiting for another migration runner to finish");
                 std::this_thread::sleep_for(pause);
                 pause = std::min(pause * 2, std::chrono::milliseconds(500));
             }
@@ -104,7 +115,7 @@ public:
         ~Lock() {
             try {
                 pqxx::nontransaction n(conn_);
-                n.exec_params("SELECT pg_advisory_unlock(hashtextextended($1, 0))", key_);
+                pqxx_bridge::exec(n, "SELECT pg_advisory_unlock(hashtextextended($1, 0))", key_);
             } catch (...) {
                 // The lock is session-level: closing the connection releases it anyway.
             }
@@ -113,12 +124,12 @@ public:
         Lock& operator=(const Lock&) = delete;
 
     private:
-        pqxx::connection& conn_;
+        connection& conn_;
         std::string key_;
     };
 
     Lock lock() {
-        return Lock(conn_, "hyperschema:" + options_.history_schema + "." + options_.history_table, options_.log);
+        return Lock(conn_, "hyperschema:" + options_.history_schema + "." + options_.history_table, options_);
     }
 
     void ensure_history_table() {
@@ -134,7 +145,8 @@ public:
 
     bool history_exists() {
         pqxx::nontransaction n(conn_);
-        return !n.exec_params("SELECT to_regclass($1)", options_.history_schema + "." + options_.history_table)[0][0]
+        return !pqxx_bridge::exec(n, "SELECT to_regclass($1)",
+                                  options_.history_schema + "." + options_.history_table)[0][0]
                     .is_null();
     }
 
@@ -158,9 +170,10 @@ public:
     void check_history(const std::vector<AppliedMigration>& applied) {
         for (const auto& a : applied) {
             if (a.version > static_cast<int>(migrations_.size())) {
-                throw history_error("the database has migration " + std::to_string(a.version) + " (" + a.name +
-                                    ") that this application does not know: the database is ahead of the "
-                                    "application (deploy the newer application, or migrate down with it)");
+                throw database_ahead("the database has migration " + std::to_string(a.version) + " (" + a.name +
+                                         ") that this application does not know: the database is ahead of the "
+                                         "application (deploy the newer application, or migrate down with it)",
+                                     applied.back().version, static_cast<int>(migrations_.size()));
             }
             const Migration& m = migrations_[a.version - 1];
             if (checksum_of(m) != a.checksum || m.name != a.name) {
@@ -232,20 +245,41 @@ private:
 
     static std::string label(const Migration& m) { return migration_stem(m.version, m.name); }
 
-    // Runs one statement outside a transaction, turning a failure into an
-    // error that names the migration, the statement and the server's message.
-    void run_alone(const Migration& m, const std::string& sql) {
+    // Runs f, one step of migration m: a server error becomes a
+    // migration_error naming the migration, the step and the statement; a
+    // lost connection stays connection_lost (rerun: the history resumes it).
+    template <class F>
+    void step(const Migration& m, const std::string& where, const std::string& statement, F&& f) {
+        try {
+            f();
+        } catch (const pqxx::broken_connection& e) {
+            throw connection_lost(
+                label(m) + ": the connection was lost during " + where + ": " + pqxx_bridge::trimmed(e.what()), "",
+                statement);
+        } catch (const pqxx::sql_error& e) {
+            throw migration_error(label(m) + " failed in " + where + ": " + pqxx_bridge::trimmed(e.what()), m.version,
+                                  m.name, where, std::string(e.sqlstate()),
+                                  e.query().empty() ? statement : std::string(e.query()));
+        }
+    }
+
+    // Runs one statement outside a transaction.
+    void run_alone(const Migration& m, const std::string& where, const std::string& sql) {
         if (options_.dry_run) {
             say(sql);
             return;
         }
-        drop_invalid_concurrent_index(sql);
-        try {
+        step(m, where, sql, [&] {
+            drop_invalid_concurrent_index(sql);
             pqxx::nontransaction n(conn_);
             n.exec(sql);
-        } catch (const pqxx::sql_error& e) {
-            throw error(label(m) + " failed: " + detail::trim(e.what()), e.sqlstate(), sql);
-        }
+        });
+    }
+
+    // The statements that run alone before or after the transaction, with their step names.
+    void run_alone_all(const Migration& m, const std::vector<std::string>& statements, const char* when) {
+        for (size_t i = 0; i < statements.size(); ++i)
+            run_alone(m, std::string(when) + " the transaction, statement " + std::to_string(i + 1), statements[i]);
     }
 
     // A CREATE INDEX CONCURRENTLY that was interrupted leaves an INVALID index
@@ -257,7 +291,8 @@ private:
         std::string name = sql.substr(at + marker.size());
         name = name.substr(0, name.find(' '));
         pqxx::nontransaction n(conn_);
-        auto r = n.exec_params(
+        auto r = pqxx_bridge::exec(
+            n,
             "SELECT i.indexrelid::regclass::text FROM pg_index i WHERE NOT i.indisvalid AND i.indexrelid = "
             "to_regclass($1)",
             name);
@@ -274,8 +309,8 @@ private:
 
     void set_state(const Migration& m, const std::string& state, std::optional<long long> ms = std::nullopt) {
         pqxx::nontransaction n(conn_);
-        n.exec_params("UPDATE " + table_ + " SET state = $2, execution_ms = $3 WHERE version = $1", m.version, state,
-                      ms ? std::optional<long long>(*ms) : std::nullopt);
+        pqxx_bridge::exec(n, "UPDATE " + table_ + " SET state = $2, execution_ms = $3 WHERE version = $1", m.version,
+                          state, ms ? std::optional<long long>(*ms) : std::nullopt);
     }
 
     void apply_up(const Migration& m, const AppliedMigration* row) {
@@ -290,31 +325,31 @@ private:
         const bool outside = !script.before.empty() || !script.after.empty();
         if (outside && !row) {
             pqxx::nontransaction n(conn_);
-            n.exec_params("INSERT INTO " + table_ + " (version, name, checksum, state) VALUES ($1, $2, $3, 'started')",
-                          m.version, m.name, checksum_of(m));
+            pqxx_bridge::exec(
+                n, "INSERT INTO " + table_ + " (version, name, checksum, state) VALUES ($1, $2, $3, 'started')",
+                m.version, m.name, checksum_of(m));
         }
         if (row) say(label(m) + ": resuming after a stop in state " + row->state);
         const bool transaction_done = row && row->state == "transaction_done";
         if (!transaction_done) {
-            for (const auto& s : script.before) run_alone(m, s);
-            try {
+            run_alone_all(m, script.before, "before");
+            step(m, "the transaction (rolled back)", script.transaction, [&] {
                 pqxx::work w(conn_);
                 if (!script.transaction.empty()) w.exec(script.transaction);
                 if (outside) {
-                    w.exec_params("UPDATE " + table_ + " SET state = 'transaction_done' WHERE version = $1", m.version);
+                    pqxx_bridge::exec(w, "UPDATE " + table_ + " SET state = 'transaction_done' WHERE version = $1",
+                                      m.version);
                 } else {
-                    w.exec_params(
+                    pqxx_bridge::exec(
+                        w,
                         "INSERT INTO " + table_ +
                             " (version, name, checksum, state, execution_ms) VALUES ($1, $2, $3, 'applied', $4)",
                         m.version, m.name, checksum_of(m), elapsed_ms());
                 }
                 w.commit();
-            } catch (const pqxx::sql_error& e) {
-                throw error(label(m) + " failed and was rolled back: " + detail::trim(e.what()), e.sqlstate(),
-                            e.query());
-            }
+            });
         }
-        for (const auto& s : script.after) run_alone(m, s);
+        run_alone_all(m, script.after, "after");
         if (outside) set_state(m, "applied", elapsed_ms());
         say(label(m) + ": applied in " + std::to_string(elapsed_ms()) + " ms");
     }
@@ -325,27 +360,24 @@ private:
         if (options_.dry_run) return print_plan(m, "down", script);
         const bool outside = !script.before.empty() || !script.after.empty();
         if (outside) set_state(m, "reverting");
-        for (const auto& s : script.before) run_alone(m, s);
-        try {
+        run_alone_all(m, script.before, "down, before");
+        step(m, "down, the transaction (rolled back)", script.transaction, [&] {
             pqxx::work w(conn_);
             if (!script.transaction.empty()) w.exec(script.transaction);
-            if (!outside) w.exec_params("DELETE FROM " + table_ + " WHERE version = $1", m.version);
+            if (!outside) pqxx_bridge::exec(w, "DELETE FROM " + table_ + " WHERE version = $1", m.version);
             w.commit();
-        } catch (const pqxx::sql_error& e) {
-            throw error(label(m) + " (down) failed and was rolled back: " + detail::trim(e.what()), e.sqlstate(),
-                        e.query());
-        }
-        for (const auto& s : script.after) run_alone(m, s);
+        });
+        run_alone_all(m, script.after, "down, after");
         if (outside) {
             pqxx::nontransaction n(conn_);
-            n.exec_params("DELETE FROM " + table_ + " WHERE version = $1", m.version);
+            pqxx_bridge::exec(n, "DELETE FROM " + table_ + " WHERE version = $1", m.version);
         }
         const auto ms =
             std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
         say(label(m) + ": reverted in " + std::to_string(ms.count()) + " ms");
     }
 
-    pqxx::connection& conn_;
+    connection& conn_;
     const std::vector<Migration>& migrations_;
     std::vector<std::string> checksums_;  // of migrations_, computed once
     MigrateOptions options_;
@@ -354,21 +386,27 @@ private:
 
 }  // namespace detail
 
-// Applies every pending migration (up to `target` when given); returns how many ran.
-inline int migrate(pqxx::connection& conn, const std::vector<Migration>& migrations, const MigrateOptions& options = {},
+// Applies every pending migration (up to `target` when given); returns how
+// many ran. Throws migration_error (a step failed: version, name, step,
+// statement), history_error / database_ahead (history and application
+// disagree: nothing is applied), migration_lock_timeout, connection_lost.
+inline int migrate(connection& conn, const std::vector<Migration>& migrations, const MigrateOptions& options = {},
                    int target = -1) {
-    return detail::Migrator(conn, migrations, options).up(target);
+    return detail::pqxx_bridge::translated("migrate",
+                                           [&] { return detail::Migrator(conn, migrations, options).up(target); });
 }
 
 // Reverts applied migrations above `target` (0: all), newest first; returns how many.
-inline int migrate_down(pqxx::connection& conn, const std::vector<Migration>& migrations, int target,
+inline int migrate_down(connection& conn, const std::vector<Migration>& migrations, int target,
                         const MigrateOptions& options = {}) {
-    return detail::Migrator(conn, migrations, options).down(target);
+    return detail::pqxx_bridge::translated("migrate down",
+                                           [&] { return detail::Migrator(conn, migrations, options).down(target); });
 }
 
-inline MigrationStatus migration_status(pqxx::connection& conn, const std::vector<Migration>& migrations,
+inline MigrationStatus migration_status(connection& conn, const std::vector<Migration>& migrations,
                                         const MigrateOptions& options = {}) {
-    return detail::Migrator(conn, migrations, options).status();
+    return detail::pqxx_bridge::translated("migration status",
+                                           [&] { return detail::Migrator(conn, migrations, options).status(); });
 }
 
 }  // namespace hyperschema

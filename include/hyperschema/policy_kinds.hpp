@@ -26,16 +26,16 @@ struct PolicyKindTraits {
     // The main setting: the add function's parameter and the job's config key.
     std::string_view threshold;
     bool threshold_is_interval;  // an age or offset; reorder's is an index name
-    std::string_view second;  // a second one (end_offset), or ""
-    bool schedule_parameter;  // the add function takes schedule_interval (reorder's does not: alter_job sets it)
+    std::string_view second;     // a second one (end_offset), or ""
+    bool schedule_parameter;     // the add function takes schedule_interval (reorder's does not: alter_job sets it)
     bool on_hypertables;
     bool on_aggregates;
 };
 
 inline constexpr std::array<PolicyKindTraits, 4> kPolicyKinds{{
     {PolicyKind::Refresh, "Refresh", "refresh", "refresh policy", "policy_refresh_continuous_aggregate",
-     "add_continuous_aggregate_policy", "remove_continuous_aggregate_policy", "start_offset", true, "end_offset", true, false,
-     true},
+     "add_continuous_aggregate_policy", "remove_continuous_aggregate_policy", "start_offset", true, "end_offset", true,
+     false, true},
     {PolicyKind::Compression, "Compression", "compression", "compression policy", "policy_compression",
      "add_compression_policy", "remove_compression_policy", "compress_after", true, "", true, true, true},
     {PolicyKind::Retention, "Retention", "retention", "retention policy", "policy_retention", "add_retention_policy",

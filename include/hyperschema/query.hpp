@@ -122,8 +122,8 @@ void check_column(const PGresult* r, int col) {
     using codec = pg_codec<T>;
     const oid type = PQftype(r, col);
     if (!codec::accepts(type)) {
-        throw error("column \"" + std::string(column_name_of(r, col)) + "\" has type OID " + std::to_string(type) +
-                    ", which cannot be read as " + std::string(codec::type_name));
+        throw usage_error("column \"" + std::string(column_name_of(r, col)) + "\" has type OID " +
+                          std::to_string(type) + ", which cannot be read as " + std::string(codec::type_name));
     }
     if (PQfformat(r, col) != 1) throw error("result column is not in binary format");
 }
@@ -131,8 +131,8 @@ void check_column(const PGresult* r, int col) {
 template <class... T, std::size_t... I>
 void check_columns(const PGresult* r, std::index_sequence<I...>) {
     if (PQnfields(r) != static_cast<int>(sizeof...(T))) {
-        throw error("the result has " + std::to_string(PQnfields(r)) + " columns, the row type " +
-                    std::to_string(sizeof...(T)));
+        throw usage_error("the result has " + std::to_string(PQnfields(r)) + " columns, the row type " +
+                          std::to_string(sizeof...(T)));
     }
     (check_column<T>(r, static_cast<int>(I)), ...);
 }
@@ -232,8 +232,8 @@ public:
     T get(int row, int col) const {
         check_row(row);
         if (col < 0 || col >= columns())
-            throw error("column " + std::to_string(col) + " is outside the result (" + std::to_string(columns()) +
-                        " columns)");
+            throw usage_error("column " + std::to_string(col) + " is outside the result (" + std::to_string(columns()) +
+                              " columns)");
         types_.check<T>(r_.get(), col);
         return detail::read_field<T>(r_.get(), row, col);
     }
@@ -259,7 +259,8 @@ public:
 private:
     void check_row(int row) const {
         if (row < 0 || row >= size())
-            throw error("row " + std::to_string(row) + " is outside the result (" + std::to_string(size()) + " rows)");
+            throw usage_error("row " + std::to_string(row) + " is outside the result (" + std::to_string(size()) +
+                              " rows)");
     }
     detail::pq::result_ptr r_;
     int rows_;

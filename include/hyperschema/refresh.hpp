@@ -15,6 +15,7 @@
 #include <pqxx/pqxx>
 #include <string>
 
+#include "hyperschema/detail/pqxx_bridge.hpp"
 #include "hyperschema/expected_schema.hpp"
 
 namespace hyperschema {
@@ -50,16 +51,20 @@ inline std::optional<std::string> optional_timestamptz(
 }  // namespace detail
 
 // Refreshes `aggregate` ("name" or "schema.name", as regclass reads it) over
-// `window`. Throws pqxx::sql_error with TimescaleDB's message on failure.
-inline void refresh_continuous_aggregate(pqxx::connection& conn, const std::string& aggregate,
+// `window`. Throws hyperschema::sql_error with TimescaleDB's message (and
+// SQLSTATE) on failure, connection_lost when the connection breaks.
+inline void refresh_continuous_aggregate(connection& conn, const std::string& aggregate,
                                          const RefreshWindow& window = {}) {
-    pqxx::nontransaction n(conn);
-    n.exec_params("CALL refresh_continuous_aggregate($1::regclass, $2::timestamptz, $3::timestamptz)", aggregate,
-                  detail::optional_timestamptz(window.from), detail::optional_timestamptz(window.to));
+    detail::pqxx_bridge::translated("refresh of " + aggregate, [&] {
+        pqxx::nontransaction n(conn);
+        detail::pqxx_bridge::exec(
+            n, "CALL refresh_continuous_aggregate($1::regclass, $2::timestamptz, $3::timestamptz)", aggregate,
+            detail::optional_timestamptz(window.from), detail::optional_timestamptz(window.to));
+    });
 }
 
 // Refreshes every continuous aggregate of `schema`, parents first.
-inline void refresh_all(pqxx::connection& conn, const ExpectedSchema& schema, const RefreshWindow& window = {}) {
+inline void refresh_all(connection& conn, const ExpectedSchema& schema, const RefreshWindow& window = {}) {
     for (const auto& a : schema.aggregates)
         refresh_continuous_aggregate(conn, conn.quote_name(schema.namespace_name) + "." + conn.quote_name(a.name),
                                      window);

@@ -100,7 +100,7 @@ public:
 
     // Rows per FETCH, from the next one on, instead of sizing batches by memory.
     void set_batch_rows(int rows) {
-        if (rows < 1) throw error("batch size must be at least 1 row");
+        if (rows < 1) throw usage_error("batch size must be at least 1 row");
         batch_rows_ = rows;
         adaptive_ = false;
     }
@@ -233,7 +233,7 @@ private:
             return;
         }
         failure_ =
-            detail::pq::server_error(conn_, error_after ? error_after.get() : first.get(), fetch_sql(ahead_rows_));
+            detail::pq::server_error_ptr(conn_, error_after ? error_after.get() : first.get(), fetch_sql(ahead_rows_));
         ahead_state_ = ahead::failed;
     }
 
@@ -247,12 +247,13 @@ private:
                     ahead_state_ = ahead::ready;
                     return;
                 }
-                failure_ = error("out of memory keeping a batch read ahead", "", fetch_sql(ahead_rows_));
+                failure_ = std::make_exception_ptr(
+                    error("out of memory keeping a batch read ahead", "", fetch_sql(ahead_rows_)));
             } else {
-                failure_ = detail::pq::server_error(conn_, result, fetch_sql(ahead_rows_));
+                failure_ = detail::pq::server_error_ptr(conn_, result, fetch_sql(ahead_rows_));
             }
         } catch (...) {
-            failure_ = error("a batch read ahead was lost", "", cursor_);
+            failure_ = std::make_exception_ptr(error("a batch read ahead was lost", "", cursor_));
         }
         ahead_state_ = ahead::failed;
     }
@@ -269,12 +270,13 @@ private:
     [[noreturn]] void throw_failure() {
         detail::pq::abandon(tx_, conn_);
         if (PQtransactionStatus(conn_) == PQTRANS_INTRANS) tx_.abort();
-        throw *failure_;
+        std::rethrow_exception(failure_);
     }
 
     void check(int col) const {
-        if (!batch_ || row_ >= batch_size_) throw error("row_stream has no current row (call next() first)");
-        if (col < 0 || col >= types_.size()) throw error("column " + std::to_string(col) + " is outside the result");
+        if (!batch_ || row_ >= batch_size_) throw usage_error("row_stream has no current row (call next() first)");
+        if (col < 0 || col >= types_.size())
+            throw usage_error("column " + std::to_string(col) + " is outside the result");
     }
 
     pqxx::dbtransaction& tx_;
@@ -284,7 +286,7 @@ private:
     bool read_ahead_ = false;
     ahead ahead_state_ = ahead::none;
     detail::pq::result_ptr ahead_;  // ready: the next batch
-    std::optional<error> failure_;  // failed: why
+    std::exception_ptr failure_;    // failed: why
     int ahead_rows_ = 0;            // the rows the FETCH in flight asked for
     int batch_rows_ = first_batch_rows;
     bool adaptive_ = true;

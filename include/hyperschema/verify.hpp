@@ -149,7 +149,7 @@ inline bool is_constant_sql(const std::string& sql) {
 
 class Verifier {
 public:
-    Verifier(pqxx::connection& conn, const ExpectedSchema& schema, const VerifyOptions& options)
+    Verifier(connection& conn, const ExpectedSchema& schema, const VerifyOptions& options)
         : conn_(conn), schema_(schema), options_(options) {}
 
     VerifyReport run() {
@@ -589,7 +589,7 @@ private:
         std::string flags;
         try {
             pqxx::read_transaction tx(conn_);
-            flags = tx.exec(sql)[0][0].c_str();  // {t,f,...}
+            flags = tx.exec(sql)[0][0].c_str();  // {t,f,...}: copied before the result goes
         } catch (const pqxx::sql_error&) {
             return;  // a value that does not even parse as the column's type: a real difference
         }
@@ -607,7 +607,7 @@ private:
         std::string type;
     };
 
-    pqxx::connection& conn_;
+    connection& conn_;
     const ExpectedSchema& schema_;
     const VerifyOptions& options_;
     LiveCatalog live_;
@@ -619,9 +619,10 @@ private:
 
 // Compares the live database with `schema`. Read-only: one read transaction
 // for the catalog (plus one to compare literal defaults, only when their text
-// differs). Throws hyperschema::error when the catalog cannot be read.
-inline VerifyReport verify(pqxx::connection& conn, const ExpectedSchema& schema, const VerifyOptions& options = {}) {
-    return detail::Verifier(conn, schema, options).run();
+// differs). Throws hyperschema::error (connection_lost, sql_error, ...) when
+// the catalog cannot be read.
+inline VerifyReport verify(connection& conn, const ExpectedSchema& schema, const VerifyOptions& options = {}) {
+    return detail::pqxx_bridge::translated("verify", [&] { return detail::Verifier(conn, schema, options).run(); });
 }
 
 inline std::string VerifyReport::text() const {

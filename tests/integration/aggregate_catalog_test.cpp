@@ -11,6 +11,8 @@
 #include <map>
 #include <pqxx/pqxx>
 
+#include "hyperschema/connection.hpp"
+
 #include "catalog/aggregate_functions.hpp"
 #include "catalog/column_types.hpp"
 #include "emit/schema_sql.hpp"
@@ -82,7 +84,7 @@ std::string call_of(const catalog::AggregateFunction& f, const std::string& colu
 
 // The type of the expression as a view column over table samples (with its
 // modifier, which pg_typeof() would drop), or "" when the server refuses it.
-std::string server_type(pqxx::connection& conn, const std::string& expression, std::string* error) {
+std::string server_type(hyperschema::connection& conn, const std::string& expression, std::string* error) {
     pqxx::work tx(conn);
     try {
         tx.exec("CREATE VIEW probe AS SELECT " + expression + " AS x FROM samples");
@@ -101,7 +103,7 @@ std::string server_type(pqxx::connection& conn, const std::string& expression, s
 TEST_CASE("every aggregate function's result type per argument type is the server's", "[pg][catalog]") {
     auto& pg = PgCluster::shared();
     const bool timescale = pg.has_timescaledb();
-    pqxx::connection conn(pg.dsn(pg.create_database("aggregate_results")));
+    auto conn = hyperschema::connect(pg.dsn(pg.create_database("aggregate_results")));
     const auto columns = sample_columns();
     {
         pqxx::work tx(conn);
@@ -249,7 +251,7 @@ RelationShape expression_source() {
 
 TEST_CASE("the types inferred for aggregate expressions are the server's", "[pg][catalog]") {
     auto& pg = PgCluster::shared();
-    pqxx::connection conn(pg.dsn(pg.create_database("expression_types")));
+    auto conn = hyperschema::connect(pg.dsn(pg.create_database("expression_types")));
     const RelationShape source = expression_source();
     {
         pqxx::work tx(conn);
@@ -312,7 +314,7 @@ aggregates:
     REQUIRE(compiled.ok());
     auto& pg = PgCluster::shared();
     const std::string db = pg.create_database("inferred_types");
-    pqxx::connection conn(pg.dsn(db));
+    auto conn = hyperschema::connect(pg.dsn(db));
     {
         pqxx::nontransaction tx(conn);
         tx.exec(emit::schema_sql(compiled.schema));

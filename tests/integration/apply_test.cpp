@@ -8,6 +8,7 @@
 #include <pqxx/pqxx>
 
 #include "emit/schema_sql.hpp"
+#include "hyperschema/connection.hpp"
 #include "integration/catalog.hpp"
 #include "pipeline/compile.hpp"
 #include "support/pg_cluster.hpp"
@@ -47,7 +48,7 @@ Applied apply_schema(const CompileResult& compiled, const std::string& name) {
 void require_matches_catalog(const CompileResult& compiled, const Applied& applied) {
     INFO(applied.output);
     REQUIRE(applied.status == 0);
-    pqxx::connection conn(PgCluster::shared().dsn(applied.database));
+    auto conn = hyperschema::connect(PgCluster::shared().dsn(applied.database));
     CHECK(drift_of(conn, compiled.schema) == "");
 }
 
@@ -72,7 +73,7 @@ TEST_CASE("a failing statement leaves nothing behind", "[pg]") {
     Applied a = apply_schema(r, "broken");
     CHECK(a.status != 0);
     CHECK(a.output.find("no_such_column") != std::string::npos);
-    pqxx::connection conn(PgCluster::shared().dsn(a.database));
+    auto conn = hyperschema::connect(PgCluster::shared().dsn(a.database));
     pqxx::work tx(conn);
     CHECK(tx.exec("SELECT count(*) FROM pg_class WHERE relname = 't'")[0][0].as<int>() == 0);
 }

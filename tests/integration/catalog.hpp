@@ -5,7 +5,9 @@
 // verify_test.cpp). Empty when there is no drift, else the readable report.
 
 #include <pqxx/pqxx>
+
 #include <string>
+#include "hyperschema/connection.hpp"
 
 #include "emit/expected_schema.hpp"
 #include "hyperschema/verify.hpp"
@@ -13,7 +15,7 @@
 
 namespace hyperschema::testing {
 
-inline std::string drift_of(pqxx::connection& conn, const Schema& schema, int version = 0) {
+inline std::string drift_of(hyperschema::connection& conn, const Schema& schema, int version = 0) {
     VerifyReport report = verify(conn, emit::expected_schema_of(schema, version));
     return report.ok() ? "" : report.text();
 }

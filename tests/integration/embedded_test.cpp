@@ -57,7 +57,7 @@ TEST_CASE("an embedded migration whose text no longer matches its checksum is re
     std::vector<Migration> tampered = heatpump::migrations();
     tampered[1].up += "\n-- edited by hand\n";
     const std::string db = PgCluster::shared().create_database("embedded_tamper");
-    pqxx::connection conn(PgCluster::shared().dsn(db));
+    auto conn = hyperschema::connect(PgCluster::shared().dsn(db));
     try {
         migrate(conn, tampered);
         FAIL("migrate should refuse");
@@ -74,7 +74,7 @@ TEST_CASE("every schema migrates and verifies from its generated header alone", 
     for (const auto& e : all_embedded()) {
         INFO("schema " << e.name);
         const std::string db = PgCluster::shared().create_database(std::string("embedded_") + e.name);
-        pqxx::connection conn(PgCluster::shared().dsn(db));
+        auto conn = hyperschema::connect(PgCluster::shared().dsn(db));
         CHECK(migrate(conn, e.migrations) == static_cast<int>(e.migrations.size()));
         VerifyReport report = verify(conn, e.expected);
         INFO(report.text());
@@ -86,7 +86,7 @@ TEST_CASE("refresh_all materializes every aggregate, parents first; a window ref
           "[timescaledb][embedded][refresh]") {
     HYPERSCHEMA_REQUIRE_TIMESCALEDB();
     const std::string db = PgCluster::shared().create_database("refresh");
-    pqxx::connection conn(PgCluster::shared().dsn(db));
+    auto conn = hyperschema::connect(PgCluster::shared().dsn(db));
     migrate(conn, heatpump::migrations());
     {
         pqxx::work w(conn);

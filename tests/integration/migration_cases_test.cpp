@@ -34,9 +34,8 @@ Schema load(const std::string& dir, const std::string& name) {
 }
 
 void apply(const std::string& db, const std::string& name, const std::string& sql) {
-    const std::string path = (fs::temp_directory_path() / ("hyperschema-case-" + name + "-" +
-                                                           std::to_string(::getpid()) + ".sql"))
-                                 .string();
+    const std::string path =
+        (fs::temp_directory_path() / ("hyperschema-case-" + name + "-" + std::to_string(::getpid()) + ".sql")).string();
     write_text(path, sql);
     std::string output;
     const int status = PgCluster::shared().psql_file(db, path, &output);
@@ -46,7 +45,7 @@ void apply(const std::string& db, const std::string& name, const std::string& sq
 }
 
 void require_clean(const std::string& db, const Schema& schema, const std::string& when) {
-    pqxx::connection conn(PgCluster::shared().dsn(db));
+    auto conn = hyperschema::connect(PgCluster::shared().dsn(db));
     VerifyReport report = verify(conn, emit::expected_schema_of(schema, 0));
     INFO(when << ":\n" << report.text());
     CHECK(report.ok());
@@ -54,14 +53,14 @@ void require_clean(const std::string& db, const Schema& schema, const std::strin
 
 // Job id by (proc, relation), for the policies of the schema's relations.
 std::map<std::pair<std::string, std::string>, int> jobs(const std::string& db) {
-    pqxx::connection conn(PgCluster::shared().dsn(db));
+    auto conn = hyperschema::connect(PgCluster::shared().dsn(db));
     pqxx::work tx(conn);
     std::map<std::pair<std::string, std::string>, int> out;
     if (tx.exec("SELECT 1 FROM pg_extension WHERE extname = 'timescaledb'").empty()) return out;
-    for (const auto& r : tx.exec(
-             "SELECT j.job_id, j.proc_name, coalesce(c.view_name, j.hypertable_name) FROM timescaledb_information.jobs j "
-             "LEFT JOIN timescaledb_information.continuous_aggregates c ON "
-             "c.materialization_hypertable_name = j.hypertable_name WHERE j.job_id >= 1000"))
+    for (const auto& r : tx.exec("SELECT j.job_id, j.proc_name, coalesce(c.view_name, j.hypertable_name) FROM "
+                                 "timescaledb_information.jobs j "
+                                 "LEFT JOIN timescaledb_information.continuous_aggregates c ON "
+                                 "c.materialization_hypertable_name = j.hypertable_name WHERE j.job_id >= 1000"))
         out[{r[1].c_str(), r[2].c_str()}] = r[0].as<int>();
     return out;
 }

@@ -9,8 +9,10 @@
 #include <algorithm>
 #include <filesystem>
 #include <pqxx/pqxx>
+
 #include <regex>
 #include <sstream>
+#include "hyperschema/connection.hpp"
 
 #include "diff/diff.hpp"
 #include "emit/schema_sql.hpp"
@@ -114,7 +116,7 @@ std::string canonical_dump(const std::string& db) {
 // What pg_dump does not show: TimescaleDB's view of dimensions, aggregates,
 // compression settings and jobs, with per-database ids left out.
 std::string timescale_state(const std::string& db) {
-    pqxx::connection conn(PgCluster::shared().dsn(db));
+    auto conn = hyperschema::connect(PgCluster::shared().dsn(db));
     pqxx::work tx(conn);
     std::string out;
     if (tx.exec("SELECT count(*) FROM pg_extension WHERE extname = 'timescaledb'")[0][0].as<int>() == 0) return out;
@@ -152,7 +154,7 @@ std::string fingerprint(const std::string& db) {
 }
 
 int user_objects(const std::string& db) {
-    pqxx::connection conn(PgCluster::shared().dsn(db));
+    auto conn = hyperschema::connect(PgCluster::shared().dsn(db));
     pqxx::work tx(conn);
     return tx.exec(
                  "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = "
@@ -208,7 +210,7 @@ TEST_CASE("migrations 1..N equal the full SQL of version N, and go down to nothi
         expected.push_back(fingerprint(fresh));
         pg.drop_database(fresh);
         CHECK(fingerprint(migrated) == expected.back());
-        pqxx::connection conn(pg.dsn(migrated));
+        auto conn = hyperschema::connect(pg.dsn(migrated));
         CHECK(drift_of(conn, versions[n]) == "");
     }
     for (size_t n = versions.size(); n-- > 0;) {

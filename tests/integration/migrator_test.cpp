@@ -66,7 +66,7 @@ std::string write_history(const std::vector<Migration>& migrations) {
     return dir;
 }
 
-int count(pqxx::connection& conn, const std::string& sql) {
+int count(hyperschema::connection& conn, const std::string& sql) {
     pqxx::nontransaction n(conn);
     return n.exec(sql)[0][0].as<int>();
 }
@@ -98,7 +98,7 @@ TEST_CASE("the migrator applies a history with statements outside the transactio
     auto migrations = history_of(kPlainVersions);
     auto& pg = PgCluster::shared();
     const std::string db = pg.create_database("runtime");
-    pqxx::connection conn(pg.dsn(db));
+    auto conn = hyperschema::connect(pg.dsn(db));
     std::vector<std::string> log;
     MigrateOptions options;
     options.log = [&](const std::string& line) { log.push_back(line); };
@@ -147,7 +147,7 @@ TEST_CASE("eight runners started at once apply every migration exactly once", "[
             ++applied_lines;
     }
     CHECK(applied_lines == 3);  // each migration ran in exactly one runner
-    pqxx::connection conn(pg.dsn(db));
+    auto conn = hyperschema::connect(pg.dsn(db));
     CHECK(count(conn, "SELECT count(*) FROM hyperschema.schema_migrations WHERE state = 'applied'") == 3);
     CHECK(count(conn, "SELECT count(DISTINCT version) FROM hyperschema.schema_migrations") == 3);
     CHECK(drift_of(conn, schema_of(kPlainVersions.back()), 3) == "");
@@ -180,7 +180,7 @@ TEST_CASE("a runner killed at any point leaves nothing half-applied; the next ru
         ::waitpid(child, nullptr, 0);
         {
             // Whatever the kill interrupted, a migration recorded as applied is complete.
-            pqxx::connection conn(pg.dsn(db));
+            auto conn = hyperschema::connect(pg.dsn(db));
             if (count(conn, "SELECT count(*) FROM pg_class WHERE relname = 'schema_migrations'") == 1 &&
                 count(conn,
                       "SELECT count(*) FROM hyperschema.schema_migrations WHERE version = 1 AND state = 'applied'") ==
@@ -192,7 +192,7 @@ TEST_CASE("a runner killed at any point leaves nothing half-applied; the next ru
         int status = run_command(args, &output);
         INFO(output);
         REQUIRE(status == 0);
-        pqxx::connection conn(pg.dsn(db));
+        auto conn = hyperschema::connect(pg.dsn(db));
         CHECK(count(conn, "SELECT count(*) FROM hyperschema.schema_migrations WHERE state = 'applied'") == 3);
         CHECK(count(conn,
                     "SELECT count(*) FROM pg_index WHERE indexrelid = 'idx_users_email'::regclass AND indisvalid") ==
@@ -234,7 +234,7 @@ TEST_CASE("a failing migration rolls back and reports the statement and the serv
     auto migrations = history_of(versions);
     auto& pg = PgCluster::shared();
     const std::string db = pg.create_database("failing");
-    pqxx::connection conn(pg.dsn(db));
+    auto conn = hyperschema::connect(pg.dsn(db));
     REQUIRE(migrate(conn, migrations, {}, 1) == 1);
     {
         pqxx::work w(conn);
@@ -244,9 +244,12 @@ TEST_CASE("a failing migration rolls back and reports the statement and the serv
     try {
         migrate(conn, migrations);
         FAIL("the migration should have failed");
-    } catch (const error& e) {
-        CHECK(std::string(e.what()).find("0002_v2 failed and was rolled back") != std::string::npos);
+    } catch (const migration_error& e) {
+        CHECK(std::string(e.what()).find("0002_v2 failed in the transaction (rolled back)") != std::string::npos);
         CHECK(std::string(e.what()).find("could not create unique index \"users_email_key\"") != std::string::npos);
+        CHECK(e.version() == 2);
+        CHECK(e.name() == "v2");
+        CHECK(e.step() == "the transaction (rolled back)");
         CHECK(e.sqlstate() == "23505");
         CHECK(e.statement().find("ADD CONSTRAINT users_email_key UNIQUE (email)") != std::string::npos);
     }
@@ -264,7 +267,7 @@ TEST_CASE("every schema's migrations apply through the runtime, go down to zero 
         REQUIRE(compiled.ok());
         auto migrations = load_migrations(source_path("generated/" + compiled.schema.name + "/migrations"));
         const std::string db = pg.create_database("runtime_" + name);
-        pqxx::connection conn(pg.dsn(db));
+        auto conn = hyperschema::connect(pg.dsn(db));
         CHECK(migrate(conn, migrations) == static_cast<int>(migrations.size()));
         CHECK(drift_of(conn, compiled.schema, static_cast<int>(migrations.size())) == "");
         CHECK(migrate_down(conn, migrations, 0) == static_cast<int>(migrations.size()));

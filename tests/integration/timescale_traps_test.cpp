@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <pqxx/pqxx>
 
+#include "hyperschema/connection.hpp"
+
 #include "diff/diff.hpp"
 #include "migrate/migrations.hpp"
 #include "pipeline/compile.hpp"
@@ -47,7 +49,7 @@ struct Db {
         REQUIRE(status == 0);
     }
     std::string value(const std::string& sql) {
-        pqxx::connection conn(PgCluster::shared().dsn(name));
+        auto conn = hyperschema::connect(PgCluster::shared().dsn(name));
         pqxx::work tx(conn);
         auto r = tx.exec(sql);
         return r.empty() || r[0][0].is_null() ? "" : r[0][0].c_str();

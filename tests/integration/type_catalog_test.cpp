@@ -10,6 +10,8 @@
 
 #include <pqxx/pqxx>
 
+#include "hyperschema/connection.hpp"
+
 #include "catalog/column_types.hpp"
 #include "support/pg_cluster.hpp"
 
@@ -21,7 +23,7 @@ namespace {
 
 // True when the statements run without error, in a transaction of their own
 // that is rolled back: nothing they create stays, and no locks pile up.
-bool runs(pqxx::connection& conn, const std::string& sql, std::string* error = nullptr) {
+bool runs(hyperschema::connection& conn, const std::string& sql, std::string* error = nullptr) {
     pqxx::work tx(conn);
     try {
         tx.exec(sql);
@@ -72,7 +74,7 @@ std::string opclass_name(Opclass o) {
 
 TEST_CASE("every type's canonical spelling and aliases give the format_type() the table records", "[pg][catalog]") {
     auto& pg = PgCluster::shared();
-    pqxx::connection conn(pg.dsn(pg.create_database("type_spellings")));
+    auto conn = hyperschema::connect(pg.dsn(pg.create_database("type_spellings")));
     int n = 0;
     auto check = [&](const std::string& written, const ColumnType& expected) {
         const std::string column = "c" + std::to_string(++n);
@@ -109,7 +111,7 @@ TEST_CASE("every type's canonical spelling and aliases give the format_type() th
 
 TEST_CASE("the index methods the type table allows are the ones CREATE INDEX accepts", "[pg][catalog]") {
     auto& pg = PgCluster::shared();
-    pqxx::connection conn(pg.dsn(pg.create_database("type_index_methods")));
+    auto conn = hyperschema::connect(pg.dsn(pg.create_database("type_index_methods")));
     const IndexMethod methods[] = {IndexMethod::Btree, IndexMethod::Hash, IndexMethod::Gin, IndexMethod::Gist,
                                    IndexMethod::Brin};
     std::vector<ColumnType> types = sample_types();
@@ -277,7 +279,7 @@ const LiteralCase kLiterals[] = {
 
 TEST_CASE("literal defaults the type table accepts are the ones the server stores", "[pg][catalog]") {
     auto& pg = PgCluster::shared();
-    pqxx::connection conn(pg.dsn(pg.create_database("type_literals")));
+    auto conn = hyperschema::connect(pg.dsn(pg.create_database("type_literals")));
     int n = 0;
     for (const auto& [type_text, literal] : kLiterals) {
         const ColumnType type = parsed(type_text);

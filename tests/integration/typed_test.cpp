@@ -50,7 +50,7 @@ TEST_CASE("typed helpers: insert, upsert, find, insert_many, range, stream, late
     HYPERSCHEMA_REQUIRE_TIMESCALEDB();
     auto& pg = PgCluster::shared();
     const std::string db = pg.create_database("typed");
-    pqxx::connection conn(pg.dsn(db));
+    auto conn = hyperschema::connect(pg.dsn(db));
     migrate(conn, heatpump::migrations());
     namespace hp = heatpump;
     {
@@ -158,7 +158,7 @@ TEST_CASE("typed helpers round-trip every mapped type, NULLs and hostile strings
     HYPERSCHEMA_REQUIRE_TIMESCALEDB();
     auto& pg = PgCluster::shared();
     const std::string db = pg.create_database("all_types");
-    pqxx::connection conn(pg.dsn(db));
+    auto conn = hyperschema::connect(pg.dsn(db));
     migrate(conn, {Migration{1, "init", read_text(HYPERSCHEMA_ALL_TYPES_SQL), "", ""}});
 
     types::samples::row a = edge_row(1);
@@ -228,7 +228,7 @@ TEST_CASE("typed helpers read a view through its declared columns", "[timescaled
     HYPERSCHEMA_REQUIRE_TIMESCALEDB();
     auto& pg = PgCluster::shared();
     const std::string db = pg.create_database("typed_views");
-    pqxx::connection conn(pg.dsn(db));
+    auto conn = hyperschema::connect(pg.dsn(db));
     migrate(conn, {Migration{1, "init", read_text(HYPERSCHEMA_ALL_TYPES_SQL), "", ""}});
     static_assert(types::sample_labels::kind == "view");
     static_assert(types::sample_labels::columns.size() == 7);
@@ -259,7 +259,7 @@ TEST_CASE("typed helpers: a table named migrations, columns named std, hypersche
     HYPERSCHEMA_REQUIRE_TIMESCALEDB();
     auto& pg = PgCluster::shared();
     const std::string db = pg.create_database("typed_names");
-    pqxx::connection conn(pg.dsn(db));
+    auto conn = hyperschema::connect(pg.dsn(db));
     migrate(conn, {Migration{1, "init", read_text(HYPERSCHEMA_ALL_TYPES_SQL), "", ""}});
     static_assert(types::migrations_::name == "migrations");
     CHECK(types::expected_schema().name == "all_types");  // beside the table's namespace, not hidden by it

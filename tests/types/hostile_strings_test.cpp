@@ -53,7 +53,7 @@ std::vector<std::string> hostile_strings() {
 }  // namespace
 
 TEST_CASE("hostile strings are stored and read back verbatim", "[db][hostile]") {
-    pqxx::connection conn(types_test::fresh_database("types_hostile"));
+    auto conn = hyperschema::connect(types_test::fresh_database("types_hostile"));
     types_test::run_sql(conn,
                         "CREATE TABLE x (keep int); CREATE TABLE hostile (id int PRIMARY KEY, path text, "
                         "t text NOT NULL, vc varchar, arr text[], j jsonb)");
@@ -102,7 +102,7 @@ TEST_CASE("hostile strings are stored and read back verbatim", "[db][hostile]") 
 
 TEST_CASE("hostile enum labels travel as parameters and through COPY", "[db][hostile]") {
     using types_test::mood;
-    pqxx::connection conn(types_test::fresh_database("types_hostile_enum"));
+    auto conn = hyperschema::connect(types_test::fresh_database("types_hostile_enum"));
     types_test::run_sql(conn, types_test::kCreateMood);
     types_test::run_sql(conn, "CREATE TABLE moods (id int, m mood, ms mood[])");
     pqxx::work tx(conn);
@@ -126,7 +126,7 @@ TEST_CASE("hostile enum labels travel as parameters and through COPY", "[db][hos
 }
 
 TEST_CASE("COPY quotes table and column names", "[db][hostile]") {
-    pqxx::connection conn(types_test::fresh_database("types_identifiers"));
+    auto conn = hyperschema::connect(types_test::fresh_database("types_identifiers"));
     types_test::run_sql(conn, R"(CREATE SCHEMA "Odd ""Schema"""; CREATE TABLE "Odd ""Schema"""."we""ird ta'ble" )"
                               R"(("co""l; --" text, "select" int, "Üñí" text))");
     pqxx::work tx(conn);

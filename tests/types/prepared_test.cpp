@@ -28,7 +28,7 @@ std::vector<std::string> server_statements(pqxx::dbtransaction& tx) {
 }
 
 void create_items(const std::string& dsn) {
-    pqxx::connection conn(dsn);
+    auto conn = hyperschema::connect(dsn);
     types_test::run_sql(conn,
                         "CREATE TABLE items (id int PRIMARY KEY, name text); "
                         "INSERT INTO items SELECT g, 'item ' || g FROM generate_series(1, 100) g");
@@ -39,7 +39,7 @@ void create_items(const std::string& dsn) {
 TEST_CASE("a statement is prepared once per connection", "[db][prepared]") {
     const std::string dsn = types_test::fresh_database("types_prepared");
     create_items(dsn);
-    pqxx::connection conn(dsn);
+    auto conn = hyperschema::connect(dsn);
     for (int round = 0; round < 3; ++round) {
         pqxx::work tx(conn);
         for (int id = 1; id <= 100; ++id)
@@ -65,7 +65,8 @@ TEST_CASE("a statement is prepared once per connection", "[db][prepared]") {
 TEST_CASE("each connection has its own prepared statements", "[db][prepared]") {
     const std::string dsn = types_test::fresh_database("types_prepared_two");
     create_items(dsn);
-    pqxx::connection a(dsn), b(dsn);
+    auto a = hyperschema::connect(dsn);
+    auto b = hyperschema::connect(dsn);
     pqxx::work ta(a);
     pqxx::work tb(b);
     for (int i = 1; i <= 10; ++i) {
@@ -86,8 +87,8 @@ TEST_CASE("a new connection never inherits a closed one's statements", "[db][pre
     std::set<const void*> addresses;
     int reused = 0;
     for (int i = 1; i <= 8; ++i) {
-        auto conn = std::make_unique<pqxx::connection>(dsn);
-        pqxx::work tx(*conn);
+        auto conn = hyperschema::connect(dsn);  // closed at the end of each round
+        pqxx::work tx(conn);
         const void* address = detail::pq::connection_of(tx);
         reused += addresses.insert(address).second ? 0 : 1;
         CHECK(prepared_statement_count(tx) == 0);
@@ -102,7 +103,7 @@ TEST_CASE("a new connection never inherits a closed one's statements", "[db][pre
 TEST_CASE("a reset connection prepares again", "[db][prepared]") {
     const std::string dsn = types_test::fresh_database("types_prepared_reset");
     create_items(dsn);
-    pqxx::connection conn(dsn);
+    auto conn = hyperschema::connect(dsn);
     PGconn* raw = nullptr;
     int backend = 0;
     {
@@ -124,7 +125,7 @@ TEST_CASE("a reset connection prepares again", "[db][prepared]") {
 TEST_CASE("errors in prepared statements", "[db][prepared]") {
     const std::string dsn = types_test::fresh_database("types_prepared_errors");
     create_items(dsn);
-    pqxx::connection conn(dsn);
+    auto conn = hyperschema::connect(dsn);
     const std::string divide = "SELECT 100 / $1";
 
     SECTION("an execution error aborts the transaction; the statement stays prepared") {
@@ -173,7 +174,7 @@ TEST_CASE("errors in prepared statements", "[db][prepared]") {
 TEST_CASE("results report what the command did", "[db][prepared]") {
     const std::string dsn = types_test::fresh_database("types_results");
     create_items(dsn);
-    pqxx::connection conn(dsn);
+    auto conn = hyperschema::connect(dsn);
     pqxx::work tx(conn);
     CHECK(exec_prepared(tx, "UPDATE items SET name = $1 WHERE id <= $2", std::string("x"), 10).affected_rows() == 10);
     CHECK(exec(tx, "DELETE FROM items WHERE id > 95").affected_rows() == 5);

@@ -222,7 +222,7 @@ std::string server_text(pqxx::dbtransaction& tx, const std::string& expression, 
 }  // namespace
 
 TEST_CASE("every type round-trips through COPY, parameters, queries and the stream", "[db][roundtrip]") {
-    pqxx::connection conn(types_test::fresh_database("types_roundtrip"));
+    auto conn = hyperschema::connect(types_test::fresh_database("types_roundtrip"));
     types_test::run_sql(conn, types_test::kCreateMood);
     types_test::run_sql(conn, kCreateEverything);
     const auto rows = sample_rows();
@@ -300,7 +300,7 @@ TEST_CASE("every type round-trips through COPY, parameters, queries and the stre
 }
 
 TEST_CASE("values the server parses from SQL literals decode to the expected C++ values", "[db][roundtrip]") {
-    pqxx::connection conn(types_test::fresh_database("types_literals"));
+    auto conn = hyperschema::connect(types_test::fresh_database("types_literals"));
     types_test::run_sql(conn, types_test::kCreateMood);
     pqxx::work tx(conn);
     tx.exec("SET TIME ZONE 'Asia/Kolkata'");
@@ -345,7 +345,7 @@ TEST_CASE("values the server parses from SQL literals decode to the expected C++
 }
 
 TEST_CASE("NaN floating-point values survive the round trip", "[db][roundtrip]") {
-    pqxx::connection conn(types_test::fresh_database("types_nan"));
+    auto conn = hyperschema::connect(types_test::fresh_database("types_nan"));
     types_test::run_sql(conn, "CREATE TABLE f (id int, r real, d double precision)");
     pqxx::work tx(conn);
     {
@@ -366,7 +366,7 @@ TEST_CASE("NaN floating-point values survive the round trip", "[db][roundtrip]")
 }
 
 TEST_CASE("reading a column as the wrong type is refused", "[db][roundtrip]") {
-    pqxx::connection conn(types_test::fresh_database("types_mismatch"));
+    auto conn = hyperschema::connect(types_test::fresh_database("types_mismatch"));
     pqxx::work tx(conn);
     auto r = exec(tx, "SELECT 1::int4, 'x'::text, NULL::int4, '{{1},{2}}'::int[]");
     CHECK_THROWS_WITH(r.get<float>(0, 0), Catch::Contains("cannot be read as real"));
@@ -381,7 +381,7 @@ TEST_CASE("reading a column as the wrong type is refused", "[db][roundtrip]") {
 }
 
 TEST_CASE("numerics at PostgreSQL's limits round-trip through the server", "[db][roundtrip]") {
-    pqxx::connection conn(types_test::fresh_database("types_numeric_limits"));
+    auto conn = hyperschema::connect(types_test::fresh_database("types_numeric_limits"));
     pqxx::work tx(conn);
     const std::vector<std::string> texts = {"-" + std::string(131072, '7') + "." + std::string(16383, '3'),
                                             "0." + std::string(16382, '0') + "1", "1" + std::string(1000, '0'),

@@ -32,7 +32,7 @@ struct checksum {
 };
 
 template <class F>
-double rows_per_second(pqxx::connection& conn, F&& read) {
+double rows_per_second(hyperschema::connection& conn, F&& read) {
     pqxx::work tx(conn);
     auto start = std::chrono::steady_clock::now();
     std::int64_t rows = read(tx);
@@ -102,7 +102,7 @@ std::int64_t with_binary_copy_out(pqxx::dbtransaction& tx) {
 }  // namespace
 
 TEST_CASE("streaming throughput: cursor batches against single-row mode", "[.bench]") {
-    pqxx::connection conn(types_test::fresh_database("types_bench"));
+    auto conn = hyperschema::connect(types_test::fresh_database("types_bench"));
     types_test::run_sql(conn,
                         "CREATE TABLE bench AS SELECT timestamptz '2024-01-01' + g * interval '1 second' AS ts, "
                         "g::int AS n, 'device-' || (g % 1000) AS name, g * 0.5::float8 AS v, md5(g::text) AS note "

@@ -23,7 +23,7 @@ std::int64_t open_cursors(pqxx::dbtransaction& tx) {
 }  // namespace
 
 TEST_CASE("row_stream reads every row in order, a batch at a time", "[db][stream]") {
-    pqxx::connection conn(types_test::fresh_database("types_stream"));
+    auto conn = hyperschema::connect(types_test::fresh_database("types_stream"));
     types_test::run_sql(conn,
                         "CREATE TABLE n (i int, label text); "
                         "INSERT INTO n SELECT g, 'n' || g FROM generate_series(1, 100000) g");
@@ -110,7 +110,7 @@ TEST_CASE("row_stream reads every row in order, a batch at a time", "[db][stream
 }
 
 TEST_CASE("row_stream reading ahead: the same rows, whatever runs on the transaction between them", "[db][stream]") {
-    pqxx::connection conn(types_test::fresh_database("types_stream_ahead"));
+    auto conn = hyperschema::connect(types_test::fresh_database("types_stream_ahead"));
     types_test::run_sql(conn,
                         "CREATE TABLE n (i int, label text); "
                         "INSERT INTO n SELECT g, 'n' || g FROM generate_series(1, 20000) g; "
@@ -202,7 +202,7 @@ TEST_CASE("row_stream reading ahead: the same rows, whatever runs on the transac
 }
 
 TEST_CASE("row_stream errors throw and abort the transaction", "[db][stream]") {
-    pqxx::connection conn(types_test::fresh_database("types_stream_errors"));
+    auto conn = hyperschema::connect(types_test::fresh_database("types_stream_errors"));
     types_test::run_sql(conn, "CREATE TABLE n (i int)");
     {
         pqxx::work tx(conn);

@@ -76,7 +76,7 @@ void compare(const std::vector<row_t>& expected, const std::vector<row_t>& actua
 }  // namespace
 
 TEST_CASE("char, time, timetz and the network types round-trip in binary", "[db][roundtrip]") {
-    pqxx::connection conn(types_test::fresh_database("types_time_network"));
+    auto conn = hyperschema::connect(types_test::fresh_database("types_time_network"));
     types_test::run_sql(conn, kCreate);
     const auto rows = sample_rows();
     std::string columns, placeholders;
@@ -135,7 +135,7 @@ TEST_CASE("char, time, timetz and the network types round-trip in binary", "[db]
 }
 
 TEST_CASE("values the server parses decode to the expected time and network values", "[db][roundtrip]") {
-    pqxx::connection conn(types_test::fresh_database("types_time_network_literals"));
+    auto conn = hyperschema::connect(types_test::fresh_database("types_time_network_literals"));
     pqxx::work tx(conn);
     auto [t, tz, host, net, mac, eui, nets] =
         exec(tx,

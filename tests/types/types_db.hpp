@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "hyperschema/connection.hpp"
 #include "hyperschema/types.hpp"
 #include "support/pg_cluster.hpp"
 
@@ -34,7 +35,7 @@ inline std::string fresh_database(const std::string& prefix) {
     return cluster.dsn(cluster.create_database(prefix));
 }
 
-inline void run_sql(pqxx::connection& conn, const std::string& sql) {
+inline void run_sql(hyperschema::connection& conn, const std::string& sql) {
     pqxx::work w(conn);
     w.exec(sql);
     w.commit();

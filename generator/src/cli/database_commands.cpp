@@ -32,7 +32,7 @@ int find_migrations(const Options& o, const std::vector<std::string>& paths, std
     return kOk;
 }
 
-std::string where(pqxx::connection& conn) {
+std::string where(connection& conn) {
     return std::string("database ") + conn.dbname() + (conn.hostname() ? std::string(" on ") + conn.hostname() : "");
 }
 
@@ -43,16 +43,16 @@ int report_failure(const std::exception_ptr& failure) {
     } catch (const history_error& e) {
         std::cerr << "hyperschema: refused: " << e.what() << "\n";
         return kProblem;
+    } catch (const connection_lost& e) {
+        std::cerr << "hyperschema: error: " << e.what() << "\n";
+        return kUsage;
+    } catch (const migration_lock_timeout& e) {
+        std::cerr << "hyperschema: error: " << e.what() << "\n";
+        return kUsage;
     } catch (const error& e) {
         std::cerr << "hyperschema: error: " << e.what() << "\n";
         if (!e.statement().empty()) std::cerr << "statement:\n" << e.statement() << "\n";
         if (!e.sqlstate().empty()) std::cerr << "SQLSTATE " << e.sqlstate() << "\n";
-        return kProblem;
-    } catch (const pqxx::broken_connection& e) {
-        std::cerr << "hyperschema: error: cannot connect: " << e.what();
-        return kUsage;
-    } catch (const pqxx::sql_error& e) {
-        std::cerr << "hyperschema: error: " << e.what() << "SQLSTATE " << e.sqlstate() << "\n";
         return kProblem;
     }
 }
@@ -72,7 +72,7 @@ int run_verify(const Options& o) {
         o.migrations_dir.empty() ? (fs::path(o.out) / schema.name / "migrations").string() : o.migrations_dir;
     const int version = history::read_history(dir).last_version();
     try {
-        pqxx::connection conn(o.db);
+        auto conn = connect(o.db);
         VerifyOptions options;
         options.ignore = o.ignore;
         options.history_schema = o.history_schema;
@@ -97,7 +97,7 @@ int run_database_migrate(const Options& o) {
     if (int code = find_migrations(o, rest, dir); code != kOk) return code;
     try {
         std::vector<Migration> migrations = load_migrations(dir);
-        pqxx::connection conn(o.db);
+        auto conn = connect(o.db);
         MigrateOptions options;
         options.history_schema = o.history_schema;
         options.dry_run = o.dry_run;

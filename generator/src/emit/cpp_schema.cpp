@@ -484,7 +484,7 @@ void print_refresh(Printer& p, const Schema& schema, const ContinuousAggregate& 
     p.print(
         "// Materializes the buckets in [from, to) now (nullopt: open end). Runs outside any\n"
         "// transaction, as TimescaleDB requires: no pqxx transaction may be open on conn.\n"
-        "inline void refresh(pqxx::connection& conn, std::optional<hyperschema::timestamptz> from,\n"
+        "inline void refresh(hyperschema::connection& conn, std::optional<hyperschema::timestamptz> from,\n"
         "                    std::optional<hyperschema::timestamptz> to) {\n"
         "    hyperschema::refresh_continuous_aggregate(conn, $name$, {from, to});\n"
         "}\n\n",

@@ -38,11 +38,11 @@ void check_policies(const Schema&, const std::string& owner, const Policies& pol
     const Policy* compression = policies.find(PolicyKind::Compression);
     const Policy* retention = policies.find(PolicyKind::Retention);
     if (compression && retention && compression->after->approx_micros() >= retention->after->approx_micros()) {
-        diags.warning(compression->after_loc,
-                      "compression of " + owner + " starts after " + compression->after->text() +
-                          ", but retention drops its chunks after " + retention->after->text() +
-                          ": chunks would be dropped before (or as soon as) they are "
-                          "compressed; compress sooner or keep data longer");
+        diags.warning(compression->after_loc, "compression of " + owner + " starts after " +
+                                                  compression->after->text() +
+                                                  ", but retention drops its chunks after " + retention->after->text() +
+                                                  ": chunks would be dropped before (or as soon as) they are "
+                                                  "compressed; compress sooner or keep data longer");
     }
 }
 
@@ -55,13 +55,12 @@ void check_reorder_index(const Table& table, const Policy& reorder, Diagnostics&
     // create_hypertable's own index on the time column.
     if (h.create_default_indexes) indexes.push_back(table.name + "_" + h.time_column.name + "_idx");
     if (std::find(indexes.begin(), indexes.end(), reorder.index.name) != indexes.end()) return;
-    diags.error(reorder.index.loc, "the reorder policy of hypertable `" + table.name + "` names index `" +
-                                       reorder.index.name +
-                                       "`, which the table does not have, so TimescaleDB refuses it (\"invalid "
-                                       "reorder index\")" +
-                                       did_you_mean(reorder.index.name, indexes) +
-                                       (indexes.empty() ? "; declare the index under `indexes`"
-                                                        : "; the table has " + one_of(indexes)));
+    diags.error(reorder.index.loc,
+                "the reorder policy of hypertable `" + table.name + "` names index `" + reorder.index.name +
+                    "`, which the table does not have, so TimescaleDB refuses it (\"invalid "
+                    "reorder index\")" +
+                    did_you_mean(reorder.index.name, indexes) +
+                    (indexes.empty() ? "; declare the index under `indexes`" : "; the table has " + one_of(indexes)));
 }
 
 }  // namespace hyperschema::rules

@@ -1,39 +1,33 @@
 #pragma once
 
-// Raw libpq inside a running libpqxx transaction. libpqxx 6.4 cannot do
-// binary COPY (its copy lines end in '\n') nor binary parameters and results
-// with types it does not know, so the runtime reaches for the transaction's
-// PGconn and speaks libpq itself. It always leaves the connection idle (all
-// results read, never in COPY state), so libpqxx can go on using it.
+// Raw libpq inside a running libpqxx transaction. libpqxx cannot do binary
+// COPY (its copy lines end in '\n') nor binary parameters and results with
+// types it does not know, so the runtime speaks libpq itself on the
+// transaction's PGconn (found through pqxx_bridge.hpp). It always leaves the
+// connection idle (all results read, never in COPY state), so libpqxx can go
+// on using it.
 
 #include <libpq-events.h>
 #include <libpq-fe.h>
 
-#include <pqxx/dbtransaction>
-#include <pqxx/largeobject>
+#include <pqxx/pqxx>
 
 #include <cstdint>
 #include <cstdio>
+#include <exception>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
+#include "hyperschema/detail/pqxx_bridge.hpp"
 #include "hyperschema/error.hpp"
 
 namespace hyperschema::detail::pq {
 
-// largeobject::raw_connection(const dbtransaction&) is protected but exported
-// from libpqxx-6.4.so; a derived class may call it.
-struct raw_access : pqxx::largeobject {
-    static PGconn* of(const pqxx::dbtransaction& tx) { return raw_connection(tx); }
-};
-
 inline PGconn* connection_of(const pqxx::dbtransaction& tx) {
-    PGconn* conn = raw_access::of(tx);
-    if (conn == nullptr) throw error("the transaction's connection is not open");
-    return conn;
+    return pqxx_bridge::raw_connection(tx);
 }
 
 struct result_deleter {
@@ -45,7 +39,7 @@ using result_ptr = std::unique_ptr<PGresult, result_deleter>;
 // (always quoted: simpler than knowing every keyword, and exact).
 inline std::string quote_identifier(std::string_view name) {
     if (name.empty() || name.find('\0') != std::string_view::npos)
-        throw error("invalid identifier (empty, or holding a NUL byte)");
+        throw usage_error("invalid identifier (empty, or holding a NUL byte)");
     std::string out;
     out.reserve(name.size() + 2);
     out += '"';
@@ -63,14 +57,26 @@ inline std::string trimmed(const char* message) {
     return s;
 }
 
-// The server's message (with its DETAIL) and SQLSTATE, or libpq's own message
-// when no result came back (a broken connection).
-inline error server_error(PGconn* conn, const PGresult* res, std::string_view statement) {
+// Throws the server's error (its message with the DETAIL, and the SQLSTATE)
+// as the hyperschema exception for it, or connection_lost when no result came
+// back because the connection failed.
+[[noreturn]] inline void throw_server_error(PGconn* conn, const PGresult* res, std::string_view statement) {
     const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
     std::string message = trimmed(res ? PQresultErrorMessage(res) : nullptr);
     if (message.empty()) message = trimmed(PQerrorMessage(conn));
     if (message.empty()) message = "unexpected response from the server";
-    return error(message, state ? state : "", std::string(statement));
+    if (!state && PQstatus(conn) == CONNECTION_BAD)
+        throw connection_lost("the connection to the server was lost: " + message, "", std::string(statement));
+    pqxx_bridge::throw_sql_error(message, state ? state : "", std::string(statement));
+}
+
+// The same, kept for later (before the connection's state moves on).
+inline std::exception_ptr server_error_ptr(PGconn* conn, const PGresult* res, std::string_view statement) {
+    try {
+        throw_server_error(conn, res, statement);
+    } catch (...) {
+        return std::current_exception();
+    }
 }
 
 // After the server rejected a statement, the server's transaction is aborted;
@@ -80,6 +86,15 @@ inline error server_error(PGconn* conn, const PGresult* res, std::string_view st
 inline void abandon(pqxx::dbtransaction& tx, PGconn* conn) {
     PGTransactionStatusType status = PQtransactionStatus(conn);
     if (status == PQTRANS_INERROR || status == PQTRANS_UNKNOWN) tx.abort();
+}
+
+// Ends the transaction without committing, from a destructor.
+inline void abort_transaction(pqxx::dbtransaction& tx) noexcept {
+    try {
+        tx.abort();
+    } catch (...) {
+        // abort() is documented not to throw; a lost connection ends the transaction anyway.
+    }
 }
 
 // Reads every remaining result so that the connection is idle again; a COPY
@@ -115,12 +130,12 @@ inline result_ptr checked(pqxx::dbtransaction& tx, PGconn* conn, PGresult* raw, 
     if (r && (PQresultStatus(raw) == PGRES_COPY_IN || PQresultStatus(raw) == PGRES_COPY_OUT)) {
         drain(conn);  // leaves the server's transaction aborted (COPY IN) or the COPY read out
         abandon(tx, conn);
-        throw error("the statement started a COPY, which this function does not run (use copy_writer)", "",
-                    std::string(statement));
+        throw usage_error("the statement started a COPY, which this function does not run (use copy_writer)", "",
+                          std::string(statement));
     }
-    error e = server_error(conn, raw, statement);
+    auto failure = server_error_ptr(conn, raw, statement);
     abandon(tx, conn);
-    throw e;
+    std::rethrow_exception(failure);
 }
 
 // What the runtime keeps per connection: the statements it has prepared
@@ -174,10 +189,14 @@ inline int session_events(PGEventId event, void* info, void*) {
             p.discarded(p.owner, e->result);
         }
     } else if (event == PGEVT_CONNRESET) {
+        // A new session, on a new socket.
         auto* e = static_cast<PGEventConnReset*>(info);
         if (session* s = session_if_any(e->conn)) *s = session{};
+        pqxx_bridge::registry::instance().forget(e->conn);
+        pqxx_bridge::registry::instance().remember(e->conn);
     } else if (event == PGEVT_CONNDESTROY) {
         auto* e = static_cast<PGEventConnDestroy*>(info);
+        pqxx_bridge::registry::instance().forget(e->conn);
         delete session_if_any(e->conn);
     }
     return 1;  // 0 would make libpq fail the operation

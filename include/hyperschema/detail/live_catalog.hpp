@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "hyperschema/detail/catalog_text.hpp"
+#include "hyperschema/detail/pqxx_bridge.hpp"
 #include "hyperschema/expected_schema.hpp"
 
 namespace hyperschema::detail {
@@ -86,54 +87,62 @@ inline std::string text_field(const pqxx::field& f) {
 // and intervals come out in one parseable style.
 inline void read_versions(pqxx::dbtransaction& tx, const std::string& ns, LiveCatalog& live,
                           const std::string& history) {
-    auto row = tx.exec_params1(
-        "SELECT current_setting('server_version'), to_regclass($1) IS NOT NULL, "
-        "set_config('intervalstyle', 'iso_8601', true), set_config('search_path', $2, true)",
-        history, tx.quote_name(ns) + ", public");
+    const pqxx::result settings =
+        pqxx_bridge::exec(tx,
+                          "SELECT current_setting('server_version'), to_regclass($1) IS NOT NULL, "
+                          "set_config('intervalstyle', 'iso_8601', true), set_config('search_path', $2, true)",
+                          history, tx.quote_name(ns) + ", public");
+    const auto row = settings[0];
     live.postgres_version = row[0].c_str();
     for (const auto& r : tx.exec("SELECT extname, extversion FROM pg_extension"))
         live.extensions[r[0].c_str()] = r[1].c_str();
     if (auto ts = live.extensions.find("timescaledb"); ts != live.extensions.end())
         live.timescaledb_version = ts->second;
     if (row[1].as<bool>()) {
-        auto v = tx.exec("SELECT max(version) FROM " + history + " WHERE state = 'applied'")[0][0];
-        live.applied_version = v.is_null() ? 0 : v.as<int>();
+        const pqxx::result max =
+            tx.exec("SELECT coalesce(max(version), 0) FROM " + history + " WHERE state = 'applied'");
+        live.applied_version = max[0][0].as<int>();
     }
 }
 
 inline void read_relations(pqxx::dbtransaction& tx, const std::string& ns, LiveCatalog& live) {
-    for (const auto& r :
-         tx.exec_params("SELECT c.relname, c.relkind, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, "
-                        "pg_get_expr(d.adbin, d.adrelid) "
-                        "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-                        "LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped "
-                        "LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum "
-                        "WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'v', 'm', 'f') ORDER BY c.relname, a.attnum",
-                        ns)) {
+    for (const auto& r : pqxx_bridge::exec(
+             tx,
+             "SELECT c.relname, c.relkind, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, "
+             "pg_get_expr(d.adbin, d.adrelid) "
+             "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+             "LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped "
+             "LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum "
+             "WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'v', 'm', 'f') ORDER BY c.relname, a.attnum",
+             ns)) {
         LiveRelation& rel = live.relations[r[0].c_str()];
         rel.kind = r[1].c_str()[0];
         if (!r[2].is_null()) rel.columns.push_back({r[2].c_str(), r[3].c_str(), text_field(r[5]), r[4].as<bool>()});
     }
     for (const auto& r :
-         tx.exec_params("SELECT c.relname, k.conname, k.contype, pg_get_constraintdef(k.oid) FROM pg_constraint k "
-                        "JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
-                        "WHERE n.nspname = $1 ORDER BY c.relname, k.conname",
-                        ns)) {
+         pqxx_bridge::exec(tx,
+                           "SELECT c.relname, k.conname, k.contype, pg_get_constraintdef(k.oid) FROM pg_constraint k "
+                           "JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+                           "WHERE n.nspname = $1 ORDER BY c.relname, k.conname",
+                           ns)) {
         live.relations[r[0].c_str()].constraints.push_back({r[1].c_str(), r[2].c_str()[0], r[3].c_str()});
     }
     for (const auto& r :
-         tx.exec_params("SELECT t.relname, i.relname, pg_get_indexdef(x.indexrelid) FROM pg_index x "
-                        "JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid "
-                        "JOIN pg_namespace n ON n.oid = t.relnamespace WHERE n.nspname = $1 AND NOT EXISTS "
-                        "(SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid AND k.conrelid = x.indrelid "
-                        "AND k.contype IN ('p', 'u', 'x')) ORDER BY t.relname, i.relname",
-                        ns)) {
+         pqxx_bridge::exec(tx,
+                           "SELECT t.relname, i.relname, pg_get_indexdef(x.indexrelid) FROM pg_index x "
+                           "JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid "
+                           "JOIN pg_namespace n ON n.oid = t.relnamespace WHERE n.nspname = $1 AND NOT EXISTS "
+                           "(SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid AND k.conrelid = x.indrelid "
+                           "AND k.contype IN ('p', 'u', 'x')) ORDER BY t.relname, i.relname",
+                           ns)) {
         live.relations[r[0].c_str()].indexes.push_back({r[1].c_str(), r[2].c_str()});
     }
-    for (const auto& r : tx.exec_params("SELECT t.typname, e.enumlabel FROM pg_type t "
-                                        "JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_enum e ON "
-                                        "e.enumtypid = t.oid WHERE n.nspname = $1 ORDER BY t.typname, e.enumsortorder",
-                                        ns)) {
+    for (const auto& r :
+         pqxx_bridge::exec(tx,
+                           "SELECT t.typname, e.enumlabel FROM pg_type t "
+                           "JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_enum e ON "
+                           "e.enumtypid = t.oid WHERE n.nspname = $1 ORDER BY t.typname, e.enumsortorder",
+                           ns)) {
         live.enums[r[0].c_str()].push_back(r[1].c_str());
     }
 }
@@ -144,7 +153,8 @@ inline void read_relations(pqxx::dbtransaction& tx, const std::string& ns, LiveC
 // layout read here is the one of 2.15 and later (tested on 2.28).
 
 inline void read_hypertables(pqxx::dbtransaction& tx, const std::string& ns, LiveCatalog& live) {
-    for (const auto& r : tx.exec_params(
+    for (const auto& r : pqxx_bridge::exec(
+             tx,
              "SELECT h.table_name, h.compression_state = 1, d.column_name, d.num_slices IS NULL, d.interval_length, "
              "d.num_slices FROM _timescaledb_catalog.hypertable h "
              "LEFT JOIN _timescaledb_catalog.dimension d ON d.hypertable_id = h.id "
@@ -168,7 +178,8 @@ inline void read_hypertables(pqxx::dbtransaction& tx, const std::string& ns, Liv
 }
 
 inline void read_aggregates(pqxx::dbtransaction& tx, const std::string& ns, LiveCatalog& live) {
-    for (const auto& r : tx.exec_params(
+    for (const auto& r : pqxx_bridge::exec(
+             tx,
              "SELECT ca.user_view_name, coalesce(parent.user_view_name, raw.table_name), ca.materialized_only, "
              "bf.bucket_width::interval, mat.schema_name || '.' || mat.table_name, "
              "mat.compression_state = 1 "
@@ -188,19 +199,20 @@ inline void read_aggregates(pqxx::dbtransaction& tx, const std::string& ns, Live
 inline void read_compression_settings(pqxx::dbtransaction& tx, const std::string& ns, LiveCatalog& live) {
     // One row per segment-by or order-by column, of the hypertables of `ns`
     // and the materialization hypertables of its aggregates (by view name).
-    for (const auto& r :
-         tx.exec_params("WITH owner AS (SELECT h.id, coalesce(ca.user_view_name, h.table_name) AS relation, "
-                        "format('%I.%I', h.schema_name, h.table_name)::regclass AS relid "
-                        "FROM _timescaledb_catalog.hypertable h LEFT JOIN _timescaledb_catalog.continuous_agg ca ON "
-                        "ca.mat_hypertable_id = h.id WHERE coalesce(ca.user_view_schema, h.schema_name) = $1) "
-                        "SELECT o.relation, false, s.col, s.i, NULL::bool, NULL::bool FROM owner o "
-                        "JOIN _timescaledb_catalog.compression_settings cs ON cs.relid = o.relid, "
-                        "unnest(cs.segmentby) WITH ORDINALITY s(col, i) "
-                        "UNION ALL SELECT o.relation, true, x.col, x.i, x.descending, x.nulls_first FROM owner o "
-                        "JOIN _timescaledb_catalog.compression_settings cs ON cs.relid = o.relid, "
-                        "unnest(cs.orderby, cs.orderby_desc, cs.orderby_nullsfirst) WITH ORDINALITY x(col, descending, "
-                        "nulls_first, i) ORDER BY 1, 2, 4",
-                        ns)) {
+    for (const auto& r : pqxx_bridge::exec(
+             tx,
+             "WITH owner AS (SELECT h.id, coalesce(ca.user_view_name, h.table_name) AS relation, "
+             "format('%I.%I', h.schema_name, h.table_name)::regclass AS relid "
+             "FROM _timescaledb_catalog.hypertable h LEFT JOIN _timescaledb_catalog.continuous_agg ca ON "
+             "ca.mat_hypertable_id = h.id WHERE coalesce(ca.user_view_schema, h.schema_name) = $1) "
+             "SELECT o.relation, false, s.col, s.i, NULL::bool, NULL::bool FROM owner o "
+             "JOIN _timescaledb_catalog.compression_settings cs ON cs.relid = o.relid, "
+             "unnest(cs.segmentby) WITH ORDINALITY s(col, i) "
+             "UNION ALL SELECT o.relation, true, x.col, x.i, x.descending, x.nulls_first FROM owner o "
+             "JOIN _timescaledb_catalog.compression_settings cs ON cs.relid = o.relid, "
+             "unnest(cs.orderby, cs.orderby_desc, cs.orderby_nullsfirst) WITH ORDINALITY x(col, descending, "
+             "nulls_first, i) ORDER BY 1, 2, 4",
+             ns)) {
         const std::string relation = r[0].c_str(), column = r[2].c_str();
         if (!r[1].as<bool>()) {
             live.segment_by[relation].push_back(column);
@@ -234,7 +246,8 @@ inline void read_jobs(pqxx::dbtransaction& tx, const std::string& ns, LiveCatalo
     const std::string threshold = config_interval_by_kind(
         [](const PolicyKindTraits& k) { return k.threshold_is_interval ? k.threshold : std::string_view(); });
     const std::string second = config_interval_by_kind([](const PolicyKindTraits& k) { return k.second; });
-    for (const auto& r : tx.exec_params(
+    for (const auto& r : pqxx_bridge::exec(
+             tx,
              "SELECT j.id, j.proc_name, coalesce(ca.user_view_name, h.table_name), j.schedule_interval, j.scheduled, " +
                  threshold + ", " + second +
                  // As timescaledb_information.job_stats derives last_run_status.
@@ -273,7 +286,7 @@ inline void read_jobs(pqxx::dbtransaction& tx, const std::string& ns, LiveCatalo
 }
 
 // `history` is the quoted, qualified history table ("hyperschema"."schema_migrations").
-inline LiveCatalog read_live_catalog(pqxx::connection& conn, const std::string& ns, const std::string& history) {
+inline LiveCatalog read_live_catalog(connection& conn, const std::string& ns, const std::string& history) {
     LiveCatalog live;
     pqxx::read_transaction tx(conn);
     read_versions(tx, ns, live, history);

@@ -1050,7 +1050,7 @@ inline std::vector<row> latest(pqxx::dbtransaction& tx, const hyperschema::times
 
 // Materializes the buckets in [from, to) now (nullopt: open end). Runs outside any
 // transaction, as TimescaleDB requires: no pqxx transaction may be open on conn.
-inline void refresh(pqxx::connection& conn, std::optional<hyperschema::timestamptz> from,
+inline void refresh(hyperschema::connection& conn, std::optional<hyperschema::timestamptz> from,
                     std::optional<hyperschema::timestamptz> to) {
     hyperschema::refresh_continuous_aggregate(conn, "public.metrics_hourly", {from, to});
 }
@@ -1186,7 +1186,7 @@ inline std::vector<row> latest(pqxx::dbtransaction& tx, const hyperschema::times
 
 // Materializes the buckets in [from, to) now (nullopt: open end). Runs outside any
 // transaction, as TimescaleDB requires: no pqxx transaction may be open on conn.
-inline void refresh(pqxx::connection& conn, std::optional<hyperschema::timestamptz> from,
+inline void refresh(hyperschema::connection& conn, std::optional<hyperschema::timestamptz> from,
                     std::optional<hyperschema::timestamptz> to) {
     hyperschema::refresh_continuous_aggregate(conn, "public.metrics_daily", {from, to});
 }

@@ -416,7 +416,7 @@ inline std::vector<row> latest(pqxx::dbtransaction& tx, const hyperschema::times
 
 // Materializes the buckets in [from, to) now (nullopt: open end). Runs outside any
 // transaction, as TimescaleDB requires: no pqxx transaction may be open on conn.
-inline void refresh(pqxx::connection& conn, std::optional<hyperschema::timestamptz> from,
+inline void refresh(hyperschema::connection& conn, std::optional<hyperschema::timestamptz> from,
                     std::optional<hyperschema::timestamptz> to) {
     hyperschema::refresh_continuous_aggregate(conn, "public.daily_accuracy_metrics", {from, to});
 }
@@ -560,7 +560,7 @@ inline std::vector<row> latest(pqxx::dbtransaction& tx, const hyperschema::times
 
 // Materializes the buckets in [from, to) now (nullopt: open end). Runs outside any
 // transaction, as TimescaleDB requires: no pqxx transaction may be open on conn.
-inline void refresh(pqxx::connection& conn, std::optional<hyperschema::timestamptz> from,
+inline void refresh(hyperschema::connection& conn, std::optional<hyperschema::timestamptz> from,
                     std::optional<hyperschema::timestamptz> to) {
     hyperschema::refresh_continuous_aggregate(conn, "public.weekly_accuracy_metrics", {from, to});
 }
@@ -704,7 +704,7 @@ inline std::vector<row> latest(pqxx::dbtransaction& tx, const hyperschema::times
 
 // Materializes the buckets in [from, to) now (nullopt: open end). Runs outside any
 // transaction, as TimescaleDB requires: no pqxx transaction may be open on conn.
-inline void refresh(pqxx::connection& conn, std::optional<hyperschema::timestamptz> from,
+inline void refresh(hyperschema::connection& conn, std::optional<hyperschema::timestamptz> from,
                     std::optional<hyperschema::timestamptz> to) {
     hyperschema::refresh_continuous_aggregate(conn, "public.monthly_accuracy_metrics", {from, to});
 }
