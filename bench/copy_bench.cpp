@@ -176,7 +176,7 @@ void run_sql(hyperschema::connection& conn, const std::string& sql) {
 
 std::uint64_t count_rows(hyperschema::connection& conn) {
     pqxx::nontransaction tx(conn);
-    return tx.exec1("SELECT count(*) FROM metrics")[0].as<std::uint64_t>();
+    return tx.exec("SELECT count(*) FROM metrics")[0][0].as<std::uint64_t>();
 }
 
 // Guards against a benchmark that reads nothing (and against the optimiser).
@@ -234,7 +234,11 @@ void bench_loads(hyperschema::connection& conn, const std::vector<metrics::row>&
         {&stream_to,
          [&] {
              pqxx::work tx(conn);
+#if PQXX_VERSION_MAJOR >= 7
+             auto s = pqxx::stream_to::table(tx, {"metrics"}, kColumns);
+#else
              pqxx::stream_to s(tx, "metrics", kColumns);
+#endif
              for (const auto& t : text_rows) s << t;
              s.complete();
              tx.commit();

@@ -121,23 +121,27 @@ std::string wide_schema_yaml() {
 void read_per_table(hyperschema::connection& conn, const ExpectedSchema& schema) {
     pqxx::read_transaction tx(conn);
     for (const auto& t : schema.tables) {
-        tx.exec_params(
+        hyperschema::detail::pqxx_bridge::exec(
+            tx,
             "SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, "
             "pg_get_expr(d.adbin, d.adrelid) FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = "
             "a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT "
             "a.attisdropped",
             t.name);
-        tx.exec_params("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = $1::regclass",
-                       t.name);
-        tx.exec_params(
+        hyperschema::detail::pqxx_bridge::exec(
+            tx, "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = $1::regclass", t.name);
+        hyperschema::detail::pqxx_bridge::exec(
+            tx,
             "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index WHERE indrelid "
             "= $1::regclass",
             t.name);
     }
     for (const auto& h : schema.hypertables)
-        tx.exec_params("SELECT * FROM timescaledb_information.dimensions WHERE hypertable_name = $1", h.table);
+        hyperschema::detail::pqxx_bridge::exec(
+            tx, "SELECT * FROM timescaledb_information.dimensions WHERE hypertable_name = $1", h.table);
     for (const auto& p : schema.policies)
-        tx.exec_params("SELECT * FROM timescaledb_information.jobs WHERE hypertable_name = $1", p.relation);
+        hyperschema::detail::pqxx_bridge::exec(
+            tx, "SELECT * FROM timescaledb_information.jobs WHERE hypertable_name = $1", p.relation);
 }
 
 void bench_verify(testing::PgCluster& pg, int runs) {

@@ -324,7 +324,8 @@ aggregates:
     for (const auto& c : output_of(compiled.schema, agg).columns) {
         INFO("column " << c.name);
         REQUIRE(c.type.has_value());
-        auto r = tx.exec_params(
+        auto r = hyperschema::detail::pqxx_bridge::exec(
+            tx,
             "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'hourly'::regclass AND "
             "attname = $1",
             c.name);

@@ -201,7 +201,11 @@ TEST_CASE("a runner killed at any point leaves nothing half-applied; the next ru
                     "SELECT count(*) FROM information_schema.columns WHERE table_name = 'users' AND column_name = "
                     "'note'") == 1);
         CHECK(drift_of(conn, final_schema, 3) == "");
+#if PQXX_VERSION_MAJOR >= 7
+        conn.close();
+#else
         conn.disconnect();
+#endif
         pg.drop_database(db);
     }
     fs::remove_all(dir);

@@ -81,7 +81,8 @@ TEST_CASE("every type's canonical spelling and aliases give the format_type() th
         INFO("column type written as `" << written << "`");
         pqxx::work tx(conn);
         tx.exec("CREATE TABLE t" + column + " (" + column + " " + written + ")");
-        auto r = tx.exec_params(
+        auto r = hyperschema::detail::pqxx_bridge::exec(
+            tx,
             "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = $1::regclass AND attname = $2",
             "t" + column, column);
         CHECK(r[0][0].as<std::string>() == expected.catalog_sql());

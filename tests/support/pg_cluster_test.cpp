@@ -37,8 +37,8 @@ private:
 std::string query_one(const std::string& dbname, const std::string& sql) {
     pqxx::connection connection(PgCluster::shared().dsn(dbname));
     pqxx::nontransaction transaction(connection);
-    auto row = transaction.exec1(sql);
-    return row[0].is_null() ? std::string() : row[0].as<std::string>();
+    const pqxx::result r = transaction.exec(sql);
+    return r[0][0].is_null() ? std::string() : r[0][0].as<std::string>();
 }
 
 void execute(const std::string& dbname, const std::string& sql) {

@@ -215,7 +215,8 @@ void insert_rows(pqxx::dbtransaction& tx, const std::string& table, const std::v
 
 std::string server_text(pqxx::dbtransaction& tx, const std::string& expression, int id,
                         const std::string& table = "everything") {
-    auto r = tx.exec_params("SELECT (" + expression + ")::text FROM " + table + " WHERE id = $1", id);
+    auto r = hyperschema::detail::pqxx_bridge::exec(
+        tx, "SELECT (" + expression + ")::text FROM " + table + " WHERE id = $1", id);
     return r[0][0].is_null() ? "<NULL>" : r[0][0].c_str();
 }
 

@@ -57,7 +57,8 @@ std::vector<row_t> sample_rows() {
 }
 
 std::string server_text(pqxx::dbtransaction& tx, const std::string& table, const std::string& expression, int id) {
-    auto r = tx.exec_params("SELECT (" + expression + ")::text FROM " + table + " WHERE id = $1", id);
+    auto r = hyperschema::detail::pqxx_bridge::exec(
+        tx, "SELECT (" + expression + ")::text FROM " + table + " WHERE id = $1", id);
     return r[0][0].is_null() ? "<NULL>" : r[0][0].c_str();
 }
 
