@@ -6,7 +6,7 @@
 // server's; and a continuous aggregate built from a schema has, column by
 // column, the types the compiler inferred.
 
-#include <catch2/catch.hpp>
+#include "support/catch.hpp"
 
 #include <map>
 #include <pqxx/pqxx>

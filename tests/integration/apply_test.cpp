@@ -2,7 +2,7 @@
 // installed): it applies with psql -v ON_ERROR_STOP=1, and the catalog then
 // holds exactly what the schema says.
 
-#include <catch2/catch.hpp>
+#include "support/catch.hpp"
 
 #include <filesystem>
 #include <pqxx/pqxx>

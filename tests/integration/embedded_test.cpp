@@ -2,7 +2,7 @@
 // state: they compile here with -Werror, carry exactly the files on disk, and
 // migrate and verify a real database with no files at run time.
 
-#include <catch2/catch.hpp>
+#include "support/catch.hpp"
 
 #include <pqxx/pqxx>
 

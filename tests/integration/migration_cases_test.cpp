@@ -4,7 +4,7 @@
 // `before` again. A job whose settings the migration changes in place keeps
 // its id (and with it its run history).
 
-#include <catch2/catch.hpp>
+#include "support/catch.hpp"
 
 #include <filesystem>
 #include <map>

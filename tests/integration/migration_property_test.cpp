@@ -4,7 +4,7 @@
 // every N; the down migrations N..1 then leave nothing behind; and going up
 // again gives the same database once more.
 
-#include <catch2/catch.hpp>
+#include "support/catch.hpp"
 
 #include <algorithm>
 #include <filesystem>

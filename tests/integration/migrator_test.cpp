@@ -1,7 +1,7 @@
 // The runtime's migrator against a real database: applying histories, many
 // runners at once, runners killed part-way, and refusals.
 
-#include <catch2/catch.hpp>
+#include "support/catch.hpp"
 
 #include <fcntl.h>
 #include <sys/wait.h>

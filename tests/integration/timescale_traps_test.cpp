@@ -1,7 +1,7 @@
 // TimescaleDB's traps for migration tools, each shown on the real database
 // and then handled by the migration hyperschema writes.
 
-#include <catch2/catch.hpp>
+#include "support/catch.hpp"
 
 #include <filesystem>
 #include <pqxx/pqxx>

@@ -6,7 +6,7 @@
 // server accepts or refuses the same way. A new record is covered by these
 // loops without a line of test code.
 
-#include <catch2/catch.hpp>
+#include "support/catch.hpp"
 
 #include <pqxx/pqxx>
 

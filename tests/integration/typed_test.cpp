@@ -2,7 +2,7 @@
 // table and an aggregate, with the seed schemas' headers compiled here with
 // -Werror.
 
-#include <catch2/catch.hpp>
+#include "support/catch.hpp"
 
 #include <algorithm>
 

@@ -2,7 +2,7 @@
 // and each kind of hand-made change is reported with the right words and the
 // expected and actual values.
 
-#include <catch2/catch.hpp>
+#include "support/catch.hpp"
 
 #include <functional>
 #include <pqxx/pqxx>

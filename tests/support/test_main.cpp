@@ -1,4 +1,4 @@
 // Catch2's main(), compiled once for all test executables (it is slow to
 // compile); link hyperschema_catch_main.
 #define CATCH_CONFIG_MAIN
-#include <catch2/catch.hpp>
+#include "support/catch.hpp"

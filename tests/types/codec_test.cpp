@@ -1,7 +1,7 @@
 // The binary codec against byte strings PostgreSQL 15 itself produces
 // (numeric_send, timestamptz_send, array_send, ... in psql), and its refusals.
 
-#include <catch2/catch.hpp>
+#include "support/catch.hpp"
 
 #include "hyperschema/codec.hpp"
 #include "types/types_db.hpp"

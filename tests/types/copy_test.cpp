@@ -2,7 +2,7 @@
 // transaction aborted, and the connection usable afterwards; and the
 // writer's own refusals, which leave it usable.
 
-#include <catch2/catch.hpp>
+#include "support/catch.hpp"
 
 #include "hyperschema/copy.hpp"
 #include "hyperschema/query.hpp"

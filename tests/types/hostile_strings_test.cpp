@@ -2,7 +2,7 @@
 // byte for byte, through binary COPY and through bound parameters; and
 // identifiers that need quoting work as COPY targets.
 
-#include <catch2/catch.hpp>
+#include "support/catch.hpp"
 
 #include "hyperschema/copy.hpp"
 #include "hyperschema/query.hpp"

@@ -2,7 +2,7 @@
 // and connection, on any number of connections, across transactions (also
 // failed ones), and never stale on a new or reset connection.
 
-#include <catch2/catch.hpp>
+#include "support/catch.hpp"
 
 #include <memory>
 #include <set>

@@ -3,7 +3,7 @@
 // the streaming reader; and checked against what the server itself says the
 // values are (col::text), and what it parses from SQL literals.
 
-#include <catch2/catch.hpp>
+#include "support/catch.hpp"
 
 #include <cmath>
 

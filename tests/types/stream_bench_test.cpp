@@ -5,7 +5,7 @@
 // sizes and by libpq's single-row mode, beside binary COPY TO STDOUT (what
 // `psql -c "COPY (...) TO STDOUT"` does, minus the writing).
 
-#include <catch2/catch.hpp>
+#include "support/catch.hpp"
 
 #include <algorithm>
 #include <chrono>

@@ -1,7 +1,7 @@
 // The streaming reader: batches, parameters in the declared cursor, stopping
 // early, other statements between batches, reading ahead, and errors.
 
-#include <catch2/catch.hpp>
+#include "support/catch.hpp"
 
 #include <functional>
 #include <memory>

@@ -2,7 +2,7 @@
 // PostgreSQL and back: written with binary COPY and with bound parameters,
 // read in binary, and compared with what the server prints for them.
 
-#include <catch2/catch.hpp>
+#include "support/catch.hpp"
 
 #include "hyperschema/copy.hpp"
 #include "hyperschema/query.hpp"

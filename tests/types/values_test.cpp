@@ -1,7 +1,7 @@
 // The value types on their own: uuid and numeric parsing and formatting,
 // numeric's scaled-integer helpers, interval and the chrono mappings.
 
-#include <catch2/catch.hpp>
+#include "support/catch.hpp"
 
 #include <unordered_set>
 

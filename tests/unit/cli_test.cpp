@@ -1,7 +1,7 @@
 // The CLI as a user runs it: exit codes, outputs, and generate's
 // write-only-if-changed behaviour.
 
-#include <catch2/catch.hpp>
+#include "support/catch.hpp"
 
 #include <filesystem>
 

@@ -1,7 +1,7 @@
 // Every validation rule has a case in tests/cases/invalid/<rule>/: the YAML
 // and expected.txt, the exact diagnostics (file:line:col, message, notes).
 
-#include <catch2/catch.hpp>
+#include "support/catch.hpp"
 
 #include "pipeline/compile.hpp"
 #include "unit/test_files.hpp"

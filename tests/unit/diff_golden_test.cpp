@@ -1,7 +1,7 @@
 // The diff engine, both directions: tests/migrations/<case>/ holds a schema
 // before/ and after/ a change, and the up and down migrations it must give.
 
-#include <catch2/catch.hpp>
+#include "support/catch.hpp"
 
 #include "diff/diff.hpp"
 #include "migrate/migrations.hpp"

@@ -2,7 +2,7 @@
 // expected.sql it compiles to; and generated/<schema>/schema.sql must match
 // what the schemas/ compile to today.
 
-#include <catch2/catch.hpp>
+#include "support/catch.hpp"
 
 #include "emit/schema_sql.hpp"
 #include "pipeline/compile.hpp"

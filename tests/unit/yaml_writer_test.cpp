@@ -1,7 +1,7 @@
 // The canonical YAML a migration snapshot is written in must read back as the
 // same schema: same SQL, and the same YAML when written again.
 
-#include <catch2/catch.hpp>
+#include "support/catch.hpp"
 
 #include "emit/schema_sql.hpp"
 #include "emit/yaml_writer.hpp"
