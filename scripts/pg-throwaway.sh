@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs a command against a throwaway PostgreSQL 15 cluster: initdb in a
+# Runs a command against a throwaway PostgreSQL cluster (the server
+# scripts/pg-bindir.sh chooses: 15, 16 or 17): initdb in a
 # temporary directory, loopback only, a free port, TimescaleDB preloaded when
 # it is installed. The cluster is stopped and deleted when the command ends.
 #
@@ -10,8 +11,7 @@
 # when the extension is available.
 set -euo pipefail
 
-bin=/usr/lib/postgresql/15/bin
-[ -x "$bin/initdb" ] || { echo "pg-throwaway: PostgreSQL 15 is not installed (run scripts/setup.sh)" >&2; exit 2; }
+bin=$("$(dirname "$0")/pg-bindir.sh")
 
 # initdb and postgres refuse to run as root: use Debian's postgres user then.
 as_server=()

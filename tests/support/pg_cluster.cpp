@@ -31,7 +31,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr const char* kBinDir = "/usr/lib/postgresql/15/bin";
+// PostgreSQL 15 to 17 (TimescaleDB 2.28 supports them all); see bin_dir().
+constexpr int kMajors[] = {17, 16, 15};
 constexpr const char* kHost = "127.0.0.1";
 constexpr const char* kSuperuser = "postgres";
 // Debian's account for running the server; initdb and postgres refuse root.
@@ -286,9 +287,41 @@ std::string trimmed(std::string text) {
     return text;
 }
 
+bool has_timescaledb_files(const std::string& bin) {
+    // The extension lives in the server's share and lib directories, beside bin/.
+    const fs::path root = fs::path(bin).parent_path();
+    const int major = std::atoi(root.filename().c_str());
+    return fs::exists("/usr/share/postgresql/" + std::to_string(major) + "/extension/timescaledb.control") &&
+           fs::exists(root / "lib" / "timescaledb.so");
+}
+
+// The server the tests run: $HYPERSCHEMA_PG_BINDIR, else the newest of
+// Debian's /usr/lib/postgresql/{17,16,15}/bin that has TimescaleDB, else the
+// newest installed. scripts/pg-bindir.sh applies the same rule.
+std::string choose_bin_dir() {
+    if (const char* dir = std::getenv("HYPERSCHEMA_PG_BINDIR"); dir && *dir) return dir;
+    std::string newest;
+    for (int major : kMajors) {
+        const std::string bin = "/usr/lib/postgresql/" + std::to_string(major) + "/bin";
+        if (!fs::exists(bin + "/initdb")) continue;
+        if (has_timescaledb_files(bin)) return bin;
+        if (newest.empty()) newest = bin;
+    }
+    if (newest.empty())
+        throw std::runtime_error("no PostgreSQL 15, 16 or 17 server in /usr/lib/postgresql (run scripts/setup.sh)");
+    return newest;
+}
+
+// Never destroyed: the shared cluster is stopped from a static destructor,
+// which may run after a function-local static string would be gone.
+const std::string& bin_dir_chosen() {
+    static const std::string* dir = new std::string(choose_bin_dir());
+    return *dir;
+}
+
 std::string pg_config(const char* option) {
     std::string output;
-    int status = run_process({std::string(kBinDir) + "/pg_config", option}, &output, nullptr);
+    int status = run_process({bin_dir_chosen() + "/pg_config", option}, &output, nullptr);
     if (status != 0) throw std::runtime_error("pg_config " + std::string(option) + " failed: " + output);
     return trimmed(output);
 }
@@ -585,7 +618,7 @@ bool PgCluster::has_timescaledb() const {
 }
 
 std::string PgCluster::bin_dir() const {
-    return kBinDir;
+    return bin_dir_chosen();
 }
 
 std::string PgCluster::data_dir() const {

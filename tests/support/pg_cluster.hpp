@@ -13,7 +13,7 @@ namespace hyperschema::testing {
 // (as a shell reports it), or 127 if the program could not be executed.
 int run_command(const std::vector<std::string>& argv, std::string* output);
 
-// A throwaway PostgreSQL 15 cluster for the tests of one process: started on
+// A throwaway PostgreSQL (15, 16 or 17: see bin_dir()) cluster for the tests of one process: started on
 // first use, listening on 127.0.0.1 only, trust authentication for user
 // "postgres", no durability (fsync off). It is stopped and its directory
 // deleted when the process exits, also on SIGINT/SIGTERM and crash signals.
