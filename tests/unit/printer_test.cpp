@@ -29,3 +29,34 @@ TEST_CASE("an unknown placeholder is a hard failure", "[printer]") {
     CHECK_THROWS_AS(p.print("$nope$", {{"name", "x"}}), std::logic_error);
     CHECK_THROWS_AS(p.print("$unterminated"), std::logic_error);
 }
+
+TEST_CASE("variable frames are seen by every print until they end, innermost first", "[printer]") {
+    Printer p;
+    {
+        auto outer = p.with({{"ns", "heatpump"}, {"kind", "table"}});
+        p.print("$ns$ $kind$\n");
+        {
+            auto inner = p.with({{"kind", "view"}});
+            p.print("$ns$ $kind$\n");
+            p.print("$kind$\n", {{"kind", "aggregate"}});  // the call's own variables come first
+        }
+        p.print("$kind$\n");
+    }
+    CHECK(p.text() == "heatpump table\nheatpump view\naggregate\ntable\n");
+    CHECK_THROWS_AS(p.print("$ns$"), std::logic_error);  // the frame has ended
+}
+
+TEST_CASE("raw multi-line templates are dedented as they sit in the emitter", "[printer]") {
+    Printer p;
+    auto vars = p.with({{"name", "readings"}});
+    p.emit(R"(
+        struct $name$ {
+            int x;
+
+            int y;
+        };
+    )");
+    CHECK(p.text() == "struct readings {\n    int x;\n\n    int y;\n};\n");
+    CHECK(hyperschema::emit::dedent("\n  a\n    b\n  ") == "a\n  b\n");
+    CHECK(hyperschema::emit::dedent("one line") == "one line");
+}
