@@ -10,8 +10,7 @@
 //          streaming through a cursor), decoding into row structs, against
 //          `psql -c "COPY (...) TO STDOUT" > /dev/null` and a plain pqxx exec
 //          of the same SELECT converting every field into a struct.
-//   build: the compile time of a translation unit including the largest
-//          generated header.
+// (The cost of compiling generated code is bench/compile_bench.cpp's.)
 //
 // 100 devices over 30 days, one reading per device every 259.2 s. Each figure
 // is the median of several runs on one throwaway cluster; only the ratios
@@ -235,7 +234,8 @@ void bench_loads(hyperschema::connection& conn, const std::vector<metrics::row>&
          [&] {
              pqxx::work tx(conn);
 #if PQXX_VERSION_MAJOR >= 7
-             auto s = pqxx::stream_to::table(tx, {"metrics"}, kColumns);
+             const pqxx::table_path table{"metrics"};
+             auto s = pqxx::stream_to::table(tx, table, kColumns);
 #else
              pqxx::stream_to s(tx, "metrics", kColumns);
 #endif
@@ -352,59 +352,14 @@ void bench_reads(testing::PgCluster& pg, const std::string& db, hyperschema::con
     if (mismatch) std::printf("  (the readers disagreed on the rows: see stderr)\n");
 }
 
-// g++ -fsyntax-only on a file that includes the header, and on one with only
-// the header's own #include lines (the runtime and the standard library it
-// pulls in): the difference is what the generated code itself costs.
-void bench_compile(const std::string& header, const std::string& include_dir, int runs) {
-    // The two translation units are compiled in turn, so that a change in the
-    // machine's load falls on both.
-    const std::string full_source = private_file("-tu.cpp"), floor_source = private_file("-floor.cpp");
-    auto compile_seconds = [&](const std::string& source) {
-        std::string output;
-        const auto start = Clock::now();
-        const int status = testing::run_command(
-            {HYPERSCHEMA_CXX, "-std=c++20", "-fsyntax-only", "-I", std::string(HYPERSCHEMA_SOURCE_DIR) + "/include",
-             "-I", include_dir, "-isystem", "/usr/include/postgresql", source},
-            &output);
-        if (status != 0) std::fprintf(stderr, "the compiler failed (%d):\n%s\n", status, output.c_str());
-        return seconds_since(start);
-    };
-    std::string includes;
-    std::ifstream in(include_dir + "/" + header);
-    for (std::string line; std::getline(in, line);)
-        if (line.rfind("#include", 0) == 0) includes += line + "\n";
-    const auto size = fs::file_size(include_dir + "/" + header);
-    std::ofstream(full_source) << "#include \"" + header + "\"\nint main() {}\n";
-    std::ofstream(floor_source) << includes + "int main() {}\n";
-    std::vector<double> full_runs, floor_runs;
-    for (int i = 0; i < runs; ++i) {
-        full_runs.push_back(compile_seconds(full_source));
-        floor_runs.push_back(compile_seconds(floor_source));
-    }
-    fs::remove(full_source);
-    fs::remove(floor_source);
-    const double generated = median(full_runs), floor = median(floor_runs);
-    std::printf(
-        "\ncompile a translation unit including the largest generated header (%s -std=c++20 -fsyntax-only, "
-        "median of %d):\n",
-        HYPERSCHEMA_CXX, runs);
-    std::printf("  %-40s %6.2f s  (%ju KB)\n", header.c_str(), generated, static_cast<std::uintmax_t>(size / 1024));
-    std::printf("  %-40s %6.2f s  (the floor)\n", "only the #include lines of that header", floor);
-    if (generated > floor)
-        std::printf("  the generated code itself               %6.2f s\n", generated - floor);
-    else
-        std::printf("  the generated code itself               within the noise (the floor measured %.2f s more)\n",
-                    floor - generated);
-}
-
 }  // namespace
 
 // Arguments pick parts: load, read, compile (default: all three).
 int main(int argc, char** argv) {
     std::set<std::string> parts(argv + 1, argv + argc);
     for (const auto& part : parts) {
-        if (part != "load" && part != "read" && part != "compile") {
-            std::fprintf(stderr, "usage: %s [load] [read] [compile]\n", argv[0]);
+        if (part != "load" && part != "read") {
+            std::fprintf(stderr, "usage: %s [load] [read]\n", argv[0]);
             return 2;
         }
     }
@@ -445,8 +400,5 @@ int main(int argc, char** argv) {
         run_sql(conn, "VACUUM ANALYZE metrics");
         bench_reads(pg, db, conn, 5);
     }
-    if (wanted("compile"))
-        bench_compile("aetherlens/schema.hpp", std::string(HYPERSCHEMA_SOURCE_DIR) + "/generated/aetherlens/include",
-                      5);
     return 0;
 }

@@ -1,12 +1,18 @@
 # hyperschema_generate(TARGET <tgt> SCHEMA <schema-dir>
 #                      [NAME <name>] [OUT <dir>] [MIGRATIONS <dir>])
 #
-# Compiles the schema in <schema-dir> at build time and lets <tgt> include what
-# `hyperschema generate` writes:
+# Compiles the schema in <schema-dir> at build time, builds what `hyperschema
+# generate` writes into a static library, and links <tgt> with it:
 #
 #   <OUT>/<NAME>/schema.sql
-#   <OUT>/<NAME>/include/<NAME>/migrations.hpp   #include "<NAME>/migrations.hpp"
-#   <OUT>/<NAME>/include/<NAME>/schema.hpp
+#   <OUT>/<NAME>/include/<NAME>/schema.hpp          #include "<NAME>/schema.hpp" (every relation)
+#   <OUT>/<NAME>/include/<NAME>/tables/<t>.hpp      one header per table, view, aggregate
+#   <OUT>/<NAME>/include/<NAME>/migrations.hpp      migrations(), expected_schema()
+#   <OUT>/<NAME>/src/<NAME>.cpp                     their definitions: the library hyperschema_schema_<NAME>
+#
+# The library is named hyperschema_schema_<NAME> (with a suffix when the same NAME is
+# also generated into another OUT); targets calling with the same SCHEMA and
+# OUT share it.
 #
 # NAME        the schema's name; default: the directory's name. Pass it when the
 #             YAML renames the schema (`schema: {name: x}`).
@@ -136,24 +142,35 @@ function(hyperschema_generate)
     set_property(GLOBAL PROPERTY _hyperschema_generate_${key} ${target_name})
     set_property(GLOBAL PROPERTY _hyperschema_generate_${key}_schema "${schema_dir}")
     set_property(GLOBAL PROPERTY _hyperschema_generate_${key}_migrations "${migrations}")
-    set(outputs "${out}/${name}/schema.sql")
-    # What `hyperschema generate` writes into <OUT>/<NAME>/include/<NAME>/.
-    set(headers migrations.hpp schema.hpp)
-    foreach(header IN LISTS headers)
-      list(APPEND outputs "${include_dir}/${name}/${header}")
-    endforeach()
+    set(source "${out}/${name}/src/${name}.cpp")
+    set(outputs "${out}/${name}/schema.sql" "${source}" "${include_dir}/${name}/migrations.hpp"
+                "${include_dir}/${name}/schema.hpp")
+    # The headers of each relation depend on the YAML's content: those of the
+    # last generation are declared, so that ninja and make see them change; a
+    # new one appears in the list at the next build (the glob re-runs CMake).
+    file(GLOB byproducts CONFIGURE_DEPENDS "${include_dir}/${name}/enums.hpp" "${include_dir}/${name}/tables/*.hpp"
+         "${include_dir}/${name}/views/*.hpp" "${include_dir}/${name}/aggregates/*.hpp")
     set(migrations_args "")
     if(migrations)
       set(migrations_args --migrations "${migrations}")
     endif()
     add_custom_command(
       OUTPUT ${outputs}
+      BYPRODUCTS ${byproducts}
       COMMAND "$<TARGET_FILE:hyperschema::hyperschema>" generate "${schema_dir}" --out "${out}" ${migrations_args}
       DEPENDS ${yaml_files} ${migration_files} "$<TARGET_FILE:hyperschema::hyperschema>"
       COMMENT "hyperschema: generating ${name} into ${out}/${name}"
       VERBATIM)
     add_custom_target(${target_name} DEPENDS ${outputs})
+    # The definitions, compiled once for every target that uses the schema.
+    string(REPLACE "hyperschema_generate_" "hyperschema_schema_" library "${target_name}")
+    add_library(${library} STATIC "${source}")
+    target_include_directories(${library} PUBLIC "${include_dir}")
+    target_link_libraries(${library} PUBLIC hyperschema::runtime)
+    add_dependencies(${library} ${target_name})
+    set_property(GLOBAL PROPERTY _hyperschema_generate_${key}_library ${library})
   endif()
+  get_property(library GLOBAL PROPERTY _hyperschema_generate_${key}_library)
 
   get_target_property(type ${arg_TARGET} TYPE)
   if(type STREQUAL "INTERFACE_LIBRARY")
@@ -161,7 +178,6 @@ function(hyperschema_generate)
   else()
     set(scope PRIVATE)
   endif()
-  target_include_directories(${arg_TARGET} ${scope} "${include_dir}")
-  target_link_libraries(${arg_TARGET} ${scope} hyperschema::runtime)
+  target_link_libraries(${arg_TARGET} ${scope} ${library})
   add_dependencies(${arg_TARGET} ${target_name})
 endfunction()

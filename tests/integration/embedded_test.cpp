@@ -10,6 +10,7 @@
 #include "forecast/migrations.hpp"
 #include "gridpulse/migrations.hpp"
 #include "heatpump/migrations.hpp"
+#include "hyperschema/hyperschema.hpp"
 #include "support/pg_cluster.hpp"
 #include "support/timescale_skip.hpp"
 #include "unit/test_files.hpp"

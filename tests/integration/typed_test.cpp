@@ -15,6 +15,7 @@
 #include "gridpulse/schema.hpp"
 #include "heatpump/migrations.hpp"
 #include "heatpump/schema.hpp"
+#include "hyperschema/hyperschema.hpp"
 #include "support/pg_cluster.hpp"
 #include "support/timescale_skip.hpp"
 #include "unit/test_files.hpp"

@@ -1,5 +1,5 @@
-#include "support/catch.hpp"
 #include <pqxx/pqxx>
+#include "support/catch.hpp"
 
 #include <unistd.h>
 

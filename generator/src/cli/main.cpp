@@ -23,7 +23,7 @@ const char* kUsageText = R"(usage: hyperschema <command> [options] [DIR...]
 commands:
   validate [DIR...]              check schemas and report every error and warning
   sql [DIR]                      print the SQL that creates the schema in an empty database
-  generate [DIR...]              write OUT/<schema>/schema.sql and include/<schema>/*.hpp
+  generate [DIR...]              write OUT/<schema>/: schema.sql, include/<schema>/*.hpp, src/<schema>.cpp
                                  (only files whose content changed)
   generate --check [DIR...]      write nothing; exit 1 if a generated file is missing or stale
   migrate new NAME [DIR...]      write the next migration: OUT/<schema>/migrations/NNNN_NAME.{up,down}.sql
@@ -161,6 +161,17 @@ int run_generate(const Options& o) {
         for (const auto& file : files) {
             int written = write_if_changed(file.path, file.content, o.check, stale);
             if (written != kOk) return written;
+        }
+        for (const auto& path : stale_generated_files(r.schema, o.out, files)) {
+            stale = true;
+            if (o.check) continue;
+            std::error_code ec;
+            std::filesystem::remove(path, ec);
+            if (ec) {
+                std::cerr << "hyperschema: error: cannot remove " << path << ": " << ec.message() << "\n";
+                return kUsage;
+            }
+            std::cout << "removed " << path << "\n";
         }
     }
     if (o.check && stale) {

@@ -158,13 +158,17 @@ SchemaCheck check_schema(const Options& o, const CompileResult& compiled) {
         }
     }
     try {
-        for (const auto& file : generated_files(current, o.out)) {
+        const auto files = generated_files(current, o.out);
+        for (const auto& file : files) {
             std::string on_disk;
             if (!read_file(file.path, on_disk) || on_disk != file.content) {
                 result.problems.push_back(file.path + " is missing or out of date; run: hyperschema generate " +
                                           current.directory + " --out " + o.out);
             }
         }
+        for (const auto& path : stale_generated_files(current, o.out, files))
+            result.problems.push_back(path + " is left from an earlier generation; run: hyperschema generate " +
+                                      current.directory + " --out " + o.out);
     } catch (const error& e) {
         result.problems.push_back(e.what());
     }

@@ -1,8 +1,8 @@
 #pragma once
 
-// The generated header that carries a schema's migrations and its expected
-// catalog state, so an application migrates and verifies its database with
-// no files at run time:
+// The definitions of a schema's migrations() and expected_schema() in the
+// generated source, so an application migrates and verifies its database
+// with no files at run time:
 //
 //   #include "heatpump/migrations.hpp"
 //   hyperschema::migrate(conn, heatpump::migrations());
@@ -17,8 +17,8 @@
 
 namespace hyperschema::emit {
 
-std::string migrations_header(const Schema& schema, const std::vector<Migration>& migrations,
-                              const ExpectedSchema& expected);
+std::string migrations_definitions(const Schema& schema, const std::vector<Migration>& migrations,
+                                   const ExpectedSchema& expected);
 
 // A C++ string literal with every byte that needs it escaped.
 std::string cpp_string(const std::string& text);

@@ -56,8 +56,7 @@ std::string dedent(std::string_view t) {
     if (!t.empty() && t.front() == '\n') t.remove_prefix(1);
     // The closing )" sits on a line of its own, indented like the template.
     const size_t last_newline = t.find_last_of('\n');
-    if (last_newline != std::string_view::npos &&
-        t.find_first_not_of(' ', last_newline + 1) == std::string_view::npos)
+    if (last_newline != std::string_view::npos && t.find_first_not_of(' ', last_newline + 1) == std::string_view::npos)
         t = t.substr(0, last_newline + 1);
     size_t common = std::string_view::npos;
     for (size_t start = 0; start < t.size();) {

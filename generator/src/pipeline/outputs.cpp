@@ -1,9 +1,11 @@
 #include "pipeline/outputs.hpp"
 
+#include <algorithm>
 #include <filesystem>
 
-#include "emit/cpp_migrations.hpp"
-#include "emit/cpp_schema.hpp"
+#include "emit/cpp_headers.hpp"
+#include "emit/cpp_relation.hpp"
+#include "emit/cpp_source.hpp"
 #include "emit/expected_schema.hpp"
 #include "emit/schema_sql.hpp"
 #include "hyperschema/migration.hpp"
@@ -19,12 +21,44 @@ std::vector<GeneratedFile> generated_files(const Schema& schema, const std::stri
     std::vector<Migration> migrations;
     if (fs::is_directory(history)) migrations = load_migrations(history);
     const ExpectedSchema expected = emit::expected_schema_of(schema, static_cast<int>(migrations.size()));
-    return {
+    const auto relations = emit::relations_of(schema);
+    const fs::path include = root / "include";
+    std::vector<GeneratedFile> files{
         {(root / "schema.sql").string(), emit::schema_sql(schema)},
-        {(root / "include" / schema.name / "migrations.hpp").string(),
-         emit::migrations_header(schema, migrations, expected)},
-        {(root / "include" / schema.name / "schema.hpp").string(), emit::schema_header(schema)},
+        {(include / schema.name / "migrations.hpp").string(), emit::migrations_header(schema)},
+        {(include / schema.name / "schema.hpp").string(), emit::schema_header(schema, relations)},
     };
+    if (!schema.enums.empty())
+        files.push_back({(include / schema.name / "enums.hpp").string(), emit::enums_header(schema)});
+    for (const auto& r : relations)
+        files.push_back({(include / emit::relation_header_path(schema, r)).string(), emit::relation_header(schema, r)});
+    files.push_back({(root / "src" / (schema.name + ".cpp")).string(),
+                     emit::schema_source(schema, relations, migrations, expected)});
+    return files;
+}
+
+std::vector<std::string> stale_generated_files(const Schema& schema, const std::string& out,
+                                               const std::vector<GeneratedFile>& files) {
+    const fs::path root = fs::path(out) / schema.name;
+    const fs::path include = root / "include" / schema.name;
+    std::vector<fs::path> candidates{include / "enums.hpp"};
+    for (const char* dir : {"tables", "views", "aggregates"}) {
+        std::error_code ec;
+        for (const auto& entry : fs::directory_iterator(include / dir, ec))
+            if (entry.path().extension() == ".hpp") candidates.push_back(entry.path());
+    }
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(root / "src", ec))
+        if (entry.path().extension() == ".cpp") candidates.push_back(entry.path());
+    std::vector<std::string> stale;
+    for (const auto& c : candidates) {
+        if (!fs::exists(c)) continue;
+        bool wanted = false;
+        for (const auto& f : files) wanted = wanted || fs::path(f.path) == c;
+        if (!wanted) stale.push_back(c.string());
+    }
+    std::sort(stale.begin(), stale.end());
+    return stale;
 }
 
 }  // namespace hyperschema

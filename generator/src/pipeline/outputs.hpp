@@ -1,8 +1,10 @@
 #pragma once
 
 // Everything `hyperschema generate` derives from one schema, under
-// OUT/<schema>/: the full SQL and the C++ headers. Migrations are not among
-// them (`migrate new` writes those); the headers embed the ones on disk.
+// OUT/<schema>/: the full SQL, the C++ headers (include/<schema>/: schema.hpp,
+// migrations.hpp, enums.hpp, tables/, views/, aggregates/) and the C++ source
+// that defines what they declare (src/<schema>.cpp). Migrations are not among
+// them (`migrate new` writes those); the source embeds the ones on disk.
 
 #include <string>
 #include <vector>
@@ -21,5 +23,11 @@ struct GeneratedFile {
 // is broken (gaps, a missing half).
 std::vector<GeneratedFile> generated_files(const Schema& schema, const std::string& out,
                                            const std::string& migrations_dir = "");
+
+// Files in OUT/<schema>/ that an earlier generation wrote and `files` no
+// longer has (the header of a table since dropped): generate deletes them,
+// check reports them.
+std::vector<std::string> stale_generated_files(const Schema& schema, const std::string& out,
+                                               const std::vector<GeneratedFile>& files);
 
 }  // namespace hyperschema

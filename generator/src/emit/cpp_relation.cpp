@@ -1,0 +1,156 @@
+#include "emit/cpp_relation.hpp"
+
+#include "emit/cpp_names.hpp"
+#include "emit/expected_schema.hpp"
+#include "emit/sql_statements.hpp"
+#include "model/relations.hpp"
+
+namespace hyperschema::emit {
+namespace {
+
+void add_filter(Relation& r, const std::string& column) {
+    if (column == r.time_column || !r.field(column)) return;
+    for (const auto& f : r.filters)
+        if (f == column) return;
+    r.filters.push_back(column);
+}
+
+std::string column_note(const Table& t, const Column& c) {
+    std::string note = c.type.sql() + (c.nullable ? "" : " NOT NULL");
+    if (c.default_value.kind != ColumnDefault::Kind::None) note += ", default " + default_expression(c);
+    for (const auto& fk : t.foreign_keys)
+        for (const auto& col : fk.columns)
+            if (col.name == c.name) note += ", references " + fk.ref_table.name;
+    if (!c.comment.empty()) note += "; " + c.comment;
+    return note;
+}
+
+std::string table_comment(const Table& t) {
+    std::string out = "Table " + t.name + (t.comment.empty() ? "" : ": " + t.comment) + ".";
+    if (!t.hypertable) return out;
+    const Hypertable& h = *t.hypertable;
+    out += "\nHypertable on " + h.time_column.name + ", chunks of " +
+           (h.chunk_interval ? h.chunk_interval->text() : std::string("7 days")) + ".";
+    if (h.space) out += " Space-partitioned by " + h.space->column.name + ".";
+    if (h.compression) {
+        out += " Compressed";
+        if (const Policy* p = h.policies.find(PolicyKind::Compression)) out += " after " + p->after->text();
+        if (!h.compression->segment_by.empty()) {
+            out += ", segment by";
+            for (const auto& s : h.compression->segment_by) out += " " + s.name;
+        }
+        out += ".";
+    }
+    if (const Policy* p = h.policies.find(PolicyKind::Retention))
+        out += " Rows older than " + p->after->text() + " are dropped.";
+    return out;
+}
+
+Field field_of(const Schema& schema, const std::string& column, const ColumnType& type, bool nullable,
+               std::string note) {
+    return {column,
+            cpp_identifier(column),
+            cpp_field_type(type, nullable, enum_scope(schema)),
+            cpp_value_type(type, enum_scope(schema)),
+            catalog_type_name(type),
+            nullable,
+            std::move(note)};
+}
+
+Relation relation_of(const Schema& schema, const Table& t) {
+    Relation r;
+    r.kind = t.hypertable ? "hypertable" : "table";
+    r.directory = "tables";
+    r.name = t.name;
+    r.comment = table_comment(t);
+    r.time_column = t.hypertable ? t.hypertable->time_column.name : "";
+    r.table = &t;
+    for (const auto& c : t.columns) r.fields.push_back(field_of(schema, c.name, c.type, c.nullable, column_note(t, c)));
+    if (t.primary_key)
+        for (const auto& c : t.primary_key->columns) r.primary_key.push_back(c.name);
+    if (t.hypertable) {
+        const Hypertable& h = *t.hypertable;
+        if (h.compression)
+            for (const auto& s : h.compression->segment_by) add_filter(r, s.name);
+        if (h.space) add_filter(r, h.space->column.name);
+        for (const auto& fk : t.foreign_keys)
+            for (const auto& c : fk.columns) add_filter(r, c.name);
+        for (const auto& c : r.primary_key) add_filter(r, c);
+    }
+    return r;
+}
+
+Relation relation_of(const Schema& schema, const ContinuousAggregate& a) {
+    Relation r;
+    r.kind = "continuous aggregate";
+    r.directory = "aggregates";
+    r.name = a.name;
+    r.comment = "Continuous aggregate " + a.name + (a.comment.empty() ? "" : ": " + a.comment) + ".\nBuckets of " +
+                a.bucket.text() + " from " + a.source.name +
+                (a.materialized_only ? ", materialized only" : ", real-time") + ".";
+    r.time_column = a.bucket_column;
+    r.aggregate = &a;
+    for (const auto& c : output_of(schema, a).columns) {
+        if (!c.type) {
+            r.omitted.push_back(c.name);
+            continue;
+        }
+        std::string note = c.type->sql();
+        for (const auto& ac : a.columns)
+            if (ac.name == c.name) note += " = " + ac.expression;
+        r.fields.push_back(field_of(schema, c.name, *c.type, c.nullable, note));
+    }
+    for (const auto& g : a.group_by) add_filter(r, g.name);
+    return r;
+}
+
+Relation relation_of(const Schema& schema, const View& v) {
+    Relation r;
+    r.kind = "view";
+    r.directory = "views";
+    r.name = v.name;
+    r.comment = "View " + v.name + (v.comment.empty() ? "" : ": " + v.comment) +
+                ".\nColumns as declared in the YAML; `hyperschema verify` checks them against the database.";
+    for (const auto& c : v.columns) {
+        // A view cannot promise NOT NULL to the catalog: it is the YAML's word,
+        // and reading a NULL into such a member throws, naming the column.
+        std::string note = c.type.sql() + (c.nullable ? "" : " NOT NULL (declared)");
+        if (!c.comment.empty()) note += "; " + c.comment;
+        r.fields.push_back(field_of(schema, c.name, c.type, c.nullable, note));
+    }
+    return r;
+}
+
+}  // namespace
+
+const Field* Relation::field(const std::string& column) const {
+    for (const auto& f : fields)
+        if (f.column == column) return &f;
+    return nullptr;
+}
+
+std::vector<Relation> relations_of(const Schema& schema) {
+    std::vector<Relation> out;
+    for (const auto& t : schema.tables) out.push_back(relation_of(schema, t));
+    for (const auto& v : schema.views)
+        if (!v.columns.empty()) out.push_back(relation_of(schema, v));
+    for (const auto& a : schema.aggregates) out.push_back(relation_of(schema, a));
+    return out;
+}
+
+std::string enum_scope(const Schema& schema) {
+    return "::" + cpp_scope_name(schema.name) + "::";
+}
+
+std::string relation_header_path(const Schema& schema, const Relation& relation) {
+    return schema.name + "/" + relation.directory + "/" + relation.name + ".hpp";
+}
+
+std::string one_line(std::string text) {
+    for (char& c : text)
+        if (c == '\n' || c == '\r') c = ' ';
+    if (!text.empty() && text.back() == '\\') text += '.';
+    return text;
+}
+
+}  // namespace hyperschema::emit
