@@ -1,5 +1,5 @@
 # hyperschema_generate(TARGET <tgt> SCHEMA <schema-dir>
-#                      [NAME <name>] [OUT <dir>] [MIGRATIONS <dir>])
+#                      [NAME <name>] [OUT <dir>] [MIGRATIONS <dir>] [SOURCES <n>])
 #
 # Compiles the schema in <schema-dir> at build time, builds what `hyperschema
 # generate` writes into a static library, and links <tgt> with it:
@@ -17,6 +17,8 @@
 # NAME        the schema's name; default: the directory's name. Pass it when the
 #             YAML renames the schema (`schema: {name: x}`).
 # OUT         default: ${CMAKE_CURRENT_BINARY_DIR}/hyperschema
+# SOURCES     split the definitions into n files (default 1), compiled in
+#             parallel; for schemas of hundreds of relations (see the README).
 # MIGRATIONS  the checked-in history `hyperschema migrate new` writes, embedded in
 #             migrations.hpp; default: ${CMAKE_CURRENT_SOURCE_DIR}/generated/<NAME>/migrations
 #             when that directory exists, otherwise none.
@@ -57,7 +59,7 @@ function(_hyperschema_declared_name out_var)
 endfunction()
 
 function(hyperschema_generate)
-  cmake_parse_arguments(PARSE_ARGV 0 arg "" "TARGET;SCHEMA;NAME;OUT;MIGRATIONS" "")
+  cmake_parse_arguments(PARSE_ARGV 0 arg "" "TARGET;SCHEMA;NAME;OUT;MIGRATIONS;SOURCES" "")
   if(arg_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "hyperschema_generate: unknown arguments: ${arg_UNPARSED_ARGUMENTS}")
   endif()
@@ -142,8 +144,21 @@ function(hyperschema_generate)
     set_property(GLOBAL PROPERTY _hyperschema_generate_${key} ${target_name})
     set_property(GLOBAL PROPERTY _hyperschema_generate_${key}_schema "${schema_dir}")
     set_property(GLOBAL PROPERTY _hyperschema_generate_${key}_migrations "${migrations}")
-    set(source "${out}/${name}/src/${name}.cpp")
-    set(outputs "${out}/${name}/schema.sql" "${source}" "${include_dir}/${name}/migrations.hpp"
+    set(sources "${out}/${name}/src/${name}.cpp")
+    set(parts 1)
+    if(arg_SOURCES)
+      if(NOT arg_SOURCES MATCHES "^[1-9][0-9]?$" OR arg_SOURCES GREATER 64)
+        message(FATAL_ERROR "hyperschema_generate: SOURCES takes a number from 1 to 64, not `${arg_SOURCES}`")
+      endif()
+      set(parts ${arg_SOURCES})
+      if(parts GREATER 1)
+        math(EXPR last "${parts} - 1")
+        foreach(part RANGE 1 ${last})
+          list(APPEND sources "${out}/${name}/src/${name}_${part}.cpp")
+        endforeach()
+      endif()
+    endif()
+    set(outputs "${out}/${name}/schema.sql" ${sources} "${include_dir}/${name}/migrations.hpp"
                 "${include_dir}/${name}/schema.hpp")
     # The headers of each relation depend on the YAML's content: those of the
     # last generation are declared, so that ninja and make see them change; a
@@ -157,14 +172,15 @@ function(hyperschema_generate)
     add_custom_command(
       OUTPUT ${outputs}
       BYPRODUCTS ${byproducts}
-      COMMAND "$<TARGET_FILE:hyperschema::hyperschema>" generate "${schema_dir}" --out "${out}" ${migrations_args}
+      COMMAND "$<TARGET_FILE:hyperschema::hyperschema>" generate "${schema_dir}" --out "${out}" --sources ${parts}
+              ${migrations_args}
       DEPENDS ${yaml_files} ${migration_files} "$<TARGET_FILE:hyperschema::hyperschema>"
       COMMENT "hyperschema: generating ${name} into ${out}/${name}"
       VERBATIM)
     add_custom_target(${target_name} DEPENDS ${outputs})
     # The definitions, compiled once for every target that uses the schema.
     string(REPLACE "hyperschema_generate_" "hyperschema_schema_" library "${target_name}")
-    add_library(${library} STATIC "${source}")
+    add_library(${library} STATIC ${sources})
     target_include_directories(${library} PUBLIC "${include_dir}")
     target_link_libraries(${library} PUBLIC hyperschema::runtime)
     add_dependencies(${library} ${target_name})

@@ -46,6 +46,8 @@ options:
   --migrations DIR       the migrations directory (default: OUT/<schema>/migrations); for generate,
                          the history to embed when OUT is elsewhere (a build directory)
   --history-schema NAME  where the history table lives (default: hyperschema)
+  --sources N            generate, check: split the C++ definitions into N files (default 1):
+                         src/<schema>.cpp and src/<schema>_1.cpp ... _<N-1>.cpp, for large schemas
   --dry-run              print the SQL migrate up/down would run, run nothing
   --format text|json     output of `check` and `verify` (default: text)
   --ignore GLOB          verify: leave out unexpected objects named like GLOB (repeatable)
@@ -86,6 +88,14 @@ bool parse_args(int argc, char** argv, Options& o, std::string& error) {
             o.ignore.push_back(value("--ignore"));
         } else if (a == "--no-job-health") {
             o.no_job_health = true;
+        } else if (a == "--sources" || a.rfind("--sources=", 0) == 0) {
+            std::string v = value("--sources");
+            if (v.empty() || v.find_first_not_of("0123456789") != std::string::npos || v.size() > 2 ||
+                std::stoi(v) < 1 || std::stoi(v) > 64) {
+                error = "--sources takes a number of files from 1 to 64";
+                return false;
+            }
+            o.sources = std::stoi(v);
         } else if (a == "--to" || a.rfind("--to=", 0) == 0) {
             std::string v = value("--to");
             if (v.empty() || v.find_first_not_of("0123456789") != std::string::npos || v.size() > 6) {
@@ -153,7 +163,7 @@ int run_generate(const Options& o) {
     for (const auto& r : results) {
         std::vector<GeneratedFile> files;
         try {
-            files = generated_files(r.schema, o.out, o.migrations_dir);
+            files = generated_files(r.schema, o.out, o.migrations_dir, o.sources);
         } catch (const error& e) {
             std::cerr << "hyperschema: error: " << e.what() << "\n";
             return kProblem;

@@ -158,7 +158,7 @@ SchemaCheck check_schema(const Options& o, const CompileResult& compiled) {
         }
     }
     try {
-        const auto files = generated_files(current, o.out);
+        const auto files = generated_files(current, o.out, "", o.sources);
         for (const auto& file : files) {
             std::string on_disk;
             if (!read_file(file.path, on_disk) || on_disk != file.content) {

@@ -16,7 +16,9 @@
 
 namespace hyperschema::emit {
 
+// The definitions of `relations`, and of migrations() and expected_schema()
+// when `migrations` is given (the first of several source files).
 std::string schema_source(const Schema& schema, const std::vector<Relation>& relations,
-                          const std::vector<Migration>& migrations, const ExpectedSchema& expected);
+                          const std::vector<Migration>* migrations, const ExpectedSchema& expected);
 
 }  // namespace hyperschema::emit

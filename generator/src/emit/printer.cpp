@@ -1,5 +1,6 @@
 #include "emit/printer.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace hyperschema::emit {
@@ -24,10 +25,27 @@ const std::string* Printer::lookup(std::string_view name, const Vars& vars) cons
     return nullptr;
 }
 
+// Text without placeholders, a line at a time.
+void Printer::put_text(std::string_view text) {
+    while (!text.empty()) {
+        if (text.front() == '\n') {
+            put('\n');
+            text.remove_prefix(1);
+            continue;
+        }
+        if (at_line_start_) put(text.front()), text.remove_prefix(1);
+        const size_t end = std::min(text.find('\n'), text.size());
+        out_.append(text.substr(0, end));
+        text.remove_prefix(end);
+    }
+}
+
 void Printer::print(std::string_view tmpl, const Vars& vars) {
     for (size_t i = 0; i < tmpl.size(); ++i) {
         if (tmpl[i] != '$') {
-            put(tmpl[i]);
+            const size_t end = std::min(tmpl.find('$', i), tmpl.size());
+            put_text(tmpl.substr(i, end - i));
+            i = end - 1;
             continue;
         }
         size_t end = tmpl.find('$', i + 1);
@@ -44,7 +62,7 @@ void Printer::print(std::string_view tmpl, const Vars& vars) {
         if (value == nullptr) {
             throw std::logic_error("unknown placeholder $" + std::string(name) + "$ in template: " + std::string(tmpl));
         }
-        for (char c : *value) put(c);
+        put_text(*value);
     }
 }
 

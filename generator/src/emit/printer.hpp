@@ -68,6 +68,7 @@ public:
 
 private:
     void put(char c);
+    void put_text(std::string_view text);
     const std::string* lookup(std::string_view name, const Vars& vars) const;
 
     std::string out_;

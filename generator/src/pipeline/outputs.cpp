@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <set>
 
 #include "emit/cpp_headers.hpp"
 #include "emit/cpp_relation.hpp"
@@ -9,13 +10,14 @@
 #include "emit/expected_schema.hpp"
 #include "emit/schema_sql.hpp"
 #include "hyperschema/migration.hpp"
+#include "model/names.hpp"
 
 namespace fs = std::filesystem;
 
 namespace hyperschema {
 
 std::vector<GeneratedFile> generated_files(const Schema& schema, const std::string& out,
-                                           const std::string& migrations_dir) {
+                                           const std::string& migrations_dir, int sources) {
     const fs::path root = fs::path(out) / schema.name;
     const fs::path history = migrations_dir.empty() ? root / "migrations" : fs::path(migrations_dir);
     std::vector<Migration> migrations;
@@ -32,8 +34,14 @@ std::vector<GeneratedFile> generated_files(const Schema& schema, const std::stri
         files.push_back({(include / schema.name / "enums.hpp").string(), emit::enums_header(schema)});
     for (const auto& r : relations)
         files.push_back({(include / emit::relation_header_path(schema, r)).string(), emit::relation_header(schema, r)});
-    files.push_back({(root / "src" / (schema.name + ".cpp")).string(),
-                     emit::schema_source(schema, relations, migrations, expected)});
+    for (int part = 0; part < sources; ++part) {
+        const std::string file = part == 0 ? schema.name + ".cpp" : schema.name + "_" + std::to_string(part) + ".cpp";
+        std::vector<emit::Relation> mine;
+        for (const auto& r : relations)
+            if (static_cast<int>(fnv1a64(r.name) % static_cast<unsigned>(sources)) == part) mine.push_back(r);
+        files.push_back({(root / "src" / file).string(),
+                         emit::schema_source(schema, mine, part == 0 ? &migrations : nullptr, expected)});
+    }
     return files;
 }
 
@@ -50,12 +58,11 @@ std::vector<std::string> stale_generated_files(const Schema& schema, const std::
     std::error_code ec;
     for (const auto& entry : fs::directory_iterator(root / "src", ec))
         if (entry.path().extension() == ".cpp") candidates.push_back(entry.path());
+    std::set<std::string> wanted;
+    for (const auto& f : files) wanted.insert(fs::path(f.path).lexically_normal().string());
     std::vector<std::string> stale;
     for (const auto& c : candidates) {
-        if (!fs::exists(c)) continue;
-        bool wanted = false;
-        for (const auto& f : files) wanted = wanted || fs::path(f.path) == c;
-        if (!wanted) stale.push_back(c.string());
+        if (fs::exists(c) && !wanted.count(c.lexically_normal().string())) stale.push_back(c.string());
     }
     std::sort(stale.begin(), stale.end());
     return stale;

@@ -21,8 +21,11 @@ struct GeneratedFile {
 // Embeds the migrations of `migrations_dir` (default OUT/<schema>/migrations;
 // none when it does not exist); throws hyperschema::error when that history
 // is broken (gaps, a missing half).
+// `sources` splits the C++ definitions into that many files: src/<schema>.cpp
+// (with the migrations) and src/<schema>_1.cpp ... A relation's file depends
+// on its name only, so a change recompiles one file.
 std::vector<GeneratedFile> generated_files(const Schema& schema, const std::string& out,
-                                           const std::string& migrations_dir = "");
+                                           const std::string& migrations_dir = "", int sources = 1);
 
 // Files in OUT/<schema>/ that an earlier generation wrote and `files` no
 // longer has (the header of a table since dropped): generate deletes them,
