@@ -18,6 +18,13 @@ int main() {
     const hyperschema::ExpectedSchema& schema = heatpump::expected_schema();
     std::cout << "schema " << schema.name << ": " << migrations.size() << " migrations, version " << schema.version
               << "; " << heatpump::readings::name << " has " << heatpump::readings::columns.size() << " columns\n";
+    // The helpers link: their definitions are in the libraries hyperschema_generate() built.
+    const void* helpers[] = {reinterpret_cast<const void*>(&heatpump::readings::range),
+                             reinterpret_cast<const void*>(&aetherlens::metrics::insert),
+                             reinterpret_cast<const void*>(&aetherlens::metrics_hourly::refresh),
+                             reinterpret_cast<const void*>(&gridpulse::observations::for_each)};
+    for (const void* helper : helpers)
+        if (helper == nullptr) return 1;
     const bool all_named = aetherlens::expected_schema().name == "aetherlens" &&
                            forecast::expected_schema().name == "forecast" &&
                            gridpulse::expected_schema().name == "gridpulse";
