@@ -15,7 +15,8 @@
 # OUT share it.
 #
 # NAME        the schema's name; default: the directory's name. Pass it when the
-#             YAML renames the schema (`schema: {name: x}`).
+#             YAML renames the schema (`schema: {name: x}`): the build fails
+#             with the name to pass when it differs.
 # OUT         default: ${CMAKE_CURRENT_BINARY_DIR}/hyperschema
 # SOURCES     split the definitions into n files (default 1), compiled in
 #             parallel; for schemas of hundreds of relations (see the README).
@@ -35,28 +36,6 @@
 # imported executable from find_package(hyperschema).
 
 include_guard(GLOBAL)
-
-# The name `schema: {name: x}` / `schema:\n  name: x` gives, if any (a line-based
-# reading, enough to catch a forgotten NAME; the generator itself is the judge).
-function(_hyperschema_declared_name out_var)
-  set(declared "")
-  foreach(file IN LISTS ARGN)
-    file(STRINGS "${file}" lines)
-    set(in_settings FALSE)
-    foreach(line IN LISTS lines)
-      if(line MATCHES "^schema:[ \t]*{([^}]*[ ,])?name:[ \t]*[\"']?([a-z0-9_]+)")
-        set(declared "${CMAKE_MATCH_2}")
-      elseif(line MATCHES "^schema:[ \t]*(#.*)?$")
-        set(in_settings TRUE)
-      elseif(in_settings AND line MATCHES "^[ \t]+name:[ \t]*[\"']?([a-z0-9_]+)")
-        set(declared "${CMAKE_MATCH_1}")
-      elseif(line MATCHES "^[^ \t#]")
-        set(in_settings FALSE)
-      endif()
-    endforeach()
-  endforeach()
-  set(${out_var} "${declared}" PARENT_SCOPE)
-endfunction()
 
 function(hyperschema_generate)
   cmake_parse_arguments(PARSE_ARGV 0 arg "" "TARGET;SCHEMA;NAME;OUT;MIGRATIONS;SOURCES" "")
@@ -86,12 +65,11 @@ function(hyperschema_generate)
   if(arg_NAME)
     set(name "${arg_NAME}")
   else()
-    cmake_path(GET schema_dir FILENAME name)
-    _hyperschema_declared_name(declared ${yaml_files})
-    if(declared AND NOT declared STREQUAL name)
-      message(FATAL_ERROR "hyperschema_generate: the YAML in `${schema_dir}` names the schema `${declared}`, "
-                          "not `${name}`; pass NAME ${declared}")
-    endif()
+    # The directory's real name, as the generator takes it; the generator
+    # checks it (--expect-name) against what the YAML says.
+    file(REAL_PATH "${schema_dir}" real_dir)
+    string(REGEX REPLACE "/+$" "" real_dir "${real_dir}")
+    cmake_path(GET real_dir FILENAME name)
   endif()
 
   if(arg_OUT)
@@ -173,6 +151,7 @@ function(hyperschema_generate)
       OUTPUT ${outputs}
       BYPRODUCTS ${byproducts}
       COMMAND "$<TARGET_FILE:hyperschema::hyperschema>" generate "${schema_dir}" --out "${out}" --sources ${parts}
+              --expect-name "${name}"
               ${migrations_args}
       DEPENDS ${yaml_files} ${migration_files} "$<TARGET_FILE:hyperschema::hyperschema>"
       COMMENT "hyperschema: generating ${name} into ${out}/${name}"

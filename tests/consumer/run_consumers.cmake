@@ -132,4 +132,20 @@ if(NOT output MATCHES "ninja: no work to do")
   message(FATAL_ERROR "consumer: find-package: the build after regenerating was not a no-op\n${output}")
 endif()
 
+# 3. A schema renamed in its YAML, built without NAME: the generator, not a
+#    reading of the YAML in CMake, finds the mismatch and names the fix.
+set(renamed "${WORK}/wrong-name-schema/metering")
+file(REMOVE_RECURSE "${WORK}/wrong-name-schema" "${WORK}/wrong-name")
+file(WRITE "${renamed}/schema.yaml" "schema:\n  name: meter_data\ntables:\n  meters:\n    columns:\n      id: bigint\n")
+run("wrong-name: configure" ${CMAKE_COMMAND} -S ${here}/wrong-name -B ${WORK}/wrong-name ${common_args}
+    -DCMAKE_PREFIX_PATH=${prefix} -DSCHEMA_DIR=${renamed})
+execute_process(COMMAND ${CMAKE_COMMAND} --build ${WORK}/wrong-name RESULT_VARIABLE rc OUTPUT_VARIABLE out
+                ERROR_VARIABLE out)
+string(CONCAT expected "schema.yaml:2:9: error: the schema is named `meter_data`, but the build expects `metering`; "
+       "pass `NAME meter_data` to hyperschema_generate()")
+string(FIND "${out}" "${expected}" at)
+if(rc EQUAL 0 OR at EQUAL -1)
+  message(FATAL_ERROR "consumer: wrong-name: the build must fail naming the NAME to pass (${rc})\n${out}")
+endif()
+
 message(STATUS "consumer: add-subdirectory and find-package consumers built, ran and rebuilt incrementally")

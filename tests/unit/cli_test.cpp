@@ -185,3 +185,51 @@ TEST_CASE("migrate new refuses a destructive change unless allowed", "[cli][migr
     CHECK(read_text(w.migrations("heatpump") + "/0004_drop_site.down.sql").find("comes back empty") !=
           std::string::npos);
 }
+
+TEST_CASE("a schema takes its directory's real name, which must be a valid name", "[cli]") {
+    const fs::path root = temp_dir();
+    const std::string table = "tables:\n  meters:\n    columns:\n      id: bigint\n";
+    fs::create_directories(root / "metering");
+    write_text((root / "metering" / "schema.yaml").string(), table);
+
+    // `.` and a trailing slash name the directory itself, not `.` or ``.
+    for (const std::string spelled : {"metering/.", "metering/", "metering/./"}) {
+        const std::string out = (root / "out").string();
+        Run r = cli({"generate", (root / spelled).string(), "--out", out});
+        CHECK(r.status == 0);
+        CHECK(fs::exists(root / "out" / "metering" / "include" / "metering" / "schema.hpp"));
+        CHECK_FALSE(fs::exists(root / "out" / "." / "schema.sql"));
+        fs::remove_all(root / "out");
+    }
+
+    // A directory whose name is no identifier: a located error with the fix.
+    fs::create_directories(root / "1x");
+    write_text((root / "1x" / "schema.yaml").string(), table);
+    const std::string bad = (root / "1x").string();
+    Run r = cli({"generate", bad, "--out", (root / "out").string()});
+    CHECK(r.status == 1);
+    CHECK(r.output.find(bad + ": error: the directory `" + bad + "` names the schema: schema name `1x` is not a "
+                        "valid identifier") != std::string::npos);
+    CHECK(r.output.find("`schema: {name: _1x}`") != std::string::npos);
+    CHECK_FALSE(fs::exists(root / "out"));
+    // The same for `.` inside it.
+    CHECK(cli({"validate", bad + "/."}).output.find("schema name `1x`") != std::string::npos);
+
+    // Naming it in the YAML is the fix.
+    write_text((root / "1x" / "schema.yaml").string(), "schema: {name: meters_1x}\n" + table);
+    CHECK(cli({"validate", bad}).status == 0);
+}
+
+TEST_CASE("generate --expect-name checks the name a build derived", "[cli]") {
+    const fs::path root = temp_dir();
+    fs::create_directories(root / "metering");
+    write_text((root / "metering" / "schema.yaml").string(),
+               "schema:\n  name: meter_data\ntables:\n  meters:\n    columns:\n      id: bigint\n");
+    const std::string dir = (root / "metering").string(), out = (root / "out").string();
+    Run wrong = cli({"generate", dir, "--out", out, "--expect-name", "metering"});
+    CHECK(wrong.status == 1);
+    CHECK(wrong.output.find("schema.yaml:2:9: error: the schema is named `meter_data`, but the build expects "
+                            "`metering`; pass `NAME meter_data` to hyperschema_generate()") != std::string::npos);
+    CHECK_FALSE(fs::exists(root / "out"));
+    CHECK(cli({"generate", dir, "--out", out, "--expect-name", "meter_data"}).status == 0);
+}

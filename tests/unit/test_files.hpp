@@ -20,8 +20,8 @@ std::vector<std::pair<std::string, std::string>> yaml_files(const std::string& d
 // True when HYPERSCHEMA_UPDATE_GOLDEN=1: golden tests rewrite their expected
 // files instead of comparing (review the result with git diff).
 bool update_golden();
-inline constexpr const char* kUpdateHint =
-    "to accept the new output, run: HYPERSCHEMA_UPDATE_GOLDEN=1 build/tests/hyperschema_unit_tests, then review git "
-    "diff";
+// The command that does so, naming this build's test binary.
+inline constexpr const char* kUpdateHint = "to accept the new output, run: HYPERSCHEMA_UPDATE_GOLDEN=1 "
+    HYPERSCHEMA_TESTS_BINARY_DIR "/hyperschema_unit_tests, then review git diff";
 
 }  // namespace hyperschema::testing

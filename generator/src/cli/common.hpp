@@ -25,6 +25,7 @@ struct Options {
     std::string db;              // libpq connection string; "" uses the PG* environment
     std::string migrations_dir;  // instead of OUT/<schema>/migrations
     int sources = 1;             // generate/check: how many .cpp files the definitions are split into
+    std::string expect_name;     // generate: the schema name the build expects (CMake's NAME), checked
     std::string history_schema = "hyperschema";
     bool dry_run = false;
     int to = -1;                      // target version for migrate up

@@ -48,6 +48,8 @@ options:
   --history-schema NAME  where the history table lives (default: hyperschema)
   --sources N            generate, check: split the C++ definitions into N files (default 1):
                          src/<schema>.cpp and src/<schema>_1.cpp ... _<N-1>.cpp, for large schemas
+  --expect-name NAME     generate: exit 1 unless the schema is named NAME (how a build checks the name
+                         it derived from the directory or was given)
   --dry-run              print the SQL migrate up/down would run, run nothing
   --format text|json     output of `check` and `verify` (default: text)
   --ignore GLOB          verify: leave out unexpected objects named like GLOB (repeatable)
@@ -96,6 +98,9 @@ bool parse_args(int argc, char** argv, Options& o, std::string& error) {
                 return false;
             }
             o.sources = std::stoi(v);
+        } else if (a == "--expect-name" || a.rfind("--expect-name=", 0) == 0) {
+            o.expect_name = value("--expect-name");
+            if (o.expect_name.empty()) return false;
         } else if (a == "--to" || a.rfind("--to=", 0) == 0) {
             std::string v = value("--to");
             if (v.empty() || v.find_first_not_of("0123456789") != std::string::npos || v.size() > 6) {
@@ -151,15 +156,31 @@ int run_sql(const Options& o) {
     return kOk;
 }
 
+// The build (CMake's hyperschema_generate) derives the schema's name before
+// the schema is read, to name its outputs; the schema itself is the judge.
+int check_expected_name(const Options& o, const Schema& schema) {
+    if (o.expect_name.empty() || schema.name == o.expect_name) return kOk;
+    Diagnostics diags;
+    const bool declared = schema.name_loc.known();
+    diags.error(declared ? schema.name_loc : SourceLocation{schema.directory, 0, 0},
+                "the schema is named `" + schema.name + "`" + (declared ? "" : " after its directory") +
+                    ", but the build expects `" + o.expect_name + "`; pass `NAME " + schema.name +
+                    "` to hyperschema_generate()");
+    std::cerr << diags.format();
+    return kProblem;
+}
+
 int run_generate(const Options& o) {
     std::vector<CompileResult> results;
     int code = compile_all(o, o.args, results);
     if (code != kOk) return std::max(code, summarize(results));
     bool stale = false;
-    if (!o.migrations_dir.empty() && results.size() != 1) {
-        std::cerr << "hyperschema: error: --migrations names the history of one schema; name one schema directory\n";
+    if ((!o.migrations_dir.empty() || !o.expect_name.empty()) && results.size() != 1) {
+        std::cerr << "hyperschema: error: " << (o.expect_name.empty() ? "--migrations" : "--expect-name")
+                  << " is about one schema; name one schema directory\n";
         return kUsage;
     }
+    if (!results.empty() && check_expected_name(o, results[0].schema) != kOk) return kProblem;
     for (const auto& r : results) {
         std::vector<GeneratedFile> files;
         try {

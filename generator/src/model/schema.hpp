@@ -267,6 +267,7 @@ struct ContinuousAggregate {
 
 struct Schema {
     std::string name;                   // the schema's name (its directory unless set)
+    SourceLocation name_loc;            // where `schema: {name: ...}` sets it; unknown when the directory names it
     std::string namespace_ = "public";  // the PostgreSQL schema objects live in
     std::string directory;
     std::vector<Extension> extensions;

@@ -77,43 +77,45 @@ std::optional<Interval> read_interval(ParseContext& ctx, const YAML::Node& node,
     return iv;
 }
 
-bool check_identifier(ParseContext& ctx, const std::string& name, const SourceLocation& loc, const std::string& what) {
-    if (name.empty()) {
-        ctx.diags.error(loc, what + " name must not be empty");
-        return false;
+std::string suggested_identifier(const std::string& name) {
+    std::string suggestion;
+    for (char c : name.substr(0, 63)) {
+        suggestion += std::isalnum(static_cast<unsigned char>(c))
+                          ? static_cast<char>(std::tolower(static_cast<unsigned char>(c)))
+                          : '_';
     }
+    if (suggestion.empty() || std::isdigit(static_cast<unsigned char>(suggestion[0]))) suggestion = "_" + suggestion;
+    return suggestion.substr(0, 63);
+}
+
+std::string identifier_problem(const std::string& name, const std::string& what) {
+    if (name.empty()) return what + " name must not be empty";
     if (name.size() > 63) {
-        ctx.diags.error(loc, what + " name `" + name + "` is " + std::to_string(name.size()) +
-                                 " bytes long; PostgreSQL identifiers are at most 63 bytes (longer names are "
-                                 "silently truncated), so shorten it");
-        return false;
+        return what + " name `" + name + "` is " + std::to_string(name.size()) +
+               " bytes long; PostgreSQL identifiers are at most 63 bytes (longer names are silently truncated), so "
+               "shorten it";
+    }
+    if (name.find_first_of("(),") != std::string::npos) {
+        return what + " name `" + name +
+               "` looks like part of an SQL expression cut at a comma: inside a YAML flow mapping `{...}` a comma "
+               "ends the value, so quote values that contain commas";
     }
     bool valid = !std::isdigit(static_cast<unsigned char>(name[0]));
     for (char c : name) {
         valid = valid && (std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) ||
                           c == '_');
     }
-    if (name.find_first_of("(),") != std::string::npos) {
-        ctx.diags.error(loc, what + " name `" + name +
-                                 "` looks like part of an SQL expression cut at a comma: inside a YAML flow mapping "
-                                 "`{...}` a comma ends the value, so quote values that contain commas");
-        return false;
-    }
-    if (!valid) {
-        std::string suggestion;
-        for (char c : name) {
-            suggestion += std::isalnum(static_cast<unsigned char>(c))
-                              ? static_cast<char>(std::tolower(static_cast<unsigned char>(c)))
-                              : '_';
-        }
-        if (std::isdigit(static_cast<unsigned char>(suggestion[0]))) suggestion = "_" + suggestion;
-        ctx.diags.error(loc, what + " name `" + name +
-                                 "` is not a valid identifier: use lowercase letters, digits and underscores, not "
-                                 "starting with a digit (e.g. `" +
-                                 suggestion + "`)");
-        return false;
-    }
-    return true;
+    if (valid) return {};
+    return what + " name `" + name +
+           "` is not a valid identifier: use lowercase letters, digits and underscores, not starting with a digit "
+           "(e.g. `" +
+           suggested_identifier(name) + "`)";
+}
+
+bool check_identifier(ParseContext& ctx, const std::string& name, const SourceLocation& loc, const std::string& what) {
+    std::string problem = identifier_problem(name, what);
+    if (!problem.empty()) ctx.diags.error(loc, problem);
+    return problem.empty();
 }
 
 std::vector<NameRef> read_name_list(ParseContext& ctx, const YAML::Node& node, const std::string& what) {

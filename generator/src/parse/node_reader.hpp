@@ -33,10 +33,15 @@ std::optional<int> read_int(ParseContext& ctx, const YAML::Node& node, const std
 std::optional<Interval> read_interval(ParseContext& ctx, const YAML::Node& node, const std::string& what,
                                       bool allow_zero = false);
 
-// Checks a name is an identifier we can emit: lowercase letters, digits and
+// A name must be an identifier we can emit: lowercase letters, digits and
 // underscores, not starting with a digit, at most 63 bytes (PostgreSQL's
 // NAMEDATALEN - 1, beyond which it silently truncates).
+// identifier_problem says why `name` is not one ("" when it is), for a `what`
+// such as "column"; check_identifier reports that at `loc`.
+std::string identifier_problem(const std::string& name, const std::string& what);
 bool check_identifier(ParseContext& ctx, const std::string& name, const SourceLocation& loc, const std::string& what);
+// `name` made valid: lowercase, `_` for other characters, `_` before a digit.
+std::string suggested_identifier(const std::string& name);
 
 // "a" or ["a", "b"]: a list of identifiers, each with its own position.
 std::vector<NameRef> read_name_list(ParseContext& ctx, const YAML::Node& node, const std::string& what);

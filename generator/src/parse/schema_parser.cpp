@@ -1,4 +1,6 @@
 #include <algorithm>
+#include <filesystem>
+#include <system_error>
 
 #include "parse/parser.hpp"
 
@@ -16,17 +18,40 @@ std::optional<std::string> read_sql(ParseContext& ctx, const YAML::Node& node, c
     return text;
 }
 
+namespace {
+
+// The directory's own name, also for `.`, `..` or a trailing slash: the last
+// component of its real path.
+std::string directory_name(const std::string& dir) {
+    std::error_code ec;
+    auto real = std::filesystem::weakly_canonical(std::filesystem::absolute(dir, ec), ec);
+    if (ec) real = std::filesystem::path(dir).lexically_normal();
+    if (!real.has_filename()) real = real.parent_path();
+    return real.filename().string();
+}
+
+// A name taken from the directory must be one a user could have written in
+// `schema: {name: ...}`: it becomes a C++ namespace, a path and a snapshot key.
+void check_directory_name(const Schema& schema, Diagnostics& diags) {
+    std::string problem = identifier_problem(schema.name, "schema");
+    if (problem.empty()) return;
+    diags.error({schema.directory, 0, 0}, "the directory `" + schema.directory + "` names the schema: " + problem +
+                                              "; rename the directory, or name the schema in one of its files: "
+                                              "`schema: {name: " +
+                                              suggested_identifier(schema.name) + "}`");
+}
+
+}  // namespace
+
 Schema parse_schema(const std::vector<SourceFile>& files, const std::string& dir, Diagnostics& diags) {
     Schema schema;
     schema.directory = dir;
-    std::string base = dir;
-    while (base.size() > 1 && base.back() == '/') base.pop_back();
-    auto slash = base.find_last_of('/');
-    schema.name = slash == std::string::npos ? base : base.substr(slash + 1);
+    schema.name = directory_name(dir);
     Parser parser(schema, diags);
     // Enum names first: a column in one file may use an enum from another.
     for (const auto& file : files) parser.collect_enum_names(file);
     for (const auto& file : files) parser.parse_file(file);
+    if (!schema.name_loc.known()) check_directory_name(schema, diags);
     return schema;
 }
 
@@ -67,7 +92,8 @@ void Parser::parse_settings(MapReader& top, ParseContext& ctx) {
     settings_loc_ = loc;
     MapReader settings(ctx, *node, "`schema` settings");
     if (auto name = settings.take_string("name")) {
-        if (check_identifier(ctx, *name, settings.value_loc("name"), "schema")) schema_.name = *name;
+        schema_.name_loc = settings.value_loc("name");
+        if (check_identifier(ctx, *name, schema_.name_loc, "schema")) schema_.name = *name;
     }
     if (auto ns = settings.take_string("namespace");
         ns && check_identifier(ctx, *ns, settings.value_loc("namespace"), "namespace")) {
