@@ -208,7 +208,8 @@ TEST_CASE("a schema takes its directory's real name, which must be a valid name"
     const std::string bad = (root / "1x").string();
     Run r = cli({"generate", bad, "--out", (root / "out").string()});
     CHECK(r.status == 1);
-    CHECK(r.output.find(bad + ": error: the directory `" + bad + "` names the schema: schema name `1x` is not a "
+    CHECK(r.output.find(bad + ": error: the directory `" + bad +
+                        "` names the schema: schema name `1x` is not a "
                         "valid identifier") != std::string::npos);
     CHECK(r.output.find("`schema: {name: _1x}`") != std::string::npos);
     CHECK_FALSE(fs::exists(root / "out"));

@@ -21,7 +21,8 @@ std::vector<std::pair<std::string, std::string>> yaml_files(const std::string& d
 // files instead of comparing (review the result with git diff).
 bool update_golden();
 // The command that does so, naming this build's test binary.
-inline constexpr const char* kUpdateHint = "to accept the new output, run: HYPERSCHEMA_UPDATE_GOLDEN=1 "
-    HYPERSCHEMA_TESTS_BINARY_DIR "/hyperschema_unit_tests, then review git diff";
+inline constexpr const char* kUpdateHint =
+    "to accept the new output, run: HYPERSCHEMA_UPDATE_GOLDEN=1 " HYPERSCHEMA_TESTS_BINARY_DIR
+    "/hyperschema_unit_tests, then review git diff";
 
 }  // namespace hyperschema::testing
