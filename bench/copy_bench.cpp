@@ -234,8 +234,9 @@ void bench_loads(hyperschema::connection& conn, const std::vector<metrics::row>&
          [&] {
              pqxx::work tx(conn);
 #if PQXX_VERSION_MAJOR >= 7
-             const pqxx::table_path table{"metrics"};
-             auto s = pqxx::stream_to::table(tx, table, kColumns);
+             // Pre-quoted: table() takes the columns as an initializer list
+             // in 7.10.0, as any range of strings only in later releases.
+             auto s = pqxx::stream_to::raw_table(tx, "metrics", "\"time\", device_id, metric_type, value, unit");
 #else
              pqxx::stream_to s(tx, "metrics", kColumns);
 #endif

@@ -270,7 +270,6 @@ private:
             return;
         }
         step(m, where, sql, [&] {
-            drop_invalid_concurrent_index(sql);
             pqxx::nontransaction n(conn_);
             n.exec(sql);
         });
@@ -280,23 +279,6 @@ private:
     void run_alone_all(const Migration& m, const std::vector<std::string>& statements, const char* when) {
         for (size_t i = 0; i < statements.size(); ++i)
             run_alone(m, std::string(when) + " the transaction, statement " + std::to_string(i + 1), statements[i]);
-    }
-
-    // A CREATE INDEX CONCURRENTLY that was interrupted leaves an INVALID index
-    // behind, which IF NOT EXISTS would then keep: drop it so the build reruns.
-    void drop_invalid_concurrent_index(const std::string& sql) {
-        const std::string marker = "CREATE INDEX CONCURRENTLY IF NOT EXISTS ";
-        auto at = sql.find(marker);
-        if (at == std::string::npos) return;
-        std::string name = sql.substr(at + marker.size());
-        name = name.substr(0, name.find(' '));
-        pqxx::nontransaction n(conn_);
-        auto r = pqxx_bridge::exec(
-            n,
-            "SELECT i.indexrelid::regclass::text FROM pg_index i WHERE NOT i.indisvalid AND i.indexrelid = "
-            "to_regclass($1)",
-            name);
-        if (!r.empty()) n.exec("DROP INDEX CONCURRENTLY IF EXISTS " + std::string(r[0][0].c_str()));
     }
 
     // --dry-run: the SQL in the order it would run.

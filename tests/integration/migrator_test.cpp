@@ -261,6 +261,43 @@ TEST_CASE("a failing migration rolls back and reports the statement and the serv
     CHECK(count(conn, "SELECT count(*) FROM pg_constraint WHERE conname = 'users_email_key'") == 0);
 }
 
+TEST_CASE("a concurrent index build that failed leaves an invalid index, which the rerun replaces", "[pg][runtime]") {
+    // In a namespace of its own, so the index is found by its qualified name.
+    std::vector<std::string> versions{
+        "schema: {namespace: app}\ntables:\n  users:\n    columns: {id: bigint, email: text}\n",
+        "schema: {namespace: app}\ntables:\n  users:\n    columns: {id: bigint, email: text}\n"
+        "    indexes:\n      idx_users_email: {columns: [email], unique: true, concurrently: true}\n",
+    };
+    auto migrations = history_of(versions);
+    auto& pg = PgCluster::shared();
+    const std::string db = pg.create_database("invalid_index");
+    auto conn = hyperschema::connect(pg.dsn(db));
+    REQUIRE(migrate(conn, migrations, {}, 1) == 1);
+    auto run = [&](const std::string& sql) {
+        pqxx::nontransaction n(conn);
+        return n.exec(sql);
+    };
+    run("INSERT INTO app.users VALUES (1, 'a@example.com'), (2, 'a@example.com')");
+    try {
+        migrate(conn, migrations);
+        FAIL("the unique index cannot be built over duplicates");
+    } catch (const migration_error& e) {
+        CHECK(e.version() == 2);
+        CHECK(e.sqlstate() == "23505");
+        CHECK(e.statement().find("CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS idx_users_email") !=
+              std::string::npos);
+    }
+    const std::string validity =
+        "SELECT count(*) FILTER (WHERE indisvalid) || '/' || count(*) FROM pg_index WHERE indexrelid = "
+        "to_regclass('app.idx_users_email')";
+    CHECK(run(validity)[0][0].as<std::string>() == "0/1");  // what PostgreSQL leaves behind
+
+    run("DELETE FROM app.users WHERE id = 2");
+    CHECK(migrate(conn, migrations) == 1);
+    CHECK(run(validity)[0][0].as<std::string>() == "1/1");
+    CHECK_THROWS_AS(run("INSERT INTO app.users VALUES (3, 'a@example.com')"), pqxx::unique_violation);
+}
+
 TEST_CASE("every schema's migrations apply through the runtime, go down to zero and up again",
           "[timescaledb][runtime]") {
     HYPERSCHEMA_REQUIRE_TIMESCALEDB();

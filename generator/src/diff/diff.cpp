@@ -39,9 +39,11 @@ public:
         views();
         aggregates();
         Plan plan;
-        for (auto& stage : stages_) {
-            for (auto& change : stage) plan.changes.push_back(std::move(change));
+        for (size_t s = 0; s < stages_.size(); ++s) {
+            if (s == static_cast<size_t>(Stage::CreateExtensions) + 1) plan.unqualified_from = plan.changes.size();
+            for (auto& change : stages_[s]) plan.changes.push_back(std::move(change));
         }
+        if (to_.namespace_ != "public") plan.search_namespace = to_.namespace_;
         plan.unsupported = std::move(out_.unsupported);
         return plan;
     }
@@ -90,6 +92,7 @@ private:
     }
 
     void extensions_and_enums() {
+        diff_namespace(from_, to_, out_);
         diff_extensions(from_, to_, out_);
         diff_enums(from_, to_, out_);
     }

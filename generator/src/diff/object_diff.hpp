@@ -23,6 +23,7 @@ enum class Stage {
     DropForeignKeys,
     DropConstraints,
     DropTables,
+    CreateNamespace,
     CreateExtensions,
     CreateEnums,
     Renames,
@@ -62,6 +63,7 @@ private:
     std::vector<std::vector<Change>>& stages_;
 };
 
+void diff_namespace(const Schema& from, const Schema& to, Output& out);
 void diff_extensions(const Schema& from, const Schema& to, Output& out);
 void diff_enums(const Schema& from, const Schema& to, Output& out);
 

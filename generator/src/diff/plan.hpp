@@ -34,6 +34,13 @@ struct Change {
 
 struct Plan {
     std::vector<Change> changes;
+    // A schema outside `public` is written as in its YAML: view bodies, checks
+    // and defaults name its objects unqualified. From change
+    // `unqualified_from` on (after the extensions, which would otherwise be
+    // installed into it), the transaction runs with the namespace first in
+    // its search_path. Empty for `public`.
+    std::string search_namespace;
+    size_t unqualified_from = 0;
     // Changes that hyperschema cannot express as a migration, with the reason.
     std::vector<std::pair<SourceLocation, std::string>> unsupported;
 

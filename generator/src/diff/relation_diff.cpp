@@ -14,6 +14,29 @@ using emit::quote_ident;
 using emit::quote_literal;
 using emit::regclass_literal;
 
+namespace {
+
+bool holds_objects(const Schema& s) {
+    return !s.tables.empty() || !s.views.empty() || !s.aggregates.empty() || !s.enums.empty();
+}
+
+}  // namespace
+
+// The first migration creates the namespace; one going back to nothing leaves
+// it (it may hold what the schema does not know of, and re-creating is
+// idempotent). Moving a schema's objects to another namespace is not written.
+void diff_namespace(const Schema& from, const Schema& to, Output& out) {
+    if (!holds_objects(to) || to.namespace_ == "public") return;
+    if (!holds_objects(from)) {
+        out.add(Stage::CreateNamespace, "+ namespace " + to.namespace_, emit::create_namespace(to));
+    } else if (from.namespace_ != to.namespace_) {
+        out.unsupported_change(to.namespace_loc, "the schema moves from namespace `" + from.namespace_ + "` to `" +
+                                                     to.namespace_ +
+                                                     "`; migrations do not move objects between namespaces: write "
+                                                     "that migration by hand (ALTER ... SET SCHEMA)");
+    }
+}
+
 void diff_extensions(const Schema& from, const Schema& to, Output& out) {
     auto names = [](const Schema& s) {
         std::vector<std::string> out;

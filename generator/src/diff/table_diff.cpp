@@ -158,12 +158,6 @@ void diff_columns(const Schema& from, const Table& old, const Schema& to, const 
     }
 }
 
-// The constraint's definition without its name.
-std::string definition_of(const emit::ConstraintSql& c) {
-    const std::string prefix = "CONSTRAINT " + quote_ident(c.name) + " ";
-    return c.clause.rfind(prefix, 0) == 0 ? c.clause.substr(prefix.size()) : c.clause;
-}
-
 // Drops run before the renames of a migration, so they name the table by its
 // old name; additions and renames of constraints run after, under the new one.
 void diff_constraints(const Schema& from, const std::string& old_table, const Table& old_named, const Schema& to,
@@ -179,7 +173,7 @@ void diff_constraints(const Schema& from, const std::string& old_table, const Ta
     for (const auto& n : new_list) {
         if (find(old_list, n.name)) continue;
         for (const auto& o : old_list) {
-            if (find(new_list, o.name) || renamed_old.count(o.name) || definition_of(o) != definition_of(n)) continue;
+            if (find(new_list, o.name) || renamed_old.count(o.name) || o.definition != n.definition) continue;
             out.add(Stage::Renames, "~ constraint " + o.name + " on " + table.name + " renamed to " + n.name,
                     alter_table_prefix(to, table.name) + "RENAME CONSTRAINT " + quote_ident(o.name) + " TO " +
                         quote_ident(n.name) + ";\n");
@@ -190,30 +184,32 @@ void diff_constraints(const Schema& from, const std::string& old_table, const Ta
     }
     for (const auto& o : old_list) {
         const auto* n = find(new_list, o.name);
-        if ((n && n->clause == o.clause) || renamed_old.count(o.name)) continue;
+        if ((n && n->definition == o.definition) || renamed_old.count(o.name)) continue;
         Stage stage = o.kind == emit::ConstraintKind::ForeignKey ? Stage::DropForeignKeys : Stage::DropConstraints;
         out.add(stage, "- constraint " + o.name + " on " + old_table,
                 alter_table_prefix(from, old_table) + "DROP CONSTRAINT " + quote_ident(o.name) + ";\n");
     }
     for (const auto& n : new_list) {
         const auto* o = find(old_list, n.name);
-        if ((o && o->clause == n.clause) || renamed_new.count(n.name)) continue;
+        if ((o && o->definition == n.definition) || renamed_new.count(n.name)) continue;
         Stage stage = n.kind == emit::ConstraintKind::ForeignKey ? Stage::AddForeignKeys : Stage::AddConstraints;
         out.add(stage, std::string(o ? "~" : "+") + " constraint " + n.name + " on " + table.name,
-                alter_table_prefix(to, table.name) + "ADD " + n.clause + ";\n");
+                alter_table_prefix(to, table.name) + "ADD " + n.clause() + ";\n");
     }
 }
 
 // CONCURRENTLY keeps writes flowing while an index builds on a live table; it
 // cannot run in a transaction block, so it runs after the migration's.
 void add_index(const Schema& to, const Table& table, const Index& index, bool table_exists, Output& out) {
-    std::string sql = emit::create_index(to, table, index);
-    Phase phase = Phase::Transaction;
+    const std::string summary = "+ index " + index.name + " on " + table.name;
     if (index.concurrently && table_exists && !table.hypertable) {
-        sql.replace(sql.find("INDEX "), 6, "INDEX CONCURRENTLY IF NOT EXISTS ");
-        phase = Phase::AfterTransaction;
+        out.add(
+            Stage::AddIndexes, summary,
+            emit::drop_invalid_index(to, index) + emit::create_index(to, table, index, emit::IndexBuild::Concurrently),
+            Phase::AfterTransaction, index.loc);
+        return;
     }
-    out.add(Stage::AddIndexes, "+ index " + index.name + " on " + table.name, sql, phase, index.loc);
+    out.add(Stage::AddIndexes, summary, emit::create_index(to, table, index), Phase::Transaction, index.loc);
 }
 
 void diff_indexes(const Schema& from, const Table& old_named, const Schema& to, const Table& table, Output& out) {
@@ -244,8 +240,7 @@ void diff_hypertable(const Table& old, const Schema& to, const Table& table, Out
         return;
     }
     if (!o) {
-        std::string sql = emit::create_hypertable(to, table);
-        sql.insert(sql.find(");\n"), ", migrate_data => true");
+        std::string sql = emit::create_hypertable(to, table, emit::ExistingRows::MoveIntoChunks);
         out.add(Stage::Hypertables, "+ hypertable " + table.name + " (existing rows move into chunks)", sql,
                 Phase::Transaction, n->loc);
         diff_timescale_settings(to, table.name, false, nullptr, {n->compression, n->policies}, out);

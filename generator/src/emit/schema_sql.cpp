@@ -55,7 +55,7 @@ private:
         }
         if (schema_.namespace_ != "public") {
             section("Namespace");
-            out_.print("CREATE SCHEMA IF NOT EXISTS $ns$;\n", {{"ns", quote_ident(schema_.namespace_)}});
+            out_.print("$sql$", {{"sql", create_namespace(schema_)}});
         }
         if (all.empty()) return;
         section("Extensions");

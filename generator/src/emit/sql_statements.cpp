@@ -32,13 +32,13 @@ std::string default_sql(const Column& column) {
     return bare ? d.text : quote_literal(d.text);
 }
 
-std::string foreign_key_clause(const Schema& schema, const Table& table, const ForeignKey& fk) {
-    std::string out = "CONSTRAINT " + quote_ident(fk.name) + " FOREIGN KEY (" + column_list(fk.columns) +
-                      ") REFERENCES " + qualified(schema.namespace_, fk.ref_table.name) + " (" +
+// FOREIGN KEY (...) REFERENCES ..., without the constraint's name.
+std::string foreign_key_definition(const Schema& schema, const ForeignKey& fk) {
+    std::string out = "FOREIGN KEY (" + column_list(fk.columns) + ") REFERENCES " +
+                      qualified(schema.namespace_, fk.ref_table.name) + " (" +
                       column_list(referenced_columns(schema, fk)) + ")";
     if (fk.on_delete != ReferentialAction::NoAction) out += " ON DELETE " + referential_action_sql(fk.on_delete);
     if (fk.on_update != ReferentialAction::NoAction) out += " ON UPDATE " + referential_action_sql(fk.on_update);
-    (void)table;
     return out;
 }
 
@@ -146,25 +146,30 @@ std::string default_expression(const Column& column) {
     return column.default_value.kind == ColumnDefault::Kind::None ? "" : default_sql(column);
 }
 
+std::string ConstraintSql::clause() const {
+    return "CONSTRAINT " + quote_ident(name) + " " + definition;
+}
+
 std::vector<ConstraintSql> table_constraints(const Schema& schema, const Table& table) {
     std::vector<ConstraintSql> out;
     if (table.primary_key) {
         out.push_back({table.primary_key->name, ConstraintKind::PrimaryKey,
-                       "CONSTRAINT " + quote_ident(table.primary_key->name) + " PRIMARY KEY (" +
-                           column_list(table.primary_key->columns) + ")"});
+                       "PRIMARY KEY (" + column_list(table.primary_key->columns) + ")"});
     }
     for (const auto& u : table.uniques) {
-        out.push_back({u.name, ConstraintKind::Unique,
-                       "CONSTRAINT " + quote_ident(u.name) + " UNIQUE (" + column_list(u.columns) + ")"});
+        out.push_back({u.name, ConstraintKind::Unique, "UNIQUE (" + column_list(u.columns) + ")"});
     }
     for (const auto& fk : table.foreign_keys) {
-        out.push_back({fk.name, ConstraintKind::ForeignKey, foreign_key_clause(schema, table, fk)});
+        out.push_back({fk.name, ConstraintKind::ForeignKey, foreign_key_definition(schema, fk)});
     }
     for (const auto& check : table.checks) {
-        out.push_back({check.name, ConstraintKind::Check,
-                       "CONSTRAINT " + quote_ident(check.name) + " CHECK (" + check.expression + ")"});
+        out.push_back({check.name, ConstraintKind::Check, "CHECK (" + check.expression + ")"});
     }
     return out;
+}
+
+std::string create_namespace(const Schema& schema) {
+    return "CREATE SCHEMA IF NOT EXISTS " + quote_ident(schema.namespace_) + ";\n";
 }
 
 std::string create_extension(const Extension& extension) {
@@ -186,7 +191,7 @@ std::string create_table(const Schema& schema, const Table& table, const std::se
     std::vector<std::string> lines;
     for (const auto& c : table.columns) lines.push_back(column_definition(schema, c));
     for (const auto& c : table_constraints(schema, table)) {
-        if (c.kind != ConstraintKind::ForeignKey || inline_foreign_keys.count(c.name)) lines.push_back(c.clause);
+        if (c.kind != ConstraintKind::ForeignKey || inline_foreign_keys.count(c.name)) lines.push_back(c.clause());
     }
     Printer p;
     p.print("CREATE TABLE $name$ (\n", {{"name", qualified(schema.namespace_, table.name)}});
@@ -201,8 +206,8 @@ std::string create_table(const Schema& schema, const Table& table, const std::se
 }
 
 std::string add_foreign_key(const Schema& schema, const Table& table, const ForeignKey& fk) {
-    return "ALTER TABLE " + qualified(schema.namespace_, table.name) + " ADD " + foreign_key_clause(schema, table, fk) +
-           ";\n";
+    return "ALTER TABLE " + qualified(schema.namespace_, table.name) + " ADD CONSTRAINT " + quote_ident(fk.name) + " " +
+           foreign_key_definition(schema, fk) + ";\n";
 }
 
 std::string create_table_block(const Schema& schema, const Table& table, const std::set<std::string>& existing,
@@ -231,13 +236,14 @@ std::string table_comments(const Schema& schema, const Table& table) {
     return out;
 }
 
-std::string create_hypertable(const Schema& schema, const Table& table) {
+std::string create_hypertable(const Schema& schema, const Table& table, ExistingRows rows) {
     const Hypertable& h = *table.hypertable;
     std::string dimension = "by_range(" + quote_literal(h.time_column.name);
     if (h.chunk_interval) dimension += ", " + h.chunk_interval->sql();
     dimension += ")";
     std::string out = "SELECT create_hypertable(" + regclass_literal(schema.namespace_, table.name) + ", " + dimension;
     if (!h.create_default_indexes) out += ", create_default_indexes => false";
+    if (rows == ExistingRows::MoveIntoChunks) out += ", migrate_data => true";
     out += ");\n";
     if (h.space) {
         out += "SELECT add_dimension(" + regclass_literal(schema.namespace_, table.name) + ", by_hash(" +
@@ -246,16 +252,24 @@ std::string create_hypertable(const Schema& schema, const Table& table) {
     return out;
 }
 
-std::string create_index(const Schema& schema, const Table& table, const Index& index) {
+std::string create_index(const Schema& schema, const Table& table, const Index& index, IndexBuild build) {
     const std::string method =
         index.method == IndexMethod::Btree ? "" : std::string(" USING ") + index_method_name(index.method);
     std::vector<std::string> keys;
     for (const auto& k : index.keys) keys.push_back(key_part_sql(k));
-    std::string out = std::string("CREATE ") + (index.unique ? "UNIQUE " : "") + "INDEX " + quote_ident(index.name) +
-                      " ON " + qualified(schema.namespace_, table.name) + method + " (" + join(keys, ", ") + ")";
+    std::string out = std::string("CREATE ") + (index.unique ? "UNIQUE " : "") + "INDEX " +
+                      (build == IndexBuild::Concurrently ? "CONCURRENTLY IF NOT EXISTS " : "") +
+                      quote_ident(index.name) + " ON " + qualified(schema.namespace_, table.name) + method + " (" +
+                      join(keys, ", ") + ")";
     if (!index.include.empty()) out += " INCLUDE (" + column_list(index.include) + ")";
     if (!index.where.empty()) out += " WHERE " + index.where;
     return out + ";\n";
+}
+
+std::string drop_invalid_index(const Schema& schema, const Index& index) {
+    const std::string name = qualified(schema.namespace_, index.name);
+    return "DO $$BEGIN IF EXISTS (SELECT FROM pg_index WHERE indexrelid = to_regclass(" + quote_literal(name) +
+           ") AND NOT indisvalid) THEN DROP INDEX " + name + "; END IF; END$$;\n";
 }
 
 std::string create_view(const Schema& schema, const View& view) {

@@ -30,12 +30,16 @@ enum class ConstraintKind { PrimaryKey, Unique, ForeignKey, Check };
 struct ConstraintSql {
     std::string name;
     ConstraintKind kind;
-    std::string clause;  // CONSTRAINT name ...
+    std::string definition;  // PRIMARY KEY (...), CHECK (...): what a rename keeps
+
+    std::string clause() const;  // CONSTRAINT name <definition>
 };
 // The table's constraints in creation order: primary key, unique, foreign
 // keys, checks.
 std::vector<ConstraintSql> table_constraints(const Schema& schema, const Table& table);
 
+// CREATE SCHEMA IF NOT EXISTS for a namespace other than `public`.
+std::string create_namespace(const Schema& schema);
 std::string create_extension(const Extension& extension);
 std::string create_enum(const Schema& schema, const Enum& e);
 // Foreign keys whose names are in `inline_foreign_keys` are written inside the
@@ -48,8 +52,19 @@ std::string add_foreign_key(const Schema& schema, const Table& table, const Fore
 std::string create_table_block(const Schema& schema, const Table& table, const std::set<std::string>& existing,
                                std::vector<const ForeignKey*>* deferred);
 std::string table_comments(const Schema& schema, const Table& table);
-std::string create_hypertable(const Schema& schema, const Table& table);
-std::string create_index(const Schema& schema, const Table& table, const Index& index);
+// A table that already has rows must say so (TimescaleDB refuses otherwise).
+enum class ExistingRows { None, MoveIntoChunks };
+std::string create_hypertable(const Schema& schema, const Table& table, ExistingRows rows = ExistingRows::None);
+// Concurrently: CREATE INDEX CONCURRENTLY IF NOT EXISTS, which keeps writes
+// flowing on a live table but cannot run in a transaction block.
+enum class IndexBuild { Plain, Concurrently };
+std::string create_index(const Schema& schema, const Table& table, const Index& index,
+                         IndexBuild build = IndexBuild::Plain);
+// A concurrent build that fails or is interrupted leaves an INVALID index,
+// which IF NOT EXISTS would then keep: this drops it (only then, so the
+// statement runs before every concurrent build, with any tool applying it).
+// One line, as statements outside the transaction are one per line.
+std::string drop_invalid_index(const Schema& schema, const Index& index);
 std::string create_view(const Schema& schema, const View& view);
 std::string create_continuous_aggregate(const Schema& schema, const ContinuousAggregate& aggregate);
 std::string aggregate_comments(const Schema& schema, const ContinuousAggregate& aggregate);

@@ -9,6 +9,7 @@
 #include <regex>
 #include <sstream>
 
+#include "emit/identifiers.hpp"
 #include "emit/schema_sql.hpp"
 #include "hyperschema/detail/sha256.hpp"
 #include "hyperschema/migration.hpp"
@@ -131,9 +132,17 @@ std::vector<std::string> checksum_problems(const std::string& dir, const History
 namespace {
 
 void statements_of(const diff::Plan& plan, diff::Phase phase, std::string& out, bool& any) {
-    for (const auto& change : plan.changes) {
+    bool search_path_set = false;
+    for (size_t i = 0; i < plan.changes.size(); ++i) {
+        const diff::Change& change = plan.changes[i];
         for (const auto& st : change.statements) {
             if (st.phase != phase) continue;
+            if (phase == diff::Phase::Transaction && !plan.search_namespace.empty() && i >= plan.unqualified_from &&
+                !search_path_set) {
+                out += "\n-- Unqualified names are the namespace's, as in the YAML\nSET LOCAL search_path TO " +
+                       emit::quote_ident(plan.search_namespace) + ", public;\n";
+                search_path_set = true;
+            }
             out += "\n-- " + change.summary + "\n" + st.sql;
             any = true;
         }

@@ -269,6 +269,7 @@ struct Schema {
     std::string name;                   // the schema's name (its directory unless set)
     SourceLocation name_loc;            // where `schema: {name: ...}` sets it; unknown when the directory names it
     std::string namespace_ = "public";  // the PostgreSQL schema objects live in
+    SourceLocation namespace_loc;       // where `schema: {namespace: ...}` sets it
     std::string directory;
     std::vector<Extension> extensions;
     std::vector<Enum> enums;

@@ -104,6 +104,7 @@ void Parser::parse_settings(MapReader& top, ParseContext& ctx) {
                                 "schema name\"); choose a name without that prefix");
         } else {
             schema_.namespace_ = *ns;
+            schema_.namespace_loc = settings.value_loc("namespace");
         }
     }
     settings.finish();

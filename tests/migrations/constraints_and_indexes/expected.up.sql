@@ -39,4 +39,5 @@ COMMIT;
 -- hyperschema:no-transaction
 
 -- + index idx_users_age on users
+DO $$BEGIN IF EXISTS (SELECT FROM pg_index WHERE indexrelid = to_regclass('public.idx_users_age') AND NOT indisvalid) THEN DROP INDEX public.idx_users_age; END IF; END$$;
 CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_users_age ON public.users (age);
