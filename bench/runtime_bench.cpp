@@ -20,8 +20,8 @@
 #include <vector>
 
 #include "emit/expected_schema.hpp"
-#include "emit/schema_sql.hpp"
 #include "hyperschema/hyperschema.hpp"
+#include "migrate/schema_script.hpp"
 #include "pipeline/compile.hpp"
 #include "support/pg_cluster.hpp"
 
@@ -154,7 +154,7 @@ void bench_verify(testing::PgCluster& pg, int runs) {
     const std::string db = pg.create_database("verify_wide");
     {
         auto conn = hyperschema::connect(pg.dsn(db));
-        migrate(conn, {Migration{1, "init", emit::schema_sql(compiled.schema), "", ""}});
+        migrate(conn, {Migration{1, "init", history::schema_sql(compiled.schema), "", ""}});
     }
     std::vector<double> batched, per_table, connect_only;
     bool clean = true;

@@ -4,17 +4,23 @@
 
 BEGIN;
 
--- Extensions
+-- + extension timescaledb
 CREATE EXTENSION IF NOT EXISTS timescaledb;
+
+-- + extension pgcrypto
 CREATE EXTENSION IF NOT EXISTS pgcrypto;
 
--- Enums
+-- + enum user_role
 CREATE TYPE public.user_role AS ENUM ('admin', 'member', 'viewer');
+
+-- + enum alert_severity
 CREATE TYPE public.alert_severity AS ENUM ('info', 'warning', 'critical');
+
+-- + enum plugin_status
 CREATE TYPE public.plugin_status AS ENUM ('installed', 'enabled', 'disabled', 'failed');
 COMMENT ON TYPE public.plugin_status IS 'Lifecycle of a plugin in the registry';
 
--- Table devices
+-- + table devices
 CREATE TABLE public.devices (
     device_id varchar(100) NOT NULL,
     name varchar(255) NOT NULL,
@@ -33,7 +39,7 @@ CREATE TABLE public.devices (
 COMMENT ON TABLE public.devices IS 'Device registry and configuration';
 COMMENT ON COLUMN public.devices.status IS 'Last reported state, e.g. {"online": "true"}';
 
--- Table users
+-- + table users
 CREATE TABLE public.users (
     user_id varchar(100) NOT NULL,
     username varchar(100) NOT NULL,
@@ -48,7 +54,7 @@ CREATE TABLE public.users (
 );
 COMMENT ON TABLE public.users IS 'User accounts and preferences';
 
--- Table api_tokens
+-- + table api_tokens
 CREATE TABLE public.api_tokens (
     token_id uuid DEFAULT gen_random_uuid() NOT NULL,
     user_id varchar(100) NOT NULL,
@@ -62,7 +68,7 @@ CREATE TABLE public.api_tokens (
 );
 COMMENT ON TABLE public.api_tokens IS 'API authentication tokens (only a hash of the token is stored)';
 
--- Table rate_schedules
+-- + table rate_schedules
 CREATE TABLE public.rate_schedules (
     rate_id varchar(100) NOT NULL,
     provider varchar(255) NOT NULL,
@@ -77,7 +83,7 @@ CREATE TABLE public.rate_schedules (
 );
 COMMENT ON TABLE public.rate_schedules IS 'Electricity rate configurations (time-of-use, tiered, flat)';
 
--- Table alerts
+-- + table alerts
 CREATE TABLE public.alerts (
     alert_id uuid DEFAULT gen_random_uuid() NOT NULL,
     device_id varchar(100),
@@ -95,7 +101,7 @@ CREATE TABLE public.alerts (
 );
 COMMENT ON TABLE public.alerts IS 'Alert rules evaluated against device metrics';
 
--- Table plugins
+-- + table plugins
 CREATE TABLE public.plugins (
     plugin_id varchar(100) NOT NULL,
     version varchar(32) NOT NULL,
@@ -107,7 +113,7 @@ CREATE TABLE public.plugins (
 );
 COMMENT ON TABLE public.plugins IS 'Plugin registry and status';
 
--- Hypertable metrics
+-- + hypertable metrics
 CREATE TABLE public.metrics (
     "time" timestamptz NOT NULL,
     device_id varchar(100) NOT NULL,
@@ -121,17 +127,31 @@ CREATE TABLE public.metrics (
 COMMENT ON TABLE public.metrics IS 'Raw device measurements';
 SELECT create_hypertable('public.metrics', by_range('time', INTERVAL '7 days'));
 
--- Indexes
+-- + index idx_devices_type on devices
 CREATE INDEX idx_devices_type ON public.devices (type);
+
+-- + index idx_devices_location on devices
 CREATE INDEX idx_devices_location ON public.devices USING gin (location);
+
+-- + index idx_devices_online on devices
 CREATE INDEX idx_devices_online ON public.devices ((status->>'online')) WHERE status->>'online' = 'true';
+
+-- + index idx_api_tokens_user on api_tokens
 CREATE INDEX idx_api_tokens_user ON public.api_tokens (user_id);
+
+-- + index idx_alerts_enabled on alerts
 CREATE INDEX idx_alerts_enabled ON public.alerts (device_id, metric_type) WHERE enabled;
+
+-- + index idx_metrics_device_time on metrics
 CREATE INDEX idx_metrics_device_time ON public.metrics (device_id, "time" DESC);
+
+-- + index idx_metrics_type_time on metrics
 CREATE INDEX idx_metrics_type_time ON public.metrics (metric_type, "time" DESC);
+
+-- + index idx_metrics_tags on metrics
 CREATE INDEX idx_metrics_tags ON public.metrics USING gin (tags);
 
--- Continuous aggregate metrics_hourly
+-- + continuous aggregate metrics_hourly
 CREATE MATERIALIZED VIEW public.metrics_hourly
 WITH (timescaledb.continuous, timescaledb.materialized_only = true) AS
 SELECT
@@ -149,7 +169,7 @@ GROUP BY time_bucket(INTERVAL '1 hour', "time"), device_id, metric_type
 WITH NO DATA;
 COMMENT ON VIEW public.metrics_hourly IS 'Hourly statistics per device and metric type';
 
--- Continuous aggregate metrics_daily
+-- + continuous aggregate metrics_daily
 CREATE MATERIALIZED VIEW public.metrics_daily
 WITH (timescaledb.continuous, timescaledb.materialized_only = true) AS
 SELECT
@@ -166,19 +186,29 @@ GROUP BY time_bucket(INTERVAL '1 day', "time"), device_id, metric_type
 WITH NO DATA;
 COMMENT ON VIEW public.metrics_daily IS 'Daily statistics per device and metric type';
 
--- Compression
+-- + compression of hypertable metrics
 ALTER TABLE public.metrics SET (
     timescaledb.compress = true,
     timescaledb.compress_segmentby = 'device_id, metric_type',
     timescaledb.compress_orderby = '"time" DESC'
 );
 
--- Policies
+-- + compression policy of hypertable metrics: after 7 days
 SELECT add_compression_policy('public.metrics', compress_after => INTERVAL '7 days');
+
+-- + retention policy of hypertable metrics: drop after 90 days
 SELECT add_retention_policy('public.metrics', drop_after => INTERVAL '90 days');
+
+-- + refresh policy of aggregate metrics_hourly
 SELECT add_continuous_aggregate_policy('public.metrics_hourly', start_offset => INTERVAL '3 hours', end_offset => INTERVAL '1 hour', schedule_interval => INTERVAL '1 hour');
+
+-- + retention policy of aggregate metrics_hourly: drop after 1 year
 SELECT add_retention_policy('public.metrics_hourly', drop_after => INTERVAL '1 year');
+
+-- + refresh policy of aggregate metrics_daily
 SELECT add_continuous_aggregate_policy('public.metrics_daily', start_offset => INTERVAL '3 days', end_offset => INTERVAL '1 day', schedule_interval => INTERVAL '1 day');
+
+-- + retention policy of aggregate metrics_daily: drop after 5 years
 SELECT add_retention_policy('public.metrics_daily', drop_after => INTERVAL '5 years');
 
 COMMIT;

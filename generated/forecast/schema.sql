@@ -4,10 +4,10 @@
 
 BEGIN;
 
--- Extensions
+-- + extension timescaledb
 CREATE EXTENSION IF NOT EXISTS timescaledb;
 
--- Table sites
+-- + table sites
 CREATE TABLE public.sites (
     site_id text NOT NULL,
     name text NOT NULL,
@@ -16,7 +16,7 @@ CREATE TABLE public.sites (
     CONSTRAINT sites_pkey PRIMARY KEY (site_id)
 );
 
--- Hypertable deviations
+-- + hypertable deviations
 CREATE TABLE public.deviations (
     "timestamp" timestamptz NOT NULL,
     site_id text NOT NULL,
@@ -34,10 +34,10 @@ COMMENT ON COLUMN public.deviations.horizon IS 'Forecast horizon in hours';
 COMMENT ON COLUMN public.deviations.deviation IS 'forecast_value - observed_value';
 SELECT create_hypertable('public.deviations', by_range('timestamp', INTERVAL '7 days'));
 
--- Indexes
+-- + index idx_deviations_site_time on deviations
 CREATE INDEX idx_deviations_site_time ON public.deviations (site_id, "timestamp" DESC);
 
--- Continuous aggregate daily_accuracy_metrics
+-- + continuous aggregate daily_accuracy_metrics
 CREATE MATERIALIZED VIEW public.daily_accuracy_metrics
 WITH (timescaledb.continuous, timescaledb.materialized_only = true) AS
 SELECT
@@ -56,7 +56,7 @@ FROM public.deviations
 GROUP BY time_bucket(INTERVAL '1 day', "timestamp"), site_id, model_id, parameter_id, horizon
 WITH NO DATA;
 
--- Continuous aggregate weekly_accuracy_metrics
+-- + continuous aggregate weekly_accuracy_metrics
 CREATE MATERIALIZED VIEW public.weekly_accuracy_metrics
 WITH (timescaledb.continuous, timescaledb.materialized_only = true) AS
 SELECT
@@ -73,7 +73,7 @@ FROM public.deviations
 GROUP BY time_bucket(INTERVAL '7 days', "timestamp"), site_id, model_id, parameter_id, horizon
 WITH NO DATA;
 
--- Continuous aggregate monthly_accuracy_metrics
+-- + continuous aggregate monthly_accuracy_metrics
 CREATE MATERIALIZED VIEW public.monthly_accuracy_metrics
 WITH (timescaledb.continuous, timescaledb.materialized_only = true) AS
 SELECT
@@ -90,9 +90,13 @@ FROM public.deviations
 GROUP BY time_bucket(INTERVAL '30 days', "timestamp"), site_id, model_id, parameter_id, horizon
 WITH NO DATA;
 
--- Policies
+-- + refresh policy of aggregate daily_accuracy_metrics
 SELECT add_continuous_aggregate_policy('public.daily_accuracy_metrics', start_offset => INTERVAL '3 days', end_offset => INTERVAL '1 hour', schedule_interval => INTERVAL '1 day');
+
+-- + refresh policy of aggregate weekly_accuracy_metrics
 SELECT add_continuous_aggregate_policy('public.weekly_accuracy_metrics', start_offset => INTERVAL '21 days', end_offset => INTERVAL '1 day', schedule_interval => INTERVAL '7 days');
+
+-- + refresh policy of aggregate monthly_accuracy_metrics
 SELECT add_continuous_aggregate_policy('public.monthly_accuracy_metrics', start_offset => INTERVAL '3 months', end_offset => INTERVAL '1 day', schedule_interval => INTERVAL '30 days');
 
 COMMIT;

@@ -4,11 +4,13 @@
 
 BEGIN;
 
--- Extensions
+-- + extension timescaledb
 CREATE EXTENSION IF NOT EXISTS timescaledb;
+
+-- + extension pgcrypto
 CREATE EXTENSION IF NOT EXISTS pgcrypto;
 
--- Table balancing_authorities
+-- + table balancing_authorities
 CREATE TABLE public.balancing_authorities (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     code varchar(10) NOT NULL,
@@ -24,7 +26,7 @@ COMMENT ON COLUMN public.balancing_authorities.code IS 'e.g. "PJM", "CAISO", "MI
 COMMENT ON COLUMN public.balancing_authorities.timezone IS 'e.g. "America/New_York"';
 COMMENT ON COLUMN public.balancing_authorities.region IS 'e.g. "Eastern", "Western", "Texas"';
 
--- Table series
+-- + table series
 CREATE TABLE public.series (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     ba_id uuid,
@@ -45,7 +47,7 @@ COMMENT ON COLUMN public.series.subtype IS 'coal, gas, solar, wind, nuclear, ...
 COMMENT ON COLUMN public.series.units IS 'MW, MWh, g/kWh';
 COMMENT ON COLUMN public.series.eia_series_id IS 'Original EIA series identifier';
 
--- Hypertable observations
+-- + hypertable observations
 CREATE TABLE public.observations (
     series_id uuid NOT NULL,
     ts timestamptz NOT NULL,
@@ -60,13 +62,19 @@ COMMENT ON COLUMN public.observations.value IS 'Supports MW precision';
 COMMENT ON COLUMN public.observations.quality_flag IS 'good, estimated, missing';
 SELECT create_hypertable('public.observations', by_range('ts', INTERVAL '1 day'));
 
--- Indexes
+-- + index idx_series_ba_type on series
 CREATE INDEX idx_series_ba_type ON public.series (ba_id, type);
+
+-- + index idx_series_active on series
 CREATE INDEX idx_series_active ON public.series (is_active) WHERE is_active = true;
+
+-- + index idx_observations_ts_series on observations
 CREATE INDEX idx_observations_ts_series ON public.observations (ts, series_id);
+
+-- + index idx_observations_value on observations
 CREATE INDEX idx_observations_value ON public.observations (value) WHERE quality_flag = 'good';
 
--- View latest_observations
+-- + view latest_observations
 CREATE VIEW public.latest_observations AS
 SELECT DISTINCT ON (series_id)
     series_id,
@@ -77,7 +85,7 @@ FROM observations
 ORDER BY series_id, ts DESC;
 COMMENT ON VIEW public.latest_observations IS 'The newest observation of every series';
 
--- View ba_summary
+-- + view ba_summary
 CREATE VIEW public.ba_summary AS
 SELECT
     ba.code,
@@ -91,7 +99,7 @@ LEFT JOIN latest_observations lo ON s.id = lo.series_id
 GROUP BY ba.id, ba.code, ba.name, ba.timezone;
 COMMENT ON VIEW public.ba_summary IS 'Active series and latest data time per balancing authority';
 
--- Continuous aggregate hourly_aggregates
+-- + continuous aggregate hourly_aggregates
 CREATE MATERIALIZED VIEW public.hourly_aggregates
 WITH (timescaledb.continuous, timescaledb.materialized_only = true) AS
 SELECT
@@ -107,7 +115,7 @@ WHERE quality_flag = 'good'
 GROUP BY time_bucket(INTERVAL '1 hour', ts), series_id
 WITH NO DATA;
 
--- Continuous aggregate daily_aggregates
+-- + continuous aggregate daily_aggregates
 CREATE MATERIALIZED VIEW public.daily_aggregates
 WITH (timescaledb.continuous, timescaledb.materialized_only = true) AS
 SELECT
@@ -123,17 +131,23 @@ WHERE quality_flag = 'good'
 GROUP BY time_bucket(INTERVAL '1 day', ts), series_id
 WITH NO DATA;
 
--- Compression
+-- + compression of hypertable observations
 ALTER TABLE public.observations SET (
     timescaledb.compress = true,
     timescaledb.compress_segmentby = 'series_id',
     timescaledb.compress_orderby = 'ts DESC'
 );
 
--- Policies
+-- + compression policy of hypertable observations: after 7 days
 SELECT add_compression_policy('public.observations', compress_after => INTERVAL '7 days');
+
+-- + retention policy of hypertable observations: drop after 5 years
 SELECT add_retention_policy('public.observations', drop_after => INTERVAL '5 years');
+
+-- + refresh policy of aggregate hourly_aggregates
 SELECT add_continuous_aggregate_policy('public.hourly_aggregates', start_offset => INTERVAL '3 hours', end_offset => INTERVAL '1 hour', schedule_interval => INTERVAL '1 hour');
+
+-- + refresh policy of aggregate daily_aggregates
 SELECT add_continuous_aggregate_policy('public.daily_aggregates', start_offset => INTERVAL '7 days', end_offset => INTERVAL '1 day', schedule_interval => INTERVAL '1 day');
 
 COMMIT;

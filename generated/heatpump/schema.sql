@@ -4,10 +4,10 @@
 
 BEGIN;
 
--- Extensions
+-- + extension timescaledb
 CREATE EXTENSION IF NOT EXISTS timescaledb;
 
--- Table devices
+-- + table devices
 CREATE TABLE public.devices (
     device_id text NOT NULL,
     name text NOT NULL,
@@ -19,7 +19,7 @@ CREATE TABLE public.devices (
 );
 COMMENT ON TABLE public.devices IS 'Heat pumps reporting over MQTT';
 
--- Hypertable readings
+-- + hypertable readings
 CREATE TABLE public.readings (
     "time" timestamptz NOT NULL,
     device_id text NOT NULL,
@@ -35,10 +35,10 @@ CREATE TABLE public.readings (
 COMMENT ON TABLE public.readings IS 'Raw meter readings; energy counters are cumulative kWh';
 SELECT create_hypertable('public.readings', by_range('time', INTERVAL '1 day'));
 
--- Indexes
+-- + index idx_readings_device_time on readings
 CREATE INDEX idx_readings_device_time ON public.readings (device_id, "time" DESC);
 
--- Continuous aggregate energy_hourly
+-- + continuous aggregate energy_hourly
 CREATE MATERIALIZED VIEW public.energy_hourly
 WITH (timescaledb.continuous, timescaledb.materialized_only = false) AS
 SELECT
@@ -55,7 +55,7 @@ GROUP BY time_bucket(INTERVAL '1 hour', "time", origin => TIMESTAMPTZ '2000-01-0
 WITH NO DATA;
 COMMENT ON VIEW public.energy_hourly IS 'Hourly energy per heat pump, in kWh';
 
--- Continuous aggregate energy_daily
+-- + continuous aggregate energy_daily
 CREATE MATERIALIZED VIEW public.energy_daily
 WITH (timescaledb.continuous, timescaledb.materialized_only = true) AS
 SELECT
@@ -68,22 +68,32 @@ GROUP BY time_bucket(INTERVAL '1 day', bucket, origin => TIMESTAMPTZ '2000-01-01
 WITH NO DATA;
 COMMENT ON VIEW public.energy_daily IS 'Daily energy per heat pump, rolled up from energy_hourly';
 
--- Compression
+-- + compression of hypertable readings
 ALTER TABLE public.readings SET (
     timescaledb.compress = true,
     timescaledb.compress_segmentby = 'device_id',
     timescaledb.compress_orderby = '"time" DESC'
 );
+
+-- + compression of aggregate energy_daily
 ALTER MATERIALIZED VIEW public.energy_daily SET (
     timescaledb.compress = true,
     timescaledb.compress_segmentby = 'device_id'
 );
 
--- Policies
+-- + compression policy of hypertable readings: after 7 days
 SELECT add_compression_policy('public.readings', compress_after => INTERVAL '7 days');
+
+-- + retention policy of hypertable readings: drop after 2 years
 SELECT add_retention_policy('public.readings', drop_after => INTERVAL '2 years');
+
+-- + refresh policy of aggregate energy_hourly
 SELECT add_continuous_aggregate_policy('public.energy_hourly', start_offset => INTERVAL '3 hours', end_offset => INTERVAL '5 minutes', schedule_interval => INTERVAL '5 minutes');
+
+-- + refresh policy of aggregate energy_daily
 SELECT add_continuous_aggregate_policy('public.energy_daily', start_offset => INTERVAL '3 days', end_offset => INTERVAL '1 hour', schedule_interval => INTERVAL '1 hour');
+
+-- + compression policy of aggregate energy_daily: after 30 days
 SELECT add_compression_policy('public.energy_daily', compress_after => INTERVAL '30 days');
 
 COMMIT;

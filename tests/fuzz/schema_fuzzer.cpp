@@ -20,9 +20,9 @@
 #include <vector>
 
 #include "diff/diff.hpp"
-#include "emit/schema_sql.hpp"
 #include "emit/yaml_writer.hpp"
 #include "migrate/migrations.hpp"
+#include "migrate/schema_script.hpp"
 #include "pipeline/compile.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -43,14 +43,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string report = result.diags.format();
     if (print) std::fprintf(stderr, "%s", report.c_str());
     if (result.ok()) {
-        const std::string sql = hyperschema::emit::schema_sql(result.schema);
+        const std::string sql = hyperschema::history::schema_sql(result.schema);
         if (print) std::fprintf(stderr, "%s", sql.c_str());
         // Every valid schema is created in one transaction.
         if (sql.find("BEGIN;") == std::string::npos) __builtin_trap();
         // The snapshot reads back as a valid schema with the same SQL.
         const std::string yaml = hyperschema::emit::schema_yaml(result.schema);
         hyperschema::CompileResult reread = hyperschema::compile_texts({{"fuzz/snapshot.yaml", yaml}}, "fuzz");
-        if (!reread.ok() || hyperschema::emit::schema_sql(reread.schema) != sql) {
+        if (!reread.ok() || hyperschema::history::schema_sql(reread.schema) != sql) {
             if (print)
                 std::fprintf(stderr, "snapshot does not round-trip:\n%s\n%s", yaml.c_str(),
                              reread.diags.format().c_str());

@@ -15,7 +15,7 @@
 
 #include "catalog/aggregate_functions.hpp"
 #include "catalog/column_types.hpp"
-#include "emit/schema_sql.hpp"
+#include "migrate/schema_script.hpp"
 #include "model/expression_type.hpp"
 #include "model/relations.hpp"
 #include "pipeline/compile.hpp"
@@ -317,7 +317,7 @@ aggregates:
     auto conn = hyperschema::connect(pg.dsn(db));
     {
         pqxx::nontransaction tx(conn);
-        tx.exec(emit::schema_sql(compiled.schema));
+        tx.exec(history::schema_sql(compiled.schema));
     }
     pqxx::work tx(conn);
     const ContinuousAggregate& agg = *compiled.schema.find_aggregate("hourly");

@@ -7,9 +7,9 @@
 #include <filesystem>
 #include <pqxx/pqxx>
 
-#include "emit/schema_sql.hpp"
 #include "hyperschema/connection.hpp"
 #include "integration/catalog.hpp"
+#include "migrate/schema_script.hpp"
 #include "pipeline/compile.hpp"
 #include "support/pg_cluster.hpp"
 #include "support/timescale_skip.hpp"
@@ -39,7 +39,7 @@ Applied apply_schema(const CompileResult& compiled, const std::string& name) {
     auto& pg = PgCluster::shared();
     Applied a;
     a.database = pg.create_database(name);
-    std::string path = write_temp_sql(name, emit::schema_sql(compiled.schema));
+    std::string path = write_temp_sql(name, history::schema_sql(compiled.schema));
     a.status = pg.psql_file(a.database, path, &a.output);
     fs::remove(path);
     return a;

@@ -12,9 +12,9 @@
 
 #include "diff/diff.hpp"
 #include "emit/expected_schema.hpp"
-#include "emit/schema_sql.hpp"
 #include "hyperschema/hyperschema.hpp"
 #include "migrate/migrations.hpp"
+#include "migrate/schema_script.hpp"
 #include "pipeline/compile.hpp"
 #include "support/pg_cluster.hpp"
 #include "support/timescale_skip.hpp"
@@ -83,7 +83,7 @@ TEST_CASE("every migration case applies on TimescaleDB, up and down, and verifie
             // A case of changes hyperschema refuses to plan has nothing to apply.
             if (!up.unsupported.empty() || !down.unsupported.empty()) continue;
             const std::string db = PgCluster::shared().create_database("case_" + name);
-            apply(db, name, emit::schema_sql(before));
+            apply(db, name, history::schema_sql(before));
             require_clean(db, before, "created from scratch");
             const auto jobs_before = jobs(db);
             apply(db, name, render(up, true));

@@ -15,9 +15,9 @@
 #include "hyperschema/connection.hpp"
 
 #include "diff/diff.hpp"
-#include "emit/schema_sql.hpp"
 #include "integration/catalog.hpp"
 #include "migrate/migrations.hpp"
+#include "migrate/schema_script.hpp"
 #include "pipeline/compile.hpp"
 #include "support/pg_cluster.hpp"
 #include "support/timescale_skip.hpp"
@@ -206,7 +206,7 @@ TEST_CASE("migrations 1..N equal the full SQL of version N, and go down to nothi
         INFO("version " << n + 1);
         apply_sql(migrated, "up" + std::to_string(n + 1), migrations[n].up);
         const std::string fresh = pg.create_database("fresh");
-        apply_sql(fresh, "full" + std::to_string(n + 1), emit::schema_sql(versions[n]));
+        apply_sql(fresh, "full" + std::to_string(n + 1), history::schema_sql(versions[n]));
         expected.push_back(fingerprint(fresh));
         pg.drop_database(fresh);
         CHECK(fingerprint(migrated) == expected.back());

@@ -8,8 +8,8 @@
 #include <pqxx/pqxx>
 
 #include "emit/expected_schema.hpp"
-#include "emit/schema_sql.hpp"
 #include "hyperschema/hyperschema.hpp"
+#include "migrate/schema_script.hpp"
 #include "pipeline/compile.hpp"
 #include "support/pg_cluster.hpp"
 #include "support/timescale_skip.hpp"
@@ -111,7 +111,7 @@ std::string applied(const Schema& schema, const std::string& prefix) {
     Migration m;
     m.version = 1;
     m.name = "init";
-    m.up = emit::schema_sql(schema);
+    m.up = history::schema_sql(schema);
     migrate(conn, {m});
     return db;
 }

@@ -234,3 +234,15 @@ TEST_CASE("generate --expect-name checks the name a build derived", "[cli]") {
     CHECK_FALSE(fs::exists(root / "out"));
     CHECK(cli({"generate", dir, "--out", out, "--expect-name", "meter_data"}).status == 0);
 }
+
+TEST_CASE("diff, check and migrate new read the history --migrations names", "[cli]") {
+    const std::string empty = temp_dir();
+    Run from_nothing = cli({"diff", source_path("schemas/heatpump"), "--migrations", empty});
+    CHECK(from_nothing.status == 0);
+    CHECK(from_nothing.output.find("-- + table devices") != std::string::npos);
+    Run in_sync =
+        cli({"diff", source_path("schemas/heatpump"), "--migrations", source_path("generated/heatpump/migrations")});
+    CHECK(in_sync.output == "-- heatpump: no changes\n");
+    CHECK(cli({"diff", source_path("schemas"), "--migrations", empty}).status == 2);
+    CHECK(cli({"check", source_path("schemas"), "--migrations", empty}).status == 2);
+}

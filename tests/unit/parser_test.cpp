@@ -1,6 +1,6 @@
 #include "support/catch.hpp"
 
-#include "emit/schema_sql.hpp"
+#include "migrate/schema_script.hpp"
 #include "model/relations.hpp"
 #include "pipeline/compile.hpp"
 
@@ -78,7 +78,7 @@ TEST_CASE("a view's declared columns carry type, nullability and comment; they c
     CHECK(w->columns[1].loc.line == 10);
     REQUIRE(plain.ok());
     CHECK(plain.schema.find_view("w")->columns.empty());
-    CHECK(emit::schema_sql(plain.schema) == emit::schema_sql(typed.schema));
+    CHECK(history::schema_sql(plain.schema) == history::schema_sql(typed.schema));
 }
 
 TEST_CASE("all errors of a run are reported, not just the first", "[parser]") {

@@ -4,7 +4,7 @@
 
 #include "support/catch.hpp"
 
-#include "emit/schema_sql.hpp"
+#include "migrate/schema_script.hpp"
 #include "pipeline/compile.hpp"
 #include "unit/test_files.hpp"
 
@@ -15,7 +15,7 @@ static std::string compile_sql(const std::string& dir, const std::string& name) 
     CompileResult r = compile_texts(yaml_files(dir, name), name);
     INFO(r.diags.format());
     REQUIRE(r.ok());
-    return emit::schema_sql(r.schema);
+    return history::schema_sql(r.schema);
 }
 
 TEST_CASE("golden SQL cases compile to their expected SQL", "[sql]") {
@@ -40,7 +40,7 @@ TEST_CASE("the checked-in generated SQL matches the schemas", "[sql]") {
         INFO(r.diags.format());
         REQUIRE(r.ok());
         INFO("schema " << name << ": run `hyperschema generate schemas --out generated`");
-        CHECK(emit::schema_sql(r.schema) == read_text(source_path("generated/" + r.schema.name + "/schema.sql")));
+        CHECK(history::schema_sql(r.schema) == read_text(source_path("generated/" + r.schema.name + "/schema.sql")));
     }
 }
 
@@ -49,6 +49,6 @@ TEST_CASE("the same schema always gives byte-identical SQL", "[sql]") {
         const std::string dir = source_path("schemas/" + name);
         CompileResult a = compile_directory(dir), b = compile_directory(dir);
         REQUIRE(a.ok());
-        CHECK(emit::schema_sql(a.schema) == emit::schema_sql(b.schema));
+        CHECK(history::schema_sql(a.schema) == history::schema_sql(b.schema));
     }
 }

@@ -3,8 +3,8 @@
 
 #include "support/catch.hpp"
 
-#include "emit/schema_sql.hpp"
 #include "emit/yaml_writer.hpp"
+#include "migrate/schema_script.hpp"
 #include "pipeline/compile.hpp"
 #include "unit/test_files.hpp"
 
@@ -18,7 +18,7 @@ static void check_round_trip(const CompileResult& original, const std::string& n
     CompileResult reread = compile_texts({{name + ".snapshot.yaml", yaml}}, name);
     INFO(yaml << "\n" << reread.diags.format());
     REQUIRE(reread.ok());
-    CHECK(emit::schema_sql(reread.schema) == emit::schema_sql(original.schema));
+    CHECK(history::schema_sql(reread.schema) == history::schema_sql(original.schema));
     CHECK(emit::schema_yaml(reread.schema) == yaml);
 }
 

@@ -7,9 +7,9 @@
 #include <vector>
 
 #include "cli/common.hpp"
-#include "emit/schema_sql.hpp"
 #include "hyperschema/error.hpp"
 #include "hyperschema/version.hpp"
+#include "migrate/schema_script.hpp"
 #include "pipeline/outputs.hpp"
 
 namespace fs = std::filesystem;
@@ -152,7 +152,7 @@ int run_sql(const Options& o) {
                   << " schemas; name one of them\n";
         return kUsage;
     }
-    std::cout << emit::schema_sql(results[0].schema);
+    std::cout << history::schema_sql(results[0].schema);
     return kOk;
 }
 

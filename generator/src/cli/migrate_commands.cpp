@@ -8,11 +8,11 @@
 
 #include "cli/common.hpp"
 #include "diff/diff.hpp"
-#include "emit/schema_sql.hpp"
 #include "emit/yaml_writer.hpp"
 #include "hyperschema/detail/json.hpp"
 #include "hyperschema/migration.hpp"
 #include "migrate/migrations.hpp"
+#include "migrate/schema_script.hpp"
 #include "pipeline/outputs.hpp"
 
 namespace fs = std::filesystem;
@@ -21,7 +21,15 @@ namespace hyperschema::cli {
 namespace {
 
 std::string migrations_dir(const Options& o, const Schema& schema) {
+    if (!o.migrations_dir.empty()) return o.migrations_dir;
     return (fs::path(o.out) / schema.name / "migrations").string();
+}
+
+// --migrations names one schema's history.
+bool one_history(const Options& o, const std::vector<CompileResult>& results) {
+    if (o.migrations_dir.empty() || results.size() == 1) return true;
+    std::cerr << "hyperschema: error: --migrations names the history of one schema; name one schema directory\n";
+    return false;
 }
 
 // The state the existing migrations leave a database in: the snapshot, or
@@ -222,6 +230,7 @@ int run_migrate(const Options& o) {
     std::vector<CompileResult> results;
     int code = compile_all(o, {o.args.begin() + 2, o.args.end()}, results);
     if (code != kOk) return std::max(code, summarize(results));
+    if (!one_history(o, results)) return kUsage;
     for (const auto& r : results) code = std::max(code, new_migration(o, r, *name));
     return code;
 }
@@ -230,6 +239,7 @@ int run_diff(const Options& o) {
     std::vector<CompileResult> results;
     int code = compile_all(o, o.args, results);
     if (code != kOk) return std::max(code, summarize(results));
+    if (!one_history(o, results)) return kUsage;
     for (const auto& r : results) {
         history::History history = history::read_history(migrations_dir(o, r.schema));
         Baseline base = baseline_of(history, r.schema);
@@ -252,6 +262,7 @@ int run_check(const Options& o) {
     std::vector<CompileResult> results;
     int code = compile_all(o, o.args, results);
     if (code != kOk) return std::max(code, summarize(results));
+    if (!one_history(o, results)) return kUsage;
     std::vector<SchemaCheck> checks;
     for (const auto& r : results) checks.push_back(check_schema(o, r));
     print_checks(o, checks);

@@ -36,8 +36,7 @@ public:
         find_recreated_views();
         extensions_and_enums();
         tables();
-        views();
-        aggregates();
+        views_and_aggregates();
         Plan plan;
         for (size_t s = 0; s < stages_.size(); ++s) {
             if (s == static_cast<size_t>(Stage::CreateExtensions) + 1) plan.unqualified_from = plan.changes.size();
@@ -120,41 +119,33 @@ private:
         }
     }
 
-    void views() {
+    // Views and aggregates in one dependency order, as a view may read an
+    // aggregate: dropped dependants first, created parents first.
+    void views_and_aggregates() {
         CreationOrder from_order = creation_order(from_);
         for (auto it = from_order.relations.rbegin(); it != from_order.relations.rend(); ++it) {
-            const View* v = it->view;
-            if (!v) continue;
-            if (!to_.find_view(v->name) || recreated_views_.count(v->name)) drop_view(from_, *v, out_);
-        }
-        for (const auto& relation : creation_order(to_).relations) {
-            const View* v = relation.view;
-            if (!v) continue;
-            const View* old = from_.find_view(v->name);
-            if (!old || recreated_views_.count(v->name)) {
-                create_view(to_, *v, out_);
-            } else if (old->comment != v->comment) {
-                comment_view(to_, *v, out_);
+            if (const View* v = it->view) {
+                if (!to_.find_view(v->name) || recreated_views_.count(v->name)) drop_view(from_, *v, out_);
+            } else if (const ContinuousAggregate* a = it->aggregate) {
+                if (!to_.find_aggregate(a->name)) drop_aggregate(from_, *a, false, out_);
+                if (recreated_aggregates_.count(a->name)) drop_aggregate(from_, *a, true, out_);
             }
         }
-    }
-
-    void aggregates() {
-        CreationOrder from_order = creation_order(from_);
-        for (auto it = from_order.relations.rbegin(); it != from_order.relations.rend(); ++it) {
-            const ContinuousAggregate* a = it->aggregate;
-            if (!a) continue;
-            if (!to_.find_aggregate(a->name)) drop_aggregate(from_, *a, false, out_);
-            if (recreated_aggregates_.count(a->name)) drop_aggregate(from_, *a, true, out_);
-        }
         for (const auto& relation : creation_order(to_).relations) {
-            const ContinuousAggregate* a = relation.aggregate;
-            if (!a) continue;
-            const ContinuousAggregate* old = from_.find_aggregate(a->name);
-            if (!old || recreated_aggregates_.count(a->name)) {
-                create_aggregate(to_, *a, out_);
-            } else {
-                alter_aggregate(from_, *old, to_, *a, out_);
+            if (const View* v = relation.view) {
+                const View* old = from_.find_view(v->name);
+                if (!old || recreated_views_.count(v->name)) {
+                    create_view(to_, *v, out_);
+                } else if (old->comment != v->comment) {
+                    comment_view(to_, *v, out_);
+                }
+            } else if (const ContinuousAggregate* a = relation.aggregate) {
+                const ContinuousAggregate* old = from_.find_aggregate(a->name);
+                if (!old || recreated_aggregates_.count(a->name)) {
+                    create_aggregate(to_, *a, out_);
+                } else {
+                    alter_aggregate(from_, *old, to_, *a, out_);
+                }
             }
         }
     }

@@ -17,8 +17,7 @@ namespace hyperschema::diff {
 // it and created after it.
 enum class Stage {
     DropPolicies,
-    DropAggregates,
-    DropViews,
+    DropViewsAndAggregates,  // in one dependency order: a view may read an aggregate
     DropIndexes,
     DropForeignKeys,
     DropConstraints,
@@ -35,8 +34,7 @@ enum class Stage {
     AddConstraints,
     AddForeignKeys,
     AddIndexes,
-    CreateViews,
-    CreateAggregates,
+    CreateViewsAndAggregates,
     AlterAggregates,
     Compression,
     AddPolicies,

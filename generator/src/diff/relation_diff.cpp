@@ -266,15 +266,17 @@ void diff_timescale_settings(const Schema& to, const std::string& relation, bool
 }
 
 void drop_view(const Schema& from, const View& view, Output& out) {
-    out.add(Stage::DropViews, "- view " + view.name, "DROP VIEW " + qualified(from.namespace_, view.name) + ";\n");
+    out.add(Stage::DropViewsAndAggregates, "- view " + view.name,
+            "DROP VIEW " + qualified(from.namespace_, view.name) + ";\n");
 }
 
 void create_view(const Schema& to, const View& view, Output& out) {
-    out.add(Stage::CreateViews, "+ view " + view.name, emit::create_view(to, view), Phase::Transaction, view.loc);
+    out.add(Stage::CreateViewsAndAggregates, "+ view " + view.name, emit::create_view(to, view), Phase::Transaction,
+            view.loc);
 }
 
 void comment_view(const Schema& to, const View& view, Output& out) {
-    out.add(Stage::CreateViews, "~ comment on view " + view.name,
+    out.add(Stage::CreateViewsAndAggregates, "~ comment on view " + view.name,
             "COMMENT ON VIEW " + qualified(to.namespace_, view.name) + " IS " +
                 (view.comment.empty() ? "NULL" : quote_literal(view.comment)) + ";\n");
 }
@@ -287,7 +289,7 @@ std::string aggregate_definition(const Schema& schema, const ContinuousAggregate
 
 void drop_aggregate(const Schema& from, const ContinuousAggregate& aggregate, bool to_recreate, Output& out) {
     Change& ch =
-        out.add(Stage::DropAggregates,
+        out.add(Stage::DropViewsAndAggregates,
                 std::string("- continuous aggregate ") + aggregate.name + (to_recreate ? " (to recreate it)" : ""),
                 "DROP MATERIALIZED VIEW " + qualified(from.namespace_, aggregate.name) + ";\n");
     ch.data_at_risk = "the materialized rows of continuous aggregate " + aggregate.name +
@@ -296,7 +298,7 @@ void drop_aggregate(const Schema& from, const ContinuousAggregate& aggregate, bo
 }
 
 void create_aggregate(const Schema& to, const ContinuousAggregate& aggregate, Output& out) {
-    out.add(Stage::CreateAggregates, "+ continuous aggregate " + aggregate.name,
+    out.add(Stage::CreateViewsAndAggregates, "+ continuous aggregate " + aggregate.name,
             emit::create_continuous_aggregate(to, aggregate) + emit::aggregate_comments(to, aggregate),
             Phase::Transaction, aggregate.loc);
     diff_timescale_settings(to, aggregate.name, true, nullptr, {aggregate.compression, aggregate.policies}, out);

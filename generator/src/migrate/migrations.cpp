@@ -10,7 +10,6 @@
 #include <sstream>
 
 #include "emit/identifiers.hpp"
-#include "emit/schema_sql.hpp"
 #include "hyperschema/detail/sha256.hpp"
 #include "hyperschema/migration.hpp"
 #include "hyperschema/version.hpp"
@@ -151,6 +150,18 @@ void statements_of(const diff::Plan& plan, diff::Phase phase, std::string& out, 
 
 }  // namespace
 
+std::string render_statements(const diff::Plan& plan) {
+    std::string before, inside, after, out;
+    bool any_before = false, any_inside = false, any_after = false;
+    statements_of(plan, diff::Phase::BeforeTransaction, before, any_before);
+    statements_of(plan, diff::Phase::Transaction, inside, any_inside);
+    statements_of(plan, diff::Phase::AfterTransaction, after, any_after);
+    if (any_before) out += "\n" + std::string(kNoTransactionMarker) + "\n" + before;
+    if (any_inside) out += "\nBEGIN;\n" + inside + "\nCOMMIT;\n";
+    if (any_after) out += "\n" + std::string(kNoTransactionMarker) + "\n" + after;
+    return out;
+}
+
 std::string render_migration(const diff::Plan& plan, const std::string& schema, const std::string& stem, bool up,
                              const std::vector<std::string>& irreversible) {
     std::string out = "-- Migration " + stem + " (" + (up ? "up" : "down") + ") of schema \"" + schema +
@@ -170,15 +181,7 @@ std::string render_migration(const diff::Plan& plan, const std::string& schema, 
                " migration removed:\n";
         for (const auto& i : irreversible) out += "--   " + i + "\n";
     }
-    std::string before, inside, after;
-    bool any_before = false, any_inside = false, any_after = false;
-    statements_of(plan, diff::Phase::BeforeTransaction, before, any_before);
-    statements_of(plan, diff::Phase::Transaction, inside, any_inside);
-    statements_of(plan, diff::Phase::AfterTransaction, after, any_after);
-    if (any_before) out += "\n" + std::string(emit::kNoTransactionMarker) + "\n" + before;
-    if (any_inside) out += "\nBEGIN;\n" + inside + "\nCOMMIT;\n";
-    if (any_after) out += "\n" + std::string(emit::kNoTransactionMarker) + "\n" + after;
-    return out;
+    return out + render_statements(plan);
 }
 
 std::optional<std::string> migration_name(const std::string& raw, std::string* why) {

@@ -14,6 +14,12 @@
 
 namespace hyperschema::history {
 
+// The marker before statements that PostgreSQL or TimescaleDB refuse inside a
+// transaction block. Everything before it runs in one transaction; each
+// statement after it runs on its own. psql ignores it (it is a comment); the
+// hyperschema runtime reads it.
+inline constexpr const char* kNoTransactionMarker = "-- hyperschema:no-transaction";
+
 inline constexpr const char* kSnapshotFile = "snapshot.yaml";
 inline constexpr const char* kSumFile = "hyperschema.sum";
 
@@ -43,6 +49,10 @@ std::string checksum_text(const std::string& dir, const History& history);
 
 // Lines of hyperschema.sum that do not match the files, in words.
 std::vector<std::string> checksum_problems(const std::string& dir, const History& history);
+
+// The plan's statements: those before the transaction (after a
+// kNoTransactionMarker), the transaction, those after it (after another).
+std::string render_statements(const diff::Plan& plan);
 
 // The SQL file of one direction of a migration, with its header, the change
 // list, data-loss notes and the transaction markers.

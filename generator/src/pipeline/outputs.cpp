@@ -8,8 +8,8 @@
 #include "emit/cpp_relation.hpp"
 #include "emit/cpp_source.hpp"
 #include "emit/expected_schema.hpp"
-#include "emit/schema_sql.hpp"
 #include "hyperschema/migration.hpp"
+#include "migrate/schema_script.hpp"
 #include "model/names.hpp"
 
 namespace fs = std::filesystem;
@@ -26,7 +26,7 @@ std::vector<GeneratedFile> generated_files(const Schema& schema, const std::stri
     const auto relations = emit::relations_of(schema);
     const fs::path include = root / "include";
     std::vector<GeneratedFile> files{
-        {(root / "schema.sql").string(), emit::schema_sql(schema)},
+        {(root / "schema.sql").string(), history::schema_sql(schema)},
         {(include / schema.name / "migrations.hpp").string(), emit::migrations_header(schema)},
         {(include / schema.name / "schema.hpp").string(), emit::schema_header(schema, relations)},
     };

@@ -3,7 +3,7 @@
 
 BEGIN;
 
--- Table employees
+-- + table employees
 CREATE TABLE public.employees (
     id bigint NOT NULL,
     team_id bigint,
@@ -12,7 +12,7 @@ CREATE TABLE public.employees (
     CONSTRAINT employees_manager_id_fkey FOREIGN KEY (manager_id) REFERENCES public.employees (id)
 );
 
--- Table teams
+-- + table teams
 CREATE TABLE public.teams (
     id bigint NOT NULL,
     lead_id bigint,
@@ -20,7 +20,7 @@ CREATE TABLE public.teams (
     CONSTRAINT teams_lead_id_fkey FOREIGN KEY (lead_id) REFERENCES public.employees (id) ON UPDATE CASCADE
 );
 
--- Foreign keys between tables that reference each other
+-- + constraint employees_team_id_fkey on employees
 ALTER TABLE public.employees ADD CONSTRAINT employees_team_id_fkey FOREIGN KEY (team_id) REFERENCES public.teams (id) ON DELETE SET NULL;
 
 COMMIT;

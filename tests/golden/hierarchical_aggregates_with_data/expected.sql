@@ -4,10 +4,10 @@
 
 BEGIN;
 
--- Extensions
+-- + extension timescaledb
 CREATE EXTENSION IF NOT EXISTS timescaledb;
 
--- Hypertable readings
+-- + hypertable readings
 CREATE TABLE public.readings (
     "time" timestamptz NOT NULL,
     device_id text NOT NULL,
@@ -15,7 +15,7 @@ CREATE TABLE public.readings (
 );
 SELECT create_hypertable('public.readings', by_range('time'));
 
--- Continuous aggregate hourly
+-- + continuous aggregate hourly
 CREATE MATERIALIZED VIEW public.hourly
 WITH (timescaledb.continuous, timescaledb.materialized_only = false) AS
 SELECT
@@ -26,7 +26,7 @@ FROM public.readings
 GROUP BY time_bucket(INTERVAL '1 hour', "time", "offset" => INTERVAL '30 minutes'), device_id
 WITH NO DATA;
 
--- Continuous aggregate daily
+-- + continuous aggregate daily
 CREATE MATERIALIZED VIEW public.daily
 WITH (timescaledb.continuous, timescaledb.materialized_only = true) AS
 SELECT
@@ -38,12 +38,12 @@ GROUP BY time_bucket(INTERVAL '1 day', bucket, "offset" => INTERVAL '30 minutes'
 WITH NO DATA;
 COMMENT ON COLUMN public.daily.kwh IS 'Energy in kWh';
 
--- View daily_totals
+-- + view daily_totals
 CREATE VIEW public.daily_totals AS
 SELECT bucket, sum(kwh) AS kwh FROM daily GROUP BY bucket;
 COMMENT ON VIEW public.daily_totals IS 'Reads an aggregate, so it is created after it';
 
--- Continuous aggregate monthly_berlin
+-- + continuous aggregate monthly_berlin
 CREATE MATERIALIZED VIEW public.monthly_berlin
 WITH (timescaledb.continuous, timescaledb.materialized_only = true) AS
 SELECT
@@ -54,24 +54,34 @@ FROM public.readings
 GROUP BY time_bucket(INTERVAL '1 month', "time", timezone => 'Europe/Berlin'), device_id
 WITH NO DATA;
 
--- Compression
+-- + compression of aggregate daily
 ALTER MATERIALIZED VIEW public.daily SET (
     timescaledb.compress = true,
     timescaledb.compress_segmentby = 'device_id',
     timescaledb.compress_orderby = 'bucket DESC'
 );
 
--- Policies
+-- + refresh policy of aggregate hourly
 SELECT add_continuous_aggregate_policy('public.hourly', start_offset => INTERVAL '1 day', end_offset => NULL, schedule_interval => INTERVAL '30 minutes');
+
+-- + refresh policy of aggregate daily
 SELECT add_continuous_aggregate_policy('public.daily', start_offset => INTERVAL '7 days', end_offset => INTERVAL '1 day', schedule_interval => INTERVAL '1 day');
+
+-- + compression policy of aggregate daily: after 30 days
 SELECT add_compression_policy('public.daily', compress_after => INTERVAL '30 days');
+
+-- + retention policy of aggregate daily: drop after 2 years
 SELECT add_retention_policy('public.daily', drop_after => INTERVAL '2 years');
+
+-- + refresh policy of aggregate monthly_berlin
 SELECT add_continuous_aggregate_policy('public.monthly_berlin', start_offset => INTERVAL '3 months', end_offset => INTERVAL '1 day', schedule_interval => INTERVAL '1 day');
 
 COMMIT;
 
--- Aggregates declared with_data: materialize them now. TimescaleDB refuses this inside a
--- transaction block, so it runs after COMMIT, parents before children.
 -- hyperschema:no-transaction
+
+-- + initial refresh of aggregate hourly
 CALL refresh_continuous_aggregate('public.hourly', NULL, NULL);
+
+-- + initial refresh of aggregate daily
 CALL refresh_continuous_aggregate('public.daily', NULL, NULL);

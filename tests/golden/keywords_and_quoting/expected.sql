@@ -3,7 +3,7 @@
 
 BEGIN;
 
--- Table user
+-- + table user
 CREATE TABLE public."user" (
     "order" bigint NOT NULL,
     "time" timestamptz DEFAULT now() NOT NULL,
@@ -17,7 +17,7 @@ CREATE TABLE public."user" (
 COMMENT ON TABLE public."user" IS 'Users; note the quote: it''s escaped';
 COMMENT ON COLUMN public."user"."time" IS 'When it''s created';
 
--- Table settings
+-- + table settings
 CREATE TABLE public.settings (
     key text NOT NULL,
     enabled boolean DEFAULT 'yes' NOT NULL,
@@ -29,7 +29,7 @@ CREATE TABLE public.settings (
     CONSTRAINT settings_pkey PRIMARY KEY (key)
 );
 
--- Indexes
+-- + index idx_user_lower_name on user
 CREATE INDEX idx_user_lower_name ON public."user" ((lower(name)), "time" DESC NULLS LAST) INCLUDE (value);
 
 COMMIT;

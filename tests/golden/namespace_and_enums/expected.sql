@@ -3,16 +3,20 @@
 
 BEGIN;
 
--- Namespace
+-- + namespace energy
 CREATE SCHEMA IF NOT EXISTS energy;
+
+-- Unqualified names are the namespace's, as in the YAML
 SET LOCAL search_path TO energy, public;
 
--- Enums
+-- + enum phase
 CREATE TYPE energy.phase AS ENUM ('l1', 'l2', 'l3');
+
+-- + enum tariff
 CREATE TYPE energy.tariff AS ENUM ('peak', 'off-peak', 'shoulder''s');
 COMMENT ON TYPE energy.tariff IS 'Tariff bands';
 
--- Table meters
+-- + table meters
 CREATE TABLE energy.meters (
     meter_id uuid NOT NULL,
     phases energy.phase[] DEFAULT '{l1}' NOT NULL,
@@ -21,7 +25,7 @@ CREATE TABLE energy.meters (
     CONSTRAINT meters_has_phase CHECK (cardinality(phases) > 0)
 );
 
--- View peak_meters
+-- + view peak_meters
 CREATE VIEW energy.peak_meters AS
 SELECT meter_id FROM meters WHERE tariff = 'peak';
 

@@ -4,10 +4,10 @@
 
 BEGIN;
 
--- Extensions
+-- + extension timescaledb
 CREATE EXTENSION IF NOT EXISTS timescaledb;
 
--- Hypertable local_readings
+-- + hypertable local_readings
 CREATE TABLE public.local_readings (
     "time" timestamp NOT NULL,
     meter text NOT NULL,
@@ -15,7 +15,7 @@ CREATE TABLE public.local_readings (
 );
 SELECT create_hypertable('public.local_readings', by_range('time'));
 
--- Hypertable daily_counts
+-- + hypertable daily_counts
 CREATE TABLE public.daily_counts (
     day date NOT NULL,
     meter text NOT NULL,
@@ -23,13 +23,13 @@ CREATE TABLE public.daily_counts (
 );
 SELECT create_hypertable('public.daily_counts', by_range('day', INTERVAL '30 days'));
 
--- View meters
+-- + view meters
 CREATE VIEW public.meters AS
 SELECT DISTINCT meter
 FROM local_readings -- every meter that ever reported
 ;
 
--- Continuous aggregate local_hourly
+-- + continuous aggregate local_hourly
 CREATE MATERIALIZED VIEW public.local_hourly
 WITH (timescaledb.continuous, timescaledb.materialized_only = true) AS
 SELECT
@@ -40,7 +40,7 @@ FROM public.local_readings
 GROUP BY time_bucket(INTERVAL '1 hour', "time", origin => TIMESTAMP '2000-01-01 00:00:00'), meter
 WITH NO DATA;
 
--- Continuous aggregate weekly_counts
+-- + continuous aggregate weekly_counts
 CREATE MATERIALIZED VIEW public.weekly_counts
 WITH (timescaledb.continuous, timescaledb.materialized_only = true) AS
 SELECT

@@ -4,10 +4,10 @@
 
 BEGIN;
 
--- Extensions
+-- + extension timescaledb
 CREATE EXTENSION IF NOT EXISTS timescaledb;
 
--- Hypertable readings
+-- + hypertable readings
 CREATE TABLE public.readings (
     "time" timestamptz NOT NULL,
     meter_id bigint NOT NULL,
@@ -15,10 +15,10 @@ CREATE TABLE public.readings (
 );
 SELECT create_hypertable('public.readings', by_range('time', INTERVAL '1 day'));
 
--- Indexes
+-- + index idx_readings_meter_time on readings
 CREATE INDEX idx_readings_meter_time ON public.readings (meter_id, "time" DESC);
 
--- Continuous aggregate readings_daily
+-- + continuous aggregate readings_daily
 CREATE MATERIALIZED VIEW public.readings_daily
 WITH (timescaledb.continuous, timescaledb.materialized_only = true) AS
 SELECT
@@ -29,17 +29,25 @@ FROM public.readings
 GROUP BY time_bucket(INTERVAL '1 day', "time", timezone => 'Europe/Berlin'), meter_id
 WITH NO DATA;
 
--- Compression
+-- + compression of hypertable readings
 ALTER TABLE public.readings SET (
     timescaledb.compress = true,
     timescaledb.compress_segmentby = 'meter_id'
 );
 
--- Policies
+-- + compression policy of hypertable readings: after 7 days
 SELECT alter_job(add_compression_policy('public.readings', compress_after => INTERVAL '7 days', schedule_interval => INTERVAL '6 hours'), max_runtime => INTERVAL '2 hours', max_retries => 10, retry_period => INTERVAL '15 minutes');
+
+-- + retention policy of hypertable readings: drop after 365 days
 SELECT add_retention_policy('public.readings', drop_after => INTERVAL '365 days', initial_start => '2024-01-01 03:00:00+01', timezone => 'Europe/Berlin');
+
+-- + reorder policy of hypertable readings: by index idx_readings_meter_time
 SELECT alter_job(add_reorder_policy('public.readings', index_name => 'idx_readings_meter_time'), schedule_interval => INTERVAL '12 hours', max_runtime => INTERVAL '30 minutes');
+
+-- + refresh policy of aggregate readings_daily
 SELECT alter_job(add_continuous_aggregate_policy('public.readings_daily', start_offset => INTERVAL '3 days', end_offset => INTERVAL '1 hour', schedule_interval => INTERVAL '1 hour', initial_start => '2024-01-01 00:10:00+00'), max_retries => 3);
+
+-- + retention policy of aggregate readings_daily: drop after 10 years
 SELECT alter_job(add_retention_policy('public.readings_daily', drop_after => INTERVAL '10 years'), max_runtime => INTERVAL '0 seconds', fixed_schedule => true);
 
 COMMIT;

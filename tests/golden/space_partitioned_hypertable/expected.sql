@@ -4,10 +4,10 @@
 
 BEGIN;
 
--- Extensions
+-- + extension timescaledb
 CREATE EXTENSION IF NOT EXISTS timescaledb;
 
--- Hypertable readings
+-- + hypertable readings
 CREATE TABLE public.readings (
     "time" timestamptz NOT NULL,
     device_id text NOT NULL,
@@ -17,15 +17,17 @@ CREATE TABLE public.readings (
 SELECT create_hypertable('public.readings', by_range('time', INTERVAL '12 hours'), create_default_indexes => false);
 SELECT add_dimension('public.readings', by_hash('device_id', 4));
 
--- Compression
+-- + compression of hypertable readings
 ALTER TABLE public.readings SET (
     timescaledb.compress = true,
     timescaledb.compress_segmentby = 'device_id',
     timescaledb.compress_orderby = '"time" DESC NULLS FIRST'
 );
 
--- Policies
+-- + compression policy of hypertable readings: after 2 days
 SELECT add_compression_policy('public.readings', compress_after => INTERVAL '2 days', schedule_interval => INTERVAL '6 hours');
+
+-- + retention policy of hypertable readings: drop after 30 days
 SELECT add_retention_policy('public.readings', drop_after => INTERVAL '30 days', schedule_interval => INTERVAL '1 day');
 
 COMMIT;
