@@ -21,6 +21,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "hyperschema/detail/libpq.hpp"
 #include "hyperschema/detail/pqxx_bridge.hpp"
@@ -84,5 +85,13 @@ inline registered_connection connect(const std::string& conninfo = "") {
     }
 }
 #endif
+
+// Runs f(), statements of your own through libpqxx, with libpqxx's exceptions
+// translated into hyperschema's (error.hpp), as the runtime's own are:
+//   hyperschema::translated([&] { tx.exec("UPDATE ..."); });
+template <class F>
+decltype(auto) translated(F&& f) {
+    return detail::pqxx_bridge::translated("", std::forward<F>(f));
+}
 
 }  // namespace hyperschema

@@ -12,7 +12,7 @@
 //   ├── sql_error                 the server rejected a statement (sqlstate() says why)
 //   │   ├── constraint_violation  class 23: unique, foreign key, check, not null
 //   │   ├── transaction_conflict  40001, 40P01: serialization failure or deadlock; retry the transaction
-//   │   └── lock_timeout          55P03, or 57014 from lock_timeout / statement_timeout
+//   │   └── lock_timeout          55P03: lock_timeout expired, or NOWAIT found the row locked
 //   ├── migration_error           a migration step failed: version, name, step, statement
 //   ├── history_error             history and application disagree (edited, part-way, tampered)
 //   │   └── database_ahead        the database has migrations the application does not know
@@ -68,9 +68,9 @@ public:
     using sql_error::sql_error;
 };
 
-// A migration failed at one of its steps. The step is the statement's place in
-// the migration: 0 for the transaction, 1.. for the statements that run alone
-// before or after it (CREATE INDEX CONCURRENTLY, refreshes).
+// A migration failed at one of its steps: its transaction, or one of the
+// statements that run alone before or after it (ALTER TYPE ... ADD VALUE,
+// CREATE INDEX CONCURRENTLY, refreshes).
 class migration_error : public error {
 public:
     migration_error(const std::string& what, int version, std::string name, std::string step, std::string sqlstate,
@@ -82,7 +82,8 @@ public:
 
     int version() const noexcept { return version_; }
     const std::string& name() const noexcept { return name_; }
-    // "transaction", "before transaction, statement 2", "after transaction, statement 1"
+    // "the transaction (rolled back)", "before the transaction, statement 2",
+    // "after the transaction, statement 1"; reverting, "down, " before them.
     const std::string& step() const noexcept { return step_; }
 
 private:
