@@ -24,4 +24,5 @@ cmake --build build-test
 # The CI gate users run too: migrations, checksums and generated/ in sync with schemas/.
 build-test/generator/hyperschema check schemas
 cd build-test
-ctest --output-on-failure
+# Two at a time: the TimescaleDB tests are a process (and a cluster) each.
+ctest --output-on-failure -j2

@@ -83,7 +83,7 @@ TEST_CASE("every schema migrates and verifies from its generated header alone", 
     }
 }
 
-TEST_CASE("refresh_all materializes every aggregate, parents first; a window refreshes only its buckets",
+TEST_CASE("refresh_all materializes every aggregate, parents first, and a window refreshes only its buckets",
           "[timescaledb][embedded][refresh]") {
     HYPERSCHEMA_REQUIRE_TIMESCALEDB();
     const std::string db = PgCluster::shared().create_database("refresh");

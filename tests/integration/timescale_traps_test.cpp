@@ -82,7 +82,7 @@ const std::string kLoad =
 
 }  // namespace
 
-TEST_CASE("a changed policy replaces the old one; if_not_exists would only warn and keep it",
+TEST_CASE("a changed policy replaces the old one (if_not_exists would only warn and keep it)",
           "[timescaledb][migrate]") {
     HYPERSCHEMA_REQUIRE_TIMESCALEDB();
     Schema v1 = schema_of(kMetrics + "      retention: 30 days\n");

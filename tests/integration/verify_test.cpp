@@ -361,7 +361,7 @@ TEST_CASE("verify: versions: too old a TimescaleDB, and a database behind the ap
                        std::to_string(migrations.size()) + ", actual " + std::to_string(migrations.size() - 1) + ")"));
 }
 
-TEST_CASE("verify: the CLI exits 0 without drift, 1 with it, 2 when it cannot connect; JSON on request",
+TEST_CASE("verify: the CLI exits 0 without drift, 1 with it, 2 when it cannot connect, JSON on request",
           "[timescaledb][verify][cli]") {
     HYPERSCHEMA_REQUIRE_TIMESCALEDB();
     Fixture f = migrated("heatpump");
