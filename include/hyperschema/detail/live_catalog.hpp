@@ -73,12 +73,16 @@ struct LiveCatalog {
     std::vector<LiveJob> jobs;
 };
 
-inline std::optional<IntervalSpec> interval_field(const pqxx::field& f) {
+// Fields are pqxx::field up to libpqxx 7, pqxx::field_ref (a view into the
+// result) from 8: both have is_null() and c_str().
+template <class Field>
+std::optional<IntervalSpec> interval_field(const Field& f) {
     if (f.is_null()) return std::nullopt;
     return parse_iso_interval(f.c_str());
 }
 
-inline std::string text_field(const pqxx::field& f) {
+template <class Field>
+std::string text_field(const Field& f) {
     return f.is_null() ? std::string() : std::string(f.c_str());
 }
 
