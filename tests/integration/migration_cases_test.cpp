@@ -26,13 +26,6 @@ using namespace hyperschema::testing;
 
 namespace {
 
-Schema load(const std::string& dir, const std::string& name) {
-    CompileResult r = compile_texts(yaml_files(dir, name), name);
-    INFO(dir << "\n" << r.diags.format());
-    REQUIRE(r.ok());
-    return r.schema;
-}
-
 void apply(const std::string& db, const std::string& name, const std::string& sql) {
     const std::string path =
         (fs::temp_directory_path() / ("hyperschema-case-" + name + "-" + std::to_string(::getpid()) + ".sql")).string();
@@ -76,8 +69,8 @@ TEST_CASE("every migration case applies on TimescaleDB, up and down, and verifie
     const std::string root = source_path("tests/migrations");
     for (const auto& name : subdirectories(root)) {
         DYNAMIC_SECTION("case " << name) {
-            Schema before = load(root + "/" + name + "/before", name);
-            Schema after = load(root + "/" + name + "/after", name);
+            Schema before = compiled_schema(root + "/" + name + "/before", name);
+            Schema after = compiled_schema(root + "/" + name + "/after", name);
             diff::Plan up = diff::diff_schemas(before, after, diff::Direction::Up);
             diff::Plan down = diff::diff_schemas(after, before, diff::Direction::Down);
             // A case of changes hyperschema refuses to plan has nothing to apply.

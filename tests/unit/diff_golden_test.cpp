@@ -13,13 +13,6 @@ using namespace hyperschema::testing;
 
 namespace {
 
-Schema load(const std::string& dir, const std::string& name) {
-    CompileResult r = compile_texts(yaml_files(dir, name), name);
-    INFO(dir << "\n" << r.diags.format());
-    REQUIRE(r.ok());
-    return r.schema;
-}
-
 std::vector<std::string> irreversible(const diff::Plan& plan) {
     std::vector<std::string> out;
     for (const auto& c : plan.changes) {
@@ -44,8 +37,8 @@ TEST_CASE("every kind of change diffs to its expected up and down migration", "[
     REQUIRE(cases.size() >= 9);
     for (const auto& name : cases) {
         INFO("case " << name << "; " << kUpdateHint);
-        Schema before = load(root + "/" + name + "/before", name);
-        Schema after = load(root + "/" + name + "/after", name);
+        Schema before = compiled_schema(root + "/" + name + "/before", name);
+        Schema after = compiled_schema(root + "/" + name + "/after", name);
         diff::Plan up = diff::diff_schemas(before, after, diff::Direction::Up);
         diff::Plan down = diff::diff_schemas(after, before, diff::Direction::Down);
         const std::string up_sql = render(up, down, true), down_sql = render(down, up, false);

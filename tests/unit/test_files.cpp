@@ -7,9 +7,19 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "pipeline/compile.hpp"
+#include "support/catch.hpp"
+
 namespace fs = std::filesystem;
 
 namespace hyperschema::testing {
+
+Schema compiled_schema(const std::string& dir, const std::string& name) {
+    CompileResult r = compile_texts(yaml_files(dir, name), name);
+    INFO(dir << "\n" << r.diags.format());
+    REQUIRE(r.ok());
+    return r.schema;
+}
 
 std::string source_path(const std::string& relative) {
     return std::string(HYPERSCHEMA_SOURCE_DIR) + "/" + relative;

@@ -7,7 +7,13 @@
 #include <utility>
 #include <vector>
 
+#include "model/schema.hpp"
+
 namespace hyperschema::testing {
+
+// The schema in the *.yaml files of `dir`, compiled as schema `name`; fails
+// the test (printing the diagnostics) when it does not compile.
+Schema compiled_schema(const std::string& dir, const std::string& name);
 
 std::string source_path(const std::string& relative);  // under the repository root
 std::string read_text(const std::string& path);
