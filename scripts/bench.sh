@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Benchmarks (Release build): each prints its figures and the ratios against
+# Benchmarks (Release build): migrate and verify, load and read, the compile
+# cost of generated code. Each prints its figures and the ratios against
 # a baseline measured in the same run, on a throwaway PostgreSQL cluster.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -11,3 +12,6 @@ build-bench/bench/hyperschema_runtime_bench
 echo
 cmake --build build-bench --target hyperschema_copy_bench
 build-bench/bench/hyperschema_copy_bench
+echo
+cmake --build build-bench --target hyperschema_compile_bench
+build-bench/bench/hyperschema_compile_bench
