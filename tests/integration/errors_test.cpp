@@ -123,14 +123,16 @@ TEST_CASE("libpqxx's exceptions from statements of your own, through translated(
     const std::string db = pg.create_database("errors_translated");
     auto conn = hyperschema::connect(pg.dsn(db));
     run(conn, "CREATE TABLE t (id int PRIMARY KEY)");
-    pqxx::work tx(conn);
-    tx.exec("INSERT INTO t VALUES (1)");
-    try {
-        hyperschema::translated([&] { tx.exec("INSERT INTO t VALUES (1)"); });
-        FAIL("duplicate key");
-    } catch (const constraint_violation& e) {
-        CHECK(e.sqlstate() == "23505");
-        CHECK(e.statement() == "INSERT INTO t VALUES (1)");
+    {
+        pqxx::work tx(conn);
+        tx.exec("INSERT INTO t VALUES (1)");
+        try {
+            hyperschema::translated([&] { tx.exec("INSERT INTO t VALUES (1)"); });
+            FAIL("duplicate key");
+        } catch (const constraint_violation& e) {
+            CHECK(e.sqlstate() == "23505");
+            CHECK(e.statement() == "INSERT INTO t VALUES (1)");
+        }
     }
     // What f returns comes back.
     pqxx::work again(conn);
