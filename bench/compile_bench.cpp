@@ -21,11 +21,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <fcntl.h>
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -157,8 +157,9 @@ int main(int argc, char** argv) {
         std::ofstream(dir / ("unit" + std::to_string(u) + ".cpp")) << units[u].source;
     }
     auto compile = [&](const std::string& source) {
-        return run({HYPERSCHEMA_CXX, "-std=c++20", "-fsyntax-only", "-I", std::string(HYPERSCHEMA_SOURCE_DIR) + "/include",
-                    "-I", include, "-isystem", "/usr/include/postgresql", source});
+        return run({HYPERSCHEMA_CXX, "-std=c++20", "-fsyntax-only", "-I",
+                    std::string(HYPERSCHEMA_SOURCE_DIR) + "/include", "-I", include, "-isystem",
+                    "/usr/include/postgresql", source});
     };
     for (int i = 0; i < runs; ++i) {
         for (size_t u = 0; u < units.size(); ++u) {
@@ -176,8 +177,9 @@ int main(int argc, char** argv) {
     long split_peak = 0;
     for (int part = 0; part < kParts; ++part) {
         const std::string file = split_out + "/big/src/big" + (part ? "_" + std::to_string(part) : "") + ".cpp";
-        Run r = run({HYPERSCHEMA_CXX, "-std=c++20", "-fsyntax-only", "-I", std::string(HYPERSCHEMA_SOURCE_DIR) + "/include",
-                     "-I", split_out + "/big/include", "-isystem", "/usr/include/postgresql", file});
+        Run r =
+            run({HYPERSCHEMA_CXX, "-std=c++20", "-fsyntax-only", "-I", std::string(HYPERSCHEMA_SOURCE_DIR) + "/include",
+                 "-I", split_out + "/big/include", "-isystem", "/usr/include/postgresql", file});
         split_total += r.seconds;
         split_longest = std::max(split_longest, r.seconds);
         split_peak = std::max(split_peak, r.peak_kb);
@@ -192,7 +194,8 @@ int main(int argc, char** argv) {
                 kHypertables, kAggregates, header_bytes / 1024, largest.c_str());
     std::printf("hyperschema generate: %.2f s (median of %d; target < 0.5 s)\n\n", median(generate), runs);
     std::printf("%s -std=c++20 -fsyntax-only, median of %d:\n", HYPERSCHEMA_CXX, runs);
-    std::printf("  %-32s %7s %9s %12s %10s\n", "translation unit includes", "time", "x floor", "peak memory", "x floor");
+    std::printf("  %-32s %7s %9s %12s %10s\n", "translation unit includes", "time", "x floor", "peak memory",
+                "x floor");
     const double targets_s[] = {1.0, 1.2, 2.0};
     const double targets_kb[] = {1.0, 0, 1.5};
     for (size_t u = 0; u < units.size(); ++u) {

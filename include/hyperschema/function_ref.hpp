@@ -19,8 +19,9 @@ template <class R, class... Args>
 class function_ref<R(Args...)> {
 public:
     template <class F>
-        requires(!std::is_same_v<std::remove_cvref_t<F>, function_ref> && std::is_invocable_v<F&, Args...>)
-    function_ref(F&& f) noexcept  // NOLINT(google-explicit-constructor): it stands in for the callable
+    requires(!std::is_same_v<std::remove_cvref_t<F>, function_ref> && std::is_invocable_v<F&, Args...>)
+        function_ref(F&& f)
+    noexcept  // NOLINT(google-explicit-constructor): it stands in for the callable
         : object_(const_cast<void*>(static_cast<const void*>(std::addressof(f)))),
           call_([](void* object, Args... args) -> R {
               auto& callable = *static_cast<std::remove_reference_t<F>*>(object);

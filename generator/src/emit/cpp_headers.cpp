@@ -303,8 +303,8 @@ std::string schema_header(const Schema& schema, const std::vector<Relation>& rel
 
     )",
            {{"schema", schema.name},
-            {"example", relations.empty() ? "tables/<name>.hpp" : relations.front().directory + "/" +
-                                                                      relations.front().name + ".hpp"}});
+            {"example", relations.empty() ? "tables/<name>.hpp"
+                                          : relations.front().directory + "/" + relations.front().name + ".hpp"}});
     if (!schema.enums.empty()) p.print("#include \"$schema$/enums.hpp\"\n", {{"schema", schema.name}});
     for (const auto& r : relations) p.print("#include \"$path$\"\n", {{"path", relation_header_path(schema, r)}});
     for (const auto& v : schema.views) {

@@ -24,7 +24,7 @@ struct Field {
 };
 
 struct Relation {
-    std::string kind;  // "table", "hypertable", "view", "continuous aggregate"
+    std::string kind;       // "table", "hypertable", "view", "continuous aggregate"
     std::string directory;  // where its header goes: "tables", "views", "aggregates"
     std::string name;
     std::string comment;
@@ -32,7 +32,7 @@ struct Relation {
     std::string time_column;  // "" for plain tables and views
     std::vector<std::string> filters;
     std::vector<std::string> primary_key;
-    std::vector<std::string> omitted;  // aggregate columns without a known type
+    std::vector<std::string> omitted;                // aggregate columns without a known type
     const Table* table = nullptr;                    // set for tables
     const ContinuousAggregate* aggregate = nullptr;  // set for aggregates
 

@@ -282,8 +282,7 @@ std::string schema_source(const Schema& schema, const std::vector<Relation>& rel
     )",
            {{"version", kVersion}, {"schema", schema.name}});
     for (const auto& r : relations) print_relation(p, schema, r);
-    if (migrations)
-        p.print("$definitions$", {{"definitions", migrations_definitions(schema, *migrations, expected)}});
+    if (migrations) p.print("$definitions$", {{"definitions", migrations_definitions(schema, *migrations, expected)}});
     return p.text();
 }
 
