@@ -355,7 +355,7 @@ void bench_reads(testing::PgCluster& pg, const std::string& db, hyperschema::con
 
 }  // namespace
 
-// Arguments pick parts: load, read, compile (default: all three).
+// Arguments pick parts: load, read (default: both).
 int main(int argc, char** argv) {
     std::set<std::string> parts(argv + 1, argv + argc);
     for (const auto& part : parts) {

@@ -43,11 +43,29 @@ namespace detail::pqxx_bridge {
 
 // ---- statements ------------------------------------------------------------
 
+#if PQXX_VERSION_MAJOR >= 7
+// Appends one parameter in text, through params' out-of-line overloads. The
+// inline template append(const T&) of libpqxx 7.10 makes GCC 14 at -O2 and
+// above report -Wmaybe-uninitialized inside std::variant (a false positive,
+// and an error under -Werror in every file that binds an int).
+template <class T>
+void append_param(pqxx::params& params, const T& value) {
+    if (pqxx::is_null(value)) {
+        params.append();
+    } else {
+        params.append(pqxx::to_string(value));
+    }
+}
+#endif
+
 // A statement with parameters, as libpqxx sends them (text format).
 template <class... P>
 pqxx::result exec(pqxx::transaction_base& tx, const std::string& sql, const P&... params) {
 #if PQXX_VERSION_MAJOR >= 7
-    return tx.exec(sql, pqxx::params{params...});
+    pqxx::params bound;
+    bound.reserve(sizeof...(P));
+    (append_param(bound, params), ...);
+    return tx.exec(sql, bound);
 #else
     return tx.exec_params(sql, params...);
 #endif
