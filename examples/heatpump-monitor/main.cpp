@@ -171,18 +171,19 @@ int main(int argc, char** argv) {
     try {
         auto conn = hyperschema::connect(argc > 1 ? argv[1] : "");
         if (!timescaledb_available(conn)) {
-            std::cerr << "heatpump-monitor: TimescaleDB is not available on this PostgreSQL server (the extension is "
-                         "not installed, or not in shared_preload_libraries). The heat-pump schema needs hypertables "
-                         "and continuous aggregates: install TimescaleDB for PostgreSQL 15 from your packages and add "
-                         "shared_preload_libraries = 'timescaledb'. Nothing was changed.\n";
+            std::cerr
+                << "heatpump-monitor: TimescaleDB is not available on this PostgreSQL server (the extension is "
+                   "not installed, or not in shared_preload_libraries). The heat-pump schema needs hypertables "
+                   "and continuous aggregates: install TimescaleDB for this PostgreSQL from your packages and add "
+                   "shared_preload_libraries = 'timescaledb'. Nothing was changed.\n";
             return 3;
         }
         migrate_and_verify(conn);
         load_day(conn);
         report(conn);
         return 0;
-    } catch (const pqxx::broken_connection& e) {
-        std::cerr << "heatpump-monitor: cannot connect: " << e.what();
+    } catch (const hyperschema::connection_lost& e) {
+        std::cerr << "heatpump-monitor: " << e.what() << "\n";
         return 2;
     } catch (const hyperschema::error& e) {
         std::cerr << "heatpump-monitor: " << e.what()

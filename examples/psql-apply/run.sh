@@ -9,7 +9,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 if [ "${HYPERSCHEMA_TIMESCALEDB:-0}" != 1 ]; then
   echo "TimescaleDB is not installed for this PostgreSQL: the schemas need it (hypertables, continuous"
   echo "aggregates), so they were validated and generated but not applied. Install TimescaleDB for"
-  echo "PostgreSQL 15 from your packages to run this example."
+  echo "PostgreSQL $(psql -X -tAc 'SHOW server_version' | cut -d. -f1) from your packages to run this example."
   exit 0
 fi
 
