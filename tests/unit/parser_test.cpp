@@ -86,6 +86,17 @@ TEST_CASE("all errors of a run are reported, not just the first", "[parser]") {
     CHECK(r.diags.error_count() == 3);
 }
 
+TEST_CASE("document markers: a leading `---`, a trailing `---` or `...` lose nothing and are accepted", "[parser]") {
+    const std::string table = "tables:\n  t:\n    columns: {a: text}\n";
+    for (const std::string& text :
+         {"---\n" + table, table + "---\n", table + "...\n", "---\n" + table + "...\n---\n"}) {
+        auto r = compile({{"s.yaml", text}});
+        INFO(text << r.diags.format());
+        CHECK(r.ok());
+        CHECK(r.schema.find_table("t"));
+    }
+}
+
 TEST_CASE("forms PostgreSQL and TimescaleDB accept are not reported", "[parser]") {
     // Each was a false positive once; each was checked against the database.
     auto r = compile({{"s.yaml", R"yaml(

@@ -86,6 +86,38 @@ private:
     std::optional<YAML::Mark> too_large_;
 };
 
+// Where the content of a document starts, if it has any: used on a file's
+// second document, which yaml-cpp's Load would drop without a word. An empty
+// one (a trailing `---`) has only a null node and loses nothing.
+class DocumentContent : public YAML::EventHandler {
+public:
+    const std::optional<YAML::Mark>& start() const { return start_; }
+
+    void OnDocumentStart(const YAML::Mark&) override {}
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t, const std::string&) override {
+        seen(mark);
+    }
+    void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { seen(mark); }
+    void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                         YAML::EmitterStyle::value) override {
+        seen(mark);
+    }
+    void OnSequenceEnd() override {}
+    void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+        seen(mark);
+    }
+    void OnMapEnd() override {}
+
+private:
+    void seen(const YAML::Mark& mark) {
+        if (!start_) start_ = mark;
+    }
+
+    std::optional<YAML::Mark> start_;
+};
+
 }  // namespace
 
 namespace {
@@ -145,6 +177,13 @@ SourceFile load_yaml_text(const std::string& path, const std::string& text, Diag
             diags.error({path, mark->line + 1, mark->column + 1},
                         "YAML aliases expand this file by more than " + std::to_string(AliasExpansion::kLimit / 1024) +
                             " KiB; write the repeated parts out instead of nesting aliases");
+            file.root = YAML::Node();
+        }
+        DocumentContent second;
+        if (parser.HandleNextDocument(second) && second.start()) {
+            diags.error({path, second.start()->line + 1, second.start()->column + 1},
+                        "a second YAML document in this file (after `---`); hyperschema reads one document per "
+                        "file: move it into a .yaml file of its own in the schema directory");
             file.root = YAML::Node();
         }
     } catch (const YAML::ParserException& e) {
