@@ -16,12 +16,14 @@ class NameTable {
 public:
     NameTable(Diagnostics& diags, std::string scope) : diags_(diags), scope_(std::move(scope)) {}
 
-    void add(const std::string& name, const std::string& kind, const SourceLocation& loc) {
+    // False when the name was taken (and reported).
+    bool add(const std::string& name, const std::string& kind, const SourceLocation& loc) {
         auto [it, inserted] = seen_.emplace(name, Entry{kind, loc});
-        if (inserted) return;
+        if (inserted) return true;
         auto& d = diags_.error(loc, kind + " `" + name + "` has the same name as " + article(it->second.kind) + " " +
                                         scope_ + "; names must be unique");
         Diagnostics::add_note(d, it->second.loc, "`" + name + "` is first defined here as " + article(it->second.kind));
+        return false;
     }
 
 private:
@@ -145,13 +147,19 @@ std::string pg_type_name(const ColumnType& type) {
 
 void check_names(const Schema& schema, Diagnostics& diags) {
     // Tables, views, aggregates, indexes and the indexes behind primary keys
-    // and unique constraints share one namespace in PostgreSQL (pg_class);
-    // enums share pg_type with the row types of every table and view.
+    // and unique constraints share one namespace in PostgreSQL (pg_class).
+    // Enums share another (pg_type) with the row types of tables and views
+    // (aggregates are views); indexes have no row type, so an index may be
+    // named like an enum. A relation clash is reported once, by pg_class.
     NameTable relations(diags, "in this schema");
-    for (const auto& t : schema.tables) relations.add(t.name, "table", t.loc);
-    for (const auto& v : schema.views) relations.add(v.name, "view", v.loc);
-    for (const auto& a : schema.aggregates) relations.add(a.name, "continuous aggregate", a.loc);
-    for (const auto& e : schema.enums) relations.add(e.name, "enum", e.loc);
+    NameTable types(diags, "in this schema");
+    auto add_relation_with_row_type = [&](const std::string& name, const std::string& kind, const SourceLocation& loc) {
+        if (relations.add(name, kind, loc)) types.add(name, kind, loc);
+    };
+    for (const auto& t : schema.tables) add_relation_with_row_type(t.name, "table", t.loc);
+    for (const auto& v : schema.views) add_relation_with_row_type(v.name, "view", v.loc);
+    for (const auto& a : schema.aggregates) add_relation_with_row_type(a.name, "continuous aggregate", a.loc);
+    for (const auto& e : schema.enums) types.add(e.name, "enum", e.loc);
     for (const auto& t : schema.tables) {
         for (const auto& i : t.indexes) relations.add(i.name, "index", i.loc);
         if (t.primary_key) relations.add(t.primary_key->name, "primary key index", t.primary_key->loc);

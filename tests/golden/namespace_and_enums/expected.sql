@@ -25,6 +25,9 @@ CREATE TABLE energy.meters (
     CONSTRAINT meters_has_phase CHECK (cardinality(phases) > 0)
 );
 
+-- + index tariff on meters
+CREATE INDEX tariff ON energy.meters (tariff);
+
 -- + view peak_meters
 CREATE VIEW energy.peak_meters AS
 SELECT meter_id FROM meters WHERE tariff = 'peak';
