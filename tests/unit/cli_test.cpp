@@ -246,3 +246,16 @@ TEST_CASE("diff, check and migrate new read the history --migrations names", "[c
     CHECK(cli({"diff", source_path("schemas"), "--migrations", empty}).status == 2);
     CHECK(cli({"check", source_path("schemas"), "--migrations", empty}).status == 2);
 }
+
+TEST_CASE("check compares the generated files with the ones generate writes for the same --migrations", "[cli]") {
+    const std::string out = temp_dir();
+    const std::string history = temp_dir();
+    const std::string schema = source_path("schemas/heatpump");
+    REQUIRE(cli({"migrate", "new", "init", schema, "--out", out, "--migrations", history}).status == 0);
+    REQUIRE(cli({"generate", schema, "--out", out, "--migrations", history}).status == 0);
+    Run check = cli({"check", schema, "--out", out, "--migrations", history});
+    INFO(check.output);
+    CHECK(check.status == 0);
+    // Without --migrations, check reads OUT/heatpump/migrations, which has none: a problem, not a pass.
+    CHECK(cli({"check", schema, "--out", out}).status == 1);
+}

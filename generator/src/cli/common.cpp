@@ -46,6 +46,17 @@ int summarize(const std::vector<CompileResult>& results) {
     return errors ? kProblem : kOk;
 }
 
+std::string migrations_dir(const Options& o, const Schema& schema) {
+    if (!o.migrations_dir.empty()) return o.migrations_dir;
+    return (fs::path(o.out) / schema.name / "migrations").string();
+}
+
+bool one_history(const Options& o, const std::vector<CompileResult>& results) {
+    if (o.migrations_dir.empty() || results.size() == 1) return true;
+    std::cerr << "hyperschema: error: --migrations names the history of one schema; name one schema directory\n";
+    return false;
+}
+
 bool read_file(const std::string& path, std::string& text) {
     std::ifstream in(path, std::ios::binary);
     if (!in) return false;

@@ -42,6 +42,13 @@ int summarize(const std::vector<CompileResult>& results);
 
 bool read_file(const std::string& path, std::string& text);
 
+// A schema's migration history: --migrations, else OUT/<schema>/migrations.
+std::string migrations_dir(const Options& o, const Schema& schema);
+
+// --migrations names one schema's history: false (and says so) when the
+// command got several schemas.
+bool one_history(const Options& o, const std::vector<CompileResult>& results);
+
 // Writes only when the content differs, so unchanged outputs keep their mtime
 // and builds that depend on them do not rerun. With `check`, writes nothing
 // and reports a stale or missing file. Returns kOk or kUsage (I/O error).

@@ -2,15 +2,12 @@
 // verifier on the command line, for deploy jobs. The connection string follows libpq (and the PG*
 // environment variables); it is never printed, since it may hold a password.
 
-#include <filesystem>
 #include <iostream>
 
 #include "cli/common.hpp"
 #include "emit/expected_schema.hpp"
 #include "hyperschema/hyperschema.hpp"
 #include "migrate/migrations.hpp"
-
-namespace fs = std::filesystem;
 
 namespace hyperschema::cli {
 namespace {
@@ -28,7 +25,7 @@ int find_migrations(const Options& o, const std::vector<std::string>& paths, std
         std::cerr << "hyperschema: error: name one schema directory (or --migrations DIR)\n";
         return kUsage;
     }
-    dir = (fs::path(o.out) / results[0].schema.name / "migrations").string();
+    dir = migrations_dir(o, results[0].schema);
     return kOk;
 }
 
@@ -68,9 +65,7 @@ int run_verify(const Options& o) {
         return kUsage;
     }
     const Schema& schema = results[0].schema;
-    const std::string dir =
-        o.migrations_dir.empty() ? (fs::path(o.out) / schema.name / "migrations").string() : o.migrations_dir;
-    const int version = history::read_history(dir).last_version();
+    const int version = history::read_history(migrations_dir(o, schema)).last_version();
     try {
         auto conn = connect(o.db);
         VerifyOptions options;

@@ -175,9 +175,9 @@ int run_generate(const Options& o) {
     int code = compile_all(o, o.args, results);
     if (code != kOk) return std::max(code, summarize(results));
     bool stale = false;
-    if ((!o.migrations_dir.empty() || !o.expect_name.empty()) && results.size() != 1) {
-        std::cerr << "hyperschema: error: " << (o.expect_name.empty() ? "--migrations" : "--expect-name")
-                  << " is about one schema; name one schema directory\n";
+    if (!one_history(o, results)) return kUsage;
+    if (!o.expect_name.empty() && results.size() != 1) {
+        std::cerr << "hyperschema: error: --expect-name is about one schema; name one schema directory\n";
         return kUsage;
     }
     if (!results.empty() && check_expected_name(o, results[0].schema) != kOk) return kProblem;

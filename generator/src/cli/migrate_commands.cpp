@@ -2,7 +2,6 @@
 // state; snapshot.yaml beside the migrations is the state they produce; the
 // next migration is the diff between the two.
 
-#include <filesystem>
 #include <iostream>
 #include <sstream>
 
@@ -15,22 +14,8 @@
 #include "migrate/schema_script.hpp"
 #include "pipeline/outputs.hpp"
 
-namespace fs = std::filesystem;
-
 namespace hyperschema::cli {
 namespace {
-
-std::string migrations_dir(const Options& o, const Schema& schema) {
-    if (!o.migrations_dir.empty()) return o.migrations_dir;
-    return (fs::path(o.out) / schema.name / "migrations").string();
-}
-
-// --migrations names one schema's history.
-bool one_history(const Options& o, const std::vector<CompileResult>& results) {
-    if (o.migrations_dir.empty() || results.size() == 1) return true;
-    std::cerr << "hyperschema: error: --migrations names the history of one schema; name one schema directory\n";
-    return false;
-}
 
 // The state the existing migrations leave a database in: the snapshot, or
 // an empty schema before the first migration.
@@ -166,7 +151,7 @@ SchemaCheck check_schema(const Options& o, const CompileResult& compiled) {
         }
     }
     try {
-        const auto files = generated_files(current, o.out, "", o.sources);
+        const auto files = generated_files(current, o.out, o.migrations_dir, o.sources);
         for (const auto& file : files) {
             std::string on_disk;
             if (!read_file(file.path, on_disk) || on_disk != file.content) {
