@@ -67,7 +67,12 @@ public:
 // A pqxx::connection the typed helpers can use.
 inline pqxx::connection connect(const std::string& conninfo = "") {
     PGconn* conn = detail::adopt_new_connection(PQconnectdb(conninfo.c_str()));
-    return pqxx::connection::seize_raw_connection(conn);
+    try {
+        return pqxx::connection::seize_raw_connection(conn);
+    } catch (...) {
+        PQfinish(conn);  // libpqxx did not take it; its destroy event unregisters it
+        detail::pqxx_bridge::rethrow_translated("connect");
+    }
 }
 #else
 // libpqxx 6.4: a connection class of its own (a pqxx::connection_base, which

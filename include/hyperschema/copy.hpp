@@ -63,8 +63,9 @@ public:
     copy_writer(const copy_writer&) = delete;
     copy_writer& operator=(const copy_writer&) = delete;
 
-    // Rows already sent belong to the transaction: abort it, so that a load
-    // cut short by an exception can never be committed half-way.
+    // A writer left before finish() with rows written, sent or still
+    // buffered, aborts the transaction: a load cut short by an exception can
+    // never be committed half-way (nor committed without its buffered rows).
     ~copy_writer() {
         if (open_ && rows_ > 0) detail::pq::abort_transaction(tx_);
     }

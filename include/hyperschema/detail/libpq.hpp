@@ -52,9 +52,7 @@ inline std::string quote_identifier(std::string_view name) {
 }
 
 inline std::string trimmed(const char* message) {
-    std::string s = message ? message : "";
-    while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
-    return s;
+    return pqxx_bridge::trimmed(message ? message : "");
 }
 
 // Throws the server's error (its message with the DETAIL, and the SQLSTATE)
