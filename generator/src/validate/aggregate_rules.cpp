@@ -189,6 +189,31 @@ size_t call_end(const std::vector<sqltext::Token>& t, size_t i) {
     return end;
 }
 
+// The first token of [b, e) outside nested parentheses for which `found`
+// holds, or e.
+template <class Found>
+size_t first_at_depth_zero(const std::vector<sqltext::Token>& t, size_t b, size_t e, Found found) {
+    for (size_t k = b; k < e; ++k) {
+        if (t[k].kind == sqltext::TokenKind::LParen) {
+            k = sqltext::matching_paren(t, k);
+        } else if (found(k)) {
+            return k;
+        }
+    }
+    return e;
+}
+
+// Where a call's own ORDER BY starts among its argument tokens [b, e), or e.
+size_t order_by_at(const std::vector<sqltext::Token>& t, size_t b, size_t e) {
+    return first_at_depth_zero(
+        t, b, e, [&](size_t k) { return is_word(t[k], "order") && k + 1 < e && is_word(t[k + 1], "by"); });
+}
+
+// Where a call's first argument ends among its argument tokens [b, e), or e.
+size_t comma_at(const std::vector<sqltext::Token>& t, size_t b, size_t e) {
+    return first_at_depth_zero(t, b, e, [&](size_t k) { return t[k].kind == sqltext::TokenKind::Comma; });
+}
+
 // The column named by tokens [b, e) when they are exactly one column reference.
 const RelationColumn* lone_column(const std::vector<sqltext::Token>& t, size_t b, size_t e,
                                   const RelationShape& source) {
@@ -228,6 +253,14 @@ size_t check_call(const catalog::AggregateFunction& f, size_t i, const std::stri
                                           "WITHIN GROUP\"); remove DISTINCT");
         return call_end(t, i);
     }
+    if (!f.allows_order_by() && order_by_at(t, i + 2, close) < close) {
+        diags.error(c.expression_loc, what + " calls `" + name +
+                                          "` with ORDER BY inside its parentheses, which PostgreSQL refuses (\"cannot "
+                                          "use multiple ORDER BY clauses with WITHIN GROUP\"): an ordered-set "
+                                          "aggregate's order is its WITHIN GROUP (ORDER BY ...); remove the inner "
+                                          "ORDER BY");
+        return call_end(t, i);
+    }
     // The argument the type rule reads: the first of a plain call, the
     // WITHIN GROUP key of an ordered-set one.
     const RelationColumn* column = nullptr;
@@ -237,12 +270,8 @@ size_t check_call(const catalog::AggregateFunction& f, size_t i, const std::stri
         if (open + 2 < t.size() && is_word(t[open + 1], "order") && is_word(t[open + 2], "by"))
             column = lone_column(t, open + 3, key_close, source);
     } else {
-        size_t b = i + 2 + (distinct ? 1 : 0), e = b;
-        while (e < close && t[e].kind != sqltext::TokenKind::Comma && !is_word(t[e], "order")) {
-            if (t[e].kind == sqltext::TokenKind::LParen) e = sqltext::matching_paren(t, e);
-            ++e;
-        }
-        column = lone_column(t, b, e, source);
+        const size_t b = i + 2 + (distinct ? 1 : 0);
+        column = lone_column(t, b, std::min(order_by_at(t, b, close), comma_at(t, b, close)), source);
     }
     if (column && !f.result(*column->type)) {
         // An ordered-set aggregate's direct arguments come first in
