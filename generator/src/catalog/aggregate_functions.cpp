@@ -8,18 +8,9 @@
 namespace hyperschema::catalog {
 namespace {
 
+// The result types' rows below read as of(BaseType::Text).
 ColumnType of(BaseType base, int array_dims = 0) {
-    ColumnType t;
-    t.base = base;
-    t.array_dims = array_dims;
-    return t;
-}
-
-// Aggregates return their type without its modifier: max(numeric(10,2)) is
-// numeric, array_agg(varchar(5)) is varchar[].
-ColumnType without_modifier(ColumnType t) {
-    t.length = t.precision = t.scale = -1;
-    return t;
+    return ColumnType::of(base, array_dims);
 }
 
 TypeCategory category(const ColumnType& t) {
@@ -65,7 +56,7 @@ std::optional<ColumnType> bigint_of_numbers(const ColumnType& t) {
 // it converts to implicitly (varchar to text, cidr to inet); boolean, uuid,
 // json, jsonb, bytea and the MAC address types have none.
 std::optional<ColumnType> min_max(const ColumnType& t) {
-    if (t.is_array() || t.base == BaseType::Enum) return without_modifier(t);
+    if (t.is_array() || t.base == BaseType::Enum) return t.without_modifier();
     switch (category(t)) {
         case TypeCategory::Boolean:
         case TypeCategory::Uuid:
@@ -85,7 +76,7 @@ std::optional<ColumnType> min_max(const ColumnType& t) {
         case TypeCategory::TimeOfDay:
         case TypeCategory::Interval:
         case TypeCategory::Enum:
-            return without_modifier(t);
+            return t.without_modifier();
     }
     return std::nullopt;
 }
@@ -126,14 +117,14 @@ std::optional<ColumnType> boolean(const ColumnType& t) {
 }
 
 std::optional<ColumnType> array_of(const ColumnType& t) {
-    ColumnType out = without_modifier(t);
+    ColumnType out = t.without_modifier();
     if (out.array_dims == 0) out.array_dims = 1;  // an array of arrays is still `T[]` to format_type
     return out;
 }
 
 // TimescaleDB's first(value, time) and last(value, time): anyelement.
 std::optional<ColumnType> same(const ColumnType& t) {
-    return without_modifier(t);
+    return t.without_modifier();
 }
 
 std::optional<ColumnType> string_agg(const ColumnType& t) {
@@ -164,7 +155,7 @@ std::optional<ColumnType> percentile_cont(const ColumnType& t) {
 // that sorts, which json does not.
 std::optional<ColumnType> one_of_the_values(const ColumnType& t) {
     if (t.base == BaseType::Json) return std::nullopt;
-    return without_modifier(t);
+    return t.without_modifier();
 }
 
 std::optional<ColumnType> histogram(const ColumnType& t) {

@@ -46,6 +46,21 @@ struct ColumnType {
     std::string enum_name;
     int array_dims = 0;  // text[] is 1
 
+    // A built-in type without modifier: of(BaseType::Text, 1) is text[].
+    static ColumnType of(BaseType base, int array_dims = 0) {
+        ColumnType t;
+        t.base = base;
+        t.array_dims = array_dims;
+        return t;
+    }
+    // The type without length, precision or scale, as PostgreSQL types an
+    // expression's result: max(numeric(10,2)) is numeric.
+    ColumnType without_modifier() const {
+        ColumnType t = *this;
+        t.length = t.precision = t.scale = -1;
+        return t;
+    }
+
     // The canonical spelling, as the DSL and the SQL we emit write it:
     // varchar(100), timestamptz(3), char(3), an enum's bare name.
     std::string sql() const;

@@ -19,20 +19,10 @@ struct Typed {
     std::optional<ColumnType> type;
     bool untyped_literal = false;
 
-    static Typed of(BaseType base, int array_dims = 0) {
-        ColumnType t;
-        t.base = base;
-        t.array_dims = array_dims;
-        return {t, false};
-    }
+    static Typed of(BaseType base, int array_dims = 0) { return {ColumnType::of(base, array_dims), false}; }
     static Typed unknown() { return {}; }
     static Typed literal() { return {std::nullopt, true}; }
 };
-
-ColumnType bare(ColumnType t) {
-    t.length = t.precision = t.scale = -1;
-    return t;
-}
 
 // PostgreSQL's numeric promotion: smallint < integer < bigint < numeric <
 // double precision; real stays real only with real, and meets anything else
@@ -46,9 +36,9 @@ int numeric_rank(const ColumnType& t) {
 
 std::optional<ColumnType> promote(const ColumnType& a, const ColumnType& b) {
     if (!a.is_numeric_family() || !b.is_numeric_family()) return std::nullopt;
-    if (a.base == BaseType::Real && b.base == BaseType::Real) return bare(a);
+    if (a.base == BaseType::Real && b.base == BaseType::Real) return a.without_modifier();
     if (a.base == BaseType::Real || b.base == BaseType::Real) return Typed::of(BaseType::DoublePrecision).type;
-    return bare(numeric_rank(a) >= numeric_rank(b) ? a : b);
+    return (numeric_rank(a) >= numeric_rank(b) ? a : b).without_modifier();
 }
 
 // The common type of CASE branches and COALESCE arguments.
@@ -60,12 +50,12 @@ Typed common(const std::vector<Typed>& values) {
         all_literal = false;
         if (!v.type) return Typed::unknown();
         if (!out) {
-            out = bare(*v.type);
+            out = v.type->without_modifier();
         } else if (auto p = promote(*out, *v.type)) {
             out = p;
         } else if (out->is_text_family() && v.type->is_text_family()) {
             out = Typed::of(BaseType::Text).type;
-        } else if (!(bare(*out) == bare(*v.type))) {
+        } else if (!(out->without_modifier() == v.type->without_modifier())) {
             return Typed::unknown();
         }
     }
@@ -87,10 +77,10 @@ Typed arithmetic(const std::string& op, const Typed& a, const Typed& b) {
     const ColumnType& y = *b.type;
     const bool timestamp = is(a.type, BaseType::Timestamptz) || is(a.type, BaseType::Timestamp);
     if (op == "-" && timestamp && x.base == y.base) return Typed::of(BaseType::Interval);
-    if ((op == "+" || op == "-") && timestamp && is(b.type, BaseType::Interval)) return {bare(x), false};
+    if ((op == "+" || op == "-") && timestamp && is(b.type, BaseType::Interval)) return {x.without_modifier(), false};
     if (op == "+" && is(a.type, BaseType::Interval) &&
         (is(b.type, BaseType::Timestamptz) || is(b.type, BaseType::Timestamp)))
-        return {bare(y), false};
+        return {y.without_modifier(), false};
     if (op == "-" && is(a.type, BaseType::Date) && is(b.type, BaseType::Date)) return Typed::of(BaseType::Integer);
     if ((op == "+" || op == "-") && is(a.type, BaseType::Date) && y.is_integer()) return Typed::of(BaseType::Date);
     if ((op == "+" || op == "-") && is(a.type, BaseType::Date) && is(b.type, BaseType::Interval))
@@ -113,17 +103,17 @@ Typed scalar_call(const std::string& fn, const std::vector<Typed>& args) {
     const auto& t = args[0].type;
     const bool number = t && t->is_numeric_family();
     const bool exact = is(t, BaseType::Numeric);
-    if (fn == "abs" && number) return {bare(*t), false};
+    if (fn == "abs" && number) return {t->without_modifier(), false};
     if ((fn == "ceil" || fn == "ceiling" || fn == "floor" || fn == "round" || fn == "trunc") && args.size() == 1 &&
         (exact || is(t, BaseType::DoublePrecision)))
-        return {bare(*t), false};
+        return {t->without_modifier(), false};
     if ((fn == "round" || fn == "trunc") && args.size() == 2 && exact) return Typed::of(BaseType::Numeric);
     if ((fn == "sqrt" || fn == "exp" || fn == "ln" || fn == "cbrt") && number)
         return Typed::of(exact ? BaseType::Numeric : BaseType::DoublePrecision);
     if (fn == "date_part") return Typed::of(BaseType::DoublePrecision);
     if (fn == "length" || fn == "char_length" || fn == "octet_length") return Typed::of(BaseType::Integer);
     if (fn == "lower" || fn == "upper" || fn == "btrim" || fn == "concat") return Typed::of(BaseType::Text);
-    if (fn == "time_bucket" && args.size() >= 2 && args[1].type) return {bare(*args[1].type), false};
+    if (fn == "time_bucket" && args.size() >= 2 && args[1].type) return {args[1].type->without_modifier(), false};
     return Typed::unknown();
 }
 
