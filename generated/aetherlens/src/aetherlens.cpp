@@ -7,7 +7,15 @@
 #include <hyperschema/hyperschema.hpp>
 
 #include "aetherlens/migrations.hpp"
-#include "aetherlens/schema.hpp"
+#include "aetherlens/tables/devices.hpp"
+#include "aetherlens/tables/users.hpp"
+#include "aetherlens/tables/api_tokens.hpp"
+#include "aetherlens/tables/rate_schedules.hpp"
+#include "aetherlens/tables/alerts.hpp"
+#include "aetherlens/tables/plugins.hpp"
+#include "aetherlens/tables/metrics.hpp"
+#include "aetherlens/aggregates/metrics_hourly.hpp"
+#include "aetherlens/aggregates/metrics_daily.hpp"
 
 namespace aetherlens::devices {
 namespace {

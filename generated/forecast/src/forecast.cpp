@@ -7,7 +7,11 @@
 #include <hyperschema/hyperschema.hpp>
 
 #include "forecast/migrations.hpp"
-#include "forecast/schema.hpp"
+#include "forecast/tables/sites.hpp"
+#include "forecast/tables/deviations.hpp"
+#include "forecast/aggregates/daily_accuracy_metrics.hpp"
+#include "forecast/aggregates/weekly_accuracy_metrics.hpp"
+#include "forecast/aggregates/monthly_accuracy_metrics.hpp"
 
 namespace forecast::sites {
 namespace {

@@ -7,7 +7,13 @@
 #include <hyperschema/hyperschema.hpp>
 
 #include "gridpulse/migrations.hpp"
-#include "gridpulse/schema.hpp"
+#include "gridpulse/tables/balancing_authorities.hpp"
+#include "gridpulse/tables/series.hpp"
+#include "gridpulse/tables/observations.hpp"
+#include "gridpulse/views/latest_observations.hpp"
+#include "gridpulse/views/ba_summary.hpp"
+#include "gridpulse/aggregates/hourly_aggregates.hpp"
+#include "gridpulse/aggregates/daily_aggregates.hpp"
 
 namespace gridpulse::balancing_authorities {
 namespace {

@@ -7,7 +7,10 @@
 #include <hyperschema/hyperschema.hpp>
 
 #include "heatpump/migrations.hpp"
-#include "heatpump/schema.hpp"
+#include "heatpump/tables/devices.hpp"
+#include "heatpump/tables/readings.hpp"
+#include "heatpump/aggregates/energy_hourly.hpp"
+#include "heatpump/aggregates/energy_daily.hpp"
 
 namespace heatpump::devices {
 namespace {

@@ -276,11 +276,13 @@ std::string schema_source(const Schema& schema, const std::vector<Relation>& rel
 
         #include <hyperschema/hyperschema.hpp>
 
-        #include "$schema$/migrations.hpp"
-        #include "$schema$/schema.hpp"
-
     )",
            {{"version", kVersion}, {"schema", schema.name}});
+    // Only the headers of what this file defines: with `--sources N` each
+    // file parses its share of the schema, not all of it.
+    if (migrations) p.print("#include \"$schema$/migrations.hpp\"\n", {{"schema", schema.name}});
+    for (const auto& r : relations) p.print("#include \"$path$\"\n", {{"path", relation_header_path(schema, r)}});
+    p.print("\n");
     for (const auto& r : relations) print_relation(p, schema, r);
     if (migrations) p.print("$definitions$", {{"definitions", migrations_definitions(schema, *migrations, expected)}});
     return p.text();
