@@ -148,4 +148,18 @@ if(rc EQUAL 0 OR at EQUAL -1)
   message(FATAL_ERROR "consumer: wrong-name: the build must fail naming the NAME to pass (${rc})\n${out}")
 endif()
 
+# 4. One schema generated into one OUT by two calls with different SOURCES:
+#    they share the generated directory, so configuring fails and says why.
+set(metering "${WORK}/sources-mismatch-schema/metering")
+file(REMOVE_RECURSE "${WORK}/sources-mismatch-schema" "${WORK}/sources-mismatch")
+file(WRITE "${metering}/schema.yaml" "tables:\n  meters:\n    columns:\n      id: bigint\n")
+execute_process(COMMAND ${CMAKE_COMMAND} -S ${here}/sources-mismatch -B ${WORK}/sources-mismatch ${common_args}
+                        -DCMAKE_PREFIX_PATH=${prefix} -DSCHEMA_DIR=${metering}
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
+string(REGEX REPLACE "[ \n]+" " " flat "${out}")  # CMake wraps an error's lines
+string(FIND "${flat}" "is already generated in 2 source file(s); pass the same SOURCES (2) or another OUT" at)
+if(rc EQUAL 0 OR at EQUAL -1)
+  message(FATAL_ERROR "consumer: sources-mismatch: configuring must fail naming the SOURCES (${rc})\n${out}")
+endif()
+
 message(STATUS "consumer: add-subdirectory and find-package consumers built, ran and rebuilt incrementally")
