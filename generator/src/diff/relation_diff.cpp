@@ -195,19 +195,15 @@ std::string policy_summary(const Policy& p) {
 // change in place: when this differs, the policy is removed and added again.
 std::string policy_definition(const Schema& s, const std::string& relation, const Policy& p) {
     Policy bare = p;
-    bare.job.schedule.reset();
-    bare.job.max_runtime.reset();
-    bare.job.max_retries.reset();
-    bare.job.retry_period.reset();
-    bare.job.fixed_schedule.reset();
+    JobSettings::each_alterable(bare.job, bare.job, [](auto& setting, auto&) { setting.reset(); });
     return emit::add_policy(s, relation, bare);
 }
 
 // A job setting the YAML no longer sets: only a new job has the kind's default.
 bool job_setting_dropped(const JobSettings& old, const JobSettings& now) {
-    return (old.schedule && !now.schedule) || (old.max_runtime && !now.max_runtime) ||
-           (old.max_retries && !now.max_retries) || (old.retry_period && !now.retry_period) ||
-           (old.fixed_schedule && !now.fixed_schedule);
+    bool dropped = false;
+    JobSettings::each_alterable(old, now, [&](const auto& was, const auto& is) { dropped = dropped || (was && !is); });
+    return dropped;
 }
 
 void diff_policy(const Schema& to, const std::string& relation, bool is_aggregate, const Policy* before,

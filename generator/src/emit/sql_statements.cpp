@@ -382,12 +382,10 @@ std::string alter_policy_job(const Schema& schema, const std::string& relation, 
                              const Policy& now) {
     // Settings dropped from the YAML go back to what the kind's add function
     // would have chosen, which only a new job shows: the caller re-adds then.
-    JobSettings changed;
-    if (old.job.schedule != now.job.schedule) changed.schedule = now.job.schedule;
-    if (old.job.max_runtime != now.job.max_runtime) changed.max_runtime = now.job.max_runtime;
-    if (old.job.max_retries != now.job.max_retries) changed.max_retries = now.job.max_retries;
-    if (old.job.retry_period != now.job.retry_period) changed.retry_period = now.job.retry_period;
-    if (old.job.fixed_schedule != now.job.fixed_schedule) changed.fixed_schedule = now.job.fixed_schedule;
+    JobSettings changed = now.job;  // job_arguments reads only the alterable settings
+    JobSettings::each_alterable(changed, old.job, [](auto& is, const auto& was) {
+        if (is == was) is.reset();
+    });
     auto args = job_arguments(changed, true);
     if (args.empty()) return "";
     // TimescaleDB 2.28's alter_job() clears the job's timezone unless it is given again.

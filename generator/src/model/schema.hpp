@@ -132,9 +132,18 @@ struct JobSettings {
     std::optional<Interval> retry_period;
     SourceLocation retry_period_loc;
 
-    // The settings alter_job changes in place; initial_start and timezone are
-    // passed when the policy is added.
-    bool has_alter_settings() const { return max_runtime || max_retries || retry_period || fixed_schedule; }
+    // The settings alter_job() changes in place (initial_start and timezone
+    // are passed when the policy is added): calls f(setting of a, the same
+    // setting of b) for each, so the diff clears, compares and copies them
+    // by this one list.
+    template <class A, class B, class F>
+    static void each_alterable(A& a, B& b, F&& f) {
+        f(a.schedule, b.schedule);
+        f(a.max_runtime, b.max_runtime);
+        f(a.max_retries, b.max_retries);
+        f(a.retry_period, b.retry_period);
+        f(a.fixed_schedule, b.fixed_schedule);
+    }
     friend bool operator==(const JobSettings& a, const JobSettings& b) {
         return a.schedule == b.schedule && a.initial_start == b.initial_start && a.fixed_schedule == b.fixed_schedule &&
                a.timezone == b.timezone && a.max_runtime == b.max_runtime && a.max_retries == b.max_retries &&
