@@ -10,6 +10,7 @@
 #include "emit/expected_schema.hpp"
 #include "hyperschema/hyperschema.hpp"
 #include "migrate/schema_script.hpp"
+#include "model/interval.hpp"
 #include "pipeline/compile.hpp"
 #include "support/pg_cluster.hpp"
 #include "support/timescale_skip.hpp"
@@ -202,6 +203,67 @@ TEST_CASE("verify: a plain PostgreSQL schema has no drift, and hand-made changes
             {"extra index", "CREATE INDEX idx_sites_tz ON sites (timezone)",
              "unexpected: index idx_sites_tz: on sites"},
             {"extra enum", "CREATE TYPE mood AS ENUM ('ok')", "unexpected: enum mood"},
+        });
+}
+
+TEST_CASE("verify: the expected schema writes interval literals as the server prints them in iso_8601",
+          "[pg][verify]") {
+    auto conn = hyperschema::connect(PgCluster::shared().dsn("postgres"));
+    pqxx::nontransaction n(conn);
+    n.exec("SET intervalstyle = iso_8601");
+    int compared = 0;
+    for (const char* text : {"1 day", "2 hours", "90 minutes", "1 year 2 months 3 days", "1.5 seconds", "-3 hours",
+                             "1 week", "36 hours", "0 seconds", "250 milliseconds", "1 hour 30 minutes 15 seconds",
+                             "14 months", "-1 month -2 days", "1 day 0.000001 seconds", "7 days 23 hours 59 minutes"}) {
+        std::string error;
+        const auto value = Interval::parse(text, &error);
+        if (!value) continue;  // the expected schema leaves a literal it does not read as written
+        ++compared;
+        INFO(text);
+        CHECK(value->iso_8601() == n.exec("SELECT " + n.quote(text) + "::interval::text")[0][0].as<std::string>());
+    }
+    CHECK(compared >= 10);
+}
+
+TEST_CASE("verify: interval literals in defaults, checks and index predicates are not drift", "[pg][verify]") {
+    CompileResult compiled = compile_texts({{"schema.yaml", R"yaml(
+tables:
+  jobs:
+    columns:
+      id: bigint
+      due: {type: timestamptz, default_sql: "now() + interval '1 day'"}
+      started: timestamptz
+      finished: timestamptz?
+      grace: {type: interval, default: 1 hour}
+    primary_key: [id]
+    checks:
+      jobs_quick: finished < started + interval '2 hours'
+      jobs_grace: "grace <= '1 day 6 hours'::interval"
+    indexes:
+      jobs_long_grace: {columns: [started], where: "grace > INTERVAL '90 minutes'"}
+)yaml"}},
+                                           "intervals");
+    INFO(compiled.diags.format());
+    REQUIRE(compiled.ok());
+    auto make = [&] {
+        return Fixture{applied(compiled.schema, "verify_intervals"), emit::expected_schema_of(compiled.schema, 1)};
+    };
+    {
+        Fixture f = make();
+        VerifyReport report = verify_db(f.db, f.expected);
+        INFO(report.text());
+        CHECK(report.ok());
+    }
+    check_injections(
+        make,
+        {
+            {"another interval in a check",
+             "ALTER TABLE jobs DROP CONSTRAINT jobs_quick, ADD CONSTRAINT jobs_quick CHECK (finished < "
+             "started + interval '3 hours')",
+             "different: check constraint jobs_quick on jobs: definition differs (expected CHECK "
+             "(finished < started + 'PT2H'::interval)"},
+            {"another interval in a default", "ALTER TABLE jobs ALTER COLUMN due SET DEFAULT now() + interval '2 days'",
+             "different: column jobs.due: default differs (expected now() + 'P1D'::interval"},
         });
 }
 

@@ -1,10 +1,13 @@
 #include "emit/expected_schema.hpp"
 
+#include <algorithm>
+
 #include "emit/identifiers.hpp"
 #include "emit/sql_statements.hpp"
 #include "hyperschema/version.hpp"
 #include "model/dependencies.hpp"
 #include "model/relations.hpp"
+#include "sqltext/lexer.hpp"
 #include "sqltext/literals.hpp"
 
 namespace hyperschema::emit {
@@ -18,11 +21,64 @@ std::optional<IntervalSpec> spec_of(const std::optional<Interval>& i) {
     return i ? std::optional<IntervalSpec>(spec_of(*i)) : std::nullopt;
 }
 
+// The end of the plain '...' literal that opens at `open` ('' inside it is
+// a quote), or npos when none opens there (E'...', $$...$$).
+size_t plain_literal_end(const std::string& sql, size_t open) {
+    if (open >= sql.size() || sql[open] != '\'') return std::string::npos;
+    for (size_t i = open + 1; i < sql.size(); ++i) {
+        if (sql[i] != '\'') continue;
+        if (i + 1 < sql.size() && sql[i + 1] == '\'') {
+            ++i;
+        } else {
+            return i + 1;
+        }
+    }
+    return std::string::npos;
+}
+
+bool is_interval_field(const sqltext::Token& t) {
+    static const std::vector<std::string> kFields{"year", "month", "day", "hour", "minute", "second"};
+    return t.kind == sqltext::TokenKind::Identifier &&
+           std::find(kFields.begin(), kFields.end(), t.text) != kFields.end();
+}
+
+// An expression as verify will read it back: verify reads the catalog in
+// IntervalStyle iso_8601, where the server prints `interval '2 hours'` and
+// `'2 hours'::interval` as 'PT2H'::interval. Interval literals the DSL's
+// interval reader understands are written that way; the rest of the text,
+// and a literal it does not read (or `interval '1' day`), stay as written.
+std::string with_iso_intervals(const std::string& sql) {
+    std::string lex_error;
+    auto tokens = sqltext::lex(sql, &lex_error);
+    if (!tokens) return sql;
+    const auto& t = *tokens;
+    std::string out;
+    size_t copied = 0;
+    for (size_t i = 0; i < t.size(); ++i) {
+        if (t[i].kind != sqltext::TokenKind::String) continue;
+        const bool keyword_before = i > 0 && t[i - 1].kind == sqltext::TokenKind::Identifier &&
+                                    t[i - 1].text == "interval" && !(i + 1 < t.size() && is_interval_field(t[i + 1]));
+        const bool cast_after = i + 2 < t.size() && t[i + 1].kind == sqltext::TokenKind::Cast &&
+                                t[i + 2].kind == sqltext::TokenKind::Identifier && t[i + 2].text == "interval";
+        if (!keyword_before && !cast_after) continue;
+        const size_t end = plain_literal_end(sql, t[i].offset);
+        std::string error;
+        const auto value = Interval::parse(t[i].text, &error);
+        if (end == std::string::npos || !value) continue;
+        const size_t from = keyword_before ? t[i - 1].offset : t[i].offset;
+        out += sql.substr(copied, from - copied) + "'" + value->iso_8601() + "'" + (keyword_before ? "::interval" : "");
+        copied = end;
+    }
+    return out + sql.substr(copied);
+}
+
 // A key as pg_get_indexdef() and compression_settings print it: ASC and the
 // NULLS placement that goes with the direction are left out. TimescaleDB's
 // compression_settings name columns without quotes.
 std::string catalog_key(const KeyPart& k, bool quote = true) {
-    std::string out = k.is_expression() ? "(" + k.expression + ")" : quote ? quote_ident(k.column) : k.column;
+    std::string out = k.is_expression() ? "(" + with_iso_intervals(k.expression) + ")"
+                      : quote           ? quote_ident(k.column)
+                                        : k.column;
     const bool desc = k.order == SortOrder::Desc;
     if (desc) out += " DESC";
     if (k.nulls == NullsOrder::First && !desc) out += " NULLS FIRST";
@@ -46,7 +102,7 @@ std::vector<ConstraintSpec> constraints_of(const Schema& schema, const Table& t)
                            "(" + column_list(referenced_columns(schema, f)) + ")" +
                            action_clause("UPDATE", f.on_update) + action_clause("DELETE", f.on_delete)});
     }
-    for (const auto& c : t.checks) out.push_back({c.name, 'c', "CHECK (" + c.expression + ")"});
+    for (const auto& c : t.checks) out.push_back({c.name, 'c', "CHECK (" + with_iso_intervals(c.expression) + ")"});
     return out;
 }
 
@@ -57,14 +113,21 @@ IndexSpec index_of(const Schema& schema, const Table& t, const Index& i) {
                       qualified(schema.namespace_, t.name) + " USING " + index_method_name(i.method) + " (" +
                       join(keys, ", ") + ")";
     if (!i.include.empty()) def += " INCLUDE (" + column_list(i.include) + ")";
-    if (!i.where.empty()) def += " WHERE (" + i.where + ")";
+    if (!i.where.empty()) def += " WHERE (" + with_iso_intervals(i.where) + ")";
     return {i.name, def};
+}
+
+// A literal default is compared by value on the server (verify.hpp); an
+// expression as the server prints it.
+std::string expected_default(const Column& c) {
+    const std::string sql = default_expression(c);
+    return c.default_value.kind == ColumnDefault::Kind::Expression ? with_iso_intervals(sql) : sql;
 }
 
 TableSpec table_of(const Schema& schema, const Table& t) {
     TableSpec out{t.name, {}, constraints_of(schema, t), {}};
     for (const auto& c : t.columns)
-        out.columns.push_back({c.name, catalog_type_name(c.type), !c.nullable, default_expression(c)});
+        out.columns.push_back({c.name, catalog_type_name(c.type), !c.nullable, expected_default(c)});
     for (const auto& i : t.indexes) out.indexes.push_back(index_of(schema, t, i));
     return out;
 }

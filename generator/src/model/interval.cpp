@@ -253,4 +253,27 @@ std::string Interval::sql() const {
     return "INTERVAL '" + text() + "'";
 }
 
+// EncodeInterval's INTSTYLE_ISO_8601 branch (datetime.c): each field with
+// its own sign, zero fields left out, seconds with up to six fraction digits.
+std::string Interval::iso_8601() const {
+    const int64_t hour = 3600 * kMicrosPerSecond, minute = 60 * kMicrosPerSecond;
+    const int64_t hours = micros / hour, minutes = micros % hour / minute;
+    const int64_t seconds = micros % minute / kMicrosPerSecond, fraction = micros % kMicrosPerSecond;
+    if (months == 0 && days == 0 && micros == 0) return "PT0S";
+    auto part = [](int64_t value, char unit) { return value ? std::to_string(value) + unit : std::string(); };
+    std::string out = "P" + part(months / 12, 'Y') + part(months % 12, 'M') + part(days, 'D');
+    if (micros == 0) return out;
+    out += "T" + part(hours, 'H') + part(minutes, 'M');
+    if (seconds == 0 && fraction == 0) return out;
+    if (seconds < 0 || fraction < 0) out += '-';
+    out += std::to_string(seconds < 0 ? -seconds : seconds);
+    if (fraction != 0) {
+        std::string digits = std::to_string(fraction < 0 ? -fraction : fraction);
+        digits = std::string(6 - digits.size(), '0') + digits;
+        while (digits.back() == '0') digits.pop_back();
+        out += "." + digits;
+    }
+    return out + "S";
+}
+
 }  // namespace hyperschema

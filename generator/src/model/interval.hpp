@@ -29,6 +29,10 @@ struct Interval {
     // The interval as SQL: INTERVAL '7 days'.
     std::string sql() const;
 
+    // As PostgreSQL prints it in IntervalStyle iso_8601 ("P1Y2M3DT4H5M6.5S",
+    // "PT0S", "P-1M-2DT-3H"), the style verify reads the catalog in.
+    std::string iso_8601() const;
+
     // TimescaleDB's own approximation for comparing windows and buckets: a
     // month counts as 30 days, a day as 24 hours (continuous_aggregate_api.c).
     // Saturates (as TimescaleDB's interval_to_int64() does) at INT64_MAX / 4, so
