@@ -100,8 +100,11 @@ private:
         CreationOrder to_order = creation_order(to_);
         CreationOrder from_order = creation_order(from_);
         // Dropped tables, dependants first.
+        std::set<std::string> dropped;
         for (auto it = from_order.tables.rbegin(); it != from_order.tables.rend(); ++it) {
-            if (renames_.table_in_to((*it)->name).empty()) drop_table(from_, **it, out_);
+            if (!renames_.table_in_to((*it)->name).empty()) continue;
+            drop_table(from_, **it, dropped, out_);
+            dropped.insert((*it)->name);
         }
         std::set<std::string> existing;
         for (const Table* t : to_order.tables) {

@@ -65,7 +65,10 @@ void diff_namespace(const Schema& from, const Schema& to, Output& out);
 void diff_extensions(const Schema& from, const Schema& to, Output& out);
 void diff_enums(const Schema& from, const Schema& to, Output& out);
 
-void drop_table(const Schema& from, const Table& table, Output& out);
+// `dropped_before`: the tables this migration drops before this one. A
+// foreign key to one of them (a cycle, which creation closed with ALTER TABLE)
+// is dropped first, as DROP TABLE of its target would refuse.
+void drop_table(const Schema& from, const Table& table, const std::set<std::string>& dropped_before, Output& out);
 void create_table(const Schema& to, const Table& table, const std::set<std::string>& existing, Output& out);
 void alter_table(const Schema& from, const Table& old_table, const Schema& to, const Table& table,
                  const Renames& renames, Output& out);

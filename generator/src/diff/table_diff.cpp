@@ -315,7 +315,12 @@ bool narrows(const ColumnType& from, const ColumnType& to) {
     return true;  // another family: the conversion may fail or change values
 }
 
-void drop_table(const Schema& from, const Table& table, Output& out) {
+void drop_table(const Schema& from, const Table& table, const std::set<std::string>& dropped_before, Output& out) {
+    for (const auto& fk : table.foreign_keys) {
+        if (!dropped_before.count(fk.ref_table.name)) continue;
+        out.add(Stage::DropForeignKeys, "- constraint " + fk.name + " on " + table.name,
+                alter_table_prefix(from, table.name) + "DROP CONSTRAINT " + quote_ident(fk.name) + ";\n");
+    }
     Change& ch =
         out.add(Stage::DropTables, std::string("- ") + (table.hypertable ? "hypertable " : "table ") + table.name,
                 "DROP TABLE " + qualified(from.namespace_, table.name) + ";\n");
