@@ -4,6 +4,7 @@
 
 #include "emit/identifiers.hpp"
 #include "emit/sql_statements.hpp"
+#include "hyperschema/detail/catalog_text.hpp"
 #include "hyperschema/version.hpp"
 #include "model/dependencies.hpp"
 #include "model/relations.hpp"
@@ -21,19 +22,12 @@ std::optional<IntervalSpec> spec_of(const std::optional<Interval>& i) {
     return i ? std::optional<IntervalSpec>(spec_of(*i)) : std::nullopt;
 }
 
-// The end of the plain '...' literal that opens at `open` ('' inside it is
-// a quote), or npos when none opens there (E'...', $$...$$).
+// Past the plain '...' literal that opens at `open`, or npos when none opens
+// there (E'...', $$...$$).
 size_t plain_literal_end(const std::string& sql, size_t open) {
     if (open >= sql.size() || sql[open] != '\'') return std::string::npos;
-    for (size_t i = open + 1; i < sql.size(); ++i) {
-        if (sql[i] != '\'') continue;
-        if (i + 1 < sql.size() && sql[i + 1] == '\'') {
-            ++i;
-        } else {
-            return i + 1;
-        }
-    }
-    return std::string::npos;
+    const size_t close = detail::normal_form::literal_end(sql, open);
+    return close < sql.size() ? close + 1 : std::string::npos;
 }
 
 bool is_interval_field(const sqltext::Token& t) {
