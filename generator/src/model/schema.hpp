@@ -53,7 +53,7 @@ struct Column {
 enum class ReferentialAction { NoAction, Restrict, Cascade, SetNull, SetDefault };
 
 struct PrimaryKey {
-    std::string name;  // explicit or derived: <table>_pkey
+    std::string name;  // explicit or derived: <table>_pkey (derived_name)
     std::vector<NameRef> columns;
     SourceLocation loc;
 };

@@ -39,7 +39,7 @@ Table Parser::parse_table(ParseContext& ctx, const std::string& name, const Sour
             PrimaryKey pk;
             pk.loc = spec.key_loc("primary_key");
             pk.columns = read_name_list(ctx, *n, "`primary_key` of table `" + name + "`");
-            pk.name = name + "_pkey";
+            pk.name = derived_name(name, {}, "pkey");
             // A list that could not be read is reported already; an empty one is the validator's.
             if (!pk.columns.empty() || (n->IsSequence() && n->size() == 0)) table.primary_key = std::move(pk);
         }
@@ -193,7 +193,8 @@ void Parser::parse_column_spec(ParseContext& ctx, Table& table, Column& column, 
         }
     }
     if (auto pk = spec.take_bool("primary_key"); pk && *pk) {
-        if (!table.primary_key) table.primary_key = PrimaryKey{table.name + "_pkey", {}, spec.key_loc("primary_key")};
+        if (!table.primary_key)
+            table.primary_key = PrimaryKey{derived_name(table.name, {}, "pkey"), {}, spec.key_loc("primary_key")};
         table.primary_key->columns.push_back({column.name, spec.key_loc("primary_key")});
     }
     if (auto unique = spec.take_bool("unique"); unique && *unique) {
