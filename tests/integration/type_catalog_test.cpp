@@ -278,6 +278,36 @@ const LiteralCase kLiterals[] = {
 
 }  // namespace
 
+TEST_CASE("the foreign keys the type table allows between two types are the ones the server accepts", "[pg][catalog]") {
+    auto& pg = PgCluster::shared();
+    auto conn = hyperschema::connect(pg.dsn(pg.create_database("type_foreign_keys")));
+    std::vector<ColumnType> types;
+    for (const ColumnType& t : sample_types()) {
+        if (t.base == BaseType::Json) continue;  // no b-tree class: never a key
+        types.push_back(t);
+        ColumnType array = t;
+        array.array_dims = 1;
+        types.push_back(array);
+    }
+    int accepted = 0;
+    for (const ColumnType& referenced : types) {
+        for (const ColumnType& referencing : types) {
+            const bool claim = foreign_key_compatible(referencing, referenced);
+            std::string error;
+            const bool server = runs(conn,
+                                     "CREATE TABLE k (c " + referenced.sql() + " PRIMARY KEY); CREATE TABLE f (c " +
+                                         referencing.sql() + " REFERENCES k)",
+                                     &error);
+            INFO(referencing.sql() << " -> " << referenced.sql() << ": the table says " << claim << ", the server says "
+                                   << (server ? "yes" : error));
+            CHECK(claim == server);
+            accepted += server;
+        }
+    }
+    // Not only same-type pairs: the cross-type rules are exercised.
+    CHECK(accepted > static_cast<int>(types.size()) + 30);
+}
+
 TEST_CASE("literal defaults the type table accepts are the ones the server stores", "[pg][catalog]") {
     auto& pg = PgCluster::shared();
     auto conn = hyperschema::connect(pg.dsn(pg.create_database("type_literals")));

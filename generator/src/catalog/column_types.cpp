@@ -115,6 +115,8 @@ constexpr std::array kTypes{
                .index = kOrdered,
                .check_literal = integer_literal,
                .literal_example = "0",
+               .btree_family = "integer_ops",
+               .implicit_casts = "integer|bigint|real|double precision|numeric",
                .cpp_type = "std::int16_t"},
     TypeTraits{.base = BaseType::Integer,
                .name = "integer",
@@ -125,6 +127,8 @@ constexpr std::array kTypes{
                .index = kOrdered,
                .check_literal = integer_literal,
                .literal_example = "0",
+               .btree_family = "integer_ops",
+               .implicit_casts = "bigint|real|double precision|numeric",
                .cpp_type = "std::int32_t"},
     TypeTraits{.base = BaseType::Bigint,
                .name = "bigint",
@@ -135,6 +139,8 @@ constexpr std::array kTypes{
                .index = kOrdered,
                .check_literal = integer_literal,
                .literal_example = "0",
+               .btree_family = "integer_ops",
+               .implicit_casts = "real|double precision|numeric",
                .cpp_type = "std::int64_t"},
     TypeTraits{.base = BaseType::Real,
                .name = "real",
@@ -144,6 +150,8 @@ constexpr std::array kTypes{
                .index = kOrdered,
                .check_literal = float_literal,
                .literal_example = "0",
+               .btree_family = "float_ops",
+               .implicit_casts = "double precision",
                .cpp_type = "float"},
     TypeTraits{.base = BaseType::DoublePrecision,
                .name = "double precision",
@@ -153,6 +161,7 @@ constexpr std::array kTypes{
                .index = kOrdered,
                .check_literal = float_literal,
                .literal_example = "0",
+               .btree_family = "float_ops",
                .cpp_type = "double"},
     TypeTraits{.base = BaseType::Numeric,
                .name = "numeric",
@@ -165,6 +174,8 @@ constexpr std::array kTypes{
                .index = kOrdered,
                .check_literal = numeric_literal,
                .literal_example = "0",
+               .btree_family = "numeric_ops",
+               .implicit_casts = "real|double precision",
                .cpp_type = "hyperschema::numeric"},
     TypeTraits{.base = BaseType::Text,
                .name = "text",
@@ -172,6 +183,8 @@ constexpr std::array kTypes{
                .category = TC::Text,
                .index = kOrdered,
                .literal_example = "''",
+               .btree_family = "text_ops",
+               .implicit_casts = "varchar|char",
                .cpp_type = "std::string"},
     TypeTraits{.base = BaseType::Varchar,
                .name = "varchar",
@@ -184,6 +197,8 @@ constexpr std::array kTypes{
                .index = kOrdered,
                .check_literal = bounded_text_literal,
                .literal_example = "''",
+               .btree_family = "text_ops",
+               .implicit_casts = "text|char",
                .cpp_type = "std::string"},
     TypeTraits{.base = BaseType::Char,
                .name = "char",
@@ -198,6 +213,8 @@ constexpr std::array kTypes{
                .index = kOrdered,
                .check_literal = bounded_text_literal,
                .literal_example = "'EUR'",
+               .btree_family = "bpchar_ops",
+               .implicit_casts = "text|varchar",
                .cpp_type = "std::string"},
     TypeTraits{.base = BaseType::Boolean,
                .name = "boolean",
@@ -221,6 +238,7 @@ constexpr std::array kTypes{
                .moving_literals = true,
                .index = kOrdered,
                .literal_example = "'2000-01-01 00:00:00+00'",
+               .btree_family = "datetime_ops",
                .cpp_type = "hyperschema::timestamptz"},
     TypeTraits{.base = BaseType::Timestamp,
                .name = "timestamp",
@@ -235,6 +253,8 @@ constexpr std::array kTypes{
                .moving_literals = true,
                .index = kOrdered,
                .literal_example = "'2000-01-01 00:00:00'",
+               .btree_family = "datetime_ops",
+               .implicit_casts = "timestamptz",
                .cpp_type = "hyperschema::timestamp"},
     TypeTraits{.base = BaseType::Date,
                .name = "date",
@@ -244,6 +264,8 @@ constexpr std::array kTypes{
                .moving_literals = true,
                .index = kOrdered,
                .literal_example = "'2000-01-01'",
+               .btree_family = "datetime_ops",
+               .implicit_casts = "timestamp|timestamptz",
                .cpp_type = "hyperschema::date"},
     TypeTraits{.base = BaseType::Time,
                .name = "time",
@@ -258,6 +280,8 @@ constexpr std::array kTypes{
                .index = kOrdered,
                .check_literal = time_literal,
                .literal_example = "'08:30'",
+               .btree_family = "time_ops",
+               .implicit_casts = "timetz|interval",
                .cpp_type = "hyperschema::time_of_day"},
     TypeTraits{.base = BaseType::Timetz,
                .name = "timetz",
@@ -318,6 +342,7 @@ constexpr std::array kTypes{
                .index = kOrdered,
                .check_literal = inet_literal,
                .literal_example = "'192.168.0.1'",
+               .btree_family = "network_ops",
                .cpp_type = "hyperschema::inet"},
     TypeTraits{.base = BaseType::Cidr,
                .name = "cidr",
@@ -326,6 +351,8 @@ constexpr std::array kTypes{
                .index = kOrdered,
                .check_literal = cidr_literal,
                .literal_example = "'10.0.0.0/8'",
+               .btree_family = "network_ops",
+               .implicit_casts = "inet",
                .cpp_type = "hyperschema::cidr"},
     TypeTraits{.base = BaseType::Macaddr,
                .name = "macaddr",
@@ -334,6 +361,8 @@ constexpr std::array kTypes{
                .index = kOrdered,
                .check_literal = macaddr_literal,
                .literal_example = "'08:00:2b:01:02:03'",
+               .btree_family = "macaddr_ops",
+               .implicit_casts = "macaddr8",
                .cpp_type = "hyperschema::macaddr"},
     TypeTraits{.base = BaseType::Macaddr8,
                .name = "macaddr8",
@@ -342,6 +371,8 @@ constexpr std::array kTypes{
                .index = kOrdered,
                .check_literal = macaddr8_literal,
                .literal_example = "'08:00:2b:01:02:03:04:05'",
+               .btree_family = "macaddr8_ops",
+               .implicit_casts = "macaddr",
                .cpp_type = "hyperschema::macaddr8"},
     TypeTraits{.base = BaseType::Enum, .category = TC::Enum, .index = kUnorderedScalar},
 };
@@ -394,6 +425,23 @@ std::vector<std::string> type_spellings() {
         if (!t.unbounded_name.empty()) out.emplace_back(t.unbounded_name);
     }
     return out;
+}
+
+bool foreign_key_compatible(const ColumnType& referencing, const ColumnType& referenced) {
+    if (referencing.is_array() || referenced.is_array()) {
+        // array_ops compares arrays of one element type only.
+        return referencing.is_array() && referenced.is_array() && referencing.base == referenced.base &&
+               referencing.enum_name == referenced.enum_name;
+    }
+    if (referencing.base != referenced.base) {
+        const TypeTraits& from = traits_of(referencing.base);
+        const TypeTraits& to = traits_of(referenced.base);
+        if (!from.btree_family.empty() && from.btree_family == to.btree_family) return true;
+        bool cast = false;
+        for_each_alias(from.implicit_casts, [&](std::string_view target) { cast = cast || target == to.name; });
+        return cast;
+    }
+    return referencing.base != BaseType::Enum || referencing.enum_name == referenced.enum_name;
 }
 
 Opclass index_support(IndexMethod method, const ColumnType& type) {

@@ -96,7 +96,13 @@ struct TypeTraits {
     IndexSupport index{};
     LiteralCheck check_literal = nullptr;  // nullptr: the server decides (json aside, checked in validate)
     std::string_view literal_example{};    // a valid default, for messages
-    std::string_view cpp_type{};           // the generated C++ value type (enums: their own)
+    // The default b-tree operator family, which holds equality operators
+    // across its types (integer_ops: int2 = int8). Empty: the type's own only.
+    std::string_view btree_family{};
+    // The types this one converts to implicitly (pg_cast's castcontext 'i'),
+    // canonical names separated by '|'.
+    std::string_view implicit_casts{};
+    std::string_view cpp_type{};  // the generated C++ value type (enums: their own)
 };
 
 // The record of a type; every BaseType has one.
@@ -111,6 +117,13 @@ std::span<const TypeTraits> all_types();
 
 // Every spelling the DSL accepts for a built-in type, canonical ones first.
 std::vector<std::string> type_spellings();
+
+// Whether a foreign key column of type `referencing` may reference a key
+// column of type `referenced`: PostgreSQL needs an equality operator between
+// them in the referenced column's b-tree operator family, or an implicit cast
+// from the referencing type to the referenced one (double precision ->
+// numeric has neither; integer -> numeric has the cast).
+bool foreign_key_compatible(const ColumnType& referencing, const ColumnType& referenced);
 
 // The default operator class support of `type` (scalar or array) under a method.
 Opclass index_support(IndexMethod method, const ColumnType& type);

@@ -18,8 +18,8 @@ namespace hyperschema::diff {
 enum class Stage {
     DropPolicies,
     DropViewsAndAggregates,  // in one dependency order: a view may read an aggregate
+    DropForeignKeys,         // before the indexes: a foreign key may need a unique index
     DropIndexes,
-    DropForeignKeys,
     DropConstraints,
     DropTables,
     CreateNamespace,
@@ -32,8 +32,8 @@ enum class Stage {
     RebuildEnums,
     Hypertables,
     AddConstraints,
-    AddForeignKeys,
     AddIndexes,
+    AddForeignKeys,  // after the indexes: a foreign key may need a unique index
     CreateViewsAndAggregates,
     AlterAggregates,
     Compression,

@@ -173,7 +173,9 @@ void diff_constraints(const Schema& from, const std::string& old_table, const Ta
     for (const auto& n : new_list) {
         if (find(old_list, n.name)) continue;
         for (const auto& o : old_list) {
-            if (find(new_list, o.name) || renamed_old.count(o.name) || o.definition != n.definition) continue;
+            if (find(new_list, o.name) || renamed_old.count(o.name) || o.definition != n.definition ||
+                o.referenced_index != n.referenced_index)
+                continue;
             out.add(Stage::Renames, "~ constraint " + o.name + " on " + table.name + " renamed to " + n.name,
                     alter_table_prefix(to, table.name) + "RENAME CONSTRAINT " + quote_ident(o.name) + " TO " +
                         quote_ident(n.name) + ";\n");
@@ -184,14 +186,18 @@ void diff_constraints(const Schema& from, const std::string& old_table, const Ta
     }
     for (const auto& o : old_list) {
         const auto* n = find(new_list, o.name);
-        if ((n && n->definition == o.definition) || renamed_old.count(o.name)) continue;
+        if ((n && n->definition == o.definition && n->referenced_index == o.referenced_index) ||
+            renamed_old.count(o.name))
+            continue;
         Stage stage = o.kind == emit::ConstraintKind::ForeignKey ? Stage::DropForeignKeys : Stage::DropConstraints;
         out.add(stage, "- constraint " + o.name + " on " + old_table,
                 alter_table_prefix(from, old_table) + "DROP CONSTRAINT " + quote_ident(o.name) + ";\n");
     }
     for (const auto& n : new_list) {
         const auto* o = find(old_list, n.name);
-        if ((o && o->definition == n.definition) || renamed_new.count(n.name)) continue;
+        if ((o && o->definition == n.definition && o->referenced_index == n.referenced_index) ||
+            renamed_new.count(n.name))
+            continue;
         Stage stage = n.kind == emit::ConstraintKind::ForeignKey ? Stage::AddForeignKeys : Stage::AddConstraints;
         out.add(stage, std::string(o ? "~" : "+") + " constraint " + n.name + " on " + table.name,
                 alter_table_prefix(to, table.name) + "ADD " + n.clause() + ";\n");
@@ -316,8 +322,10 @@ bool narrows(const ColumnType& from, const ColumnType& to) {
 }
 
 void drop_table(const Schema& from, const Table& table, const std::set<std::string>& dropped_before, Output& out) {
+    // A foreign key that closes a cycle, or that needs a unique index the
+    // migration may drop (DropIndexes runs before DropTables), goes first.
     for (const auto& fk : table.foreign_keys) {
-        if (!dropped_before.count(fk.ref_table.name)) continue;
+        if (!dropped_before.count(fk.ref_table.name) && !emit::referenced_index(from, fk)) continue;
         out.add(Stage::DropForeignKeys, "- constraint " + fk.name + " on " + table.name,
                 alter_table_prefix(from, table.name) + "DROP CONSTRAINT " + quote_ident(fk.name) + ";\n");
     }

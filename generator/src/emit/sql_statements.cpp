@@ -150,6 +150,11 @@ std::string ConstraintSql::clause() const {
     return "CONSTRAINT " + quote_ident(name) + " " + definition;
 }
 
+const Index* referenced_index(const Schema& schema, const ForeignKey& fk) {
+    const Table* target = schema.find_table(fk.ref_table.name);
+    return target ? target->referenced_key(target->referenced_columns(fk)).index : nullptr;
+}
+
 std::vector<ConstraintSql> table_constraints(const Schema& schema, const Table& table) {
     std::vector<ConstraintSql> out;
     if (table.primary_key) {
@@ -160,7 +165,9 @@ std::vector<ConstraintSql> table_constraints(const Schema& schema, const Table& 
         out.push_back({u.name, ConstraintKind::Unique, "UNIQUE (" + column_list(u.columns) + ")"});
     }
     for (const auto& fk : table.foreign_keys) {
-        out.push_back({fk.name, ConstraintKind::ForeignKey, foreign_key_definition(schema, fk)});
+        const Index* index = referenced_index(schema, fk);
+        out.push_back({fk.name, ConstraintKind::ForeignKey, foreign_key_definition(schema, fk),
+                       index ? create_index(schema, *schema.find_table(fk.ref_table.name), *index) : ""});
     }
     for (const auto& check : table.checks) {
         out.push_back({check.name, ConstraintKind::Check, "CHECK (" + check.expression + ")"});
@@ -214,7 +221,10 @@ std::string create_table_block(const Schema& schema, const Table& table, const s
                                std::vector<const ForeignKey*>* deferred) {
     std::set<std::string> inline_foreign_keys;
     for (const auto& fk : table.foreign_keys) {
-        if (existing.count(fk.ref_table.name) || fk.ref_table.name == table.name) {
+        // A unique index is created after the tables (AddIndexes), so a
+        // foreign key that needs one is added after it.
+        const bool target_ready = existing.count(fk.ref_table.name) || fk.ref_table.name == table.name;
+        if (target_ready && !referenced_index(schema, fk)) {
             inline_foreign_keys.insert(fk.name);
         } else {
             deferred->push_back(&fk);

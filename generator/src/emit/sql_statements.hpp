@@ -31,12 +31,19 @@ struct ConstraintSql {
     std::string name;
     ConstraintKind kind;
     std::string definition;  // PRIMARY KEY (...), CHECK (...): what a rename keeps
+    // A foreign key whose referenced key is a unique index (not a constraint)
+    // depends on that index: its CREATE INDEX, so that re-creating the index
+    // re-creates the foreign key (DROP INDEX refuses while it is referenced).
+    std::string referenced_index{};
 
     std::string clause() const;  // CONSTRAINT name <definition>
 };
 // The table's constraints in creation order: primary key, unique, foreign
 // keys, checks.
 std::vector<ConstraintSql> table_constraints(const Schema& schema, const Table& table);
+// The unique index a foreign key's referenced key is, or nullptr when it is
+// the target's primary key or a unique constraint (or the target is unknown).
+const Index* referenced_index(const Schema& schema, const ForeignKey& fk);
 
 // CREATE SCHEMA IF NOT EXISTS for a namespace other than `public`.
 std::string create_namespace(const Schema& schema);
@@ -47,7 +54,8 @@ std::string create_enum(const Schema& schema, const Enum& e);
 std::string create_table(const Schema& schema, const Table& table, const std::set<std::string>& inline_foreign_keys);
 std::string add_foreign_key(const Schema& schema, const Table& table, const ForeignKey& fk);
 // A new table as one block: CREATE TABLE with the foreign keys whose targets
-// are in `existing` (or the table itself), its comments, and create_hypertable.
+// are in `existing` (or the table itself) and whose referenced key is a
+// constraint, its comments, and create_hypertable.
 // The other foreign keys go to *deferred, to be added once their targets exist.
 std::string create_table_block(const Schema& schema, const Table& table, const std::set<std::string>& existing,
                                std::vector<const ForeignKey*>* deferred);

@@ -14,6 +14,50 @@ const Column* Table::find_column(const std::string& column) const {
     return find_by_name(columns, column);
 }
 
+namespace {
+
+template <typename Key>
+bool same_column_set(const std::vector<Key>& key, const std::vector<std::string>& columns,
+                     std::string (*column_of)(const Key&)) {
+    if (key.size() != columns.size()) return false;
+    return std::all_of(key.begin(), key.end(), [&](const Key& k) {
+        return std::find(columns.begin(), columns.end(), column_of(k)) != columns.end();
+    });
+}
+
+std::string name_of(const NameRef& ref) {
+    return ref.name;
+}
+// An expression key part has no column: it never matches.
+std::string column_of(const KeyPart& part) {
+    return part.is_expression() ? std::string() : part.column;
+}
+
+}  // namespace
+
+Table::ReferencedKey Table::referenced_key(const std::vector<std::string>& key) const {
+    if (primary_key && same_column_set(primary_key->columns, key, name_of)) return {true, nullptr};
+    for (const auto& u : uniques) {
+        if (same_column_set(u.columns, key, name_of)) return {true, nullptr};
+    }
+    for (const auto& index : indexes) {
+        if (index.unique && index.method == IndexMethod::Btree && index.where.empty() &&
+            same_column_set(index.keys, key, column_of)) {
+            return {true, &index};
+        }
+    }
+    return {};
+}
+
+std::vector<std::string> Table::referenced_columns(const ForeignKey& fk) const {
+    std::vector<std::string> out;
+    if (fk.ref_columns.empty() && primary_key) {
+        for (const auto& c : primary_key->columns) out.push_back(c.name);
+    }
+    for (const auto& c : fk.ref_columns) out.push_back(c.name);
+    return out;
+}
+
 const Table* Schema::find_table(const std::string& table) const {
     return find_by_name(tables, table);
 }

@@ -219,6 +219,17 @@ struct Table {
     SourceLocation loc;
 
     const Column* find_column(const std::string& column) const;
+    // What lets a foreign key reference `columns` (in any order): the primary
+    // key or a unique constraint (found, no index), or a unique b-tree index
+    // on exactly those plain columns without a predicate, which PostgreSQL
+    // accepts as well (found, that index). Not found: nothing does.
+    struct ReferencedKey {
+        bool found = false;
+        const Index* index = nullptr;
+    };
+    ReferencedKey referenced_key(const std::vector<std::string>& columns) const;
+    // The columns a foreign key references: the ones it names, or the primary key's.
+    std::vector<std::string> referenced_columns(const ForeignKey& fk) const;
 };
 
 struct View {

@@ -138,29 +138,6 @@ void check_primary_key(const Table& table, Diagnostics& diags) {
     }
 }
 
-// Columns that form a primary key or unique constraint of the target: only
-// those can be referenced ("there is no unique constraint matching given keys").
-bool is_unique_key(const Table& target, const std::vector<std::string>& columns) {
-    auto same_set = [&](const std::vector<NameRef>& key) {
-        if (key.size() != columns.size()) return false;
-        return std::all_of(key.begin(), key.end(), [&](const NameRef& k) {
-            return std::find(columns.begin(), columns.end(), k.name) != columns.end();
-        });
-    };
-    if (target.primary_key && same_set(target.primary_key->columns)) return true;
-    return std::any_of(target.uniques.begin(), target.uniques.end(),
-                       [&](const UniqueConstraint& u) { return same_set(u.columns); });
-}
-
-bool comparable(const ColumnType& a, const ColumnType& b) {
-    if (a.is_array() != b.is_array()) return false;
-    if (a.is_numeric_family() && b.is_numeric_family()) return true;
-    if (a.is_text_family() && b.is_text_family()) return true;
-    // date, timestamp and timestamptz share a btree operator family with cross-type equality.
-    if (a.element().is_time() && b.element().is_time()) return true;
-    return a.element().base == b.element().base && a.enum_name == b.enum_name;
-}
-
 void check_foreign_key(const Schema& schema, const Table& table, const ForeignKey& fk, Diagnostics& diags) {
     check_key_columns(table, fk.columns, "a foreign key", fk.loc, diags);
     const Table* target = schema.find_table(fk.ref_table.name);
@@ -201,10 +178,13 @@ void check_foreign_key(const Schema& schema, const Table& table, const ForeignKe
             return;
         }
         const Column* own = table.find_column(fk.columns[i].name);
-        if (own && !comparable(own->type, ref->type)) {
-            diags.error(fk.columns[i].loc, "foreign key column `" + table.name + "." + own->name + "` is `" +
-                                               own->type.sql() + "` but references `" + target->name + "." + ref->name +
-                                               "` of type `" + ref->type.sql() + "`; PostgreSQL cannot compare them");
+        if (own && !catalog::foreign_key_compatible(own->type, ref->type)) {
+            diags.error(fk.columns[i].loc,
+                        "foreign key column `" + table.name + "." + own->name + "` is `" + own->type.sql() +
+                            "` but references `" + target->name + "." + ref->name + "` of type `" + ref->type.sql() +
+                            "`; PostgreSQL has no equality operator between them in the referenced key's operator "
+                            "family and no implicit cast (declare both columns `" +
+                            ref->type.sql() + "`)");
         }
         if (own && !own->nullable && fk.on_delete == ReferentialAction::SetNull) {
             diags.error(fk.loc,
@@ -213,11 +193,21 @@ void check_foreign_key(const Schema& schema, const Table& table, const ForeignKe
                             "nullable or use `cascade`/`restrict`");
         }
     }
-    if (!is_unique_key(*target, ref_names)) {
+    const Table::ReferencedKey key = target->referenced_key(ref_names);
+    if (!key.found) {
+        diags.error(fk.loc,
+                    "foreign key of table `" + table.name + "` references columns of `" + target->name +
+                        "` that are neither its primary key, a unique constraint nor a unique index without `where` on "
+                        "exactly those columns; PostgreSQL requires one (add `unique: [[...]]` to `" +
+                        target->name + "`)");
+    } else if (key.index && key.index->concurrently) {
+        // The index is built after the migration's transaction, which adds
+        // the foreign key: the key would not exist yet when it is needed.
         diags.error(fk.loc, "foreign key of table `" + table.name + "` references columns of `" + target->name +
-                                "` that are neither its primary key nor a unique constraint; PostgreSQL requires one "
-                                "(add `unique: [[...]]` to `" +
-                                target->name + "`)");
+                                "` whose only unique key is index `" + key.index->name +
+                                "`, built `concurrently` after the migration's transaction that adds the foreign "
+                                "key; drop `concurrently` from the index or add `unique: [[...]]` to `" +
+                                target->name + "`");
     }
 }
 

@@ -2,9 +2,9 @@
 -- Do not edit: hyperschema.sum records its checksum. Apply with psql -v ON_ERROR_STOP=1 -f.
 --
 -- Changes:
+--   - constraint users_team_fkey on users
 --   - index idx_users_email
 --   - index idx_users_age
---   - constraint users_team_fkey on users
 --   - constraint users_email_key on users
 --   - constraint users_age on users
 --   ~ constraint users_age on users
@@ -13,14 +13,14 @@
 
 BEGIN;
 
+-- - constraint users_team_fkey on users
+ALTER TABLE public.users DROP CONSTRAINT users_team_fkey;
+
 -- - index idx_users_email
 DROP INDEX public.idx_users_email;
 
 -- - index idx_users_age
 DROP INDEX public.idx_users_age;
-
--- - constraint users_team_fkey on users
-ALTER TABLE public.users DROP CONSTRAINT users_team_fkey;
 
 -- - constraint users_email_key on users
 ALTER TABLE public.users DROP CONSTRAINT users_email_key;

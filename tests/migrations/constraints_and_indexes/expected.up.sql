@@ -7,9 +7,9 @@
 --   - constraint users_age on users
 --   + constraint users_email_key on users
 --   ~ constraint users_age on users
---   + constraint users_team_fkey on users
 --   + index idx_users_email on users
 --   + index idx_users_age on users
+--   + constraint users_team_fkey on users
 
 BEGIN;
 
@@ -28,11 +28,11 @@ ALTER TABLE public.users ADD CONSTRAINT users_email_key UNIQUE (email);
 -- ~ constraint users_age on users
 ALTER TABLE public.users ADD CONSTRAINT users_age CHECK (age BETWEEN 0 AND 150);
 
--- + constraint users_team_fkey on users
-ALTER TABLE public.users ADD CONSTRAINT users_team_fkey FOREIGN KEY (team) REFERENCES public.teams (id) ON DELETE SET NULL;
-
 -- + index idx_users_email on users
 CREATE INDEX idx_users_email ON public.users (email) WHERE email <> '';
+
+-- + constraint users_team_fkey on users
+ALTER TABLE public.users ADD CONSTRAINT users_team_fkey FOREIGN KEY (team) REFERENCES public.teams (id) ON DELETE SET NULL;
 
 COMMIT;
 
