@@ -22,8 +22,8 @@ std::string integer_literal(const ColumnType& t, std::string_view text) {
            "` holds " + range;
 }
 
-std::string float_literal(const ColumnType&, std::string_view text) {
-    return sqltext::is_number_literal(text) ? "" : "expected a number";
+std::string float_literal(const ColumnType& t, std::string_view text) {
+    return sqltext::float_literal_problem(text, t.base == BaseType::Real ? 32 : 64);
 }
 
 // The largest value of numeric(p,s): 99.99 for (4,2), 0.0099 for (2,4), 99900 for (3,-2).
@@ -68,9 +68,19 @@ std::string uuid_literal(const ColumnType&, std::string_view text) {
 }
 
 std::string json_literal(const ColumnType&, std::string_view text) {
-    const bool plausible =
-        !text.empty() && std::string_view("{[\"-0123456789tfn").find(text.front()) != std::string::npos;
-    return plausible ? "" : "expected a JSON value such as `'{}'`";
+    return sqltext::json_literal_problem(text);
+}
+
+std::string datetime_literal(const ColumnType&, std::string_view text) {
+    return sqltext::datetime_literal_problem(text);
+}
+
+std::string interval_literal(const ColumnType&, std::string_view text) {
+    return sqltext::interval_literal_problem(text);
+}
+
+std::string bytea_literal(const ColumnType&, std::string_view text) {
+    return sqltext::bytea_literal_problem(text);
 }
 
 std::string time_literal(const ColumnType&, std::string_view text) {
@@ -237,6 +247,7 @@ constexpr std::array kTypes{
                .time_dimension = true,
                .moving_literals = true,
                .index = kOrdered,
+               .check_literal = datetime_literal,
                .literal_example = "'2000-01-01 00:00:00+00'",
                .btree_family = "datetime_ops",
                .cpp_type = "hyperschema::timestamptz"},
@@ -252,6 +263,7 @@ constexpr std::array kTypes{
                .time_dimension = true,
                .moving_literals = true,
                .index = kOrdered,
+               .check_literal = datetime_literal,
                .literal_example = "'2000-01-01 00:00:00'",
                .btree_family = "datetime_ops",
                .implicit_casts = "timestamptz",
@@ -263,6 +275,7 @@ constexpr std::array kTypes{
                .time_dimension = true,
                .moving_literals = true,
                .index = kOrdered,
+               .check_literal = datetime_literal,
                .literal_example = "'2000-01-01'",
                .btree_family = "datetime_ops",
                .implicit_casts = "timestamp|timestamptz",
@@ -302,6 +315,7 @@ constexpr std::array kTypes{
                .catalog_name = "interval",
                .category = TC::Interval,
                .index = kOrdered,
+               .check_literal = interval_literal,
                .literal_example = "'1 day'",
                .cpp_type = "hyperschema::interval"},
     TypeTraits{.base = BaseType::Uuid,
@@ -333,6 +347,7 @@ constexpr std::array kTypes{
                .catalog_name = "bytea",
                .category = TC::Binary,
                .index = kOrdered,
+               .check_literal = bytea_literal,
                .literal_example = "'\\x'",
                .cpp_type = "hyperschema::bytea"},
     TypeTraits{.base = BaseType::Inet,

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace hyperschema::sqltext {
 
@@ -41,6 +42,22 @@ std::string time_literal_problem(std::string_view text, bool with_zone);
 std::string inet_literal_problem(std::string_view text, bool cidr);
 // macaddr (6 bytes) or macaddr8 (8; a 6-byte address is widened).
 std::string macaddr_literal_problem(std::string_view text, int bytes);
+
+// Why PostgreSQL would refuse the literal as a value of the type, or "" when
+// it takes it or when the form is one we do not read (the server decides).
+// date, timestamp, timestamptz in the ISO form: the calendar and the offset.
+std::string datetime_literal_problem(std::string_view text);
+// interval: every word must be one of DecodeInterval's units.
+std::string interval_literal_problem(std::string_view text);
+// real (bits 32) and double precision (64): overflow and underflow to zero.
+std::string float_literal_problem(std::string_view text, int bits);
+// bytea in the hex form (pairs of digits) or the escape form.
+std::string bytea_literal_problem(std::string_view text);
+// json and jsonb: a JSON value (RFC 8259, as json_in reads it).
+std::string json_literal_problem(std::string_view text);
+// The elements of an array literal (`{1,2}`, `{{a,"b c"},{NULL,d}}`), unquoted
+// and unescaped, nullopt for NULL; nullopt when it is not one.
+std::optional<std::vector<std::optional<std::string>>> array_literal_elements(std::string_view text);
 
 // A timestamp as the DSL writes an `origin`: `2000-01-01`, `2000-01-01 00:00`,
 // `2000-01-01T00:00:00.5Z`, `2000-01-01 00:00:00+05:30`, `... UTC`.

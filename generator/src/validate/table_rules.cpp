@@ -48,9 +48,16 @@ std::string enum_label_problem(const Schema& schema, const ColumnType& t, const 
 std::string literal_problem(const Schema& schema, const Column& column, const std::string& text) {
     const ColumnType& t = column.type;
     if (t.is_array()) {
-        return text.size() >= 2 && text.front() == '{' && text.back() == '}'
-                   ? ""
-                   : "an array default is written as a PostgreSQL array literal, e.g. `'{}'` or `'{a,b}'`";
+        auto elements = sqltext::array_literal_elements(text);
+        if (!elements) return "an array default is written as a PostgreSQL array literal, e.g. `'{}'` or `'{a,b}'`";
+        Column element = column;
+        element.type = t.element();
+        for (const auto& e : *elements) {
+            if (!e) continue;  // NULL
+            if (std::string problem = literal_problem(schema, element, *e); !problem.empty())
+                return "element `" + *e + "`: " + problem;
+        }
+        return "";
     }
     if (t.base == BaseType::Enum) return enum_label_problem(schema, t, text);
     const catalog::TypeTraits& traits = catalog::traits_of(t.base);
