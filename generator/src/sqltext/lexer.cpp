@@ -39,22 +39,13 @@ constexpr std::string_view kMoreKeywords[] = {"union", "using",   "uuid",    "va
                                               "nfd",   "nfkc",    "nfkd",    "leading", "trailing"};
 
 // Functions and SQL value keywords that are not IMMUTABLE in PostgreSQL.
-constexpr std::string_view kNonImmutable[] = {"now",
-                                              "current_timestamp",
-                                              "current_date",
-                                              "current_time",
-                                              "localtime",
-                                              "localtimestamp",
-                                              "clock_timestamp",
-                                              "statement_timestamp",
-                                              "transaction_timestamp",
-                                              "timeofday",
-                                              "random",
-                                              "gen_random_uuid",
-                                              "uuid_generate_v4",
-                                              "nextval",
-                                              "current_user",
-                                              "txid_current"};
+constexpr std::string_view kNonImmutable[] = {"now", "current_timestamp", "current_date", "current_time", "localtime",
+                                              "localtimestamp", "clock_timestamp", "statement_timestamp",
+                                              "transaction_timestamp", "timeofday", "random", "gen_random_uuid",
+                                              "uuid_generate_v4", "nextval", "current_user", "txid_current",
+                                              // STABLE (pg_proc.provolatile 's'): they read settings
+                                              "concat", "concat_ws", "format", "current_setting", "to_date",
+                                              "to_number", "make_timestamptz", "pg_backend_pid", "currval", "setseed"};
 
 // SQL value keywords that act as functions without parentheses.
 constexpr std::string_view kParenlessFunctions[] = {"current_timestamp", "current_date",   "current_time",

@@ -101,6 +101,7 @@ void check_bucket(const ContinuousAggregate& agg, const RelationShape& source, D
         diags.error(agg.timezone_loc, "`timezone` of " + what + " needs a timestamptz time column; `" +
                                           source.time_column + "` is not one");
     }
+    if (agg.timezone) check_time_zone(*agg.timezone, agg.timezone_loc, "`timezone` of " + what, diags);
     if (agg.origin && agg.offset) {
         diags.error(agg.offset_loc, what +
                                         " sets both `origin` and `offset`, which TimescaleDB refuses in one bucket, "
@@ -385,6 +386,7 @@ void check_expressions(const Schema& schema, const ContinuousAggregate& agg, con
     }
     check_fragment(agg.where, agg.where_loc,
                    {"the `where` of continuous aggregate `" + agg.name + "`", &names, true, immutable}, diags);
+    if (!agg.where.empty()) check_aggregate_where(agg, diags);
 }
 
 // Origins are equal when they are the same value of the source's time type

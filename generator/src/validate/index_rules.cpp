@@ -1,6 +1,7 @@
 // Indexes: what each access method accepts, predicates, and hypertable limits.
 
 #include <algorithm>
+#include <set>
 
 #include "catalog/column_types.hpp"
 #include "sqltext/lexer.hpp"
@@ -22,6 +23,12 @@ void check_method_limits(const Index& index, const std::string& what, Diagnostic
     if (!index.include.empty() && index.method != IndexMethod::Btree && index.method != IndexMethod::Gist) {
         diags.error(index.include.front().loc, what + " uses `include`, which access method `" + method +
                                                    "` does not support; only btree and gist do");
+    }
+    // INDEX_MAX_KEYS counts key and included columns.
+    if (index.keys.size() + index.include.size() > 32) {
+        diags.error(index.loc, what + " has " + std::to_string(index.keys.size() + index.include.size()) +
+                                   " columns (keys and `include`), but PostgreSQL refuses more than 32 (\"cannot "
+                                   "use more than 32 columns in an index\")");
     }
     if (index.method != IndexMethod::Btree) {
         for (const auto& key : index.keys) {
@@ -93,7 +100,7 @@ void check_key_type(const Schema& schema, const Index& index, const KeyPart& key
 // date_trunc(text, timestamp) is IMMUTABLE. Each rule was checked against
 // pg_proc and with CREATE INDEX on PostgreSQL 15.
 
-enum class Kind { Timestamptz, Timestamp, Date, Time, Interval, Text, Other, Unknown };
+enum class Kind { Timestamptz, Timestamp, Date, Time, Interval, Text, Json, Other, Unknown };
 
 Kind kind_of(const ColumnType& t) {
     if (t.is_array()) return Kind::Other;
@@ -112,8 +119,9 @@ Kind kind_of(const ColumnType& t) {
         case catalog::TypeCategory::Float:
         case catalog::TypeCategory::Numeric:
         case catalog::TypeCategory::Boolean:
-        case catalog::TypeCategory::Uuid:
         case catalog::TypeCategory::Json:
+            return t.base == BaseType::Json ? Kind::Json : Kind::Other;
+        case catalog::TypeCategory::Uuid:
         case catalog::TypeCategory::Binary:
         case catalog::TypeCategory::Network:
         case catalog::TypeCategory::MacAddress:
@@ -137,6 +145,8 @@ const char* kind_name(Kind k) {
             return "interval";
         case Kind::Text:
             return "text";
+        case Kind::Json:
+            return "json";
         default:
             return "other";
     }
@@ -169,6 +179,7 @@ Kind read_type_name(const std::vector<Token>& t, size_t& i) {
         first == "name")
         return Kind::Text;
     if (first == "interval") return Kind::Interval;
+    if (first == "json") return Kind::Json;
     return Kind::Other;
 }
 
@@ -232,6 +243,27 @@ public:
         return Kind::Unknown;
     }
 
+    // The kind of the operand that starts at i (after a binary operator): a
+    // typed literal (`interval '1 day'`), a column, or `'...'::type`.
+    Kind operand_kind(size_t i, const Column** column) const {
+        if (i >= t_.size()) return Kind::Unknown;
+        if (t_[i].kind == TokenKind::Identifier && i + 1 < t_.size() && t_[i + 1].kind == TokenKind::String) {
+            size_t j = i;
+            return read_type_name(t_, j);
+        }
+        size_t end = i + 1;
+        if (t_[i].kind == TokenKind::LParen) end = sqltext::matching_paren(t_, i) + 1;
+        if (end < t_.size() && t_[end].kind == TokenKind::Cast) {
+            size_t j = end + 1;
+            return read_type_name(t_, j);
+        }
+        if (const Column* c = column_at(i)) {
+            if (column && !*column) *column = c;
+            return kind_of(c->type);
+        }
+        return end <= t_.size() && t_[i].kind == TokenKind::LParen ? kind(i, end, column) : Kind::Unknown;
+    }
+
     // Top-level comma-separated arguments of the call whose `(` is at open.
     std::vector<std::pair<size_t, size_t>> arguments(size_t open) const {
         std::vector<std::pair<size_t, size_t>> out;
@@ -284,6 +316,10 @@ std::string cast_problem(Kind from, Kind to) {
     if (to_text && (from == Kind::Timestamptz || from == Kind::Timestamp || from == Kind::Date))
         return "its text follows the DateStyle setting";
     if (to_text && from == Kind::Interval) return "its text follows the IntervalStyle setting";
+    if (from == Kind::Text && (to == Kind::Date || to == Kind::Timestamp || to == Kind::Timestamptz ||
+                               to == Kind::Time || to == Kind::Interval))
+        return "reading text as a date or time follows the DateStyle and TimeZone settings (date_in, "
+               "timestamp_in and interval_in are STABLE); store the value in a column of that type";
     return "";
 }
 
@@ -308,6 +344,10 @@ std::vector<std::string> stable_uses(const std::vector<Token>& t, const Table& t
                 out.push_back(
                     "`to_char` is STABLE for every type (its output follows locale and DateStyle "
                     "settings); index the value itself");
+            } else if (fn == "to_timestamp" && args.size() == 2) {
+                out.push_back(
+                    "`to_timestamp(text, text)` is STABLE (it reads the session's TimeZone); only "
+                    "`to_timestamp(double precision)` is IMMUTABLE");
             } else if (fn == "age" && args.size() == 1) {
                 out.push_back(
                     "`age` with one argument counts from today's date, so it changes every day; index "
@@ -350,6 +390,18 @@ std::vector<std::string> stable_uses(const std::vector<Token>& t, const Table& t
                 }
             }
         }
+        if (t[i].kind == TokenKind::Operator && (t[i].text == "+" || t[i].text == "-") && i > 0) {
+            const Column* column = nullptr;
+            const Kind left = types.kind(types.operand_start(i), i, &column);
+            const Kind right = types.operand_kind(i + 1, &column);
+            if ((left == Kind::Timestamptz && right == Kind::Interval) ||
+                (left == Kind::Interval && right == Kind::Timestamptz && t[i].text == "+")) {
+                out.push_back("timestamptz " + t[i].text + " interval" + column_text(column) +
+                              " is STABLE: a day is not always 24 hours in the session's TimeZone; use `(" +
+                              (column ? column->name : std::string("...")) + " AT TIME ZONE 'UTC') " + t[i].text +
+                              " interval ...` (a timestamp, for which it is IMMUTABLE)");
+            }
+        }
         if (t[i].kind == TokenKind::Cast) {
             const size_t b = types.operand_start(i);
             if (b == i) continue;
@@ -367,6 +419,50 @@ std::vector<std::string> stable_uses(const std::vector<Token>& t, const Table& t
     return out;
 }
 
+bool comparison(const Token& t) {
+    static const std::set<std::string, std::less<>> kComparisons{"=", "<>", "!=", "<", ">", "<=", ">="};
+    return t.kind == TokenKind::Operator && kComparisons.count(t.text);
+}
+
+// Whether the key expression yields json: a json column, `doc -> 'a'`,
+// `doc #> '{a}'` or a cast to json.
+bool yields_json(const std::vector<Token>& t, const Table& table) {
+    ExpressionTypes types(t, table);
+    size_t last_operator = t.size();
+    for (size_t i = 0; i < t.size(); ++i) {
+        if (t[i].kind == TokenKind::LParen) i = sqltext::matching_paren(t, i);
+        if (i < t.size() && t[i].kind == TokenKind::Operator) last_operator = i;
+    }
+    if (last_operator == t.size()) return types.kind(0, t.size()) == Kind::Json;
+    const std::string& op = t[last_operator].text;
+    return (op == "->" || op == "#>") && types.kind(0, last_operator) == Kind::Json;
+}
+
+}  // namespace
+
+void check_json_comparisons(const Table& table, const std::string& sql, const SourceLocation& loc,
+                            const std::string& what, Diagnostics& diags) {
+    std::string error;
+    auto tokens = sqltext::lex(sql, &error);
+    if (!tokens) return;  // reported by check_fragment
+    const std::vector<Token>& t = *tokens;
+    ExpressionTypes types(t, table);
+    for (size_t i = 1; i < t.size(); ++i) {
+        if (!comparison(t[i])) continue;
+        const Column* column = nullptr;
+        const Kind left = types.kind(types.operand_start(i), i, &column);
+        const Kind right = types.operand_kind(i + 1, &column);
+        if (left != Kind::Json && right != Kind::Json) continue;
+        diags.error(loc, "in " + what + ", `" + t[i].text + "` compares json" + column_text(column) +
+                             ", but PostgreSQL has no comparison operators for json (\"operator does not exist: "
+                             "json " +
+                             t[i].text + " ...\"); use jsonb, or compare `" +
+                             (column ? column->name : std::string("...")) + "::jsonb` or `->>` text");
+    }
+}
+
+namespace {
+
 void check_stable_functions(const Table& table, const std::string& sql, const SourceLocation& loc,
                             const std::string& what, bool predicate, Diagnostics& diags) {
     if (sql.empty()) return;
@@ -379,6 +475,20 @@ void check_stable_functions(const Table& table, const std::string& sql, const So
         diags.error(loc,
                     "in " + what + ", PostgreSQL refuses a function that is not IMMUTABLE (\"" + quote + "\"): " + use);
     }
+}
+
+// json has no b-tree or hash operator class, for an expression as for a column.
+void check_json_key_expression(const Table& table, const Index& index, const KeyPart& key, const std::string& what,
+                               Diagnostics& diags) {
+    if (index.method != IndexMethod::Btree && index.method != IndexMethod::Hash) return;
+    std::string error;
+    auto tokens = sqltext::lex(key.expression, &error);
+    if (!tokens || !yields_json(*tokens, table)) return;
+    diags.error(key.loc, "the expression `" + key.expression + "` of " + what + " is json, which has no " +
+                             index_method_name(index.method) +
+                             " operator class (\"data type json has no default "
+                             "operator class for access method \"" +
+                             index_method_name(index.method) + "\"\"); index `->>` text, or use jsonb");
 }
 
 void check_hypertable_index(const Table& table, const Index& index, const std::string& what, Diagnostics& diags) {
@@ -415,6 +525,8 @@ void check_indexes(const Schema& schema, const Table& table, Diagnostics& diags)
                                 "PostgreSQL requires functions in index expressions to be IMMUTABLE"},
                                diags);
                 check_stable_functions(table, key.expression, key.loc, "an expression of " + what, false, diags);
+                check_json_comparisons(table, key.expression, key.loc, "an expression of " + what, diags);
+                check_json_key_expression(table, index, key, what, diags);
                 continue;
             }
             const Column* column = table.find_column(key.column);
@@ -437,6 +549,8 @@ void check_indexes(const Schema& schema, const Table& table, Diagnostics& diags)
                         "cannot move with the clock); filter on a fixed value, or drop `where` and filter in queries"},
                        diags);
         check_stable_functions(table, index.where, index.where_loc, "the `where` predicate of " + what, true, diags);
+        if (!index.where.empty())
+            check_json_comparisons(table, index.where, index.where_loc, "the `where` predicate of " + what, diags);
         if (table.hypertable) check_hypertable_index(table, index, what, diags);
     }
 }

@@ -99,6 +99,10 @@ void check_default_index_names(const Schema& schema, Diagnostics& diags) {
                                  *reserved + "\" already exists\"); rename it, or set `create_default_indexes: false`");
         };
         for (const auto& t : schema.tables) {
+            // A table created after the hypertable collides; one created
+            // before makes TimescaleDB skip its index. Both are refused: the
+            // order of tables is not the user's to think about.
+            if (t.name == *reserved) report("table", t.loc);
             for (const auto& i : t.indexes) {
                 if (i.name == *reserved) report("index", i.loc);
             }

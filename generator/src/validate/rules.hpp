@@ -15,7 +15,17 @@ void check_names(const Schema& schema, Diagnostics& diags);
 void check_dependencies(const Schema& schema, Diagnostics& diags);
 void check_table(const Schema& schema, const Table& table, Diagnostics& diags);
 void check_indexes(const Schema& schema, const Table& table, Diagnostics& diags);
+// Comparisons of json values in an expression over the table's columns
+// (json has no comparison operators; jsonb has).
+void check_json_comparisons(const Table& table, const std::string& sql, const SourceLocation& loc,
+                            const std::string& what, Diagnostics& diags);
 void check_hypertable(const Schema& schema, const Table& table, Diagnostics& diags);
+// SQL expressions in limited contexts (expression_rules.cpp).
+void check_default_expression(const Schema& schema, const Table& table, const Column& column, Diagnostics& diags);
+void check_check_expression(const Table& table, const CheckConstraint& check, Diagnostics& diags);
+void check_aggregate_where(const ContinuousAggregate& aggregate, Diagnostics& diags);
+void check_time_zone(const std::string& zone, const SourceLocation& loc, const std::string& what, Diagnostics& diags);
+void check_view_relations(const Schema& schema, const View& view, Diagnostics& diags);
 void check_aggregate(const Schema& schema, const ContinuousAggregate& aggregate, Diagnostics& diags);
 void check_view(const Schema& schema, const View& view, Diagnostics& diags);
 // Warnings for aggregate columns the C++ row leaves out (run only on a schema

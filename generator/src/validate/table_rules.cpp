@@ -72,6 +72,7 @@ void check_default(const Schema& schema, const Table& table, const Column& colum
     const std::string what = "column `" + table.name + "." + column.name + "`";
     if (d.kind == ColumnDefault::Kind::Expression) {
         check_fragment(d.text, d.loc, {"the `default_sql` of " + what, nullptr, false, ""}, diags);
+        check_default_expression(schema, table, column, diags);
         return;
     }
     if (d.kind != ColumnDefault::Kind::Literal) return;
@@ -193,6 +194,13 @@ void check_foreign_key(const Schema& schema, const Table& table, const ForeignKe
                             "family and no implicit cast (declare both columns `" +
                             ref->type.sql() + "`)");
         }
+        const bool no_default = own && own->default_value.kind == ColumnDefault::Kind::None;
+        if (own && !own->nullable && no_default && fk.on_delete == ReferentialAction::SetDefault) {
+            diags.error(fk.loc,
+                        "`on_delete: set default` on foreign key column `" + table.name + "." + own->name +
+                            "`, which is NOT NULL and has no default: the default is NULL, so every delete of a "
+                            "referenced row would fail; give the column a `default` or use `cascade`/`restrict`");
+        }
         if (own && !own->nullable && fk.on_delete == ReferentialAction::SetNull) {
             diags.error(fk.loc,
                         "`on_delete: set null` on foreign key column `" + table.name + "." + own->name +
@@ -222,6 +230,11 @@ void check_foreign_key(const Schema& schema, const Table& table, const ForeignKe
 
 void check_table(const Schema& schema, const Table& table, Diagnostics& diags) {
     // A table without columns is reported by the parser, which knows why.
+    if (table.columns.size() > 1600) {
+        diags.error(table.loc, "table `" + table.name + "` has " + std::to_string(table.columns.size()) +
+                                   " columns, but PostgreSQL refuses more than 1600 (\"tables can have at most 1600 "
+                                   "columns\"); split it, or move rarely used values into a jsonb column");
+    }
     for (const auto& column : table.columns) {
         check_default(schema, table, column, diags);
     }
@@ -235,11 +248,15 @@ void check_table(const Schema& schema, const Table& table, Diagnostics& diags) {
     for (const auto& check : table.checks) {
         check_fragment(check.expression, check.loc,
                        {"check `" + check.name + "` of table `" + table.name + "`", &names, false, ""}, diags);
+        check_json_comparisons(table, check.expression, check.loc,
+                               "check `" + check.name + "` of table `" + table.name + "`", diags);
+        check_check_expression(table, check, diags);
     }
 }
 
 void check_view(const Schema& schema, const View& view, Diagnostics& diags) {
     check_fragment(view.sql, view.sql_loc, {"view `" + view.name + "`", nullptr, false, "", true}, diags);
+    check_view_relations(schema, view, diags);
     for (const auto& dep : view.depends_on) {
         if (!schema.find_table(dep.name) && !schema.find_view(dep.name) && !schema.find_aggregate(dep.name)) {
             std::vector<std::string> names;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "catalog/column_types.hpp"
 #include "validate/rules.hpp"
 
 namespace hyperschema::rules {
@@ -42,6 +43,13 @@ void check_space(const Table& table, const Hypertable& h, Diagnostics& diags) {
     } else if (column.name == h.time_column.name) {
         diags.error(column.loc, "hypertable `" + table.name + "` cannot hash-partition by its time column `" +
                                     column.name + "`; choose another column, e.g. a device id");
+    } else if (const ColumnType& type = table.find_column(column.name)->type;
+               catalog::index_support(IndexMethod::Hash, type) != catalog::Opclass::Yes) {
+        diags.error(column.loc, "hypertable `" + table.name + "` hash-partitions by column `" + column.name +
+                                    "` of type `" + type.sql() +
+                                    "`, which has no hash function (TimescaleDB: \"could not find hash function for "
+                                    "type\"); partition by a column of another type, or by `" +
+                                    column.name + "::text` in a column of its own");
     }
 }
 

@@ -1,0 +1,258 @@
+// SQL expressions the server reads in a context that limits them: a column's
+// `default_sql`, a check, an aggregate's `where`. Read with the lexer: what is
+// found here is certain (a subquery, an aggregate call, a column in a
+// default); what needs a full parse is left to the server.
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
+#include "catalog/aggregate_functions.hpp"
+#include "catalog/column_types.hpp"
+#include "catalog/functions.hpp"
+#include "sqltext/lexer.hpp"
+#include "validate/rules.hpp"
+
+namespace hyperschema::rules {
+namespace {
+
+using sqltext::Token;
+using sqltext::TokenKind;
+
+bool call_at(const std::vector<Token>& t, size_t i) {
+    return t[i].kind == TokenKind::Identifier && i + 1 < t.size() && t[i + 1].kind == TokenKind::LParen &&
+           !(i > 0 && t[i - 1].kind == TokenKind::Dot);
+}
+
+// The first `SELECT` (a subquery), and the first aggregate call.
+struct Shape {
+    const Token* subquery = nullptr;
+    const Token* aggregate = nullptr;
+};
+
+Shape shape_of(const std::vector<Token>& t) {
+    Shape s;
+    for (size_t i = 0; i < t.size(); ++i) {
+        if (!s.subquery && t[i].kind == TokenKind::Identifier && t[i].text == "select") s.subquery = &t[i];
+        if (!s.aggregate && call_at(t, i) && catalog::find_aggregate_function(t[i].text)) s.aggregate = &t[i];
+    }
+    return s;
+}
+
+std::optional<std::vector<Token>> tokens_of(const std::string& sql) {
+    std::string error;
+    return sqltext::lex(sql, &error);  // a lexing error is reported by check_fragment
+}
+
+// Whether a value of type `from` may be stored in a column of type `to`
+// (an implicit or assignment cast: timestamptz -> date is one, timestamptz ->
+// integer is not; every type goes to text).
+bool assignable(BaseType from, const ColumnType& to) {
+    if (to.is_array()) return false;
+    if (from == to.base || to.is_text_family()) return true;
+    const auto category = catalog::traits_of(to.base).category;
+    using catalog::TypeCategory;
+    switch (from) {
+        case BaseType::Timestamptz:
+        case BaseType::Timestamp:
+        case BaseType::Date:
+            return category == TypeCategory::Timestamp || category == TypeCategory::Date ||
+                   (from != BaseType::Date && category == TypeCategory::TimeOfDay);
+        case BaseType::Time:
+        case BaseType::Timetz:
+            return category == TypeCategory::TimeOfDay || to.base == BaseType::Interval;
+        case BaseType::Smallint:
+        case BaseType::Integer:
+        case BaseType::Bigint:
+        case BaseType::Real:
+        case BaseType::DoublePrecision:
+        case BaseType::Numeric:
+            return to.is_numeric_family();
+        default:
+            return false;
+    }
+}
+
+void check_default_call(const Schema& schema, const Table& table, const Column& column, const std::vector<Token>& t,
+                        Diagnostics& diags) {
+    const ColumnDefault& d = column.default_value;
+    const std::string what = "the `default_sql` of column `" + table.name + "." + column.name + "`";
+    for (size_t i = 0; i < t.size(); ++i) {
+        if (!call_at(t, i) && !(t[i].kind == TokenKind::Identifier && catalog::find_function(t[i].text))) continue;
+        const catalog::FunctionTraits* fn = catalog::find_function(t[i].text);
+        if (!fn || fn->extension.empty()) continue;
+        const bool created = std::any_of(schema.extensions.begin(), schema.extensions.end(),
+                                         [&](const Extension& e) { return e.name == fn->extension; });
+        if (!created) {
+            diags.error(d.loc, "`" + std::string(fn->name) + "` in " + what + " comes from extension `" +
+                                   std::string(fn->extension) + "`, which this schema does not create (\"function " +
+                                   std::string(fn->name) + "() does not exist\"); add `extensions: [" +
+                                   std::string(fn->extension) + "]`" +
+                                   (fn->result == BaseType::Uuid ? ", or use the built-in `gen_random_uuid()`" : ""));
+        }
+    }
+    // A lone call (`now()`, `current_date`) has the function's type.
+    const bool lone_call = (t.size() == 1 && t[0].kind == TokenKind::Identifier) ||
+                           (!t.empty() && call_at(t, 0) && sqltext::matching_paren(t, 1) == t.size() - 1);
+    if (!lone_call) return;
+    const catalog::FunctionTraits* fn = catalog::find_function(t[0].text);
+    if (!fn || !fn->result || assignable(*fn->result, column.type)) return;
+    diags.error(d.loc, what + " is `" + d.text + "`, of type `" + ColumnType::of(*fn->result).sql() +
+                           "`, but the column is `" + column.type.sql() +
+                           "` and PostgreSQL has no assignment cast between them (\"column ... is of type " +
+                           column.type.sql() + " but default expression is of type " +
+                           ColumnType::of(*fn->result).sql() + "\"); change the column's type or the expression");
+}
+
+bool is_comparison_or_boolean(const std::vector<Token>& t, const Table& table) {
+    static const std::set<std::string, std::less<>> kBooleanWords{
+        "and", "or", "not", "is", "in", "between", "like", "ilike", "similar", "exists", "true", "false", "any", "all"};
+    for (size_t i = 0; i < t.size(); ++i) {
+        if (t[i].kind == TokenKind::Operator && t[i].text != "+" && t[i].text != "-" && t[i].text != "*" &&
+            t[i].text != "/" && t[i].text != "%" && t[i].text != "||" && t[i].text != "^")
+            return true;  // comparisons, pattern matches, jsonb containment...
+        if (t[i].kind != TokenKind::Identifier) continue;
+        if (kBooleanWords.count(t[i].text)) return true;
+        if (call_at(t, i)) return true;  // a function may return boolean
+        if (const Column* c = table.find_column(t[i].text); c && c->type.base == BaseType::Boolean) return true;
+    }
+    return false;
+}
+
+// `text_column > 5`: PostgreSQL has no operator between text and a number.
+const Column* text_compared_with_number(const std::vector<Token>& t, const Table& table) {
+    static const std::set<std::string, std::less<>> kComparisons{"=", "<>", "!=", "<", ">", "<=", ">="};
+    for (size_t i = 1; i + 1 < t.size(); ++i) {
+        if (t[i].kind != TokenKind::Operator || !kComparisons.count(t[i].text)) continue;
+        for (auto [col, num] : {std::pair{i - 1, i + 1}, std::pair{i + 1, i - 1}}) {
+            const Column* c = t[col].kind == TokenKind::Identifier ? table.find_column(t[col].text) : nullptr;
+            const bool cast_follows = col + 1 < t.size() && t[col + 1].kind == TokenKind::Cast;
+            if (c && !cast_follows && c->type.is_text_family() && !c->type.is_array() &&
+                t[num].kind == TokenKind::Number && !(num + 1 < t.size() && t[num + 1].kind == TokenKind::Cast))
+                return c;
+        }
+    }
+    return nullptr;
+}
+
+}  // namespace
+
+void check_default_expression(const Schema& schema, const Table& table, const Column& column, Diagnostics& diags) {
+    const ColumnDefault& d = column.default_value;
+    auto tokens = tokens_of(d.text);
+    if (!tokens) return;
+    const std::string what = "the `default_sql` of column `" + table.name + "." + column.name + "`";
+    const Shape shape = shape_of(*tokens);
+    if (shape.subquery) {
+        diags.error(d.loc, what +
+                               " holds a subquery, which PostgreSQL refuses (\"cannot use subquery in DEFAULT "
+                               "expression\"); compute the value in the application or in a trigger");
+    }
+    if (shape.aggregate) {
+        diags.error(d.loc, what + " calls aggregate `" + shape.aggregate->text +
+                               "`, which PostgreSQL refuses (\"aggregate functions are not allowed in DEFAULT "
+                               "expressions\")");
+    }
+    if (shape.subquery || shape.aggregate) return;
+    for (const auto& id : sqltext::bare_identifiers(*tokens)) {
+        if (catalog::find_function(id.text)) continue;  // current_date, localtimestamp...
+        diags.error(d.loc, what + " reads `" + id.text +
+                               "`, but a default cannot refer to columns (\"cannot use column reference in DEFAULT "
+                               "expression\"); use a generated column, or quote the text if `" +
+                               id.text + "` was meant as a value");
+        return;
+    }
+    check_default_call(schema, table, column, *tokens, diags);
+}
+
+void check_check_expression(const Table& table, const CheckConstraint& check, Diagnostics& diags) {
+    auto tokens = tokens_of(check.expression);
+    if (!tokens || tokens->empty()) return;
+    const std::string what = "check `" + check.name + "` of table `" + table.name + "`";
+    const Shape shape = shape_of(*tokens);
+    if (shape.subquery) {
+        diags.error(check.loc, what +
+                                   " holds a subquery, which PostgreSQL refuses (\"cannot use subquery in check "
+                                   "constraint\"); a check sees one row only; use a foreign key or a trigger");
+        return;
+    }
+    if (shape.aggregate) {
+        diags.error(check.loc, what + " calls aggregate `" + shape.aggregate->text +
+                                   "`, which PostgreSQL refuses (\"aggregate functions are not allowed in check "
+                                   "constraints\"); a check sees one row only");
+        return;
+    }
+    if (!is_comparison_or_boolean(*tokens, table)) {
+        diags.error(check.loc, what + " is `" + check.expression +
+                                   "`, which is not a condition (\"argument of CHECK must be type boolean\"); "
+                                   "compare it, e.g. `" +
+                                   check.expression + " > 0`");
+        return;
+    }
+    if (const Column* c = text_compared_with_number(*tokens, table)) {
+        diags.error(check.loc, what + " compares text column `" + c->name + "` of type `" + c->type.sql() +
+                                   "` with a number (\"operator does not exist: text > integer\"); quote the value "
+                                   "or cast the column, e.g. `" +
+                                   c->name + "::integer`");
+    }
+}
+
+void check_aggregate_where(const ContinuousAggregate& aggregate, Diagnostics& diags) {
+    auto tokens = tokens_of(aggregate.where);
+    if (!tokens) return;
+    const Shape shape = shape_of(*tokens);
+    if (shape.aggregate) {
+        diags.error(aggregate.where_loc, "the `where` of continuous aggregate `" + aggregate.name +
+                                             "` calls aggregate `" + shape.aggregate->text +
+                                             "` (\"aggregate functions are not allowed in WHERE\"); `where` filters "
+                                             "source rows before they are grouped");
+    }
+    if (shape.subquery) {
+        diags.error(aggregate.where_loc, "the `where` of continuous aggregate `" + aggregate.name +
+                                             "` holds a subquery, which TimescaleDB refuses in a continuous "
+                                             "aggregate; join the table in a view over the aggregate instead");
+    }
+}
+
+void check_time_zone(const std::string& zone, const SourceLocation& loc, const std::string& what, Diagnostics& diags) {
+    // Area/Location names come from the tz database, which Debian's
+    // PostgreSQL reads from the system (/usr/share/zoneinfo); abbreviations
+    // and POSIX forms (UTC, EST5EDT, UTC+3) are left to the server.
+    const std::filesystem::path zoneinfo = "/usr/share/zoneinfo";
+    if (zone.find('/') == std::string::npos || !std::filesystem::is_directory(zoneinfo)) return;
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(zoneinfo / zone, ec)) return;
+    diags.error(loc, "time zone `" + zone + "` of " + what +
+                         " is not in the tz database (\"time zone ... not recognized\"); use a name such as "
+                         "`Europe/Berlin` or `America/New_York`");
+}
+
+void check_view_relations(const Schema& schema, const View& view, Diagnostics& diags) {
+    auto tokens = tokens_of(view.sql);
+    if (!tokens) return;
+    const std::vector<Token>& t = *tokens;
+    std::set<std::string> common_tables;  // WITH x AS (...): names the query defines itself
+    for (size_t i = 0; i + 2 < t.size(); ++i) {
+        if (t[i + 1].kind == TokenKind::Identifier && t[i + 1].text == "as" && t[i + 2].kind == TokenKind::LParen)
+            common_tables.insert(t[i].text);
+    }
+    for (const auto& name : sqltext::relations_read(t)) {
+        if (schema.find_table(name) || schema.find_view(name) || schema.find_aggregate(name)) continue;
+        if (common_tables.count(name)) continue;
+        const bool qualified = std::any_of(t.begin() + 1, t.end(), [&](const Token& tok) {
+            return tok.text == name && (&tok)[-1].kind == TokenKind::Dot;
+        });
+        if (qualified) continue;  // another schema's relation: the server's to know
+        std::vector<std::string> names;
+        for (const auto& tb : schema.tables) names.push_back(tb.name);
+        for (const auto& v : schema.views) names.push_back(v.name);
+        for (const auto& a : schema.aggregates) names.push_back(a.name);
+        diags.error(view.sql_loc, "view `" + view.name + "` reads `" + name +
+                                      "`, which is not a table, view or continuous aggregate of this schema "
+                                      "(\"relation does not exist\")" +
+                                      did_you_mean(name, names) +
+                                      "; declare it, or qualify it with its PostgreSQL schema if it lives elsewhere");
+    }
+}
+
+}  // namespace hyperschema::rules
