@@ -14,6 +14,7 @@
 #include "emit/identifiers.hpp"
 #include "emit/sql_statements.hpp"
 #include "model/dependencies.hpp"
+#include "sqltext/lexer.hpp"
 
 namespace hyperschema::diff {
 
@@ -57,10 +58,42 @@ private:
             if (!a) continue;
             const ContinuousAggregate* old = from_.find_aggregate(a->name);
             if (old && (aggregate_definition(from_, *old) != aggregate_definition(to_, *a) ||
-                        recreated_aggregates_.count(a->source.name))) {
+                        recreated_aggregates_.count(a->source.name) || reads_rebuilt_enum(*a))) {
                 recreated_aggregates_.insert(a->name);
             }
         }
+    }
+
+    // Columns (table -> names) whose enum type is rebuilt: ALTER COLUMN TYPE
+    // refuses while a view or continuous aggregate reads them ("cannot alter
+    // type of a column used by a view or rule"), so those are re-created.
+    std::map<std::string, std::set<std::string>> rebuilt_enum_columns() const {
+        std::map<std::string, std::set<std::string>> out;
+        for (const auto& t : to_.tables) {
+            for (const auto& c : t.columns) {
+                if (c.type.base != BaseType::Enum) continue;
+                const Enum* old = from_.find_enum(c.type.enum_name);
+                const Enum* now = to_.find_enum(c.type.enum_name);
+                if (old && now && enum_rebuilt(*old, *now)) out[t.name].insert(c.name);
+            }
+        }
+        return out;
+    }
+
+    bool reads_rebuilt_enum(const ContinuousAggregate& a) const {
+        auto columns = rebuilt_enum_columns();
+        auto it = columns.find(a.source.name);
+        if (it == columns.end()) return false;
+        std::string text = a.where;
+        for (const auto& g : a.group_by) text += " " + g.name;
+        for (const auto& c : a.columns) text += " " + c.expression;
+        std::string error;
+        auto tokens = sqltext::lex(text, &error);
+        if (!tokens) return true;
+        for (const auto& t : *tokens) {
+            if (it->second.count(t.text)) return true;
+        }
+        return false;
     }
 
     // Views whose SQL changed, that read a recreated object, or that read a
@@ -68,6 +101,7 @@ private:
     // it read, so such views are dropped first and created again last.
     void find_recreated_views() {
         std::set<std::string> reshaped;
+        for (const auto& [table, columns] : rebuilt_enum_columns()) reshaped.insert(table);
         for (const auto& t : to_.tables) {
             std::string old = renames_.table_in_from(t.name);
             if (!old.empty() && columns_reshaped(*from_.find_table(old), t, renames_)) reshaped.insert(t.name);

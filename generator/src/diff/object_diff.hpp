@@ -63,6 +63,9 @@ private:
 
 void diff_namespace(const Schema& from, const Schema& to, Output& out);
 void diff_extensions(const Schema& from, const Schema& to, Output& out);
+// PostgreSQL adds enum labels in place but cannot remove or reorder them:
+// then the type is rebuilt and every column of it converted.
+bool enum_rebuilt(const Enum& old, const Enum& e);
 void diff_enums(const Schema& from, const Schema& to, Output& out);
 
 // `dropped_before`: the tables this migration drops before this one. A

@@ -105,6 +105,17 @@ void rebuild_enum(const Schema& from, const Enum& old, const Schema& to, const E
 
 }  // namespace
 
+bool enum_rebuilt(const Enum& old, const Enum& e) {
+    std::vector<std::string> kept;
+    for (const auto& v : e.values) {
+        if (std::any_of(old.values.begin(), old.values.end(), [&](const NameRef& o) { return o.name == v.name; }))
+            kept.push_back(v.name);
+    }
+    std::vector<std::string> old_labels;
+    for (const auto& v : old.values) old_labels.push_back(v.name);
+    return kept != old_labels;
+}
+
 void diff_enums(const Schema& from, const Schema& to, Output& out) {
     for (const auto& e : to.enums) {
         const Enum* old = from.find_enum(e.name);
@@ -112,18 +123,13 @@ void diff_enums(const Schema& from, const Schema& to, Output& out) {
             out.add(Stage::CreateEnums, "+ enum " + e.name, emit::create_enum(to, e), Phase::Transaction, e.loc);
             continue;
         }
-        // PostgreSQL can add labels (anywhere) but never remove or reorder them.
-        std::vector<std::string> old_labels, new_labels;
-        for (const auto& v : old->values) old_labels.push_back(v.name);
-        for (const auto& v : e.values) new_labels.push_back(v.name);
-        std::vector<std::string> kept;
-        for (const auto& l : new_labels) {
-            if (std::find(old_labels.begin(), old_labels.end(), l) != old_labels.end()) kept.push_back(l);
-        }
-        if (kept != old_labels) {
+        if (enum_rebuilt(*old, e)) {
             rebuild_enum(from, *old, to, e, out);
             continue;
         }
+        std::vector<std::string> old_labels, new_labels;
+        for (const auto& v : old->values) old_labels.push_back(v.name);
+        for (const auto& v : e.values) new_labels.push_back(v.name);
         for (size_t i = 0; i < new_labels.size(); ++i) {
             if (std::find(old_labels.begin(), old_labels.end(), new_labels[i]) != old_labels.end()) continue;
             std::string position = i + 1 < new_labels.size() ? " BEFORE " + quote_literal(new_labels[i + 1]) : "";
