@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cli/common.hpp"
+#include "devdb/dev_database.hpp"
 #include "hyperschema/error.hpp"
 #include "hyperschema/version.hpp"
 #include "migrate/schema_script.hpp"
@@ -55,6 +56,10 @@ options:
   --ignore GLOB          verify: leave out unexpected objects named like GLOB (repeatable)
   --no-job-health        verify: do not report failing TimescaleDB jobs
   --werror               treat warnings as errors
+  --dev-db DSN           validate, migrate new: also apply each valid schema (migrate new: the last
+                         migration's state, the new migration up and down) to a throwaway database
+                         created through DSN (the role needs CREATEDB; the database is dropped
+                         afterwards) and report what the server refuses at its YAML line
   --version              print the version
   -h, --help             print this help
 
@@ -82,6 +87,9 @@ bool parse_args(int argc, char** argv, Options& o, std::string& error) {
             o.dry_run = true;
         } else if (a == "--db" || a.rfind("--db=", 0) == 0) {
             o.db = value("--db");
+        } else if (a == "--dev-db" || a.rfind("--dev-db=", 0) == 0) {
+            o.dev_db = value("--dev-db");
+            if (o.dev_db.empty()) return false;
         } else if (a == "--migrations" || a.rfind("--migrations=", 0) == 0) {
             o.migrations_dir = value("--migrations");
         } else if (a == "--history-schema" || a.rfind("--history-schema=", 0) == 0) {
@@ -129,6 +137,29 @@ bool parse_args(int argc, char** argv, Options& o, std::string& error) {
     return true;
 }
 
+// --dev-db: each schema that passed the offline checks, applied to a
+// throwaway database. What the server refuses is reported like a compiler error.
+int validate_on_dev_db(const Options& o, std::vector<CompileResult>& results) {
+    int code = kOk;
+    for (auto& r : results) {
+        if (!r.ok()) continue;
+        try {
+            if (auto rejection = devdb::apply_schema(o.dev_db, r.schema)) {
+                Diagnostics diags;
+                devdb::report(*rejection, diags);
+                std::cerr << diags.format();
+                code = kProblem;
+                continue;
+            }
+        } catch (const devdb::unavailable& e) {
+            std::cerr << "hyperschema: error: " << e.what() << "\n";
+            return kUsage;
+        }
+        std::cout << r.schema.directory << ": the development database accepts it (" << r.schema.name << ")\n";
+    }
+    return code;
+}
+
 int run_validate(const Options& o) {
     std::vector<CompileResult> results;
     int code = compile_all(o, o.args, results);
@@ -136,7 +167,9 @@ int run_validate(const Options& o) {
     for (const auto& r : results) {
         if (r.ok()) std::cout << r.schema.directory << ": ok (" << r.schema.name << ")\n";
     }
-    return std::max(code, summarize(results));
+    code = std::max(code, summarize(results));
+    if (!o.dev_db.empty()) code = std::max(code, validate_on_dev_db(o, results));
+    return code;
 }
 
 int run_sql(const Options& o) {

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "cli/common.hpp"
+#include "devdb/dev_database.hpp"
 #include "diff/diff.hpp"
 #include "emit/yaml_writer.hpp"
 #include "hyperschema/detail/json.hpp"
@@ -99,6 +100,20 @@ int new_migration(const Options& o, const CompileResult& compiled, const std::st
     // removed enum label) stays in place on the way down; the file says so.
     std::vector<std::string> not_undone = irreversible_of(up);
     for (const auto& [loc, reason] : down.unsupported) not_undone.push_back(reason);
+    if (!o.dev_db.empty()) {
+        // Tried on a throwaway database before anything is written.
+        try {
+            if (auto rejection = devdb::try_migration(o.dev_db, base.schema, current, up, down)) {
+                Diagnostics diags;
+                devdb::report(*rejection, diags);
+                std::cerr << diags.format() << current.name << ": the migration was not written\n";
+                return kProblem;
+            }
+        } catch (const devdb::unavailable& e) {
+            std::cerr << "hyperschema: error: " << e.what() << "\n";
+            return kUsage;
+        }
+    }
     const std::string stem = migration_stem(history.last_version() + 1, name);
     bool stale = false;
     const std::string up_sql = history::render_migration(up, current.name, stem, true, irreversible_of(down));

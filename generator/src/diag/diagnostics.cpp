@@ -5,14 +5,24 @@
 
 namespace hyperschema {
 
-Diagnostic& Diagnostics::error(const SourceLocation& loc, std::string message) {
-    items_.push_back({Severity::Error, loc, std::move(message), {}});
+// A YAML anchor used twice is read twice: its mistakes are reported once,
+// where they are written.
+Diagnostic& Diagnostics::add(Severity severity, const SourceLocation& loc, std::string message) {
+    for (auto& d : items_) {
+        if (d.severity == severity && d.loc.file == loc.file && d.loc.line == loc.line && d.loc.column == loc.column &&
+            d.message == message)
+            return d;
+    }
+    items_.push_back({severity, loc, std::move(message), {}});
     return items_.back();
 }
 
+Diagnostic& Diagnostics::error(const SourceLocation& loc, std::string message) {
+    return add(Severity::Error, loc, std::move(message));
+}
+
 Diagnostic& Diagnostics::warning(const SourceLocation& loc, std::string message) {
-    items_.push_back({Severity::Warning, loc, std::move(message), {}});
-    return items_.back();
+    return add(Severity::Warning, loc, std::move(message));
 }
 
 void Diagnostics::add_note(Diagnostic& d, const SourceLocation& loc, std::string message) {

@@ -41,6 +41,8 @@ public:
     std::string format() const;
 
 private:
+    Diagnostic& add(Severity severity, const SourceLocation& loc, std::string message);
+
     std::vector<Diagnostic> items_;
 };
 

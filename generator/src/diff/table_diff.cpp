@@ -200,7 +200,7 @@ void diff_constraints(const Schema& from, const std::string& old_table, const Ta
             continue;
         Stage stage = n.kind == emit::ConstraintKind::ForeignKey ? Stage::AddForeignKeys : Stage::AddConstraints;
         out.add(stage, std::string(o ? "~" : "+") + " constraint " + n.name + " on " + table.name,
-                alter_table_prefix(to, table.name) + "ADD " + n.clause() + ";\n");
+                alter_table_prefix(to, table.name) + "ADD " + n.clause() + ";\n", Phase::Transaction, n.loc);
     }
 }
 
@@ -341,7 +341,7 @@ void create_table(const Schema& to, const Table& table, const std::set<std::stri
     std::string sql = emit::create_table_block(to, table, existing, &deferred);
     for (const ForeignKey* fk : deferred) {
         out.add(Stage::AddForeignKeys, "+ constraint " + fk->name + " on " + table.name,
-                emit::add_foreign_key(to, table, *fk));
+                emit::add_foreign_key(to, table, *fk), Phase::Transaction, fk->loc);
     }
     out.add(Stage::CreateTables, std::string("+ ") + (table.hypertable ? "hypertable " : "table ") + table.name, sql,
             Phase::Transaction, table.loc);

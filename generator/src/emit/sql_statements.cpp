@@ -159,18 +159,18 @@ std::vector<ConstraintSql> table_constraints(const Schema& schema, const Table& 
     std::vector<ConstraintSql> out;
     if (table.primary_key) {
         out.push_back({table.primary_key->name, ConstraintKind::PrimaryKey,
-                       "PRIMARY KEY (" + column_list(table.primary_key->columns) + ")"});
+                       "PRIMARY KEY (" + column_list(table.primary_key->columns) + ")", "", table.primary_key->loc});
     }
     for (const auto& u : table.uniques) {
-        out.push_back({u.name, ConstraintKind::Unique, "UNIQUE (" + column_list(u.columns) + ")"});
+        out.push_back({u.name, ConstraintKind::Unique, "UNIQUE (" + column_list(u.columns) + ")", "", u.loc});
     }
     for (const auto& fk : table.foreign_keys) {
         const Index* index = referenced_index(schema, fk);
         out.push_back({fk.name, ConstraintKind::ForeignKey, foreign_key_definition(schema, fk),
-                       index ? create_index(schema, *schema.find_table(fk.ref_table.name), *index) : ""});
+                       index ? create_index(schema, *schema.find_table(fk.ref_table.name), *index) : "", fk.loc});
     }
     for (const auto& check : table.checks) {
-        out.push_back({check.name, ConstraintKind::Check, "CHECK (" + check.expression + ")"});
+        out.push_back({check.name, ConstraintKind::Check, "CHECK (" + check.expression + ")", "", check.loc});
     }
     return out;
 }

@@ -35,6 +35,7 @@ struct ConstraintSql {
     // depends on that index: its CREATE INDEX, so that re-creating the index
     // re-creates the foreign key (DROP INDEX refuses while it is referenced).
     std::string referenced_index{};
+    SourceLocation loc{};  // where the YAML declares it
 
     std::string clause() const;  // CONSTRAINT name <definition>
 };

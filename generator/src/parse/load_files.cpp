@@ -16,15 +16,60 @@ namespace fs = std::filesystem;
 
 // The commonest YAML trap in our DSL: `?` (a nullable type) inside a flow
 // mapping `{...}` is YAML syntax, not text.
-static std::string syntax_hint(const std::string& text, const YAML::ParserException& e) {
-    std::istringstream lines(text);
-    std::string line;
-    for (int i = 0; i <= e.mark.line && std::getline(lines, line); ++i) {
+// What yaml-cpp's message leaves out, and where the mistake really is when
+// the parser noticed it later (a tab, a quote never closed).
+struct SyntaxHint {
+    std::string text;
+    std::optional<SourceLocation> loc;
+};
+
+static SyntaxHint syntax_hint(const std::string& path, const std::string& text, const YAML::ParserException& e) {
+    std::vector<std::string> lines;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    const size_t error_line = std::min(static_cast<size_t>(std::max(e.mark.line, 0)), lines.size());
+    for (size_t i = 0; i <= error_line && i < lines.size(); ++i) {
+        const size_t indent_end = lines[i].find_first_not_of(" \t");
+        const size_t tab = lines[i].find('\t');
+        if (tab != std::string::npos && (indent_end == std::string::npos || tab < indent_end)) {
+            return {"; YAML does not allow a tab in indentation: indent with spaces",
+                    SourceLocation{path, static_cast<int>(i) + 1, static_cast<int>(tab) + 1}};
+        }
     }
+    // A quote opened in a value and never closed swallows the rest of the
+    // file: the parser stops at its end.
+    const bool at_end = static_cast<size_t>(e.mark.line) + 1 >= lines.size();
+    for (size_t i = 0; at_end && i < lines.size(); ++i) {
+        const std::string& line = lines[i];
+        for (char quote : {'\'', '"'}) {
+            const size_t open = line.find(std::string(": ") + quote);
+            if (open == std::string::npos) continue;
+            size_t close = open + 2;
+            bool closed = false;
+            while ((close = line.find(quote, close + 1)) != std::string::npos) {
+                if (quote == '\'' && close + 1 < line.size() && line[close + 1] == '\'') {
+                    ++close;  // '' is an escaped quote
+                    continue;
+                }
+                if (quote == '"' && line[close - 1] == '\\') continue;
+                closed = true;
+                break;
+            }
+            if (!closed && static_cast<int>(i) < e.mark.line) {
+                return {std::string("; the ") + (quote == '"' ? "double " : "") + "quote opened here is never closed",
+                        SourceLocation{path, static_cast<int>(i) + 1, static_cast<int>(open) + 3}};
+            }
+        }
+    }
+    const std::string& line = error_line < lines.size() ? lines[error_line] : std::string();
     if (e.msg == "unknown token" && line.find('?') != std::string::npos && line.find('{') != std::string::npos) {
-        return "; inside a flow mapping `{...}` quote a nullable type, e.g. `{value: \"real?\"}`";
+        return {"; inside a flow mapping `{...}` quote a nullable type, e.g. `{value: \"real?\"}`", std::nullopt};
     }
-    return "";
+    if (e.msg == "end of map flow not found" && line.find('{') != std::string::npos) {
+        return {"; separate the keys of a flow mapping with commas, e.g. `{type: bigint, nullable: true}`",
+                std::nullopt};
+    }
+    return {};
 }
 
 namespace {
@@ -187,7 +232,9 @@ SourceFile load_yaml_text(const std::string& path, const std::string& text, Diag
             file.root = YAML::Node();
         }
     } catch (const YAML::ParserException& e) {
-        diags.error({path, e.mark.line + 1, e.mark.column + 1}, "YAML syntax error: " + e.msg + syntax_hint(text, e));
+        const SyntaxHint hint = syntax_hint(path, text, e);
+        diags.error(hint.loc.value_or(SourceLocation{path, e.mark.line + 1, e.mark.column + 1}),
+                    "YAML syntax error: " + e.msg + hint.text);
         file.root = YAML::Node();
     } catch (const YAML::Exception& e) {
         diags.error({path, 0, 0}, std::string("YAML error: ") + e.what());

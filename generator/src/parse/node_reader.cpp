@@ -150,8 +150,51 @@ std::vector<NameRef> read_name_list(ParseContext& ctx, const YAML::Node& node, c
 MapReader::MapReader(ParseContext& ctx, const YAML::Node& node, std::string what)
     : ctx_(ctx), node_(node), what_(std::move(what)) {
     valid_ = node.IsMap();
-    if (!valid_)
+    if (!valid_) {
         ctx.diags.error(location_of(ctx, node), what_ + " must be a mapping of keys to values, not " + node_kind(node));
+        return;
+    }
+    expand_merge_keys();
+}
+
+// YAML's merge key: `<<: *defaults` (or a list of aliases) copies the keys of
+// the mappings named into this one, unless this one sets them itself; the
+// first mapping listed wins. yaml-cpp reads `<<` as a plain key. The merged
+// values keep their own positions, so an error in them points where the user
+// wrote them (the anchor), not at the alias.
+void MapReader::expand_merge_keys() {
+    auto is_merge_key = [](const YAML::Node& key) {
+        return key.IsScalar() && key.Scalar() == "<<" && key.Tag() != "!";
+    };
+    std::set<std::string> present;  // set here, or merged already: a later mapping does not override
+    for (const auto& pair : node_) {
+        if (!is_merge_key(pair.first) && pair.first.IsScalar()) present.insert(pair.first.Scalar());
+    }
+    for (const auto& pair : node_) {
+        if (!is_merge_key(pair.first)) {
+            pairs_.emplace_back(pair.first, pair.second);
+            continue;
+        }
+        // The merged keys take the place of `<<` (columns keep their order).
+        std::vector<YAML::Node> merged;
+        if (pair.second.IsMap()) {
+            merged.push_back(pair.second);
+        } else if (pair.second.IsSequence() &&
+                   std::all_of(pair.second.begin(), pair.second.end(), [](const YAML::Node& n) { return n.IsMap(); })) {
+            for (const auto& m : pair.second) merged.push_back(m);
+        } else {
+            ctx_.diags.error(location_of(ctx_, pair.second), "the merge key `<<` in " + what_ +
+                                                                 " takes an alias of a mapping (`<<: *defaults`) or a "
+                                                                 "list of them, not " +
+                                                                 node_kind(pair.second));
+        }
+        for (const auto& m : merged) {
+            for (const auto& inner : m) {
+                if (!inner.first.IsScalar() || !present.insert(inner.first.Scalar()).second) continue;
+                pairs_.emplace_back(inner.first, inner.second);
+            }
+        }
+    }
 }
 
 void MapReader::on_duplicate(const std::string& key, std::string message) {
@@ -162,7 +205,7 @@ void MapReader::check_duplicates() {
     if (duplicates_checked_ || !valid_) return;
     duplicates_checked_ = true;
     std::map<std::string, SourceLocation> seen;
-    for (const auto& pair : node_) {
+    for (const auto& pair : pairs_) {
         if (!pair.first.IsScalar()) continue;
         const std::string key = pair.first.Scalar();
         SourceLocation loc = location_of(ctx_, pair.first);
@@ -181,7 +224,7 @@ std::optional<YAML::Node> MapReader::take(const std::string& key) {
     check_duplicates();
     known_.push_back(key);
     if (!valid_) return std::nullopt;
-    for (const auto& pair : node_) {
+    for (const auto& pair : pairs_) {
         if (pair.first.IsScalar() && pair.first.Scalar() == key) return pair.second;
     }
     return std::nullopt;
@@ -198,7 +241,7 @@ void MapReader::reported(const std::string& key) {
 
 bool MapReader::has(const std::string& key) const {
     if (!valid_) return false;
-    for (const auto& pair : node_) {
+    for (const auto& pair : pairs_) {
         if (pair.first.IsScalar() && pair.first.Scalar() == key) return true;
     }
     return false;
@@ -206,7 +249,7 @@ bool MapReader::has(const std::string& key) const {
 
 SourceLocation MapReader::key_loc(const std::string& key) const {
     if (valid_) {
-        for (const auto& pair : node_) {
+        for (const auto& pair : pairs_) {
             if (pair.first.IsScalar() && pair.first.Scalar() == key) return location_of(ctx_, pair.first);
         }
     }
@@ -215,7 +258,7 @@ SourceLocation MapReader::key_loc(const std::string& key) const {
 
 SourceLocation MapReader::value_loc(const std::string& key) const {
     if (valid_) {
-        for (const auto& pair : node_) {
+        for (const auto& pair : pairs_) {
             if (pair.first.IsScalar() && pair.first.Scalar() == key) return location_of(ctx_, pair.second);
         }
     }
@@ -258,10 +301,16 @@ void MapReader::require(const std::string& key, const std::string& hint) {
     }
 }
 
+void MapReader::ignore_extension_keys() {
+    for (const auto& pair : pairs_) {
+        if (pair.first.IsScalar() && pair.first.Scalar().rfind("x-", 0) == 0) reported_.push_back(pair.first.Scalar());
+    }
+}
+
 void MapReader::finish() {
     check_duplicates();
     if (!valid_) return;
-    for (const auto& pair : node_) {
+    for (const auto& pair : pairs_) {
         if (!pair.first.IsScalar()) {
             ctx_.diags.error(location_of(ctx_, pair.first), "keys of " + what_ + " must be plain names");
             continue;
@@ -278,7 +327,7 @@ std::vector<MapReader::Entry> MapReader::entries() {
     std::vector<Entry> out;
     if (!valid_) return out;
     std::set<std::string> seen;
-    for (const auto& pair : node_) {
+    for (const auto& pair : pairs_) {
         if (!pair.first.IsScalar()) {
             ctx_.diags.error(location_of(ctx_, pair.first), "keys of " + what_ + " must be plain names");
             continue;

@@ -77,6 +77,9 @@ public:
     // Reports a required key that is missing.
     void require(const std::string& key, const std::string& hint = "");
 
+    // Keys starting with `x-` hold YAML anchors for the rest of the file
+    // (`x-common: &common ...`), as in Compose files: finish() ignores them.
+    void ignore_extension_keys();
     // Reports unknown keys. Call after every take().
     void finish();
 
@@ -91,9 +94,12 @@ public:
 
 private:
     void check_duplicates();
+    void expand_merge_keys();
 
     ParseContext& ctx_;
     YAML::Node node_;
+    // The mapping's own pairs, then those its merge keys (`<<`) bring in.
+    std::vector<std::pair<YAML::Node, YAML::Node>> pairs_;
     std::string what_;
     bool valid_ = false;
     std::vector<std::string> known_;

@@ -76,6 +76,7 @@ void Parser::parse_file(const SourceFile& file) {
     if (auto n = top.take("tables")) parse_tables(ctx, *n);
     if (auto n = top.take("views")) parse_views(ctx, *n);
     if (auto n = top.take("aggregates")) parse_aggregates(ctx, *n);
+    top.ignore_extension_keys();
     top.finish();
 }
 
