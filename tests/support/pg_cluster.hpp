@@ -1,9 +1,14 @@
 #pragma once
 
 #include <atomic>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
+
+namespace hyperschema::devdb {
+class LocalServer;
+}
 
 namespace hyperschema::testing {
 
@@ -13,7 +18,8 @@ namespace hyperschema::testing {
 // (as a shell reports it), or 127 if the program could not be executed.
 int run_command(const std::vector<std::string>& argv, std::string* output);
 
-// A throwaway PostgreSQL (15, 16 or 17: see bin_dir()) cluster for the tests of one process: started on
+// A throwaway PostgreSQL (15, 16 or 17: see bin_dir()) cluster for the tests of one process
+// (devdb::LocalServer, the one `--dev-db local` starts), started on
 // first use, listening on 127.0.0.1 only, trust authentication for user
 // "postgres", no durability (fsync off). It is stopped and its directory
 // deleted when the process exits, also on SIGINT/SIGTERM and crash signals.
@@ -56,21 +62,10 @@ public:
 private:
     PgCluster() = default;
     void ensure_started();
-    void start();
-    void init_data_directory();
-    void write_settings();
-    void start_server();
-    bool try_start_server_on(int port, std::string* failure);
-    void stop() noexcept;
-    std::vector<std::string> as_server_user(std::vector<std::string> argv) const;
-    std::string client_program(const char* name) const;
 
     std::mutex start_mutex_;
-    bool started_ = false;
     std::string start_error_;
-    std::string data_dir_;
-    int port_ = 0;
-    bool timescaledb_ = false;
+    std::unique_ptr<devdb::LocalServer> server_;
     std::atomic<unsigned> databases_created_{0};
 };
 

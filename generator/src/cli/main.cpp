@@ -1,8 +1,10 @@
 // hyperschema: the command-line front end. Exit codes: 0 ok, 1 the check found
 // a problem (invalid schema, stale output, pending changes), 2 usage or I/O error.
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -56,10 +58,11 @@ options:
   --ignore GLOB          verify: leave out unexpected objects named like GLOB (repeatable)
   --no-job-health        verify: do not report failing TimescaleDB jobs
   --werror               treat warnings as errors
-  --dev-db DSN           validate, migrate new: also apply each valid schema (migrate new: the last
+  --dev-db DSN|local     validate, migrate new: also apply each valid schema (migrate new: the last
                          migration's state, the new migration up and down) to a throwaway database
                          created through DSN (the role needs CREATEDB; the database is dropped
-                         afterwards) and report what the server refuses at its YAML line
+                         afterwards) and report what the server refuses at its YAML line; `local`
+                         starts a throwaway cluster from this machine's PostgreSQL binaries
   --version              print the version
   -h, --help             print this help
 
@@ -141,10 +144,18 @@ bool parse_args(int argc, char** argv, Options& o, std::string& error) {
 // throwaway database. What the server refuses is reported like a compiler error.
 int validate_on_dev_db(const Options& o, std::vector<CompileResult>& results) {
     int code = kOk;
+    if (std::none_of(results.begin(), results.end(), [](const CompileResult& r) { return r.ok(); })) return code;
+    std::unique_ptr<devdb::DevServer> server;
+    try {
+        server = std::make_unique<devdb::DevServer>(o.dev_db);
+    } catch (const devdb::unavailable& e) {
+        std::cerr << "hyperschema: error: " << e.what() << "\n";
+        return kUsage;
+    }
     for (auto& r : results) {
         if (!r.ok()) continue;
         try {
-            if (auto rejection = devdb::apply_schema(o.dev_db, r.schema)) {
+            if (auto rejection = devdb::apply_schema(server->dsn(), r.schema)) {
                 Diagnostics diags;
                 devdb::report(*rejection, diags);
                 std::cerr << diags.format();

@@ -103,7 +103,8 @@ int new_migration(const Options& o, const CompileResult& compiled, const std::st
     if (!o.dev_db.empty()) {
         // Tried on a throwaway database before anything is written.
         try {
-            if (auto rejection = devdb::try_migration(o.dev_db, base.schema, current, up, down)) {
+            devdb::DevServer server(o.dev_db);
+            if (auto rejection = devdb::try_migration(server.dsn(), base.schema, current, up, down)) {
                 Diagnostics diags;
                 devdb::report(*rejection, diags);
                 std::cerr << diags.format() << current.name << ": the migration was not written\n";

@@ -8,6 +8,7 @@
 #include <memory>
 #include <sstream>
 
+#include "devdb/local_server.hpp"
 #include "diff/diff.hpp"
 #include "emit/identifiers.hpp"
 
@@ -200,6 +201,25 @@ std::optional<Rejection> try_migration(const std::string& dsn, const Schema& bef
         return std::nullopt;
     });
 }
+
+DevServer::DevServer(const std::string& dev_db) {
+    if (dev_db != "local") {
+        dsn_ = dev_db;
+        return;
+    }
+    LocalServerOptions options;
+    options.keep_directory_env = "HYPERSCHEMA_KEEP_DEV_CLUSTER";
+    local_ = std::make_unique<LocalServer>(options);
+    try {
+        local_->start();
+    } catch (const std::exception& e) {
+        throw unavailable("could not start a local PostgreSQL for --dev-db local (from " + LocalServer::bin_dir() +
+                          "): " + e.what());
+    }
+    dsn_ = local_->dsn("postgres");
+}
+
+DevServer::~DevServer() = default;
 
 void report(const Rejection& rejection, Diagnostics& diags) {
     auto& d = diags.error(rejection.loc, "the development database refused `" + rejection.summary +

@@ -6,6 +6,7 @@
 // reported at the YAML of the object whose statement failed.
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -57,6 +58,20 @@ std::optional<Rejection> try_migration(const std::string& dsn, const Schema& bef
 // runs: the statements that need no transaction alone, the others in one
 // transaction. Stops at the first refusal.
 std::optional<Rejection> apply_plan(void* pg_conn, const Schema& schema, const diff::Plan& plan);
+
+// The server `--dev-db` names: a libpq connection string, or `local` for a
+// throwaway cluster started from the machine's PostgreSQL binaries (kept in
+// *local until the command ends). Throws unavailable.
+class DevServer {
+public:
+    explicit DevServer(const std::string& dev_db);
+    ~DevServer();
+    const std::string& dsn() const { return dsn_; }
+
+private:
+    std::unique_ptr<class LocalServer> local_;
+    std::string dsn_;
+};
 
 // The rejection as a located diagnostic, its detail and hint as notes.
 void report(const Rejection& rejection, Diagnostics& diags);
