@@ -34,7 +34,39 @@ constexpr std::array kFunctions{
     FunctionTraits{"gen_salt", BaseType::Text, "pgcrypto"},
 };
 
+constexpr std::string_view kBuiltinNames[] = {
+#include "catalog/builtin_functions.inc"
+};
+
+// SQL syntax that looks like a call but is no function of pg_catalog.
+constexpr std::string_view kCallLikeSyntax[] = {
+    "all",      "any",        "array",     "cast",     "coalesce",  "exists", "filter",  "greatest",
+    "grouping", "in",         "least",     "nullif",   "over",      "row",    "some",    "values",
+    "within",   "xmlelement", "xmlforest", "position", "substring", "trim",   "overlay", "collation"};
+
+constexpr std::string_view kTimescaleFunctions[] = {
+    "approximate_row_count", "first", "histogram", "interpolate", "last", "locf", "time_bucket", "time_bucket_gapfill"};
+
 }  // namespace
+
+bool is_known_function(std::string_view name) {
+    return std::binary_search(std::begin(kBuiltinNames), std::end(kBuiltinNames), name) ||
+           std::find(std::begin(kCallLikeSyntax), std::end(kCallLikeSyntax), name) != std::end(kCallLikeSyntax) ||
+           find_function(name) != nullptr;
+}
+
+bool is_timescaledb_function(std::string_view name) {
+    return std::find(std::begin(kTimescaleFunctions), std::end(kTimescaleFunctions), name) !=
+           std::end(kTimescaleFunctions);
+}
+
+std::span<const std::string_view> builtin_function_names() {
+    return kBuiltinNames;
+}
+
+std::span<const std::string_view> timescaledb_function_names() {
+    return kTimescaleFunctions;
+}
 
 const FunctionTraits* find_function(std::string_view name) {
     auto it =

@@ -28,4 +28,15 @@ const FunctionTraits* find_function(std::string_view name);
 
 std::span<const FunctionTraits> all_functions();
 
+// Whether a call of `name` is one the server resolves without help: a
+// function of pg_catalog in PostgreSQL 15 (builtin_functions.inc, written by
+// scripts/builtin-functions.sh), a construct that reads like a call
+// (`coalesce`, `greatest`, `cast`), or a row of the table above.
+bool is_known_function(std::string_view name);
+// TimescaleDB's functions that schemas call (time_bucket, first, last, ...).
+bool is_timescaledb_function(std::string_view name);
+// Every name of builtin_functions.inc, sorted, and of TimescaleDB's list (for their test).
+std::span<const std::string_view> builtin_function_names();
+std::span<const std::string_view> timescaledb_function_names();
+
 }  // namespace hyperschema::catalog

@@ -25,6 +25,10 @@ Diagnostic& Diagnostics::warning(const SourceLocation& loc, std::string message)
     return add(Severity::Warning, loc, std::move(message));
 }
 
+Diagnostic& Diagnostics::note(const SourceLocation& loc, std::string message) {
+    return add(Severity::Note, loc, std::move(message));
+}
+
 void Diagnostics::add_note(Diagnostic& d, const SourceLocation& loc, std::string message) {
     d.notes.push_back({Severity::Note, loc, std::move(message), {}});
 }

@@ -24,6 +24,9 @@ class Diagnostics {
 public:
     Diagnostic& error(const SourceLocation& loc, std::string message);
     Diagnostic& warning(const SourceLocation& loc, std::string message);
+    // What the compiler cannot judge and says once rather than not at all;
+    // it fails nothing.
+    Diagnostic& note(const SourceLocation& loc, std::string message);
     static void add_note(Diagnostic& d, const SourceLocation& loc, std::string message);
 
     const std::vector<Diagnostic>& all() const { return items_; }

@@ -256,3 +256,80 @@ void check_view_relations(const Schema& schema, const View& view, Diagnostics& d
 }
 
 }  // namespace hyperschema::rules
+
+namespace hyperschema::rules {
+namespace {
+
+struct Fragment {
+    const std::string* sql;
+    SourceLocation loc;
+};
+
+std::vector<Fragment> fragments_of(const Schema& schema) {
+    std::vector<Fragment> out;
+    for (const auto& t : schema.tables) {
+        for (const auto& c : t.columns) {
+            if (c.default_value.kind == ColumnDefault::Kind::Expression)
+                out.push_back({&c.default_value.text, c.default_value.loc});
+        }
+        for (const auto& check : t.checks) out.push_back({&check.expression, check.loc});
+        for (const auto& index : t.indexes) {
+            for (const auto& key : index.keys) {
+                if (key.is_expression()) out.push_back({&key.expression, key.loc});
+            }
+            if (!index.where.empty()) out.push_back({&index.where, index.where_loc});
+        }
+    }
+    for (const auto& a : schema.aggregates) {
+        for (const auto& c : a.columns) out.push_back({&c.expression, c.expression_loc});
+        if (!a.where.empty()) out.push_back({&a.where, a.where_loc});
+    }
+    for (const auto& v : schema.views) out.push_back({&v.sql, v.sql_loc});
+    return out;
+}
+
+bool known_call(const Schema& schema, const std::string& name) {
+    return catalog::is_known_function(name) || catalog::find_aggregate_function(name) || catalog::find_type(name) ||
+           (schema.uses_timescaledb() && catalog::is_timescaledb_function(name));
+}
+
+}  // namespace
+
+void note_unknown_functions(const Schema& schema, Diagnostics& diags) {
+    std::vector<std::pair<std::string, SourceLocation>> unknown;
+    for (const auto& fragment : fragments_of(schema)) {
+        auto tokens = tokens_of(*fragment.sql);
+        if (!tokens) continue;
+        const std::vector<Token>& t = *tokens;
+        for (size_t i = 0; i < t.size(); ++i) {
+            if (!call_at(t, i)) continue;
+            // A type's modifier (`::numeric(10,2)`, `CAST(x AS varchar(8))`) is no call.
+            if (i > 0 &&
+                (t[i - 1].kind == TokenKind::Cast || (t[i - 1].kind == TokenKind::Identifier && t[i - 1].text == "as")))
+                continue;
+            if (i + 2 < t.size() && t[i + 1].kind == TokenKind::Dot) continue;
+            const std::string& name = t[i].text;
+            // WITHIN GROUP (...), JOIN ... ON (...), IN (...): keywords, not calls.
+            if (sqltext::is_sql_keyword(name) || known_call(schema, name)) continue;
+            if (std::none_of(unknown.begin(), unknown.end(), [&](const auto& u) { return u.first == name; }))
+                unknown.emplace_back(name, fragment.loc);
+        }
+    }
+    if (unknown.empty()) return;
+    std::string list;
+    for (const auto& [name, loc] : unknown) {
+        list += (list.empty() ? "" : ", ") + hyperschema::quoted(name) + " (" + std::to_string(loc.line) + ":" +
+                std::to_string(loc.column) + ")";
+    }
+    std::string extensions;
+    for (const auto& e : schema.extensions) {
+        if (e.name != "timescaledb") extensions += (extensions.empty() ? "" : ", ") + hyperschema::quoted(e.name);
+    }
+    diags.note(unknown.front().second,
+               "the server will resolve function" + std::string(unknown.size() > 1 ? "s" : "") +
+                   " the compiler does not know: " + list +
+                   (extensions.empty() ? "" : " (the schema's extensions " + extensions + " may provide them)") +
+                   "; `hyperschema validate --dev-db` checks them against a server");
+}
+
+}  // namespace hyperschema::rules

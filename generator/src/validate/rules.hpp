@@ -26,6 +26,10 @@ void check_check_expression(const Table& table, const CheckConstraint& check, Di
 void check_aggregate_where(const ContinuousAggregate& aggregate, Diagnostics& diags);
 void check_time_zone(const std::string& zone, const SourceLocation& loc, const std::string& what, Diagnostics& diags);
 void check_view_relations(const Schema& schema, const View& view, Diagnostics& diags);
+// One note naming the functions the schema calls that the compiler does not
+// know (not PostgreSQL's, TimescaleDB's or in catalog/functions): the server
+// decides, and --dev-db asks it.
+void note_unknown_functions(const Schema& schema, Diagnostics& diags);
 void check_aggregate(const Schema& schema, const ContinuousAggregate& aggregate, Diagnostics& diags);
 void check_view(const Schema& schema, const View& view, Diagnostics& diags);
 // Warnings for aggregate columns the C++ row leaves out (run only on a schema

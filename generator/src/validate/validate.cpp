@@ -27,8 +27,10 @@ void validate(Schema& schema, Diagnostics& diags) {
     }
     for (const auto& view : schema.views) rules::check_view(schema, view, diags);
     for (const auto& agg : schema.aggregates) rules::check_aggregate(schema, agg, diags);
-    if (!diags.has_errors())
+    if (!diags.has_errors()) {
         for (const auto& agg : schema.aggregates) rules::check_row_types(schema, agg, diags);
+        rules::note_unknown_functions(schema, diags);
+    }
     infer_aggregate_types(schema);
 }
 

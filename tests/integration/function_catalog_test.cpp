@@ -1,0 +1,68 @@
+// The function names the compiler knows (catalog/functions: PostgreSQL's
+// pg_catalog as scripts/builtin-functions.sh read it from PostgreSQL 15, and
+// TimescaleDB's) against the server: every one exists there, and on
+// PostgreSQL 15 the list is pg_catalog's exactly (regenerate it with the
+// script when this fails).
+
+#include "support/catch.hpp"
+
+#include <pqxx/pqxx>
+#include <set>
+
+#include "catalog/functions.hpp"
+#include "hyperschema/connection.hpp"
+#include "support/pg_cluster.hpp"
+#include "support/timescale_skip.hpp"
+
+using namespace hyperschema;
+using hyperschema::testing::PgCluster;
+
+namespace {
+
+std::set<std::string> names_in(pqxx::work& tx, const std::string& query) {
+    std::set<std::string> out;
+    for (const auto& row : tx.exec(query)) out.insert(row[0].c_str());
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("every built-in function name the compiler knows is one the server has", "[pg][catalog]") {
+    auto& pg = PgCluster::shared();
+    auto conn = hyperschema::connect(pg.dsn(pg.create_database("function_names")));
+    pqxx::work tx(conn);
+    const auto server =
+        names_in(tx, "SELECT DISTINCT proname FROM pg_proc WHERE pronamespace = 'pg_catalog'::regnamespace");
+    const int version = tx.exec("SHOW server_version_num")[0][0].as<int>();
+    std::set<std::string> ours;
+    for (auto name : catalog::builtin_function_names()) ours.insert(std::string(name));
+    REQUIRE(ours.size() > 2000);
+    for (const auto& name : ours) {
+        INFO(name << " is in builtin_functions.inc but not in pg_catalog of PostgreSQL " << version);
+        CHECK(server.count(name) == 1);
+    }
+    if (version / 10000 == 15) {
+        for (const auto& name : server) {
+            INFO(name << " is in pg_catalog but not in builtin_functions.inc; run scripts/builtin-functions.sh");
+            CHECK(ours.count(name) == 1);
+        }
+    }
+    CHECK(catalog::is_known_function("lower"));
+    CHECK(catalog::is_known_function("coalesce"));
+    CHECK_FALSE(catalog::is_known_function("make_code"));
+}
+
+TEST_CASE("every TimescaleDB function name the compiler knows is one the extension has", "[pg][catalog][timescaledb]") {
+    HYPERSCHEMA_REQUIRE_TIMESCALEDB();
+    auto& pg = PgCluster::shared();
+    auto conn = hyperschema::connect(pg.dsn(pg.create_database("timescale_function_names")));
+    pqxx::work tx(conn);
+    tx.exec("CREATE EXTENSION IF NOT EXISTS timescaledb");
+    const auto server = names_in(tx,
+                                 "SELECT DISTINCT p.proname FROM pg_proc p JOIN pg_depend d ON d.objid = p.oid "
+                                 "JOIN pg_extension e ON e.oid = d.refobjid WHERE e.extname = 'timescaledb'");
+    for (auto name : catalog::timescaledb_function_names()) {
+        INFO(name);
+        CHECK(server.count(std::string(name)) == 1);
+    }
+}
