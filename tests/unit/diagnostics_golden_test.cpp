@@ -23,10 +23,15 @@ TEST_CASE("every invalid case reports exactly its expected diagnostics", "[diagn
         }
         INFO("case " << name << "; " << kUpdateHint);
         CHECK(actual == read_text(dir + "/expected.txt"));
-        // A case is invalid: it must fail, unless it is a warning-only case.
+        // A case is invalid: it must fail, unless it is a warning-only or
+        // note-only case.
         if (name.rfind("warn_", 0) == 0) {
             CHECK(r.diags.warning_count() > 0);
             CHECK_FALSE(r.diags.has_errors());
+        } else if (name.rfind("note_", 0) == 0) {
+            CHECK(r.diags.warning_count() == 0);
+            CHECK_FALSE(r.diags.has_errors());
+            CHECK_FALSE(r.diags.all().empty());
         } else {
             CHECK(r.diags.has_errors());
         }
