@@ -11,6 +11,7 @@
 #include "catalog/column_types.hpp"
 #include "catalog/functions.hpp"
 #include "sqltext/lexer.hpp"
+#include "sqltext/sql_parser.hpp"
 #include "validate/rules.hpp"
 
 namespace hyperschema::rules {
@@ -263,6 +264,7 @@ namespace {
 struct Fragment {
     const std::string* sql;
     SourceLocation loc;
+    bool query = false;  // a view body: a whole statement
 };
 
 std::vector<Fragment> fragments_of(const Schema& schema) {
@@ -284,7 +286,7 @@ std::vector<Fragment> fragments_of(const Schema& schema) {
         for (const auto& c : a.columns) out.push_back({&c.expression, c.expression_loc});
         if (!a.where.empty()) out.push_back({&a.where, a.where_loc});
     }
-    for (const auto& v : schema.views) out.push_back({&v.sql, v.sql_loc});
+    for (const auto& v : schema.views) out.push_back({&v.sql, v.sql_loc, true});
     return out;
 }
 
@@ -294,6 +296,21 @@ bool known_call(const Schema& schema, const std::string& name) {
 }
 
 }  // namespace
+
+void check_fragment_syntax(const Schema& schema, Diagnostics& diags) {
+    for (const auto& fragment : fragments_of(schema)) {
+        const auto syntax = fragment.query ? sqltext::query_syntax_error(*fragment.sql)
+                                           : sqltext::expression_syntax_error(*fragment.sql);
+        if (!syntax) continue;
+        const bool reported = std::any_of(diags.all().begin(), diags.all().end(), [&](const Diagnostic& d) {
+            return d.severity == Severity::Error && d.loc.file == fragment.loc.file &&
+                   d.loc.line == fragment.loc.line && d.loc.column == fragment.loc.column;
+        });
+        if (reported) continue;
+        diags.error(fragment.loc, "PostgreSQL cannot parse `" + *fragment.sql + "`: " + syntax->message +
+                                      " (character " + std::to_string(syntax->offset + 1) + ")");
+    }
+}
 
 void note_unknown_functions(const Schema& schema, Diagnostics& diags) {
     std::vector<std::pair<std::string, SourceLocation>> unknown;

@@ -30,6 +30,9 @@ void check_view_relations(const Schema& schema, const View& view, Diagnostics& d
 // know (not PostgreSQL's, TimescaleDB's or in catalog/functions): the server
 // decides, and --dev-db asks it.
 void note_unknown_functions(const Schema& schema, Diagnostics& diags);
+// Every SQL fragment through PostgreSQL's grammar (libpg_query); a fragment
+// another rule already reported at its place is left to that rule's words.
+void check_fragment_syntax(const Schema& schema, Diagnostics& diags);
 void check_aggregate(const Schema& schema, const ContinuousAggregate& aggregate, Diagnostics& diags);
 void check_view(const Schema& schema, const View& view, Diagnostics& diags);
 // Warnings for aggregate columns the C++ row leaves out (run only on a schema

@@ -27,6 +27,7 @@ void validate(Schema& schema, Diagnostics& diags) {
     }
     for (const auto& view : schema.views) rules::check_view(schema, view, diags);
     for (const auto& agg : schema.aggregates) rules::check_aggregate(schema, agg, diags);
+    rules::check_fragment_syntax(schema, diags);
     if (!diags.has_errors()) {
         for (const auto& agg : schema.aggregates) rules::check_row_types(schema, agg, diags);
         rules::note_unknown_functions(schema, diags);
