@@ -344,6 +344,9 @@ TEST_CASE("the foreign keys the type table allows between two types are the ones
     int accepted = 0;
     for (const ColumnType& referenced : types) {
         for (const ColumnType& referencing : types) {
+            // A scalar and an array never match; a few such pairs show it,
+            // all of them would only double the run.
+            if (referenced.is_array() != referencing.is_array() && referenced.base != referencing.base) continue;
             const bool claim = foreign_key_compatible(referencing, referenced);
             std::string error;
             const bool server = runs(conn,

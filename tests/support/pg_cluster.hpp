@@ -52,6 +52,8 @@ public:
     // A new empty database named <prefix>_<n>, the prefix lowercased and
     // reduced to identifier characters.
     std::string create_database(const std::string& prefix);
+    // The same, as a copy of database `source` (nobody may be connected to it).
+    std::string create_database_from(const std::string& source, const std::string& prefix);
     // Idempotent; closes connections still open to the database.
     void drop_database(const std::string& dbname);
 
