@@ -20,6 +20,26 @@ namespace {
 using sqltext::Token;
 using sqltext::TokenKind;
 
+// What a context refuses of a fragment's shape, in the server's words, and
+// what to do instead; one row per context.
+struct ShapeLimits {
+    const char* subquery;   // after "holds a subquery, which "
+    const char* aggregate;  // after "calls aggregate `x`, which "
+};
+
+constexpr ShapeLimits kDefaultLimits{
+    "PostgreSQL refuses (\"cannot use subquery in DEFAULT expression\"); compute the value in the application "
+    "or in a trigger",
+    "PostgreSQL refuses (\"aggregate functions are not allowed in DEFAULT expressions\")"};
+constexpr ShapeLimits kCheckLimits{
+    "PostgreSQL refuses (\"cannot use subquery in check constraint\"); a check sees one row only; use a foreign "
+    "key or a trigger",
+    "PostgreSQL refuses (\"aggregate functions are not allowed in check constraints\"); a check sees one row only"};
+constexpr ShapeLimits kAggregateWhereLimits{
+    "TimescaleDB refuses in a continuous aggregate; join the table in a view over the aggregate instead",
+    "PostgreSQL refuses (\"aggregate functions are not allowed in WHERE\"); `where` filters source rows before "
+    "they are grouped"};
+
 bool call_at(const std::vector<Token>& t, size_t i) {
     return t[i].kind == TokenKind::Identifier && i + 1 < t.size() && t[i + 1].kind == TokenKind::LParen &&
            !(i > 0 && t[i - 1].kind == TokenKind::Dot);
@@ -30,6 +50,16 @@ struct Shape {
     const Token* subquery = nullptr;
     const Token* aggregate = nullptr;
 };
+
+// Reports a subquery or an aggregate call the context refuses; true if it did.
+bool report_shape(const Shape& shape, const SourceLocation& loc, const std::string& what, const ShapeLimits& limits,
+                  Diagnostics& diags) {
+    if (shape.subquery) diags.error(loc, what + " holds a subquery, which " + limits.subquery);
+    if (shape.aggregate) {
+        diags.error(loc, what + " calls aggregate `" + shape.aggregate->text + "`, which " + limits.aggregate);
+    }
+    return shape.subquery || shape.aggregate;
+}
 
 Shape shape_of(const std::vector<Token>& t) {
     Shape s;
@@ -143,18 +173,7 @@ void check_default_expression(const Schema& schema, const Table& table, const Co
     auto tokens = tokens_of(d.text);
     if (!tokens) return;
     const std::string what = "the `default_sql` of column `" + table.name + "." + column.name + "`";
-    const Shape shape = shape_of(*tokens);
-    if (shape.subquery) {
-        diags.error(d.loc, what +
-                               " holds a subquery, which PostgreSQL refuses (\"cannot use subquery in DEFAULT "
-                               "expression\"); compute the value in the application or in a trigger");
-    }
-    if (shape.aggregate) {
-        diags.error(d.loc, what + " calls aggregate `" + shape.aggregate->text +
-                               "`, which PostgreSQL refuses (\"aggregate functions are not allowed in DEFAULT "
-                               "expressions\")");
-    }
-    if (shape.subquery || shape.aggregate) return;
+    if (report_shape(shape_of(*tokens), d.loc, what, kDefaultLimits, diags)) return;
     for (const auto& id : sqltext::bare_identifiers(*tokens)) {
         if (catalog::find_function(id.text)) continue;  // current_date, localtimestamp...
         diags.error(d.loc, what + " reads `" + id.text +
@@ -170,19 +189,7 @@ void check_check_expression(const Table& table, const CheckConstraint& check, Di
     auto tokens = tokens_of(check.expression);
     if (!tokens || tokens->empty()) return;
     const std::string what = "check `" + check.name + "` of table `" + table.name + "`";
-    const Shape shape = shape_of(*tokens);
-    if (shape.subquery) {
-        diags.error(check.loc, what +
-                                   " holds a subquery, which PostgreSQL refuses (\"cannot use subquery in check "
-                                   "constraint\"); a check sees one row only; use a foreign key or a trigger");
-        return;
-    }
-    if (shape.aggregate) {
-        diags.error(check.loc, what + " calls aggregate `" + shape.aggregate->text +
-                                   "`, which PostgreSQL refuses (\"aggregate functions are not allowed in check "
-                                   "constraints\"); a check sees one row only");
-        return;
-    }
+    if (report_shape(shape_of(*tokens), check.loc, what, kCheckLimits, diags)) return;
     if (!is_comparison_or_boolean(*tokens, table)) {
         diags.error(check.loc, what + " is `" + check.expression +
                                    "`, which is not a condition (\"argument of CHECK must be type boolean\"); "
@@ -201,18 +208,8 @@ void check_check_expression(const Table& table, const CheckConstraint& check, Di
 void check_aggregate_where(const ContinuousAggregate& aggregate, Diagnostics& diags) {
     auto tokens = tokens_of(aggregate.where);
     if (!tokens) return;
-    const Shape shape = shape_of(*tokens);
-    if (shape.aggregate) {
-        diags.error(aggregate.where_loc, "the `where` of continuous aggregate `" + aggregate.name +
-                                             "` calls aggregate `" + shape.aggregate->text +
-                                             "` (\"aggregate functions are not allowed in WHERE\"); `where` filters "
-                                             "source rows before they are grouped");
-    }
-    if (shape.subquery) {
-        diags.error(aggregate.where_loc, "the `where` of continuous aggregate `" + aggregate.name +
-                                             "` holds a subquery, which TimescaleDB refuses in a continuous "
-                                             "aggregate; join the table in a view over the aggregate instead");
-    }
+    report_shape(shape_of(*tokens), aggregate.where_loc, "the `where` of continuous aggregate `" + aggregate.name + "`",
+                 kAggregateWhereLimits, diags);
 }
 
 void check_time_zone(const std::string& zone, const SourceLocation& loc, const std::string& what, Diagnostics& diags) {
