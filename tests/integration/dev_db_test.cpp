@@ -179,3 +179,18 @@ TEST_CASE("validate --dev-db local starts its own throwaway cluster and leaves n
     CHECK(before() == dirs_before);
     fs::remove_all(root);
 }
+
+TEST_CASE("validate --dev-db stopped by SIGTERM drops its throwaway database before it dies", "[pg][devdb]") {
+    HYPERSCHEMA_REQUIRE_TIMESCALEDB();
+    auto& pg = PgCluster::shared();
+    // At several moments: during CREATE DATABASE, a statement, the drop.
+    for (const char* after : {"0.05", "0.2", "0.4"}) {
+        Run r;
+        r.status = run_command({"timeout", "-s", "TERM", after, HYPERSCHEMA_CLI, "validate", source_path("schemas"),
+                                "--dev-db", pg.dsn("postgres")},
+                               &r.output);
+        INFO("SIGTERM after " << after << " s: " << r.output);
+        CHECK((r.status == 124 || r.status == 0));  // killed by timeout, or done before it
+        CHECK(scratch_databases_left() == 0);
+    }
+}

@@ -4,8 +4,12 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <csignal>
+#include <cstdio>
 #include <cstring>
+#include <iterator>
 #include <memory>
+#include <regex>
 #include <sstream>
 
 #include "devdb/local_server.hpp"
@@ -23,6 +27,24 @@ std::string field(const PGresult* res, int code) {
     return value ? value : "";
 }
 
+// libpq repeats a malformed connection URI in its message, password and all:
+// the password's value (when the string parses) and anything that looks like
+// one are masked.
+std::string without_password(std::string message, const std::string& dsn) {
+    if (PQconninfoOption* options = PQconninfoParse(dsn.c_str(), nullptr)) {
+        for (PQconninfoOption* o = options; o->keyword; ++o) {
+            if (std::string(o->keyword) != "password" || !o->val || !*o->val) continue;
+            for (size_t at; (at = message.find(o->val)) != std::string::npos;)
+                message.replace(at, std::strlen(o->val), "***");
+        }
+        PQconninfoFree(options);
+    }
+    static const std::regex kUriPassword(R"((://[^:/@\s"]*:)[^@\s"]*@)");
+    static const std::regex kKeywordPassword(R"((password\s*=\s*)('[^']*'|\S+))");
+    message = std::regex_replace(message, kUriPassword, "$1***@");
+    return std::regex_replace(message, kKeywordPassword, "$1***");
+}
+
 // Connects to `dsn`, or to database `dbname` of the server `dsn` names.
 connection_ptr connect(const std::string& dsn, const std::string& dbname = "") {
     const char* keywords[] = {"dbname", dbname.empty() ? nullptr : "dbname", nullptr};
@@ -31,7 +53,7 @@ connection_ptr connect(const std::string& dsn, const std::string& dbname = "") {
     if (!conn || PQstatus(conn.get()) != CONNECTION_OK) {
         // libpq's message names host and port, never the password.
         throw unavailable("cannot connect to the development database: " +
-                          std::string(conn ? PQerrorMessage(conn.get()) : "out of memory"));
+                          without_password(conn ? PQerrorMessage(conn.get()) : "out of memory", dsn));
     }
     // The server's notices (TimescaleDB's advice on varchar, "defaulting
     // compress_orderby") are not the user's problem here: only refusals are.
@@ -50,10 +72,21 @@ void run_or_throw(PGconn* conn, const std::string& sql) {
     }
 }
 
-// The line of `sql` that holds byte `position` (1-based, as the server counts).
-std::string line_at(const std::string& sql, int position) {
-    if (position <= 0 || static_cast<size_t>(position) > sql.size()) return "";
-    const size_t at = static_cast<size_t>(position - 1);
+// The byte offset of character `position` (1-based, as the server counts:
+// characters, not bytes), or npos when it is past the end.
+size_t byte_offset(const std::string& sql, int position) {
+    if (position <= 0) return std::string::npos;
+    int characters = 0;
+    for (size_t i = 0; i < sql.size(); ++i) {
+        if ((static_cast<unsigned char>(sql[i]) & 0xC0) == 0x80) continue;  // a UTF-8 continuation byte
+        if (++characters == position) return i;
+    }
+    return std::string::npos;
+}
+
+// The line of `sql` that holds byte offset `at`.
+std::string line_at(const std::string& sql, size_t at) {
+    if (at >= sql.size()) return "";
     const size_t start = sql.rfind('\n', at) == std::string::npos ? 0 : sql.rfind('\n', at) + 1;
     const size_t end = sql.find('\n', at);
     return sql.substr(start, end == std::string::npos ? std::string::npos : end - start);
@@ -73,7 +106,8 @@ SourceLocation refine(const Schema& schema, const diff::Change& change, const st
     for (const char* prefix : {"+ table ", "+ hypertable "}) {
         if (change.summary.rfind(prefix, 0) == 0) table = schema.find_table(change.summary.substr(strlen(prefix)));
     }
-    const std::string line = line_at(sql, position);
+    const size_t at = byte_offset(sql, position);
+    const std::string line = line_at(sql, at);
     if (!table || line.empty()) return change.loc;
     std::istringstream in(line);
     std::string first = unquoted_word(in);
@@ -89,14 +123,65 @@ SourceLocation refine(const Schema& schema, const diff::Change& change, const st
         return change.loc;
     }
     if (const Column* column = table->find_column(first)) {
-        const size_t at = static_cast<size_t>(position - 1) - (sql.rfind('\n', static_cast<size_t>(position - 1)) + 1);
+        const size_t line_start = sql.rfind('\n', at) == std::string::npos ? 0 : sql.rfind('\n', at) + 1;
         const size_t default_at = line.find(" DEFAULT ");
-        if (default_at != std::string::npos && at >= default_at && column->default_value.loc.known())
+        if (default_at != std::string::npos && at - line_start >= default_at && column->default_value.loc.known())
             return column->default_value.loc;
         return column->loc;
     }
     return change.loc;
 }
+
+// Ctrl-C, SIGTERM (a CI timeout) or SIGHUP while the scratch database is in
+// use: the handler only cancels the running statement (PQcancel is safe in a
+// signal handler) and remembers the signal; the database is then dropped as
+// after any refusal, and the signal delivered again with its old handler.
+volatile std::sig_atomic_t interrupted_by = 0;
+PGcancel* volatile running_statement = nullptr;
+constexpr int kInterruptSignals[] = {SIGINT, SIGTERM, SIGHUP};
+
+void on_interrupt(int signal_number) {
+    interrupted_by = signal_number;
+    if (PGcancel* cancel = running_statement) {
+        char error[256];
+        PQcancel(cancel, error, sizeof error);
+    }
+}
+
+// Installed for the whole life of a scratch database, from before CREATE
+// DATABASE to after DROP DATABASE, so that no signal falls in between.
+class InterruptGuard {
+public:
+    InterruptGuard() {
+        interrupted_by = 0;
+        struct sigaction action = {};
+        action.sa_handler = on_interrupt;
+        sigemptyset(&action.sa_mask);
+        for (size_t i = 0; i < std::size(kInterruptSignals); ++i) {
+            sigaction(kInterruptSignals[i], nullptr, &previous_[i]);
+            // An ignored signal (nohup, a background job) stays ignored.
+            if (previous_[i].sa_handler != SIG_IGN) sigaction(kInterruptSignals[i], &action, nullptr);
+        }
+    }
+    ~InterruptGuard() {
+        watch(nullptr);
+        for (size_t i = 0; i < std::size(kInterruptSignals); ++i)
+            sigaction(kInterruptSignals[i], &previous_[i], nullptr);
+    }
+    InterruptGuard(const InterruptGuard&) = delete;
+    InterruptGuard& operator=(const InterruptGuard&) = delete;
+
+    // The connection whose statement a signal cancels (nullptr: none).
+    void watch(PGconn* conn) {
+        PGcancel* old = running_statement;
+        running_statement = nullptr;
+        if (old) PQfreeCancel(old);
+        if (conn) running_statement = PQgetCancel(conn);
+    }
+
+private:
+    struct sigaction previous_[std::size(kInterruptSignals)];
+};
 
 std::string scratch_name() {
     const auto now = std::chrono::steady_clock::now().time_since_epoch().count();
@@ -134,6 +219,7 @@ std::optional<Rejection> apply_plan(void* pg_conn, const Schema& schema, const d
                                  "SET LOCAL search_path TO " + emit::quote_ident(plan.search_namespace) + ", public");
                     search_path_set = true;
                 }
+                if (interrupted_by) return Rejection{{}, "interrupted", "57014", "interrupted", "", "", ""};
                 if (auto r = run(plan.changes[i], st.sql)) return r;
             }
         }
@@ -153,25 +239,37 @@ std::optional<Rejection> in_scratch_database(const std::string& dsn,
                                              const std::function<std::optional<Rejection>(void*)>& work) {
     connection_ptr admin = connect(dsn);
     const std::string name = scratch_name();
-    run_or_throw(admin.get(), "CREATE DATABASE " + emit::quote_ident(name));
     std::optional<Rejection> rejection;
     std::exception_ptr failure;
-    try {
-        connection_ptr conn = connect(dsn, name);
-        rejection = work(conn.get());
-    } catch (...) {
-        failure = std::current_exception();
+    int signal_number = 0;
+    {
+        InterruptGuard guard;
+        run_or_throw(admin.get(), "CREATE DATABASE " + emit::quote_ident(name));
+        try {
+            connection_ptr conn = connect(dsn, name);
+            guard.watch(conn.get());
+            if (!interrupted_by) rejection = work(conn.get());
+            guard.watch(nullptr);
+        } catch (...) {
+            failure = std::current_exception();
+        }
+        // Nothing stays behind: FORCE ends the sessions TimescaleDB's
+        // scheduler may have opened in the new database.
+        result_ptr dropped(
+            PQexec(admin.get(), ("DROP DATABASE IF EXISTS " + emit::quote_ident(name) + " WITH (FORCE)").c_str()),
+            &PQclear);
+        if (!failure && PQresultStatus(dropped.get()) != PGRES_COMMAND_OK) {
+            failure = std::make_exception_ptr(unavailable("could not drop the development database " + name + ": " +
+                                                          field(dropped.get(), PG_DIAG_MESSAGE_PRIMARY)));
+        }
+        signal_number = interrupted_by;
     }
-    // Nothing stays behind: FORCE ends the sessions TimescaleDB's scheduler
-    // may have opened in the new database.
-    result_ptr dropped(
-        PQexec(admin.get(), ("DROP DATABASE IF EXISTS " + emit::quote_ident(name) + " WITH (FORCE)").c_str()),
-        &PQclear);
+    if (signal_number) {
+        // Dropped: now the signal does what it would have done.
+        std::fprintf(stderr, "hyperschema: interrupted; the development database %s was dropped\n", name.c_str());
+        std::raise(signal_number);
+    }
     if (failure) std::rethrow_exception(failure);
-    if (PQresultStatus(dropped.get()) != PGRES_COMMAND_OK) {
-        throw unavailable("could not drop the development database " + name + ": " +
-                          field(dropped.get(), PG_DIAG_MESSAGE_PRIMARY));
-    }
     return rejection;
 }
 

@@ -160,6 +160,13 @@ void diff_columns(const Schema& from, const Table& old, const Schema& to, const 
 
 // Drops run before the renames of a migration, so they name the table by its
 // old name; additions and renames of constraints run after, under the new one.
+// Whether a foreign key's referenced keys are the same on both sides; a side
+// that cannot name them (its target renamed, found under another name) does
+// not count as a change.
+bool same_referenced_keys(const emit::ConstraintSql& a, const emit::ConstraintSql& b) {
+    return a.referenced_index == b.referenced_index || a.referenced_index.empty() || b.referenced_index.empty();
+}
+
 void diff_constraints(const Schema& from, const std::string& old_table, const Table& old_named, const Schema& to,
                       const Table& table, Output& out) {
     auto old_list = emit::table_constraints(from, old_named);
@@ -174,7 +181,7 @@ void diff_constraints(const Schema& from, const std::string& old_table, const Ta
         if (find(old_list, n.name)) continue;
         for (const auto& o : old_list) {
             if (find(new_list, o.name) || renamed_old.count(o.name) || o.definition != n.definition ||
-                o.referenced_index != n.referenced_index)
+                !same_referenced_keys(o, n))
                 continue;
             out.add(Stage::Renames, "~ constraint " + o.name + " on " + table.name + " renamed to " + n.name,
                     alter_table_prefix(to, table.name) + "RENAME CONSTRAINT " + quote_ident(o.name) + " TO " +
@@ -186,18 +193,14 @@ void diff_constraints(const Schema& from, const std::string& old_table, const Ta
     }
     for (const auto& o : old_list) {
         const auto* n = find(new_list, o.name);
-        if ((n && n->definition == o.definition && n->referenced_index == o.referenced_index) ||
-            renamed_old.count(o.name))
-            continue;
+        if ((n && n->definition == o.definition && same_referenced_keys(*n, o)) || renamed_old.count(o.name)) continue;
         Stage stage = o.kind == emit::ConstraintKind::ForeignKey ? Stage::DropForeignKeys : Stage::DropConstraints;
         out.add(stage, "- constraint " + o.name + " on " + old_table,
                 alter_table_prefix(from, old_table) + "DROP CONSTRAINT " + quote_ident(o.name) + ";\n");
     }
     for (const auto& n : new_list) {
         const auto* o = find(old_list, n.name);
-        if ((o && o->definition == n.definition && o->referenced_index == n.referenced_index) ||
-            renamed_new.count(n.name))
-            continue;
+        if ((o && o->definition == n.definition && same_referenced_keys(*o, n)) || renamed_new.count(n.name)) continue;
         Stage stage = n.kind == emit::ConstraintKind::ForeignKey ? Stage::AddForeignKeys : Stage::AddConstraints;
         out.add(stage, std::string(o ? "~" : "+") + " constraint " + n.name + " on " + table.name,
                 alter_table_prefix(to, table.name) + "ADD " + n.clause() + ";\n", Phase::Transaction, n.loc);

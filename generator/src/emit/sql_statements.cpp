@@ -1,5 +1,6 @@
 #include "emit/sql_statements.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 #include "emit/identifiers.hpp"
@@ -155,6 +156,36 @@ const Index* referenced_index(const Schema& schema, const ForeignKey& fk) {
     return target ? target->referenced_key(target->referenced_columns(fk)).index : nullptr;
 }
 
+// Every unique key of the target on exactly the columns a foreign key
+// references: PostgreSQL binds the foreign key to one of them, its own choice,
+// and refuses to drop that one while the key exists. A change among them
+// re-creates the foreign key around it.
+std::string referenced_keys(const Schema& schema, const ForeignKey& fk) {
+    const Table* target = schema.find_table(fk.ref_table.name);
+    if (!target) return "";
+    const std::vector<std::string> columns = target->referenced_columns(fk);
+    std::vector<std::string> keys;
+    auto covers = [&](const std::vector<NameRef>& key) {
+        return key.size() == columns.size() && std::all_of(key.begin(), key.end(), [&](const NameRef& k) {
+                   return std::find(columns.begin(), columns.end(), k.name) != columns.end();
+               });
+    };
+    if (target->primary_key && covers(target->primary_key->columns))
+        keys.push_back("PRIMARY KEY (" + column_list(target->primary_key->columns) + ")");
+    for (const auto& u : target->uniques) {
+        if (covers(u.columns)) keys.push_back("UNIQUE (" + column_list(u.columns) + ")");
+    }
+    for (const auto& index : target->indexes) {
+        Table only = *target;
+        only.primary_key.reset();
+        only.uniques.clear();
+        only.indexes = {index};
+        if (only.referenced_key(columns).index) keys.push_back(create_index(schema, *target, index));
+    }
+    std::sort(keys.begin(), keys.end());
+    return join(keys, "");
+}
+
 std::vector<ConstraintSql> table_constraints(const Schema& schema, const Table& table) {
     std::vector<ConstraintSql> out;
     if (table.primary_key) {
@@ -165,9 +196,8 @@ std::vector<ConstraintSql> table_constraints(const Schema& schema, const Table& 
         out.push_back({u.name, ConstraintKind::Unique, "UNIQUE (" + column_list(u.columns) + ")", "", u.loc});
     }
     for (const auto& fk : table.foreign_keys) {
-        const Index* index = referenced_index(schema, fk);
         out.push_back({fk.name, ConstraintKind::ForeignKey, foreign_key_definition(schema, fk),
-                       index ? create_index(schema, *schema.find_table(fk.ref_table.name), *index) : "", fk.loc});
+                       referenced_keys(schema, fk), fk.loc});
     }
     for (const auto& check : table.checks) {
         out.push_back({check.name, ConstraintKind::Check, "CHECK (" + check.expression + ")", "", check.loc});

@@ -31,9 +31,10 @@ struct ConstraintSql {
     std::string name;
     ConstraintKind kind;
     std::string definition;  // PRIMARY KEY (...), CHECK (...): what a rename keeps
-    // A foreign key whose referenced key is a unique index (not a constraint)
-    // depends on that index: its CREATE INDEX, so that re-creating the index
-    // re-creates the foreign key (DROP INDEX refuses while it is referenced).
+    // A foreign key depends on the unique key PostgreSQL bound it to, one of
+    // those on its referenced columns: their definitions, so that a change
+    // among them re-creates the foreign key around it (DROP INDEX and DROP
+    // CONSTRAINT refuse while it is referenced).
     std::string referenced_index{};
     SourceLocation loc{};  // where the YAML declares it
 

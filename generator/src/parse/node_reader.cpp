@@ -157,43 +157,85 @@ MapReader::MapReader(ParseContext& ctx, const YAML::Node& node, std::string what
     expand_merge_keys();
 }
 
-// YAML's merge key: `<<: *defaults` (or a list of aliases) copies the keys of
-// the mappings named into this one, unless this one sets them itself; the
-// first mapping listed wins. yaml-cpp reads `<<` as a plain key. The merged
-// values keep their own positions, so an error in them points where the user
-// wrote them (the anchor), not at the alias.
-void MapReader::expand_merge_keys() {
-    auto is_merge_key = [](const YAML::Node& key) {
-        return key.IsScalar() && key.Scalar() == "<<" && key.Tag() != "!";
-    };
+namespace {
+
+bool is_merge_key(const YAML::Node& key) {
+    return key.IsScalar() && key.Scalar() == "<<" && key.Tag() != "!";
+}
+
+// The mappings a merge key names: one alias or a list of them; empty (and
+// *bad set) for anything else.
+std::vector<YAML::Node> merge_sources(const YAML::Node& value, bool* bad) {
+    std::vector<YAML::Node> out;
+    if (value.IsMap()) {
+        out.push_back(value);
+    } else if (value.IsSequence() &&
+               std::all_of(value.begin(), value.end(), [](const YAML::Node& n) { return n.IsMap(); })) {
+        for (const auto& m : value) out.push_back(m);
+    } else {
+        *bad = true;
+    }
+    return out;
+}
+
+// The pairs a merged mapping brings that are not in `present` (set by the
+// mappings around it) or `overridden` (set by the mapping that merges it), in
+// its own order, its merge keys followed in place (an anchor built on
+// another), to a depth no sane file reaches.
+void append_merged(const YAML::Node& map, std::set<std::string>& present, const std::set<std::string>& overridden,
+                   std::vector<std::pair<YAML::Node, YAML::Node>>& out, int depth) {
+    if (depth > 16) return;
+    std::set<std::string> own = overridden;
+    for (const auto& pair : map) {
+        if (!is_merge_key(pair.first) && pair.first.IsScalar()) own.insert(pair.first.Scalar());
+    }
+    for (const auto& pair : map) {
+        if (is_merge_key(pair.first)) {
+            bool bad = false;
+            for (const auto& m : merge_sources(pair.second, &bad)) append_merged(m, present, own, out, depth + 1);
+        } else if (pair.first.IsScalar() && !overridden.count(pair.first.Scalar()) &&
+                   present.insert(pair.first.Scalar()).second) {
+            out.emplace_back(pair.first, pair.second);
+        }
+    }
+}
+
+}  // namespace
+
+std::vector<std::pair<YAML::Node, YAML::Node>> merged_pairs(const YAML::Node& map,
+                                                            std::vector<YAML::Node>* bad_merges) {
+    std::vector<std::pair<YAML::Node, YAML::Node>> out;
     std::set<std::string> present;  // set here, or merged already: a later mapping does not override
-    for (const auto& pair : node_) {
+    for (const auto& pair : map) {
         if (!is_merge_key(pair.first) && pair.first.IsScalar()) present.insert(pair.first.Scalar());
     }
-    for (const auto& pair : node_) {
+    for (const auto& pair : map) {
         if (!is_merge_key(pair.first)) {
-            pairs_.emplace_back(pair.first, pair.second);
+            out.emplace_back(pair.first, pair.second);
             continue;
         }
         // The merged keys take the place of `<<` (columns keep their order).
-        std::vector<YAML::Node> merged;
-        if (pair.second.IsMap()) {
-            merged.push_back(pair.second);
-        } else if (pair.second.IsSequence() &&
-                   std::all_of(pair.second.begin(), pair.second.end(), [](const YAML::Node& n) { return n.IsMap(); })) {
-            for (const auto& m : pair.second) merged.push_back(m);
-        } else {
-            ctx_.diags.error(location_of(ctx_, pair.second), "the merge key `<<` in " + what_ +
-                                                                 " takes an alias of a mapping (`<<: *defaults`) or a "
-                                                                 "list of them, not " +
-                                                                 node_kind(pair.second));
-        }
-        for (const auto& m : merged) {
-            for (const auto& inner : m) {
-                if (!inner.first.IsScalar() || !present.insert(inner.first.Scalar()).second) continue;
-                pairs_.emplace_back(inner.first, inner.second);
-            }
-        }
+        bool bad = false;
+        for (const auto& m : merge_sources(pair.second, &bad)) append_merged(m, present, {}, out, 1);
+        if (bad && bad_merges) bad_merges->push_back(pair.second);
+    }
+    return out;
+}
+
+// YAML's merge key: `<<: *defaults` (or a list of aliases) copies the keys of
+// the mappings named into this one, unless this one sets them itself; the
+// first mapping listed wins. yaml-cpp 0.7 reads `<<` as a plain key (0.8
+// merges itself, with the same result). The merged values keep their own
+// positions, so an error in them points where the user wrote them (the
+// anchor), not at the alias.
+void MapReader::expand_merge_keys() {
+    std::vector<YAML::Node> bad;
+    pairs_ = merged_pairs(node_, &bad);
+    for (const auto& value : bad) {
+        ctx_.diags.error(location_of(ctx_, value), "the merge key `<<` in " + what_ +
+                                                       " takes an alias of a mapping (`<<: *defaults`) or a list of "
+                                                       "them, not " +
+                                                       node_kind(value));
     }
 }
 

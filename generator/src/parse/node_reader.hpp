@@ -46,6 +46,12 @@ std::string suggested_identifier(const std::string& name);
 // "a" or ["a", "b"]: a list of identifiers, each with its own position.
 std::vector<NameRef> read_name_list(ParseContext& ctx, const YAML::Node& node, const std::string& what);
 
+// A mapping's pairs with YAML merge keys (`<<: *defaults`) resolved: its own
+// keys win, merged ones take the place of `<<`, nested merges are followed.
+// A `<<` whose value is not a mapping or a list of them goes to *bad_merges.
+std::vector<std::pair<YAML::Node, YAML::Node>> merged_pairs(const YAML::Node& map,
+                                                            std::vector<YAML::Node>* bad_merges = nullptr);
+
 // Reads a mapping's keys as they are asked for; finish() then reports every
 // key nobody asked for, with the closest known key as a suggestion. Duplicate
 // keys (which yaml-cpp accepts silently, keeping the first) are errors.

@@ -57,9 +57,9 @@ Schema parse_schema(const std::vector<SourceFile>& files, const std::string& dir
 
 void Parser::collect_enum_names(const SourceFile& file) {
     if (!file.root.IsMap()) return;
-    for (const auto& top : file.root) {
+    for (const auto& top : merged_pairs(file.root)) {
         if (!top.first.IsScalar() || top.first.Scalar() != "enums" || !top.second.IsMap()) continue;
-        for (const auto& e : top.second) {
+        for (const auto& e : merged_pairs(top.second)) {
             if (e.first.IsScalar()) enum_names_.push_back(e.first.Scalar());
         }
     }

@@ -2,6 +2,8 @@
 
 #include <pg_query.h>
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 
 namespace hyperschema::sqltext {
@@ -20,7 +22,58 @@ std::optional<SyntaxError> parse(const std::string& statement, size_t prefix, si
     return error;
 }
 
+// The names in a node list such as ColumnRef.fields: [{"String": {"sval": "t"}}, ...].
+std::vector<std::string> names_of(const nlohmann::json& fields) {
+    std::vector<std::string> out;
+    for (const auto& f : fields) {
+        if (f.contains("String")) out.push_back(f["String"].value("sval", ""));
+    }
+    return out;
+}
+
+// Walks every node of libpg_query's JSON tree (its layout is the same for
+// PostgreSQL 15 and 17 in the nodes read here).
+void collect(const nlohmann::json& node, FragmentTree& tree) {
+    if (node.is_array()) {
+        for (const auto& child : node) collect(child, tree);
+        return;
+    }
+    if (!node.is_object()) return;
+    for (const auto& [key, value] : node.items()) {
+        if (key == "ColumnRef" && value.contains("fields")) {
+            auto names = names_of(value["fields"]);
+            if (!names.empty()) tree.column_refs.push_back(names.back());
+        } else if (key == "RangeVar") {
+            tree.relations.push_back({value.value("schemaname", ""), value.value("relname", "")});
+        } else if (key == "CommonTableExpr") {
+            tree.common_tables.push_back(value.value("ctename", ""));
+        } else if (key == "SubLink") {
+            tree.subquery = true;
+        }
+        collect(value, tree);
+    }
+}
+
+std::optional<FragmentTree> tree_of(const std::string& statement) {
+    PgQueryParseResult result = pg_query_parse(statement.c_str());
+    std::optional<FragmentTree> tree;
+    if (!result.error && result.parse_tree) {
+        tree.emplace();
+        collect(nlohmann::json::parse(result.parse_tree, nullptr, false), *tree);
+    }
+    pg_query_free_parse_result(result);
+    return tree;
+}
+
 }  // namespace
+
+std::optional<FragmentTree> expression_tree(std::string_view expression) {
+    return tree_of("SELECT (\n" + std::string(expression) + "\n)");
+}
+
+std::optional<FragmentTree> query_tree(std::string_view query) {
+    return tree_of(std::string(query));
+}
 
 std::optional<SyntaxError> expression_syntax_error(std::string_view expression) {
     // Parenthesised and on a line of its own, so that neither a trailing

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace hyperschema::sqltext {
 
@@ -20,5 +21,22 @@ struct SyntaxError {
 std::optional<SyntaxError> expression_syntax_error(std::string_view expression);
 // A whole query, as a view body.
 std::optional<SyntaxError> query_syntax_error(std::string_view query);
+
+// What the parse tree of a fragment names, for the rules that must not guess
+// from tokens: column references (`x`, `t.x`: the last name), relations read
+// (RangeVar: a table, view or CTE name, with its schema when qualified), the
+// names WITH defines, and whether there is a subquery (SubLink).
+struct FragmentTree {
+    struct Relation {
+        std::string schema;  // empty when unqualified
+        std::string name;
+    };
+    std::vector<std::string> column_refs;
+    std::vector<Relation> relations;
+    std::vector<std::string> common_tables;
+    bool subquery = false;
+};
+std::optional<FragmentTree> expression_tree(std::string_view expression);  // nullopt: does not parse
+std::optional<FragmentTree> query_tree(std::string_view query);
 
 }  // namespace hyperschema::sqltext

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -50,15 +51,17 @@ std::string datetime_literal_problem(std::string_view text) {
 }
 
 std::string interval_literal_problem(std::string_view text) {
-    // DecodeInterval's unit words (datetktbl's deltatktbl), with `ago` and `@`.
+    // DecodeInterval's unit words (datetime.c's deltatktbl), of which it reads
+    // the first 10 letters (TOKMAXLEN), with `ago`; `infinity` is PostgreSQL
+    // 17's, left to the server on 15.
     static const std::set<std::string, std::less<>> kUnits{
-        "microsecond", "microseconds", "microsecon", "us",        "usec",   "usecs",   "millisecond", "milliseconds",
-        "millisecon",  "ms",           "msec",       "msecs",     "second", "seconds", "s",           "sec",
-        "secs",        "minute",       "minutes",    "m",         "min",    "mins",    "hour",        "hours",
-        "h",           "hr",           "hrs",        "day",       "days",   "d",       "week",        "weeks",
-        "w",           "month",        "months",     "mon",       "mons",   "year",    "years",       "y",
-        "yr",          "yrs",          "decade",     "decades",   "dec",    "decs",    "century",     "centuries",
-        "c",           "cent",         "millennium", "millennia", "mil",    "mils",    "millenniums", "ago"};
+        "@",        "ago",      "c",          "cent",  "centuries", "century",    "d",          "day",  "days",
+        "dec",      "decade",   "decades",    "decs",  "h",         "hour",       "hours",      "hr",   "hrs",
+        "infinity", "m",        "microsecon", "mil",   "millennia", "millennium", "millisecon", "mils", "min",
+        "mins",     "minute",   "minutes",    "mon",   "mons",      "month",      "months",     "ms",   "msec",
+        "msecond",  "mseconds", "msecs",      "s",     "sec",       "second",     "seconds",    "secs", "us",
+        "usec",     "usecond",  "useconds",   "usecs", "w",         "week",       "weeks",      "y",    "year",
+        "years",    "yr",       "yrs"};
     const std::string t = lower(text);
     if (!t.empty() && t[0] == 'p') return "";  // ISO 8601 (P1DT2H), read by another decoder
     for (size_t i = 0; i < t.size();) {
@@ -69,7 +72,7 @@ std::string interval_literal_problem(std::string_view text) {
         size_t start = i;
         while (i < t.size() && std::isalpha(static_cast<unsigned char>(t[i]))) ++i;
         const std::string word = t.substr(start, i - start);
-        if (!kUnits.count(word)) {
+        if (!kUnits.count(word.substr(0, 10))) {
             return "PostgreSQL refuses it (\"invalid input syntax for type interval\"): `" + word +
                    "` is not a unit; use microseconds, milliseconds, seconds, minutes, hours, days, weeks, months, "
                    "years, decades, centuries or millennia";

@@ -4,6 +4,7 @@
 // default); what needs a full parse is left to the server.
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <set>
 
@@ -45,9 +46,10 @@ bool call_at(const std::vector<Token>& t, size_t i) {
            !(i > 0 && t[i - 1].kind == TokenKind::Dot);
 }
 
-// The first `SELECT` (a subquery), and the first aggregate call.
+// Whether the fragment holds a subquery (from its parse tree), and its first
+// aggregate call.
 struct Shape {
-    const Token* subquery = nullptr;
+    bool subquery = false;
     const Token* aggregate = nullptr;
 };
 
@@ -61,10 +63,11 @@ bool report_shape(const Shape& shape, const SourceLocation& loc, const std::stri
     return shape.subquery || shape.aggregate;
 }
 
-Shape shape_of(const std::vector<Token>& t) {
+Shape shape_of(const std::string& sql, const std::vector<Token>& t) {
     Shape s;
+    const auto tree = sqltext::expression_tree(sql);
+    s.subquery = tree && tree->subquery;
     for (size_t i = 0; i < t.size(); ++i) {
-        if (!s.subquery && t[i].kind == TokenKind::Identifier && t[i].text == "select") s.subquery = &t[i];
         if (!s.aggregate && call_at(t, i) && catalog::find_aggregate_function(t[i].text)) s.aggregate = &t[i];
     }
     return s;
@@ -135,19 +138,31 @@ void check_default_call(const Schema& schema, const Table& table, const Column& 
                            ColumnType::of(*fn->result).sql() + "\"); change the column's type or the expression");
 }
 
-bool is_comparison_or_boolean(const std::vector<Token>& t, const Table& table) {
-    static const std::set<std::string, std::less<>> kBooleanWords{
-        "and", "or", "not", "is", "in", "between", "like", "ilike", "similar", "exists", "true", "false", "any", "all"};
-    for (size_t i = 0; i < t.size(); ++i) {
-        if (t[i].kind == TokenKind::Operator && t[i].text != "+" && t[i].text != "-" && t[i].text != "*" &&
-            t[i].text != "/" && t[i].text != "%" && t[i].text != "||" && t[i].text != "^")
-            return true;  // comparisons, pattern matches, jsonb containment...
-        if (t[i].kind != TokenKind::Identifier) continue;
-        if (kBooleanWords.count(t[i].text)) return true;
-        if (call_at(t, i)) return true;  // a function may return boolean
-        if (const Column* c = table.find_column(t[i].text); c && c->type.base == BaseType::Boolean) return true;
+// Whether the expression is certainly not a condition: only numbers, strings,
+// non-boolean columns, arithmetic and parentheses (`amount + 1`). Anything
+// else (a call, a cast, a keyword, an unknown name) may be boolean, and is the
+// server's to judge.
+bool certainly_not_boolean(const std::vector<Token>& t, const Table& table) {
+    static const std::set<std::string, std::less<>> kArithmetic{"+", "-", "*", "/", "%", "^", "||"};
+    for (const auto& token : t) {
+        switch (token.kind) {
+            case TokenKind::Number:
+            case TokenKind::String:
+            case TokenKind::LParen:
+            case TokenKind::RParen:
+                continue;
+            case TokenKind::Operator:
+                if (kArithmetic.count(token.text)) continue;
+                return false;
+            case TokenKind::Identifier:
+            case TokenKind::QuotedIdentifier:
+                if (const Column* c = table.find_column(token.text); c && c->type.base != BaseType::Boolean) continue;
+                return false;
+            default:
+                return false;
+        }
     }
-    return false;
+    return true;
 }
 
 // `text_column > 5`: PostgreSQL has no operator between text and a number.
@@ -173,13 +188,15 @@ void check_default_expression(const Schema& schema, const Table& table, const Co
     auto tokens = tokens_of(d.text);
     if (!tokens) return;
     const std::string what = "the `default_sql` of column `" + table.name + "." + column.name + "`";
-    if (report_shape(shape_of(*tokens), d.loc, what, kDefaultLimits, diags)) return;
-    for (const auto& id : sqltext::bare_identifiers(*tokens)) {
-        if (catalog::find_function(id.text)) continue;  // current_date, localtimestamp...
-        diags.error(d.loc, what + " reads `" + id.text +
+    if (report_shape(shape_of(d.text, *tokens), d.loc, what, kDefaultLimits, diags)) return;
+    // The parse tree knows a column from `current_user`, `inet '10.0.0.1'` or
+    // a named argument, which tokens cannot tell apart.
+    if (const auto tree = sqltext::expression_tree(d.text); tree && !tree->column_refs.empty()) {
+        const std::string& id = tree->column_refs.front();
+        diags.error(d.loc, what + " reads `" + id +
                                "`, but a default cannot refer to columns (\"cannot use column reference in DEFAULT "
                                "expression\"); use a generated column, or quote the text if `" +
-                               id.text + "` was meant as a value");
+                               id + "` was meant as a value");
         return;
     }
     check_default_call(schema, table, column, *tokens, diags);
@@ -189,8 +206,8 @@ void check_check_expression(const Table& table, const CheckConstraint& check, Di
     auto tokens = tokens_of(check.expression);
     if (!tokens || tokens->empty()) return;
     const std::string what = "check `" + check.name + "` of table `" + table.name + "`";
-    if (report_shape(shape_of(*tokens), check.loc, what, kCheckLimits, diags)) return;
-    if (!is_comparison_or_boolean(*tokens, table)) {
+    if (report_shape(shape_of(check.expression, *tokens), check.loc, what, kCheckLimits, diags)) return;
+    if (certainly_not_boolean(*tokens, table)) {
         diags.error(check.loc, what + " is `" + check.expression +
                                    "`, which is not a condition (\"argument of CHECK must be type boolean\"); "
                                    "compare it, e.g. `" +
@@ -208,8 +225,36 @@ void check_check_expression(const Table& table, const CheckConstraint& check, Di
 void check_aggregate_where(const ContinuousAggregate& aggregate, Diagnostics& diags) {
     auto tokens = tokens_of(aggregate.where);
     if (!tokens) return;
-    report_shape(shape_of(*tokens), aggregate.where_loc, "the `where` of continuous aggregate `" + aggregate.name + "`",
-                 kAggregateWhereLimits, diags);
+    report_shape(shape_of(aggregate.where, *tokens), aggregate.where_loc,
+                 "the `where` of continuous aggregate `" + aggregate.name + "`", kAggregateWhereLimits, diags);
+}
+
+// The zone as the tz database under `dir` spells it, each part of the name
+// matched regardless of case (`europe/berlin` -> `Europe/Berlin`), or "".
+std::string zone_spelling(const std::filesystem::path& dir, const std::string& zone) {
+    std::filesystem::path at = dir;
+    std::string spelled;
+    size_t start = 0;
+    for (;;) {
+        const size_t slash = zone.find('/', start);
+        const std::string part = zone.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
+        std::error_code ec;
+        bool found = false;
+        for (const auto& entry : std::filesystem::directory_iterator(at, ec)) {
+            const std::string name = entry.path().filename().string();
+            if (name.size() == part.size() && std::equal(name.begin(), name.end(), part.begin(), [](char a, char b) {
+                    return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+                })) {
+                at = entry.path();
+                spelled += (spelled.empty() ? "" : "/") + name;
+                found = true;
+                break;
+            }
+        }
+        if (!found) return "";
+        if (slash == std::string::npos) return std::filesystem::is_regular_file(at, ec) ? spelled : "";
+        start = slash + 1;
+    }
 }
 
 void check_time_zone(const std::string& zone, const SourceLocation& loc, const std::string& what, Diagnostics& diags) {
@@ -218,29 +263,33 @@ void check_time_zone(const std::string& zone, const SourceLocation& loc, const s
     // and POSIX forms (UTC, EST5EDT, UTC+3) are left to the server.
     const std::filesystem::path zoneinfo = "/usr/share/zoneinfo";
     if (zone.find('/') == std::string::npos || !std::filesystem::is_directory(zoneinfo)) return;
-    std::error_code ec;
-    if (std::filesystem::is_regular_file(zoneinfo / zone, ec)) return;
+    const std::string spelled = zone_spelling(zoneinfo, zone);
+    if (spelled == zone) return;
+    if (!spelled.empty()) {
+        // PostgreSQL itself reads zone names in any case; TimescaleDB's
+        // continuous aggregates do not ("invalid timezone name").
+        diags.error(loc, "time zone `" + zone + "` of " + what + " is spelled `" + spelled +
+                             "` in the tz database, and TimescaleDB refuses any other case (\"invalid timezone "
+                             "name\"); write `" +
+                             spelled + "`");
+        return;
+    }
     diags.error(loc, "time zone `" + zone + "` of " + what +
                          " is not in the tz database (\"time zone ... not recognized\"); use a name such as "
                          "`Europe/Berlin` or `America/New_York`");
 }
 
 void check_view_relations(const Schema& schema, const View& view, Diagnostics& diags) {
-    auto tokens = tokens_of(view.sql);
-    if (!tokens) return;
-    const std::vector<Token>& t = *tokens;
-    std::set<std::string> common_tables;  // WITH x AS (...): names the query defines itself
-    for (size_t i = 0; i + 2 < t.size(); ++i) {
-        if (t[i + 1].kind == TokenKind::Identifier && t[i + 1].text == "as" && t[i + 2].kind == TokenKind::LParen)
-            common_tables.insert(t[i].text);
-    }
-    for (const auto& name : sqltext::relations_read(t)) {
+    const auto tree = sqltext::query_tree(view.sql);
+    if (!tree) return;  // a syntax error, reported by check_fragment_syntax
+    for (const auto& relation : tree->relations) {
+        const std::string& name = relation.name;
+        // Another schema's relation, a name WITH defines, or PostgreSQL's own
+        // (pg_stat_activity, found in pg_catalog): the server's to know.
+        if (!relation.schema.empty() || name.rfind("pg_", 0) == 0) continue;
+        if (std::find(tree->common_tables.begin(), tree->common_tables.end(), name) != tree->common_tables.end())
+            continue;
         if (schema.find_table(name) || schema.find_view(name) || schema.find_aggregate(name)) continue;
-        if (common_tables.count(name)) continue;
-        const bool qualified = std::any_of(t.begin() + 1, t.end(), [&](const Token& tok) {
-            return tok.text == name && (&tok)[-1].kind == TokenKind::Dot;
-        });
-        if (qualified) continue;  // another schema's relation: the server's to know
         std::vector<std::string> names;
         for (const auto& tb : schema.tables) names.push_back(tb.name);
         for (const auto& v : schema.views) names.push_back(v.name);

@@ -236,7 +236,8 @@ public:
                 }
             }
         }
-        if (const Column* c = column_at(b)) {
+        // A column alone: `doc ->> 'a'` or `(te - ts)` is not of the first column's type.
+        if (const Column* c = column_at(b); c && b + 1 == e) {
             if (column) *column = c;
             return kind_of(c->type);
         }
@@ -257,7 +258,11 @@ public:
             size_t j = end + 1;
             return read_type_name(t_, j);
         }
-        if (const Column* c = column_at(i)) {
+        // A column alone, not the start of `doc ->> 'a'` or `doc::text`.
+        const bool alone =
+            i + 1 >= t_.size() || t_[i + 1].kind != TokenKind::Operator ||
+            (t_[i + 1].text != "->" && t_[i + 1].text != "->>" && t_[i + 1].text != "#>" && t_[i + 1].text != "#>>");
+        if (const Column* c = column_at(i); c && alone) {
             if (column && !*column) *column = c;
             return kind_of(c->type);
         }
@@ -428,14 +433,19 @@ bool comparison(const Token& t) {
 // `doc #> '{a}'` or a cast to json.
 bool yields_json(const std::vector<Token>& t, const Table& table) {
     ExpressionTypes types(t, table);
-    size_t last_operator = t.size();
-    for (size_t i = 0; i < t.size(); ++i) {
-        if (t[i].kind == TokenKind::LParen) i = sqltext::matching_paren(t, i);
-        if (i < t.size() && t[i].kind == TokenKind::Operator) last_operator = i;
+    size_t b = 0, e = t.size();
+    while (b < e && t[b].kind == TokenKind::LParen && sqltext::matching_paren(t, b) == e - 1) {
+        ++b;
+        --e;
     }
-    if (last_operator == t.size()) return types.kind(0, t.size()) == Kind::Json;
+    size_t last_operator = e;
+    for (size_t i = b; i < e; ++i) {
+        if (t[i].kind == TokenKind::LParen) i = sqltext::matching_paren(t, i);
+        if (i < e && t[i].kind == TokenKind::Operator) last_operator = i;
+    }
+    if (last_operator == e) return types.kind(b, e) == Kind::Json;
     const std::string& op = t[last_operator].text;
-    return (op == "->" || op == "#>") && types.kind(0, last_operator) == Kind::Json;
+    return (op == "->" || op == "#>") && types.kind(b, last_operator) == Kind::Json;
 }
 
 }  // namespace
