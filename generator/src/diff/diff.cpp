@@ -145,13 +145,14 @@ private:
             std::string old = renames_.table_in_from(t->name);
             if (!old.empty()) existing.insert(t->name);
         }
+        auto retyped = rebuilt_enum_columns();
         for (const Table* t : to_order.tables) {
             std::string old = renames_.table_in_from(t->name);
             if (old.empty()) {
                 create_table(to_, *t, existing, out_);
                 existing.insert(t->name);
             } else {
-                alter_table(from_, *from_.find_table(old), to_, *t, renames_, out_);
+                alter_table(from_, *from_.find_table(old), to_, *t, renames_, retyped[t->name], out_);
             }
         }
     }

@@ -74,7 +74,7 @@ void diff_enums(const Schema& from, const Schema& to, Output& out);
 void drop_table(const Schema& from, const Table& table, const std::set<std::string>& dropped_before, Output& out);
 void create_table(const Schema& to, const Table& table, const std::set<std::string>& existing, Output& out);
 void alter_table(const Schema& from, const Table& old_table, const Schema& to, const Table& table,
-                 const Renames& renames, Output& out);
+                 const Renames& renames, const std::set<std::string>& retyped_columns, Output& out);
 // True when converting a column from one type to the other can lose or
 // refuse values (bigint -> integer, text -> varchar(10), real -> ...).
 bool narrows(const ColumnType& from, const ColumnType& to);

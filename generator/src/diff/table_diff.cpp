@@ -9,6 +9,7 @@
 #include "diff/object_diff.hpp"
 #include "emit/identifiers.hpp"
 #include "emit/sql_statements.hpp"
+#include "sqltext/lexer.hpp"
 
 namespace hyperschema::diff {
 
@@ -221,19 +222,37 @@ void add_index(const Schema& to, const Table& table, const Index& index, bool ta
     out.add(Stage::AddIndexes, summary, emit::create_index(to, table, index), Phase::Transaction, index.loc);
 }
 
-void diff_indexes(const Schema& from, const Table& old_named, const Schema& to, const Table& table, Output& out) {
+// Whether the index's predicate or expressions read one of `columns`: such an
+// index holds constants of the column's old type (`kind = 'a'` is
+// `kind = 'a'::old_enum`), so ALTER COLUMN TYPE cannot carry it over.
+bool reads_columns(const Index& index, const std::set<std::string>& columns) {
+    if (columns.empty()) return false;
+    std::string text = index.where;
+    for (const auto& key : index.keys) text += " " + key.expression;
+    std::string error;
+    auto tokens = sqltext::lex(text, &error);
+    return !tokens || std::any_of(tokens->begin(), tokens->end(),
+                                  [&](const sqltext::Token& t) { return columns.count(t.text) > 0; });
+}
+
+void diff_indexes(const Schema& from, const Table& old_named, const Schema& to, const Table& table,
+                  const std::set<std::string>& retyped_columns, Output& out) {
     auto find = [](const Table& t, const std::string& name) {
         auto it = std::find_if(t.indexes.begin(), t.indexes.end(), [&](const Index& i) { return i.name == name; });
         return it == t.indexes.end() ? nullptr : &*it;
     };
+    auto unchanged = [&](const Index& o, const Index& n) {
+        return emit::create_index(to, table, n) == emit::create_index(from, old_named, o) &&
+               !reads_columns(n, retyped_columns);
+    };
     for (const auto& o : old_named.indexes) {
         const Index* n = find(table, o.name);
-        if (n && emit::create_index(to, table, *n) == emit::create_index(from, old_named, o)) continue;
+        if (n && unchanged(o, *n)) continue;
         out.add(Stage::DropIndexes, "- index " + o.name, "DROP INDEX " + qualified(from.namespace_, o.name) + ";\n");
     }
     for (const auto& n : table.indexes) {
         const Index* o = find(old_named, n.name);
-        if (o && emit::create_index(to, table, n) == emit::create_index(from, old_named, *o)) continue;
+        if (o && unchanged(*o, n)) continue;
         add_index(to, table, n, true, out);
     }
 }
@@ -356,7 +375,7 @@ void create_table(const Schema& to, const Table& table, const std::set<std::stri
 }
 
 void alter_table(const Schema& from, const Table& old, const Schema& to, const Table& table, const Renames& renames,
-                 Output& out) {
+                 const std::set<std::string>& retyped_columns, Output& out) {
     if (old.name != table.name) {
         out.add(Stage::Renames, "~ table " + old.name + " renamed to " + table.name,
                 alter_table_prefix(from, old.name) + "RENAME TO " + quote_ident(table.name) + ";\n", Phase::Transaction,
@@ -365,7 +384,7 @@ void alter_table(const Schema& from, const Table& old, const Schema& to, const T
     Table old_named = in_new_names(from, old, table.name, renames);
     diff_columns(from, old, to, table, renames, out);
     diff_constraints(from, old.name, old_named, to, table, out);
-    diff_indexes(from, old_named, to, table, out);
+    diff_indexes(from, old_named, to, table, retyped_columns, out);
     if (old.comment != table.comment) {
         out.add(Stage::AlterColumns, "~ comment on table " + table.name,
                 "COMMENT ON TABLE " + qualified(to.namespace_, table.name) + " IS " +

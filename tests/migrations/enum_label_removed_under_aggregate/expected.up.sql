@@ -4,7 +4,9 @@
 -- Changes:
 --   - continuous aggregate m_hourly (to recreate it)
 --   - view v
+--   - index metrics_running
 --   ~ enum state rebuilt without fault
+--   + index metrics_running on metrics
 --   + view v
 --   + continuous aggregate m_hourly
 --
@@ -20,11 +22,17 @@ DROP MATERIALIZED VIEW public.m_hourly;
 -- - view v
 DROP VIEW public.v;
 
+-- - index metrics_running
+DROP INDEX public.metrics_running;
+
 -- ~ enum state rebuilt without fault
 ALTER TYPE public.state RENAME TO state__hyperschema_old;
 CREATE TYPE public.state AS ENUM ('on', 'off');
 ALTER TABLE public.metrics ALTER COLUMN state TYPE public.state USING state::text::public.state;
 DROP TYPE public.state__hyperschema_old;
+
+-- + index metrics_running on metrics
+CREATE INDEX metrics_running ON public.metrics (device, "time") WHERE state = 'on';
 
 -- + view v
 CREATE VIEW public.v AS
