@@ -194,3 +194,38 @@ TEST_CASE("validate --dev-db stopped by SIGTERM drops its throwaway database bef
         CHECK(scratch_databases_left() == 0);
     }
 }
+
+TEST_CASE("check --dev-db replays the migration history in a throwaway database, verifies it and reverts it",
+          "[pg][devdb]") {
+    HYPERSCHEMA_REQUIRE_TIMESCALEDB();
+    auto& pg = PgCluster::shared();
+    Run examples;
+    examples.status = run_command({HYPERSCHEMA_CLI, "check", source_path("schemas"), "--out", source_path("generated"),
+                                   "--dev-db", pg.dsn("postgres")},
+                                  &examples.output);
+    INFO(examples.output);
+    CHECK(examples.status == 0);
+
+    // A history that applies nowhere: written without --dev-db from a schema
+    // whose check only the server can judge.
+    const fs::path root = fs::temp_directory_path() / ("hyperschema-devdb-check-" + std::to_string(::getpid()));
+    const std::string dir = (root / "meters").string();
+    const std::string out = (root / "out").string();
+    fs::create_directories(dir);
+    write_text(dir + "/schema.yaml",
+               "tables:\n  meters:\n    columns: {id: bigint, amount: integer}\n"
+               "    checks:\n      meters_amount: length(amount) > 0\n");
+    std::string ignored;
+    REQUIRE(run_command({HYPERSCHEMA_CLI, "migrate", "new", "init", dir, "--out", out}, &ignored) == 0);
+    REQUIRE(run_command({HYPERSCHEMA_CLI, "generate", dir, "--out", out}, &ignored) == 0);
+    REQUIRE(run_command({HYPERSCHEMA_CLI, "check", dir, "--out", out}, &ignored) == 0);
+    Run broken;
+    broken.status =
+        run_command({HYPERSCHEMA_CLI, "check", dir, "--out", out, "--dev-db", pg.dsn("postgres")}, &broken.output);
+    INFO(broken.output);
+    CHECK(broken.status == 1);
+    CHECK(broken.output.find("replayed in a throwaway database: migrate up failed: 0001_init") != std::string::npos);
+    CHECK(broken.output.find("function length(integer) does not exist") != std::string::npos);
+    CHECK(scratch_databases_left() == 0);
+    fs::remove_all(root);
+}

@@ -58,8 +58,9 @@ options:
   --ignore GLOB          verify: leave out unexpected objects named like GLOB (repeatable)
   --no-job-health        verify: do not report failing TimescaleDB jobs
   --werror               treat warnings as errors
-  --dev-db DSN|local     validate, migrate new: also apply each valid schema (migrate new: the last
-                         migration's state, the new migration up and down) to a throwaway database
+  --dev-db DSN|local     validate, migrate new, check: also apply each valid schema (migrate new: the
+                         last migration's state, the new migration up and down; check: the history
+                         replayed, verified against the YAML and reverted) to a throwaway database
                          created through DSN (the role needs CREATEDB; the database is dropped
                          afterwards) and report what the server refuses at its YAML line; `local`
                          starts a throwaway cluster from this machine's PostgreSQL binaries

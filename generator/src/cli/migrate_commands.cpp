@@ -8,9 +8,13 @@
 #include "cli/common.hpp"
 #include "devdb/dev_database.hpp"
 #include "diff/diff.hpp"
+#include "emit/expected_schema.hpp"
 #include "emit/yaml_writer.hpp"
+#include "hyperschema/connection.hpp"
 #include "hyperschema/detail/json.hpp"
 #include "hyperschema/migration.hpp"
+#include "hyperschema/migrator.hpp"
+#include "hyperschema/verify.hpp"
 #include "migrate/migrations.hpp"
 #include "migrate/schema_script.hpp"
 #include "pipeline/outputs.hpp"
@@ -184,6 +188,46 @@ SchemaCheck check_schema(const Options& o, const CompileResult& compiled) {
     return result;
 }
 
+// check --dev-db: the migration history replayed by the runtime's migrator in
+// a throwaway database, as `migrate up` runs it on a real one, then verified
+// against the YAML, then reverted to nothing. What fails is a problem of the
+// check, named by migration (the SQL files, not the YAML, are what runs).
+std::optional<std::string> replay_on_dev_db(const Options& o, const Schema& current, const std::string& dir,
+                                            devdb::DevServer& server) {
+    const auto rejection = devdb::in_scratch_database(
+        server.dsn(), [&](void*, const std::string& scratch) -> std::optional<devdb::Rejection> {
+            const std::vector<Migration> migrations = load_migrations(dir);
+            auto conn = connect(scratch);
+            MigrateOptions options;
+            options.history_schema = o.history_schema;
+            auto refused = [](const std::string& what, const std::string& why) {
+                devdb::Rejection r;
+                r.summary = what;
+                r.message = why;
+                return r;
+            };
+            try {
+                migrate(conn, migrations, options);
+            } catch (const error& e) {
+                return refused("migrate up", e.what());
+            }
+            VerifyOptions verify_options;
+            verify_options.history_schema = o.history_schema;
+            verify_options.job_health = false;  // the scheduler's business, not the migrations'
+            const VerifyReport report =
+                verify(conn, emit::expected_schema_of(current, static_cast<int>(migrations.size())), verify_options);
+            if (!report.ok()) return refused("verify after migrate up", report.text());
+            try {
+                migrate_down(conn, migrations, 0, options);
+            } catch (const error& e) {
+                return refused("migrate down to 0", e.what());
+            }
+            return std::nullopt;
+        });
+    if (!rejection) return std::nullopt;
+    return "the migrations, replayed in a throwaway database: " + rejection->summary + " failed: " + rejection->message;
+}
+
 void print_checks(const Options& o, const std::vector<SchemaCheck>& checks) {
     if (o.format == "json") {
         std::ostringstream out;
@@ -266,6 +310,21 @@ int run_check(const Options& o) {
     if (!one_history(o, results)) return kUsage;
     std::vector<SchemaCheck> checks;
     for (const auto& r : results) checks.push_back(check_schema(o, r));
+    if (!o.dev_db.empty()) {
+        try {
+            devdb::DevServer server(o.dev_db);
+            for (size_t i = 0; i < results.size(); ++i) {
+                // Only a history that is otherwise in order is worth replaying.
+                if (!checks[i].problems.empty()) continue;
+                const Schema& schema = results[i].schema;
+                if (auto problem = replay_on_dev_db(o, schema, migrations_dir(o, schema), server))
+                    checks[i].problems.push_back(*problem);
+            }
+        } catch (const devdb::unavailable& e) {
+            std::cerr << "hyperschema: error: " << e.what() << "\n";
+            return kUsage;
+        }
+    }
     print_checks(o, checks);
     for (const auto& c : checks) {
         if (!c.problems.empty()) return kProblem;

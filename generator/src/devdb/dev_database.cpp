@@ -235,8 +235,26 @@ std::optional<Rejection> apply_plan(void* pg_conn, const Schema& schema, const d
     return phase(diff::Phase::AfterTransaction);
 }
 
-std::optional<Rejection> in_scratch_database(const std::string& dsn,
-                                             const std::function<std::optional<Rejection>(void*)>& work) {
+// A key=value connection string for database `dbname` with every other
+// setting the connection `conn` uses.
+std::string dsn_for(PGconn* conn, const std::string& dbname) {
+    std::string out;
+    PQconninfoOption* options = PQconninfo(conn);
+    for (PQconninfoOption* o = options; o && o->keyword; ++o) {
+        std::string value = std::string(o->keyword) == "dbname" ? dbname : (o->val ? o->val : "");
+        if (value.empty()) continue;
+        std::string quoted = "'";
+        for (char c : value) {
+            if (c == '\'' || c == '\\') quoted += '\\';
+            quoted += c;
+        }
+        out += std::string(o->keyword) + "=" + quoted + "' ";
+    }
+    PQconninfoFree(options);
+    return out;
+}
+
+std::optional<Rejection> in_scratch_database(const std::string& dsn, const ScratchWork& work) {
     connection_ptr admin = connect(dsn);
     const std::string name = scratch_name();
     std::optional<Rejection> rejection;
@@ -248,7 +266,7 @@ std::optional<Rejection> in_scratch_database(const std::string& dsn,
         try {
             connection_ptr conn = connect(dsn, name);
             guard.watch(conn.get());
-            if (!interrupted_by) rejection = work(conn.get());
+            if (!interrupted_by) rejection = work(conn.get(), dsn_for(conn.get(), name));
             guard.watch(nullptr);
         } catch (...) {
             failure = std::current_exception();
@@ -281,12 +299,13 @@ diff::Plan plan_from_nothing(const Schema& schema) {
 }
 
 std::optional<Rejection> apply_schema(const std::string& dsn, const Schema& schema) {
-    return in_scratch_database(dsn, [&](void* conn) { return apply_plan(conn, schema, plan_from_nothing(schema)); });
+    return in_scratch_database(
+        dsn, [&](void* conn, const std::string&) { return apply_plan(conn, schema, plan_from_nothing(schema)); });
 }
 
 std::optional<Rejection> try_migration(const std::string& dsn, const Schema& before, const Schema& after,
                                        const diff::Plan& up, const diff::Plan& down) {
-    return in_scratch_database(dsn, [&](void* conn) -> std::optional<Rejection> {
+    return in_scratch_database(dsn, [&](void* conn, const std::string&) -> std::optional<Rejection> {
         if (auto r = apply_plan(conn, before, plan_from_nothing(before))) {
             r->summary = "the state of the last migration: " + r->summary;
             return r;

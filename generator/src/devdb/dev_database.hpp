@@ -37,10 +37,11 @@ public:
 
 // Runs `work` with a connection (a PGconn*) to a new, empty database created
 // through `dsn` (a libpq connection string to any database of the server;
-// the role needs CREATEDB), and drops that database afterwards, whatever
-// happens. Throws unavailable.
-std::optional<Rejection> in_scratch_database(const std::string& dsn,
-                                             const std::function<std::optional<Rejection>(void*)>& work);
+// the role needs CREATEDB), and a connection string for that database (for
+// code that connects itself; it may hold the password: never print it), and
+// drops the database afterwards, whatever happens. Throws unavailable.
+using ScratchWork = std::function<std::optional<Rejection>(void* conn, const std::string& scratch_dsn)>;
+std::optional<Rejection> in_scratch_database(const std::string& dsn, const ScratchWork& work);
 
 // The plan that creates `schema` from nothing, as schema.sql does.
 diff::Plan plan_from_nothing(const Schema& schema);
