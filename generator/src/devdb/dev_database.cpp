@@ -241,14 +241,8 @@ std::string dsn_for(PGconn* conn, const std::string& dbname) {
     std::string out;
     PQconninfoOption* options = PQconninfo(conn);
     for (PQconninfoOption* o = options; o && o->keyword; ++o) {
-        std::string value = std::string(o->keyword) == "dbname" ? dbname : (o->val ? o->val : "");
-        if (value.empty()) continue;
-        std::string quoted = "'";
-        for (char c : value) {
-            if (c == '\'' || c == '\\') quoted += '\\';
-            quoted += c;
-        }
-        out += std::string(o->keyword) + "=" + quoted + "' ";
+        const std::string value = std::string(o->keyword) == "dbname" ? dbname : (o->val ? o->val : "");
+        if (!value.empty()) out += std::string(o->keyword) + "=" + conninfo_value(value) + " ";
     }
     PQconninfoFree(options);
     return out;

@@ -398,6 +398,8 @@ bool port_was_taken(const std::string& failure) {
     return failure.find("Address already in use") != std::string::npos;
 }
 
+}  // namespace
+
 // A libpq keyword/value: quoted only when it has to be.
 std::string conninfo_value(const std::string& value) {
     bool plain = !value.empty() && value.find_first_of(" \t\n'\\") == std::string::npos;
@@ -409,8 +411,6 @@ std::string conninfo_value(const std::string& value) {
     }
     return quoted + "'";
 }
-
-}  // namespace
 
 void install_cleanup_handlers() {
     static const bool installed = (install_handlers_once(), true);

@@ -19,6 +19,9 @@ namespace hyperschema::devdb {
 // the program could not be executed.
 int run_process(const std::vector<std::string>& argv, std::string* output, const char* working_dir = nullptr);
 
+// A libpq keyword/value connection-string value: quoted only when it has to be.
+std::string conninfo_value(const std::string& value);
+
 // Installs the handlers that stop a running local server on termination and
 // crash signals (and then let the signal do what it did before). Idempotent.
 // Test binaries call it before main: Catch2 restores handlers after each test.

@@ -27,10 +27,38 @@ namespace {
 using emit::qualified;
 using emit::quote_ident;
 
+// Columns (table -> names) whose enum type is rebuilt: ALTER COLUMN TYPE
+// refuses while a view, continuous aggregate or index predicate reads them
+// ("cannot alter type of a column used by a view or rule"), so those are
+// re-created around it.
+std::map<std::string, std::set<std::string>> rebuilt_enum_columns(const Schema& from, const Schema& to) {
+    std::map<std::string, std::set<std::string>> out;
+    for (const auto& t : to.tables) {
+        for (const auto& c : t.columns) {
+            if (c.type.base != BaseType::Enum) continue;
+            const Enum* old = from.find_enum(c.type.enum_name);
+            const Enum* now = to.find_enum(c.type.enum_name);
+            if (old && now && enum_rebuilt(*old, *now)) out[t.name].insert(c.name);
+        }
+    }
+    return out;
+}
+
+const std::set<std::string>& columns_of(const std::map<std::string, std::set<std::string>>& by_table,
+                                        const std::string& table) {
+    static const std::set<std::string> kNone;
+    auto it = by_table.find(table);
+    return it == by_table.end() ? kNone : it->second;
+}
+
 class Differ {
 public:
     Differ(const Schema& from, const Schema& to, Direction direction)
-        : from_(from), to_(to), renames_(from, to, direction), out_(stages_) {}
+        : from_(from),
+          to_(to),
+          renames_(from, to, direction),
+          out_(stages_),
+          rebuilt_enum_columns_(rebuilt_enum_columns(from, to)) {}
 
     Plan run() {
         find_recreated_aggregates();
@@ -64,36 +92,14 @@ private:
         }
     }
 
-    // Columns (table -> names) whose enum type is rebuilt: ALTER COLUMN TYPE
-    // refuses while a view or continuous aggregate reads them ("cannot alter
-    // type of a column used by a view or rule"), so those are re-created.
-    std::map<std::string, std::set<std::string>> rebuilt_enum_columns() const {
-        std::map<std::string, std::set<std::string>> out;
-        for (const auto& t : to_.tables) {
-            for (const auto& c : t.columns) {
-                if (c.type.base != BaseType::Enum) continue;
-                const Enum* old = from_.find_enum(c.type.enum_name);
-                const Enum* now = to_.find_enum(c.type.enum_name);
-                if (old && now && enum_rebuilt(*old, *now)) out[t.name].insert(c.name);
-            }
-        }
-        return out;
-    }
-
+    // Whether the aggregate reads a column whose enum type is rebuilt.
     bool reads_rebuilt_enum(const ContinuousAggregate& a) const {
-        auto columns = rebuilt_enum_columns();
-        auto it = columns.find(a.source.name);
-        if (it == columns.end()) return false;
+        auto it = rebuilt_enum_columns_.find(a.source.name);
+        if (it == rebuilt_enum_columns_.end()) return false;
         std::string text = a.where;
         for (const auto& g : a.group_by) text += " " + g.name;
         for (const auto& c : a.columns) text += " " + c.expression;
-        std::string error;
-        auto tokens = sqltext::lex(text, &error);
-        if (!tokens) return true;
-        for (const auto& t : *tokens) {
-            if (it->second.count(t.text)) return true;
-        }
-        return false;
+        return sqltext::mentions_any(text, it->second);
     }
 
     // Views whose SQL changed, that read a recreated object, or that read a
@@ -101,7 +107,7 @@ private:
     // it read, so such views are dropped first and created again last.
     void find_recreated_views() {
         std::set<std::string> reshaped;
-        for (const auto& [table, columns] : rebuilt_enum_columns()) reshaped.insert(table);
+        for (const auto& [table, columns] : rebuilt_enum_columns_) reshaped.insert(table);
         for (const auto& t : to_.tables) {
             std::string old = renames_.table_in_from(t.name);
             if (!old.empty() && columns_reshaped(*from_.find_table(old), t, renames_)) reshaped.insert(t.name);
@@ -145,14 +151,14 @@ private:
             std::string old = renames_.table_in_from(t->name);
             if (!old.empty()) existing.insert(t->name);
         }
-        auto retyped = rebuilt_enum_columns();
         for (const Table* t : to_order.tables) {
             std::string old = renames_.table_in_from(t->name);
             if (old.empty()) {
                 create_table(to_, *t, existing, out_);
                 existing.insert(t->name);
             } else {
-                alter_table(from_, *from_.find_table(old), to_, *t, renames_, retyped[t->name], out_);
+                alter_table(from_, *from_.find_table(old), to_, *t, renames_,
+                            columns_of(rebuilt_enum_columns_, t->name), out_);
             }
         }
     }
@@ -193,6 +199,7 @@ private:
     Renames renames_;
     std::vector<std::vector<Change>> stages_;
     Output out_;
+    const std::map<std::string, std::set<std::string>> rebuilt_enum_columns_;
     std::set<std::string> recreated_aggregates_;
     std::set<std::string> recreated_views_;
 };

@@ -226,13 +226,9 @@ void add_index(const Schema& to, const Table& table, const Index& index, bool ta
 // index holds constants of the column's old type (`kind = 'a'` is
 // `kind = 'a'::old_enum`), so ALTER COLUMN TYPE cannot carry it over.
 bool reads_columns(const Index& index, const std::set<std::string>& columns) {
-    if (columns.empty()) return false;
     std::string text = index.where;
     for (const auto& key : index.keys) text += " " + key.expression;
-    std::string error;
-    auto tokens = sqltext::lex(text, &error);
-    return !tokens || std::any_of(tokens->begin(), tokens->end(),
-                                  [&](const sqltext::Token& t) { return columns.count(t.text) > 0; });
+    return sqltext::mentions_any(text, columns);
 }
 
 void diff_indexes(const Schema& from, const Table& old_named, const Schema& to, const Table& table,

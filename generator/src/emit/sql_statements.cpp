@@ -163,24 +163,11 @@ const Index* referenced_index(const Schema& schema, const ForeignKey& fk) {
 std::string referenced_keys(const Schema& schema, const ForeignKey& fk) {
     const Table* target = schema.find_table(fk.ref_table.name);
     if (!target) return "";
-    const std::vector<std::string> columns = target->referenced_columns(fk);
     std::vector<std::string> keys;
-    auto covers = [&](const std::vector<NameRef>& key) {
-        return key.size() == columns.size() && std::all_of(key.begin(), key.end(), [&](const NameRef& k) {
-                   return std::find(columns.begin(), columns.end(), k.name) != columns.end();
-               });
-    };
-    if (target->primary_key && covers(target->primary_key->columns))
-        keys.push_back("PRIMARY KEY (" + column_list(target->primary_key->columns) + ")");
-    for (const auto& u : target->uniques) {
-        if (covers(u.columns)) keys.push_back("UNIQUE (" + column_list(u.columns) + ")");
-    }
-    for (const auto& index : target->indexes) {
-        Table only = *target;
-        only.primary_key.reset();
-        only.uniques.clear();
-        only.indexes = {index};
-        if (only.referenced_key(columns).index) keys.push_back(create_index(schema, *target, index));
+    for (const auto& key : target->unique_keys_on(target->referenced_columns(fk))) {
+        if (key.primary_key) keys.push_back("PRIMARY KEY (" + column_list(key.primary_key->columns) + ")");
+        if (key.unique) keys.push_back("UNIQUE (" + column_list(key.unique->columns) + ")");
+        if (key.index) keys.push_back(create_index(schema, *target, *key.index));
     }
     std::sort(keys.begin(), keys.end());
     return join(keys, "");

@@ -35,18 +35,25 @@ std::string column_of(const KeyPart& part) {
 
 }  // namespace
 
-Table::ReferencedKey Table::referenced_key(const std::vector<std::string>& key) const {
-    if (primary_key && same_column_set(primary_key->columns, key, name_of)) return {true, nullptr};
+std::vector<Table::UniqueKey> Table::unique_keys_on(const std::vector<std::string>& key) const {
+    std::vector<UniqueKey> out;
+    if (primary_key && same_column_set(primary_key->columns, key, name_of)) out.push_back({&*primary_key});
     for (const auto& u : uniques) {
-        if (same_column_set(u.columns, key, name_of)) return {true, nullptr};
+        if (same_column_set(u.columns, key, name_of)) out.push_back({nullptr, &u});
     }
     for (const auto& index : indexes) {
         if (index.unique && index.method == IndexMethod::Btree && index.where.empty() &&
             same_column_set(index.keys, key, column_of)) {
-            return {true, &index};
+            out.push_back({nullptr, nullptr, &index});
         }
     }
-    return {};
+    return out;
+}
+
+Table::ReferencedKey Table::referenced_key(const std::vector<std::string>& key) const {
+    const auto keys = unique_keys_on(key);
+    if (keys.empty()) return {};
+    return {true, keys.front().index};
 }
 
 std::vector<std::string> Table::referenced_columns(const ForeignKey& fk) const {

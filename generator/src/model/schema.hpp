@@ -219,10 +219,18 @@ struct Table {
     SourceLocation loc;
 
     const Column* find_column(const std::string& column) const;
-    // What lets a foreign key reference `columns` (in any order): the primary
-    // key or a unique constraint (found, no index), or a unique b-tree index
-    // on exactly those plain columns without a predicate, which PostgreSQL
-    // accepts as well (found, that index). Not found: nothing does.
+    // The unique keys on exactly `columns` (in any order), which a foreign
+    // key may reference: the primary key, unique constraints, and unique
+    // b-tree indexes on plain columns without a predicate (PostgreSQL accepts
+    // those too), in that order; one member of each is set.
+    struct UniqueKey {
+        const PrimaryKey* primary_key = nullptr;
+        const UniqueConstraint* unique = nullptr;
+        const Index* index = nullptr;
+    };
+    std::vector<UniqueKey> unique_keys_on(const std::vector<std::string>& columns) const;
+    // The key a foreign key to `columns` needs first: found, and the index
+    // when no constraint is one (a constraint comes first).
     struct ReferencedKey {
         bool found = false;
         const Index* index = nullptr;

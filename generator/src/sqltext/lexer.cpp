@@ -355,4 +355,12 @@ std::vector<std::string> called_functions(const std::vector<Token>& tokens) {
     return out;
 }
 
+bool mentions_any(std::string_view sql, const std::set<std::string>& names) {
+    if (names.empty()) return false;
+    std::string error;
+    auto tokens = lex(sql, &error);
+    return !tokens ||
+           std::any_of(tokens->begin(), tokens->end(), [&](const Token& t) { return names.count(t.text) > 0; });
+}
+
 }  // namespace hyperschema::sqltext

@@ -8,6 +8,7 @@
 // correctly, so `'now()'` is not mistaken for a call to now().
 
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -51,5 +52,9 @@ std::vector<std::string> relations_read(const std::vector<Token>& tokens);
 std::vector<std::string> called_functions(const std::vector<Token>& tokens);
 
 bool is_sql_keyword(std::string_view word);
+
+// Whether the SQL text names any of `names` as a word; true also when it does
+// not lex, for callers that must then assume it does.
+bool mentions_any(std::string_view sql, const std::set<std::string>& names);
 
 }  // namespace hyperschema::sqltext

@@ -4,16 +4,20 @@
 #include <cctype>
 
 namespace hyperschema::sqltext {
-namespace {
-
-bool digit(char c) {
-    return std::isdigit(static_cast<unsigned char>(c)) != 0;
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
 }
+
+bool is_hex(char c) {
+    return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+namespace {
 
 // Advances i over digits; returns how many there were.
 size_t skip_digits(std::string_view text, size_t& i) {
     size_t start = i;
-    while (i < text.size() && digit(text[i])) ++i;
+    while (i < text.size() && is_digit(text[i])) ++i;
     return i - start;
 }
 
@@ -117,10 +121,10 @@ bool numeric_fits(std::string_view text, int precision, int scale) {
     // value = mantissa * 10^exponent, with the mantissa's digits as written
     std::string mantissa;
     int64_t exponent = 0;
-    while (i < text.size() && digit(text[i])) mantissa += text[i++];
+    while (i < text.size() && is_digit(text[i])) mantissa += text[i++];
     if (i < text.size() && text[i] == '.') {
         ++i;
-        while (i < text.size() && digit(text[i])) {
+        while (i < text.size() && is_digit(text[i])) {
             mantissa += text[i++];
             --exponent;
         }
@@ -188,7 +192,7 @@ std::optional<int> fixed_digits(std::string_view text, size_t& i, size_t n) {
     if (i + n > text.size()) return std::nullopt;
     int value = 0;
     for (size_t k = 0; k < n; ++k) {
-        if (!digit(text[i + k])) return std::nullopt;
+        if (!is_digit(text[i + k])) return std::nullopt;
         value = value * 10 + (text[i + k] - '0');
     }
     i += n;
@@ -227,7 +231,7 @@ std::optional<TimestampLiteral> parse_timestamp_literal(std::string_view text, s
     t.year = *year;
     t.month = *month;
     t.day = *day;
-    if (i < text.size() && (text[i] == ' ' || text[i] == 'T') && i + 1 < text.size() && digit(text[i + 1])) {
+    if (i < text.size() && (text[i] == ' ' || text[i] == 'T') && i + 1 < text.size() && is_digit(text[i + 1])) {
         ++i;
         t.has_time = true;
         auto hour = fixed_digits(text, i, 2);
@@ -244,7 +248,7 @@ std::optional<TimestampLiteral> parse_timestamp_literal(std::string_view text, s
             if (i < text.size() && text[i] == '.') {
                 ++i;
                 size_t start = i;
-                while (i < text.size() && digit(text[i])) ++i;
+                while (i < text.size() && is_digit(text[i])) ++i;
                 if (i == start || i - start > 6) return malformed();
                 std::string fraction(text.substr(start, i - start));
                 fraction.resize(6, '0');

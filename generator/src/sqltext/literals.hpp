@@ -12,6 +12,10 @@
 
 namespace hyperschema::sqltext {
 
+// ASCII digits, as PostgreSQL's input functions read them (not the locale's).
+bool is_digit(char c);
+bool is_hex(char c);
+
 bool is_integer_literal(std::string_view text);  // -?digits
 bool is_number_literal(std::string_view text);   // integers, decimals, exponents, NaN, Infinity
 bool is_uuid_literal(std::string_view text);     // as uuid_in reads it: 8-4-4-4-12, 32 digits, {...}

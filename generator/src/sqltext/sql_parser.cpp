@@ -9,19 +9,6 @@
 namespace hyperschema::sqltext {
 namespace {
 
-// The parse, with the error's position moved back by the `prefix` that made
-// the text a statement.
-std::optional<SyntaxError> parse(const std::string& statement, size_t prefix, size_t text_size) {
-    PgQueryParseResult result = pg_query_parse(statement.c_str());
-    std::optional<SyntaxError> error;
-    if (result.error) {
-        const size_t at = result.error->cursorpos > 0 ? static_cast<size_t>(result.error->cursorpos - 1) : 0;
-        error = SyntaxError{result.error->message, std::min(at > prefix ? at - prefix : 0, text_size)};
-    }
-    pg_query_free_parse_result(result);
-    return error;
-}
-
 // The names in a node list such as ColumnRef.fields: [{"String": {"sval": "t"}}, ...].
 std::vector<std::string> names_of(const nlohmann::json& fields) {
     std::vector<std::string> out;
@@ -54,35 +41,31 @@ void collect(const nlohmann::json& node, FragmentTree& tree) {
     }
 }
 
-std::optional<FragmentTree> tree_of(const std::string& statement) {
+// The parse of `statement`, the text checked with `prefix` bytes before it
+// (which made it a statement): an error's position is moved back by those.
+ParsedFragment parse(const std::string& statement, size_t prefix, size_t text_size) {
     PgQueryParseResult result = pg_query_parse(statement.c_str());
-    std::optional<FragmentTree> tree;
-    if (!result.error && result.parse_tree) {
-        tree.emplace();
-        collect(nlohmann::json::parse(result.parse_tree, nullptr, false), *tree);
+    ParsedFragment parsed;
+    if (result.error) {
+        const size_t at = result.error->cursorpos > 0 ? static_cast<size_t>(result.error->cursorpos - 1) : 0;
+        parsed.error = SyntaxError{result.error->message, std::min(at > prefix ? at - prefix : 0, text_size)};
+    } else if (result.parse_tree) {
+        collect(nlohmann::json::parse(result.parse_tree, nullptr, false), parsed.tree);
     }
     pg_query_free_parse_result(result);
-    return tree;
+    return parsed;
 }
 
 }  // namespace
 
-std::optional<FragmentTree> expression_tree(std::string_view expression) {
-    return tree_of("SELECT (\n" + std::string(expression) + "\n)");
-}
-
-std::optional<FragmentTree> query_tree(std::string_view query) {
-    return tree_of(std::string(query));
-}
-
-std::optional<SyntaxError> expression_syntax_error(std::string_view expression) {
+ParsedFragment parse_expression(std::string_view expression) {
     // Parenthesised and on a line of its own, so that neither a trailing
     // comment nor an operator at either end can join the words around it.
     const std::string prefix = "SELECT (\n";
     return parse(prefix + std::string(expression) + "\n)", prefix.size(), expression.size());
 }
 
-std::optional<SyntaxError> query_syntax_error(std::string_view query) {
+ParsedFragment parse_query(std::string_view query) {
     return parse(std::string(query), 0, query.size());
 }
 

@@ -16,12 +16,6 @@ struct SyntaxError {
     size_t offset = 0;    // bytes into the text checked
 };
 
-// A scalar expression, as a check, default, index key or predicate, or an
-// aggregate column is pasted into a statement.
-std::optional<SyntaxError> expression_syntax_error(std::string_view expression);
-// A whole query, as a view body.
-std::optional<SyntaxError> query_syntax_error(std::string_view query);
-
 // What the parse tree of a fragment names, for the rules that must not guess
 // from tokens: column references (`x`, `t.x`: the last name), relations read
 // (RangeVar: a table, view or CTE name, with its schema when qualified), the
@@ -36,7 +30,17 @@ struct FragmentTree {
     std::vector<std::string> common_tables;
     bool subquery = false;
 };
-std::optional<FragmentTree> expression_tree(std::string_view expression);  // nullopt: does not parse
-std::optional<FragmentTree> query_tree(std::string_view query);
+
+// A fragment through the grammar: the syntax error, or (without one) its tree.
+struct ParsedFragment {
+    std::optional<SyntaxError> error;
+    FragmentTree tree;
+};
+
+// A scalar expression, as a check, default, index key or predicate, or an
+// aggregate column is pasted into a statement.
+ParsedFragment parse_expression(std::string_view expression);
+// A whole query, as a view body.
+ParsedFragment parse_query(std::string_view query);
 
 }  // namespace hyperschema::sqltext

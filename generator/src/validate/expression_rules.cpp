@@ -63,10 +63,9 @@ bool report_shape(const Shape& shape, const SourceLocation& loc, const std::stri
     return shape.subquery || shape.aggregate;
 }
 
-Shape shape_of(const std::string& sql, const std::vector<Token>& t) {
+Shape shape_of(const sqltext::ParsedFragment& parsed, const std::vector<Token>& t) {
     Shape s;
-    const auto tree = sqltext::expression_tree(sql);
-    s.subquery = tree && tree->subquery;
+    s.subquery = parsed.tree.subquery;
     for (size_t i = 0; i < t.size(); ++i) {
         if (!s.aggregate && call_at(t, i) && catalog::find_aggregate_function(t[i].text)) s.aggregate = &t[i];
     }
@@ -188,11 +187,12 @@ void check_default_expression(const Schema& schema, const Table& table, const Co
     auto tokens = tokens_of(d.text);
     if (!tokens) return;
     const std::string what = "the `default_sql` of column `" + table.name + "." + column.name + "`";
-    if (report_shape(shape_of(d.text, *tokens), d.loc, what, kDefaultLimits, diags)) return;
+    const auto parsed = sqltext::parse_expression(d.text);
+    if (report_shape(shape_of(parsed, *tokens), d.loc, what, kDefaultLimits, diags)) return;
     // The parse tree knows a column from `current_user`, `inet '10.0.0.1'` or
     // a named argument, which tokens cannot tell apart.
-    if (const auto tree = sqltext::expression_tree(d.text); tree && !tree->column_refs.empty()) {
-        const std::string& id = tree->column_refs.front();
+    if (!parsed.tree.column_refs.empty()) {
+        const std::string& id = parsed.tree.column_refs.front();
         diags.error(d.loc, what + " reads `" + id +
                                "`, but a default cannot refer to columns (\"cannot use column reference in DEFAULT "
                                "expression\"); use a generated column, or quote the text if `" +
@@ -206,7 +206,9 @@ void check_check_expression(const Table& table, const CheckConstraint& check, Di
     auto tokens = tokens_of(check.expression);
     if (!tokens || tokens->empty()) return;
     const std::string what = "check `" + check.name + "` of table `" + table.name + "`";
-    if (report_shape(shape_of(check.expression, *tokens), check.loc, what, kCheckLimits, diags)) return;
+    if (report_shape(shape_of(sqltext::parse_expression(check.expression), *tokens), check.loc, what, kCheckLimits,
+                     diags))
+        return;
     if (certainly_not_boolean(*tokens, table)) {
         diags.error(check.loc, what + " is `" + check.expression +
                                    "`, which is not a condition (\"argument of CHECK must be type boolean\"); "
@@ -225,7 +227,7 @@ void check_check_expression(const Table& table, const CheckConstraint& check, Di
 void check_aggregate_where(const ContinuousAggregate& aggregate, Diagnostics& diags) {
     auto tokens = tokens_of(aggregate.where);
     if (!tokens) return;
-    report_shape(shape_of(aggregate.where, *tokens), aggregate.where_loc,
+    report_shape(shape_of(sqltext::parse_expression(aggregate.where), *tokens), aggregate.where_loc,
                  "the `where` of continuous aggregate `" + aggregate.name + "`", kAggregateWhereLimits, diags);
 }
 
@@ -280,24 +282,20 @@ void check_time_zone(const std::string& zone, const SourceLocation& loc, const s
 }
 
 void check_view_relations(const Schema& schema, const View& view, Diagnostics& diags) {
-    const auto tree = sqltext::query_tree(view.sql);
-    if (!tree) return;  // a syntax error, reported by check_fragment_syntax
-    for (const auto& relation : tree->relations) {
+    const auto parsed = sqltext::parse_query(view.sql);
+    if (parsed.error) return;  // reported by check_fragment_syntax
+    const sqltext::FragmentTree& tree = parsed.tree;
+    for (const auto& relation : tree.relations) {
         const std::string& name = relation.name;
         // Another schema's relation, a name WITH defines, or PostgreSQL's own
         // (pg_stat_activity, found in pg_catalog): the server's to know.
         if (!relation.schema.empty() || name.rfind("pg_", 0) == 0) continue;
-        if (std::find(tree->common_tables.begin(), tree->common_tables.end(), name) != tree->common_tables.end())
-            continue;
+        if (std::find(tree.common_tables.begin(), tree.common_tables.end(), name) != tree.common_tables.end()) continue;
         if (schema.find_table(name) || schema.find_view(name) || schema.find_aggregate(name)) continue;
-        std::vector<std::string> names;
-        for (const auto& tb : schema.tables) names.push_back(tb.name);
-        for (const auto& v : schema.views) names.push_back(v.name);
-        for (const auto& a : schema.aggregates) names.push_back(a.name);
         diags.error(view.sql_loc, "view `" + view.name + "` reads `" + name +
                                       "`, which is not a table, view or continuous aggregate of this schema "
                                       "(\"relation does not exist\")" +
-                                      did_you_mean(name, names) +
+                                      did_you_mean(name, relation_names(schema)) +
                                       "; declare it, or qualify it with its PostgreSQL schema if it lives elsewhere");
     }
 }
@@ -345,8 +343,8 @@ bool known_call(const Schema& schema, const std::string& name) {
 
 void check_fragment_syntax(const Schema& schema, Diagnostics& diags) {
     for (const auto& fragment : fragments_of(schema)) {
-        const auto syntax = fragment.query ? sqltext::query_syntax_error(*fragment.sql)
-                                           : sqltext::expression_syntax_error(*fragment.sql);
+        const auto syntax =
+            (fragment.query ? sqltext::parse_query(*fragment.sql) : sqltext::parse_expression(*fragment.sql)).error;
         if (!syntax) continue;
         const bool reported = std::any_of(diags.all().begin(), diags.all().end(), [&](const Diagnostic& d) {
             return d.severity == Severity::Error && d.loc.file == fragment.loc.file &&

@@ -124,6 +124,14 @@ std::vector<std::string> column_names(const Table& table) {
     return out;
 }
 
+std::vector<std::string> relation_names(const Schema& schema) {
+    std::vector<std::string> out;
+    for (const auto& t : schema.tables) out.push_back(t.name);
+    for (const auto& v : schema.views) out.push_back(v.name);
+    for (const auto& a : schema.aggregates) out.push_back(a.name);
+    return out;
+}
+
 std::vector<RelationColumn> relation_columns(const Table& table) {
     std::vector<RelationColumn> out;
     for (const auto& c : table.columns) out.push_back({c.name, c.type, c.nullable});

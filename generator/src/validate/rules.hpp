@@ -63,6 +63,8 @@ void check_policies(const Schema& schema, const std::string& owner, const Polici
 void check_reorder_index(const Table& table, const Policy& reorder, Diagnostics& diags);
 
 std::vector<std::string> column_names(const Table& table);
+// Every table, view and continuous aggregate, for "did you mean".
+std::vector<std::string> relation_names(const Schema& schema);
 
 // The interval rounded up to whole days (at least one), for suggestions where
 // a `date` time column needs whole days.

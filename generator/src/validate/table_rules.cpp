@@ -259,12 +259,8 @@ void check_view(const Schema& schema, const View& view, Diagnostics& diags) {
     check_view_relations(schema, view, diags);
     for (const auto& dep : view.depends_on) {
         if (!schema.find_table(dep.name) && !schema.find_view(dep.name) && !schema.find_aggregate(dep.name)) {
-            std::vector<std::string> names;
-            for (const auto& t : schema.tables) names.push_back(t.name);
-            for (const auto& v : schema.views) names.push_back(v.name);
-            for (const auto& a : schema.aggregates) names.push_back(a.name);
             diags.error(dep.loc, "view `" + view.name + "` depends on unknown `" + dep.name + "`" +
-                                     did_you_mean(dep.name, names));
+                                     did_you_mean(dep.name, relation_names(schema)));
         }
         if (dep.name == view.name) diags.error(dep.loc, "view `" + view.name + "` cannot depend on itself");
     }
