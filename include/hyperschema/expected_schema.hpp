@@ -104,6 +104,29 @@ struct PolicySpec {
     std::optional<std::string> timezone;
 };
 
+// A function or procedure, in pg_proc's terms.
+struct FunctionSpec {
+    std::string name;
+    char kind = 'f';                 // pg_proc.prokind: f (function), p (procedure)
+    std::string identity_arguments;  // pg_get_function_identity_arguments(): "a integer, b text"
+    std::string arguments;           // pg_get_function_arguments(), with modes and defaults
+    std::string result;              // pg_get_function_result(): "bigint", "SETOF text"; "" for procedures
+    std::string language;
+    char volatility = 'v';  // provolatile: i, s, v
+    bool strict = false;
+    bool security_definer = false;
+    std::vector<std::string> settings;  // proconfig: "search_path=public, pg_temp"
+    std::string body;                   // prosrc, verbatim
+};
+
+struct TriggerSpec {
+    std::string table;
+    std::string name;
+    // pg_get_triggerdef() from the timing on, with the schema's namespace on
+    // the search_path: "BEFORE UPDATE ON ns.t FOR EACH ROW EXECUTE FUNCTION f()".
+    std::string definition;
+};
+
 struct ExpectedSchema {
     std::string name;
     std::string namespace_name = "public";
@@ -118,6 +141,8 @@ struct ExpectedSchema {
     std::vector<AggregateSpec> aggregates;  // parents before children
     std::vector<CompressionSpec> compression;
     std::vector<PolicySpec> policies;
+    std::vector<FunctionSpec> functions;
+    std::vector<TriggerSpec> triggers;
 };
 
 }  // namespace hyperschema

@@ -165,6 +165,8 @@ public:
         check_extensions();
         check_enums();
         check_relations();
+        check_functions();
+        check_triggers();
         if (!live_.timescaledb_version.empty()) {
             check_hypertables();
             check_aggregates();
@@ -244,9 +246,76 @@ private:
         }
         for (const auto& a : schema_.aggregates) expected.insert(a.name);
         for (const auto& [name, rel] : live_.relations) {
-            if (expected.count(name)) continue;
+            // A continuous aggregate is a view too: check_aggregates reports it.
+            if (expected.count(name) || live_.aggregates.count(name)) continue;
             if (name == options_.history_table && schema_.namespace_name == options_.history_schema) continue;
             unexpected(relkind_name(rel.kind), name, "not in the schema");
+        }
+    }
+
+    // Functions by name and input argument types, as PostgreSQL tells them apart.
+    void check_functions() {
+        auto label = [](const FunctionSpec& f) {
+            return std::string(f.kind == 'p' ? "procedure " : "function ") + f.name + "(" + f.identity_arguments + ")";
+        };
+        auto same_key = [](const FunctionSpec& a, const FunctionSpec& b) {
+            return a.name == b.name && a.kind == b.kind &&
+                   normalize_sql(a.identity_arguments) == normalize_sql(b.identity_arguments);
+        };
+        for (const auto& f : schema_.functions) {
+            auto live = std::find_if(live_.functions.begin(), live_.functions.end(),
+                                     [&](const FunctionSpec& l) { return same_key(f, l); });
+            const std::string object = label(f);
+            if (live == live_.functions.end()) {
+                add(DriftKind::Missing, object, "no such " + std::string(f.kind == 'p' ? "procedure" : "function"));
+                continue;
+            }
+            auto differs = [&](const char* what, const std::string& expected, const std::string& actual) {
+                add(DriftKind::Different, object, std::string(what) + " differs", expected, actual);
+            };
+            if (normalize_sql(f.arguments) != normalize_sql(live->arguments))
+                differs("arguments", f.arguments, live->arguments);
+            if (normalize_sql(f.result) != normalize_sql(live->result)) differs("result", f.result, live->result);
+            if (f.language != live->language) differs("language", f.language, live->language);
+            auto volatility = [](char v) {
+                return std::string(v == 'i' ? "immutable" : v == 's' ? "stable" : "volatile");
+            };
+            if (f.volatility != live->volatility)
+                differs("volatility", volatility(f.volatility), volatility(live->volatility));
+            if (f.strict != live->strict)
+                differs("strict", f.strict ? "true" : "false", live->strict ? "true" : "false");
+            if (f.security_definer != live->security_definer)
+                differs("security definer", f.security_definer ? "true" : "false",
+                        live->security_definer ? "true" : "false");
+            if (f.settings != live->settings) differs("settings", join(f.settings), join(live->settings));
+            if (f.body != live->body) add(DriftKind::Different, object, "body differs");
+        }
+        for (const auto& l : live_.functions) {
+            const bool expected = std::any_of(schema_.functions.begin(), schema_.functions.end(),
+                                              [&](const FunctionSpec& f) { return same_key(f, l); });
+            if (!expected)
+                unexpected(l.kind == 'p' ? "procedure" : "function", l.name + "(" + l.identity_arguments + ")",
+                           "not in the schema");
+        }
+    }
+
+    void check_triggers() {
+        for (const auto& t : schema_.triggers) {
+            const std::string object = "trigger " + t.name + " on " + t.table;
+            auto live = std::find_if(live_.triggers.begin(), live_.triggers.end(),
+                                     [&](const LiveTrigger& l) { return l.table == t.table && l.name == t.name; });
+            if (live == live_.triggers.end())
+                add(DriftKind::Missing, object, "no such trigger");
+            else if (normalize_sql(t.definition) != normalize_sql(live->definition))
+                add(DriftKind::Different, object, "definition differs", t.definition, live->definition);
+        }
+        for (const auto& l : live_.triggers) {
+            const bool expected =
+                std::any_of(schema_.triggers.begin(), schema_.triggers.end(),
+                            [&](const TriggerSpec& t) { return t.table == l.table && t.name == l.name; });
+            // TimescaleDB's own: the invalidation trigger of an aggregate's source.
+            if (!expected && l.name.rfind("ts_", 0) != 0)
+                unexpected("trigger", l.name + " on " + l.table, "not in the schema");
         }
     }
 

@@ -58,6 +58,7 @@ struct Injection {
     const char* what;
     const char* sql;
     const char* reported;
+    std::size_t problems = 0;  // how many the report holds, when the injection makes exactly that many
 };
 
 // The plain-PostgreSQL parts, runnable without TimescaleDB.
@@ -126,6 +127,7 @@ void check_injections(const std::function<Fixture()>& make, const std::vector<In
         INFO(report.text());
         CHECK_FALSE(report.ok());
         CHECK(mentions(report, injection.reported));
+        if (injection.problems > 0) CHECK(report.problems.size() == injection.problems);
         PgCluster::shared().drop_database(f.db);
     }
 }
@@ -198,7 +200,15 @@ TEST_CASE("verify: a plain PostgreSQL schema has no drift, and hand-made changes
              "CREATE OR REPLACE VIEW alert_summary AS SELECT site_id, count(*) AS alerts, max(threshold) AS worst, "
              "min(threshold) AS best FROM alerts GROUP BY site_id",
              "unexpected: column alert_summary.best: not declared in the view's columns"},
-            {"extra table", "CREATE TABLE scratch (id int)", "unexpected: table scratch: not in the schema"},
+            {"extra table", "CREATE TABLE scratch (id int)", "unexpected: table scratch: not in the schema", 1},
+            // Once, as an aggregate: its view is not a second finding.
+            {"extra aggregate",
+             "CREATE MATERIALIZED VIEW by_week WITH (timescaledb.continuous) AS SELECT time_bucket('7 days', time) "
+             "AS week, count(*) FROM readings GROUP BY 1 WITH NO DATA",
+             "unexpected: continuous aggregate by_week: not in the schema", 1},
+            {"aggregate replaced by a view",
+             "DROP MATERIALIZED VIEW energy_daily; CREATE VIEW energy_daily AS SELECT 1 AS one",
+             "missing: continuous aggregate energy_daily: exists, but not as a continuous aggregate"},
             {"extra column", "ALTER TABLE sites ADD COLUMN legacy_code text", "unexpected: column sites.legacy_code"},
             {"extra index", "CREATE INDEX idx_sites_tz ON sites (timezone)",
              "unexpected: index idx_sites_tz: on sites"},
@@ -363,7 +373,15 @@ TEST_CASE("verify: hand-made TimescaleDB changes are reported", "[timescaledb][v
              "different: continuous aggregate energy_daily: materialized_only differs (expected true, actual false)"},
             {"aggregate dropped", "DROP MATERIALIZED VIEW energy_daily",
              "missing: continuous aggregate energy_daily: no such continuous aggregate"},
-            {"extra table", "CREATE TABLE scratch (id int)", "unexpected: table scratch: not in the schema"},
+            {"extra table", "CREATE TABLE scratch (id int)", "unexpected: table scratch: not in the schema", 1},
+            // Once, as an aggregate: its view is not a second finding.
+            {"extra aggregate",
+             "CREATE MATERIALIZED VIEW by_week WITH (timescaledb.continuous) AS SELECT time_bucket('7 days', time) "
+             "AS week, count(*) FROM readings GROUP BY 1 WITH NO DATA",
+             "unexpected: continuous aggregate by_week: not in the schema", 1},
+            {"aggregate replaced by a view",
+             "DROP MATERIALIZED VIEW energy_daily; CREATE VIEW energy_daily AS SELECT 1 AS one",
+             "missing: continuous aggregate energy_daily: exists, but not as a continuous aggregate"},
             {"extra hypertable policy",
              "CREATE TABLE side (t timestamptz NOT NULL); SELECT create_hypertable('side', 't'); SELECT "
              "add_retention_policy('side', INTERVAL '1 day')",

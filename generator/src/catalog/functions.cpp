@@ -34,6 +34,24 @@ constexpr std::array kFunctions{
     FunctionTraits{"gen_salt", BaseType::Text, "pgcrypto"},
 };
 
+constexpr RoutineTypeTraits kRoutineTypes[] = {
+    {"void", false, false},
+    {"trigger", false, false},
+    {"event_trigger", false, false},
+    {"record", true, true},
+    {"anyelement", true, true},
+    {"anyarray", true, true},
+    {"anynonarray", true, true},
+    {"anyenum", true, true},
+    {"anycompatible", true, true},
+    {"anycompatiblearray", true, true},
+    {"regclass", true, true},
+    {"regproc", true, true},
+    {"regtype", true, true},
+    {"name", true, true},
+    {"oid", true, true},
+};
+
 constexpr std::string_view kBuiltinNames[] = {
 #include "catalog/builtin_functions.inc"
 };
@@ -48,6 +66,12 @@ constexpr std::string_view kTimescaleFunctions[] = {
     "approximate_row_count", "first", "histogram", "interpolate", "last", "locf", "time_bucket", "time_bucket_gapfill"};
 
 }  // namespace
+
+const RoutineTypeTraits* find_routine_type(std::string_view name) {
+    for (const auto& t : kRoutineTypes)
+        if (t.name == name) return &t;
+    return nullptr;
+}
 
 bool is_known_function(std::string_view name) {
     return std::binary_search(std::begin(kBuiltinNames), std::end(kBuiltinNames), name) ||

@@ -23,6 +23,16 @@ struct FunctionTraits {
     std::string_view extension{};    // empty: built into PostgreSQL
 };
 
+// Types a function's arguments or result may have beyond the column types
+// (catalog/column_types): pseudo-types and the catalog's reference types, as
+// format_type() spells them. Adding one is a row.
+struct RoutineTypeTraits {
+    std::string_view name;
+    bool argument;        // may type an argument (void, trigger: results only)
+    bool set_returnable;  // `setof` it is a valid result
+};
+const RoutineTypeTraits* find_routine_type(std::string_view name);
+
 // The row of a function by its (lowercase, unqualified) name, or nullptr.
 const FunctionTraits* find_function(std::string_view name);
 

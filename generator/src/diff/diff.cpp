@@ -64,6 +64,7 @@ public:
         find_recreated_aggregates();
         find_recreated_views();
         extensions_and_enums();
+        trigger_rebuilds_.functions = diff_functions(from_, to_, out_);
         tables();
         views_and_aggregates();
         Plan plan;
@@ -156,9 +157,13 @@ private:
             if (old.empty()) {
                 create_table(to_, *t, existing, out_);
                 existing.insert(t->name);
+                diff_triggers(nullptr, to_, *t, trigger_rebuilds_, out_);
             } else {
-                alter_table(from_, *from_.find_table(old), to_, *t, renames_,
-                            columns_of(rebuilt_enum_columns_, t->name), out_);
+                const Table& old_table = *from_.find_table(old);
+                alter_table(from_, old_table, to_, *t, renames_, columns_of(rebuilt_enum_columns_, t->name), out_);
+                if (columns_reshaped(old_table, *t, renames_) || rebuilt_enum_columns_.count(t->name))
+                    trigger_rebuilds_.reshaped_tables.insert(t->name);
+                diff_triggers(&old_table, to_, *t, trigger_rebuilds_, out_);
             }
         }
     }
@@ -202,6 +207,7 @@ private:
     const std::map<std::string, std::set<std::string>> rebuilt_enum_columns_;
     std::set<std::string> recreated_aggregates_;
     std::set<std::string> recreated_views_;
+    TriggerRebuilds trigger_rebuilds_;
 };
 
 }  // namespace

@@ -17,6 +17,7 @@ namespace hyperschema::diff {
 // it and created after it.
 enum class Stage {
     DropPolicies,
+    DropTriggers,
     DropViewsAndAggregates,  // in one dependency order: a view may read an aggregate
     DropForeignKeys,         // before the indexes: a foreign key may need a unique index
     DropIndexes,
@@ -25,6 +26,7 @@ enum class Stage {
     CreateNamespace,
     CreateExtensions,
     CreateEnums,
+    CreateFunctions,  // after the enums their arguments use, before the tables whose defaults call them
     Renames,
     CreateTables,
     AlterColumns,
@@ -34,10 +36,12 @@ enum class Stage {
     AddConstraints,
     AddIndexes,
     AddForeignKeys,  // after the indexes: a foreign key may need a unique index
+    CreateTriggers,
     CreateViewsAndAggregates,
     AlterAggregates,
     Compression,
     AddPolicies,
+    DropFunctions,  // after the triggers, columns and tables that use them
     DropEnums,
     DropExtensions,
     Count,
@@ -92,6 +96,22 @@ struct RelationSettings {
 void diff_timescale_settings(const Schema& to, const std::string& relation, bool is_aggregate,
                              const RelationSettings* old, const RelationSettings& now, Output& out,
                              bool chunk_interval_changed = false);
+
+// Functions and procedures; returns the names of those dropped and created
+// again (their triggers must be too).
+std::set<std::string> diff_functions(const Schema& from, const Schema& to, Output& out);
+// What makes a trigger be dropped and created again although its definition
+// stays: its function is re-created, or (with a WHEN or UPDATE OF) a column
+// of its table changes shape ("cannot alter type of a column used in a
+// trigger definition").
+struct TriggerRebuilds {
+    std::set<std::string> functions;
+    std::set<std::string> reshaped_tables;
+};
+// The triggers of one table; old_table is null when the table is created
+// (a dropped table's triggers go with it).
+void diff_triggers(const Table* old_table, const Schema& to, const Table& table, const TriggerRebuilds& rebuilds,
+                   Output& out);
 
 void drop_view(const Schema& from, const View& view, Output& out);
 void create_view(const Schema& to, const View& view, Output& out);

@@ -119,6 +119,30 @@ void print_timescale(Printer& p, const ExpectedSchema& e) {
     }
 }
 
+void print_routines(Printer& p, const ExpectedSchema& e) {
+    for (const auto& f : e.functions) {
+        p.print(
+            "s.functions.push_back({$name$, '$kind$', $identity$, $arguments$, $result$, $language$, '$volatility$', "
+            "$strict$, $definer$, $settings$,\n$body$});\n",
+            {{"name", cpp_string(f.name)},
+             {"kind", std::string(1, f.kind)},
+             {"identity", cpp_string(f.identity_arguments)},
+             {"arguments", cpp_string(f.arguments)},
+             {"result", cpp_string(f.result)},
+             {"language", cpp_string(f.language)},
+             {"volatility", std::string(1, f.volatility)},
+             {"strict", bool_text(f.strict)},
+             {"definer", bool_text(f.security_definer)},
+             {"settings", strings(f.settings)},
+             {"body", raw_string(f.body)}});
+    }
+    for (const auto& t : e.triggers) {
+        p.print(
+            "s.triggers.push_back({$table$, $name$, $definition$});\n",
+            {{"table", cpp_string(t.table)}, {"name", cpp_string(t.name)}, {"definition", cpp_string(t.definition)}});
+    }
+}
+
 void print_expected(Printer& p, const ExpectedSchema& e) {
     p.print(
         "// What verify() compares the live database with.\n"
@@ -146,6 +170,7 @@ void print_expected(Printer& p, const ExpectedSchema& e) {
     for (const auto& t : e.tables) print_table(p, t);
     for (const auto& v : e.views) print_view(p, v);
     print_timescale(p, e);
+    print_routines(p, e);
     p.print("return s;\n");
 }
 

@@ -204,6 +204,60 @@ void add_timescale(const Schema& schema, ExpectedSchema& out) {
     }
 }
 
+// A function's argument or result type as format_type() spells it (a
+// pseudo-type such as `trigger` is spelled as written).
+std::string catalog_routine_type(const Schema& schema, const std::string& type) {
+    std::string base = type, prefix;
+    if (base.rfind("setof ", 0) == 0) {
+        prefix = "SETOF ";
+        base = base.substr(6);
+    }
+    std::vector<std::string> enums;
+    for (const auto& e : schema.enums) enums.push_back(e.name);
+    std::string error;
+    auto parsed = parse_column_type(base, enums, &error);
+    return prefix + (parsed ? catalog_type_name(*parsed) : base);
+}
+
+// pg_get_function_arguments() or (identity) pg_get_function_identity_arguments().
+std::string catalog_arguments(const Schema& schema, const Function& f, bool identity) {
+    std::string out;
+    for (const auto& a : f.args) {
+        if (identity && a.mode == "OUT" && !f.is_procedure()) continue;
+        std::string mode = a.mode.empty() && f.is_procedure() ? "IN" : a.mode;
+        std::string part = mode.empty() ? "" : mode + " ";
+        if (!a.name.empty()) part += quote_ident(a.name) + " ";
+        part += catalog_routine_type(schema, a.type);
+        if (!identity && !a.default_sql.empty()) part += " DEFAULT " + with_iso_intervals(a.default_sql);
+        out += (out.empty() ? "" : ", ") + part;
+    }
+    return out;
+}
+
+FunctionSpec function_spec(const Schema& schema, const Function& f) {
+    FunctionSpec spec;
+    spec.name = f.name;
+    spec.kind = f.is_procedure() ? 'p' : 'f';
+    spec.identity_arguments = catalog_arguments(schema, f, true);
+    spec.arguments = catalog_arguments(schema, f, false);
+    spec.result = f.is_procedure() ? "" : catalog_routine_type(schema, f.returns);
+    spec.language = f.language;
+    spec.volatility = f.volatility == Volatility::Immutable ? 'i' : f.volatility == Volatility::Stable ? 's' : 'v';
+    spec.strict = f.strict;
+    spec.security_definer = f.security_definer;
+    // proconfig holds each element as the server printed it: names bare, literals unquoted.
+    for (const auto& [name, value] : f.settings) {
+        std::string elements;
+        for (auto e : setting_elements(value)) {
+            if (e.size() >= 2 && e.front() == '\'' && e.back() == '\'') e = e.substr(1, e.size() - 2);
+            elements += (elements.empty() ? "" : ", ") + e;
+        }
+        spec.settings.push_back(name + "=" + elements);
+    }
+    spec.body = f.body;
+    return spec;
+}
+
 }  // namespace
 
 std::string catalog_type_name(const ColumnType& t) {
@@ -234,6 +288,11 @@ ExpectedSchema expected_schema_of(const Schema& schema, int version) {
         out.views.push_back(std::move(spec));
     }
     add_timescale(schema, out);
+    for (const auto& f : schema.functions) out.functions.push_back(function_spec(schema, f));
+    for (const auto& t : schema.tables) {
+        for (const auto& tr : t.triggers)
+            out.triggers.push_back({t.name, tr.name, trigger_definition(schema, t, tr, false)});
+    }
     return out;
 }
 

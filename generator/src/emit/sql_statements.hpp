@@ -75,6 +75,24 @@ std::string create_index(const Schema& schema, const Table& table, const Index& 
 // statement runs before every concurrent build, with any tool applying it).
 // One line, as statements outside the transaction are one per line.
 std::string drop_invalid_index(const Schema& schema, const Index& index);
+// Functions and procedures (function_statements.cpp). The body goes
+// between dollar quotes it does not contain; a function's trigger runs it by
+// its unqualified name (the migration's search_path finds it).
+std::string function_arguments(const Function& function);  // "a integer, b text DEFAULT 'x'"
+// A SET clause's value ("public, pg_temp", "64MB"), as elements and as SQL.
+std::vector<std::string> setting_elements(const std::string& value);
+std::string setting_value_sql(const std::string& value);
+std::string function_signature(const Schema& schema, const Function& function);  // ns.f(integer, text)
+std::string create_function(const Schema& schema, const Function& function);
+std::string comment_on_function(const Schema& schema, const Function& function, const std::string& text);
+std::string drop_function(const Schema& schema, const Function& function);
+// The function unqualified is how pg_get_triggerdef prints it with the
+// schema's namespace on the search_path (as verify reads it).
+std::string trigger_definition(const Schema& schema, const Table& table, const Trigger& trigger, bool qualify_function);
+std::string create_trigger(const Schema& schema, const Table& table, const Trigger& trigger);
+std::string comment_on_trigger(const Schema& schema, const Table& table, const Trigger& trigger,
+                               const std::string& text);
+std::string drop_trigger(const Schema& schema, const Table& table, const Trigger& trigger);
 std::string create_view(const Schema& schema, const View& view);
 std::string create_continuous_aggregate(const Schema& schema, const ContinuousAggregate& aggregate);
 std::string aggregate_comments(const Schema& schema, const ContinuousAggregate& aggregate);

@@ -151,6 +151,8 @@ void hypertable(YAML::Emitter& out, const Hypertable& h) {
     out << YAML::EndMap;
 }
 
+void trigger(YAML::Emitter& out, const Trigger& t);
+
 void table(YAML::Emitter& out, const Table& t) {
     out << YAML::Key << t.name << YAML::Value << YAML::BeginMap;
     comment(out, t.comment);
@@ -203,7 +205,85 @@ void table(YAML::Emitter& out, const Table& t) {
         out << YAML::EndMap;
     }
     if (t.hypertable) hypertable(out, *t.hypertable);
+    if (!t.triggers.empty()) {
+        out << YAML::Key << "triggers" << YAML::Value << YAML::BeginMap;
+        for (const auto& tr : t.triggers) trigger(out, tr);
+        out << YAML::EndMap;
+    }
     out << YAML::EndMap;
+}
+
+void trigger(YAML::Emitter& out, const Trigger& t) {
+    out << YAML::Key << t.name << YAML::Value << YAML::BeginMap;
+    out << YAML::Key << (t.timing == TriggerTiming::Before ? "before" : "after") << YAML::Value << YAML::Flow
+        << YAML::BeginSeq;
+    for (const auto& e : t.events) out << e;
+    out << YAML::EndSeq;
+    if (!t.update_of.empty()) {
+        out << YAML::Key << "update_of" << YAML::Value;
+        names(out, t.update_of);
+    }
+    if (t.level == TriggerLevel::Statement) out << YAML::Key << "for_each" << YAML::Value << "statement";
+    if (!t.when.empty()) out << YAML::Key << "when" << YAML::Value << t.when;
+    out << YAML::Key << "function" << YAML::Value << t.function.name;
+    if (!t.args.empty()) {
+        out << YAML::Key << "args" << YAML::Value << YAML::Flow << YAML::BeginSeq;
+        for (const auto& a : t.args) out << YAML::DoubleQuoted << a;
+        out << YAML::EndSeq;
+    }
+    comment(out, t.comment);
+    out << YAML::EndMap;
+}
+
+const char* volatility_word(Volatility v) {
+    return v == Volatility::Immutable ? "immutable" : v == Volatility::Stable ? "stable" : "volatile";
+}
+
+void function(YAML::Emitter& out, const Function& f) {
+    out << YAML::Key << f.name << YAML::Value << YAML::BeginMap;
+    comment(out, f.comment);
+    if (!f.args.empty()) {
+        out << YAML::Key << "args" << YAML::Value << YAML::BeginSeq;
+        for (const auto& a : f.args) {
+            out << YAML::Flow << YAML::BeginMap;
+            if (!a.name.empty()) out << YAML::Key << "name" << YAML::Value << a.name;
+            out << YAML::Key << "type" << YAML::Value << a.type;
+            if (!a.mode.empty()) {
+                std::string mode;
+                for (char c : a.mode) mode += static_cast<char>(c - 'A' + 'a');
+                out << YAML::Key << "mode" << YAML::Value << mode;
+            }
+            if (!a.default_sql.empty()) out << YAML::Key << "default" << YAML::Value << a.default_sql;
+            out << YAML::EndMap;
+        }
+        out << YAML::EndSeq;
+    }
+    if (!f.is_procedure()) out << YAML::Key << "returns" << YAML::Value << f.returns;
+    out << YAML::Key << "language" << YAML::Value << f.language;
+    if (!f.is_procedure() && f.volatility != Volatility::Volatile)
+        out << YAML::Key << "volatility" << YAML::Value << volatility_word(f.volatility);
+    if (f.strict) out << YAML::Key << "strict" << YAML::Value << true;
+    if (f.security_definer) out << YAML::Key << "security_definer" << YAML::Value << true;
+    if (!f.settings.empty()) {
+        out << YAML::Key << "set" << YAML::Value << YAML::BeginMap;
+        for (const auto& [name, value] : f.settings) out << YAML::Key << name << YAML::Value << value;
+        out << YAML::EndMap;
+    }
+    out << YAML::Key << "body" << YAML::Value << YAML::Literal << f.body;
+    out << YAML::EndMap;
+}
+
+void functions(YAML::Emitter& out, const Schema& schema, RoutineKind kind) {
+    bool any = false;
+    for (const auto& f : schema.functions) {
+        if (f.kind != kind) continue;
+        if (!any)
+            out << YAML::Key << (kind == RoutineKind::Procedure ? "procedures" : "functions") << YAML::Value
+                << YAML::BeginMap;
+        any = true;
+        function(out, f);
+    }
+    if (any) out << YAML::EndMap;
 }
 
 void aggregate(YAML::Emitter& out, const ContinuousAggregate& a) {
@@ -259,6 +339,8 @@ std::string schema_yaml(const Schema& schema) {
         }
         out << YAML::EndMap;
     }
+    functions(out, schema, RoutineKind::Function);
+    functions(out, schema, RoutineKind::Procedure);
     if (!schema.tables.empty()) {
         out << YAML::Key << "tables" << YAML::Value << YAML::BeginMap;
         for (const auto& t : schema.tables) table(out, t);

@@ -77,6 +77,24 @@ const ContinuousAggregate* Schema::find_aggregate(const std::string& aggregate) 
     return find_by_name(aggregates, aggregate);
 }
 
+std::vector<const Function*> Schema::find_functions(const std::string& name) const {
+    std::vector<const Function*> out;
+    for (const auto& f : functions)
+        if (f.name == name) out.push_back(&f);
+    return out;
+}
+
+std::string Function::identity_types() const {
+    std::string out = "(";
+    bool first = true;
+    for (const auto& a : args) {
+        if (a.mode == "OUT" && !is_procedure()) continue;  // not part of a function's identity
+        out += (first ? "" : ", ") + a.type;
+        first = false;
+    }
+    return out + ")";
+}
+
 const Enum* Schema::find_enum(const std::string& enum_name) const {
     return find_by_name(enums, enum_name);
 }

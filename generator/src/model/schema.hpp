@@ -205,6 +205,61 @@ struct Hypertable {
     SourceLocation loc;
 };
 
+// A function or procedure the schema declares (`functions:`, `procedures:`),
+// written as CREATE FUNCTION would spell it; PostgreSQL keeps the body as
+// text, so it is compared as text.
+enum class RoutineKind { Function, Procedure };
+enum class Volatility { Volatile, Stable, Immutable };
+
+struct FunctionArgument {
+    std::string name;  // may be empty: an unnamed argument
+    std::string mode;  // "" (IN), "OUT", "INOUT" or "VARIADIC"
+    std::string type;  // canonical: ColumnType::sql() without modifier, or a pseudo-type such as anyelement
+    std::string default_sql;
+    SourceLocation loc;
+};
+
+struct Function {
+    std::string name;
+    RoutineKind kind = RoutineKind::Function;
+    std::vector<FunctionArgument> args;
+    std::string returns;  // canonical ("bigint", "trigger", "setof text"); empty for procedures
+    SourceLocation returns_loc;
+    std::string language;  // sql, plpgsql, or one an extension brings
+    SourceLocation language_loc;
+    std::string body;  // as written, the text between the dollar quotes
+    SourceLocation body_loc;
+    Volatility volatility = Volatility::Volatile;
+    bool strict = false;
+    bool security_definer = false;
+    std::vector<std::pair<std::string, std::string>> settings;  // SET name = value, in order
+    std::string comment;
+    SourceLocation loc;
+
+    bool is_procedure() const { return kind == RoutineKind::Procedure; }
+    // What PostgreSQL identifies it by: the input argument types, "(integer, jsonb)".
+    std::string identity_types() const;
+};
+
+// A trigger on a table or hypertable. PostgreSQL keeps the WHEN condition as
+// an expression and prints it back its own way.
+enum class TriggerTiming { Before, After };
+enum class TriggerLevel { Row, Statement };
+
+struct Trigger {
+    std::string name;
+    TriggerTiming timing = TriggerTiming::Before;
+    std::vector<std::string> events;  // insert, update, delete, truncate; in that order
+    std::vector<NameRef> update_of;   // UPDATE OF these columns
+    TriggerLevel level = TriggerLevel::Row;
+    std::string when;  // SQL condition, or empty
+    SourceLocation when_loc;
+    NameRef function;
+    std::vector<std::string> args;  // string constants passed to the function
+    std::string comment;
+    SourceLocation loc;
+};
+
 struct Table {
     std::string name;
     std::string comment;
@@ -216,6 +271,7 @@ struct Table {
     std::vector<CheckConstraint> checks;
     std::vector<Index> indexes;
     std::optional<Hypertable> hypertable;
+    std::vector<Trigger> triggers;
     SourceLocation loc;
 
     const Column* find_column(const std::string& column) const;
@@ -301,6 +357,7 @@ struct Schema {
     std::string directory;
     std::vector<Extension> extensions;
     std::vector<Enum> enums;
+    std::vector<Function> functions;  // functions and procedures, as declared
     std::vector<Table> tables;
     std::vector<View> views;
     std::vector<ContinuousAggregate> aggregates;
@@ -309,6 +366,8 @@ struct Schema {
     const View* find_view(const std::string& view) const;
     const ContinuousAggregate* find_aggregate(const std::string& aggregate) const;
     const Enum* find_enum(const std::string& enum_name) const;
+    // The functions and procedures of that name (overloads share one).
+    std::vector<const Function*> find_functions(const std::string& name) const;
     bool uses_timescaledb() const;
 };
 

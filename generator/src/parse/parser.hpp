@@ -61,6 +61,13 @@ private:
     void parse_refresh(ParseContext& ctx, const std::string& owner, const YAML::Node& node, Policies& policies);
     void parse_aggregate_columns(ParseContext& ctx, ContinuousAggregate& agg, const YAML::Node& node);
 
+    // function_parser.cpp
+    void parse_functions(ParseContext& ctx, const YAML::Node& node, RoutineKind kind);
+    void parse_function_args(ParseContext& ctx, Function& function, const YAML::Node& node);
+    std::optional<std::string> routine_type(ParseContext& ctx, const std::string& text, const SourceLocation& loc,
+                                            const std::string& what, bool result);
+    void parse_triggers(ParseContext& ctx, Table& table, const YAML::Node& node);
+
     Schema& schema_;
     Diagnostics& diags_;
     std::vector<std::string> enum_names_;

@@ -73,6 +73,8 @@ void Parser::parse_file(const SourceFile& file) {
     parse_settings(top, ctx);
     if (auto n = top.take("extensions")) parse_extensions(ctx, *n);
     if (auto n = top.take("enums")) parse_enums(ctx, *n);
+    if (auto n = top.take("functions")) parse_functions(ctx, *n, RoutineKind::Function);
+    if (auto n = top.take("procedures")) parse_functions(ctx, *n, RoutineKind::Procedure);
     if (auto n = top.take("tables")) parse_tables(ctx, *n);
     if (auto n = top.take("views")) parse_views(ctx, *n);
     if (auto n = top.take("aggregates")) parse_aggregates(ctx, *n);

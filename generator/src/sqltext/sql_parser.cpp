@@ -69,4 +69,15 @@ ParsedFragment parse_query(std::string_view query) {
     return parse(std::string(query), 0, query.size());
 }
 
+std::optional<SyntaxError> check_plpgsql(std::string_view create_function, size_t body_offset, size_t body_size) {
+    PgQueryPlpgsqlParseResult result = pg_query_parse_plpgsql(std::string(create_function).c_str());
+    std::optional<SyntaxError> error;
+    if (result.error) {
+        const size_t at = result.error->cursorpos > 0 ? static_cast<size_t>(result.error->cursorpos - 1) : 0;
+        error = SyntaxError{result.error->message, std::min(at > body_offset ? at - body_offset : 0, body_size)};
+    }
+    pg_query_free_plpgsql_parse_result(result);
+    return error;
+}
+
 }  // namespace hyperschema::sqltext

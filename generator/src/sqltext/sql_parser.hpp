@@ -42,5 +42,9 @@ struct ParsedFragment {
 ParsedFragment parse_expression(std::string_view expression);
 // A whole query, as a view body.
 ParsedFragment parse_query(std::string_view query);
+// A CREATE FUNCTION ... LANGUAGE plpgsql statement through PL/pgSQL's own
+// grammar; the error's offset is counted from `body_offset`, where the body
+// starts in the statement.
+std::optional<SyntaxError> check_plpgsql(std::string_view create_function, size_t body_offset, size_t body_size);
 
 }  // namespace hyperschema::sqltext

@@ -325,6 +325,12 @@ std::vector<Fragment> fragments_of(const Schema& schema) {
             }
             if (!index.where.empty()) out.push_back({&index.where, index.where_loc});
         }
+        for (const auto& trigger : t.triggers)
+            if (!trigger.when.empty()) out.push_back({&trigger.when, trigger.when_loc});
+    }
+    for (const auto& f : schema.functions) {
+        for (const auto& a : f.args)
+            if (!a.default_sql.empty()) out.push_back({&a.default_sql, a.loc});
     }
     for (const auto& a : schema.aggregates) {
         for (const auto& c : a.columns) out.push_back({&c.expression, c.expression_loc});
@@ -335,7 +341,8 @@ std::vector<Fragment> fragments_of(const Schema& schema) {
 }
 
 bool known_call(const Schema& schema, const std::string& name) {
-    return catalog::is_known_function(name) || catalog::find_aggregate_function(name) || catalog::find_type(name) ||
+    return !schema.find_functions(name).empty() || catalog::is_known_function(name) ||
+           catalog::find_aggregate_function(name) || catalog::find_type(name) ||
            (schema.uses_timescaledb() && catalog::is_timescaledb_function(name));
 }
 

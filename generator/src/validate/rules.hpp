@@ -13,6 +13,8 @@ namespace hyperschema::rules {
 
 void check_names(const Schema& schema, Diagnostics& diags);
 void check_dependencies(const Schema& schema, Diagnostics& diags);
+// Functions, procedures and triggers (function_rules.cpp).
+void check_functions(const Schema& schema, Diagnostics& diags);
 void check_table(const Schema& schema, const Table& table, Diagnostics& diags);
 void check_indexes(const Schema& schema, const Table& table, Diagnostics& diags);
 // Comparisons of json values in an expression over the table's columns

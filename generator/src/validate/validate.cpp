@@ -20,6 +20,7 @@ static void infer_aggregate_types(Schema& schema) {
 void validate(Schema& schema, Diagnostics& diags) {
     rules::check_names(schema, diags);
     rules::check_dependencies(schema, diags);
+    rules::check_functions(schema, diags);
     for (const auto& table : schema.tables) {
         rules::check_table(schema, table, diags);
         rules::check_indexes(schema, table, diags);

@@ -60,6 +60,10 @@ struct LiveJob {
     long long total_failures = 0;
 };
 
+struct LiveTrigger {
+    std::string table, name, definition;  // the definition from the timing on, as TriggerSpec's
+};
+
 struct LiveCatalog {
     std::string postgres_version;
     std::string timescaledb_version;  // "" when the extension is not installed
@@ -71,6 +75,8 @@ struct LiveCatalog {
     std::map<std::string, LiveAggregate> aggregates;
     std::map<std::string, std::vector<std::string>> segment_by, order_by;  // by hypertable or aggregate
     std::vector<LiveJob> jobs;
+    std::vector<FunctionSpec> functions;  // not those an extension installed
+    std::vector<LiveTrigger> triggers;    // not internal ones (foreign keys')
 };
 
 // Fields are pqxx::field up to libpqxx 7, pqxx::field_ref (a view into the
@@ -148,6 +154,50 @@ inline void read_relations(pqxx::dbtransaction& tx, const std::string& ns, LiveC
                            "e.enumtypid = t.oid WHERE n.nspname = $1 ORDER BY t.typname, e.enumsortorder",
                            ns)) {
         live.enums[r[0].c_str()].push_back(r[1].c_str());
+    }
+}
+
+// The schema's own functions and procedures (an extension's, such as
+// TimescaleDB's when it is installed into the same schema, are left out),
+// and the triggers of its tables.
+inline void read_routines(pqxx::dbtransaction& tx, const std::string& ns, LiveCatalog& live) {
+    for (const auto& r : pqxx_bridge::exec(
+             tx,
+             "SELECT p.proname, p.prokind, pg_get_function_identity_arguments(p.oid), "
+             "pg_get_function_arguments(p.oid), coalesce(pg_get_function_result(p.oid), ''), l.lanname, "
+             "p.provolatile, p.proisstrict, p.prosecdef, array_to_string(p.proconfig, chr(31)), p.prosrc "
+             "FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang "
+             "WHERE n.nspname = $1 AND p.prokind IN ('f', 'p') AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE "
+             "d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e') ORDER BY 1, 3",
+             ns)) {
+        FunctionSpec f;
+        f.name = r[0].c_str();
+        f.kind = r[1].c_str()[0];
+        f.identity_arguments = r[2].c_str();
+        f.arguments = r[3].c_str();
+        f.result = f.kind == 'p' ? "" : r[4].c_str();
+        f.language = r[5].c_str();
+        f.volatility = r[6].c_str()[0];
+        f.strict = r[7].as<bool>();
+        f.security_definer = r[8].as<bool>();
+        const std::string config = text_field(r[9]);
+        for (size_t start = 0; !config.empty();) {
+            const size_t end = config.find('\x1f', start);
+            f.settings.push_back(config.substr(start, end == std::string::npos ? std::string::npos : end - start));
+            if (end == std::string::npos) break;
+            start = end + 1;
+        }
+        f.body = r[10].c_str();
+        live.functions.push_back(std::move(f));
+    }
+    for (const auto& r :
+         pqxx_bridge::exec(tx,
+                           "SELECT c.relname, t.tgname, substr(pg_get_triggerdef(t.oid), length('CREATE TRIGGER ' || "
+                           "quote_ident(t.tgname) || ' ') + 1) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                           "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND NOT t.tgisinternal "
+                           "ORDER BY 1, 2",
+                           ns)) {
+        live.triggers.push_back({r[0].c_str(), r[1].c_str(), r[2].c_str()});
     }
 }
 
@@ -295,6 +345,7 @@ inline LiveCatalog read_live_catalog(connection& conn, const std::string& ns, co
     pqxx::read_transaction tx(conn);
     read_versions(tx, ns, live, history);
     read_relations(tx, ns, live);
+    read_routines(tx, ns, live);
     if (!live.timescaledb_version.empty()) {
         read_hypertables(tx, ns, live);
         read_aggregates(tx, ns, live);

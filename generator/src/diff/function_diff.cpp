@@ -1,0 +1,169 @@
+// Functions, procedures and triggers. A function is identified by its name
+// and input argument types, as PostgreSQL does: CREATE OR REPLACE changes it
+// in place when its result and argument names stay; otherwise it is dropped
+// and created again, with the triggers that run it.
+
+#include <algorithm>
+
+#include "diff/object_diff.hpp"
+#include "emit/sql_statements.hpp"
+#include "sqltext/lexer.hpp"
+
+namespace hyperschema::diff {
+namespace {
+
+std::string key_of(const Function& f) {
+    return f.name + f.identity_types();
+}
+
+const Function* find_same(const Schema& schema, const Function& f) {
+    for (const auto& g : schema.functions)
+        if (g.kind == f.kind && key_of(g) == key_of(f)) return &g;
+    return nullptr;
+}
+
+bool same_definition(const Function& a, const Function& b) {
+    if (a.args.size() != b.args.size()) return false;
+    for (size_t i = 0; i < a.args.size(); ++i) {
+        const auto &x = a.args[i], &y = b.args[i];
+        if (x.name != y.name || x.mode != y.mode || x.type != y.type || x.default_sql != y.default_sql) return false;
+    }
+    return a.returns == b.returns && a.language == b.language && a.body == b.body && a.volatility == b.volatility &&
+           a.strict == b.strict && a.security_definer == b.security_definer && a.settings == b.settings;
+}
+
+// What CREATE OR REPLACE refuses: another result type ("cannot change return
+// type of existing function"), renamed or re-moded arguments, a default taken
+// away ("cannot remove parameter defaults from existing function").
+bool replaceable(const Function& old, const Function& now) {
+    if (old.returns != now.returns) return false;
+    for (size_t i = 0; i < old.args.size(); ++i) {
+        const auto &o = old.args[i], &n = now.args[i];
+        if (o.name != n.name || o.mode != n.mode) return false;
+        if (!o.default_sql.empty() && n.default_sql.empty()) return false;
+    }
+    return true;
+}
+
+std::string what(const Function& f) {
+    return std::string(f.is_procedure() ? "procedure " : "function ") + f.name + f.identity_types();
+}
+
+// SQL functions are checked against the tables they read when created;
+// those may be created later in the same migration (pg_dump does the same).
+std::string create_sql(const Schema& schema, const Function& f) {
+    std::string sql = emit::create_function(schema, f);
+    if (f.language == "sql") sql = "SET LOCAL check_function_bodies = off;\n" + sql;
+    return sql;
+}
+
+// Whether anything but a trigger calls the function: a default, check, index,
+// view or aggregate (PostgreSQL records those dependencies and refuses DROP).
+std::string called_from(const Schema& schema, const std::string& name) {
+    const std::set<std::string> names = {name};
+    auto calls = [&](const std::string& sql) {
+        if (sql.empty()) return false;
+        std::string error;
+        auto tokens = sqltext::lex(sql, &error);
+        if (!tokens) return sqltext::mentions_any(sql, names);
+        const auto called = sqltext::called_functions(*tokens);
+        return std::find(called.begin(), called.end(), name) != called.end();
+    };
+    for (const auto& t : schema.tables) {
+        for (const auto& c : t.columns)
+            if (c.default_value.kind == ColumnDefault::Kind::Expression && calls(c.default_value.text))
+                return "the default of " + t.name + "." + c.name;
+        for (const auto& c : t.checks)
+            if (calls(c.expression)) return "check " + c.name + " of " + t.name;
+        for (const auto& i : t.indexes) {
+            if (calls(i.where)) return "index " + i.name;
+            for (const auto& k : i.keys)
+                if (calls(k.expression)) return "index " + i.name;
+        }
+    }
+    for (const auto& v : schema.views)
+        if (calls(v.sql)) return "view " + v.name;
+    for (const auto& a : schema.aggregates) {
+        if (calls(a.where)) return "continuous aggregate " + a.name;
+        for (const auto& c : a.columns)
+            if (calls(c.expression)) return "continuous aggregate " + a.name;
+    }
+    return "";
+}
+
+}  // namespace
+
+std::set<std::string> diff_functions(const Schema& from, const Schema& to, Output& out) {
+    std::set<std::string> recreated;
+    for (const auto& f : to.functions) {
+        const Function* old = find_same(from, f);
+        if (!old) {
+            out.add(Stage::CreateFunctions, "+ " + what(f), create_sql(to, f), Phase::Transaction, f.loc);
+            continue;
+        }
+        if (!same_definition(*old, f)) {
+            if (replaceable(*old, f)) {
+                out.add(Stage::CreateFunctions, "~ " + what(f) + " (replaced in place)", create_sql(to, f),
+                        Phase::Transaction, f.loc);
+                continue;
+            }
+            const std::string user = called_from(from, f.name);
+            if (!user.empty()) {
+                out.unsupported_change(f.loc, what(f) +
+                                                  " changes its result or argument names, so it must be "
+                                                  "dropped and created again, but " +
+                                                  user +
+                                                  " calls it; add the new version under another name, move the "
+                                                  "callers to it, then drop the old one");
+                continue;
+            }
+            recreated.insert(f.name);
+            out.add(Stage::CreateFunctions, "~ " + what(f) + " (dropped and created again: result or arguments change)",
+                    emit::drop_function(from, *old) + create_sql(to, f), Phase::Transaction, f.loc);
+            continue;
+        }
+        if (old->comment != f.comment)
+            out.add(Stage::CreateFunctions, "~ comment on " + what(f), emit::comment_on_function(to, f, f.comment));
+    }
+    for (const auto& f : from.functions) {
+        if (!find_same(to, f)) out.add(Stage::DropFunctions, "- " + what(f), emit::drop_function(from, f));
+    }
+    return recreated;
+}
+
+void diff_triggers(const Table* old_table, const Schema& to, const Table& table, const TriggerRebuilds& rebuilds,
+                   Output& out) {
+    auto find = [](const Table* t, const std::string& name) -> const Trigger* {
+        if (!t) return nullptr;
+        for (const auto& tr : t->triggers)
+            if (tr.name == name) return &tr;
+        return nullptr;
+    };
+    const bool reshaped = rebuilds.reshaped_tables.count(table.name) > 0;
+    // Both spelled on the new table, so that a renamed table is no change.
+    auto rebuilt = [&](const Trigger& old, const Trigger& now) {
+        return emit::trigger_definition(to, table, old, true) != emit::trigger_definition(to, table, now, true) ||
+               rebuilds.functions.count(now.function.name) ||
+               (reshaped && (!now.when.empty() || !now.update_of.empty()));
+    };
+    if (old_table) {
+        for (const auto& o : old_table->triggers) {
+            const Trigger* n = find(&table, o.name);
+            if (!n || rebuilt(o, *n))
+                out.add(Stage::DropTriggers, "- trigger " + o.name + " on " + table.name,
+                        emit::drop_trigger(to, table, o));
+        }
+    }
+    for (const auto& t : table.triggers) {
+        const Trigger* o = find(old_table, t.name);
+        if (!o || rebuilt(*o, t)) {
+            out.add(Stage::CreateTriggers, "+ trigger " + t.name + " on " + table.name,
+                    emit::create_trigger(to, table, t), Phase::Transaction, t.loc);
+        } else if (o->comment != t.comment) {
+            out.add(Stage::CreateTriggers, "~ comment on trigger " + t.name + " on " + table.name,
+                    emit::comment_on_trigger(to, table, t, t.comment));
+        }
+    }
+}
+
+}  // namespace hyperschema::diff

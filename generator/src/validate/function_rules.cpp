@@ -1,0 +1,246 @@
+// Functions, procedures and triggers: what PostgreSQL refuses when they are
+// created, and what a trigger needs of its function.
+
+#include <algorithm>
+#include <set>
+
+#include "catalog/functions.hpp"
+#include "emit/sql_statements.hpp"
+#include "sqltext/lexer.hpp"
+#include "sqltext/sql_parser.hpp"
+#include "validate/rules.hpp"
+
+namespace hyperschema::rules {
+namespace {
+
+// Languages PostgreSQL has without an extension.
+const std::vector<std::string> kBuiltinLanguages = {"sql", "plpgsql"};
+
+std::string what(const Function& f) {
+    return std::string(f.is_procedure() ? "procedure `" : "function `") + f.name + "`";
+}
+
+bool has_extension(const Schema& schema, const std::string& name) {
+    return std::any_of(schema.extensions.begin(), schema.extensions.end(),
+                       [&](const Extension& e) { return e.name == name; });
+}
+
+void check_language(const Schema& schema, const Function& f, Diagnostics& diags) {
+    if (std::find(kBuiltinLanguages.begin(), kBuiltinLanguages.end(), f.language) != kBuiltinLanguages.end()) return;
+    if (f.language == "c" || f.language == "internal") {
+        diags.error(f.language_loc, "language `" + f.language + "` of " + what(f) +
+                                        " runs code from a shared library, which only an extension should "
+                                        "install; use `sql` or `plpgsql`, or the extension that provides it");
+    } else if (!has_extension(schema, f.language)) {
+        diags.error(f.language_loc, "language `" + f.language + "` of " + what(f) + " is not built into PostgreSQL (" +
+                                        one_of(kBuiltinLanguages) +
+                                        " are); add the extension that installs it to `extensions:`, e.g. `" +
+                                        f.language + "`");
+    }
+}
+
+// The body through the server's grammar: SQL statements for `sql`, PL/pgSQL's
+// own grammar for `plpgsql`.
+void check_body(const Function& f, Diagnostics& diags) {
+    if (f.body.empty()) return;
+    std::optional<sqltext::SyntaxError> error;
+    if (f.language == "sql") {
+        error = sqltext::parse_query(f.body).error;
+    } else if (f.language == "plpgsql") {
+        const std::string head = "CREATE FUNCTION f() RETURNS " +
+                                 (f.is_procedure() || f.returns.empty() ? std::string("void") : f.returns) +
+                                 " LANGUAGE plpgsql AS $hyperschema_body$";
+        error = sqltext::check_plpgsql(head + f.body + "$hyperschema_body$", head.size(), f.body.size());
+    }
+    if (!error) return;
+    diags.error(f.body_loc, "PostgreSQL cannot parse the body of " + what(f) + ": " + error->message + " (character " +
+                                std::to_string(error->offset + 1) + " of the body)");
+}
+
+void check_signature(const Function& f, Diagnostics& diags) {
+    bool seen_default = false;
+    std::set<std::string> names;
+    for (const auto& a : f.args) {
+        if (!a.name.empty() && !names.insert(a.name).second)
+            diags.error(a.loc, "argument `" + a.name + "` of " + what(f) + " is declared twice");
+        if (!a.default_sql.empty()) {
+            seen_default = true;
+        } else if (seen_default && a.mode != "OUT") {
+            diags.error(a.loc, "argument `" + a.name + "` of " + what(f) +
+                                   " has no default but follows one that has: PostgreSQL refuses that (\"input "
+                                   "parameters after one with a default value must also have defaults\"); give it a "
+                                   "default or move it before them");
+        }
+        if (a.mode == "VARIADIC" && a.type.find("[]") == std::string::npos && a.type != "anyarray")
+            diags.error(a.loc, "a `variadic` argument must be an array, e.g. `" + a.type + "[]`");
+    }
+    if (f.returns == "trigger") {
+        if (!f.args.empty())
+            diags.error(f.args.front().loc,
+                        "a trigger function takes no declared arguments (the trigger's `args` "
+                        "reach it as TG_ARGV); remove `args` from " +
+                            what(f));
+        if (f.language == "sql")
+            diags.error(f.language_loc, "SQL functions cannot return type trigger; write " + what(f) + " in `plpgsql`");
+    }
+}
+
+void check_function_names(const Schema& schema, Diagnostics& diags) {
+    for (size_t i = 0; i < schema.functions.size(); ++i) {
+        for (size_t j = 0; j < i; ++j) {
+            const Function &a = schema.functions[i], &b = schema.functions[j];
+            if (a.name != b.name || a.identity_types() != b.identity_types()) continue;
+            auto& d = diags.error(a.loc, what(a) + a.identity_types() + " is declared twice (as " +
+                                             (b.is_procedure() ? "a procedure" : "a function") +
+                                             " too): PostgreSQL tells routines apart by name and argument types; "
+                                             "rename one");
+            Diagnostics::add_note(d, b.loc, "first declared here");
+        }
+    }
+}
+
+// The trigger function: one the schema declares (returning trigger), or one
+// PostgreSQL has built in (suppress_redundant_updates_trigger, ...).
+void check_trigger_function(const Schema& schema, const Trigger& t, Diagnostics& diags) {
+    const auto declared = schema.find_functions(t.function.name);
+    if (declared.empty()) {
+        if (catalog::is_known_function(t.function.name)) return;
+        std::vector<std::string> names;
+        for (const auto& f : schema.functions)
+            if (f.returns == "trigger") names.push_back(f.name);
+        const bool other_extensions = std::any_of(schema.extensions.begin(), schema.extensions.end(),
+                                                  [](const Extension& e) { return e.name != "timescaledb"; });
+        if (other_extensions) {
+            diags.note(t.function.loc, "trigger `" + t.name + "` runs `" + t.function.name +
+                                           "`, which the schema does not declare: the server will look for it "
+                                           "(an extension may provide it)");
+            return;
+        }
+        diags.error(t.function.loc, "trigger `" + t.name + "` runs `" + t.function.name + "`, which is not declared" +
+                                        did_you_mean(t.function.name, names) +
+                                        "; declare it under `functions:` with `returns: trigger`");
+        return;
+    }
+    const bool fits = std::any_of(declared.begin(), declared.end(), [](const Function* f) {
+        return !f->is_procedure() && f->returns == "trigger" && f->args.empty();
+    });
+    if (!fits)
+        diags.error(t.function.loc, "trigger `" + t.name + "` runs `" + t.function.name +
+                                        "`, which does not return `trigger` (PostgreSQL: \"function " +
+                                        t.function.name +
+                                        " must return type trigger\"); declare it with `returns: "
+                                        "trigger` and no arguments");
+}
+
+void check_trigger_when(const Table& table, const Trigger& t, Diagnostics& diags) {
+    if (t.when.empty()) return;
+    std::string error;
+    auto tokens = sqltext::lex(t.when, &error);
+    if (!tokens) return;  // the syntax check reports it
+    std::set<std::string> rows;
+    for (size_t i = 0; i + 1 < tokens->size(); ++i) {
+        const auto& tok = (*tokens)[i];
+        if (tok.kind == sqltext::TokenKind::Identifier && (tok.text == "new" || tok.text == "old") &&
+            (*tokens)[i + 1].kind == sqltext::TokenKind::Dot)
+            rows.insert(tok.text);
+    }
+    const std::string where = "the `when` of trigger `" + t.name + "`";
+    if (t.level == TriggerLevel::Statement && !rows.empty()) {
+        diags.error(t.when_loc, where +
+                                    " reads NEW or OLD, which a statement trigger does not have (\"statement "
+                                    "trigger's WHEN condition cannot reference column values\"); use "
+                                    "`for_each: row`");
+        return;
+    }
+    auto only = [&](const std::string& event) { return t.events.size() == 1 && t.events.front() == event; };
+    if (rows.count("old") && only("insert"))
+        diags.error(t.when_loc, where + " reads OLD, which an INSERT trigger does not have; use NEW");
+    if (rows.count("new") && only("delete"))
+        diags.error(t.when_loc, where + " reads NEW, which a DELETE trigger does not have; use OLD");
+    if (t.timing == TriggerTiming::Before && t.level == TriggerLevel::Row && rows.count("new")) {
+        // PostgreSQL refuses system columns of NEW in a BEFORE trigger's WHEN;
+        // plain columns are read, and must exist.
+    }
+    std::vector<std::string> columns = column_names(table);
+    for (size_t i = 0; i + 2 < tokens->size(); ++i) {
+        const auto& row = (*tokens)[i];
+        if (row.kind != sqltext::TokenKind::Identifier || (row.text != "new" && row.text != "old") ||
+            (*tokens)[i + 1].kind != sqltext::TokenKind::Dot)
+            continue;
+        const auto& column = (*tokens)[i + 2];
+        if (column.kind != sqltext::TokenKind::Identifier && column.kind != sqltext::TokenKind::QuotedIdentifier)
+            continue;
+        if (std::find(columns.begin(), columns.end(), column.text) == columns.end())
+            diags.error(t.when_loc, where + " reads `" + row.text + "." + column.text + "`, but table `" + table.name +
+                                        "` has no column `" + column.text + "`" + did_you_mean(column.text, columns));
+    }
+}
+
+void check_trigger(const Schema& schema, const Table& table, const Trigger& t, Diagnostics& diags) {
+    check_trigger_function(schema, t, diags);
+    const bool truncate = std::find(t.events.begin(), t.events.end(), "truncate") != t.events.end();
+    if (truncate && t.level == TriggerLevel::Row)
+        diags.error(t.loc, "trigger `" + t.name +
+                               "` fires on TRUNCATE for each row, which PostgreSQL does not support (TRUNCATE has "
+                               "no rows); add `for_each: statement` or leave out `truncate`");
+    const bool update = std::find(t.events.begin(), t.events.end(), "update") != t.events.end();
+    for (const auto& c : t.update_of) {
+        if (!update) {
+            diags.error(c.loc, "`update_of` of trigger `" + t.name + "` needs `update` among its events");
+            break;
+        }
+        if (!table.find_column(c.name))
+            diags.error(c.loc, "unknown column `" + c.name + "` in `update_of` of trigger `" + t.name + "`" +
+                                   did_you_mean(c.name, column_names(table)));
+    }
+    check_trigger_when(table, t, diags);
+}
+
+// A function the schema declares, called where PostgreSQL or TimescaleDB
+// demands IMMUTABLE: index keys and predicates, continuous aggregates.
+void check_immutable_calls(const Schema& schema, const std::string& sql, const SourceLocation& loc,
+                           const std::string& where, const std::string& reason, Diagnostics& diags) {
+    if (sql.empty()) return;
+    std::string error;
+    auto tokens = sqltext::lex(sql, &error);
+    if (!tokens) return;
+    for (const auto& name : sqltext::called_functions(*tokens)) {
+        for (const Function* f : schema.find_functions(name)) {
+            if (f->is_procedure() || f->volatility == Volatility::Immutable) continue;
+            diags.error(loc, "`" + name + "` in " + where + " is declared `volatility: " +
+                                 (f->volatility == Volatility::Stable ? "stable" : "volatile") + "`; " + reason +
+                                 " (mark it `volatility: immutable` if its result depends on its arguments alone)");
+            break;
+        }
+    }
+}
+
+}  // namespace
+
+void check_functions(const Schema& schema, Diagnostics& diags) {
+    check_function_names(schema, diags);
+    for (const auto& f : schema.functions) {
+        if (!f.language.empty()) check_language(schema, f, diags);
+        check_signature(f, diags);
+        check_body(f, diags);
+    }
+    for (const auto& t : schema.tables) {
+        for (const auto& trigger : t.triggers) check_trigger(schema, t, trigger, diags);
+        for (const auto& i : t.indexes) {
+            const std::string reason = "PostgreSQL requires functions in an index to be IMMUTABLE";
+            check_immutable_calls(schema, i.where, i.where_loc, "the `where` of index `" + i.name + "`", reason, diags);
+            for (const auto& k : i.keys)
+                check_immutable_calls(schema, k.expression, k.loc, "index `" + i.name + "`", reason, diags);
+        }
+    }
+    for (const auto& a : schema.aggregates) {
+        const std::string reason = "TimescaleDB allows only IMMUTABLE functions in a continuous aggregate";
+        for (const auto& c : a.columns)
+            check_immutable_calls(schema, c.expression, c.expression_loc, "continuous aggregate `" + a.name + "`",
+                                  reason, diags);
+        check_immutable_calls(schema, a.where, a.where_loc, "the `where` of continuous aggregate `" + a.name + "`",
+                              reason, diags);
+    }
+}
+
+}  // namespace hyperschema::rules
