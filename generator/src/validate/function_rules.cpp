@@ -47,14 +47,20 @@ void check_body(const Function& f, Diagnostics& diags) {
     if (f.language == "sql") {
         error = sqltext::parse_query(f.body).error;
     } else if (f.language == "plpgsql") {
-        const std::string head = "CREATE FUNCTION f() RETURNS " +
-                                 (f.is_procedure() || f.returns.empty() ? std::string("void") : f.returns) +
-                                 " LANGUAGE plpgsql AS $hyperschema_body$";
+        // The real arguments and result: PL/pgSQL resolves assignments to
+        // them (and NEW in a trigger function) while it parses.
+        const std::string args = "(" + emit::function_arguments(f) + ")";
+        const std::string head =
+            (f.is_procedure() ? "CREATE PROCEDURE f" + args
+                              : "CREATE FUNCTION f" + args + " RETURNS " + (f.returns.empty() ? "void" : f.returns)) +
+            " LANGUAGE plpgsql AS $hyperschema_body$";
         error = sqltext::check_plpgsql(head + f.body + "$hyperschema_body$", head.size(), f.body.size());
     }
     if (!error) return;
-    diags.error(f.body_loc, "PostgreSQL cannot parse the body of " + what(f) + ": " + error->message + " (character " +
-                                std::to_string(error->offset + 1) + " of the body)");
+    // PL/pgSQL's errors carry no position.
+    const std::string at =
+        error->offset > 0 ? " (character " + std::to_string(error->offset + 1) + " of the body)" : "";
+    diags.error(f.body_loc, "PostgreSQL cannot parse the body of " + what(f) + ": " + error->message + at);
 }
 
 void check_signature(const Function& f, Diagnostics& diags) {
@@ -90,7 +96,8 @@ void check_function_names(const Schema& schema, Diagnostics& diags) {
         for (size_t j = 0; j < i; ++j) {
             const Function &a = schema.functions[i], &b = schema.functions[j];
             if (a.name != b.name || a.identity_types() != b.identity_types()) continue;
-            auto& d = diags.error(a.loc, what(a) + a.identity_types() + " is declared twice (as " +
+            auto& d = diags.error(a.loc, std::string(a.is_procedure() ? "procedure `" : "function `") + a.name +
+                                             a.identity_types() + "` is declared twice (as " +
                                              (b.is_procedure() ? "a procedure" : "a function") +
                                              " too): PostgreSQL tells routines apart by name and argument types; "
                                              "rename one");
@@ -196,6 +203,14 @@ void check_trigger(const Schema& schema, const Table& table, const Trigger& t, D
     check_trigger_when(table, t, diags);
 }
 
+// PostgreSQL inlines a simple SQL function into the expression that calls
+// it, and then judges the body's own volatility, not the declared one: a
+// `stable` SQL function whose body is immutable is accepted in an index.
+// Only a function that is certainly not inlined is judged by its declaration.
+bool may_be_inlined(const Function& f) {
+    return f.language == "sql" && !f.security_definer && f.settings.empty() && f.returns.rfind("setof ", 0) != 0;
+}
+
 // A function the schema declares, called where PostgreSQL or TimescaleDB
 // demands IMMUTABLE: index keys and predicates, continuous aggregates.
 void check_immutable_calls(const Schema& schema, const std::string& sql, const SourceLocation& loc,
@@ -206,7 +221,7 @@ void check_immutable_calls(const Schema& schema, const std::string& sql, const S
     if (!tokens) return;
     for (const auto& name : sqltext::called_functions(*tokens)) {
         for (const Function* f : schema.find_functions(name)) {
-            if (f->is_procedure() || f->volatility == Volatility::Immutable) continue;
+            if (f->is_procedure() || f->volatility == Volatility::Immutable || may_be_inlined(*f)) continue;
             diags.error(loc, "`" + name + "` in " + where + " is declared `volatility: " +
                                  (f->volatility == Volatility::Stable ? "stable" : "volatile") + "`; " + reason +
                                  " (mark it `volatility: immutable` if its result depends on its arguments alone)");
