@@ -115,6 +115,12 @@ inline bool version_at_least(const std::string& have, const std::string& need) {
     return true;
 }
 
+inline std::string trim_space(const std::string& s) {
+    const size_t first = s.find_first_not_of(" \t\r\n");
+    if (first == std::string::npos) return "";
+    return s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
+}
+
 inline std::string join(const std::vector<std::string>& items) {
     std::string out;
     for (const auto& s : items) out += (out.empty() ? "" : ", ") + s;
@@ -288,7 +294,8 @@ private:
                 differs("security definer", f.security_definer ? "true" : "false",
                         live->security_definer ? "true" : "false");
             if (f.settings != live->settings) differs("settings", join(f.settings), join(live->settings));
-            if (f.body != live->body) add(DriftKind::Different, object, "body differs");
+            // Whitespace around a body means nothing (`$$\nbegin ... end;\n$$`).
+            if (trim_space(f.body) != trim_space(live->body)) add(DriftKind::Different, object, "body differs");
         }
         for (const auto& l : live_.functions) {
             const bool expected = std::any_of(schema_.functions.begin(), schema_.functions.end(),
