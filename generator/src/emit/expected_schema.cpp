@@ -87,9 +87,8 @@ std::string action_clause(const char* when, ReferentialAction a) {
 
 std::vector<ConstraintSpec> constraints_of(const Schema& schema, const Table& t) {
     std::vector<ConstraintSpec> out;
-    if (t.primary_key)
-        out.push_back({t.primary_key->name, 'p', "PRIMARY KEY (" + column_list(t.primary_key->columns) + ")"});
-    for (const auto& u : t.uniques) out.push_back({u.name, 'u', "UNIQUE (" + column_list(u.columns) + ")"});
+    if (t.primary_key) out.push_back({t.primary_key->name, 'p', primary_key_definition(*t.primary_key)});
+    for (const auto& u : t.uniques) out.push_back({u.name, 'u', unique_definition(u)});
     for (const auto& f : t.foreign_keys) {
         out.push_back({f.name, 'f',
                        "FOREIGN KEY (" + column_list(f.columns) + ") REFERENCES " + quote_ident(f.ref_table.name) +

@@ -165,23 +165,34 @@ std::string referenced_keys(const Schema& schema, const ForeignKey& fk) {
     if (!target) return "";
     std::vector<std::string> keys;
     for (const auto& key : target->unique_keys_on(target->referenced_columns(fk))) {
-        if (key.primary_key) keys.push_back("PRIMARY KEY (" + column_list(key.primary_key->columns) + ")");
-        if (key.unique) keys.push_back("UNIQUE (" + column_list(key.unique->columns) + ")");
+        if (key.primary_key) keys.push_back(primary_key_definition(*key.primary_key));
+        if (key.unique) keys.push_back(unique_definition(*key.unique));
         if (key.index) keys.push_back(create_index(schema, *target, *key.index));
     }
     std::sort(keys.begin(), keys.end());
     return join(keys, "");
 }
 
+// As pg_get_constraintdef() prints them: "PRIMARY KEY (a) INCLUDE (b)",
+// "UNIQUE NULLS NOT DISTINCT (a)".
+std::string primary_key_definition(const PrimaryKey& pk) {
+    return "PRIMARY KEY (" + column_list(pk.columns) + ")" +
+           (pk.include.empty() ? "" : " INCLUDE (" + column_list(pk.include) + ")");
+}
+
+std::string unique_definition(const UniqueConstraint& u) {
+    return std::string("UNIQUE ") + (u.nulls_not_distinct ? "NULLS NOT DISTINCT " : "") + "(" + column_list(u.columns) +
+           ")" + (u.include.empty() ? "" : " INCLUDE (" + column_list(u.include) + ")");
+}
+
 std::vector<ConstraintSql> table_constraints(const Schema& schema, const Table& table) {
     std::vector<ConstraintSql> out;
     if (table.primary_key) {
-        out.push_back({table.primary_key->name, ConstraintKind::PrimaryKey,
-                       "PRIMARY KEY (" + column_list(table.primary_key->columns) + ")", "", table.primary_key->loc});
+        out.push_back({table.primary_key->name, ConstraintKind::PrimaryKey, primary_key_definition(*table.primary_key),
+                       "", table.primary_key->loc});
     }
-    for (const auto& u : table.uniques) {
-        out.push_back({u.name, ConstraintKind::Unique, "UNIQUE (" + column_list(u.columns) + ")", "", u.loc});
-    }
+    for (const auto& u : table.uniques)
+        out.push_back({u.name, ConstraintKind::Unique, unique_definition(u), "", u.loc});
     for (const auto& fk : table.foreign_keys) {
         out.push_back({fk.name, ConstraintKind::ForeignKey, foreign_key_definition(schema, fk),
                        referenced_keys(schema, fk), fk.loc});

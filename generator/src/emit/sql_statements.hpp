@@ -26,6 +26,9 @@ std::string column_definition(const Schema& schema, const Column& column);
 // The DEFAULT expression of a column ("" when it has none).
 std::string default_expression(const Column& column);
 
+std::string primary_key_definition(const PrimaryKey& pk);  // PRIMARY KEY (a) INCLUDE (b)
+std::string unique_definition(const UniqueConstraint& u);  // UNIQUE NULLS NOT DISTINCT (a) INCLUDE (b)
+
 enum class ConstraintKind { PrimaryKey, Unique, ForeignKey, Check };
 struct ConstraintSql {
     std::string name;

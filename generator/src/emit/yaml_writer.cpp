@@ -2,6 +2,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "model/names.hpp"
+
 namespace hyperschema::emit {
 namespace {
 
@@ -161,7 +163,19 @@ void table(YAML::Emitter& out, const Table& t) {
     out << YAML::EndMap;
     if (t.primary_key) {
         out << YAML::Key << "primary_key" << YAML::Value;
-        names(out, t.primary_key->columns);
+        // The short form unless the key has a name of its own or includes columns.
+        if (t.primary_key->name == derived_name(t.name, {}, "pkey") && t.primary_key->include.empty()) {
+            names(out, t.primary_key->columns);
+        } else {
+            out << YAML::Flow << YAML::BeginMap << YAML::Key << "name" << YAML::Value << t.primary_key->name
+                << YAML::Key << "columns" << YAML::Value;
+            names(out, t.primary_key->columns);
+            if (!t.primary_key->include.empty()) {
+                out << YAML::Key << "include" << YAML::Value;
+                names(out, t.primary_key->include);
+            }
+            out << YAML::EndMap;
+        }
     }
     if (!t.uniques.empty()) {
         out << YAML::Key << "unique" << YAML::Value << YAML::BeginSeq;
@@ -169,6 +183,11 @@ void table(YAML::Emitter& out, const Table& t) {
             out << YAML::Flow << YAML::BeginMap << YAML::Key << "name" << YAML::Value << u.name << YAML::Key
                 << "columns" << YAML::Value;
             names(out, u.columns);
+            if (!u.include.empty()) {
+                out << YAML::Key << "include" << YAML::Value;
+                names(out, u.include);
+            }
+            if (u.nulls_not_distinct) out << YAML::Key << "nulls_not_distinct" << YAML::Value << true;
             out << YAML::EndMap;
         }
         out << YAML::EndSeq;

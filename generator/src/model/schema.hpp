@@ -56,12 +56,15 @@ struct PrimaryKey {
     std::string name;  // explicit or derived: <table>_pkey (derived_name)
     std::vector<NameRef> columns;
     SourceLocation loc;
+    std::vector<NameRef> include;  // INCLUDE: stored in the key's index, not part of the key
 };
 
 struct UniqueConstraint {
     std::string name;
     std::vector<NameRef> columns;
     SourceLocation loc;
+    std::vector<NameRef> include;
+    bool nulls_not_distinct = false;  // PostgreSQL 15: one NULL at most
 };
 
 struct ForeignKey {

@@ -38,8 +38,20 @@ Table Parser::parse_table(ParseContext& ctx, const std::string& name, const Sour
         } else {
             PrimaryKey pk;
             pk.loc = spec.key_loc("primary_key");
-            pk.columns = read_name_list(ctx, *n, "`primary_key` of table `" + name + "`");
             pk.name = derived_name(name, {}, "pkey");
+            if (n->IsMap()) {
+                // {name: readings_pk, columns: [device_id, time], include: [value]}
+                MapReader key(ctx, *n, "`primary_key` of table `" + name + "`");
+                pk.columns = key.take_names("columns");
+                if (auto given = key.take_string("name");
+                    given && check_identifier(ctx, *given, key.value_loc("name"), "constraint"))
+                    pk.name = *given;
+                pk.include = key.take_names("include");
+                key.require("columns", "the key's columns, e.g. `columns: [device_id, time]`");
+                key.finish();
+            } else {
+                pk.columns = read_name_list(ctx, *n, "`primary_key` of table `" + name + "`");
+            }
             // A list that could not be read is reported already; an empty one is the validator's.
             if (!pk.columns.empty() || (n->IsSequence() && n->size() == 0)) table.primary_key = std::move(pk);
         }
@@ -195,12 +207,12 @@ void Parser::parse_column_spec(ParseContext& ctx, Table& table, Column& column, 
     }
     if (auto pk = spec.take_bool("primary_key"); pk && *pk) {
         if (!table.primary_key)
-            table.primary_key = PrimaryKey{derived_name(table.name, {}, "pkey"), {}, spec.key_loc("primary_key")};
+            table.primary_key = PrimaryKey{derived_name(table.name, {}, "pkey"), {}, spec.key_loc("primary_key"), {}};
         table.primary_key->columns.push_back({column.name, spec.key_loc("primary_key")});
     }
     if (auto unique = spec.take_bool("unique"); unique && *unique) {
         std::vector<NameRef> cols{{column.name, spec.key_loc("unique")}};
-        table.uniques.push_back({derived_name(table.name, cols, "key"), cols, spec.key_loc("unique")});
+        table.uniques.push_back({derived_name(table.name, cols, "key"), cols, spec.key_loc("unique"), {}, false});
     }
     parse_column_references(ctx, table, column, node, spec);
     spec.finish();
@@ -291,6 +303,8 @@ void Parser::parse_unique(ParseContext& ctx, Table& table, const YAML::Node& nod
             if (auto name = spec.take_string("name")) {
                 if (check_identifier(ctx, *name, spec.value_loc("name"), "constraint")) u.name = *name;
             }
+            u.include = spec.take_names("include");
+            if (auto nnd = spec.take_bool("nulls_not_distinct")) u.nulls_not_distinct = *nnd;
             spec.require("columns");
             spec.finish();
         } else {

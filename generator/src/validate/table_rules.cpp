@@ -226,6 +226,21 @@ void check_foreign_key(const Schema& schema, const Table& table, const ForeignKe
     }
 }
 
+// INCLUDE columns only ride along in the key's index: they must exist and be
+// named once; any type will do (they are not compared).
+void check_included_columns(const Table& table, const std::vector<NameRef>& include, const std::string& what,
+                            Diagnostics& diags) {
+    std::vector<std::string> seen;
+    for (const auto& c : include) {
+        if (!table.find_column(c.name))
+            diags.error(c.loc, "unknown column `" + c.name + "` in `include` of " + what + " of table `" + table.name +
+                                   "`" + did_you_mean(c.name, column_names(table)));
+        else if (std::find(seen.begin(), seen.end(), c.name) != seen.end())
+            diags.error(c.loc, "column `" + c.name + "` is included twice in " + what);
+        seen.push_back(c.name);
+    }
+}
+
 }  // namespace
 
 void check_table(const Schema& schema, const Table& table, Diagnostics& diags) {
@@ -239,9 +254,11 @@ void check_table(const Schema& schema, const Table& table, Diagnostics& diags) {
         check_default(schema, table, column, diags);
     }
     check_primary_key(table, diags);
+    if (table.primary_key) check_included_columns(table, table.primary_key->include, "the primary key", diags);
     for (const auto& u : table.uniques) {
         check_key_columns(table, u.columns, "unique constraint `" + u.name + "`", u.loc, diags);
         check_key_types(table, u.columns, "unique constraint `" + u.name + "`", diags);
+        check_included_columns(table, u.include, "unique constraint `" + u.name + "`", diags);
     }
     for (const auto& fk : table.foreign_keys) check_foreign_key(schema, table, fk, diags);
     const auto names = column_names(table);

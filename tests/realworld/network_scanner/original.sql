@@ -12,7 +12,8 @@ CREATE TABLE scan.networks (
     cidr cidr NOT NULL,
     label text,
     CONSTRAINT networks_pkey PRIMARY KEY (id),
-    CONSTRAINT networks_cidr_key UNIQUE (cidr)
+    CONSTRAINT networks_cidr_key UNIQUE (cidr),
+    CONSTRAINT networks_label_key UNIQUE NULLS NOT DISTINCT (label) INCLUDE (cidr)
 );
 
 CREATE TABLE scan.hosts (
@@ -39,6 +40,7 @@ CREATE TABLE scan.port_observations (
     protocol varchar(3) NOT NULL DEFAULT 'tcp',
     state scan.port_state NOT NULL,
     banner text,
+    CONSTRAINT port_observations_pk PRIMARY KEY (address, port, protocol, time) INCLUDE (state),
     CONSTRAINT port_observations_port_check CHECK (port BETWEEN 0 AND 65535),
     CONSTRAINT port_observations_protocol_check CHECK (protocol IN ('tcp', 'udp'))
 );
