@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 
 #include "emit/identifiers.hpp"
 #include "emit/printer.hpp"
@@ -326,13 +327,16 @@ std::string create_view(const Schema& schema, const View& view) {
 std::string create_continuous_aggregate(const Schema& schema, const ContinuousAggregate& agg) {
     const std::string time_column = source_time_column(schema, agg);
     const std::string bucket = bucket_call(schema, agg, time_column);
-    std::vector<std::string> select{bucket + " AS " + quote_ident(agg.bucket_column)};
+    std::map<std::string, std::string> item_of{{agg.bucket_column, bucket + " AS " + quote_ident(agg.bucket_column)}};
     std::vector<std::string> group{bucket};
     for (const auto& g : agg.group_by) {
-        select.push_back(quote_ident(g.name));
+        item_of[g.name] = quote_ident(g.name);
         group.push_back(quote_ident(g.name));
     }
-    for (const auto& c : agg.columns) select.push_back(c.expression + " AS " + quote_ident(c.name));
+    for (const auto& c : agg.columns) item_of[c.name] = c.expression + " AS " + quote_ident(c.name);
+    // In the order of the aggregate's output (column_order, or the default).
+    std::vector<std::string> select;
+    for (const auto& c : output_of(schema, agg).columns) select.push_back(item_of[c.name]);
     Printer p;
     p.print(
         "CREATE MATERIALIZED VIEW $name$\nWITH (timescaledb.continuous, timescaledb.materialized_only = $mo$) "

@@ -327,6 +327,10 @@ void aggregate(YAML::Emitter& out, const ContinuousAggregate& a) {
         out << YAML::EndMap;
     }
     out << YAML::EndMap;
+    if (!a.column_order.empty()) {
+        out << YAML::Key << "column_order" << YAML::Value;
+        names(out, a.column_order);
+    }
     if (!a.where.empty()) out << YAML::Key << "where" << YAML::Value << a.where;
     out << YAML::Key << "materialized_only" << YAML::Value << a.materialized_only;
     if (a.with_data) out << YAML::Key << "with_data" << YAML::Value << true;

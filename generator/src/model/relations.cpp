@@ -52,6 +52,14 @@ RelationShape output_of(const Schema& schema, const ContinuousAggregate& aggrega
         auto type = c.type ? c.type : infer_expression_type(c.expression, source);
         out.columns.push_back({c.name, type, true});
     }
+    // A `column_order` the validator accepted names each column once; one it
+    // refused leaves the default order.
+    if (aggregate.column_order.size() == out.columns.size()) {
+        std::vector<RelationColumn> ordered;
+        for (const auto& name : aggregate.column_order)
+            if (const RelationColumn* c = out.find(name.name)) ordered.push_back(*c);
+        if (ordered.size() == out.columns.size()) out.columns = std::move(ordered);
+    }
     return out;
 }
 

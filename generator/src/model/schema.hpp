@@ -338,6 +338,10 @@ struct ContinuousAggregate {
     SourceLocation timezone_loc;
     std::vector<NameRef> group_by;
     std::vector<AggregateColumn> columns;
+    // The output columns in the order the SELECT yields them, when not the
+    // default (bucket, group-by columns, then `columns`); every one, once.
+    std::vector<NameRef> column_order;
+    SourceLocation column_order_loc;
     std::string where;
     SourceLocation where_loc;
     bool materialized_only = true;

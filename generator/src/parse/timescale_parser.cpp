@@ -247,6 +247,8 @@ ContinuousAggregate Parser::parse_aggregate(ParseContext& ctx, const std::string
     }
     agg.group_by = spec.take_names("group_by");
     if (auto columns = spec.take("columns")) parse_aggregate_columns(ctx, agg, *columns);
+    if (spec.has("column_order")) agg.column_order_loc = spec.key_loc("column_order");
+    agg.column_order = spec.take_names("column_order");
     spec.require("columns", "the aggregated columns, e.g. `columns: {avg_value: avg(value)}`");
     if (auto where = spec.take("where")) {
         agg.where = read_sql(ctx, *where, "`where` of " + what).value_or("");

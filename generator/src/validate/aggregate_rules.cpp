@@ -567,6 +567,41 @@ void check_inferred_type(const ContinuousAggregate& agg, const AggregateColumn& 
                                         c.name + ": {expr: \"" + quoted + "\", type: " + example + "}`");
 }
 
+// `column_order` lists every output column once: the bucket, the group-by
+// columns and the aggregate columns, in the order the SELECT yields them.
+void check_column_order(const ContinuousAggregate& agg, Diagnostics& diags) {
+    if (agg.column_order.empty()) {
+        if (agg.column_order_loc.known())
+            diags.error(agg.column_order_loc, "`column_order` of continuous aggregate `" + agg.name +
+                                                  "` is empty; list every output column, or leave it out");
+        return;
+    }
+    std::vector<std::string> outputs{agg.bucket_column};
+    for (const auto& g : agg.group_by) outputs.push_back(g.name);
+    for (const auto& c : agg.columns) outputs.push_back(c.name);
+    std::vector<std::string> seen;
+    for (const auto& name : agg.column_order) {
+        if (std::find(outputs.begin(), outputs.end(), name.name) == outputs.end()) {
+            diags.error(name.loc, "`column_order` of continuous aggregate `" + agg.name + "` names `" + name.name +
+                                      "`, which is not one of its columns" + did_you_mean(name.name, outputs) +
+                                      "; use " + one_of(outputs));
+        } else if (std::find(seen.begin(), seen.end(), name.name) != seen.end()) {
+            diags.error(name.loc,
+                        "`column_order` of continuous aggregate `" + agg.name + "` names `" + name.name + "` twice");
+        }
+        seen.push_back(name.name);
+    }
+    std::vector<std::string> missing;
+    for (const auto& o : outputs)
+        if (std::find(seen.begin(), seen.end(), o) == seen.end()) missing.push_back(quoted(o));
+    if (!missing.empty()) {
+        std::string list;
+        for (const auto& m : missing) list += (list.empty() ? "" : ", ") + m;
+        diags.error(agg.column_order_loc, "`column_order` of continuous aggregate `" + agg.name + "` leaves out " +
+                                              list + "; it lists every output column once");
+    }
+}
+
 }  // namespace
 
 void check_aggregate(const Schema& schema, const ContinuousAggregate& agg, Diagnostics& diags) {
@@ -575,6 +610,7 @@ void check_aggregate(const Schema& schema, const ContinuousAggregate& agg, Diagn
     if (!source.found) return;  // a cycle, reported by check_dependencies
     check_bucket(agg, source, diags);
     check_output_names(agg, source, diags);
+    check_column_order(agg, diags);
     check_expressions(schema, agg, source, diags);
     if (agg.columns.empty()) {
         diags.error(agg.loc, "continuous aggregate `" + agg.name + "` has no aggregate columns");

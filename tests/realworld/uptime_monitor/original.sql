@@ -64,7 +64,7 @@ select add_compression_policy('heartbeats', interval '7 days');
 select add_retention_policy('heartbeats', interval '90 days');
 
 create materialized view heartbeats_hourly with (timescaledb.continuous) as
-select time_bucket(interval '1 hour', time) as bucket, monitor_id,
+select monitor_id, time_bucket(interval '1 hour', time) as bucket,
        count(*) as beats,
        avg(latency_ms) as avg_latency_ms,
        max(latency_ms) as max_latency_ms
