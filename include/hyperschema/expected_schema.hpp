@@ -127,6 +127,13 @@ struct TriggerSpec {
     std::string definition;
 };
 
+// An object the schema's raw SQL (`sql:`) declares it creates: verify checks
+// it exists and does not report it as unexpected.
+struct ProvidedSpec {
+    std::string kind;  // table, view, materialized_view, sequence, index, function, procedure, type, schema, role
+    std::string name;
+};
+
 struct ExpectedSchema {
     std::string name;
     std::string namespace_name = "public";
@@ -143,6 +150,7 @@ struct ExpectedSchema {
     std::vector<PolicySpec> policies;
     std::vector<FunctionSpec> functions;
     std::vector<TriggerSpec> triggers;
+    std::vector<ProvidedSpec> provided;
 };
 
 }  // namespace hyperschema

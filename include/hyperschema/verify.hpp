@@ -161,7 +161,7 @@ public:
     VerifyReport run() {
         const std::string history =
             checked_identifier(options_.history_schema) + "." + checked_identifier(options_.history_table);
-        live_ = read_live_catalog(conn_, schema_.namespace_name, history);
+        live_ = read_live_catalog(conn_, schema_.namespace_name, history, !schema_.provided.empty());
         report_.schema = schema_.name;
         report_.postgres_version = live_.postgres_version;
         report_.timescaledb_version = live_.timescaledb_version;
@@ -173,6 +173,7 @@ public:
         check_relations();
         check_functions();
         check_triggers();
+        check_provided();
         if (!live_.timescaledb_version.empty()) {
             check_hypertables();
             check_aggregates();
@@ -193,7 +194,29 @@ private:
     void unexpected(const std::string& what, const std::string& name, const std::string& message) {
         for (const auto& pattern : options_.ignore)
             if (glob_match(pattern, name)) return;
+        if (provided(what, name.substr(0, name.find('(')))) return;
         add(DriftKind::Unexpected, what + " " + name, message);
+    }
+
+    // Whether the schema's raw SQL creates this object (`what` as verify
+    // words it: "materialized view", "enum", ...).
+    bool provided(const std::string& what, const std::string& name) const {
+        for (const auto& p : schema_.provided) {
+            std::string kind = p.kind == "type" ? "enum" : p.kind;
+            std::replace(kind.begin(), kind.end(), '_', ' ');
+            if (p.name == name && kind == what) return true;
+        }
+        return false;
+    }
+
+    void check_provided() {
+        for (const auto& p : schema_.provided) {
+            if (!live_.objects.count(p.kind + " " + p.name)) {
+                std::string kind = p.kind;
+                std::replace(kind.begin(), kind.end(), '_', ' ');
+                add(DriftKind::Missing, kind + " " + p.name, "no such " + kind + " (declared by the schema's raw SQL)");
+            }
+        }
     }
 
     void check_versions() {

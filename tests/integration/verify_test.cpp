@@ -113,6 +113,12 @@ tables:
       idx_alerts_lower_note: {columns: [{expression: lower(note)}], where: "note LIKE '%x%'"}
     triggers:
       alerts_touch: {before: [update], update_of: [note], when: NEW.note <> 'x', function: touch}
+sql:
+  alert_numbers:
+    up: CREATE SEQUENCE alert_no; CREATE VIEW alert_sites AS SELECT DISTINCT site_id FROM alerts
+    down: DROP VIEW alert_sites; DROP SEQUENCE alert_no
+    depends_on: [alerts]
+    provides: {sequence: [alert_no], view: [alert_sites]}
 views:
   active_alerts: SELECT id, site_id FROM alerts WHERE enabled
   alert_summary:
@@ -244,6 +250,8 @@ TEST_CASE("verify: a plain PostgreSQL schema has no drift, and hand-made changes
              "DROP TRIGGER alerts_touch ON alerts; CREATE TRIGGER alerts_touch BEFORE UPDATE OF note ON alerts FOR "
              "EACH ROW WHEN (NEW.note <> 'y') EXECUTE FUNCTION touch()",
              "different: trigger alerts_touch on alerts: definition differs", 1},
+            {"raw sql object dropped", "DROP SEQUENCE alert_no",
+             "missing: sequence alert_no: no such sequence (declared by the schema's raw SQL)", 1},
             {"extra trigger", "CREATE TRIGGER sites_touch BEFORE INSERT ON sites FOR EACH ROW EXECUTE FUNCTION touch()",
              "unexpected: trigger sites_touch on sites: not in the schema", 1},
             {"extra column", "ALTER TABLE sites ADD COLUMN legacy_code text", "unexpected: column sites.legacy_code"},

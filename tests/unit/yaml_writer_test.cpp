@@ -29,4 +29,7 @@ TEST_CASE("every schema survives a round trip through canonical YAML", "[snapsho
     for (const auto& name : subdirectories(source_path("tests/golden"))) {
         check_round_trip(compile_texts(yaml_files(source_path("tests/golden/" + name), name), name), name);
     }
+    for (const auto& name : subdirectories(source_path("tests/realworld"))) {
+        check_round_trip(compile_directory(source_path("tests/realworld/" + name)), name);
+    }
 }

@@ -67,6 +67,10 @@ public:
         trigger_rebuilds_.functions = diff_functions(from_, to_, out_);
         tables();
         views_and_aggregates();
+        std::set<std::string> recreated = trigger_rebuilds_.functions;
+        recreated.insert(recreated_views_.begin(), recreated_views_.end());
+        recreated.insert(recreated_aggregates_.begin(), recreated_aggregates_.end());
+        diff_raw_sql(from_, to_, recreated, out_);
         Plan plan;
         for (size_t s = 0; s < stages_.size(); ++s) {
             if (s == static_cast<size_t>(Stage::CreateExtensions) + 1) plan.unqualified_from = plan.changes.size();

@@ -166,4 +166,57 @@ void diff_triggers(const Table* old_table, const Schema& to, const Table& table,
     }
 }
 
+namespace {
+
+const RawSql* find_raw_sql(const Schema& schema, const std::string& name) {
+    for (const auto& r : schema.raw_sql)
+        if (r.name == name) return &r;
+    return nullptr;
+}
+
+bool same_raw_sql(const RawSql& a, const RawSql& b) {
+    return a.up == b.up && a.down == b.down && a.when == b.when;
+}
+
+// An object that goes away is undone where its `when` puts it (a `first` one
+// after the tables that may use it are gone); one that is done again is
+// undone at the start, before it is done again.
+void undo_raw_sql(const RawSql& r, bool redone, const std::string& why, Output& out) {
+    out.add(r.when == RawSql::When::First && !redone ? Stage::DropRawSqlFirst : Stage::DropRawSqlLast,
+            "- sql " + r.name + why, r.down + "\n");
+}
+
+void do_raw_sql(const RawSql& r, const std::string& why, Output& out) {
+    out.add(r.when == RawSql::When::First ? Stage::CreateRawSqlFirst : Stage::CreateRawSqlLast, "+ sql " + r.name + why,
+            r.up + "\n", Phase::Transaction, r.loc);
+}
+
+}  // namespace
+
+void diff_raw_sql(const Schema& from, const Schema& to, const std::set<std::string>& recreated, Output& out) {
+    // Undone in reverse declaration order, done in declaration order.
+    for (auto it = from.raw_sql.rbegin(); it != from.raw_sql.rend(); ++it) {
+        const RawSql* now = find_raw_sql(to, it->name);
+        if (!now) {
+            undo_raw_sql(*it, false, "", out);
+        } else if (!same_raw_sql(*it, *now)) {
+            undo_raw_sql(*it, true, " (changed)", out);
+        } else if (std::any_of(now->depends_on.begin(), now->depends_on.end(),
+                               [&](const NameRef& d) { return recreated.count(d.name) > 0; })) {
+            undo_raw_sql(*it, true, " (what it depends on is created again)", out);
+        }
+    }
+    for (const auto& r : to.raw_sql) {
+        const RawSql* old = find_raw_sql(from, r.name);
+        if (!old) {
+            do_raw_sql(r, "", out);
+        } else if (!same_raw_sql(*old, r)) {
+            do_raw_sql(r, " (changed)", out);
+        } else if (std::any_of(r.depends_on.begin(), r.depends_on.end(),
+                               [&](const NameRef& d) { return recreated.count(d.name) > 0; })) {
+            do_raw_sql(r, " (what it depends on is created again)", out);
+        }
+    }
+}
+
 }  // namespace hyperschema::diff

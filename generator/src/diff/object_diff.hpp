@@ -16,6 +16,7 @@ namespace hyperschema::diff {
 // The order a migration runs in: what depends on something is dropped before
 // it and created after it.
 enum class Stage {
+    DropRawSqlLast,  // the escape hatch's `when: last` objects (and any done again) are undone first
     DropPolicies,
     DropTriggers,
     DropViewsAndAggregates,  // in one dependency order: a view may read an aggregate
@@ -27,6 +28,7 @@ enum class Stage {
     CreateExtensions,
     CreateEnums,
     CreateFunctions,  // after the enums their arguments use, before the tables whose defaults call them
+    CreateRawSqlFirst,
     Renames,
     CreateTables,
     AlterColumns,
@@ -41,7 +43,9 @@ enum class Stage {
     AlterAggregates,
     Compression,
     AddPolicies,
+    CreateRawSqlLast,
     DropFunctions,  // after the triggers, columns and tables that use them
+    DropRawSqlFirst,
     DropEnums,
     DropExtensions,
     Count,
@@ -112,6 +116,11 @@ struct TriggerRebuilds {
 // (a dropped table's triggers go with it).
 void diff_triggers(const Table* old_table, const Schema& to, const Table& table, const TriggerRebuilds& rebuilds,
                    Output& out);
+
+// The escape hatch's objects: `down` of those gone or changed, `up` of
+// those new or changed, and both for those whose dependencies are created
+// again in this migration (`recreated`: names of views, aggregates, functions).
+void diff_raw_sql(const Schema& from, const Schema& to, const std::set<std::string>& recreated, Output& out);
 
 void drop_view(const Schema& from, const View& view, Output& out);
 void create_view(const Schema& to, const View& view, Output& out);

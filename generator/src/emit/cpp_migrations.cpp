@@ -136,6 +136,9 @@ void print_routines(Printer& p, const ExpectedSchema& e) {
              {"settings", strings(f.settings)},
              {"body", raw_string(f.body)}});
     }
+    for (const auto& o : e.provided)
+        p.print("s.provided.push_back({$kind$, $name$});\n",
+                {{"kind", cpp_string(o.kind)}, {"name", cpp_string(o.name)}});
     for (const auto& t : e.triggers) {
         p.print(
             "s.triggers.push_back({$table$, $name$, $definition$});\n",

@@ -288,6 +288,8 @@ ExpectedSchema expected_schema_of(const Schema& schema, int version) {
     }
     add_timescale(schema, out);
     for (const auto& f : schema.functions) out.functions.push_back(function_spec(schema, f));
+    for (const auto& r : schema.raw_sql)
+        for (const auto& o : r.provides) out.provided.push_back({raw_sql_kind_name(o.kind), o.name});
     for (const auto& t : schema.tables) {
         for (const auto& tr : t.triggers)
             out.triggers.push_back({t.name, tr.name, trigger_definition(schema, t, tr, false)});

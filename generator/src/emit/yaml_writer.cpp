@@ -2,6 +2,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
+
 #include "model/names.hpp"
 
 namespace hyperschema::emit {
@@ -338,6 +340,33 @@ void aggregate(YAML::Emitter& out, const ContinuousAggregate& a) {
     out << YAML::EndMap;
 }
 
+void raw_sql(YAML::Emitter& out, const RawSql& r) {
+    out << YAML::Key << r.name << YAML::Value << YAML::BeginMap;
+    out << YAML::Key << "up" << YAML::Value << YAML::Literal << r.up;
+    out << YAML::Key << "down" << YAML::Value << YAML::Literal << r.down;
+    if (r.when == RawSql::When::First) out << YAML::Key << "when" << YAML::Value << "first";
+    if (!r.depends_on.empty()) {
+        out << YAML::Key << "depends_on" << YAML::Value;
+        names(out, r.depends_on);
+    }
+    if (!r.provides.empty()) {
+        out << YAML::Key << "provides" << YAML::Value << YAML::BeginMap;
+        // Grouped by kind, in the order the objects were declared.
+        std::vector<std::string> kinds;
+        for (const auto& o : r.provides)
+            if (std::find(kinds.begin(), kinds.end(), raw_sql_kind_name(o.kind)) == kinds.end())
+                kinds.push_back(raw_sql_kind_name(o.kind));
+        for (const auto& kind : kinds) {
+            out << YAML::Key << kind << YAML::Value << YAML::Flow << YAML::BeginSeq;
+            for (const auto& o : r.provides)
+                if (kind == raw_sql_kind_name(o.kind)) out << o.name;
+            out << YAML::EndSeq;
+        }
+        out << YAML::EndMap;
+    }
+    out << YAML::EndMap;
+}
+
 }  // namespace
 
 std::string schema_yaml(const Schema& schema) {
@@ -386,6 +415,11 @@ std::string schema_yaml(const Schema& schema) {
     if (!schema.aggregates.empty()) {
         out << YAML::Key << "aggregates" << YAML::Value << YAML::BeginMap;
         for (const auto& a : schema.aggregates) aggregate(out, a);
+        out << YAML::EndMap;
+    }
+    if (!schema.raw_sql.empty()) {
+        out << YAML::Key << "sql" << YAML::Value << YAML::BeginMap;
+        for (const auto& r : schema.raw_sql) raw_sql(out, r);
         out << YAML::EndMap;
     }
     out << YAML::EndMap;

@@ -99,6 +99,34 @@ const Enum* Schema::find_enum(const std::string& enum_name) const {
     return find_by_name(enums, enum_name);
 }
 
+namespace {
+// One row per kind the escape hatch can declare.
+constexpr std::pair<RawSqlObject::Kind, const char*> kRawSqlKinds[] = {
+    {RawSqlObject::Kind::Table, "table"},
+    {RawSqlObject::Kind::View, "view"},
+    {RawSqlObject::Kind::MaterializedView, "materialized_view"},
+    {RawSqlObject::Kind::Sequence, "sequence"},
+    {RawSqlObject::Kind::Index, "index"},
+    {RawSqlObject::Kind::Function, "function"},
+    {RawSqlObject::Kind::Procedure, "procedure"},
+    {RawSqlObject::Kind::Type, "type"},
+    {RawSqlObject::Kind::Schema, "schema"},
+    {RawSqlObject::Kind::Role, "role"},
+};
+}  // namespace
+
+const char* raw_sql_kind_name(RawSqlObject::Kind kind) {
+    for (const auto& [k, name] : kRawSqlKinds)
+        if (k == kind) return name;
+    return "";
+}
+
+std::optional<RawSqlObject::Kind> raw_sql_kind(const std::string& name) {
+    for (const auto& [k, word] : kRawSqlKinds)
+        if (name == word) return k;
+    return std::nullopt;
+}
+
 const char* index_method_name(IndexMethod method) {
     switch (method) {
         case IndexMethod::Btree:

@@ -356,6 +356,33 @@ struct ContinuousAggregate {
     bool variable_width() const { return bucket.has_months() || timezone.has_value(); }
 };
 
+// The escape hatch (`sql:`): statements hyperschema does not model, with
+// their undoing, run at a declared point of a migration. What they create is
+// declared so that verify can check it exists (and not report it as
+// unexpected). Every construct the DSL has should be written in the DSL.
+struct RawSqlObject {
+    enum class Kind { Table, View, MaterializedView, Sequence, Index, Function, Procedure, Type, Schema, Role };
+    Kind kind = Kind::Table;
+    std::string name;
+    SourceLocation loc;
+};
+
+struct RawSql {
+    enum class When { First, Last };  // first: before the tables; last: after everything else
+    std::string name;
+    std::string up;
+    std::string down;
+    When when = When::Last;
+    std::vector<NameRef> depends_on;  // schema objects it needs: it is re-run when one is created again
+    std::vector<RawSqlObject> provides;
+    SourceLocation loc;
+    SourceLocation up_loc;
+};
+
+// Kind names as the DSL writes them ("materialized_view"), and back.
+const char* raw_sql_kind_name(RawSqlObject::Kind kind);
+std::optional<RawSqlObject::Kind> raw_sql_kind(const std::string& name);
+
 struct Schema {
     std::string name;                   // the schema's name (its directory unless set)
     SourceLocation name_loc;            // where `schema: {name: ...}` sets it; unknown when the directory names it
@@ -368,6 +395,7 @@ struct Schema {
     std::vector<Table> tables;
     std::vector<View> views;
     std::vector<ContinuousAggregate> aggregates;
+    std::vector<RawSql> raw_sql;  // in declaration order
 
     const Table* find_table(const std::string& table) const;
     const View* find_view(const std::string& view) const;

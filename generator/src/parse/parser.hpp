@@ -24,6 +24,8 @@ private:
     void parse_views(ParseContext& ctx, const YAML::Node& node);
     void parse_view_columns(ParseContext& ctx, View& view, const YAML::Node& node);
     Column parse_view_column(ParseContext& ctx, const View& view, const MapReader::Entry& entry);
+    void parse_raw_sql(ParseContext& ctx, const YAML::Node& node);
+    void parse_raw_sql_provides(ParseContext& ctx, RawSql& raw, const YAML::Node& node);
 
     // table_parser.cpp
     void parse_tables(ParseContext& ctx, const YAML::Node& node);

@@ -78,6 +78,7 @@ void Parser::parse_file(const SourceFile& file) {
     if (auto n = top.take("tables")) parse_tables(ctx, *n);
     if (auto n = top.take("views")) parse_views(ctx, *n);
     if (auto n = top.take("aggregates")) parse_aggregates(ctx, *n);
+    if (auto n = top.take("sql")) parse_raw_sql(ctx, *n);
     top.ignore_extension_keys();
     top.finish();
 }
@@ -225,6 +226,56 @@ Column Parser::parse_view_column(ParseContext& ctx, const View& view, const MapR
     if (auto c = spec.take_string("comment")) column.comment = *c;
     spec.finish();
     return column;
+}
+
+// `sql: {name: {up, down, when, depends_on, provides}}`: the escape hatch.
+void Parser::parse_raw_sql(ParseContext& ctx, const YAML::Node& node) {
+    MapReader objects(ctx, node, "`sql`");
+    for (auto& entry : objects.entries()) {
+        RawSql r;
+        r.name = entry.key;
+        r.loc = entry.key_loc;
+        const std::string what = "`sql` object `" + r.name + "`";
+        check_identifier(ctx, r.name, r.loc, "sql object");
+        MapReader spec(ctx, entry.value, what);
+        if (!spec.valid()) continue;
+        if (auto up = spec.take("up")) {
+            r.up_loc = location_of(ctx, *up);
+            r.up = read_sql(ctx, *up, "`up` of " + what).value_or("") + ";";
+        }
+        spec.require("up", "the statements that create it");
+        if (auto down = spec.take("down")) r.down = read_sql(ctx, *down, "`down` of " + what).value_or("") + ";";
+        spec.require("down", "the statements that undo `up` (a migration down and a change run them)");
+        if (auto when = spec.take_string("when")) {
+            if (*when == "first")
+                r.when = RawSql::When::First;
+            else if (*when != "last")
+                ctx.diags.error(spec.value_loc("when"),
+                                "`when` of " + what +
+                                    " is `first` (after extensions, enums and functions, before the tables) or "
+                                    "`last` (after everything else, the default)");
+        }
+        r.depends_on = spec.take_names("depends_on");
+        if (auto provides = spec.take("provides")) parse_raw_sql_provides(ctx, r, *provides);
+        spec.finish();
+        schema_.raw_sql.push_back(std::move(r));
+    }
+}
+
+// `provides: {sequence: [order_seq], role: [reporting]}`
+void Parser::parse_raw_sql_provides(ParseContext& ctx, RawSql& r, const YAML::Node& node) {
+    MapReader kinds(ctx, node, "`provides` of `sql` object `" + r.name + "`");
+    for (auto& entry : kinds.entries()) {
+        auto kind = raw_sql_kind(entry.key);
+        if (!kind) {
+            ctx.diags.error(entry.key_loc, "unknown kind `" + entry.key +
+                                               "` in `provides`; use table, view, materialized_view, sequence, "
+                                               "index, function, procedure, type, schema or role");
+            continue;
+        }
+        for (auto& ref : read_name_list(ctx, entry.value, "a " + entry.key + " that `" + r.name + "` creates"))
+            r.provides.push_back({*kind, ref.name, ref.loc});
+    }
 }
 
 }  // namespace hyperschema::parse

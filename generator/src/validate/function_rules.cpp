@@ -230,9 +230,41 @@ void check_immutable_calls(const Schema& schema, const std::string& sql, const S
     }
 }
 
+// Names a raw SQL object's `depends_on` may use: the schema's relations,
+// functions and enums.
+bool known_object(const Schema& schema, const std::string& name) {
+    return schema.find_table(name) || schema.find_view(name) || schema.find_aggregate(name) || schema.find_enum(name) ||
+           !schema.find_functions(name).empty();
+}
+
+void check_raw_sql(const Schema& schema, const RawSql& r, Diagnostics& diags) {
+    const std::string what = "`sql` object `" + r.name + "`";
+    for (const auto& [text, label] : {std::pair{&r.up, "up"}, std::pair{&r.down, "down"}}) {
+        if (auto error = sqltext::parse_query(*text).error)
+            diags.error(r.up_loc, "PostgreSQL cannot parse `" + std::string(label) + "` of " + what + ": " +
+                                      error->message + " (character " + std::to_string(error->offset + 1) + ")");
+    }
+    for (const auto& d : r.depends_on) {
+        if (!known_object(schema, d.name))
+            diags.error(d.loc, what + " depends on `" + d.name +
+                                   "`, which the schema does not declare (a table, view, aggregate, function or "
+                                   "enum)" +
+                                   did_you_mean(d.name, relation_names(schema)));
+    }
+    for (const auto& o : r.provides) {
+        const bool relation = o.kind == RawSqlObject::Kind::Table || o.kind == RawSqlObject::Kind::View ||
+                              o.kind == RawSqlObject::Kind::MaterializedView;
+        if (relation && (schema.find_table(o.name) || schema.find_view(o.name) || schema.find_aggregate(o.name)))
+            diags.error(o.loc, what + " declares `" + o.name +
+                                   "`, which the schema already declares; an object is written in the DSL or in "
+                                   "`sql`, not both");
+    }
+}
+
 }  // namespace
 
 void check_functions(const Schema& schema, Diagnostics& diags) {
+    for (const auto& r : schema.raw_sql) check_raw_sql(schema, r, diags);
     check_function_names(schema, diags);
     for (const auto& f : schema.functions) {
         if (!f.language.empty()) check_language(schema, f, diags);

@@ -179,6 +179,8 @@ void check_names(const Schema& schema, Diagnostics& diags) {
         check_table_internal_names(t, diags);
     }
     check_default_index_names(schema, diags);
+    NameTable raw_sql(diags, "among the `sql` objects");
+    for (const auto& r : schema.raw_sql) raw_sql.add(r.name, "sql object", r.loc);
     NameTable extensions(diags, "in this schema");
     for (const auto& e : schema.extensions) extensions.add(e.name, "extension", e.loc);
     for (const auto& e : schema.enums) {

@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <pqxx/pqxx>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -77,6 +78,9 @@ struct LiveCatalog {
     std::vector<LiveJob> jobs;
     std::vector<FunctionSpec> functions;  // not those an extension installed
     std::vector<LiveTrigger> triggers;    // not internal ones (foreign keys')
+    // "kind name" of every object a raw SQL object may declare (ProvidedSpec's
+    // kinds); read only when the schema declares some.
+    std::set<std::string> objects;
 };
 
 // Fields are pqxx::field up to libpqxx 7, pqxx::field_ref (a view into the
@@ -198,6 +202,23 @@ inline void read_routines(pqxx::dbtransaction& tx, const std::string& ns, LiveCa
                            "ORDER BY 1, 2",
                            ns)) {
         live.triggers.push_back({r[0].c_str(), r[1].c_str(), r[2].c_str()});
+    }
+}
+
+inline void read_objects(pqxx::dbtransaction& tx, const std::string& ns, LiveCatalog& live) {
+    for (const auto& r : pqxx_bridge::exec(
+             tx,
+             "SELECT kind || ' ' || name FROM (SELECT CASE c.relkind WHEN 'r' THEN 'table' WHEN 'p' THEN 'table' "
+             "WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized_view' WHEN 'S' THEN 'sequence' WHEN 'i' THEN 'index' "
+             "WHEN 'I' THEN 'index' END AS kind, c.relname::text AS name FROM pg_class c JOIN pg_namespace n ON "
+             "n.oid = c.relnamespace WHERE n.nspname = $1 "
+             "UNION ALL SELECT CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END, p.proname::text "
+             "FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = $1 "
+             "UNION ALL SELECT 'type', t.typname::text FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
+             "WHERE n.nspname = $1 UNION ALL SELECT 'schema', nspname::text FROM pg_namespace "
+             "UNION ALL SELECT 'role', rolname::text FROM pg_roles) o WHERE kind IS NOT NULL",
+             ns)) {
+        live.objects.insert(r[0].c_str());
     }
 }
 
@@ -340,12 +361,14 @@ inline void read_jobs(pqxx::dbtransaction& tx, const std::string& ns, LiveCatalo
 }
 
 // `history` is the quoted, qualified history table ("hyperschema"."schema_migrations").
-inline LiveCatalog read_live_catalog(connection& conn, const std::string& ns, const std::string& history) {
+inline LiveCatalog read_live_catalog(connection& conn, const std::string& ns, const std::string& history,
+                                     bool objects = false) {
     LiveCatalog live;
     pqxx::read_transaction tx(conn);
     read_versions(tx, ns, live, history);
     read_relations(tx, ns, live);
     read_routines(tx, ns, live);
+    if (objects) read_objects(tx, ns, live);
     if (!live.timescaledb_version.empty()) {
         read_hypertables(tx, ns, live);
         read_aggregates(tx, ns, live);

@@ -74,3 +74,9 @@ SELECT i.site_id, d.bucket AS day, sum(d.energy_wh) AS energy_wh
 FROM readings_daily d JOIN inverters i ON i.inverter_id = d.inverter_id
 GROUP BY i.site_id, d.bucket;
 COMMENT ON VIEW site_energy_daily IS 'Energy per site and day';
+
+-- What the DSL does not model yet, kept in its escape hatch: a plain
+-- materialized view and a sequence for report numbers.
+CREATE SEQUENCE report_no START 1000;
+CREATE MATERIALIZED VIEW inverter_counts AS
+SELECT site_id, count(*) AS inverters FROM inverters GROUP BY site_id;
