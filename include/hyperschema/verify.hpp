@@ -9,6 +9,7 @@
 // index) are understood and never reported.
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <map>
 #include <pqxx/pqxx>
@@ -200,11 +201,20 @@ private:
 
     // Whether the schema's raw SQL creates this object (`what` as verify
     // words it: "materialized view", "enum", ...).
+    // A continuous aggregate may be made by raw SQL declared as a view, and
+    // what lives on a provided relation (its triggers, its policies' jobs)
+    // is the raw SQL's too.
     bool provided(const std::string& what, const std::string& name) const {
+        const bool on_relation = what == "trigger" || (what.size() > 7 && what.rfind(" policy") == what.size() - 7);
+        const std::string relation =
+            what == "trigger" && name.find(" on ") != std::string::npos ? name.substr(name.find(" on ") + 4) : name;
         for (const auto& p : schema_.provided) {
             std::string kind = p.kind == "type" ? "enum" : p.kind;
             std::replace(kind.begin(), kind.end(), '_', ' ');
-            if (p.name == name && kind == what) return true;
+            const bool a_relation = kind == "table" || kind == "view" || kind == "materialized view";
+            if (on_relation ? (a_relation && p.name == relation)
+                            : p.name == name && (kind == what || (what == "continuous aggregate" && a_relation)))
+                return true;
         }
         return false;
     }
@@ -316,7 +326,15 @@ private:
             if (f.security_definer != live->security_definer)
                 differs("security definer", f.security_definer ? "true" : "false",
                         live->security_definer ? "true" : "false");
-            if (f.settings != live->settings) differs("settings", join(f.settings), join(live->settings));
+            // The server stores a setting under its canonical name (TimeZone).
+            auto settings = [](std::vector<std::string> items) {
+                for (auto& item : items)
+                    for (size_t i = 0; i < item.size() && item[i] != '='; ++i)
+                        item[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(item[i])));
+                return items;
+            };
+            if (settings(f.settings) != settings(live->settings))
+                differs("settings", join(f.settings), join(live->settings));
             // Whitespace around a body means nothing (`$$\nbegin ... end;\n$$`).
             if (trim_space(f.body) != trim_space(live->body)) add(DriftKind::Different, object, "body differs");
         }

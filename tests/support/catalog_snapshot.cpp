@@ -1,7 +1,7 @@
 #include "support/catalog_snapshot.hpp"
 
 #include <algorithm>
-#include <set>
+#include <iterator>
 
 #include "hyperschema/detail/pqxx_bridge.hpp"
 
@@ -62,8 +62,9 @@ const Concept kConcepts[] = {
      "oid = d.objoid) || coalesce('.' || (SELECT attname FROM pg_attribute WHERE attrelid = d.objoid AND attnum = "
      "d.objsubid AND d.objsubid > 0), '') WHEN 'pg_proc'::regclass THEN 'function ' || d.objoid::regprocedure "
      "WHEN 'pg_type'::regclass THEN 'type ' || d.objoid::regtype WHEN 'pg_trigger'::regclass THEN 'trigger ' || "
-     "(SELECT tgname FROM pg_trigger WHERE oid = d.objoid) WHEN 'pg_constraint'::regclass THEN 'constraint ' || "
-     "(SELECT conname FROM pg_constraint WHERE oid = d.objoid) ELSE d.classoid::regclass::text END || ': ' || "
+     "(SELECT tgname || ' on ' || tgrelid::regclass FROM pg_trigger WHERE oid = d.objoid) "
+     "WHEN 'pg_constraint'::regclass THEN 'constraint ' || (SELECT conname || ' on ' || conrelid::regclass FROM "
+     "pg_constraint WHERE oid = d.objoid) ELSE d.classoid::regclass::text END || ': ' || "
      "d.description FROM pg_description d WHERE CASE d.classoid "
      "WHEN 'pg_class'::regclass THEN (SELECT relnamespace FROM pg_class WHERE oid = d.objoid) "
      "WHEN 'pg_proc'::regclass THEN (SELECT pronamespace FROM pg_proc WHERE oid = d.objoid) "
@@ -120,12 +121,15 @@ std::vector<std::string> catalog_snapshot(pqxx::connection& conn, const std::str
 }
 
 std::string snapshot_difference(const std::vector<std::string>& a, const std::vector<std::string>& b) {
-    const std::multiset<std::string> in_a(a.begin(), a.end()), in_b(b.begin(), b.end());
+    // As multisets: a line twice on one side and once on the other differs.
+    std::vector<std::string> sorted_a = a, sorted_b = b, only_a, only_b;
+    std::sort(sorted_a.begin(), sorted_a.end());
+    std::sort(sorted_b.begin(), sorted_b.end());
+    std::set_difference(sorted_a.begin(), sorted_a.end(), sorted_b.begin(), sorted_b.end(), std::back_inserter(only_a));
+    std::set_difference(sorted_b.begin(), sorted_b.end(), sorted_a.begin(), sorted_a.end(), std::back_inserter(only_b));
     std::string out;
-    for (const auto& line : a)
-        if (!in_b.count(line)) out += "- " + line + "\n";
-    for (const auto& line : b)
-        if (!in_a.count(line)) out += "+ " + line + "\n";
+    for (const auto& line : only_a) out += "- " + line + "\n";
+    for (const auto& line : only_b) out += "+ " + line + "\n";
     return out;
 }
 

@@ -70,6 +70,9 @@ public:
         std::set<std::string> recreated = trigger_rebuilds_.functions;
         recreated.insert(recreated_views_.begin(), recreated_views_.end());
         recreated.insert(recreated_aggregates_.begin(), recreated_aggregates_.end());
+        // A table whose columns change shape: a view of the raw SQL that reads
+        // it would keep ALTER COLUMN from running.
+        recreated.insert(trigger_rebuilds_.reshaped_tables.begin(), trigger_rebuilds_.reshaped_tables.end());
         diff_raw_sql(from_, to_, recreated, out_);
         Plan plan;
         for (size_t s = 0; s < stages_.size(); ++s) {
@@ -161,13 +164,13 @@ private:
             if (old.empty()) {
                 create_table(to_, *t, existing, out_);
                 existing.insert(t->name);
-                diff_triggers(nullptr, to_, *t, trigger_rebuilds_, out_);
+                diff_triggers(from_, nullptr, to_, *t, trigger_rebuilds_, out_);
             } else {
                 const Table& old_table = *from_.find_table(old);
                 alter_table(from_, old_table, to_, *t, renames_, columns_of(rebuilt_enum_columns_, t->name), out_);
                 if (columns_reshaped(old_table, *t, renames_) || rebuilt_enum_columns_.count(t->name))
                     trigger_rebuilds_.reshaped_tables.insert(t->name);
-                diff_triggers(&old_table, to_, *t, trigger_rebuilds_, out_);
+                diff_triggers(from_, &old_table, to_, *t, trigger_rebuilds_, out_);
             }
         }
     }

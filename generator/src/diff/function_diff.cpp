@@ -36,10 +36,11 @@ bool same_definition(const Function& a, const Function& b) {
 // type of existing function"), renamed or re-moded arguments, a default taken
 // away ("cannot remove parameter defaults from existing function").
 bool replaceable(const Function& old, const Function& now) {
-    if (old.returns != now.returns) return false;
+    // OUT arguments are not part of the key but are of the result.
+    if (old.returns != now.returns || old.args.size() != now.args.size()) return false;
     for (size_t i = 0; i < old.args.size(); ++i) {
         const auto &o = old.args[i], &n = now.args[i];
-        if (o.name != n.name || o.mode != n.mode) return false;
+        if (o.name != n.name || o.mode != n.mode || o.type != n.type) return false;
         if (!o.default_sql.empty() && n.default_sql.empty()) return false;
     }
     return true;
@@ -93,8 +94,35 @@ std::string called_from(const Schema& schema, const std::string& name) {
 
 }  // namespace
 
+// An enum the function's arguments or result use, which this migration
+// rebuilds (a label removed or reordered).
+std::string rebuilt_enum_used(const Schema& from, const Schema& to, const Function& f) {
+    auto base = [](std::string type) {
+        if (type.rfind("setof ", 0) == 0) type = type.substr(6);
+        while (type.size() > 2 && type.compare(type.size() - 2, 2, "[]") == 0) type.resize(type.size() - 2);
+        return type;
+    };
+    std::vector<std::string> types{base(f.returns)};
+    for (const auto& a : f.args) types.push_back(base(a.type));
+    for (const auto& t : types) {
+        const Enum *old = from.find_enum(t), *now = to.find_enum(t);
+        if (old && now && enum_rebuilt(*old, *now)) return t;
+    }
+    return "";
+}
+
 std::set<std::string> diff_functions(const Schema& from, const Schema& to, Output& out) {
     std::set<std::string> recreated;
+    for (const auto& f : to.functions) {
+        // The rebuild renames the old type away and drops it at the end,
+        // which the server refuses while a function's signature uses it.
+        if (const std::string e = rebuilt_enum_used(from, to, f); !e.empty() && find_same(from, f))
+            out.unsupported_change(f.loc, "enum `" + e + "` loses or reorders labels, which rebuilds the type, but " +
+                                              what(f) +
+                                              " uses it in its signature and would keep the old type alive; "
+                                              "change its argument or result to text in one migration, then the "
+                                              "enum in the next");
+    }
     for (const auto& f : to.functions) {
         const Function* old = find_same(from, f);
         if (!old) {
@@ -103,8 +131,11 @@ std::set<std::string> diff_functions(const Schema& from, const Schema& to, Outpu
         }
         if (!same_definition(*old, f)) {
             if (replaceable(*old, f)) {
-                out.add(Stage::CreateFunctions, "~ " + what(f) + " (replaced in place)", create_sql(to, f),
-                        Phase::Transaction, f.loc);
+                // CREATE OR REPLACE keeps the old comment.
+                std::string sql = create_sql(to, f);
+                if (f.comment.empty() && !old->comment.empty()) sql += emit::comment_on_function(to, f, "");
+                out.add(Stage::CreateFunctions, "~ " + what(f) + " (replaced in place)", sql, Phase::Transaction,
+                        f.loc);
                 continue;
             }
             const std::string user = called_from(from, f.name);
@@ -126,13 +157,24 @@ std::set<std::string> diff_functions(const Schema& from, const Schema& to, Outpu
             out.add(Stage::CreateFunctions, "~ comment on " + what(f), emit::comment_on_function(to, f, f.comment));
     }
     for (const auto& f : from.functions) {
-        if (!find_same(to, f)) out.add(Stage::DropFunctions, "- " + what(f), emit::drop_function(from, f));
+        if (find_same(to, f)) continue;
+        // A caller left in the new schema keeps the server from dropping it
+        // (when it now resolves to another overload, PostgreSQL still ties it
+        // to this one).
+        if (const std::string user = called_from(to, f.name); !user.empty() && called_from(from, f.name) == user) {
+            out.unsupported_change(f.loc, what(f) + " is dropped, but " + user +
+                                              " called it and still calls a function of that name; PostgreSQL "
+                                              "keeps it tied to this one: drop and re-create the caller in one "
+                                              "migration, then drop the function in the next");
+            continue;
+        }
+        out.add(Stage::DropFunctions, "- " + what(f), emit::drop_function(from, f));
     }
     return recreated;
 }
 
-void diff_triggers(const Table* old_table, const Schema& to, const Table& table, const TriggerRebuilds& rebuilds,
-                   Output& out) {
+void diff_triggers(const Schema& from, const Table* old_table, const Schema& to, const Table& table,
+                   const TriggerRebuilds& rebuilds, Output& out) {
     auto find = [](const Table* t, const std::string& name) -> const Trigger* {
         if (!t) return nullptr;
         for (const auto& tr : t->triggers)
@@ -141,17 +183,26 @@ void diff_triggers(const Table* old_table, const Schema& to, const Table& table,
     };
     const bool reshaped = rebuilds.reshaped_tables.count(table.name) > 0;
     // Both spelled on the new table, so that a renamed table is no change.
+    auto calls_rebuilt_function = [&](const Trigger& t) {
+        if (rebuilds.functions.count(t.function.name)) return true;
+        std::string error;
+        auto tokens = sqltext::lex(t.when, &error);
+        if (!tokens) return false;
+        for (const auto& f : sqltext::called_functions(*tokens))
+            if (rebuilds.functions.count(f)) return true;
+        return false;
+    };
     auto rebuilt = [&](const Trigger& old, const Trigger& now) {
         return emit::trigger_definition(to, table, old, true) != emit::trigger_definition(to, table, now, true) ||
-               rebuilds.functions.count(now.function.name) ||
-               (reshaped && (!now.when.empty() || !now.update_of.empty()));
+               calls_rebuilt_function(now) || (reshaped && (!now.when.empty() || !now.update_of.empty()));
     };
     if (old_table) {
         for (const auto& o : old_table->triggers) {
             const Trigger* n = find(&table, o.name);
             if (!n || rebuilt(o, *n))
-                out.add(Stage::DropTriggers, "- trigger " + o.name + " on " + table.name,
-                        emit::drop_trigger(to, table, o));
+                // Before any rename: the table has its old name still.
+                out.add(Stage::DropTriggers, "- trigger " + o.name + " on " + old_table->name,
+                        emit::drop_trigger(from, *old_table, o));
         }
     }
     for (const auto& t : table.triggers) {

@@ -114,8 +114,8 @@ struct TriggerRebuilds {
 };
 // The triggers of one table; old_table is null when the table is created
 // (a dropped table's triggers go with it).
-void diff_triggers(const Table* old_table, const Schema& to, const Table& table, const TriggerRebuilds& rebuilds,
-                   Output& out);
+void diff_triggers(const Schema& from, const Table* old_table, const Schema& to, const Table& table,
+                   const TriggerRebuilds& rebuilds, Output& out);
 
 // The escape hatch's objects: `down` of those gone or changed, `up` of
 // those new or changed, and both for those whose dependencies are created

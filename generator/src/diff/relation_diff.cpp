@@ -17,7 +17,8 @@ using emit::regclass_literal;
 namespace {
 
 bool holds_objects(const Schema& s) {
-    return !s.tables.empty() || !s.views.empty() || !s.aggregates.empty() || !s.enums.empty() || !s.functions.empty();
+    return !s.tables.empty() || !s.views.empty() || !s.aggregates.empty() || !s.enums.empty() || !s.functions.empty() ||
+           !s.raw_sql.empty();
 }
 
 }  // namespace

@@ -123,7 +123,7 @@ void print_routines(Printer& p, const ExpectedSchema& e) {
     for (const auto& f : e.functions) {
         p.print(
             "s.functions.push_back({$name$, '$kind$', $identity$, $arguments$, $result$, $language$, '$volatility$', "
-            "$strict$, $definer$, $settings$,\n$body$});\n",
+            "$strict$, $definer$, $settings$, $body$});\n",
             {{"name", cpp_string(f.name)},
              {"kind", std::string(1, f.kind)},
              {"identity", cpp_string(f.identity_arguments)},
@@ -134,7 +134,8 @@ void print_routines(Printer& p, const ExpectedSchema& e) {
              {"strict", bool_text(f.strict)},
              {"definer", bool_text(f.security_definer)},
              {"settings", strings(f.settings)},
-             {"body", raw_string(f.body)}});
+             // Escaped, not raw: the printer indents a raw string's continuation lines.
+             {"body", cpp_string(f.body)}});
     }
     for (const auto& o : e.provided)
         p.print("s.provided.push_back({$kind$, $name$});\n",

@@ -218,11 +218,11 @@ std::string catalog_routine_type(const Schema& schema, const std::string& type) 
     return prefix + (parsed ? catalog_type_name(*parsed) : base);
 }
 
-// pg_get_function_arguments() or (identity) pg_get_function_identity_arguments().
+// pg_get_function_arguments() or (identity) pg_get_function_identity_arguments(),
+// which leaves out the defaults but (PostgreSQL 14 and later) keeps OUT arguments.
 std::string catalog_arguments(const Schema& schema, const Function& f, bool identity) {
     std::string out;
     for (const auto& a : f.args) {
-        if (identity && a.mode == "OUT" && !f.is_procedure()) continue;
         std::string mode = a.mode.empty() && f.is_procedure() ? "IN" : a.mode;
         std::string part = mode.empty() ? "" : mode + " ";
         if (!a.name.empty()) part += quote_ident(a.name) + " ";
@@ -246,6 +246,10 @@ FunctionSpec function_spec(const Schema& schema, const Function& f) {
     spec.security_definer = f.security_definer;
     // proconfig holds each element as the server printed it: names bare, literals unquoted.
     for (const auto& [name, value] : f.settings) {
+        if (name != "search_path") {
+            spec.settings.push_back(name + "=" + value);
+            continue;
+        }
         std::string elements;
         for (auto e : setting_elements(value)) {
             if (e.size() >= 2 && e.front() == '\'' && e.back() == '\'') e = e.substr(1, e.size() - 2);

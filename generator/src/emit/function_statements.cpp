@@ -60,7 +60,10 @@ std::vector<std::string> setting_elements(const std::string& value) {
     return out;
 }
 
-std::string setting_value_sql(const std::string& value) {
+std::string setting_value_sql(const std::string& name, const std::string& value) {
+    // Only a list setting keeps its elements apart; another value is one
+    // literal, so that its case survives ('UTC', not utc).
+    if (name != "search_path") return quote_literal(value);
     std::vector<std::string> parts;
     for (const auto& e : setting_elements(value)) {
         const bool quoted = e.size() >= 2 && (e.front() == '"' || e.front() == '\'') && e.back() == e.front();
@@ -103,7 +106,7 @@ std::string create_function(const Schema& schema, const Function& f) {
     }
     if (f.security_definer) out += " SECURITY DEFINER";
     out += "\n";
-    for (const auto& [name, value] : f.settings) out += "SET " + name + " TO " + setting_value_sql(value) + "\n";
+    for (const auto& [name, value] : f.settings) out += "SET " + name + " TO " + setting_value_sql(name, value) + "\n";
     out += "AS " + tag + f.body + tag + ";\n";
     if (!f.comment.empty()) out += comment_on_function(schema, f, f.comment);
     return out;

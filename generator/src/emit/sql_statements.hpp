@@ -82,9 +82,10 @@ std::string drop_invalid_index(const Schema& schema, const Index& index);
 // between dollar quotes it does not contain; a function's trigger runs it by
 // its unqualified name (the migration's search_path finds it).
 std::string function_arguments(const Function& function);  // "a integer, b text DEFAULT 'x'"
-// A SET clause's value ("public, pg_temp", "64MB"), as elements and as SQL.
+// A SET clause's value ("public, pg_temp", "64MB"), as elements and as SQL:
+// search_path as a list of names, any other value as one literal.
 std::vector<std::string> setting_elements(const std::string& value);
-std::string setting_value_sql(const std::string& value);
+std::string setting_value_sql(const std::string& name, const std::string& value);
 std::string function_signature(const Schema& schema, const Function& function);  // ns.f(integer, text)
 std::string create_function(const Schema& schema, const Function& function);
 std::string comment_on_function(const Schema& schema, const Function& function, const std::string& text);

@@ -107,7 +107,8 @@ void Parser::parse_function_args(ParseContext& ctx, Function& f, const YAML::Nod
         a.loc = location_of(ctx, item);
         std::optional<std::string> type;
         SourceLocation type_loc = a.loc;
-        if (item.IsMap() && item.size() == 1 && !item["type"] && !item["name"]) {
+        // One key other than `type` is the short form (also `name: text`).
+        if (item.IsMap() && item.size() == 1 && !item["type"]) {
             // `- job_id: integer`
             const auto pair = *item.begin();
             a.name = pair.first.Scalar();

@@ -57,6 +57,14 @@ void check_body(const Function& f, Diagnostics& diags) {
         error = sqltext::check_plpgsql(head + f.body + "$hyperschema_body$", head.size(), f.body.size());
     }
     if (!error) return;
+    // libpg_query cannot look up a row type, so an assignment to a field of a
+    // row or record variable (`r.value := 0`) reads to it as an unknown
+    // variable; the server accepts it. An unknown plain name it refuses too.
+    const std::string unknown = " is not a known variable";
+    if (error->message.size() > unknown.size() &&
+        error->message.compare(error->message.size() - unknown.size(), unknown.size(), unknown) == 0 &&
+        error->message.find('.') != std::string::npos)
+        return;
     // PL/pgSQL's errors carry no position.
     const std::string at =
         error->offset > 0 ? " (character " + std::to_string(error->offset + 1) + " of the body)" : "";
@@ -77,7 +85,8 @@ void check_signature(const Function& f, Diagnostics& diags) {
                                    "parameters after one with a default value must also have defaults\"); give it a "
                                    "default or move it before them");
         }
-        if (a.mode == "VARIADIC" && a.type.find("[]") == std::string::npos && a.type != "anyarray")
+        if (a.mode == "VARIADIC" && a.type.find("[]") == std::string::npos && a.type != "anyarray" &&
+            a.type != "anycompatiblearray")
             diags.error(a.loc, "a `variadic` argument must be an array, e.g. `" + a.type + "[]`");
     }
     if (f.returns == "trigger") {
@@ -106,12 +115,20 @@ void check_function_names(const Schema& schema, Diagnostics& diags) {
     }
 }
 
+// A function the escape hatch (`sql:`) says it creates.
+bool provided_function(const Schema& schema, const std::string& name) {
+    for (const auto& r : schema.raw_sql)
+        for (const auto& o : r.provides)
+            if (o.kind == RawSqlObject::Kind::Function && o.name == name) return true;
+    return false;
+}
+
 // The trigger function: one the schema declares (returning trigger), or one
 // PostgreSQL has built in (suppress_redundant_updates_trigger, ...).
 void check_trigger_function(const Schema& schema, const Trigger& t, Diagnostics& diags) {
     const auto declared = schema.find_functions(t.function.name);
     if (declared.empty()) {
-        if (catalog::is_known_function(t.function.name)) return;
+        if (catalog::is_known_function(t.function.name) || provided_function(schema, t.function.name)) return;
         std::vector<std::string> names;
         for (const auto& f : schema.functions)
             if (f.returns == "trigger") names.push_back(f.name);
@@ -159,16 +176,24 @@ void check_trigger_when(const Table& table, const Trigger& t, Diagnostics& diags
                                     "`for_each: row`");
         return;
     }
-    auto only = [&](const std::string& event) { return t.events.size() == 1 && t.events.front() == event; };
-    if (rows.count("old") && only("insert"))
-        diags.error(t.when_loc, where + " reads OLD, which an INSERT trigger does not have; use NEW");
-    if (rows.count("new") && only("delete"))
-        diags.error(t.when_loc, where + " reads NEW, which a DELETE trigger does not have; use OLD");
-    if (t.timing == TriggerTiming::Before && t.level == TriggerLevel::Row && rows.count("new")) {
-        // PostgreSQL refuses system columns of NEW in a BEFORE trigger's WHEN;
-        // plain columns are read, and must exist.
-    }
+    // PostgreSQL refuses OLD whenever the trigger fires on INSERT (among other
+    // events or alone), and NEW whenever it fires on DELETE.
+    auto fires_on = [&](const std::string& event) {
+        return std::find(t.events.begin(), t.events.end(), event) != t.events.end();
+    };
+    if (rows.count("old") && fires_on("insert"))
+        diags.error(t.when_loc, where +
+                                    " reads OLD, which an INSERT trigger does not have (\"INSERT trigger's WHEN "
+                                    "condition cannot reference OLD values\"); use NEW, or a trigger of its own for "
+                                    "INSERT");
+    if (rows.count("new") && fires_on("delete"))
+        diags.error(t.when_loc, where +
+                                    " reads NEW, which a DELETE trigger does not have (\"DELETE trigger's WHEN "
+                                    "condition cannot reference NEW values\"); use OLD, or a trigger of its own "
+                                    "for DELETE");
+    // System columns (xmin, ctid, ...) are columns of every row too.
     std::vector<std::string> columns = column_names(table);
+    for (const char* system : {"xmin", "xmax", "cmin", "cmax", "ctid", "tableoid"}) columns.push_back(system);
     for (size_t i = 0; i + 2 < tokens->size(); ++i) {
         const auto& row = (*tokens)[i];
         if (row.kind != sqltext::TokenKind::Identifier || (row.text != "new" && row.text != "old") ||
@@ -220,13 +245,17 @@ void check_immutable_calls(const Schema& schema, const std::string& sql, const S
     auto tokens = sqltext::lex(sql, &error);
     if (!tokens) return;
     for (const auto& name : sqltext::called_functions(*tokens)) {
-        for (const Function* f : schema.find_functions(name)) {
-            if (f->is_procedure() || f->volatility == Volatility::Immutable || may_be_inlined(*f)) continue;
-            diags.error(loc, "`" + name + "` in " + where + " is declared `volatility: " +
-                                 (f->volatility == Volatility::Stable ? "stable" : "volatile") + "`; " + reason +
-                                 " (mark it `volatility: immutable` if its result depends on its arguments alone)");
-            break;
-        }
+        const auto overloads = schema.find_functions(name);
+        // With overloads, the server picks one by the arguments: only when
+        // none of them may be used here is the call certainly refused.
+        const bool allowed = std::any_of(overloads.begin(), overloads.end(), [](const Function* f) {
+            return f->is_procedure() || f->volatility == Volatility::Immutable || may_be_inlined(*f);
+        });
+        if (overloads.empty() || allowed) continue;
+        const Function* f = overloads.front();
+        diags.error(loc, "`" + name + "` in " + where + " is declared `volatility: " +
+                             (f->volatility == Volatility::Stable ? "stable" : "volatile") + "`; " + reason +
+                             " (mark it `volatility: immutable` if its result depends on its arguments alone)");
     }
 }
 

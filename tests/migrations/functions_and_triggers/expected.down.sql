@@ -39,6 +39,7 @@ CREATE OR REPLACE FUNCTION public.set_updated_at()
 RETURNS trigger
 LANGUAGE plpgsql VOLATILE
 AS $body$BEGIN NEW.updated_at := now(); RETURN NEW; END;$body$;
+COMMENT ON FUNCTION public.set_updated_at() IS NULL;
 
 -- ~ function area(integer, integer) (dropped and created again: result or arguments change)
 DROP FUNCTION public.area(integer, integer);
