@@ -77,6 +77,14 @@ functions:
     volatility: immutable
     set: {search_path: "public, pg_temp"}
     body: SELECT array_position(enum_range(NULL::severity), s) + bias
+  to_words:
+    args: [{name: cfg, type: regconfig}, {name: doc, type: text}]
+    returns: tsvector
+    language: sql
+    volatility: stable
+    security_definer: true
+    set: {search_path: ""}
+    body: SELECT pg_catalog.to_tsvector(cfg, doc)
 procedures:
   purge:
     args: [job_id: integer, config: jsonb]

@@ -48,8 +48,22 @@ constexpr RoutineTypeTraits kRoutineTypes[] = {
     {"regclass", true, true},
     {"regproc", true, true},
     {"regtype", true, true},
+    {"regconfig", true, true},
+    {"regnamespace", true, true},
+    {"regrole", true, true},
     {"name", true, true},
     {"oid", true, true},
+    {"anyrange", true, true},
+    {"anycompatiblenonarray", true, true},
+    {"anycompatiblerange", true, true},
+    {"tsvector", true, true},
+    {"tsquery", true, true},
+    {"int4range", true, true},
+    {"int8range", true, true},
+    {"numrange", true, true},
+    {"tsrange", true, true},
+    {"tstzrange", true, true},
+    {"daterange", true, true},
 };
 
 constexpr std::string_view kBuiltinNames[] = {

@@ -255,6 +255,7 @@ FunctionSpec function_spec(const Schema& schema, const Function& f) {
             if (e.size() >= 2 && e.front() == '\'' && e.back() == '\'') e = e.substr(1, e.size() - 2);
             elements += (elements.empty() ? "" : ", ") + e;
         }
+        if (elements.empty()) elements = "\"\"";  // an empty search_path, as the server stores it
         spec.settings.push_back(name + "=" + elements);
     }
     spec.body = f.body;
