@@ -201,6 +201,13 @@ private:
 
     // Whether the schema's raw SQL creates this object (`what` as verify
     // words it: "materialized view", "enum", ...).
+    // A provided kind as verify words its objects: "materialized view", "enum".
+    static std::string kind_words(const std::string& kind) {
+        std::string words = kind == "type" ? "enum" : kind;
+        std::replace(words.begin(), words.end(), '_', ' ');
+        return words;
+    }
+
     // A continuous aggregate may be made by raw SQL declared as a view, and
     // what lives on a provided relation (its triggers, its policies' jobs)
     // is the raw SQL's too.
@@ -209,8 +216,7 @@ private:
         const std::string relation =
             what == "trigger" && name.find(" on ") != std::string::npos ? name.substr(name.find(" on ") + 4) : name;
         for (const auto& p : schema_.provided) {
-            std::string kind = p.kind == "type" ? "enum" : p.kind;
-            std::replace(kind.begin(), kind.end(), '_', ' ');
+            const std::string kind = kind_words(p.kind);
             const bool a_relation = kind == "table" || kind == "view" || kind == "materialized view";
             if (on_relation ? (a_relation && p.name == relation)
                             : p.name == name && (kind == what || (what == "continuous aggregate" && a_relation)))
@@ -221,11 +227,10 @@ private:
 
     void check_provided() {
         for (const auto& p : schema_.provided) {
-            if (!live_.objects.count(p.kind + " " + p.name)) {
-                std::string kind = p.kind;
-                std::replace(kind.begin(), kind.end(), '_', ' ');
-                add(DriftKind::Missing, kind + " " + p.name, "no such " + kind + " (declared by the schema's raw SQL)");
-            }
+            if (live_.objects.count(p.kind + " " + p.name)) continue;
+            // A type is named as declared here, not as an enum.
+            const std::string kind = p.kind == "type" ? "type" : kind_words(p.kind);
+            add(DriftKind::Missing, kind + " " + p.name, "no such " + kind + " (declared by the schema's raw SQL)");
         }
     }
 

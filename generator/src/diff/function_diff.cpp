@@ -61,12 +61,11 @@ std::string create_sql(const Schema& schema, const Function& f) {
 // Whether anything but a trigger calls the function: a default, check, index,
 // view or aggregate (PostgreSQL records those dependencies and refuses DROP).
 std::string called_from(const Schema& schema, const std::string& name) {
-    const std::set<std::string> names = {name};
     auto calls = [&](const std::string& sql) {
         if (sql.empty()) return false;
         std::string error;
         auto tokens = sqltext::lex(sql, &error);
-        if (!tokens) return sqltext::mentions_any(sql, names);
+        if (!tokens) return true;  // what does not lex may call it
         const auto called = sqltext::called_functions(*tokens);
         return std::find(called.begin(), called.end(), name) != called.end();
     };
@@ -184,13 +183,10 @@ void diff_triggers(const Schema& from, const Table* old_table, const Schema& to,
     const bool reshaped = rebuilds.reshaped_tables.count(table.name) > 0;
     // Both spelled on the new table, so that a renamed table is no change.
     auto calls_rebuilt_function = [&](const Trigger& t) {
-        if (rebuilds.functions.count(t.function.name)) return true;
-        std::string error;
-        auto tokens = sqltext::lex(t.when, &error);
-        if (!tokens) return false;
-        for (const auto& f : sqltext::called_functions(*tokens))
-            if (rebuilds.functions.count(f)) return true;
-        return false;
+        const auto called = sqltext::called_functions(t.when);
+        return rebuilds.functions.count(t.function.name) > 0 ||
+               std::any_of(called.begin(), called.end(),
+                           [&](const std::string& f) { return rebuilds.functions.count(f); });
     };
     auto rebuilt = [&](const Trigger& old, const Trigger& now) {
         return emit::trigger_definition(to, table, old, true) != emit::trigger_definition(to, table, now, true) ||

@@ -5,21 +5,10 @@
 
 #include "catalog/functions.hpp"
 #include "parse/parser.hpp"
+#include "sqltext/literals.hpp"
 
 namespace hyperschema::parse {
 namespace {
-
-std::string lower(std::string s) {
-    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
-
-std::string trimmed(std::string s) {
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
-    size_t start = 0;
-    while (start < s.size() && std::isspace(static_cast<unsigned char>(s[start]))) ++start;
-    return s.substr(start);
-}
 
 constexpr const char* kArgumentModes[] = {"in", "out", "inout", "variadic"};
 
@@ -46,7 +35,7 @@ void Parser::parse_functions(ParseContext& ctx, const YAML::Node& node, RoutineK
             spec.require("returns", "the type it returns, e.g. `returns: bigint` (`trigger` for a trigger function)");
         }
         if (auto l = spec.take_string("language")) {
-            f.language = lower(*l);
+            f.language = sqltext::lowercase(*l);
             f.language_loc = spec.value_loc("language");
         }
         spec.require("language", "`sql` or `plpgsql`");
@@ -57,12 +46,13 @@ void Parser::parse_functions(ParseContext& ctx, const YAML::Node& node, RoutineK
             if (auto text = read_scalar(ctx, *b, "`body` of " + what)) {
                 f.body = *text;
                 while (!f.body.empty() && (f.body.back() == '\n' || f.body.back() == ' ')) f.body.pop_back();
-                if (trimmed(f.body).empty()) ctx.diags.error(f.body_loc, "`body` of " + what + " must not be empty");
+                if (sqltext::trim_space(f.body).empty())
+                    ctx.diags.error(f.body_loc, "`body` of " + what + " must not be empty");
             }
         }
         spec.require("body", "the function's source, as between the dollar quotes of CREATE FUNCTION");
         if (auto v = spec.take_string("volatility")) {
-            const std::string word = lower(*v);
+            const std::string word = sqltext::lowercase(*v);
             if (procedure)
                 ctx.diags.error(spec.value_loc("volatility"), "a procedure has no volatility; remove `volatility`");
             else if (word == "volatile")
@@ -84,7 +74,7 @@ void Parser::parse_functions(ParseContext& ctx, const YAML::Node& node, RoutineK
             MapReader settings(ctx, *set, "`set` of " + what);
             for (auto& s : settings.entries()) {
                 auto value = read_scalar(ctx, s.value, "the value of setting `" + s.key + "`");
-                if (value) f.settings.emplace_back(lower(s.key), *value);
+                if (value) f.settings.emplace_back(sqltext::lowercase(s.key), *value);
             }
         }
         if (auto c = spec.take_string("comment")) f.comment = *c;
@@ -123,7 +113,7 @@ void Parser::parse_function_args(ParseContext& ctx, Function& f, const YAML::Nod
             }
             spec.require("type", "the argument's type, e.g. `type: integer`");
             if (auto m = spec.take_string("mode")) {
-                const std::string mode = lower(*m);
+                const std::string mode = sqltext::lowercase(*m);
                 if (std::find(std::begin(kArgumentModes), std::end(kArgumentModes), mode) == std::end(kArgumentModes))
                     ctx.diags.error(spec.value_loc("mode"),
                                     "unknown argument mode `" + *m + "`; use `in`, `out`, `inout` or `variadic`");
@@ -151,19 +141,19 @@ void Parser::parse_function_args(ParseContext& ctx, Function& f, const YAML::Nod
 // types the table in catalog/functions lists, or (results) `setof` one.
 std::optional<std::string> Parser::routine_type(ParseContext& ctx, const std::string& text, const SourceLocation& loc,
                                                 const std::string& what, bool result) {
-    std::string written = trimmed(text);
+    std::string written(sqltext::trim_space(text));
     std::string prefix;
-    if (result && lower(written).rfind("setof ", 0) == 0) {
+    if (result && sqltext::lowercase(written).rfind("setof ", 0) == 0) {
         prefix = "setof ";
-        written = trimmed(written.substr(6));
+        written = std::string(sqltext::trim_space(std::string_view(written).substr(6)));
     }
-    if (result && lower(written).rfind("table", 0) == 0 && written.find('(') != std::string::npos) {
+    if (result && sqltext::lowercase(written).rfind("table", 0) == 0 && written.find('(') != std::string::npos) {
         ctx.diags.error(loc, "`returns: " + text +
                                  "`: write the columns as `out` arguments and `returns: setof "
                                  "record` (PostgreSQL stores RETURNS TABLE that way)");
         return std::nullopt;
     }
-    if (const auto* pseudo = catalog::find_routine_type(lower(written))) {
+    if (const auto* pseudo = catalog::find_routine_type(sqltext::lowercase(written))) {
         if (!prefix.empty() && !pseudo->set_returnable) {
             ctx.diags.error(loc, "`setof " + std::string(pseudo->name) + "` is not a type a function can return");
             return std::nullopt;

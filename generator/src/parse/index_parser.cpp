@@ -2,6 +2,7 @@
 #include <sstream>
 
 #include "parse/parser.hpp"
+#include "sqltext/literals.hpp"
 
 namespace hyperschema::parse {
 namespace {
@@ -15,11 +16,6 @@ bool is_identifier(const std::string& word) {
     return true;
 }
 
-std::string lowered(std::string s) {
-    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
-
 // "time desc nulls last" -> column time, DESC, NULLS LAST.
 bool parse_key_words(const std::string& text, KeyPart& part, std::string* why) {
     std::istringstream words(text);
@@ -31,7 +27,7 @@ bool parse_key_words(const std::string& text, KeyPart& part, std::string* why) {
     }
     part.column = column;
     while (words >> word) {
-        word = lowered(word);
+        word = sqltext::lowercase(word);
         if (word == "asc") {
             part.order = SortOrder::Asc;
         } else if (word == "desc") {
@@ -39,7 +35,7 @@ bool parse_key_words(const std::string& text, KeyPart& part, std::string* why) {
         } else if (word == "nulls") {
             std::string which;
             words >> which;
-            which = lowered(which);
+            which = sqltext::lowercase(which);
             if (which != "first" && which != "last") {
                 *why = "`nulls` must be followed by `first` or `last` in `" + text + "`";
                 return false;
@@ -84,7 +80,7 @@ std::optional<KeyPart> Parser::parse_key_part(ParseContext& ctx, const YAML::Nod
         ctx.diags.error(spec.loc(), "a key of " + what + " needs exactly one of `column` or `expression`");
     }
     if (auto order = spec.take_string("order")) {
-        std::string o = lowered(*order);
+        std::string o = sqltext::lowercase(*order);
         if (o == "asc" || o == "desc") {
             part.order = o == "asc" ? SortOrder::Asc : SortOrder::Desc;
         } else {
@@ -92,7 +88,7 @@ std::optional<KeyPart> Parser::parse_key_part(ParseContext& ctx, const YAML::Nod
         }
     }
     if (auto nulls = spec.take_string("nulls")) {
-        std::string n = lowered(*nulls);
+        std::string n = sqltext::lowercase(*nulls);
         if (n == "first" || n == "last") {
             part.nulls = n == "first" ? NullsOrder::First : NullsOrder::Last;
         } else {
@@ -144,7 +140,7 @@ Index Parser::parse_index(ParseContext& ctx, const Table& table, const std::stri
                                                                                {"brin", IndexMethod::Brin}};
         bool found = false;
         for (const auto& [word, m] : kMethods) {
-            if (lowered(*method) == word) {
+            if (sqltext::lowercase(*method) == word) {
                 index.method = m;
                 found = true;
             }
@@ -153,8 +149,8 @@ Index Parser::parse_index(ParseContext& ctx, const Table& table, const std::stri
             std::vector<std::string> words;
             for (const auto& m : kMethods) words.push_back(m.first);
             ctx.diags.error(spec.value_loc("using"), "unknown index method `" + *method + "`" +
-                                                         did_you_mean(lowered(*method), words) + "; expected " +
-                                                         one_of(words));
+                                                         did_you_mean(sqltext::lowercase(*method), words) +
+                                                         "; expected " + one_of(words));
         }
     }
     index.unique = spec.take_bool("unique").value_or(false);

@@ -355,6 +355,12 @@ std::vector<std::string> called_functions(const std::vector<Token>& tokens) {
     return out;
 }
 
+std::vector<std::string> called_functions(std::string_view sql) {
+    std::string error;
+    auto tokens = lex(sql, &error);
+    return tokens ? called_functions(*tokens) : std::vector<std::string>{};
+}
+
 bool mentions_any(std::string_view sql, const std::set<std::string>& names) {
     if (names.empty()) return false;
     std::string error;

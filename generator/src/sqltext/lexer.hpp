@@ -50,6 +50,9 @@ std::vector<std::string> relations_read(const std::vector<Token>& tokens);
 
 // Names of functions called in the fragment, lowercased.
 std::vector<std::string> called_functions(const std::vector<Token>& tokens);
+// The same of SQL text; none when it does not lex (its syntax is another
+// rule's to report).
+std::vector<std::string> called_functions(std::string_view sql);
 
 bool is_sql_keyword(std::string_view word);
 

@@ -65,6 +65,18 @@ bool is_uuid_literal(std::string_view text) {
     return p == text.size();
 }
 
+std::string_view trim_space(std::string_view text) {
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+    return text;
+}
+
+std::string lowercase(std::string_view text) {
+    std::string out;
+    for (char c : text) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
 bool starts_with_call(std::string_view text) {
     size_t i = 0;
     while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
@@ -75,11 +87,9 @@ bool starts_with_call(std::string_view text) {
 }
 
 std::optional<bool> parse_boolean_literal(std::string_view text) {
-    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
-    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+    text = trim_space(text);
     if (text.empty()) return std::nullopt;
-    std::string word;
-    for (char c : text) word += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const std::string word = lowercase(text);
     auto prefix_of = [&](std::string_view full, size_t min) {
         return word.size() >= min && word.size() <= full.size() && full.compare(0, word.size(), word) == 0;
     };

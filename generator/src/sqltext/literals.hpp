@@ -13,6 +13,11 @@
 namespace hyperschema::sqltext {
 
 // ASCII digits, as PostgreSQL's input functions read them (not the locale's).
+// The text without the whitespace around it; lowercased (ASCII, as
+// PostgreSQL folds keywords and unquoted names).
+std::string_view trim_space(std::string_view text);
+std::string lowercase(std::string_view text);
+
 bool is_digit(char c);
 bool is_hex(char c);
 

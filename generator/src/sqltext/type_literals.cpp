@@ -20,11 +20,7 @@ namespace hyperschema::sqltext {
 namespace {
 
 std::string lower_trimmed(std::string_view text) {
-    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
-    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
-    std::string out;
-    for (char c : text) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
+    return lowercase(trim_space(text));
 }
 
 // 1 to `max` digits at i, as a number.

@@ -156,20 +156,41 @@ void check_trigger_function(const Schema& schema, const Trigger& t, Diagnostics&
                                         "trigger` and no arguments");
 }
 
+bool fires_on(const Trigger& t, const std::string& event) {
+    return std::find(t.events.begin(), t.events.end(), event) != t.events.end();
+}
+
+// `NEW.x` and `OLD.x` in a WHEN condition: the row ("new", "old") and the
+// column (empty for `NEW.*`).
+struct RowReference {
+    std::string row, column;
+};
+
+std::vector<RowReference> row_references(const std::vector<sqltext::Token>& tokens) {
+    std::vector<RowReference> out;
+    for (size_t i = 0; i + 1 < tokens.size(); ++i) {
+        const auto& row = tokens[i];
+        if (row.kind != sqltext::TokenKind::Identifier || (row.text != "new" && row.text != "old") ||
+            tokens[i + 1].kind != sqltext::TokenKind::Dot)
+            continue;
+        const bool named = i + 2 < tokens.size() && (tokens[i + 2].kind == sqltext::TokenKind::Identifier ||
+                                                     tokens[i + 2].kind == sqltext::TokenKind::QuotedIdentifier);
+        out.push_back({row.text, named ? tokens[i + 2].text : ""});
+    }
+    return out;
+}
+
 void check_trigger_when(const Table& table, const Trigger& t, Diagnostics& diags) {
     if (t.when.empty()) return;
     std::string error;
     auto tokens = sqltext::lex(t.when, &error);
     if (!tokens) return;  // the syntax check reports it
-    std::set<std::string> rows;
-    for (size_t i = 0; i + 1 < tokens->size(); ++i) {
-        const auto& tok = (*tokens)[i];
-        if (tok.kind == sqltext::TokenKind::Identifier && (tok.text == "new" || tok.text == "old") &&
-            (*tokens)[i + 1].kind == sqltext::TokenKind::Dot)
-            rows.insert(tok.text);
-    }
+    const auto references = row_references(*tokens);
+    auto reads = [&](const std::string& row) {
+        return std::any_of(references.begin(), references.end(), [&](const RowReference& r) { return r.row == row; });
+    };
     const std::string where = "the `when` of trigger `" + t.name + "`";
-    if (t.level == TriggerLevel::Statement && !rows.empty()) {
+    if (t.level == TriggerLevel::Statement && !references.empty()) {
         diags.error(t.when_loc, where +
                                     " reads NEW or OLD, which a statement trigger does not have (\"statement "
                                     "trigger's WHEN condition cannot reference column values\"); use "
@@ -178,15 +199,12 @@ void check_trigger_when(const Table& table, const Trigger& t, Diagnostics& diags
     }
     // PostgreSQL refuses OLD whenever the trigger fires on INSERT (among other
     // events or alone), and NEW whenever it fires on DELETE.
-    auto fires_on = [&](const std::string& event) {
-        return std::find(t.events.begin(), t.events.end(), event) != t.events.end();
-    };
-    if (rows.count("old") && fires_on("insert"))
+    if (reads("old") && fires_on(t, "insert"))
         diags.error(t.when_loc, where +
                                     " reads OLD, which an INSERT trigger does not have (\"INSERT trigger's WHEN "
                                     "condition cannot reference OLD values\"); use NEW, or a trigger of its own for "
                                     "INSERT");
-    if (rows.count("new") && fires_on("delete"))
+    if (reads("new") && fires_on(t, "delete"))
         diags.error(t.when_loc, where +
                                     " reads NEW, which a DELETE trigger does not have (\"DELETE trigger's WHEN "
                                     "condition cannot reference NEW values\"); use OLD, or a trigger of its own "
@@ -194,30 +212,21 @@ void check_trigger_when(const Table& table, const Trigger& t, Diagnostics& diags
     // System columns (xmin, ctid, ...) are columns of every row too.
     std::vector<std::string> columns = column_names(table);
     for (const char* system : {"xmin", "xmax", "cmin", "cmax", "ctid", "tableoid"}) columns.push_back(system);
-    for (size_t i = 0; i + 2 < tokens->size(); ++i) {
-        const auto& row = (*tokens)[i];
-        if (row.kind != sqltext::TokenKind::Identifier || (row.text != "new" && row.text != "old") ||
-            (*tokens)[i + 1].kind != sqltext::TokenKind::Dot)
-            continue;
-        const auto& column = (*tokens)[i + 2];
-        if (column.kind != sqltext::TokenKind::Identifier && column.kind != sqltext::TokenKind::QuotedIdentifier)
-            continue;
-        if (std::find(columns.begin(), columns.end(), column.text) == columns.end())
-            diags.error(t.when_loc, where + " reads `" + row.text + "." + column.text + "`, but table `" + table.name +
-                                        "` has no column `" + column.text + "`" + did_you_mean(column.text, columns));
+    for (const auto& r : references) {
+        if (r.column.empty() || std::find(columns.begin(), columns.end(), r.column) != columns.end()) continue;
+        diags.error(t.when_loc, where + " reads `" + r.row + "." + r.column + "`, but table `" + table.name +
+                                    "` has no column `" + r.column + "`" + did_you_mean(r.column, columns));
     }
 }
 
 void check_trigger(const Schema& schema, const Table& table, const Trigger& t, Diagnostics& diags) {
     check_trigger_function(schema, t, diags);
-    const bool truncate = std::find(t.events.begin(), t.events.end(), "truncate") != t.events.end();
-    if (truncate && t.level == TriggerLevel::Row)
+    if (fires_on(t, "truncate") && t.level == TriggerLevel::Row)
         diags.error(t.loc, "trigger `" + t.name +
                                "` fires on TRUNCATE for each row, which PostgreSQL does not support (TRUNCATE has "
                                "no rows); add `for_each: statement` or leave out `truncate`");
-    const bool update = std::find(t.events.begin(), t.events.end(), "update") != t.events.end();
     for (const auto& c : t.update_of) {
-        if (!update) {
+        if (!fires_on(t, "update")) {
             diags.error(c.loc, "`update_of` of trigger `" + t.name + "` needs `update` among its events");
             break;
         }
@@ -240,11 +249,7 @@ bool may_be_inlined(const Function& f) {
 // demands IMMUTABLE: index keys and predicates, continuous aggregates.
 void check_immutable_calls(const Schema& schema, const std::string& sql, const SourceLocation& loc,
                            const std::string& where, const std::string& reason, Diagnostics& diags) {
-    if (sql.empty()) return;
-    std::string error;
-    auto tokens = sqltext::lex(sql, &error);
-    if (!tokens) return;
-    for (const auto& name : sqltext::called_functions(*tokens)) {
+    for (const auto& name : sqltext::called_functions(sql)) {
         const auto overloads = schema.find_functions(name);
         // With overloads, the server picks one by the arguments: only when
         // none of them may be used here is the call certainly refused.
