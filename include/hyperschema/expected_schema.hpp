@@ -16,10 +16,13 @@
 namespace hyperschema {
 
 // An interval as PostgreSQL stores it: months, days and microseconds apart.
+// On an integer time column TimescaleDB's amounts are plain numbers in the
+// column's unit: integer_units is then set and `micros` holds the number.
 struct IntervalSpec {
     std::int64_t months = 0;
     std::int64_t days = 0;
     std::int64_t micros = 0;
+    bool integer_units = false;
 
     friend bool operator==(const IntervalSpec&, const IntervalSpec&) = default;
 };
@@ -69,6 +72,7 @@ struct HypertableSpec {
     int space_partitions = 0;
     // TimescaleDB's own index on the time column (and on space, time) is expected.
     bool default_indexes = true;
+    std::string integer_now{};  // an integer time column's "now" function; "" for none
 };
 
 struct CompressionSpec {

@@ -10,12 +10,15 @@
 // transaction: do not call them while a pqxx transaction is open on it.
 
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <optional>
 #include <pqxx/pqxx>
 #include <string>
+#include <string_view>
 
 #include "hyperschema/detail/pqxx_bridge.hpp"
+#include "hyperschema/error.hpp"
 #include "hyperschema/expected_schema.hpp"
 
 namespace hyperschema {
@@ -60,6 +63,28 @@ inline void refresh_continuous_aggregate(connection& conn, const std::string& ag
         detail::pqxx_bridge::exec(
             n, "CALL refresh_continuous_aggregate($1::regclass, $2::timestamptz, $3::timestamptz)", aggregate,
             detail::optional_timestamptz(window.from), detail::optional_timestamptz(window.to));
+    });
+}
+
+// The window of an aggregate over integer time, in its bucket column's units.
+struct IntegerRefreshWindow {
+    std::optional<std::int64_t> from;
+    std::optional<std::int64_t> to;
+};
+
+// Refreshes an aggregate over integer time; `bucket_type` is its bucket
+// column's type, which TimescaleDB wants the window in ("smallint",
+// "integer" or "bigint").
+inline void refresh_continuous_aggregate(connection& conn, const std::string& aggregate,
+                                         const IntegerRefreshWindow& window, std::string_view bucket_type) {
+    if (bucket_type != "smallint" && bucket_type != "integer" && bucket_type != "bigint")
+        throw usage_error("refresh of " + aggregate + ": `" + std::string(bucket_type) +
+                          "` is not an integer time type (smallint, integer or bigint)");
+    const std::string cast = "::" + std::string(bucket_type);
+    detail::pqxx_bridge::translated("refresh of " + aggregate, [&] {
+        pqxx::nontransaction n(conn);
+        detail::pqxx_bridge::exec(n, "CALL refresh_continuous_aggregate($1::regclass, $2" + cast + ", $3" + cast + ")",
+                                  aggregate, window.from, window.to);
     });
 }
 

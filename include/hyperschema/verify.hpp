@@ -534,9 +534,13 @@ private:
             if (live.time_column != h.time_column)
                 add(DriftKind::Different, object, "time column differs", h.time_column, live.time_column);
             if (h.chunk_interval &&
-                (!live.chunk_interval || interval_micros(*live.chunk_interval) != interval_micros(*h.chunk_interval)))
+                (!live.chunk_interval || interval_micros(*live.chunk_interval) != interval_micros(*h.chunk_interval) ||
+                 live.chunk_interval->integer_units != h.chunk_interval->integer_units))
                 add(DriftKind::Different, object, "chunk interval differs", interval_text(*h.chunk_interval),
                     optional_interval_text(live.chunk_interval));
+            if (live.integer_now != h.integer_now)
+                add(DriftKind::Different, object, "integer_now function differs", or_none(h.integer_now),
+                    or_none(live.integer_now));
             if (live.space_column != h.space_column || live.space_partitions != h.space_partitions)
                 add(DriftKind::Different, object, "space dimension differs",
                     space_text(h.space_column, h.space_partitions),

@@ -232,6 +232,44 @@ TEST_CASE("typed helpers round-trip every mapped type, NULLs and hostile strings
     CHECK(ids == std::vector<std::int64_t>{1, 2, 3});
 }
 
+TEST_CASE("typed helpers on integer time: ranges and refresh in the column's own units", "[timescaledb][typed]") {
+    HYPERSCHEMA_REQUIRE_TIMESCALEDB();
+    auto& pg = PgCluster::shared();
+    const std::string db = pg.create_database("typed_integer_time");
+    auto conn = hyperschema::connect(pg.dsn(db));
+    migrate(conn, {Migration{1, "init", read_text(HYPERSCHEMA_ALL_TYPES_SQL), "", ""}});
+    static_assert(std::is_same_v<decltype(types::ticks::row::at), std::int64_t>);
+    static_assert(types::ticks::time_column == "at");
+    // Three hours of readings, a minute apart, from two sensors; epoch seconds.
+    const std::int64_t start = 1'700'000'000 - 1'700'000'000 % 3600;
+    std::vector<types::ticks::row> rows;
+    for (std::int64_t minute = 0; minute < 180; ++minute)
+        for (std::int32_t sensor : {1, 2}) rows.push_back({start + minute * 60, sensor, double(minute)});
+    {
+        pqxx::work tx(conn);
+        CHECK(types::ticks::insert_many(tx, rows) == rows.size());
+        tx.commit();
+    }
+    {
+        pqxx::work tx(conn);
+        // [start + 1 h, start + 2 h) of sensor 2: 60 rows, minutes 60 to 119.
+        const auto hour = types::ticks::range(tx, start + 3600, start + 7200, {.sensor = 2});
+        REQUIRE(hour.size() == 60);
+        CHECK(hour.front() == types::ticks::row{start + 3600, 2, 60.0});
+        CHECK(hour.back().at == start + 7200 - 60);
+    }
+    // The refresh window is in epoch seconds too; only the first two hours.
+    types::ticks_hourly::refresh(conn, start, start + 7200);
+    pqxx::work tx(conn);
+    const auto hours = types::ticks_hourly::range(tx, start, start + 3 * 3600, {.sensor = 1});
+    REQUIRE(hours.size() == 2);
+    CHECK(hours[0].bucket == start);
+    CHECK(hours[0].samples == 60);
+    CHECK(hours[0].total == 59 * 60 / 2.0);  // minutes 0..59
+    CHECK(hours[1].bucket == start + 3600);
+    CHECK(exec(tx, "SELECT count(*) FROM ticks_hourly").get<std::int64_t>(0, 0) == 4);
+}
+
 TEST_CASE("typed helpers read a view through its declared columns", "[timescaledb][typed]") {
     HYPERSCHEMA_REQUIRE_TIMESCALEDB();
     auto& pg = PgCluster::shared();

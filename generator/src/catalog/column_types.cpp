@@ -122,6 +122,7 @@ constexpr std::array kTypes{
                .catalog_name = "smallint",
                .category = TC::Integer,
                .integer_bits = 16,
+               .default_chunk_units = 10000,
                .index = kOrdered,
                .check_literal = integer_literal,
                .literal_example = "0",
@@ -134,6 +135,7 @@ constexpr std::array kTypes{
                .catalog_name = "integer",
                .category = TC::Integer,
                .integer_bits = 32,
+               .default_chunk_units = 100000,
                .index = kOrdered,
                .check_literal = integer_literal,
                .literal_example = "0",
@@ -146,6 +148,7 @@ constexpr std::array kTypes{
                .catalog_name = "bigint",
                .category = TC::Integer,
                .integer_bits = 64,
+               .default_chunk_units = 1000000,
                .index = kOrdered,
                .check_literal = integer_literal,
                .literal_example = "0",
@@ -414,6 +417,11 @@ void for_each_alias(std::string_view aliases, F&& f) {
 
 const TypeTraits& traits_of(BaseType base) {
     return kTypes[static_cast<size_t>(base)];
+}
+
+Interval default_chunk_interval(const ColumnType& time) {
+    if (time.is_integer()) return Interval::units(traits_of(time.base).default_chunk_units);
+    return Interval{0, 7, 0};
 }
 
 const TypeTraits* find_type(std::string_view spelling) {

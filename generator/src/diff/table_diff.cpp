@@ -276,11 +276,23 @@ void diff_hypertable(const Table& old, const Schema& to, const Table& table, Out
                                                        "existing hypertable");
     }
     if (o->chunk_interval != n->chunk_interval) {
-        Interval iv = n->chunk_interval.value_or(Interval{0, 7, 0});
+        const Column* time = table.find_column(n->time_column.name);
+        Interval iv =
+            n->chunk_interval.value_or(time ? catalog::default_chunk_interval(time->type) : Interval{0, 7, 0});
         out.add(Stage::Hypertables, "~ chunk interval of " + table.name + ": " + iv.text() + " (new chunks only)",
                 "SELECT set_chunk_time_interval(" + emit::regclass_literal(to.namespace_, table.name) + ", " +
                     iv.sql() + ");\n",
                 Phase::Transaction, n->chunk_interval_loc);
+    }
+    if (o->integer_now.name != n->integer_now.name) {
+        if (n->integer_now.name.empty()) {
+            out.unsupported_change(n->loc, "hypertable `" + table.name +
+                                               "` no longer names an `integer_now` function (`" + o->integer_now.name +
+                                               "`), but TimescaleDB has no way to unset one; keep it");
+        } else {
+            out.add(Stage::Hypertables, "~ integer_now of " + table.name + ": " + n->integer_now.name,
+                    emit::set_integer_now(to, table), Phase::Transaction, n->integer_now.loc);
+        }
     }
     bool same_space =
         (!o->space && !n->space) || (o->space && n->space && o->space->column.name == n->space->column.name &&

@@ -189,14 +189,19 @@ void print_range(Printer& p, const Relation& r) {
            {{"key", r.filters[0]}});
 }
 
-void print_refresh(Printer& p) {
+// Over integer time the window is in the bucket column's own units.
+void print_refresh(Printer& p, const Relation& r) {
+    const Field* bucket = r.field(r.time_column);
+    const bool integer = bucket && is_integer_time(*bucket);
     p.emit(R"(
-        // Materializes the buckets in [from, to) now (nullopt: open end). Runs outside any
+        // Materializes the buckets in [from, to) now (nullopt: open end$units$). Runs outside any
         // transaction, as TimescaleDB requires: no pqxx transaction may be open on conn.
-        void refresh(hyperschema::connection& conn, std::optional<hyperschema::timestamptz> from,
-                     std::optional<hyperschema::timestamptz> to);
+        void refresh(hyperschema::connection& conn, std::optional<$type$> from,
+                     std::optional<$type$> to);
 
-    )");
+    )",
+           {{"type", integer ? std::string("std::int64_t") : std::string("hyperschema::timestamptz")},
+            {"units", integer ? "; in " + r.time_column + "'s units" : std::string()}});
 }
 
 }  // namespace
@@ -217,7 +222,7 @@ std::string relation_header(const Schema& schema, const Relation& r) {
     print_find(p, r);
     print_scan(p, r);
     if (!r.time_column.empty()) print_range(p, r);
-    if (r.aggregate) print_refresh(p);
+    if (r.aggregate) print_refresh(p, r);
     p.print("}  // namespace $ns$\n", {{"ns", ns}});
     return p.text();
 }

@@ -23,7 +23,7 @@ std::string strings(const std::vector<std::string>& items) {
 
 std::string interval(const IntervalSpec& v) {
     return "hyperschema::IntervalSpec{" + std::to_string(v.months) + ", " + std::to_string(v.days) + ", " +
-           std::to_string(v.micros) + "}";
+           std::to_string(v.micros) + (v.integer_units ? ", true" : "") + "}";
 }
 
 std::string interval(const std::optional<IntervalSpec>& v) {
@@ -79,13 +79,14 @@ void print_table(Printer& p, const TableSpec& t) {
 
 void print_timescale(Printer& p, const ExpectedSchema& e) {
     for (const auto& h : e.hypertables) {
-        p.print("s.hypertables.push_back({$table$, $time$, $chunk$, $space$, $partitions$, $defaults$});\n",
+        p.print("s.hypertables.push_back({$table$, $time$, $chunk$, $space$, $partitions$, $defaults$$now$});\n",
                 {{"table", cpp_string(h.table)},
                  {"time", cpp_string(h.time_column)},
                  {"chunk", interval(h.chunk_interval)},
                  {"space", cpp_string(h.space_column)},
                  {"partitions", std::to_string(h.space_partitions)},
-                 {"defaults", bool_text(h.default_indexes)}});
+                 {"defaults", bool_text(h.default_indexes)},
+                 {"now", h.integer_now.empty() ? "" : ", " + cpp_string(h.integer_now)}});
     }
     for (const auto& a : e.aggregates) {
         p.print("s.aggregates.push_back({$name$, $source$, $bucket$, $mo$, $columns$});\n",

@@ -1,5 +1,6 @@
 #include "emit/cpp_relation.hpp"
 
+#include "catalog/column_types.hpp"
 #include "emit/cpp_names.hpp"
 #include "emit/expected_schema.hpp"
 #include "emit/sql_statements.hpp"
@@ -29,8 +30,12 @@ std::string table_comment(const Table& t) {
     std::string out = "Table " + t.name + (t.comment.empty() ? "" : ": " + t.comment) + ".";
     if (!t.hypertable) return out;
     const Hypertable& h = *t.hypertable;
-    out += "\nHypertable on " + h.time_column.name + ", chunks of " +
-           (h.chunk_interval ? h.chunk_interval->text() : std::string("7 days")) + ".";
+    const Column* time = t.find_column(h.time_column.name);
+    const Interval chunk =
+        h.chunk_interval.value_or(time ? catalog::default_chunk_interval(time->type) : Interval{0, 7, 0});
+    out += "\nHypertable on " + h.time_column.name + ", chunks of " + chunk.text() + ".";
+    if (!h.integer_now.name.empty())
+        out += " Integer time: amounts are in " + h.time_column.name + "'s units, now is " + h.integer_now.name + "().";
     if (h.space) out += " Space-partitioned by " + h.space->column.name + ".";
     if (h.compression) {
         out += " Compressed";
@@ -122,6 +127,10 @@ Relation relation_of(const Schema& schema, const View& v) {
 }
 
 }  // namespace
+
+bool is_integer_time(const Field& field) {
+    return field.sql_type == "smallint" || field.sql_type == "integer" || field.sql_type == "bigint";
+}
 
 const Field* Relation::field(const std::string& column) const {
     for (const auto& f : fields)

@@ -23,6 +23,9 @@ struct Field {
     std::string note;  // what the YAML says that the type does not
 };
 
+// A bucket or time column of integer time (smallint, integer, bigint).
+bool is_integer_time(const Field& field);
+
 struct Relation {
     std::string kind;       // "table", "hypertable", "view", "continuous aggregate"
     std::string directory;  // where its header goes: "tables", "views", "aggregates"

@@ -235,7 +235,19 @@ void print_range(Printer& p, const Relation& r) {
     )");
 }
 
-void print_refresh(Printer& p) {
+void print_refresh(Printer& p, const Relation& r) {
+    const Field* bucket = r.field(r.time_column);
+    if (bucket && is_integer_time(*bucket)) {
+        p.emit(R"(
+            void refresh(hyperschema::connection& conn, std::optional<std::int64_t> from, std::optional<std::int64_t> to) {
+                hyperschema::refresh_continuous_aggregate(conn, statements().relation, hyperschema::IntegerRefreshWindow{from, to},
+                                                          $sql_type$);
+            }
+
+        )",
+               {{"sql_type", cpp_string(bucket->sql_type)}});
+        return;
+    }
     p.emit(R"(
         void refresh(hyperschema::connection& conn, std::optional<hyperschema::timestamptz> from,
                      std::optional<hyperschema::timestamptz> to) {
@@ -258,7 +270,7 @@ void print_relation(Printer& p, const Schema& schema, const Relation& r) {
     print_find(p, r);
     print_scan(p);
     if (!r.time_column.empty()) print_range(p, r);
-    if (r.aggregate) print_refresh(p);
+    if (r.aggregate) print_refresh(p, r);
     p.print("}  // namespace $ns$\n\n");
 }
 

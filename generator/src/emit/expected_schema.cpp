@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "catalog/column_types.hpp"
 #include "emit/identifiers.hpp"
 #include "emit/sql_statements.hpp"
 #include "hyperschema/detail/catalog_text.hpp"
@@ -15,7 +16,7 @@ namespace hyperschema::emit {
 namespace {
 
 IntervalSpec spec_of(const Interval& i) {
-    return {i.months, i.days, i.micros};
+    return {i.months, i.days, i.micros, i.integer_units};
 }
 
 std::optional<IntervalSpec> spec_of(const std::optional<Interval>& i) {
@@ -181,13 +182,15 @@ void add_timescale(const Schema& schema, ExpectedSchema& out) {
     for (const auto& t : schema.tables) {
         if (!t.hypertable) continue;
         const Hypertable& h = *t.hypertable;
-        // TimescaleDB's default chunk interval is 7 days.
-        HypertableSpec spec{t.name,
-                            h.time_column.name,
-                            h.chunk_interval ? spec_of(*h.chunk_interval) : IntervalSpec{0, 7, 0},
-                            h.space ? h.space->column.name : "",
-                            h.space ? h.space->partitions : 0,
-                            h.create_default_indexes};
+        const Column* time = t.find_column(h.time_column.name);
+        HypertableSpec spec{
+            t.name,
+            h.time_column.name,
+            spec_of(h.chunk_interval.value_or(time ? catalog::default_chunk_interval(time->type) : Interval{0, 7, 0})),
+            h.space ? h.space->column.name : "",
+            h.space ? h.space->partitions : 0,
+            h.create_default_indexes,
+            h.integer_now.name};
         out.hypertables.push_back(spec);
         if (h.compression) add_compression(out, t.name, *h.compression);
         add_policies(out, t.name, h.policies);

@@ -60,11 +60,24 @@ std::string origin_type(const Schema& schema, const ContinuousAggregate& agg) {
     return "TIMESTAMPTZ ";
 }
 
+// An integer width or offset is typed as the time column, so that
+// time_bucket's overload for that type is the one called (a bare 100 over a
+// smallint column would make integer buckets).
+std::string bucket_amount(const Schema& schema, const ContinuousAggregate& agg, const Interval& amount) {
+    if (!amount.integer_units) return amount.sql();
+    RelationShape source = shape_of(schema, agg.source.name);
+    const RelationColumn* time = source.find(source.time_column);
+    return amount.sql() + (time && time->type ? "::" + time->type->sql() : std::string());
+}
+
 std::string bucket_call(const Schema& schema, const ContinuousAggregate& agg, const std::string& time_column) {
-    std::string out = "time_bucket(" + agg.bucket.sql() + ", " + quote_ident(time_column);
+    std::string out = "time_bucket(" + bucket_amount(schema, agg, agg.bucket) + ", " + quote_ident(time_column);
     if (agg.timezone) out += ", timezone => " + quote_literal(*agg.timezone);
     if (agg.origin) out += ", origin => " + origin_type(schema, agg) + quote_literal(*agg.origin);
-    if (agg.offset) out += ", \"offset\" => " + agg.offset->sql();
+    // time_bucket(width, ts, offset) over integers has the offset third, as
+    // people write it; over timestamps the third is another parameter.
+    if (agg.offset)
+        out += (agg.offset->integer_units ? ", " : ", \"offset\" => ") + bucket_amount(schema, agg, *agg.offset);
     return out + ")";
 }
 
@@ -288,7 +301,15 @@ std::string create_hypertable(const Schema& schema, const Table& table, Existing
         out += "SELECT add_dimension(" + regclass_literal(schema.namespace_, table.name) + ", by_hash(" +
                quote_literal(h.space->column.name) + ", " + std::to_string(h.space->partitions) + "));\n";
     }
+    if (!h.integer_now.name.empty()) out += set_integer_now(schema, table);
     return out;
+}
+
+// By signature: a bare name is ambiguous to regproc when the function has overloads.
+std::string set_integer_now(const Schema& schema, const Table& table) {
+    return "SELECT set_integer_now_func(" + regclass_literal(schema.namespace_, table.name) + ", " +
+           quote_literal(qualified(schema.namespace_, table.hypertable->integer_now.name) + "()") +
+           "::regprocedure, replace_if_exists => true);\n";
 }
 
 std::string create_index(const Schema& schema, const Table& table, const Index& index, IndexBuild build) {

@@ -68,6 +68,8 @@ std::string table_comments(const Schema& schema, const Table& table);
 // A table that already has rows must say so (TimescaleDB refuses otherwise).
 enum class ExistingRows { None, MoveIntoChunks };
 std::string create_hypertable(const Schema& schema, const Table& table, ExistingRows rows = ExistingRows::None);
+// set_integer_now_func for the table's integer_now (replacing the one it has).
+std::string set_integer_now(const Schema& schema, const Table& table);
 // Concurrently: CREATE INDEX CONCURRENTLY IF NOT EXISTS, which keeps writes
 // flowing on a live table but cannot run in a transaction block.
 enum class IndexBuild { Plain, Concurrently };

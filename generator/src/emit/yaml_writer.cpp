@@ -150,6 +150,7 @@ void hypertable(YAML::Emitter& out, const Hypertable& h) {
         out << YAML::Key << "column" << YAML::Value << h.space->column.name;
         out << YAML::Key << "partitions" << YAML::Value << h.space->partitions << YAML::EndMap;
     }
+    if (!h.integer_now.name.empty()) out << YAML::Key << "integer_now" << YAML::Value << h.integer_now.name;
     if (!h.create_default_indexes) out << YAML::Key << "create_default_indexes" << YAML::Value << false;
     timescale_settings(out, h.compression, h.policies);
     out << YAML::EndMap;

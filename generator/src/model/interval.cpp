@@ -1,5 +1,6 @@
 #include "model/interval.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <limits>
@@ -220,7 +221,24 @@ std::optional<Interval> Interval::parse(std::string_view text, std::string* erro
     return iv;
 }
 
+std::optional<Interval> Interval::parse_amount(std::string_view text, std::string* error) {
+    std::string_view digits = text;
+    while (!digits.empty() && std::isspace(static_cast<unsigned char>(digits.back()))) digits.remove_suffix(1);
+    while (!digits.empty() && std::isspace(static_cast<unsigned char>(digits.front()))) digits.remove_prefix(1);
+    const bool negative = !digits.empty() && digits.front() == '-';
+    if (negative) digits.remove_prefix(1);
+    if (digits.empty() || !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
+        return parse(text, error);
+    if (digits.size() > 18) {
+        if (error) *error = "number `" + std::string(text) + "` is too large";
+        return std::nullopt;
+    }
+    const int64_t count = std::stoll(std::string(digits));
+    return units(negative ? -count : count);
+}
+
 std::string Interval::text() const {
+    if (integer_units) return std::to_string(micros);
     std::string out;
     append(out, months / 12, "year");
     append(out, months % 12, "month");
@@ -250,12 +268,14 @@ int64_t Interval::approx_micros() const {
 }
 
 std::string Interval::sql() const {
+    if (integer_units) return text();
     return "INTERVAL '" + text() + "'";
 }
 
 // EncodeInterval's INTSTYLE_ISO_8601 branch (datetime.c): each field with
 // its own sign, zero fields left out, seconds with up to six fraction digits.
 std::string Interval::iso_8601() const {
+    if (integer_units) return text();
     const int64_t hour = 3600 * kMicrosPerSecond, minute = 60 * kMicrosPerSecond;
     const int64_t hours = micros / hour, minutes = micros % hour / minute;
     const int64_t seconds = micros % minute / kMicrosPerSecond, fraction = micros % kMicrosPerSecond;

@@ -14,6 +14,11 @@ struct Interval {
     int64_t months = 0;
     int64_t days = 0;
     int64_t micros = 0;
+    // An amount of time on an integer time column (bigint epoch seconds, say):
+    // where a timestamp column takes an interval, TimescaleDB takes a plain
+    // number in the column's own unit. `micros` then holds that number, so
+    // comparisons, sums and approx_micros() work unchanged within a relation.
+    bool integer_units = false;
 
     static constexpr int64_t kMicrosPerSecond = 1'000'000;
     static constexpr int64_t kMicrosPerDay = 86'400 * kMicrosPerSecond;
@@ -21,12 +26,15 @@ struct Interval {
     // Accepts "7 days", "1 hour 30 minutes", "90d", "1 year", "15 min". On
     // failure returns nullopt and says why in *error.
     static std::optional<Interval> parse(std::string_view text, std::string* error);
+    // A time amount: a whole number ("86400", integer units) or an interval.
+    static std::optional<Interval> parse_amount(std::string_view text, std::string* error);
+    static Interval units(int64_t count) { return Interval{0, 0, count, true}; }
 
     // Canonical, readable text that PostgreSQL parses back to the same value:
-    // "1 year 2 months 3 days 4 hours". Deterministic for a given value.
+    // "1 year 2 months 3 days 4 hours" ("86400" in integer units). Deterministic.
     std::string text() const;
 
-    // The interval as SQL: INTERVAL '7 days'.
+    // The interval as SQL: INTERVAL '7 days' (86400 in integer units).
     std::string sql() const;
 
     // As PostgreSQL prints it in IntervalStyle iso_8601 ("P1Y2M3DT4H5M6.5S",

@@ -202,6 +202,10 @@ struct Hypertable {
     std::optional<Interval> chunk_interval;  // TimescaleDB's default (7 days) when absent
     SourceLocation chunk_interval_loc;
     std::optional<SpaceDimension> space;
+    // An integer time column's "now" (set_integer_now_func): a function of
+    // the schema, without arguments, returning the column's type. Policies
+    // and continuous aggregates need it to know how old a row is.
+    NameRef integer_now;
     bool create_default_indexes = true;
     std::optional<Compression> compression;
     Policies policies;  // compression, retention, reorder

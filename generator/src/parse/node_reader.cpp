@@ -57,11 +57,11 @@ std::optional<int> read_int(ParseContext& ctx, const YAML::Node& node, const std
 }
 
 std::optional<Interval> read_interval(ParseContext& ctx, const YAML::Node& node, const std::string& what,
-                                      bool allow_zero) {
+                                      bool allow_zero, TimeAmount amount) {
     auto text = read_scalar(ctx, node, what);
     if (!text) return std::nullopt;
     std::string why;
-    auto iv = Interval::parse(*text, &why);
+    auto iv = amount == TimeAmount::Allowed ? Interval::parse_amount(*text, &why) : Interval::parse(*text, &why);
     if (!iv) {
         // The fraction message carries its own suggestion.
         const bool fraction = why.rfind("fractions", 0) == 0;
@@ -70,8 +70,11 @@ std::optional<Interval> read_interval(ParseContext& ctx, const YAML::Node& node,
                             (fraction ? "" : "; write a number and a unit, e.g. `7 days`, `1 hour`, `30 minutes`"));
         return std::nullopt;
     }
-    if (!iv->is_positive() && !(allow_zero && *iv == Interval{})) {
-        ctx.diags.error(location_of(ctx, node), what + " must be a positive interval, not `" + *text + "`");
+    const bool zero = iv->months == 0 && iv->days == 0 && iv->micros == 0;
+    if (!iv->is_positive() && !(allow_zero && zero)) {
+        ctx.diags.error(
+            location_of(ctx, node),
+            what + " must be a positive " + (iv->integer_units ? "number" : "interval") + ", not `" + *text + "`");
         return std::nullopt;
     }
     return iv;
@@ -329,6 +332,12 @@ std::optional<Interval> MapReader::take_interval(const std::string& key, bool al
     auto node = take(key);
     if (!node) return std::nullopt;
     return read_interval(ctx_, *node, "`" + key + "` of " + what_, allow_zero);
+}
+
+std::optional<Interval> MapReader::take_time_amount(const std::string& key, bool allow_zero) {
+    auto node = take(key);
+    if (!node) return std::nullopt;
+    return read_interval(ctx_, *node, "`" + key + "` of " + what_, allow_zero, TimeAmount::Allowed);
 }
 
 std::vector<NameRef> MapReader::take_names(const std::string& key) {

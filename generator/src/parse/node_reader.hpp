@@ -30,8 +30,11 @@ std::optional<std::string> read_scalar(ParseContext& ctx, const YAML::Node& node
 std::optional<bool> read_bool(ParseContext& ctx, const YAML::Node& node, const std::string& what);
 std::optional<int> read_int(ParseContext& ctx, const YAML::Node& node, const std::string& what, int min, int max);
 // A positive interval; with allow_zero also `0 days` (a refresh end_offset).
+// A time amount (TimeAmount::Allowed) may also be a whole number, in the
+// units of an integer time column; the validator checks which the relation needs.
+enum class TimeAmount { Refused, Allowed };
 std::optional<Interval> read_interval(ParseContext& ctx, const YAML::Node& node, const std::string& what,
-                                      bool allow_zero = false);
+                                      bool allow_zero = false, TimeAmount amount = TimeAmount::Refused);
 
 // A name must be an identifier we can emit: lowercase letters, digits and
 // underscores, not starting with a digit, at most 63 bytes (PostgreSQL's
@@ -78,6 +81,8 @@ public:
     std::optional<bool> take_bool(const std::string& key);
     std::optional<int> take_int(const std::string& key, int min, int max);
     std::optional<Interval> take_interval(const std::string& key, bool allow_zero = false);
+    // An interval, or a whole number for an integer time column.
+    std::optional<Interval> take_time_amount(const std::string& key, bool allow_zero = false);
     std::vector<NameRef> take_names(const std::string& key);
 
     // Reports a required key that is missing.

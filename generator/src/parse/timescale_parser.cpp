@@ -29,7 +29,7 @@ Hypertable Parser::parse_hypertable(ParseContext& ctx, const std::string& table,
         check_identifier(ctx, *time, h.time_column.loc, "time column");
     }
     spec.require("time_column", "the column TimescaleDB partitions by, e.g. `time_column: time`");
-    h.chunk_interval = spec.take_interval("chunk_interval");
+    h.chunk_interval = spec.take_time_amount("chunk_interval");
     h.chunk_interval_loc = spec.value_loc("chunk_interval");
     if (auto partition = spec.take("partition")) {
         MapReader p(ctx, *partition, "`partition` of " + what);
@@ -44,6 +44,10 @@ Hypertable Parser::parse_hypertable(ParseContext& ctx, const std::string& table,
         p.require("partitions", "the number of hash partitions, e.g. `partitions: 4`");
         p.finish();
         if (p.valid()) h.space = std::move(space);
+    }
+    if (auto now = spec.take_string("integer_now")) {
+        h.integer_now = {*now, spec.value_loc("integer_now")};
+        check_identifier(ctx, *now, h.integer_now.loc, "integer_now function");
     }
     h.create_default_indexes = spec.take_bool("create_default_indexes").value_or(true);
     if (auto c = spec.take("compression")) h.compression = parse_compression(ctx, what, *c, h.policies);
@@ -131,7 +135,7 @@ std::optional<Compression> Parser::parse_compression(ParseContext& ctx, const st
     // The compression policy: `after` and its job's settings, in the same mapping.
     Policy policy;
     policy.kind = PolicyKind::Compression;
-    policy.after = spec.take_interval("after");
+    policy.after = spec.take_time_amount("after");
     policy.after_loc = policy.loc = spec.value_loc("after");
     parse_job_settings(ctx, spec, policy.job);
     if (policy.after) {
@@ -151,13 +155,13 @@ void Parser::parse_retention(ParseContext& ctx, const std::string& owner, const 
     r.loc = r.after_loc = location_of(ctx, node);
     const std::string what = "`retention` of " + owner;
     if (node.IsScalar()) {
-        r.after = read_interval(ctx, node, what);
+        r.after = read_interval(ctx, node, what, false, TimeAmount::Allowed);
         if (r.after) policies.items.push_back(std::move(r));
         return;
     }
     MapReader spec(ctx, node, what);
     if (!spec.valid()) return;
-    r.after = spec.take_interval("drop_after");
+    r.after = spec.take_time_amount("drop_after");
     r.loc = r.after_loc = spec.value_loc("drop_after");
     parse_job_settings(ctx, spec, r.job);
     spec.require("drop_after", "how old data must be before its chunks are dropped, e.g. `drop_after: 90 days`");
@@ -211,7 +215,7 @@ ContinuousAggregate Parser::parse_aggregate(ParseContext& ctx, const std::string
         check_identifier(ctx, *from, agg.source.loc, "source");
     }
     spec.require("from", "the hypertable or continuous aggregate it reads, e.g. `from: metrics`");
-    if (auto bucket = spec.take_interval("bucket")) agg.bucket = *bucket;
+    if (auto bucket = spec.take_time_amount("bucket")) agg.bucket = *bucket;
     agg.bucket_loc = spec.value_loc("bucket");
     spec.require("bucket", "the time_bucket width, e.g. `bucket: 1 hour`");
     if (auto column = spec.take_string("bucket_column")) {
@@ -232,7 +236,7 @@ ContinuousAggregate Parser::parse_aggregate(ParseContext& ctx, const std::string
                                                 *origin + "`");
         }
     }
-    agg.offset = spec.take_interval("offset");
+    agg.offset = spec.take_time_amount("offset");
     agg.offset_loc = spec.value_loc("offset");
     if (auto zone = spec.take_string("timezone")) {
         agg.timezone_loc = spec.value_loc("timezone");
@@ -276,7 +280,7 @@ void Parser::parse_refresh(ParseContext& ctx, const std::string& owner, const YA
         auto n = spec.take(key);
         loc = spec.value_loc(key);
         if (!n || n->IsNull()) return std::nullopt;
-        return read_interval(ctx, *n, "`" + key + "` of " + what, /*allow_zero=*/true);
+        return read_interval(ctx, *n, "`" + key + "` of " + what, /*allow_zero=*/true, TimeAmount::Allowed);
     };
     r.start_offset = offset("start_offset", r.start_loc);
     r.end_offset = offset("end_offset", r.end_loc);

@@ -474,7 +474,11 @@ void check_refresh_window(const ContinuousAggregate& agg, const Policy& r, Diagn
     const int64_t needed = end + 2 * agg.bucket.approx_micros();
     if (needed <= start) return;
     Interval suggestion{0, 0, needed};
-    if (needed % Interval::kMicrosPerDay == 0) suggestion = {0, needed / Interval::kMicrosPerDay, 0};
+    if (agg.bucket.integer_units) {
+        suggestion = Interval::units(needed);
+    } else if (needed % Interval::kMicrosPerDay == 0) {
+        suggestion = {0, needed / Interval::kMicrosPerDay, 0};
+    }
     std::string variable = agg.bucket.has_months() ? " (TimescaleDB counts a month as 30 days here)" : "";
     diags.error(r.start_loc, "refresh policy of continuous aggregate `" + agg.name +
                                  "` is rejected by TimescaleDB (\"policy refresh window too small\"): the window from "
@@ -609,6 +613,7 @@ void check_aggregate(const Schema& schema, const ContinuousAggregate& agg, Diagn
     RelationShape source = shape_of(schema, agg.source.name);
     if (!source.found) return;  // a cycle, reported by check_dependencies
     check_bucket(agg, source, diags);
+    check_aggregate_time(schema, agg, source, diags);
     check_output_names(agg, source, diags);
     check_column_order(agg, diags);
     check_expressions(schema, agg, source, diags);

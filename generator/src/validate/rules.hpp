@@ -22,6 +22,12 @@ void check_indexes(const Schema& schema, const Table& table, Diagnostics& diags)
 void check_json_comparisons(const Table& table, const std::string& sql, const SourceLocation& loc,
                             const std::string& what, Diagnostics& diags);
 void check_hypertable(const Schema& schema, const Table& table, Diagnostics& diags);
+// Amounts of time in the form the relation's time column takes (intervals, or
+// numbers for integer time) and integer_now where integer time needs it
+// (time_rules.cpp).
+void check_hypertable_time(const Schema& schema, const Table& table, Diagnostics& diags);
+void check_aggregate_time(const Schema& schema, const ContinuousAggregate& aggregate, const RelationShape& source,
+                          Diagnostics& diags);
 // SQL expressions in limited contexts (expression_rules.cpp).
 void check_default_expression(const Schema& schema, const Table& table, const Column& column, Diagnostics& diags);
 void check_check_expression(const Table& table, const CheckConstraint& check, Diagnostics& diags);

@@ -17,15 +17,12 @@ void check_time_column(const Table& table, const Hypertable& h, Diagnostics& dia
                                            did_you_mean(h.time_column.name, column_names(table)));
         return;
     }
-    if (time->type.is_integer()) {
-        diags.error(h.time_column.loc, "time column `" + table.name + "." + time->name +
-                                           "` is an integer; hyperschema supports timestamptz, timestamp and date "
-                                           "time columns (integer time needs an integer_now function)");
-    } else if (!time->type.is_time()) {
+    if (!time->type.is_time() && !time->type.is_integer()) {
         diags.error(h.time_column.loc, "time column `" + table.name + "." + time->name + "` has type `" +
                                            time->type.sql() +
                                            "`, which TimescaleDB cannot partition by; use "
-                                           "`timestamptz` (recommended), `timestamp` or `date`");
+                                           "`timestamptz` (recommended), `timestamp`, `date`, or an integer "
+                                           "(`bigint` epoch seconds, say, with `integer_now`)");
     }
     if (time->nullable) {
         diags.error(time->loc, "time column `" + table.name + "." + time->name +
@@ -116,6 +113,7 @@ void check_hypertable(const Schema& schema, const Table& table, Diagnostics& dia
     const Hypertable& h = *table.hypertable;
     check_time_column(table, h, diags);
     check_space(table, h, diags);
+    check_hypertable_time(schema, table, diags);
     if (h.chunk_interval && h.chunk_interval->has_months()) {
         diags.error(h.chunk_interval_loc,
                     "`chunk_interval` of hypertable `" + table.name +

@@ -65,6 +65,7 @@ inline std::optional<IntervalSpec> parse_iso_interval(std::string_view text) {
 // Readable text for reports, in the spirit of PostgreSQL's own output:
 // "1 year 2 mons 3 days 04:05:06".
 inline std::string interval_text(const IntervalSpec& v) {
+    if (v.integer_units) return std::to_string(v.micros);
     std::string out;
     auto part = [&out](std::int64_t n, const char* one, const char* many) {
         if (n == 0) return;

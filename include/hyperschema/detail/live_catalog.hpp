@@ -6,6 +6,7 @@
 // whatever the number of objects. One query per object costs a round trip
 // each: about 3.5x slower on a 60-table schema.
 
+#include <cstdlib>
 #include <map>
 #include <optional>
 #include <pqxx/pqxx>
@@ -34,6 +35,7 @@ struct LiveRelation {
 struct LiveHypertable {
     std::string time_column, space_column;
     std::optional<IntervalSpec> chunk_interval;
+    std::string integer_now;  // "" when not set
     int space_partitions = 0;
     bool compression_enabled = false;
 };
@@ -85,10 +87,19 @@ struct LiveCatalog {
 
 // Fields are pqxx::field up to libpqxx 7, pqxx::field_ref (a view into the
 // result) from 8: both have is_null() and c_str().
+// An interval in IntervalStyle iso_8601 ("PT1H"), or a whole number: an
+// amount on an integer time column (IntervalSpec::integer_units).
 template <class Field>
 std::optional<IntervalSpec> interval_field(const Field& f) {
     if (f.is_null()) return std::nullopt;
-    return parse_iso_interval(f.c_str());
+    const char* text = f.c_str();
+    if (text[0] != 'P') {
+        char* end = nullptr;
+        const long long units = std::strtoll(text, &end, 10);
+        if (end == text || *end != '\0') return std::nullopt;
+        return IntervalSpec{0, 0, units, true};
+    }
+    return parse_iso_interval(text);
 }
 
 template <class Field>
@@ -231,7 +242,8 @@ inline void read_hypertables(pqxx::dbtransaction& tx, const std::string& ns, Liv
     for (const auto& r : pqxx_bridge::exec(
              tx,
              "SELECT h.table_name, h.compression_state = 1, d.column_name, d.num_slices IS NULL, d.interval_length, "
-             "d.num_slices FROM _timescaledb_catalog.hypertable h "
+             "d.num_slices, d.column_type IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype), "
+             "d.integer_now_func FROM _timescaledb_catalog.hypertable h "
              "LEFT JOIN _timescaledb_catalog.dimension d ON d.hypertable_id = h.id "
              "WHERE h.schema_name = $1 ORDER BY h.table_name, d.id",
              ns)) {
@@ -240,11 +252,14 @@ inline void read_hypertables(pqxx::dbtransaction& tx, const std::string& ns, Liv
         if (r[2].is_null()) continue;
         if (r[3].as<bool>() && h.time_column.empty()) {
             h.time_column = r[2].c_str();
-            // Stored as microseconds: TimescaleDB turns months into 30 days.
+            // Stored as microseconds (TimescaleDB turns months into 30 days),
+            // or in the units of an integer time column.
             if (!r[4].is_null()) {
                 const auto us = r[4].as<long long>();
-                h.chunk_interval = IntervalSpec{0, us / 86'400'000'000, us % 86'400'000'000};
+                h.chunk_interval = r[6].as<bool>() ? IntervalSpec{0, 0, us, true}
+                                                   : IntervalSpec{0, us / 86'400'000'000, us % 86'400'000'000};
             }
+            h.integer_now = text_field(r[7]);
         } else {
             h.space_column = r[2].c_str();
             h.space_partitions = r[5].is_null() ? 0 : r[5].as<int>();
@@ -256,7 +271,8 @@ inline void read_aggregates(pqxx::dbtransaction& tx, const std::string& ns, Live
     for (const auto& r : pqxx_bridge::exec(
              tx,
              "SELECT ca.user_view_name, coalesce(parent.user_view_name, raw.table_name), ca.materialized_only, "
-             "bf.bucket_width::interval, mat.schema_name || '.' || mat.table_name, "
+             "CASE WHEN bf.bucket_width ~ '^-?[0-9]+$' THEN bf.bucket_width ELSE bf.bucket_width::interval::text END, "
+             "mat.schema_name || '.' || mat.table_name, "
              "mat.compression_state = 1 "
              "FROM _timescaledb_catalog.continuous_agg ca "
              "JOIN _timescaledb_catalog.hypertable raw ON raw.id = ca.raw_hypertable_id "
@@ -302,8 +318,8 @@ inline void read_compression_settings(pqxx::dbtransaction& tx, const std::string
 }
 
 // CASE over the job's kind (policy_kinds.hpp): the interval under `key_of`'s
-// config key, for the kinds that have one. An integer-time hypertable's policy
-// has numbers in its config: only the string (interval) ones are read.
+// config key, for the kinds that have one, as iso_8601 text; an integer-time
+// hypertable's policy has a number there instead, read as it is.
 template <class KeyOf>
 std::string config_interval_by_kind(KeyOf key_of) {
     std::string sql = "CASE j.proc_name";
@@ -311,8 +327,9 @@ std::string config_interval_by_kind(KeyOf key_of) {
         const std::string_view key = key_of(kind);
         if (key.empty()) continue;
         const std::string path = "j.config->'" + std::string(key) + "'";
-        sql += " WHEN '" + std::string(kind.proc) + "' THEN CASE WHEN jsonb_typeof(" + path +
-               ") = 'string' THEN (j.config->>'" + std::string(key) + "')::interval END";
+        sql += " WHEN '" + std::string(kind.proc) + "' THEN CASE jsonb_typeof(" + path +
+               ") WHEN 'string' THEN (j.config->>'" + std::string(key) +
+               "')::interval::text WHEN 'number' THEN j.config->>'" + std::string(key) + "' END";
     }
     return sql + " END";
 }
