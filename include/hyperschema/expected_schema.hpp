@@ -32,6 +32,21 @@ struct ColumnSpec {
     std::string type;  // format_type() spelling, enums schema-qualified: "public.device_status[]"
     bool not_null = false;
     std::string default_sql;  // as written in the migration; "" for none
+    char identity = 0;        // pg_attribute.attidentity: 'a' (always), 'd' (by default), 0 for none
+    std::string generated{};  // a stored generated column's expression; "" for none
+};
+
+// A standalone sequence, in pg_sequence's terms (every setting spelled out).
+struct SequenceSpec {
+    std::string name;
+    std::string type;  // "bigint"
+    std::int64_t start = 1;
+    std::int64_t increment = 1;
+    std::int64_t min_value = 1;
+    std::int64_t max_value = 0;
+    std::int64_t cache = 1;
+    bool cycle = false;
+    std::string owned_by{};  // "table.column", "" for none
 };
 
 struct ConstraintSpec {
@@ -146,6 +161,7 @@ struct ExpectedSchema {
     std::string min_timescaledb;  // e.g. "2.15"
     std::vector<std::string> extensions;
     std::vector<EnumSpec> enums;
+    std::vector<SequenceSpec> sequences;
     std::vector<TableSpec> tables;
     std::vector<ViewSpec> views;
     std::vector<HypertableSpec> hypertables;

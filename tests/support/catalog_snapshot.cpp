@@ -42,6 +42,14 @@ const Concept kConcepts[] = {
      "SELECT c.relname || ': ' || regexp_replace(regexp_replace(pg_get_viewdef(c.oid, true), '\\s+', ' ', 'g'), "
      "'_materialized_hypertable_[0-9]+', '_materialized_hypertable_N', 'g') FROM pg_class c "
      "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind IN ('v', 'm')"},
+    {"sequence", false,
+     "SELECT c.relname || ' ' || format_type(s.seqtypid, NULL) || ' start ' || s.seqstart || ' increment ' || "
+     "s.seqincrement || ' min ' || s.seqmin || ' max ' || s.seqmax || ' cache ' || s.seqcache || ' cycle ' || "
+     "s.seqcycle || coalesce(' owned by ' || (SELECT t.relname || '.' || a.attname || ' ' || d.deptype::text "
+     "FROM pg_depend d JOIN pg_class t ON t.oid = d.refobjid JOIN pg_attribute a ON a.attrelid = d.refobjid AND "
+     "a.attnum = d.refobjsubid WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.refclassid = "
+     "'pg_class'::regclass AND d.deptype IN ('a', 'i')), '') FROM pg_sequence s JOIN pg_class c ON c.oid = "
+     "s.seqrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1"},
     {"enum", false,
      "SELECT t.typname || ': ' || string_agg(e.enumlabel, ', ' ORDER BY e.enumsortorder) FROM pg_type t "
      "JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_enum e ON e.enumtypid = t.oid WHERE n.nspname = $1 "

@@ -65,6 +65,7 @@ public:
         find_recreated_views();
         extensions_and_enums();
         trigger_rebuilds_.functions = diff_functions(from_, to_, out_);
+        diff_sequences(from_, to_, renames_, out_);
         tables();
         views_and_aggregates();
         std::set<std::string> recreated = trigger_rebuilds_.functions;

@@ -23,16 +23,19 @@ enum class Stage {
     DropForeignKeys,         // before the indexes: a foreign key may need a unique index
     DropIndexes,
     DropConstraints,
+    ReleaseSequences,  // OWNED BY NONE before the column or table that owned one goes
     DropTables,
     CreateNamespace,
     CreateExtensions,
     CreateEnums,
     CreateFunctions,  // after the enums their arguments use, before the tables whose defaults call them
+    CreateSequences,  // before the tables whose defaults call nextval() on them
     CreateRawSqlFirst,
     Renames,
     CreateTables,
     AlterColumns,
     DropColumns,
+    OwnSequences,  // OWNED BY once the owning column exists
     RebuildEnums,
     Hypertables,
     AddConstraints,
@@ -45,6 +48,7 @@ enum class Stage {
     AddPolicies,
     CreateRawSqlLast,
     DropFunctions,  // after the triggers, columns and tables that use them
+    DropSequences,  // after the defaults that call nextval() on them
     DropRawSqlFirst,
     DropEnums,
     DropExtensions,
@@ -100,6 +104,9 @@ struct RelationSettings {
 void diff_timescale_settings(const Schema& to, const std::string& relation, bool is_aggregate,
                              const RelationSettings* old, const RelationSettings& now, Output& out,
                              bool chunk_interval_changed = false);
+
+// Standalone sequences (sequence_diff.cpp).
+void diff_sequences(const Schema& from, const Schema& to, const Renames& renames, Output& out);
 
 // Functions and procedures; returns the names of those dropped and created
 // again (their triggers must be too).

@@ -88,12 +88,146 @@ bool compression_uses(const Table& t, const std::string& column) {
            std::any_of(c.order_by.begin(), c.order_by.end(), [&](const KeyPart& k) { return k.column == column; });
 }
 
+// A serial or identity column's sequence is named after its table and column
+// when created; a rename of either renames it, so that the database stays as
+// a fresh build of the schema would make it.
+void rename_own_sequence(const Schema& from, const Table& old_table, const Column& old, const Table& table,
+                         const Column& column, Output& out) {
+    if (!(old.serial || old.identity) || !(column.serial || column.identity)) return;
+    const std::string was = old.serial_sequence(old_table.name), now = column.serial_sequence(table.name);
+    if (was == now) return;
+    out.add(Stage::Renames, "~ sequence " + was + " renamed to " + now,
+            "ALTER SEQUENCE " + qualified(from.namespace_, was) + " RENAME TO " + quote_ident(now) + ";\n",
+            Phase::Transaction, column.loc);
+}
+
+bool compressed(const Table& t) {
+    return t.hypertable && t.hypertable->compression;
+}
+
+// What the database does for the column on insert changes: serial, identity
+// or generated comes or goes. Removals run before the column's new default is
+// set, additions after (an identity needs the column NOT NULL and without a
+// default). A generated column whose expression changes is dropped and added
+// again: PostgreSQL before 17 cannot alter the expression.
+class ValueSourceDiff {
+public:
+    ValueSourceDiff(const Table& old_table, const Column& old, const Schema& to, const Table& table,
+                    const Column& column, Output& out)
+        : old_table_(old_table), old_(old), to_(to), table_(table), column_(column), out_(out) {}
+
+    bool changed() const {
+        return old_.value_source() != column_.value_source() || old_.generated != column_.generated ||
+               old_.identity != column_.identity || (column_.serial && old_.type != column_.type);
+    }
+    // TimescaleDB refuses these on a hypertable with compression enabled.
+    bool refused_by_compression() {
+        if (!changed() || !compressed(old_table_)) return false;
+        out_.unsupported_change(column_.loc, "column `" + what() +
+                                                 "` changes its serial, identity or generated setting, but its "
+                                                 "hypertable has compression enabled, which TimescaleDB refuses "
+                                                 "(\"operation not supported on hypertables that have columnstore "
+                                                 "enabled\"); turn compression off in one migration, change the "
+                                                 "column in the next, and turn it on again");
+        return true;
+    }
+    void removals() {
+        const ValueSource was = old_.value_source(), now = column_.value_source();
+        if (was == ValueSource::Serial && now != ValueSource::Serial) {
+            add("~ column " + what() + ": no longer serial",
+                prefix() + "ALTER COLUMN " + col() + " DROP DEFAULT;\nDROP SEQUENCE " +
+                    qualified(to_.namespace_, old_.serial_sequence(table_.name)) + ";\n");
+        }
+        if (was == ValueSource::Identity && now != ValueSource::Identity)
+            add("~ column " + what() + ": no longer an identity",
+                prefix() + "ALTER COLUMN " + col() + " DROP IDENTITY;\n");
+        if (was == ValueSource::Generated && now == ValueSource::Row)
+            add("~ column " + what() + ": no longer generated (keeps its values)",
+                prefix() + "ALTER COLUMN " + col() + " DROP EXPRESSION;\n");
+    }
+    void additions() {
+        const ValueSource was = old_.value_source(), now = column_.value_source();
+        const std::string table = qualified(to_.namespace_, table_.name);
+        if (now == ValueSource::Serial && was != ValueSource::Serial) {
+            const std::string sequence = qualified(to_.namespace_, column_.serial_sequence(table_.name));
+            add("~ column " + what() + ": serial", "CREATE SEQUENCE " + sequence + " AS " + column_.type.sql() +
+                                                       " OWNED BY " + table + "." + col() + ";\n" + prefix() +
+                                                       "ALTER COLUMN " + col() + " SET DEFAULT nextval(" +
+                                                       emit::quote_literal(sequence) + "::regclass);\n" +
+                                                       past_existing_values(emit::quote_literal(sequence)));
+        } else if (now == ValueSource::Serial && old_.type != column_.type) {
+            add("~ column " + what() + ": its sequence becomes " + column_.type.sql(),
+                "ALTER SEQUENCE " + qualified(to_.namespace_, column_.serial_sequence(table_.name)) + " AS " +
+                    column_.type.sql() + ";\n");
+        }
+        if (now == ValueSource::Identity && was != ValueSource::Identity) {
+            const std::string sequence =
+                "pg_get_serial_sequence(" + emit::quote_literal(table) + ", " + emit::quote_literal(column_.name) + ")";
+            add("~ column " + what() + ": identity",
+                prefix() + "ALTER COLUMN " + col() + " ADD " + emit::identity_sql(*column_.identity) + ";\n" +
+                    (column_.identity->sequence.start ? "" : past_existing_values(sequence)));
+        } else if (now == ValueSource::Identity && old_.identity != column_.identity) {
+            add("~ column " + what() + ": identity settings",
+                prefix() + "ALTER COLUMN " + col() + " SET GENERATED " +
+                    (column_.identity->always ? "ALWAYS " : "BY DEFAULT ") +
+                    emit::sequence_options_sql(column_.identity->sequence, emit::SequenceClause::AlterIdentity) +
+                    ";\n");
+        }
+    }
+    // A generated column whose expression is new or changed: dropped and added
+    // again. True when it did, so that the caller compares nothing else.
+    bool recreated() {
+        const ValueSource now = column_.value_source();
+        if (now != ValueSource::Generated || old_.generated == column_.generated) return false;
+        Change& drop = out_.add(Stage::DropColumns, "- column " + what() + " (to be generated again)",
+                                prefix() + "DROP COLUMN " + col() + ";\n", Phase::Transaction, column_.loc);
+        if (old_.value_source() != ValueSource::Generated) {
+            drop.data_at_risk = "every value of column " + what() + " (replaced by its generated expression's)";
+            drop.irreversible = "the values of column " + what() + " before it was generated";
+        }
+        out_.add(Stage::OwnSequences, "+ column " + what() + " (generated: " + column_.generated + ")",
+                 prefix() + "ADD COLUMN " + emit::column_definition(to_, column_) + ";\n", Phase::Transaction,
+                 column_.generated_loc);
+        return true;
+    }
+
+private:
+    std::string what() const { return table_.name + "." + column_.name; }
+    std::string col() const { return quote_ident(column_.name); }
+    std::string prefix() const { return alter_table_prefix(to_, table_.name); }
+    void add(std::string summary, std::string sql) {
+        out_.add(Stage::AlterColumns, std::move(summary), std::move(sql), Phase::Transaction, column_.loc);
+    }
+    // The sequence continues after the values the rows already have, so the
+    // next insert does not collide with them.
+    std::string past_existing_values(const std::string& sequence) const {
+        return "SELECT setval(" + sequence + ", max(" + col() + ")) FROM " + qualified(to_.namespace_, table_.name) +
+               " HAVING max(" + col() + ") IS NOT NULL;\n";
+    }
+
+    const Table& old_table_;
+    const Column& old_;
+    const Schema& to_;
+    const Table& table_;
+    const Column& column_;
+    Output& out_;
+};
+
 void diff_columns(const Schema& from, const Table& old, const Schema& to, const Table& table, const Renames& renames,
                   Output& out) {
     const std::string prefix = alter_table_prefix(to, table.name);
     for (const auto& c : table.columns) {
         std::string old_name = renames.column_in_from(table.name, c.name);
         const std::string what = table.name + "." + c.name;
+        if (old_name.empty() && c.assigned_by_database() && compressed(old)) {
+            out.unsupported_change(c.loc, "new column `" + what +
+                                              "` is serial, an identity or generated, but its hypertable has "
+                                              "compression enabled, which TimescaleDB refuses (\"cannot add column "
+                                              "with constraints to a hypertable that has columnstore enabled\"); "
+                                              "turn compression off in one migration, add the column in the next, "
+                                              "and turn it on again");
+            continue;
+        }
         if (old_name.empty()) {
             Change& ch =
                 out.add(Stage::AlterColumns, "+ column " + what,
@@ -110,6 +244,10 @@ void diff_columns(const Schema& from, const Table& old, const Schema& to, const 
                     prefix + "RENAME COLUMN " + quote_ident(old_name) + " TO " + quote_ident(c.name) + ";\n",
                     Phase::Transaction, c.loc);
         }
+        rename_own_sequence(from, old, o, table, c, out);
+        ValueSourceDiff sources(old, o, to, table, c, out);
+        if (sources.refused_by_compression()) continue;
+        if (sources.recreated()) continue;
         const std::string col = quote_ident(c.name);
         const std::string old_type = emit::column_type_sql(from, o.type), new_type = emit::column_type_sql(to, c.type);
         if (old_type != new_type) {
@@ -127,6 +265,7 @@ void diff_columns(const Schema& from, const Table& old, const Schema& to, const 
                     prefix + "ALTER COLUMN " + col + (c.nullable ? " DROP NOT NULL" : " SET NOT NULL") + ";\n",
                     Phase::Transaction, c.loc);
         }
+        sources.removals();
         const std::string old_default = emit::default_expression(o), new_default = emit::default_expression(c);
         if (old_default != new_default) {
             out.add(Stage::AlterColumns,
@@ -135,6 +274,7 @@ void diff_columns(const Schema& from, const Table& old, const Schema& to, const 
                         (new_default.empty() ? " DROP DEFAULT" : " SET DEFAULT " + new_default) + ";\n",
                     Phase::Transaction, c.loc);
         }
+        sources.additions();
         if (o.comment != c.comment) {
             out.add(Stage::AlterColumns, "~ comment on column " + what,
                     "COMMENT ON COLUMN " + qualified(to.namespace_, table.name) + "." + col + " IS " +

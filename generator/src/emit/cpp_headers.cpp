@@ -93,9 +93,20 @@ void print_metadata(Printer& p, const Schema& schema, const Relation& r) {
 }
 
 void print_writers(Printer& p, const Relation& r) {
+    if (r.has_assigned_columns()) {
+        p.emit(R"(
+            // One new row, as a prepared INSERT that leaves the columns the database
+            // numbers or computes (serial, identity, generated) to it, whatever r holds
+            // there. Returns the row as stored, with those columns filled in.
+            row insert(pqxx::dbtransaction& tx, const row& r);
+        )");
+    } else {
+        p.emit(R"(
+            // One row, as a prepared INSERT.
+            void insert(pqxx::dbtransaction& tx, const row& r);
+        )");
+    }
     p.emit(R"(
-        // One row, as a prepared INSERT.
-        void insert(pqxx::dbtransaction& tx, const row& r);
 
         namespace detail {
         std::uint64_t insert_rows(pqxx::dbtransaction& tx, hyperschema::function_ref<const row*()> next);

@@ -1,6 +1,7 @@
 #include "emit/cpp_migrations.hpp"
 
 #include <cstdio>
+#include <limits>
 
 #include "emit/cpp_names.hpp"
 #include "emit/printer.hpp"
@@ -30,6 +31,13 @@ std::string interval(const std::optional<IntervalSpec>& v) {
     return v ? interval(*v) : "std::nullopt";
 }
 
+// INT64_MIN has no literal of its own (-9223372036854775808 is the negation of
+// a number too large): written as an expression.
+std::string int64_literal(std::int64_t v) {
+    if (v == std::numeric_limits<std::int64_t>::min()) return "(-9223372036854775807LL - 1)";
+    return std::to_string(v) + "LL";
+}
+
 const char* bool_text(bool b) {
     return b ? "true" : "false";
 }
@@ -38,10 +46,16 @@ const char* bool_text(bool b) {
 void print_columns(Printer& p, const std::vector<ColumnSpec>& columns) {
     auto indent = p.indent();
     for (const auto& c : columns) {
-        p.print("{$name$, $type$, $not_null$, $default$},\n", {{"name", cpp_string(c.name)},
-                                                               {"type", cpp_string(c.type)},
-                                                               {"not_null", bool_text(c.not_null)},
-                                                               {"default", cpp_string(c.default_sql)}});
+        // identity and generated only where set, so that other columns read as before.
+        std::string rest;
+        if (c.identity || !c.generated.empty())
+            rest = std::string(", ") + (c.identity ? "'" + std::string(1, c.identity) + "'" : "0");
+        if (!c.generated.empty()) rest += ", " + cpp_string(c.generated);
+        p.print("{$name$, $type$, $not_null$, $default$$rest$},\n", {{"name", cpp_string(c.name)},
+                                                                     {"type", cpp_string(c.type)},
+                                                                     {"not_null", bool_text(c.not_null)},
+                                                                     {"default", cpp_string(c.default_sql)},
+                                                                     {"rest", rest}});
     }
 }
 
@@ -172,6 +186,19 @@ void print_expected(Printer& p, const ExpectedSchema& e) {
     for (const auto& en : e.enums)
         p.print("s.enums.push_back({$name$, $labels$});\n",
                 {{"name", cpp_string(en.name)}, {"labels", strings(en.labels)}});
+    for (const auto& sq : e.sequences)
+        p.print(
+            "s.sequences.push_back({$name$, $type$, $start$, $increment$, $min$, $max$, $cache$, $cycle$, "
+            "$owner$});\n",
+            {{"name", cpp_string(sq.name)},
+             {"type", cpp_string(sq.type)},
+             {"start", int64_literal(sq.start)},
+             {"increment", int64_literal(sq.increment)},
+             {"min", int64_literal(sq.min_value)},
+             {"max", int64_literal(sq.max_value)},
+             {"cache", int64_literal(sq.cache)},
+             {"cycle", bool_text(sq.cycle)},
+             {"owner", cpp_string(sq.owned_by)}});
     for (const auto& t : e.tables) print_table(p, t);
     for (const auto& v : e.views) print_view(p, v);
     print_timescale(p, e);

@@ -19,6 +19,11 @@ void add_filter(Relation& r, const std::string& column) {
 std::string column_note(const Table& t, const Column& c) {
     std::string note = c.type.sql() + (c.nullable ? "" : " NOT NULL");
     if (c.default_value.kind != ColumnDefault::Kind::None) note += ", default " + default_expression(c);
+    if (c.serial) note += ", serial (numbered by the database on insert)";
+    if (c.identity)
+        note += std::string(", identity ") + (c.identity->always ? "always" : "by default") +
+                " (numbered by the database on insert)";
+    if (!c.generated.empty()) note += ", generated as " + c.generated;
     for (const auto& fk : t.foreign_keys)
         for (const auto& col : fk.columns)
             if (col.name == c.name) note += ", references " + fk.ref_table.name;
@@ -70,7 +75,11 @@ Relation relation_of(const Schema& schema, const Table& t) {
     r.comment = table_comment(t);
     r.time_column = t.hypertable ? t.hypertable->time_column.name : "";
     r.table = &t;
-    for (const auto& c : t.columns) r.fields.push_back(field_of(schema, c.name, c.type, c.nullable, column_note(t, c)));
+    for (const auto& c : t.columns) {
+        r.fields.push_back(field_of(schema, c.name, c.type, c.nullable, column_note(t, c)));
+        r.fields.back().source = c.value_source();
+        r.fields.back().always_identity = c.identity && c.identity->always;
+    }
     if (t.primary_key)
         for (const auto& c : t.primary_key->columns) r.primary_key.push_back(c.name);
     if (t.hypertable) {
@@ -130,6 +139,12 @@ Relation relation_of(const Schema& schema, const View& v) {
 
 bool is_integer_time(const Field& field) {
     return field.sql_type == "smallint" || field.sql_type == "integer" || field.sql_type == "bigint";
+}
+
+bool Relation::has_assigned_columns() const {
+    for (const auto& f : fields)
+        if (f.source != ValueSource::Row) return true;
+    return false;
 }
 
 const Field* Relation::field(const std::string& column) const {

@@ -21,6 +21,10 @@ struct Field {
     std::string sql_type;    // format_type() spelling
     bool nullable = false;
     std::string note;  // what the YAML says that the type does not
+    // Who gives the column its value on insert: the row, or the database
+    // (serial, identity, generated), whose columns insert() leaves out.
+    ValueSource source = ValueSource::Row;
+    bool always_identity = false;  // GENERATED ALWAYS AS IDENTITY: writing it needs OVERRIDING SYSTEM VALUE
 };
 
 // A bucket or time column of integer time (smallint, integer, bigint).
@@ -40,6 +44,8 @@ struct Relation {
     const ContinuousAggregate* aggregate = nullptr;  // set for aggregates
 
     const Field* field(const std::string& column) const;
+    // Whether a column's value comes from the database: insert() then returns the row as stored.
+    bool has_assigned_columns() const;
 };
 
 // Every relation with a row type, in the schema's order: tables, views that

@@ -10,9 +10,40 @@
 namespace hyperschema::emit {
 namespace {
 
-std::string members(const Relation& r, const std::string& prefix) {
+// The fields a statement writes: every one, those a new row brings (not
+// serial, identity or generated), or those a row with its key writes (not
+// generated).
+enum class Written { All, Insert, Upsert };
+
+bool written(const Field& f, Written which) {
+    switch (which) {
+        case Written::All:
+            return true;
+        case Written::Insert:
+            return f.source == ValueSource::Row;
+        case Written::Upsert:
+            return f.source != ValueSource::Generated;
+    }
+    return true;
+}
+
+std::string members(const Relation& r, const std::string& prefix, Written which = Written::All) {
     std::string out;
-    for (const auto& f : r.fields) out += (out.empty() ? "" : ", ") + prefix + f.member;
+    for (const auto& f : r.fields)
+        if (written(f, which)) out += (out.empty() ? "" : ", ") + prefix + f.member;
+    return out;
+}
+
+std::vector<std::string> written_columns(const Relation& r, Written which) {
+    std::vector<std::string> out;
+    for (const auto& f : r.fields)
+        if (written(f, which)) out.push_back(f.column);
+    return out;
+}
+
+std::string placeholders(size_t n) {
+    std::string out;
+    for (size_t i = 0; i < n; ++i) out += (i ? ", $" : "$") + std::to_string(i + 1);
     return out;
 }
 
@@ -35,11 +66,23 @@ void print_statements(Printer& p, const Relation& r) {
     )",
            {{"columns", cpp_string(quoted_columns(columns))}});
     auto indent = p.indent();
-    if (r.table) {
-        std::string placeholders;
-        for (size_t i = 0; i < r.fields.size(); ++i) placeholders += (i ? ", $" : "$") + std::to_string(i + 1);
+    if (r.table && !r.has_assigned_columns()) {
         p.print("std::string insert = \"INSERT INTO \" + relation + \" (\" + columns + \") VALUES ($p$)\";\n",
-                {{"p", placeholders}});
+                {{"p", placeholders(r.fields.size())}});
+    } else if (r.table) {
+        // The database numbers or computes some columns: a new row leaves them
+        // out and reads the row back as stored; a row written with its key
+        // brings every column but the generated ones.
+        const auto inserted = written_columns(r, Written::Insert), upserted = written_columns(r, Written::Upsert);
+        bool always = false;
+        for (const auto& f : r.fields) always = always || f.always_identity;
+        p.print("std::string insert = \"INSERT INTO \" + relation + $head$ + columns;\n",
+                {{"head", cpp_string(" (" + quoted_columns(inserted) + ") VALUES (" + placeholders(inserted.size()) +
+                                     ") RETURNING ")}});
+        p.print(
+            "std::string insert_with_key = \"INSERT INTO \" + relation + $head$;\n",
+            {{"head", cpp_string(" (" + quoted_columns(upserted) + ")" + (always ? " OVERRIDING SYSTEM VALUE" : "") +
+                                 " VALUES (" + placeholders(upserted.size()) + ")")}});
     }
     if (!r.primary_key.empty()) {
         std::string where;
@@ -122,15 +165,27 @@ void print_range_sql(Printer& p, const Relation& r) {
 }
 
 void print_writers(Printer& p, const Relation& r) {
-    std::vector<std::string> columns;
-    for (const auto& f : r.fields) columns.push_back(cpp_string(f.column));
     std::string names;
-    for (const auto& c : columns) names += (names.empty() ? "" : ", ") + c;
-    p.emit(R"(
-        void insert(pqxx::dbtransaction& tx, const row& r) {
-            hyperschema::exec_prepared(tx, statements().insert, $values$);
-        }
+    for (const auto& c : written_columns(r, Written::Insert)) names += (names.empty() ? "" : ", ") + cpp_string(c);
+    const bool assigned = r.has_assigned_columns();
+    if (assigned) {
+        p.emit(R"(
+            row insert(pqxx::dbtransaction& tx, const row& r) {
+                return read(hyperschema::exec_prepared(tx, statements().insert, $values$), 0);
+            }
 
+        )",
+               {{"values", members(r, "r.", Written::Insert)}});
+    } else {
+        p.emit(R"(
+            void insert(pqxx::dbtransaction& tx, const row& r) {
+                hyperschema::exec_prepared(tx, statements().insert, $values$);
+            }
+
+        )",
+               {{"values", members(r, "r.")}});
+    }
+    p.emit(R"(
         std::uint64_t detail::insert_rows(pqxx::dbtransaction& tx, hyperschema::function_ref<const row*()> next) {
             hyperschema::copy_writer copy(tx, schema_name, name, {$names$});
             while (const row* r = next()) copy.write_row($pointed$);
@@ -138,7 +193,7 @@ void print_writers(Printer& p, const Relation& r) {
         }
 
     )",
-           {{"values", members(r, "r.")}, {"names", names}, {"pointed", members(r, "r->")}});
+           {{"names", names}, {"pointed", members(r, "r->", Written::Insert)}});
     auto print_upsert = [&](const std::string& function, const std::vector<NameRef>& key) {
         std::vector<std::string> conflict;
         std::string updates;
@@ -146,6 +201,8 @@ void print_writers(Printer& p, const Relation& r) {
         for (const auto& f : r.fields) {
             bool in_key = false;
             for (const auto& k : key) in_key = in_key || k.name == f.column;
+            // Generated columns follow the others; an ALWAYS identity is never updated.
+            if (f.source == ValueSource::Generated || f.always_identity) continue;
             if (!in_key)
                 updates +=
                     (updates.empty() ? "" : ", ") + quote_ident(f.column) + " = EXCLUDED." + quote_ident(f.column);
@@ -153,8 +210,8 @@ void print_writers(Printer& p, const Relation& r) {
         const std::string on = " ON CONFLICT (" + quoted_columns(conflict) + ") DO ";
         p.emit(R"(
             std::uint64_t $function$(pqxx::dbtransaction& tx, const row& r, hyperschema::on_conflict action) {
-                static const std::string nothing = statements().insert + $nothing$;
-                static const std::string update = statements().insert + $update$;
+                static const std::string nothing = statements().$insert$ + $nothing$;
+                static const std::string update = statements().$insert$ + $update$;
                 const std::string& statement = action == hyperschema::on_conflict::do_nothing ? nothing : update;
                 return hyperschema::exec_prepared(tx, statement, $values$).affected_rows();
             }
@@ -163,7 +220,8 @@ void print_writers(Printer& p, const Relation& r) {
                {{"function", function},
                 {"nothing", cpp_string(on + "NOTHING")},
                 {"update", cpp_string(updates.empty() ? on + "NOTHING" : on + "UPDATE SET " + updates)},
-                {"values", members(r, "r.")}});
+                {"insert", assigned ? "insert_with_key" : "insert"},
+                {"values", members(r, "r.", Written::Upsert)}});
     };
     if (r.table->primary_key) print_upsert("upsert", r.table->primary_key->columns);
     for (const auto& u : r.table->uniques) print_upsert("upsert_on_" + u.name, u.columns);

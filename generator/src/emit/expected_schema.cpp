@@ -1,6 +1,7 @@
 #include "emit/expected_schema.hpp"
 
 #include <algorithm>
+#include <limits>
 
 #include "catalog/column_types.hpp"
 #include "emit/identifiers.hpp"
@@ -113,15 +114,21 @@ IndexSpec index_of(const Schema& schema, const Table& t, const Index& i) {
 
 // A literal default is compared by value on the server (verify.hpp); an
 // expression as the server prints it.
-std::string expected_default(const Column& c) {
+// A serial column's sequence is named unqualified, as the server prints it
+// with the schema's namespace on the search_path.
+std::string expected_default(const Table& t, const Column& c) {
+    if (c.serial) return "nextval('" + c.serial_sequence(t.name) + "'::regclass)";
     const std::string sql = default_expression(c);
     return c.default_value.kind == ColumnDefault::Kind::Expression ? with_iso_intervals(sql) : sql;
 }
 
 TableSpec table_of(const Schema& schema, const Table& t) {
     TableSpec out{t.name, {}, constraints_of(schema, t), {}};
-    for (const auto& c : t.columns)
-        out.columns.push_back({c.name, catalog_type_name(c.type), !c.nullable, expected_default(c)});
+    for (const auto& c : t.columns) {
+        const char identity = c.identity ? (c.identity->always ? 'a' : 'd') : 0;
+        out.columns.push_back({c.name, catalog_type_name(c.type), !c.nullable, expected_default(t, c), identity,
+                               with_iso_intervals(c.generated)});
+    }
     for (const auto& i : t.indexes) out.indexes.push_back(index_of(schema, t, i));
     return out;
 }
@@ -275,6 +282,22 @@ std::string catalog_type_name(const ColumnType& t) {
     return out;
 }
 
+// Every setting as pg_sequence holds it: PostgreSQL's defaults for the
+// type and direction where the schema sets none (sequence.c, init_params).
+SequenceSpec sequence_spec(const Sequence& s) {
+    const SequenceOptions& o = s.options;
+    const int bits = catalog::traits_of(s.type.base).integer_bits;
+    const int64_t type_max = bits >= 64 ? std::numeric_limits<int64_t>::max() : (int64_t{1} << (bits - 1)) - 1;
+    const int64_t type_min = bits >= 64 ? std::numeric_limits<int64_t>::min() : -(int64_t{1} << (bits - 1));
+    const int64_t increment = o.increment.value_or(1);
+    const int64_t min = o.min_value.value_or(increment > 0 ? 1 : type_min);
+    const int64_t max = o.max_value.value_or(increment > 0 ? type_max : -1);
+    const std::string owner = s.owned_by_table ? s.owned_by_table->name + "." + s.owned_by_column : "";
+    return {
+        s.name,  s.type.sql(), o.start.value_or(increment > 0 ? min : max), increment, min, max, o.cache.value_or(1),
+        o.cycle, owner};
+}
+
 ExpectedSchema expected_schema_of(const Schema& schema, int version) {
     ExpectedSchema out;
     out.name = schema.name;
@@ -288,6 +311,7 @@ ExpectedSchema expected_schema_of(const Schema& schema, int version) {
         for (const auto& v : e.values) spec.labels.push_back(v.name);
         out.enums.push_back(std::move(spec));
     }
+    for (const auto& s : schema.sequences) out.sequences.push_back(sequence_spec(s));
     for (const auto& t : schema.tables) out.tables.push_back(table_of(schema, t));
     for (const auto& v : schema.views) {
         ViewSpec spec{v.name, {}};

@@ -95,6 +95,31 @@ std::string Function::identity_types() const {
     return out + ")";
 }
 
+const Sequence* Schema::find_sequence(const std::string& sequence) const {
+    return find_by_name(sequences, sequence);
+}
+
+ValueSource Column::value_source() const {
+    if (!generated.empty()) return ValueSource::Generated;
+    if (identity) return ValueSource::Identity;
+    if (serial) return ValueSource::Serial;
+    return ValueSource::Row;
+}
+
+// PostgreSQL's makeObjectName(table, column, "seq"): the longer of the two
+// names is cut, a character at a time, until the whole fits in 63 bytes.
+std::string Column::serial_sequence(const std::string& table) const {
+    size_t table_chars = table.size(), column_chars = name.size();
+    const size_t available = 63 - (1 + 3) - 1;  // "_seq" and the "_" between the names
+    while (table_chars + column_chars > available) {
+        if (table_chars > column_chars)
+            --table_chars;
+        else
+            --column_chars;
+    }
+    return table.substr(0, table_chars) + "_" + name.substr(0, column_chars) + "_seq";
+}
+
 const Enum* Schema::find_enum(const std::string& enum_name) const {
     return find_by_name(enums, enum_name);
 }

@@ -37,17 +37,78 @@ struct ColumnDefault {
     SourceLocation loc;
 };
 
+// A sequence's settings, as CREATE SEQUENCE and an identity column take
+// them; unset ones are PostgreSQL's defaults for the type.
+struct SequenceOptions {
+    std::optional<int64_t> start;
+    std::optional<int64_t> increment;
+    std::optional<int64_t> min_value;
+    std::optional<int64_t> max_value;
+    std::optional<int64_t> cache;
+    bool cycle = false;
+    SourceLocation loc;
+
+    friend bool operator==(const SequenceOptions& a, const SequenceOptions& b) {
+        return a.start == b.start && a.increment == b.increment && a.min_value == b.min_value &&
+               a.max_value == b.max_value && a.cache == b.cache && a.cycle == b.cycle;
+    }
+    bool empty() const { return *this == SequenceOptions{}; }
+};
+
+// GENERATED { ALWAYS | BY DEFAULT } AS IDENTITY: the database numbers the
+// rows from a sequence of the column's own.
+struct Identity {
+    bool always = true;  // ALWAYS refuses explicit values unless OVERRIDING SYSTEM VALUE
+    SequenceOptions sequence;
+    SourceLocation loc;
+
+    friend bool operator==(const Identity& a, const Identity& b) {
+        return a.always == b.always && a.sequence == b.sequence;
+    }
+};
+
+// Who gives a column its value when a row is inserted without one.
+enum class ValueSource {
+    Row,        // the row (or the column's default)
+    Serial,     // serial/bigserial/smallserial: nextval() of a sequence the column owns
+    Identity,   // an identity column
+    Generated,  // GENERATED ALWAYS AS (expression) STORED: never written
+};
+
 struct Column {
     std::string name;
     ColumnType type;
     bool nullable = false;  // columns are NOT NULL unless declared nullable
     ColumnDefault default_value;
+    bool serial = false;  // declared serial, bigserial or smallserial (`type` is the integer)
+    std::optional<Identity> identity;
+    std::string generated;  // the expression of a generated column, SQL text
+    SourceLocation generated_loc;
     std::string comment;
     // The column's previous name: a migration renames it instead of dropping
     // one column and adding another. Not part of the recorded state.
     std::optional<NameRef> renamed_from;
     SourceLocation loc;
     SourceLocation type_loc;
+
+    ValueSource value_source() const;
+    // Whether an INSERT of a new row leaves the column to the database.
+    bool assigned_by_database() const { return value_source() != ValueSource::Row; }
+    // The sequence a serial column owns, as PostgreSQL names it.
+    std::string serial_sequence(const std::string& table) const;
+};
+
+// A standalone sequence (`sequences:`), for defaults that call nextval() or
+// numbers an application draws.
+struct Sequence {
+    std::string name;
+    ColumnType type = ColumnType::of(BaseType::Bigint);
+    SourceLocation type_loc;
+    SequenceOptions options;
+    std::optional<NameRef> owned_by_table;  // OWNED BY table.column: dropped with the column
+    std::string owned_by_column;
+    std::string comment;
+    SourceLocation loc;
 };
 
 enum class ReferentialAction { NoAction, Restrict, Cascade, SetNull, SetDefault };
@@ -396,6 +457,7 @@ struct Schema {
     std::vector<Extension> extensions;
     std::vector<Enum> enums;
     std::vector<Function> functions;  // functions and procedures, as declared
+    std::vector<Sequence> sequences;
     std::vector<Table> tables;
     std::vector<View> views;
     std::vector<ContinuousAggregate> aggregates;
@@ -405,6 +467,7 @@ struct Schema {
     const View* find_view(const std::string& view) const;
     const ContinuousAggregate* find_aggregate(const std::string& aggregate) const;
     const Enum* find_enum(const std::string& enum_name) const;
+    const Sequence* find_sequence(const std::string& sequence) const;
     // The functions and procedures of that name (overloads share one).
     std::vector<const Function*> find_functions(const std::string& name) const;
     bool uses_timescaledb() const;

@@ -37,6 +37,7 @@ private:
     void parse_column_spec(ParseContext& ctx, Table& table, Column& column, const YAML::Node& node);
     std::optional<ColumnType> parse_type(ParseContext& ctx, std::string text, const SourceLocation& loc,
                                          bool* nullable);
+    void read_type_of(ParseContext& ctx, Column& column, const std::string& text);
     void read_scalar_column_type(ParseContext& ctx, Column& column, const YAML::Node& node);
     void read_column_type(ParseContext& ctx, Column& column, MapReader& spec);
     void parse_column_references(ParseContext& ctx, Table& table, const Column& column, const YAML::Node& node,
@@ -49,6 +50,11 @@ private:
                       const YAML::Node& node);
     std::optional<KeyPart> parse_key_part(ParseContext& ctx, const YAML::Node& node, const std::string& what);
     std::optional<ReferentialAction> parse_action(ParseContext& ctx, MapReader& map, const std::string& key);
+
+    // sequence_parser.cpp
+    void parse_sequences(ParseContext& ctx, const YAML::Node& node);
+    SequenceOptions parse_sequence_options(ParseContext& ctx, MapReader& spec);
+    std::optional<Identity> parse_identity(ParseContext& ctx, const std::string& what, const YAML::Node& node);
 
     // timescale_parser.cpp
     Hypertable parse_hypertable(ParseContext& ctx, const std::string& table, const YAML::Node& node);

@@ -75,6 +75,7 @@ void Parser::parse_file(const SourceFile& file) {
     if (auto n = top.take("enums")) parse_enums(ctx, *n);
     if (auto n = top.take("functions")) parse_functions(ctx, *n, RoutineKind::Function);
     if (auto n = top.take("procedures")) parse_functions(ctx, *n, RoutineKind::Procedure);
+    if (auto n = top.take("sequences")) parse_sequences(ctx, *n);
     if (auto n = top.take("tables")) parse_tables(ctx, *n);
     if (auto n = top.take("views")) parse_views(ctx, *n);
     if (auto n = top.take("aggregates")) parse_aggregates(ctx, *n);

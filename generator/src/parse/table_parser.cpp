@@ -147,17 +147,44 @@ std::optional<ColumnType> Parser::parse_type(ParseContext& ctx, std::string text
     return type;
 }
 
+namespace {
+
+// serial, bigserial, smallserial (and serial4, serial8, serial2): PostgreSQL's
+// shorthand for an integer column with a sequence of its own.
+std::optional<BaseType> serial_type(std::string text) {
+    while (!text.empty() && (text.back() == '?' || std::isspace(static_cast<unsigned char>(text.back()))))
+        text.pop_back();
+    for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (text == "serial" || text == "serial4") return BaseType::Integer;
+    if (text == "bigserial" || text == "serial8") return BaseType::Bigint;
+    if (text == "smallserial" || text == "serial2") return BaseType::Smallint;
+    return std::nullopt;
+}
+
+}  // namespace
+
+// The column's type, or a serial type, which sets its `serial`.
+void Parser::read_type_of(ParseContext& ctx, Column& column, const std::string& text) {
+    if (auto serial = serial_type(text)) {
+        column.serial = true;
+        column.type = ColumnType::of(*serial);
+        column.nullable = text.find('?') != std::string::npos;  // refused by the validator, at its place
+        return;
+    }
+    if (auto t = parse_type(ctx, text, column.type_loc, &column.nullable)) column.type = *t;
+}
+
 // A column written as its type alone: `real`, `real?` (nullable).
 void Parser::read_scalar_column_type(ParseContext& ctx, Column& column, const YAML::Node& node) {
     column.type_loc = location_of(ctx, node);
-    if (auto t = parse_type(ctx, node.Scalar(), column.type_loc, &column.nullable)) column.type = *t;
+    read_type_of(ctx, column, node.Scalar());
 }
 
 // `type` (required) and `nullable` of a column written as a mapping.
 void Parser::read_column_type(ParseContext& ctx, Column& column, MapReader& spec) {
     if (auto type = spec.take_string("type")) {
         column.type_loc = spec.value_loc("type");
-        if (auto t = parse_type(ctx, *type, column.type_loc, &column.nullable)) column.type = *t;
+        read_type_of(ctx, column, *type);
     }
     spec.require("type", "e.g. `type: bigint`");
     if (auto nullable = spec.take_bool("nullable")) column.nullable = column.nullable || *nullable;
@@ -198,6 +225,11 @@ void Parser::parse_column_spec(ParseContext& ctx, Table& table, Column& column, 
         }
     } else if (expression) {
         column.default_value = {ColumnDefault::Kind::Expression, *expression, spec.value_loc("default_sql")};
+    }
+    if (auto identity = spec.take("identity")) column.identity = parse_identity(ctx, what, *identity);
+    if (auto generated = spec.take("generated")) {
+        column.generated = read_sql(ctx, *generated, "`generated` of " + what).value_or("");
+        column.generated_loc = location_of(ctx, *generated);
     }
     if (auto c = spec.take_string("comment")) column.comment = *c;
     if (auto old = spec.take_string("renamed_from")) {

@@ -41,6 +41,11 @@ constexpr ShapeLimits kAggregateWhereLimits{
     "PostgreSQL refuses (\"aggregate functions are not allowed in WHERE\"); `where` filters source rows before "
     "they are grouped"};
 
+constexpr ShapeLimits kGeneratedLimits{
+    "PostgreSQL refuses (\"cannot use subquery in column generation expression\"); a generated column sees its "
+    "own row only; use a trigger",
+    "PostgreSQL refuses (\"aggregate functions are not allowed in column generation expressions\")"};
+
 bool call_at(const std::vector<Token>& t, size_t i) {
     return t[i].kind == TokenKind::Identifier && i + 1 < t.size() && t[i + 1].kind == TokenKind::LParen &&
            !(i > 0 && t[i - 1].kind == TokenKind::Dot);
@@ -224,6 +229,14 @@ void check_check_expression(const Table& table, const CheckConstraint& check, Di
     }
 }
 
+void check_generated_expression(const Table& table, const Column& column, Diagnostics& diags) {
+    auto tokens = tokens_of(column.generated);
+    if (!tokens) return;
+    report_shape(shape_of(sqltext::parse_expression(column.generated), *tokens), column.generated_loc,
+                 "the expression of generated column `" + table.name + "." + column.name + "`", kGeneratedLimits,
+                 diags);
+}
+
 void check_aggregate_where(const ContinuousAggregate& aggregate, Diagnostics& diags) {
     auto tokens = tokens_of(aggregate.where);
     if (!tokens) return;
@@ -317,6 +330,7 @@ std::vector<Fragment> fragments_of(const Schema& schema) {
         for (const auto& c : t.columns) {
             if (c.default_value.kind == ColumnDefault::Kind::Expression)
                 out.push_back({&c.default_value.text, c.default_value.loc});
+            if (!c.generated.empty()) out.push_back({&c.generated, c.generated_loc});
         }
         for (const auto& check : t.checks) out.push_back({&check.expression, check.loc});
         for (const auto& index : t.indexes) {

@@ -158,8 +158,8 @@ std::string pg_type_name(const ColumnType& type) {
 }
 
 void check_names(const Schema& schema, Diagnostics& diags) {
-    // Tables, views, aggregates, indexes and the indexes behind primary keys
-    // and unique constraints share one namespace in PostgreSQL (pg_class).
+    // Tables, views, aggregates, sequences, indexes and the indexes behind
+    // primary keys and unique constraints share one namespace (pg_class).
     // Enums share another (pg_type) with the row types of tables and views
     // (aggregates are views); indexes have no row type, so an index may be
     // named like an enum. A relation clash is reported once, by pg_class.
@@ -172,6 +172,7 @@ void check_names(const Schema& schema, Diagnostics& diags) {
     for (const auto& v : schema.views) add_relation_with_row_type(v.name, "view", v.loc);
     for (const auto& a : schema.aggregates) add_relation_with_row_type(a.name, "continuous aggregate", a.loc);
     for (const auto& e : schema.enums) types.add(e.name, "enum", e.loc);
+    for (const auto& s : schema.sequences) relations.add(s.name, "sequence", s.loc);
     for (const auto& t : schema.tables) {
         for (const auto& i : t.indexes) relations.add(i.name, "index", i.loc);
         if (t.primary_key) relations.add(t.primary_key->name, "primary key index", t.primary_key->loc);

@@ -32,6 +32,10 @@ void check_aggregate_time(const Schema& schema, const ContinuousAggregate& aggre
 void check_default_expression(const Schema& schema, const Table& table, const Column& column, Diagnostics& diags);
 void check_check_expression(const Table& table, const CheckConstraint& check, Diagnostics& diags);
 void check_aggregate_where(const ContinuousAggregate& aggregate, Diagnostics& diags);
+void check_generated_expression(const Table& table, const Column& column, Diagnostics& diags);
+// Serial, identity and generated columns; standalone sequences (value_source_rules.cpp).
+void check_value_sources(const Schema& schema, const Table& table, Diagnostics& diags);
+void check_sequences(const Schema& schema, Diagnostics& diags);
 void check_time_zone(const std::string& zone, const SourceLocation& loc, const std::string& what, Diagnostics& diags);
 void check_view_relations(const Schema& schema, const View& view, Diagnostics& diags);
 // One note naming the functions the schema calls that the compiler does not

@@ -49,8 +49,8 @@ void check_amount(const TimeAmountRule& rule, const std::optional<Interval>& amo
                              "`, which takes an interval; write one with its unit, e.g. `1 day` or `6 hours` "
                              "(numbers are for integer time columns)");
     } else if (time.is_integer() && !fits(*amount, time)) {
-        diags.error(loc, what + " is " + amount->text() + ", more than the time column `" + rule.time_column +
-                             "` (`" + time.sql() + "`) can hold (at most " + largest_of(time) + ")");
+        diags.error(loc, what + " is " + amount->text() + ", more than the time column `" + rule.time_column + "` (`" +
+                             time.sql() + "`) can hold (at most " + largest_of(time) + ")");
     }
 }
 
@@ -99,9 +99,8 @@ void check_integer_now_function(const Schema& schema, const Table& table, Diagno
         std::vector<std::string> names;
         for (const auto& f : schema.functions) names.push_back(f.name);
         diags.error(now.loc, what + " names `" + now.name + "`, which the schema does not declare" +
-                                 did_you_mean(now.name, names) +
-                                 "; declare it under `functions:`, e.g. `" + now.name + ": {returns: " +
-                                 (time ? time->type.sql() : "bigint") +
+                                 did_you_mean(now.name, names) + "; declare it under `functions:`, e.g. `" + now.name +
+                                 ": {returns: " + (time ? time->type.sql() : "bigint") +
                                  ", volatility: stable, body: \"SELECT extract(epoch FROM now())::" +
                                  (time ? time->type.sql() : "bigint") + "\"}`");
         return;

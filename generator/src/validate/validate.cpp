@@ -21,8 +21,10 @@ void validate(Schema& schema, Diagnostics& diags) {
     rules::check_names(schema, diags);
     rules::check_dependencies(schema, diags);
     rules::check_functions(schema, diags);
+    rules::check_sequences(schema, diags);
     for (const auto& table : schema.tables) {
         rules::check_table(schema, table, diags);
+        rules::check_value_sources(schema, table, diags);
         rules::check_indexes(schema, table, diags);
         if (table.hypertable) rules::check_hypertable(schema, table, diags);
     }

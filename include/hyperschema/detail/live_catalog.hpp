@@ -23,6 +23,13 @@ namespace hyperschema::detail {
 struct LiveColumn {
     std::string name, type, default_sql;
     bool not_null = false;
+    char identity = 0;      // attidentity
+    std::string generated;  // the expression of a stored generated column
+};
+
+struct LiveSequence {
+    SequenceSpec spec;
+    bool owned_by_identity = false;  // an identity column's own: not the schema's to declare
 };
 
 struct LiveRelation {
@@ -80,6 +87,7 @@ struct LiveCatalog {
     std::vector<LiveJob> jobs;
     std::vector<FunctionSpec> functions;  // not those an extension installed
     std::vector<LiveTrigger> triggers;    // not internal ones (foreign keys')
+    std::map<std::string, LiveSequence> sequences;
     // "kind name" of every object a raw SQL object may declare (ProvidedSpec's
     // kinds); read only when the schema declares some.
     std::set<std::string> objects;
@@ -134,7 +142,7 @@ inline void read_relations(pqxx::dbtransaction& tx, const std::string& ns, LiveC
     for (const auto& r : pqxx_bridge::exec(
              tx,
              "SELECT c.relname, c.relkind, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, "
-             "pg_get_expr(d.adbin, d.adrelid) "
+             "pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated = 's' "
              "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
              "LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped "
              "LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum "
@@ -142,7 +150,27 @@ inline void read_relations(pqxx::dbtransaction& tx, const std::string& ns, LiveC
              ns)) {
         LiveRelation& rel = live.relations[r[0].c_str()];
         rel.kind = r[1].c_str()[0];
-        if (!r[2].is_null()) rel.columns.push_back({r[2].c_str(), r[3].c_str(), text_field(r[5]), r[4].as<bool>()});
+        if (r[2].is_null()) continue;
+        LiveColumn column{r[2].c_str(), r[3].c_str(), text_field(r[5]), r[4].as<bool>(), r[6].c_str()[0], ""};
+        if (r[7].as<bool>()) std::swap(column.generated, column.default_sql);  // adbin holds the expression
+        rel.columns.push_back(std::move(column));
+    }
+    // Sequences, with the column that owns one (OWNED BY, serial: 'a';
+    // identity: 'i').
+    for (const auto& r : pqxx_bridge::exec(
+             tx,
+             "SELECT c.relname, format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement, s.seqmin, s.seqmax, "
+             "s.seqcache, s.seqcycle, coalesce(t.relname || '.' || a.attname, ''), coalesce(d.deptype = 'i', false) "
+             "FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+             "LEFT JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid AND "
+             "d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i') "
+             "LEFT JOIN pg_class t ON t.oid = d.refobjid LEFT JOIN pg_attribute a ON a.attrelid = d.refobjid AND "
+             "a.attnum = d.refobjsubid WHERE n.nspname = $1 ORDER BY c.relname",
+             ns)) {
+        live.sequences[r[0].c_str()] = {
+            {r[0].c_str(), r[1].c_str(), r[2].as<std::int64_t>(), r[3].as<std::int64_t>(), r[4].as<std::int64_t>(),
+             r[5].as<std::int64_t>(), r[6].as<std::int64_t>(), r[7].as<bool>(), r[8].c_str()},
+            r[9].as<bool>()};
     }
     for (const auto& r :
          pqxx_bridge::exec(tx,
