@@ -270,6 +270,41 @@ TEST_CASE("typed helpers on integer time: ranges and refresh in the column's own
     CHECK(exec(tx, "SELECT count(*) FROM ticks_hourly").get<std::int64_t>(0, 0) == 4);
 }
 
+TEST_CASE("typed helpers leave serial, identity and generated columns to the database", "[timescaledb][typed]") {
+    HYPERSCHEMA_REQUIRE_TIMESCALEDB();
+    auto& pg = PgCluster::shared();
+    const std::string db = pg.create_database("typed_assigned");
+    auto conn = hyperschema::connect(pg.dsn(db));
+    migrate(conn, {Migration{1, "init", read_text(HYPERSCHEMA_ALL_TYPES_SQL), "", ""}});
+    static_assert(
+        std::is_same_v<decltype(types::tickets::insert(std::declval<pqxx::work&>(), {})), types::tickets::row>);
+    pqxx::work tx(conn);
+    // Whatever the row holds there, the database numbers and computes.
+    const types::tickets::row first = types::tickets::insert(tx, {999, 999, "first", 1250, {}});
+    CHECK(first.ticket_id == 100);
+    CHECK(first.batch == 1);
+    CHECK(first.title == "first");
+    CHECK(first.price == numeric::parse("12.50"));
+    // COPY leaves them out too.
+    CHECK(types::tickets::insert_many(
+              tx, std::vector<types::tickets::row>{{0, 0, "second", 5, {}}, {0, 0, "third", 7, {}}}) == 2);
+    const auto all = types::tickets::all(tx);
+    REQUIRE(all.size() == 3);
+    CHECK(all[1].ticket_id == 101);
+    CHECK(all[2].batch == 3);
+    CHECK(all[2].price == numeric::parse("0.07"));
+    // A row written with its key keeps the key (OVERRIDING SYSTEM VALUE) and
+    // updates the rest; the generated price follows.
+    types::tickets::row changed = all[1];
+    changed.price_cents = 300;
+    CHECK(types::tickets::upsert(tx, changed) == 1);
+    CHECK(types::tickets::find(tx, 101)->price == numeric::parse("3.00"));
+    CHECK(types::tickets::upsert(tx, {7, 70, "seventh", 1, {}}) == 1);
+    CHECK(types::tickets::find(tx, 7)->batch == 70);
+    CHECK(types::tickets::upsert_on_tickets_title_key(tx, {0, 0, "seventh", 2, {}}) == 1);
+    CHECK(types::tickets::find(tx, 7)->price_cents == 2);
+}
+
 TEST_CASE("typed helpers read a view through its declared columns", "[timescaledb][typed]") {
     HYPERSCHEMA_REQUIRE_TIMESCALEDB();
     auto& pg = PgCluster::shared();

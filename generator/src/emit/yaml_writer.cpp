@@ -113,15 +113,46 @@ void comment(YAML::Emitter& out, const std::string& text) {
     if (!text.empty()) out << YAML::Key << "comment" << YAML::Value << text;
 }
 
+// A sequence's options, those set only.
+void sequence_options(YAML::Emitter& out, const SequenceOptions& o) {
+    auto value = [&](const char* key, const std::optional<int64_t>& v) {
+        if (v) out << YAML::Key << key << YAML::Value << *v;
+    };
+    value("start", o.start);
+    value("increment", o.increment);
+    value("min", o.min_value);
+    value("max", o.max_value);
+    value("cache", o.cache);
+    if (o.cycle) out << YAML::Key << "cycle" << YAML::Value << true;
+}
+
+void identity(YAML::Emitter& out, const Identity& i) {
+    const char* kind = i.always ? "always" : "by_default";
+    out << YAML::Key << "identity" << YAML::Value;
+    if (i.sequence.empty()) {
+        out << kind;
+        return;
+    }
+    out << YAML::BeginMap << YAML::Key << "generated" << YAML::Value << kind;
+    sequence_options(out, i.sequence);
+    out << YAML::EndMap;
+}
+
+std::string serial_type(const ColumnType& type) {
+    return type.base == BaseType::Bigint ? "bigserial" : type.base == BaseType::Smallint ? "smallserial" : "serial";
+}
+
 void column(YAML::Emitter& out, const Column& c) {
     out << YAML::Key << c.name << YAML::Value << YAML::BeginMap;
-    out << YAML::Key << "type" << YAML::Value << c.type.sql();
+    out << YAML::Key << "type" << YAML::Value << (c.serial ? serial_type(c.type) : c.type.sql());
     if (c.nullable) out << YAML::Key << "nullable" << YAML::Value << true;
     if (c.default_value.kind == ColumnDefault::Kind::Literal) {
         out << YAML::Key << "default" << YAML::Value << YAML::DoubleQuoted << c.default_value.text;
     } else if (c.default_value.kind == ColumnDefault::Kind::Expression) {
         out << YAML::Key << "default_sql" << YAML::Value << c.default_value.text;
     }
+    if (c.identity) identity(out, *c.identity);
+    if (!c.generated.empty()) out << YAML::Key << "generated" << YAML::Value << c.generated;
     comment(out, c.comment);
     out << YAML::EndMap;
 }
@@ -394,6 +425,19 @@ std::string schema_yaml(const Schema& schema) {
     }
     functions(out, schema, RoutineKind::Function);
     functions(out, schema, RoutineKind::Procedure);
+    if (!schema.sequences.empty()) {
+        out << YAML::Key << "sequences" << YAML::Value << YAML::BeginMap;
+        for (const auto& s : schema.sequences) {
+            out << YAML::Key << s.name << YAML::Value << YAML::BeginMap;
+            out << YAML::Key << "type" << YAML::Value << s.type.sql();
+            sequence_options(out, s.options);
+            if (s.owned_by_table)
+                out << YAML::Key << "owned_by" << YAML::Value << s.owned_by_table->name + "." + s.owned_by_column;
+            comment(out, s.comment);
+            out << YAML::EndMap;
+        }
+        out << YAML::EndMap;
+    }
     if (!schema.tables.empty()) {
         out << YAML::Key << "tables" << YAML::Value << YAML::BeginMap;
         for (const auto& t : schema.tables) table(out, t);

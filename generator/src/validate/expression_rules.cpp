@@ -229,12 +229,12 @@ void check_check_expression(const Table& table, const CheckConstraint& check, Di
     }
 }
 
-void check_generated_expression(const Table& table, const Column& column, Diagnostics& diags) {
+bool check_generated_expression(const Table& table, const Column& column, Diagnostics& diags) {
     auto tokens = tokens_of(column.generated);
-    if (!tokens) return;
-    report_shape(shape_of(sqltext::parse_expression(column.generated), *tokens), column.generated_loc,
-                 "the expression of generated column `" + table.name + "." + column.name + "`", kGeneratedLimits,
-                 diags);
+    if (!tokens) return false;
+    return report_shape(shape_of(sqltext::parse_expression(column.generated), *tokens), column.generated_loc,
+                        "the expression of generated column `" + table.name + "." + column.name + "`", kGeneratedLimits,
+                        diags);
 }
 
 void check_aggregate_where(const ContinuousAggregate& aggregate, Diagnostics& diags) {

@@ -32,7 +32,8 @@ void check_aggregate_time(const Schema& schema, const ContinuousAggregate& aggre
 void check_default_expression(const Schema& schema, const Table& table, const Column& column, Diagnostics& diags);
 void check_check_expression(const Table& table, const CheckConstraint& check, Diagnostics& diags);
 void check_aggregate_where(const ContinuousAggregate& aggregate, Diagnostics& diags);
-void check_generated_expression(const Table& table, const Column& column, Diagnostics& diags);
+// A subquery or aggregate call in a generated column's expression; true if reported.
+bool check_generated_expression(const Table& table, const Column& column, Diagnostics& diags);
 // Serial, identity and generated columns; standalone sequences (value_source_rules.cpp).
 void check_value_sources(const Schema& schema, const Table& table, Diagnostics& diags);
 void check_sequences(const Schema& schema, Diagnostics& diags);

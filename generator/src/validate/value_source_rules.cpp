@@ -106,6 +106,8 @@ void check_generated(const Table& table, const Column& c, Diagnostics& diags) {
         diags.error(c.type_loc, what +
                                     " is serial, which is a default (\"both default and generation expression "
                                     "specified\"); give it an integer type");
+    if (check_generated_expression(table, c, diags))
+        return;  // its shape first: columns of a subquery are not the table's
     std::vector<std::string> names = column_names(table);
     check_fragment(c.generated, c.generated_loc,
                    {"the expression of " + what, &names, true,
@@ -121,7 +123,6 @@ void check_generated(const Table& table, const Column& c, Diagnostics& diags) {
                                          "(\"cannot use generated column in column generation expression\"); "
                                          "write that column's expression out instead");
     }
-    check_generated_expression(table, c, diags);
 }
 
 // TimescaleDB refuses to partition by a generated column.
