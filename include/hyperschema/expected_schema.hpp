@@ -74,6 +74,16 @@ struct ViewSpec {
     std::vector<ColumnSpec> columns;
 };
 
+// A domain: its base type as format_type() prints it, NOT NULL, default, and
+// its checks by name (pg_get_constraintdef: "CHECK (VALUE > 0)").
+struct DomainSpec {
+    std::string name;
+    std::string type;
+    bool not_null = false;
+    std::string default_sql;
+    std::vector<ConstraintSpec> checks;
+};
+
 struct EnumSpec {
     std::string name;
     std::vector<std::string> labels;
@@ -161,6 +171,7 @@ struct ExpectedSchema {
     std::string min_timescaledb;  // e.g. "2.15"
     std::vector<std::string> extensions;
     std::vector<EnumSpec> enums;
+    std::vector<DomainSpec> domains;
     std::vector<SequenceSpec> sequences;
     std::vector<TableSpec> tables;
     std::vector<ViewSpec> views;

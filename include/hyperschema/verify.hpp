@@ -171,6 +171,7 @@ public:
         check_versions();
         check_extensions();
         check_enums();
+        check_domains();
         check_sequences();
         check_relations();
         check_functions();
@@ -271,6 +272,41 @@ private:
         }
         for (const auto& [name, labels] : live_.enums)
             if (!expected.count(name)) unexpected("enum", name, "a type the schema does not declare");
+    }
+
+    void check_domains() {
+        std::set<std::string> expected;
+        for (const auto& d : schema_.domains) {
+            expected.insert(d.name);
+            const std::string object = "domain " + d.name;
+            auto found = live_.domains.find(d.name);
+            if (found == live_.domains.end()) {
+                add(DriftKind::Missing, object, "no such type");
+                continue;
+            }
+            const DomainSpec& l = found->second;
+            if (l.type != d.type) add(DriftKind::Different, object, "base type differs", d.type, l.type);
+            if (l.not_null != d.not_null)
+                add(DriftKind::Different, object, "nullability differs", d.not_null ? "NOT NULL" : "NULL",
+                    l.not_null ? "NOT NULL" : "NULL");
+            if (normalize_sql(l.default_sql) != normalize_sql(d.default_sql))
+                add(DriftKind::Different, object, "default differs", or_none(d.default_sql), or_none(l.default_sql));
+            std::set<std::string> checks;
+            for (const auto& c : d.checks) {
+                checks.insert(c.name);
+                auto live = std::find_if(l.checks.begin(), l.checks.end(),
+                                         [&](const ConstraintSpec& x) { return x.name == c.name; });
+                if (live == l.checks.end())
+                    add(DriftKind::Missing, object, "check " + c.name + " missing", c.definition, "");
+                else if (normalize_sql(live->definition) != normalize_sql(c.definition))
+                    add(DriftKind::Different, object, "check " + c.name + " differs", c.definition, live->definition);
+            }
+            for (const auto& c : l.checks)
+                if (!checks.count(c.name))
+                    add(DriftKind::Unexpected, object, "check " + c.name + " not in the schema", "", c.definition);
+        }
+        for (const auto& [name, d] : live_.domains)
+            if (!expected.count(name)) unexpected("domain", name, "a type the schema does not declare");
     }
 
     // Standalone sequences by every setting; a sequence owned by a column

@@ -42,6 +42,11 @@ const Concept kConcepts[] = {
      "SELECT c.relname || ': ' || regexp_replace(regexp_replace(pg_get_viewdef(c.oid, true), '\\s+', ' ', 'g'), "
      "'_materialized_hypertable_[0-9]+', '_materialized_hypertable_N', 'g') FROM pg_class c "
      "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind IN ('v', 'm')"},
+    {"domain", false,
+     "SELECT t.typname || ' ' || format_type(t.typbasetype, t.typtypmod) || CASE WHEN t.typnotnull THEN ' NOT NULL' "
+     "ELSE '' END || coalesce(' DEFAULT ' || t.typdefault, '') || coalesce((SELECT ' ' || string_agg(c.conname || "
+     "' ' || pg_get_constraintdef(c.oid), ', ' ORDER BY c.conname) FROM pg_constraint c WHERE c.contypid = t.oid), "
+     "'') FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE t.typtype = 'd' AND n.nspname = $1"},
     {"sequence", false,
      "SELECT c.relname || ' ' || format_type(s.seqtypid, NULL) || ' start ' || s.seqstart || ' increment ' || "
      "s.seqincrement || ' min ' || s.seqmin || ' max ' || s.seqmax || ' cache ' || s.seqcache || ' cycle ' || "

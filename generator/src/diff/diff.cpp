@@ -143,6 +143,7 @@ private:
         diff_namespace(from_, to_, out_);
         diff_extensions(from_, to_, out_);
         diff_enums(from_, to_, out_);
+        diff_domains(from_, to_, out_);
     }
 
     void tables() {

@@ -28,6 +28,7 @@ enum class Stage {
     CreateNamespace,
     CreateExtensions,
     CreateEnums,
+    CreateDomains,    // over the enums; before the functions and tables that use them
     CreateFunctions,  // after the enums their arguments use, before the tables whose defaults call them
     CreateSequences,  // before the tables whose defaults call nextval() on them
     CreateRawSqlFirst,
@@ -50,6 +51,7 @@ enum class Stage {
     DropFunctions,  // after the triggers, columns and tables that use them
     DropSequences,  // after the defaults that call nextval() on them
     DropRawSqlFirst,
+    DropDomains,  // after the columns of them, before the enums they are over
     DropEnums,
     DropExtensions,
     Count,
@@ -79,6 +81,8 @@ void diff_extensions(const Schema& from, const Schema& to, Output& out);
 // then the type is rebuilt and every column of it converted.
 bool enum_rebuilt(const Enum& old, const Enum& e);
 void diff_enums(const Schema& from, const Schema& to, Output& out);
+// Domains (domain_diff.cpp).
+void diff_domains(const Schema& from, const Schema& to, Output& out);
 
 // `dropped_before`: the tables this migration drops before this one. A
 // foreign key to one of them (a cycle, which creation closed with ALTER TABLE)

@@ -260,9 +260,11 @@ void diff_columns(const Schema& from, const Table& old, const Schema& to, const 
                     "values of " + what + " that do not fit " + new_type + " (the change narrows " + old_type + ")";
             }
         }
-        if (o.nullable != c.nullable) {
-            out.add(Stage::AlterColumns, "~ column " + what + (c.nullable ? ": drop NOT NULL" : ": set NOT NULL"),
-                    prefix + "ALTER COLUMN " + col + (c.nullable ? " DROP NOT NULL" : " SET NOT NULL") + ";\n",
+        // The column's own NOT NULL: a column of a NOT NULL domain has none.
+        const bool was_not_null = from.column_not_null(o), not_null = to.column_not_null(c);
+        if (was_not_null != not_null) {
+            out.add(Stage::AlterColumns, "~ column " + what + (not_null ? ": set NOT NULL" : ": drop NOT NULL"),
+                    prefix + "ALTER COLUMN " + col + (not_null ? " SET NOT NULL" : " DROP NOT NULL") + ";\n",
                     Phase::Transaction, c.loc);
         }
         sources.removals();

@@ -186,6 +186,18 @@ void print_expected(Printer& p, const ExpectedSchema& e) {
     for (const auto& en : e.enums)
         p.print("s.enums.push_back({$name$, $labels$});\n",
                 {{"name", cpp_string(en.name)}, {"labels", strings(en.labels)}});
+    for (const auto& d : e.domains) {
+        std::string checks;
+        for (const auto& c : d.checks)
+            checks += (checks.empty() ? "" : ", ") + std::string("{") + cpp_string(c.name) + ", 'c', " +
+                      cpp_string(c.definition) + "}";
+        p.print("s.domains.push_back({$name$, $type$, $not_null$, $default$, {$checks$}});\n",
+                {{"name", cpp_string(d.name)},
+                 {"type", cpp_string(d.type)},
+                 {"not_null", bool_text(d.not_null)},
+                 {"default", cpp_string(d.default_sql)},
+                 {"checks", checks}});
+    }
     for (const auto& sq : e.sequences)
         p.print(
             "s.sequences.push_back({$name$, $type$, $start$, $increment$, $min$, $max$, $cache$, $cycle$, "

@@ -126,8 +126,12 @@ TableSpec table_of(const Schema& schema, const Table& t) {
     TableSpec out{t.name, {}, constraints_of(schema, t), {}};
     for (const auto& c : t.columns) {
         const char identity = c.identity ? (c.identity->always ? 'a' : 'd') : 0;
-        out.columns.push_back({c.name, catalog_type_name(c.type), !c.nullable, expected_default(t, c), identity,
-                               with_iso_intervals(c.generated)});
+        // A primary key makes its columns NOT NULL, whatever their type says.
+        bool in_key = false;
+        if (t.primary_key)
+            for (const auto& k : t.primary_key->columns) in_key = in_key || k.name == c.name;
+        out.columns.push_back({c.name, catalog_type_name(c.type), schema.column_not_null(c) || in_key,
+                               expected_default(t, c), identity, with_iso_intervals(c.generated)});
     }
     for (const auto& i : t.indexes) out.indexes.push_back(index_of(schema, t, i));
     return out;
@@ -275,9 +279,9 @@ FunctionSpec function_spec(const Schema& schema, const Function& f) {
 }  // namespace
 
 std::string catalog_type_name(const ColumnType& t) {
-    if (t.base != BaseType::Enum) return t.catalog_sql();
-    // format_type() quotes an enum's name as an identifier.
-    std::string out = quote_ident(t.enum_name);
+    if (t.base != BaseType::Enum && t.domain.empty()) return t.catalog_sql();
+    // format_type() quotes an enum's or a domain's name as an identifier.
+    std::string out = quote_ident(t.domain.empty() ? t.enum_name : t.domain);
     for (int i = 0; i < t.array_dims; ++i) out += "[]";
     return out;
 }
@@ -310,6 +314,12 @@ ExpectedSchema expected_schema_of(const Schema& schema, int version) {
         EnumSpec spec{e.name, {}};
         for (const auto& v : e.values) spec.labels.push_back(v.name);
         out.enums.push_back(std::move(spec));
+    }
+    for (const auto& d : schema.domains) {
+        DomainSpec spec{d.name, catalog_type_name(d.type), d.not_null, with_iso_intervals(d.default_sql), {}};
+        for (const auto& c : d.checks)
+            spec.checks.push_back({c.name, 'c', "CHECK (" + with_iso_intervals(c.expression) + ")"});
+        out.domains.push_back(std::move(spec));
     }
     for (const auto& s : schema.sequences) out.sequences.push_back(sequence_spec(s));
     for (const auto& t : schema.tables) out.tables.push_back(table_of(schema, t));

@@ -144,8 +144,8 @@ std::vector<NameRef> referenced_columns(const Schema& schema, const ForeignKey& 
 }
 
 std::string column_type_sql(const Schema& schema, const ColumnType& type) {
-    if (type.base != BaseType::Enum) return type.sql();
-    std::string out = qualified(schema.namespace_, type.enum_name);
+    if (type.base != BaseType::Enum && type.domain.empty()) return type.sql();
+    std::string out = qualified(schema.namespace_, type.domain.empty() ? type.enum_name : type.domain);
     for (int i = 0; i < type.array_dims; ++i) out += "[]";
     return out;
 }
@@ -169,7 +169,7 @@ std::string column_definition(const Schema& schema, const Column& column) {
     if (column.default_value.kind != ColumnDefault::Kind::None) out += " DEFAULT " + default_sql(column);
     if (column.identity) out += " " + identity_sql(*column.identity);
     if (!column.generated.empty()) out += " GENERATED ALWAYS AS (" + column.generated + ") STORED";
-    if (!column.nullable) out += " NOT NULL";
+    if (schema.column_not_null(column)) out += " NOT NULL";
     return out;
 }
 
@@ -301,6 +301,17 @@ std::string create_enum(const Schema& schema, const Enum& e) {
     if (!e.comment.empty()) {
         out += "COMMENT ON TYPE " + qualified(schema.namespace_, e.name) + " IS " + quote_literal(e.comment) + ";\n";
     }
+    return out;
+}
+
+std::string create_domain(const Schema& schema, const Domain& d) {
+    const std::string name = qualified(schema.namespace_, d.name);
+    std::string out = "CREATE DOMAIN " + name + " AS " + column_type_sql(schema, d.type);
+    if (!d.default_sql.empty()) out += " DEFAULT " + d.default_sql;
+    if (d.not_null) out += " NOT NULL";
+    for (const auto& c : d.checks) out += "\n    CONSTRAINT " + quote_ident(c.name) + " CHECK (" + c.expression + ")";
+    out += ";\n";
+    if (!d.comment.empty()) out += "COMMENT ON DOMAIN " + name + " IS " + quote_literal(d.comment) + ";\n";
     return out;
 }
 

@@ -423,6 +423,23 @@ std::string schema_yaml(const Schema& schema) {
         }
         out << YAML::EndMap;
     }
+    if (!schema.domains.empty()) {
+        out << YAML::Key << "domains" << YAML::Value << YAML::BeginMap;
+        for (const auto& d : schema.domains) {
+            out << YAML::Key << d.name << YAML::Value << YAML::BeginMap;
+            out << YAML::Key << "type" << YAML::Value << d.type.sql();
+            if (d.not_null) out << YAML::Key << "not_null" << YAML::Value << true;
+            if (!d.default_sql.empty()) out << YAML::Key << "default_sql" << YAML::Value << d.default_sql;
+            if (!d.checks.empty()) {
+                out << YAML::Key << "checks" << YAML::Value << YAML::BeginMap;
+                for (const auto& c : d.checks) out << YAML::Key << c.name << YAML::Value << c.expression;
+                out << YAML::EndMap;
+            }
+            comment(out, d.comment);
+            out << YAML::EndMap;
+        }
+        out << YAML::EndMap;
+    }
     functions(out, schema, RoutineKind::Function);
     functions(out, schema, RoutineKind::Procedure);
     if (!schema.sequences.empty()) {

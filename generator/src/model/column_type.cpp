@@ -181,7 +181,15 @@ static std::string_view spelled_name(const ColumnType& t, std::string_view name)
     return name;
 }
 
+// A domain's name, with the column's array brackets.
+static std::string domain_sql(const ColumnType& t) {
+    std::string out = t.domain;
+    for (int i = 0; i < t.array_dims; ++i) out += "[]";
+    return out;
+}
+
 std::string ColumnType::sql() const {
+    if (!domain.empty()) return domain_sql(*this);
     std::string out =
         base == BaseType::Enum ? enum_name : std::string(spelled_name(*this, traits_of(base).name)) + modifier_sql();
     for (int i = 0; i < array_dims; ++i) out += "[]";
@@ -189,6 +197,7 @@ std::string ColumnType::sql() const {
 }
 
 std::string ColumnType::catalog_sql() const {
+    if (!domain.empty()) return domain_sql(*this);
     const auto& traits = traits_of(base);
     std::string out = base == BaseType::Enum ? enum_name
                                              : std::string(spelled_name(*this, traits.catalog_name)) + modifier_sql() +
@@ -198,6 +207,7 @@ std::string ColumnType::catalog_sql() const {
 }
 
 std::string ColumnType::message_name() const {
+    if (!domain.empty()) return domain_sql(*this);
     const auto& traits = traits_of(base);
     std::string out =
         base == BaseType::Enum ? enum_name : std::string(traits.catalog_name) + std::string(traits.catalog_suffix);

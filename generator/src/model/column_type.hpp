@@ -45,6 +45,11 @@ struct ColumnType {
     int length = -1;  // varchar(n), char(n); -1 means unlimited varchar
     std::string enum_name;
     int array_dims = 0;  // text[] is 1
+    // A domain the schema declares (`domains:`): the type is named so, and
+    // the fields above are its base type's, which decides literals, indexes
+    // and the C++ type. A domain's base is never an array, so array_dims is
+    // the column's own: percentage[].
+    std::string domain;
 
     // A built-in type without modifier: of(BaseType::Text, 1) is text[].
     static ColumnType of(BaseType base, int array_dims = 0) {
@@ -54,10 +59,12 @@ struct ColumnType {
         return t;
     }
     // The type without length, precision or scale, as PostgreSQL types an
-    // expression's result: max(numeric(10,2)) is numeric.
+    // expression's result: max(numeric(10,2)) is numeric; a domain's
+    // values come out of a function as its base type.
     ColumnType without_modifier() const {
         ColumnType t = *this;
         t.length = t.precision = t.scale = -1;
+        t.domain.clear();
         return t;
     }
 

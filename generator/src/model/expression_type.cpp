@@ -464,6 +464,7 @@ private:
             argument = Typed::of(BaseType::Bigint).type;
         }
         if (!argument) return Typed::unknown();
+        argument->domain.clear();  // an aggregate over a domain's values returns its base type
         auto result = f.result(*argument);
         if (!result) return Typed::unknown();
         // percentile_cont(ARRAY[...]) WITHIN GROUP (...): one result per fraction.

@@ -95,6 +95,16 @@ std::string Function::identity_types() const {
     return out + ")";
 }
 
+const Domain* Schema::find_domain(const std::string& domain) const {
+    return find_by_name(domains, domain);
+}
+
+bool Schema::column_not_null(const Column& column) const {
+    if (column.nullable) return false;
+    const Domain* d = column.type.domain.empty() || column.type.is_array() ? nullptr : find_domain(column.type.domain);
+    return !(d && d->not_null);
+}
+
 const Sequence* Schema::find_sequence(const std::string& sequence) const {
     return find_by_name(sequences, sequence);
 }

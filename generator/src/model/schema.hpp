@@ -144,6 +144,19 @@ struct CheckConstraint {
     SourceLocation loc;
 };
 
+// CREATE DOMAIN: a named type over a built-in type or enum, with its own
+// checks (over VALUE), NOT NULL and default. Columns of it behave as its base.
+struct Domain {
+    std::string name;
+    ColumnType type;  // the base type
+    SourceLocation type_loc;
+    bool not_null = false;
+    std::string default_sql;
+    std::vector<CheckConstraint> checks;
+    std::string comment;
+    SourceLocation loc;
+};
+
 enum class SortOrder { Default, Asc, Desc };
 enum class NullsOrder { Default, First, Last };
 
@@ -456,6 +469,7 @@ struct Schema {
     std::string directory;
     std::vector<Extension> extensions;
     std::vector<Enum> enums;
+    std::vector<Domain> domains;
     std::vector<Function> functions;  // functions and procedures, as declared
     std::vector<Sequence> sequences;
     std::vector<Table> tables;
@@ -468,6 +482,11 @@ struct Schema {
     const ContinuousAggregate* find_aggregate(const std::string& aggregate) const;
     const Enum* find_enum(const std::string& enum_name) const;
     const Sequence* find_sequence(const std::string& sequence) const;
+    const Domain* find_domain(const std::string& domain) const;
+    // Whether the column is NOT NULL by its own constraint: not nullable, and
+    // not of a NOT NULL domain, which refuses NULL itself (as people write
+    // such columns, without NOT NULL of their own).
+    bool column_not_null(const Column& column) const;
     // The functions and procedures of that name (overloads share one).
     std::vector<const Function*> find_functions(const std::string& name) const;
     bool uses_timescaledb() const;

@@ -4,6 +4,8 @@
 // part of the DSL they read (schema_parser.cpp, table_parser.cpp,
 // timescale_parser.cpp).
 
+#include <map>
+
 #include "parse/node_reader.hpp"
 #include "parse/schema_parser.hpp"
 
@@ -51,6 +53,11 @@ private:
     std::optional<KeyPart> parse_key_part(ParseContext& ctx, const YAML::Node& node, const std::string& what);
     std::optional<ReferentialAction> parse_action(ParseContext& ctx, MapReader& map, const std::string& key);
 
+    // domain_parser.cpp
+    void parse_domains(ParseContext& ctx, const YAML::Node& node);
+    // A column (or array) of a declared domain: its base type, named by it.
+    std::optional<ColumnType> domain_type(const std::string& text);
+
     // sequence_parser.cpp
     void parse_sequences(ParseContext& ctx, const YAML::Node& node);
     SequenceOptions parse_sequence_options(ParseContext& ctx, MapReader& spec);
@@ -79,6 +86,7 @@ private:
     Schema& schema_;
     Diagnostics& diags_;
     std::vector<std::string> enum_names_;
+    std::map<std::string, std::string> domain_types_;  // domain name -> its base type as written
     bool settings_seen_ = false;
     SourceLocation settings_loc_;
 };

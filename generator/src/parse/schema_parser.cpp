@@ -48,7 +48,7 @@ Schema parse_schema(const std::vector<SourceFile>& files, const std::string& dir
     schema.directory = dir;
     schema.name = directory_name(dir);
     Parser parser(schema, diags);
-    // Enum names first: a column in one file may use an enum from another.
+    // Enum and domain names first: a column in one file may use one from another.
     for (const auto& file : files) parser.collect_enum_names(file);
     for (const auto& file : files) parser.parse_file(file);
     if (!schema.name_loc.known()) check_directory_name(schema, diags);
@@ -58,9 +58,17 @@ Schema parse_schema(const std::vector<SourceFile>& files, const std::string& dir
 void Parser::collect_enum_names(const SourceFile& file) {
     if (!file.root.IsMap()) return;
     for (const auto& top : merged_pairs(file.root)) {
-        if (!top.first.IsScalar() || top.first.Scalar() != "enums" || !top.second.IsMap()) continue;
-        for (const auto& e : merged_pairs(top.second)) {
-            if (e.first.IsScalar()) enum_names_.push_back(e.first.Scalar());
+        if (!top.first.IsScalar() || !top.second.IsMap()) continue;
+        if (top.first.Scalar() == "enums") {
+            for (const auto& e : merged_pairs(top.second))
+                if (e.first.IsScalar()) enum_names_.push_back(e.first.Scalar());
+        } else if (top.first.Scalar() == "domains") {
+            // A domain's base type, as written: columns of it are typed by it.
+            for (const auto& d : merged_pairs(top.second)) {
+                if (!d.first.IsScalar()) continue;
+                const YAML::Node type = d.second.IsMap() ? d.second["type"] : d.second;
+                if (type && type.IsScalar()) domain_types_[d.first.Scalar()] = type.Scalar();
+            }
         }
     }
 }
@@ -73,6 +81,7 @@ void Parser::parse_file(const SourceFile& file) {
     parse_settings(top, ctx);
     if (auto n = top.take("extensions")) parse_extensions(ctx, *n);
     if (auto n = top.take("enums")) parse_enums(ctx, *n);
+    if (auto n = top.take("domains")) parse_domains(ctx, *n);
     if (auto n = top.take("functions")) parse_functions(ctx, *n, RoutineKind::Function);
     if (auto n = top.take("procedures")) parse_functions(ctx, *n, RoutineKind::Procedure);
     if (auto n = top.take("sequences")) parse_sequences(ctx, *n);

@@ -127,11 +127,13 @@ std::optional<ColumnType> Parser::parse_type(ParseContext& ctx, std::string text
         *nullable = true;
         text.pop_back();
     }
+    if (auto domain = domain_type(text)) return domain;
     std::string why;
     auto type = parse_column_type(text, enum_names_, &why);
     if (!type) {
         std::vector<std::string> candidates = known_type_names();
         candidates.insert(candidates.end(), enum_names_.begin(), enum_names_.end());
+        for (const auto& [domain, base] : domain_types_) candidates.push_back(domain);
         std::string base = text.substr(0, text.find_first_of("([?"));
         if (text.find('(') != std::string::npos && text.find(')') == std::string::npos) {
             ctx.diags.error(loc, why +

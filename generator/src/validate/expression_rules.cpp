@@ -229,6 +229,13 @@ void check_check_expression(const Table& table, const CheckConstraint& check, Di
     }
 }
 
+bool check_domain_check_shape(const Domain& domain, const CheckConstraint& check, Diagnostics& diags) {
+    auto tokens = tokens_of(check.expression);
+    if (!tokens) return false;
+    return report_shape(shape_of(sqltext::parse_expression(check.expression), *tokens), check.loc,
+                        "check `" + check.name + "` of domain `" + domain.name + "`", kCheckLimits, diags);
+}
+
 bool check_generated_expression(const Table& table, const Column& column, Diagnostics& diags) {
     auto tokens = tokens_of(column.generated);
     if (!tokens) return false;
@@ -341,6 +348,10 @@ std::vector<Fragment> fragments_of(const Schema& schema) {
         }
         for (const auto& trigger : t.triggers)
             if (!trigger.when.empty()) out.push_back({&trigger.when, trigger.when_loc});
+    }
+    for (const auto& d : schema.domains) {
+        if (!d.default_sql.empty()) out.push_back({&d.default_sql, d.loc});
+        for (const auto& c : d.checks) out.push_back({&c.expression, c.loc});
     }
     for (const auto& f : schema.functions) {
         for (const auto& a : f.args)

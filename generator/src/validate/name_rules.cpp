@@ -172,6 +172,7 @@ void check_names(const Schema& schema, Diagnostics& diags) {
     for (const auto& v : schema.views) add_relation_with_row_type(v.name, "view", v.loc);
     for (const auto& a : schema.aggregates) add_relation_with_row_type(a.name, "continuous aggregate", a.loc);
     for (const auto& e : schema.enums) types.add(e.name, "enum", e.loc);
+    for (const auto& d : schema.domains) types.add(d.name, "domain", d.loc);
     for (const auto& s : schema.sequences) relations.add(s.name, "sequence", s.loc);
     for (const auto& t : schema.tables) {
         for (const auto& i : t.indexes) relations.add(i.name, "index", i.loc);

@@ -34,9 +34,12 @@ void check_check_expression(const Table& table, const CheckConstraint& check, Di
 void check_aggregate_where(const ContinuousAggregate& aggregate, Diagnostics& diags);
 // A subquery or aggregate call in a generated column's expression; true if reported.
 bool check_generated_expression(const Table& table, const Column& column, Diagnostics& diags);
+// A subquery or aggregate call in a domain's check; true if reported.
+bool check_domain_check_shape(const Domain& domain, const CheckConstraint& check, Diagnostics& diags);
 // Serial, identity and generated columns; standalone sequences (value_source_rules.cpp).
 void check_value_sources(const Schema& schema, const Table& table, Diagnostics& diags);
 void check_sequences(const Schema& schema, Diagnostics& diags);
+void check_domains(const Schema& schema, Diagnostics& diags);
 void check_time_zone(const std::string& zone, const SourceLocation& loc, const std::string& what, Diagnostics& diags);
 void check_view_relations(const Schema& schema, const View& view, Diagnostics& diags);
 // One note naming the functions the schema calls that the compiler does not

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "catalog/column_types.hpp"
+#include "sqltext/lexer.hpp"
 #include "sqltext/literals.hpp"
 #include "validate/rules.hpp"
 
@@ -243,6 +244,18 @@ void check_included_columns(const Table& table, const std::vector<NameRef>& incl
 
 }  // namespace
 
+// A column of a NOT NULL domain cannot hold NULL, whatever it declares.
+static void check_domain_columns(const Schema& schema, const Table& table, Diagnostics& diags) {
+    for (const auto& c : table.columns) {
+        if (c.type.domain.empty() || c.type.is_array() || !c.nullable) continue;
+        const Domain* d = schema.find_domain(c.type.domain);
+        if (d && d->not_null)
+            diags.error(c.type_loc, "column `" + table.name + "." + c.name + "` is nullable, but its domain `" +
+                                        d->name + "` is NOT NULL, so every NULL would be refused (\"domain " + d->name +
+                                        " does not allow null values\"); remove `?`");
+    }
+}
+
 void check_table(const Schema& schema, const Table& table, Diagnostics& diags) {
     // A table without columns is reported by the parser, which knows why.
     if (table.columns.size() > 1600) {
@@ -253,6 +266,7 @@ void check_table(const Schema& schema, const Table& table, Diagnostics& diags) {
     for (const auto& column : table.columns) {
         check_default(schema, table, column, diags);
     }
+    check_domain_columns(schema, table, diags);
     check_primary_key(table, diags);
     if (table.primary_key) check_included_columns(table, table.primary_key->include, "the primary key", diags);
     for (const auto& u : table.uniques) {
@@ -268,6 +282,26 @@ void check_table(const Schema& schema, const Table& table, Diagnostics& diags) {
         check_json_comparisons(table, check.expression, check.loc,
                                "check `" + check.name + "` of table `" + table.name + "`", diags);
         check_check_expression(table, check, diags);
+    }
+}
+
+// A domain's checks see one value, called VALUE.
+void check_domains(const Schema& schema, Diagnostics& diags) {
+    static const std::vector<std::string> kValue{"value"};
+    for (const auto& d : schema.domains) {
+        const std::string what = "domain `" + d.name + "`";
+        if (d.type.is_array())
+            diags.error(d.type_loc, what + " is over an array type (`" + d.type.sql() +
+                                        "`), which hyperschema does not declare; make the column an array of a "
+                                        "domain instead (`type: " +
+                                        d.name + "[]` over `" + d.type.element().sql() + "`)");
+        for (const auto& c : d.checks) {
+            if (check_domain_check_shape(d, c, diags)) continue;
+            check_fragment(c.expression, c.loc, {"check `" + c.name + "` of " + what, &kValue, false, ""}, diags);
+            if (!sqltext::mentions_any(c.expression, {"value"}))
+                diags.warning(c.loc, "check `" + c.name + "` of " + what +
+                                         " does not read VALUE, so it holds for every value or none");
+        }
     }
 }
 

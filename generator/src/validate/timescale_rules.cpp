@@ -17,7 +17,13 @@ void check_time_column(const Table& table, const Hypertable& h, Diagnostics& dia
                                            did_you_mean(h.time_column.name, column_names(table)));
         return;
     }
-    if (!time->type.is_time() && !time->type.is_integer()) {
+    if (!time->type.domain.empty()) {
+        diags.error(h.time_column.loc, "time column `" + table.name + "." + time->name + "` is of domain `" +
+                                           time->type.domain +
+                                           "`, which TimescaleDB refuses to partition by (\"invalid type for "
+                                           "dimension\"); give the column the domain's base type `" +
+                                           time->type.without_modifier().sql() + "` instead");
+    } else if (!time->type.is_time() && !time->type.is_integer()) {
         diags.error(h.time_column.loc, "time column `" + table.name + "." + time->name + "` has type `" +
                                            time->type.sql() +
                                            "`, which TimescaleDB cannot partition by; use "

@@ -88,6 +88,7 @@ struct LiveCatalog {
     std::vector<FunctionSpec> functions;  // not those an extension installed
     std::vector<LiveTrigger> triggers;    // not internal ones (foreign keys')
     std::map<std::string, LiveSequence> sequences;
+    std::map<std::string, DomainSpec> domains;
     // "kind name" of every object a raw SQL object may declare (ProvidedSpec's
     // kinds); read only when the schema declares some.
     std::set<std::string> objects;
@@ -154,6 +155,20 @@ inline void read_relations(pqxx::dbtransaction& tx, const std::string& ns, LiveC
         LiveColumn column{r[2].c_str(), r[3].c_str(), text_field(r[5]), r[4].as<bool>(), r[6].c_str()[0], ""};
         if (r[7].as<bool>()) std::swap(column.generated, column.default_sql);  // adbin holds the expression
         rel.columns.push_back(std::move(column));
+    }
+    for (const auto& r : pqxx_bridge::exec(
+             tx,
+             "SELECT t.typname, format_type(t.typbasetype, t.typtypmod), t.typnotnull, t.typdefault, c.conname, "
+             "pg_get_constraintdef(c.oid) FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
+             "LEFT JOIN pg_constraint c ON c.contypid = t.oid AND c.contype = 'c' "
+             "WHERE t.typtype = 'd' AND n.nspname = $1 ORDER BY t.typname, c.conname",
+             ns)) {
+        DomainSpec& d = live.domains[r[0].c_str()];
+        d.name = r[0].c_str();
+        d.type = r[1].c_str();
+        d.not_null = r[2].as<bool>();
+        d.default_sql = text_field(r[3]);
+        if (!r[4].is_null()) d.checks.push_back({r[4].c_str(), 'c', r[5].c_str()});
     }
     // Sequences, with the column that owns one (OWNED BY, serial: 'a';
     // identity: 'i').

@@ -1,0 +1,29 @@
+-- An asset registry for a grid operator, hand-written: domains carry the
+-- rules every table shares (meter ids, percentages, a phase with a default),
+-- and measurements of the assets go into a hypertable.
+CREATE EXTENSION IF NOT EXISTS timescaledb;
+
+CREATE TYPE phase AS ENUM ('l1', 'l2', 'l3');
+
+CREATE DOMAIN meter_id AS varchar(32) NOT NULL
+    CONSTRAINT meter_id_format CHECK (VALUE ~ '^[A-Z0-9-]+$');
+CREATE DOMAIN percentage AS numeric(5,2)
+    CHECK (VALUE >= 0 AND VALUE <= 100);
+COMMENT ON DOMAIN percentage IS 'A share, in percent';
+CREATE DOMAIN phase_code AS phase DEFAULT 'l1';
+
+CREATE TABLE assets (
+    meter       meter_id PRIMARY KEY,
+    phase       phase_code NOT NULL,
+    aliases     meter_id[] NOT NULL DEFAULT '{}',
+    installed   date
+);
+
+CREATE TABLE asset_load (
+    time        timestamptz NOT NULL,
+    meter       meter_id REFERENCES assets (meter),
+    load        percentage,
+    efficiency  percentage NOT NULL
+);
+SELECT create_hypertable('asset_load', by_range('time', INTERVAL '7 days'));
+CREATE INDEX asset_load_meter ON asset_load (meter, time DESC);
