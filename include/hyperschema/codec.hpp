@@ -38,6 +38,7 @@
 #include "hyperschema/detail/numeric.hpp"
 #include "hyperschema/detail/wire.hpp"
 #include "hyperschema/error.hpp"
+#include "hyperschema/extension_types.hpp"
 #include "hyperschema/types.hpp"
 
 namespace hyperschema {
@@ -497,6 +498,88 @@ struct pg_codec<E> : detail::scalar_codec<E, 0, 0> {
                     " known to this program (regenerate the code after adding enum values)");
     }
     static bool accepts(oid o) { return o == oids::text || o == oids::varchar || o >= oids::first_user_defined; }
+};
+
+// An extension's type has an OID of its own in each database: like an enum,
+// written with the type left to the server (text parameters, binary COPY),
+// read from any user-defined type.
+
+// hstore_send's form: the pair count, then each key and value with its
+// length (-1: a NULL value).
+template <>
+struct pg_codec<hstore> : detail::scalar_codec<hstore, 0, 0> {
+    static constexpr std::string_view type_name = "hstore";
+    static void encode(const hstore& v, byte_buffer& out) {
+        detail::wire::put_i32(out, static_cast<std::int32_t>(v.size()));
+        for (const auto& [key, value] : v) {
+            detail::wire::put_i32(out, static_cast<std::int32_t>(key.size()));
+            out += key;
+            detail::wire::put_i32(out, value ? static_cast<std::int32_t>(value->size()) : -1);
+            if (value) out += *value;
+        }
+    }
+    // "key"=>"value", "other"=>NULL, with " and \ escaped.
+    static void encode_text(const hstore& v, byte_buffer& out) {
+        auto quoted = [&out](const std::string& s) {
+            out += '"';
+            for (char c : s) {
+                if (c == '"' || c == '\\') out += '\\';
+                out += c;
+            }
+            out += '"';
+        };
+        bool first = true;
+        for (const auto& [key, value] : v) {
+            if (!first) out += ", ";
+            first = false;
+            quoted(key);
+            out += "=>";
+            if (value)
+                quoted(*value);
+            else
+                out += "NULL";
+        }
+    }
+    static hstore decode(const char* data, int length) {
+        auto take_i32 = [&](int& at) {
+            if (at + 4 > length) throw error("truncated hstore from the server");
+            const std::int32_t v = detail::wire::get_i32(data + at);
+            at += 4;
+            return v;
+        };
+        auto take_text = [&](int& at, std::int32_t n) {
+            if (n < 0 || at + n > length) throw error("malformed hstore from the server");
+            std::string s(data + at, static_cast<std::size_t>(n));
+            at += n;
+            return s;
+        };
+        hstore out;
+        int at = 0;
+        const std::int32_t pairs = take_i32(at);
+        for (std::int32_t i = 0; i < pairs; ++i) {
+            std::string key = take_text(at, take_i32(at));
+            const std::int32_t n = take_i32(at);
+            out[std::move(key)] = n < 0 ? std::nullopt : std::optional<std::string>(take_text(at, n));
+        }
+        return out;
+    }
+    static bool accepts(oid o) { return o >= oids::first_user_defined; }
+};
+
+// ltree_send's form: a version byte (1), then the path as text.
+template <>
+struct pg_codec<ltree> : detail::scalar_codec<ltree, 0, 0> {
+    static constexpr std::string_view type_name = "ltree";
+    static void encode(const ltree& v, byte_buffer& out) {
+        out += '\1';
+        out += v.path;
+    }
+    static void encode_text(const ltree& v, byte_buffer& out) { out += v.path; }
+    static ltree decode(const char* data, int length) {
+        if (length < 1 || data[0] != 1) throw error("unsupported ltree binary format version from the server");
+        return ltree{std::string(data + 1, static_cast<std::size_t>(length - 1))};
+    }
+    static bool accepts(oid o) { return o >= oids::first_user_defined; }
 };
 
 // NULL is std::nullopt; everything else is T's.

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "hyperschema/detail/pqxx_bridge.hpp"
+#include "hyperschema/extension_types.hpp"
 #include "hyperschema/function_ref.hpp"
 #include "hyperschema/table.hpp"
 #include "hyperschema/types.hpp"

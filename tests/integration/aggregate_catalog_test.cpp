@@ -108,6 +108,8 @@ TEST_CASE("every aggregate function's result type per argument type is the serve
     {
         pqxx::work tx(conn);
         if (timescale) tx.exec("CREATE EXTENSION timescaledb");
+        for (const auto& traits : catalog::all_types())  // citext, hstore, ltree
+            if (!traits.extension.empty()) tx.exec("CREATE EXTENSION " + std::string(traits.extension));
         tx.exec(create_samples_sql(columns));
         tx.commit();
     }

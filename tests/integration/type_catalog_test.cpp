@@ -54,6 +54,20 @@ std::vector<ColumnType> sample_types() {
     return out;
 }
 
+// A database where every type of the table exists: the extensions that
+// bring some (citext, hstore, ltree) installed.
+// Its connection string.
+std::string database_with_every_type(const std::string& name) {
+    auto& pg = PgCluster::shared();
+    const std::string dsn = pg.dsn(pg.create_database(name));
+    auto conn = hyperschema::connect(dsn);
+    pqxx::work tx(conn);
+    for (const auto& traits : all_types())
+        if (!traits.extension.empty()) tx.exec("CREATE EXTENSION IF NOT EXISTS " + std::string(traits.extension));
+    tx.commit();
+    return dsn;
+}
+
 std::string opclass_name(Opclass o) {
     switch (o) {
         case Opclass::Yes:
@@ -73,8 +87,7 @@ std::string opclass_name(Opclass o) {
 }  // namespace
 
 TEST_CASE("every type's canonical spelling and aliases give the format_type() the table records", "[pg][catalog]") {
-    auto& pg = PgCluster::shared();
-    auto conn = hyperschema::connect(pg.dsn(pg.create_database("type_spellings")));
+    auto conn = hyperschema::connect(database_with_every_type("type_spellings"));
     int n = 0;
     auto check = [&](const std::string& written, const ColumnType& expected) {
         const std::string column = "c" + std::to_string(++n);
@@ -111,8 +124,7 @@ TEST_CASE("every type's canonical spelling and aliases give the format_type() th
 }
 
 TEST_CASE("the index methods the type table allows are the ones CREATE INDEX accepts", "[pg][catalog]") {
-    auto& pg = PgCluster::shared();
-    auto conn = hyperschema::connect(pg.dsn(pg.create_database("type_index_methods")));
+    auto conn = hyperschema::connect(database_with_every_type("type_index_methods"));
     const IndexMethod methods[] = {IndexMethod::Btree, IndexMethod::Hash, IndexMethod::Gin, IndexMethod::Gist,
                                    IndexMethod::Brin};
     std::vector<ColumnType> types = sample_types();
@@ -334,8 +346,7 @@ const LiteralCase kLiterals[] = {
 }  // namespace
 
 TEST_CASE("the foreign keys the type table allows between two types are the ones the server accepts", "[pg][catalog]") {
-    auto& pg = PgCluster::shared();
-    auto conn = hyperschema::connect(pg.dsn(pg.create_database("type_foreign_keys")));
+    auto conn = hyperschema::connect(database_with_every_type("type_foreign_keys"));
     std::vector<ColumnType> types;
     for (const ColumnType& t : sample_types()) {
         if (t.base == BaseType::Json) continue;  // no b-tree class: never a key
@@ -367,8 +378,7 @@ TEST_CASE("the foreign keys the type table allows between two types are the ones
 }
 
 TEST_CASE("literal defaults the type table accepts are the ones the server stores", "[pg][catalog]") {
-    auto& pg = PgCluster::shared();
-    auto conn = hyperschema::connect(pg.dsn(pg.create_database("type_literals")));
+    auto conn = hyperschema::connect(database_with_every_type("type_literals"));
     int n = 0;
     for (const auto& [type_text, literal] : kLiterals) {
         const ColumnType type = parsed(type_text);

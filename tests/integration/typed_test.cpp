@@ -305,6 +305,37 @@ TEST_CASE("typed helpers leave serial, identity and generated columns to the dat
     CHECK(types::tickets::find(tx, 7)->price_cents == 2);
 }
 
+TEST_CASE("typed helpers write and read citext, hstore and ltree", "[timescaledb][typed]") {
+    HYPERSCHEMA_REQUIRE_TIMESCALEDB();
+    auto& pg = PgCluster::shared();
+    const std::string db = pg.create_database("typed_extension_types");
+    auto conn = hyperschema::connect(pg.dsn(db));
+    migrate(conn, {Migration{1, "init", read_text(HYPERSCHEMA_ALL_TYPES_SQL), "", ""}});
+    const hstore attrs{{"color", "red"}, {"note", std::nullopt}, {"quote \"and\" \\slash", "=> , \"x\""}};
+    const types::places::row berlin{"Berlin", attrs, ltree{"europe.germany.berlin"}, hstore{}, std::nullopt};
+    const types::places::row paris{"Paris", hstore{{"k", ""}}, ltree{"europe.france.paris"}, std::nullopt,
+                                   ltree{"europe"}};
+    {
+        pqxx::work tx(conn);
+        types::places::insert(tx, berlin);                                                   // text parameters
+        CHECK(types::places::insert_many(tx, std::vector<types::places::row>{paris}) == 1);  // binary COPY
+        tx.commit();
+    }
+    pqxx::work tx(conn);
+    CHECK(types::places::find(tx, "berlin") == berlin);  // citext compares without case
+    CHECK(types::places::find(tx, "PARIS") == paris);
+    CHECK(exec(tx,
+               "SELECT count(*) FROM places WHERE path <@ 'europe.germany' AND attrs -> 'color' = 'red' AND "
+               "attrs ? 'note' AND (attrs -> 'note') IS NULL")
+              .get<std::int64_t>(0, 0) == 1);
+    CHECK(
+        exec(tx, "SELECT attrs -> 'quote \"and\" \\slash' FROM places WHERE name = 'berlin'").get<std::string>(0, 0) ==
+        "=> , \"x\"");
+    CHECK(types::places::upsert(
+              tx, {"BERLIN", hstore{{"color", "blue"}}, ltree{"europe.germany"}, std::nullopt, std::nullopt}) == 1);
+    CHECK(types::places::find(tx, "Berlin")->attrs == hstore{{"color", "blue"}});
+}
+
 TEST_CASE("typed helpers read a view through its declared columns", "[timescaledb][typed]") {
     HYPERSCHEMA_REQUIRE_TIMESCALEDB();
     auto& pg = PgCluster::shared();

@@ -392,6 +392,33 @@ constexpr std::array kTypes{
                .btree_family = "macaddr8_ops",
                .implicit_casts = "macaddr",
                .cpp_type = "hyperschema::macaddr8"},
+    // Types of contrib extensions, which the schema must list under `extensions:`.
+    TypeTraits{.base = BaseType::Citext,
+               .name = "citext",
+               .catalog_name = "citext",
+               .category = TC::Extension,
+               .index = kOrdered,
+               .literal_example = "'Alice'",
+               .implicit_casts = "text|varchar",
+               .cpp_type = "std::string",
+               .extension = "citext"},
+    TypeTraits{.base = BaseType::Hstore,
+               .name = "hstore",
+               .catalog_name = "hstore",
+               .category = TC::Extension,
+               .index = {Opclass::Yes, Opclass::Yes, Opclass::Yes, Opclass::Yes, Opclass::No},
+               .literal_example = "'color=>red'",
+               .cpp_type = "hyperschema::hstore",
+               .extension = "hstore"},
+    TypeTraits{.base = BaseType::Ltree,
+               .name = "ltree",
+               .catalog_name = "ltree",
+               .category = TC::Extension,
+               .index = {Opclass::Yes, Opclass::No, Opclass::No, Opclass::Yes, Opclass::No},
+               .gist_on_arrays = true,
+               .literal_example = "'europe.germany.berlin'",
+               .cpp_type = "hyperschema::ltree",
+               .extension = "ltree"},
     TypeTraits{.base = BaseType::Enum, .category = TC::Enum, .index = kUnorderedScalar},
 };
 
@@ -478,6 +505,7 @@ Opclass index_support(IndexMethod method, const ColumnType& type) {
             case IndexMethod::Gin:
                 return json ? Opclass::JsonElements : Opclass::Yes;
             case IndexMethod::Gist:
+                return traits_of(type.base).gist_on_arrays ? Opclass::Yes : Opclass::No;
             case IndexMethod::Brin:
                 return Opclass::No;
         }

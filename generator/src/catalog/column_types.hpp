@@ -38,6 +38,7 @@ enum class TypeCategory {
     Binary,
     Network,     // inet, cidr
     MacAddress,  // macaddr, macaddr8
+    Extension,   // a type an extension brings: citext, hstore, ltree
     Enum,
 };
 
@@ -97,6 +98,7 @@ struct TypeTraits {
     int64_t default_chunk_units = 0;
     bool moving_literals = false;  // 'now', 'today' are converted once, at CREATE TABLE
     IndexSupport index{};
+    bool gist_on_arrays = false;           // an array of it has a default GiST class (ltree[]: _ltree_ops)
     LiteralCheck check_literal = nullptr;  // nullptr: the server decides (json aside, checked in validate)
     std::string_view literal_example{};    // a valid default, for messages
     // The default b-tree operator family, which holds equality operators
@@ -105,7 +107,8 @@ struct TypeTraits {
     // The types this one converts to implicitly (pg_cast's castcontext 'i'),
     // canonical names separated by '|'.
     std::string_view implicit_casts{};
-    std::string_view cpp_type{};  // the generated C++ value type (enums: their own)
+    std::string_view cpp_type{};   // the generated C++ value type (enums: their own)
+    std::string_view extension{};  // the extension that brings the type ("" for built-in ones)
 };
 
 // The chunk interval TimescaleDB gives a hypertable partitioned by `time`

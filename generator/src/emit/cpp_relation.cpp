@@ -58,13 +58,15 @@ std::string table_comment(const Table& t) {
 
 Field field_of(const Schema& schema, const std::string& column, const ColumnType& type, bool nullable,
                std::string note) {
-    return {column,
+    Field f{column,
             cpp_identifier(column),
             cpp_field_type(type, nullable, enum_scope(schema)),
             cpp_value_type(type, enum_scope(schema)),
             catalog_type_name(type),
             nullable,
             std::move(note)};
+    f.extension_type = !catalog::traits_of(type.base).extension.empty() && type.domain.empty() && !type.is_array();
+    return f;
 }
 
 Relation relation_of(const Schema& schema, const Table& t) {

@@ -25,6 +25,7 @@ struct Field {
     // (serial, identity, generated), whose columns insert() leaves out.
     ValueSource source = ValueSource::Row;
     bool always_identity = false;  // GENERATED ALWAYS AS IDENTITY: writing it needs OVERRIDING SYSTEM VALUE
+    bool extension_type = false;   // an extension's type (citext, hstore, ltree): parameters are cast to it
 };
 
 // A bucket or time column of integer time (smallint, integer, bigint).

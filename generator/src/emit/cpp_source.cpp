@@ -41,6 +41,13 @@ std::vector<std::string> written_columns(const Relation& r, Written which) {
     return out;
 }
 
+// A parameter compared with the column: typed as the column where its C++
+// value would bind as another type (citext's std::string binds as text, and
+// citext = text compares with case).
+std::string parameter(const Field& f, size_t n) {
+    return "$" + std::to_string(n) + (f.extension_type ? "::" + f.sql_type : "");
+}
+
 std::string placeholders(size_t n) {
     std::string out;
     for (size_t i = 0; i < n; ++i) out += (i ? ", $" : "$") + std::to_string(i + 1);
@@ -87,7 +94,8 @@ void print_statements(Printer& p, const Relation& r) {
     if (!r.primary_key.empty()) {
         std::string where;
         for (size_t i = 0; i < r.primary_key.size(); ++i)
-            where += (i ? " AND " : "") + quote_ident(r.primary_key[i]) + " = $" + std::to_string(i + 1);
+            where += (i ? " AND " : "") + quote_ident(r.primary_key[i]) + " = " +
+                     parameter(*r.field(r.primary_key[i]), i + 1);
         p.print("std::string find = select + $where$;\n", {{"where", cpp_string(" WHERE " + where)}});
         p.print("std::string all = select + $order$;\n",
                 {{"order", cpp_string(" ORDER BY " + quoted_columns(r.primary_key))}});
@@ -145,7 +153,7 @@ void print_range_sql(Printer& p, const Relation& r) {
         const Field* f = r.field(r.filters[i]);
         p.print("    if (f.$member$) text += $clause$;\n",
                 {{"member", f->member},
-                 {"clause", cpp_string(" AND " + quote_ident(f->column) + " = $" + std::to_string(i + 3))}});
+                 {"clause", cpp_string(" AND " + quote_ident(f->column) + " = " + parameter(*f, i + 3))}});
     }
     if (!r.filters.empty())
         p.print("    if (latest) text += $order$;\n    else ",

@@ -32,7 +32,10 @@ enum class BaseType {
     Cidr,
     Macaddr,
     Macaddr8,
-    Enum,  // an enum declared in the schema; ColumnType::enum_name says which
+    Citext,  // extension citext
+    Hstore,  // extension hstore
+    Ltree,   // extension ltree
+    Enum,    // an enum declared in the schema; ColumnType::enum_name says which
 };
 
 // The facts about each BaseType (spellings, modifiers, literals, index

@@ -125,6 +125,7 @@ Kind kind_of(const ColumnType& t) {
         case catalog::TypeCategory::Binary:
         case catalog::TypeCategory::Network:
         case catalog::TypeCategory::MacAddress:
+        case catalog::TypeCategory::Extension:
         case catalog::TypeCategory::Enum:
             return Kind::Other;
     }

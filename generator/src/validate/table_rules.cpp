@@ -256,6 +256,21 @@ static void check_domain_columns(const Schema& schema, const Table& table, Diagn
     }
 }
 
+// citext, hstore, ltree: CREATE TABLE fails unless the extension is there.
+static void check_extension_types(const Schema& schema, const Table& table, Diagnostics& diags) {
+    for (const auto& c : table.columns) {
+        const std::string_view extension = catalog::traits_of(c.type.base).extension;
+        if (extension.empty() || !c.type.domain.empty()) continue;
+        const bool listed = std::any_of(schema.extensions.begin(), schema.extensions.end(),
+                                        [&](const Extension& e) { return e.name == extension; });
+        if (!listed)
+            diags.error(c.type_loc, "column `" + table.name + "." + c.name + "` is of type `" + c.type.sql() +
+                                        "`, which extension " + std::string(extension) +
+                                        " brings (\"type does not exist\" without it); list it: `extensions: [" +
+                                        std::string(extension) + "]`");
+    }
+}
+
 void check_table(const Schema& schema, const Table& table, Diagnostics& diags) {
     // A table without columns is reported by the parser, which knows why.
     if (table.columns.size() > 1600) {
@@ -267,6 +282,7 @@ void check_table(const Schema& schema, const Table& table, Diagnostics& diags) {
         check_default(schema, table, column, diags);
     }
     check_domain_columns(schema, table, diags);
+    check_extension_types(schema, table, diags);
     check_primary_key(table, diags);
     if (table.primary_key) check_included_columns(table, table.primary_key->include, "the primary key", diags);
     for (const auto& u : table.uniques) {
@@ -290,6 +306,12 @@ void check_domains(const Schema& schema, Diagnostics& diags) {
     static const std::vector<std::string> kValue{"value"};
     for (const auto& d : schema.domains) {
         const std::string what = "domain `" + d.name + "`";
+        const std::string_view extension = catalog::traits_of(d.type.base).extension;
+        if (!extension.empty() && std::none_of(schema.extensions.begin(), schema.extensions.end(),
+                                               [&](const Extension& e) { return e.name == extension; }))
+            diags.error(d.type_loc, what + " is over `" + d.type.sql() + "`, which extension " +
+                                        std::string(extension) + " brings; list it: `extensions: [" +
+                                        std::string(extension) + "]`");
         if (d.type.is_array())
             diags.error(d.type_loc, what + " is over an array type (`" + d.type.sql() +
                                         "`), which hyperschema does not declare; make the column an array of a "

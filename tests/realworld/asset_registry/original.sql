@@ -1,7 +1,11 @@
 -- An asset registry for a grid operator, hand-written: domains carry the
 -- rules every table shares (meter ids, percentages, a phase with a default),
--- and measurements of the assets go into a hypertable.
+-- sites use contrib types (case-insensitive names, tags as hstore, the grid
+-- topology as ltree paths), and measurements go into a hypertable.
 CREATE EXTENSION IF NOT EXISTS timescaledb;
+CREATE EXTENSION IF NOT EXISTS citext;
+CREATE EXTENSION IF NOT EXISTS hstore;
+CREATE EXTENSION IF NOT EXISTS ltree;
 
 CREATE TYPE phase AS ENUM ('l1', 'l2', 'l3');
 
@@ -27,3 +31,13 @@ CREATE TABLE asset_load (
 );
 SELECT create_hypertable('asset_load', by_range('time', INTERVAL '7 days'));
 CREATE INDEX asset_load_meter ON asset_load (meter, time DESC);
+
+CREATE TABLE sites (
+    site_id     integer PRIMARY KEY,
+    name        citext NOT NULL UNIQUE,
+    tags        hstore NOT NULL DEFAULT '',
+    topology    ltree NOT NULL,
+    owner_email citext
+);
+CREATE INDEX sites_tags ON sites USING gin (tags);
+CREATE INDEX sites_topology ON sites USING gist (topology);
