@@ -163,6 +163,14 @@ struct ProvidedSpec {
     std::string name;
 };
 
+// One privilege granted to a role the schema declares, on one object: as
+// verify reports it ("table readings", "function f(x integer)", "schema app").
+struct GrantSpec {
+    std::string object;
+    std::string role;
+    std::string privilege;  // as aclexplode() names it: SELECT, EXECUTE, USAGE
+};
+
 struct ExpectedSchema {
     std::string name;
     std::string namespace_name = "public";
@@ -182,6 +190,8 @@ struct ExpectedSchema {
     std::vector<FunctionSpec> functions;
     std::vector<TriggerSpec> triggers;
     std::vector<ProvidedSpec> provided;
+    std::vector<std::string> roles;  // must exist; grants to them are compared
+    std::vector<GrantSpec> grants;
 };
 
 }  // namespace hyperschema

@@ -162,7 +162,7 @@ public:
     VerifyReport run() {
         const std::string history =
             checked_identifier(options_.history_schema) + "." + checked_identifier(options_.history_table);
-        live_ = read_live_catalog(conn_, schema_.namespace_name, history, !schema_.provided.empty());
+        live_ = read_live_catalog(conn_, schema_.namespace_name, history, !schema_.provided.empty(), schema_.roles);
         report_.schema = schema_.name;
         report_.postgres_version = live_.postgres_version;
         report_.timescaledb_version = live_.timescaledb_version;
@@ -183,6 +183,7 @@ public:
             check_compression();
             check_policies();
         }
+        check_grants();
         settle_constant_defaults();
         return report_;
     }
@@ -272,6 +273,23 @@ private:
         }
         for (const auto& [name, labels] : live_.enums)
             if (!expected.count(name)) unexpected("enum", name, "a type the schema does not declare");
+    }
+
+    // The schema's roles exist; they hold exactly the privileges it grants
+    // them (other roles' privileges, the owner's and PUBLIC's, are not compared).
+    void check_grants() {
+        for (const auto& role : schema_.roles)
+            if (!live_.roles.count(role)) add(DriftKind::Missing, "role " + role, "no such role");
+        auto key = [](const GrantSpec& g) { return g.object + "\n" + g.role + "\n" + g.privilege; };
+        std::set<std::string> expected, live;
+        for (const auto& g : schema_.grants) expected.insert(key(g));
+        for (const auto& g : live_.grants) live.insert(key(g));
+        for (const auto& g : schema_.grants)
+            if (live_.roles.count(g.role) && !live.count(key(g)))
+                add(DriftKind::Missing, g.object, "grant " + g.privilege + " to " + g.role + " missing");
+        for (const auto& g : live_.grants)
+            if (!expected.count(key(g)))
+                add(DriftKind::Unexpected, g.object, "grant " + g.privilege + " to " + g.role + " not in the schema");
     }
 
     void check_domains() {

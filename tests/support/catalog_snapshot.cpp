@@ -42,6 +42,16 @@ const Concept kConcepts[] = {
      "SELECT c.relname || ': ' || regexp_replace(regexp_replace(pg_get_viewdef(c.oid, true), '\\s+', ' ', 'g'), "
      "'_materialized_hypertable_[0-9]+', '_materialized_hypertable_N', 'g') FROM pg_class c "
      "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind IN ('v', 'm')"},
+    // Privileges by object, role and kind, the owner's own left out.
+    {"grant", false,
+     "SELECT c.relname || ' ' || g.rolname || ' ' || a.privilege_type FROM pg_class c JOIN pg_namespace n ON "
+     "n.oid = c.relnamespace, aclexplode(c.relacl) a JOIN pg_roles g ON g.oid = a.grantee WHERE n.nspname = $1 AND "
+     "a.grantee <> c.relowner UNION ALL SELECT p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ') ' "
+     "|| coalesce(g.rolname, 'PUBLIC') || ' ' || a.privilege_type FROM pg_proc p JOIN pg_namespace n ON n.oid = "
+     "p.pronamespace, aclexplode(p.proacl) a LEFT JOIN pg_roles g ON g.oid = a.grantee WHERE n.nspname = $1 AND "
+     "a.grantee <> p.proowner UNION ALL SELECT 'schema ' || coalesce(g.rolname, 'PUBLIC') || ' ' || "
+     "a.privilege_type FROM pg_namespace n, aclexplode(n.nspacl) a LEFT JOIN pg_roles g ON g.oid = a.grantee WHERE "
+     "n.nspname = $1 AND a.grantee <> n.nspowner"},
     {"domain", false,
      "SELECT t.typname || ' ' || format_type(t.typbasetype, t.typtypmod) || CASE WHEN t.typnotnull THEN ' NOT NULL' "
      "ELSE '' END || coalesce(' DEFAULT ' || t.typdefault, '') || coalesce((SELECT ' ' || string_agg(c.conname || "

@@ -71,6 +71,7 @@ public:
         std::set<std::string> recreated = trigger_rebuilds_.functions;
         recreated.insert(recreated_views_.begin(), recreated_views_.end());
         recreated.insert(recreated_aggregates_.begin(), recreated_aggregates_.end());
+        diff_grants(from_, to_, renames_, recreated, out_);  // those dropped and created again lost theirs
         // A table whose columns change shape: a view of the raw SQL that reads
         // it would keep ALTER COLUMN from running.
         recreated.insert(trigger_rebuilds_.reshaped_tables.begin(), trigger_rebuilds_.reshaped_tables.end());

@@ -47,6 +47,7 @@ enum class Stage {
     AlterAggregates,
     Compression,
     AddPolicies,
+    Grants,  // once every object they are on exists (again)
     CreateRawSqlLast,
     DropFunctions,  // after the triggers, columns and tables that use them
     DropSequences,  // after the defaults that call nextval() on them
@@ -108,6 +109,11 @@ struct RelationSettings {
 void diff_timescale_settings(const Schema& to, const std::string& relation, bool is_aggregate,
                              const RelationSettings* old, const RelationSettings& now, Output& out,
                              bool chunk_interval_changed = false);
+
+// Grants on every object; `recreated`: names of objects this migration drops
+// and creates again, which lost theirs (grant_diff.cpp).
+void diff_grants(const Schema& from, const Schema& to, const Renames& renames, const std::set<std::string>& recreated,
+                 Output& out);
 
 // Standalone sequences (sequence_diff.cpp).
 void diff_sequences(const Schema& from, const Schema& to, const Renames& renames, Output& out);

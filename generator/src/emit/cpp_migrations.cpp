@@ -152,6 +152,11 @@ void print_routines(Printer& p, const ExpectedSchema& e) {
              // Escaped, not raw: the printer indents a raw string's continuation lines.
              {"body", cpp_string(f.body)}});
     }
+    if (!e.roles.empty()) p.print("s.roles = $roles$;\n", {{"roles", strings(e.roles)}});
+    for (const auto& g : e.grants)
+        p.print(
+            "s.grants.push_back({$object$, $role$, $privilege$});\n",
+            {{"object", cpp_string(g.object)}, {"role", cpp_string(g.role)}, {"privilege", cpp_string(g.privilege)}});
     for (const auto& o : e.provided)
         p.print("s.provided.push_back({$kind$, $name$});\n",
                 {{"kind", cpp_string(o.kind)}, {"name", cpp_string(o.name)}});

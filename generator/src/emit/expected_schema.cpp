@@ -302,6 +302,27 @@ SequenceSpec sequence_spec(const Sequence& s) {
         o.cycle, owner};
 }
 
+void add_grants(const Schema& schema, ExpectedSchema& out) {
+    for (const auto& r : schema.roles) out.roles.push_back(r.name);
+    auto add = [&](const std::string& object, const std::vector<Grant>& grants) {
+        for (const auto& g : grants)
+            for (const auto& p : g.privileges) {
+                std::string privilege = p;
+                for (auto& c : privilege) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+                out.grants.push_back({object, g.role, privilege});
+            }
+    };
+    add("schema " + schema.namespace_, schema.namespace_grants);
+    for (const auto& t : schema.tables) add("table " + t.name, t.grants);
+    for (const auto& v : schema.views) add("view " + v.name, v.grants);
+    for (const auto& a : schema.aggregates) add("continuous aggregate " + a.name, a.grants);
+    for (const auto& s : schema.sequences) add("sequence " + s.name, s.grants);
+    for (const auto& f : schema.functions)
+        add(std::string(f.is_procedure() ? "procedure " : "function ") + f.name + "(" +
+                function_spec(schema, f).identity_arguments + ")",
+            f.grants);
+}
+
 ExpectedSchema expected_schema_of(const Schema& schema, int version) {
     ExpectedSchema out;
     out.name = schema.name;
@@ -332,6 +353,7 @@ ExpectedSchema expected_schema_of(const Schema& schema, int version) {
     for (const auto& f : schema.functions) out.functions.push_back(function_spec(schema, f));
     for (const auto& r : schema.raw_sql)
         for (const auto& o : r.provides) out.provided.push_back({raw_sql_kind_name(o.kind), o.name});
+    add_grants(schema, out);
     for (const auto& t : schema.tables) {
         for (const auto& tr : t.triggers)
             out.triggers.push_back({t.name, tr.name, trigger_definition(schema, t, tr, false)});

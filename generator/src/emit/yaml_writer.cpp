@@ -113,6 +113,17 @@ void comment(YAML::Emitter& out, const std::string& text) {
     if (!text.empty()) out << YAML::Key << "comment" << YAML::Value << text;
 }
 
+void grants(YAML::Emitter& out, const std::vector<Grant>& list) {
+    if (list.empty()) return;
+    out << YAML::Key << "grants" << YAML::Value << YAML::BeginMap;
+    for (const auto& g : list) {
+        out << YAML::Key << g.role << YAML::Value << YAML::Flow << YAML::BeginSeq;
+        for (const auto& p : g.privileges) out << p;
+        out << YAML::EndSeq;
+    }
+    out << YAML::EndMap;
+}
+
 // A sequence's options, those set only.
 void sequence_options(YAML::Emitter& out, const SequenceOptions& o) {
     auto value = [&](const char* key, const std::optional<int64_t>& v) {
@@ -192,6 +203,7 @@ void trigger(YAML::Emitter& out, const Trigger& t);
 void table(YAML::Emitter& out, const Table& t) {
     out << YAML::Key << t.name << YAML::Value << YAML::BeginMap;
     comment(out, t.comment);
+    grants(out, t.grants);
     out << YAML::Key << "columns" << YAML::Value << YAML::BeginMap;
     for (const auto& c : t.columns) column(out, c);
     out << YAML::EndMap;
@@ -295,6 +307,7 @@ const char* volatility_word(Volatility v) {
 void function(YAML::Emitter& out, const Function& f) {
     out << YAML::Key << f.name << YAML::Value << YAML::BeginMap;
     comment(out, f.comment);
+    grants(out, f.grants);
     if (!f.args.empty()) {
         out << YAML::Key << "args" << YAML::Value << YAML::BeginSeq;
         for (const auto& a : f.args) {
@@ -342,6 +355,7 @@ void functions(YAML::Emitter& out, const Schema& schema, RoutineKind kind) {
 void aggregate(YAML::Emitter& out, const ContinuousAggregate& a) {
     out << YAML::Key << a.name << YAML::Value << YAML::BeginMap;
     comment(out, a.comment);
+    grants(out, a.grants);
     out << YAML::Key << "from" << YAML::Value << a.source.name;
     out << YAML::Key << "bucket" << YAML::Value << a.bucket.text();
     out << YAML::Key << "bucket_column" << YAML::Value << a.bucket_column;
@@ -407,11 +421,17 @@ std::string schema_yaml(const Schema& schema) {
     out.SetBoolFormat(YAML::TrueFalseBool);
     out << YAML::BeginMap;
     out << YAML::Key << "schema" << YAML::Value << YAML::BeginMap << YAML::Key << "name" << YAML::Value << schema.name
-        << YAML::Key << "namespace" << YAML::Value << schema.namespace_ << YAML::EndMap;
+        << YAML::Key << "namespace" << YAML::Value << schema.namespace_;
+    grants(out, schema.namespace_grants);
+    out << YAML::EndMap;
     if (!schema.extensions.empty()) {
         out << YAML::Key << "extensions" << YAML::Value << YAML::Flow << YAML::BeginSeq;
         for (const auto& e : schema.extensions) out << e.name;
         out << YAML::EndSeq;
+    }
+    if (!schema.roles.empty()) {
+        out << YAML::Key << "roles" << YAML::Value;
+        names(out, schema.roles);
     }
     if (!schema.enums.empty()) {
         out << YAML::Key << "enums" << YAML::Value << YAML::BeginMap;
@@ -451,6 +471,7 @@ std::string schema_yaml(const Schema& schema) {
             if (s.owned_by_table)
                 out << YAML::Key << "owned_by" << YAML::Value << s.owned_by_table->name + "." + s.owned_by_column;
             comment(out, s.comment);
+            grants(out, s.grants);
             out << YAML::EndMap;
         }
         out << YAML::EndMap;
@@ -470,6 +491,7 @@ std::string schema_yaml(const Schema& schema) {
                 names(out, v.depends_on);
             }
             comment(out, v.comment);
+            grants(out, v.grants);
             out << YAML::EndMap;
         }
         out << YAML::EndMap;

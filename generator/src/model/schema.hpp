@@ -16,6 +16,16 @@
 
 namespace hyperschema {
 
+// Privileges granted to an existing role on one object (GRANT ... TO role).
+// The roles are declared under `roles:` and never created by hyperschema.
+struct Grant {
+    std::string role;
+    std::vector<std::string> privileges;  // lowercase, in the order of the object kind's list (catalog/privileges)
+    SourceLocation loc;
+
+    friend bool operator==(const Grant& a, const Grant& b) { return a.role == b.role && a.privileges == b.privileges; }
+};
+
 struct Extension {
     std::string name;
     SourceLocation loc;
@@ -107,6 +117,7 @@ struct Sequence {
     SequenceOptions options;
     std::optional<NameRef> owned_by_table;  // OWNED BY table.column: dropped with the column
     std::string owned_by_column;
+    std::vector<Grant> grants;
     std::string comment;
     SourceLocation loc;
 };
@@ -314,6 +325,7 @@ struct Function {
     bool strict = false;
     bool security_definer = false;
     std::vector<std::pair<std::string, std::string>> settings;  // SET name = value, in order
+    std::vector<Grant> grants;
     std::string comment;
     SourceLocation loc;
 
@@ -343,6 +355,7 @@ struct Trigger {
 
 struct Table {
     std::string name;
+    std::vector<Grant> grants;
     std::string comment;
     std::optional<NameRef> renamed_from;  // as for columns
     std::vector<Column> columns;
@@ -388,6 +401,7 @@ struct View {
     // them changes nothing in the database.
     std::vector<Column> columns;
     SourceLocation columns_loc;
+    std::vector<Grant> grants;
     std::string comment;
     SourceLocation loc;
     SourceLocation sql_loc;
@@ -426,6 +440,7 @@ struct ContinuousAggregate {
     bool with_data = false;
     std::optional<Compression> compression;
     Policies policies;  // refresh, compression, retention
+    std::vector<Grant> grants;
     std::string comment;
     SourceLocation loc;
 
@@ -468,6 +483,8 @@ struct Schema {
     SourceLocation namespace_loc;       // where `schema: {namespace: ...}` sets it
     std::string directory;
     std::vector<Extension> extensions;
+    std::vector<NameRef> roles;           // existing roles the grants name (`roles:`)
+    std::vector<Grant> namespace_grants;  // on the PostgreSQL schema itself (`schema: {grants: ...}`)
     std::vector<Enum> enums;
     std::vector<Domain> domains;
     std::vector<Function> functions;  // functions and procedures, as declared

@@ -78,6 +78,10 @@ void Parser::parse_functions(ParseContext& ctx, const YAML::Node& node, RoutineK
             }
         }
         if (auto c = spec.take_string("comment")) f.comment = *c;
+        if (auto g = spec.take("grants"))
+            f.grants = parse_grants(ctx, *g,
+                                    f.is_procedure() ? catalog::GrantTarget::Procedure : catalog::GrantTarget::Function,
+                                    (f.is_procedure() ? "procedure `" : "function `") + f.name + "`");
         spec.finish();
         schema_.functions.push_back(std::move(f));
     }

@@ -6,6 +6,7 @@
 
 #include <map>
 
+#include "catalog/privileges.hpp"
 #include "parse/node_reader.hpp"
 #include "parse/schema_parser.hpp"
 
@@ -52,6 +53,11 @@ private:
                       const YAML::Node& node);
     std::optional<KeyPart> parse_key_part(ParseContext& ctx, const YAML::Node& node, const std::string& what);
     std::optional<ReferentialAction> parse_action(ParseContext& ctx, MapReader& map, const std::string& key);
+
+    // grant_parser.cpp
+    std::vector<Grant> parse_grants(ParseContext& ctx, const YAML::Node& node, catalog::GrantTarget target,
+                                    const std::string& owner);
+    void parse_roles(ParseContext& ctx, const YAML::Node& node);
 
     // domain_parser.cpp
     void parse_domains(ParseContext& ctx, const YAML::Node& node);

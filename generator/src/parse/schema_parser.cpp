@@ -80,6 +80,7 @@ void Parser::parse_file(const SourceFile& file) {
     if (!top.valid()) return;
     parse_settings(top, ctx);
     if (auto n = top.take("extensions")) parse_extensions(ctx, *n);
+    if (auto n = top.take("roles")) parse_roles(ctx, *n);
     if (auto n = top.take("enums")) parse_enums(ctx, *n);
     if (auto n = top.take("domains")) parse_domains(ctx, *n);
     if (auto n = top.take("functions")) parse_functions(ctx, *n, RoutineKind::Function);
@@ -121,6 +122,8 @@ void Parser::parse_settings(MapReader& top, ParseContext& ctx) {
             schema_.namespace_loc = settings.value_loc("namespace");
         }
     }
+    if (auto grants = settings.take("grants"))
+        schema_.namespace_grants = parse_grants(ctx, *grants, catalog::GrantTarget::Namespace, "the schema");
     settings.finish();
 }
 
@@ -193,6 +196,8 @@ void Parser::parse_views(ParseContext& ctx, const YAML::Node& node) {
                 parse_view_columns(ctx, v, *c);
             }
             if (auto c = spec.take_string("comment")) v.comment = *c;
+            if (auto g = spec.take("grants"))
+                v.grants = parse_grants(ctx, *g, catalog::GrantTarget::View, "view `" + v.name + "`");
             spec.require("sql", "the view's SELECT statement");
             spec.finish();
         }

@@ -96,6 +96,8 @@ void Parser::parse_sequences(ParseContext& ctx, const YAML::Node& node) {
             }
         }
         if (auto c = spec.take_string("comment")) s.comment = *c;
+        if (auto g = spec.take("grants"))
+            s.grants = parse_grants(ctx, *g, catalog::GrantTarget::Sequence, "sequence `" + s.name + "`");
         spec.finish();
         schema_.sequences.push_back(std::move(s));
     }

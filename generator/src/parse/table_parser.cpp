@@ -22,6 +22,8 @@ Table Parser::parse_table(ParseContext& ctx, const std::string& name, const Sour
     MapReader spec(ctx, node, "table `" + name + "`");
     if (!spec.valid()) return table;
     if (auto c = spec.take_string("comment")) table.comment = *c;
+    if (auto g = spec.take("grants"))
+        table.grants = parse_grants(ctx, *g, catalog::GrantTarget::Table, "table `" + name + "`");
     if (auto old = spec.take_string("renamed_from")) {
         if (check_identifier(ctx, *old, spec.value_loc("renamed_from"), "previous table")) {
             table.renamed_from = NameRef{*old, spec.value_loc("renamed_from")};

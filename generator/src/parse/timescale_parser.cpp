@@ -264,6 +264,7 @@ ContinuousAggregate Parser::parse_aggregate(ParseContext& ctx, const std::string
     if (auto c = spec.take("compression")) agg.compression = parse_compression(ctx, what, *c, agg.policies);
     if (auto r = spec.take("retention")) parse_retention(ctx, what, *r, agg.policies);
     if (auto c = spec.take_string("comment")) agg.comment = *c;
+    if (auto g = spec.take("grants")) agg.grants = parse_grants(ctx, *g, catalog::GrantTarget::Aggregate, what);
     spec.finish();
     return agg;
 }

@@ -40,6 +40,8 @@ bool check_domain_check_shape(const Domain& domain, const CheckConstraint& check
 void check_value_sources(const Schema& schema, const Table& table, Diagnostics& diags);
 void check_sequences(const Schema& schema, Diagnostics& diags);
 void check_domains(const Schema& schema, Diagnostics& diags);
+// Grants name declared roles (grant_rules.cpp).
+void check_grants(const Schema& schema, Diagnostics& diags);
 void check_time_zone(const std::string& zone, const SourceLocation& loc, const std::string& what, Diagnostics& diags);
 void check_view_relations(const Schema& schema, const View& view, Diagnostics& diags);
 // One note naming the functions the schema calls that the compiler does not

@@ -89,6 +89,10 @@ struct LiveCatalog {
     std::vector<LiveTrigger> triggers;    // not internal ones (foreign keys')
     std::map<std::string, LiveSequence> sequences;
     std::map<std::string, DomainSpec> domains;
+    // Of the roles the schema declares: those that exist, and the privileges
+    // granted to them on the schema's objects (read only when it declares some).
+    std::set<std::string> roles;
+    std::vector<GrantSpec> grants;
     // "kind name" of every object a raw SQL object may declare (ProvidedSpec's
     // kinds); read only when the schema declares some.
     std::set<std::string> objects;
@@ -421,8 +425,38 @@ inline void read_jobs(pqxx::dbtransaction& tx, const std::string& ns, LiveCatalo
 }
 
 // `history` is the quoted, qualified history table ("hyperschema"."schema_migrations").
+// The grants to `roles` on the objects of `ns` (and on `ns` itself), named
+// as verify reports objects; `aggregates` turns a view that is one into one.
+inline void read_grants(pqxx::dbtransaction& tx, const std::string& ns, const std::vector<std::string>& roles,
+                        LiveCatalog& live) {
+    std::string array = "{";
+    for (const auto& r : roles) array += (array.size() > 1 ? "," : "") + std::string("\"") + r + "\"";
+    array += "}";
+    for (const auto& r : pqxx_bridge::exec(tx, "SELECT rolname FROM pg_roles WHERE rolname = ANY($1::text[])", array))
+        live.roles.insert(r[0].c_str());
+    for (const auto& r : pqxx_bridge::exec(
+             tx,
+             "SELECT CASE c.relkind WHEN 'v' THEN 'view ' WHEN 'm' THEN 'materialized view ' WHEN 'S' THEN "
+             "'sequence ' ELSE 'table ' END || c.relname, g.rolname, a.privilege_type FROM pg_class c "
+             "JOIN pg_namespace n ON n.oid = c.relnamespace, aclexplode(c.relacl) a "
+             "JOIN pg_roles g ON g.oid = a.grantee WHERE n.nspname = $1 AND g.rolname = ANY($2::text[]) "
+             "UNION ALL SELECT CASE p.prokind WHEN 'p' THEN 'procedure ' ELSE 'function ' END || p.proname || '(' || "
+             "pg_get_function_identity_arguments(p.oid) || ')', g.rolname, a.privilege_type FROM pg_proc p "
+             "JOIN pg_namespace n ON n.oid = p.pronamespace, aclexplode(p.proacl) a "
+             "JOIN pg_roles g ON g.oid = a.grantee WHERE n.nspname = $1 AND g.rolname = ANY($2::text[]) "
+             "UNION ALL SELECT 'schema ' || n.nspname, g.rolname, a.privilege_type FROM pg_namespace n, "
+             "aclexplode(n.nspacl) a JOIN pg_roles g ON g.oid = a.grantee WHERE n.nspname = $1 AND "
+             "g.rolname = ANY($2::text[]) ORDER BY 1, 2, 3",
+             ns, array)) {
+        std::string object = r[0].c_str();
+        if (object.rfind("view ", 0) == 0 && live.aggregates.count(object.substr(5)))
+            object = "continuous aggregate " + object.substr(5);
+        live.grants.push_back({object, r[1].c_str(), r[2].c_str()});
+    }
+}
+
 inline LiveCatalog read_live_catalog(connection& conn, const std::string& ns, const std::string& history,
-                                     bool objects = false) {
+                                     bool objects = false, const std::vector<std::string>& roles = {}) {
     LiveCatalog live;
     pqxx::read_transaction tx(conn);
     read_versions(tx, ns, live, history);
@@ -435,6 +469,7 @@ inline LiveCatalog read_live_catalog(connection& conn, const std::string& ns, co
         read_compression_settings(tx, ns, live);
         read_jobs(tx, ns, live);
     }
+    if (!roles.empty()) read_grants(tx, ns, roles, live);
     return live;
 }
 

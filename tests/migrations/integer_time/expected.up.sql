@@ -5,12 +5,11 @@
 --   - compression policy of hypertable readings
 --   - retention policy of hypertable readings
 --   - refresh policy of aggregate readings_hourly
---   + function unix_now_ms()
---   + function tick_now()
+--   + function tick_now_v2()
 --   ~ chunk interval of readings: 43200 (new chunks only)
 --   ~ chunk interval of counters: 100000 (new chunks only)
---   ~ integer_now of counters: tick_now
---   + hypertable events (existing rows move into chunks)
+--   ~ integer_now of counters: tick_now_v2
+--   ~ chunk interval of events: 604800000 (new chunks only)
 --   + continuous aggregate readings_daily
 --   + compression policy of hypertable readings: after 1209600
 --   + retention policy of hypertable readings: drop after 15552000
@@ -21,6 +20,7 @@
 --
 -- Data at risk:
 --   chunks of counters older than 100000 (the policy's next run drops them)
+--   chunks of events older than 2592000000 (the policy's next run drops them)
 --
 -- This migration cannot give back what the down migration removed:
 --   the materialized rows of readings_daily (recomputed from the source's remaining data)
@@ -36,19 +36,12 @@ SELECT remove_retention_policy('public.readings', if_exists => true);
 -- - refresh policy of aggregate readings_hourly
 SELECT remove_continuous_aggregate_policy('public.readings_hourly', if_exists => true);
 
--- + function unix_now_ms()
+-- + function tick_now_v2()
 SET LOCAL check_function_bodies = off;
-CREATE OR REPLACE FUNCTION public.unix_now_ms()
-RETURNS bigint
-LANGUAGE sql STABLE
-AS $body$SELECT (extract(epoch FROM now()) * 1000)::bigint$body$;
-
--- + function tick_now()
-SET LOCAL check_function_bodies = off;
-CREATE OR REPLACE FUNCTION public.tick_now()
+CREATE OR REPLACE FUNCTION public.tick_now_v2()
 RETURNS integer
 LANGUAGE sql STABLE
-AS $body$SELECT 0$body$;
+AS $body$SELECT 1$body$;
 
 -- ~ chunk interval of readings: 43200 (new chunks only)
 SELECT set_chunk_time_interval('public.readings', 43200);
@@ -56,12 +49,11 @@ SELECT set_chunk_time_interval('public.readings', 43200);
 -- ~ chunk interval of counters: 100000 (new chunks only)
 SELECT set_chunk_time_interval('public.counters', 100000);
 
--- ~ integer_now of counters: tick_now
-SELECT set_integer_now_func('public.counters', 'public.tick_now()'::regprocedure, replace_if_exists => true);
+-- ~ integer_now of counters: tick_now_v2
+SELECT set_integer_now_func('public.counters', 'public.tick_now_v2()'::regprocedure, replace_if_exists => true);
 
--- + hypertable events (existing rows move into chunks)
-SELECT create_hypertable('public.events', by_range('at_ms', 604800000), migrate_data => true);
-SELECT set_integer_now_func('public.events', 'public.unix_now_ms()'::regprocedure, replace_if_exists => true);
+-- ~ chunk interval of events: 604800000 (new chunks only)
+SELECT set_chunk_time_interval('public.events', 604800000);
 
 -- + continuous aggregate readings_daily
 CREATE MATERIALIZED VIEW public.readings_daily

@@ -2,9 +2,13 @@
 -- Do not edit: hyperschema.sum records its checksum. Apply with psql -v ON_ERROR_STOP=1 -f.
 --
 -- Changes:
---   + extension timescaledb
 --   + label b of enum status
+--   - column samples.seq
+--   ~ integer_now of ticks: tick_now
 --   + hypertable metrics (existing rows move into chunks)
+--
+-- Data at risk:
+--   every value of column samples.seq
 
 -- hyperschema:no-transaction
 
@@ -13,8 +17,11 @@ ALTER TYPE public.status ADD VALUE IF NOT EXISTS 'b' BEFORE 'c';
 
 BEGIN;
 
--- + extension timescaledb
-CREATE EXTENSION IF NOT EXISTS timescaledb;
+-- - column samples.seq
+ALTER TABLE public.samples DROP COLUMN seq;
+
+-- ~ integer_now of ticks: tick_now
+SELECT set_integer_now_func('public.ticks', 'public.tick_now()'::regprocedure, replace_if_exists => true);
 
 -- + hypertable metrics (existing rows move into chunks)
 SELECT create_hypertable('public.metrics', by_range('time'), migrate_data => true);

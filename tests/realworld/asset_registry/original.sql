@@ -41,3 +41,12 @@ CREATE TABLE sites (
 );
 CREATE INDEX sites_tags ON sites USING gin (tags);
 CREATE INDEX sites_topology ON sites USING gist (topology);
+
+-- Dashboards read, the collector writes; the roles exist already on the
+-- server (created here only so that the test's throwaway cluster has them).
+DO $$ BEGIN CREATE ROLE grafana_reader NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+DO $$ BEGIN CREATE ROLE ingest NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+GRANT USAGE ON SCHEMA public TO grafana_reader, ingest;
+GRANT SELECT ON assets, asset_load, sites TO grafana_reader;
+GRANT SELECT, INSERT ON asset_load TO ingest;
+GRANT SELECT ON assets TO ingest;
