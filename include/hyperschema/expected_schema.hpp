@@ -34,6 +34,7 @@ struct ColumnSpec {
     std::string default_sql;  // as written in the migration; "" for none
     char identity = 0;        // pg_attribute.attidentity: 'a' (always), 'd' (by default), 0 for none
     std::string generated{};  // a stored generated column's expression; "" for none
+    std::string collation{};  // a collation other than the type's ("C"); "" for the type's
 };
 
 // A standalone sequence, in pg_sequence's terms (every setting spelled out).
@@ -65,6 +66,8 @@ struct TableSpec {
     std::vector<ColumnSpec> columns;
     std::vector<ConstraintSpec> constraints;
     std::vector<IndexSpec> indexes;
+    bool unlogged = false;
+    std::vector<std::string> storage{};  // reloptions: "fillfactor=70", sorted
 };
 
 struct ViewSpec {

@@ -517,6 +517,12 @@ private:
             return;
         }
         const LiveRelation& live = found->second;
+        if (live.unlogged != t.unlogged)
+            add(DriftKind::Different, "table " + t.name, "persistence differs", t.unlogged ? "UNLOGGED" : "logged",
+                live.unlogged ? "UNLOGGED" : "logged");
+        if (live.storage != t.storage)
+            add(DriftKind::Different, "table " + t.name, "storage parameters differ", join(t.storage),
+                join(live.storage));
         check_columns(t, live);
         check_constraints(t, live);
         check_indexes(t, live);
@@ -539,6 +545,8 @@ private:
                 constant_defaults_.push_back({report_.problems.size(), l.type});
             add(DriftKind::Different, object, "default differs", or_none(c.default_sql), or_none(l.default_sql));
         }
+        if (l.collation != c.collation)
+            add(DriftKind::Different, object, "collation differs", or_none(c.collation), or_none(l.collation));
         if (l.identity != c.identity)
             add(DriftKind::Different, object, "identity differs", identity_name(c.identity), identity_name(l.identity));
         if (normalize_sql(l.generated) != normalize_sql(c.generated))

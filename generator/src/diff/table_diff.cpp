@@ -250,11 +250,16 @@ void diff_columns(const Schema& from, const Table& old, const Schema& to, const 
         if (sources.recreated()) continue;
         const std::string col = quote_ident(c.name);
         const std::string old_type = emit::column_type_sql(from, o.type), new_type = emit::column_type_sql(to, c.type);
-        if (old_type != new_type) {
-            Change& ch = out.add(
-                Stage::AlterColumns, "~ column " + what + ": " + old_type + " -> " + new_type,
-                prefix + "ALTER COLUMN " + col + " TYPE " + new_type + " USING " + col + "::" + new_type + ";\n",
-                Phase::Transaction, c.type_loc);
+        if (old_type != new_type || o.collation != c.collation) {
+            // COLLATE "default" takes the type's collation back.
+            const std::string collate = o.collation == c.collation
+                                            ? ""
+                                            : " COLLATE " + quote_ident(c.collation.empty() ? "default" : c.collation);
+            Change& ch =
+                out.add(Stage::AlterColumns, "~ column " + what + ": " + old_type + " -> " + new_type + collate,
+                        prefix + "ALTER COLUMN " + col + " TYPE " + new_type + collate + " USING " + col +
+                            "::" + new_type + ";\n",
+                        Phase::Transaction, c.type_loc);
             if (narrows(o.type, c.type)) {
                 ch.data_at_risk =
                     "values of " + what + " that do not fit " + new_type + " (the change narrows " + old_type + ")";
@@ -524,6 +529,34 @@ void create_table(const Schema& to, const Table& table, const std::set<std::stri
     }
 }
 
+// UNLOGGED and storage parameters change in place: SET LOGGED rewrites the
+// table, SET (...) applies to pages written from now on.
+void diff_storage(const Table& old, const Schema& to, const Table& table, Output& out) {
+    const std::string prefix = alter_table_prefix(to, table.name);
+    if (old.unlogged != table.unlogged)
+        out.add(Stage::AlterColumns, "~ table " + table.name + (table.unlogged ? ": unlogged" : ": logged"),
+                prefix + (table.unlogged ? "SET UNLOGGED" : "SET LOGGED") + ";\n", Phase::Transaction, table.loc);
+    auto value_in = [](const std::vector<StorageSetting>& list, const std::string& name) {
+        auto it = std::find_if(list.begin(), list.end(), [&](const StorageSetting& s) { return s.name == name; });
+        return it == list.end() ? std::optional<std::string>() : std::optional<std::string>(it->value);
+    };
+    std::vector<StorageSetting> set;
+    std::vector<std::string> reset;
+    for (const auto& s : table.storage)
+        if (value_in(old.storage, s.name) != s.value) set.push_back(s);
+    for (const auto& s : old.storage)
+        if (!value_in(table.storage, s.name)) reset.push_back(s.name);
+    if (!set.empty())
+        out.add(Stage::AlterColumns, "~ storage of table " + table.name + ": " + emit::storage_sql(set),
+                prefix + "SET (" + emit::storage_sql(set) + ");\n", Phase::Transaction, table.storage_loc);
+    if (!reset.empty()) {
+        std::string names;
+        for (const auto& r : reset) names += (names.empty() ? "" : ", ") + r;
+        out.add(Stage::AlterColumns, "~ storage of table " + table.name + ": reset " + names,
+                prefix + "RESET (" + names + ");\n", Phase::Transaction, table.storage_loc);
+    }
+}
+
 void alter_table(const Schema& from, const Table& old, const Schema& to, const Table& table, const Renames& renames,
                  const std::set<std::string>& retyped_columns, Output& out) {
     if (old.name != table.name) {
@@ -540,6 +573,7 @@ void alter_table(const Schema& from, const Table& old, const Schema& to, const T
                 "COMMENT ON TABLE " + qualified(to.namespace_, table.name) + " IS " +
                     (table.comment.empty() ? "NULL" : quote_literal(table.comment)) + ";\n");
     }
+    diff_storage(old, to, table, out);
     diff_hypertable(old_named, to, table, out);
 }
 
@@ -547,7 +581,7 @@ bool columns_reshaped(const Table& old, const Table& table, const Renames& renam
     for (const auto& o : old.columns) {
         std::string n = renames.column_in_to(old.name, o.name);
         if (n.empty() || n != o.name) return true;
-        if (!(table.find_column(n)->type == o.type)) return true;
+        if (!(table.find_column(n)->type == o.type) || table.find_column(n)->collation != o.collation) return true;
     }
     return false;
 }

@@ -48,9 +48,10 @@ void print_columns(Printer& p, const std::vector<ColumnSpec>& columns) {
     for (const auto& c : columns) {
         // identity and generated only where set, so that other columns read as before.
         std::string rest;
-        if (c.identity || !c.generated.empty())
+        if (c.identity || !c.generated.empty() || !c.collation.empty())
             rest = std::string(", ") + (c.identity ? "'" + std::string(1, c.identity) + "'" : "0");
-        if (!c.generated.empty()) rest += ", " + cpp_string(c.generated);
+        if (!c.generated.empty() || !c.collation.empty()) rest += ", " + cpp_string(c.generated);
+        if (!c.collation.empty()) rest += ", " + cpp_string(c.collation);
         p.print("{$name$, $type$, $not_null$, $default$$rest$},\n", {{"name", cpp_string(c.name)},
                                                                      {"type", cpp_string(c.type)},
                                                                      {"not_null", bool_text(c.not_null)},
@@ -88,7 +89,11 @@ void print_table(Printer& p, const TableSpec& t) {
             p.print("{$name$, $definition$},\n",
                     {{"name", cpp_string(i.name)}, {"definition", cpp_string(i.definition)}});
     }
-    p.print("}});\n");
+    // UNLOGGED and storage parameters only where set, so that other tables read as before.
+    std::string rest;
+    if (t.unlogged || !t.storage.empty()) rest = std::string(", ") + bool_text(t.unlogged);
+    if (!t.storage.empty()) rest += ", " + strings(t.storage);
+    p.print("}$rest$});\n", {{"rest", rest}});
 }
 
 void print_timescale(Printer& p, const ExpectedSchema& e) {

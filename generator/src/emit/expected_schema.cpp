@@ -131,9 +131,12 @@ TableSpec table_of(const Schema& schema, const Table& t) {
         if (t.primary_key)
             for (const auto& k : t.primary_key->columns) in_key = in_key || k.name == c.name;
         out.columns.push_back({c.name, catalog_type_name(c.type), schema.column_not_null(c) || in_key,
-                               expected_default(t, c), identity, with_iso_intervals(c.generated)});
+                               expected_default(t, c), identity, with_iso_intervals(c.generated), c.collation});
     }
     for (const auto& i : t.indexes) out.indexes.push_back(index_of(schema, t, i));
+    out.unlogged = t.unlogged;
+    for (const auto& s : t.storage) out.storage.push_back(s.name + "=" + s.value);
+    std::sort(out.storage.begin(), out.storage.end());
     return out;
 }
 

@@ -166,6 +166,7 @@ std::string serial_type_sql(const ColumnType& type) {
 std::string column_definition(const Schema& schema, const Column& column) {
     std::string out = quote_ident(column.name) + " " +
                       (column.serial ? serial_type_sql(column.type) : column_type_sql(schema, column.type));
+    if (!column.collation.empty()) out += " COLLATE " + quote_ident(column.collation);
     if (column.default_value.kind != ColumnDefault::Kind::None) out += " DEFAULT " + default_sql(column);
     if (column.identity) out += " " + identity_sql(*column.identity);
     if (!column.generated.empty()) out += " GENERATED ALWAYS AS (" + column.generated + ") STORED";
@@ -315,6 +316,19 @@ std::string create_domain(const Schema& schema, const Domain& d) {
     return out;
 }
 
+// fillfactor = 70, autovacuum_enabled = false: values as written (reloptions
+// keeps them as text), quoted where they are not a plain number or word.
+std::string storage_sql(const std::vector<StorageSetting>& parameters) {
+    std::vector<std::string> parts;
+    for (const auto& [name, value, loc] : parameters) {
+        const bool plain = !value.empty() && std::all_of(value.begin(), value.end(), [](char c) {
+            return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+        });
+        parts.push_back(name + " = " + (plain ? value : quote_literal(value)));
+    }
+    return join(parts, ", ");
+}
+
 std::string create_table(const Schema& schema, const Table& table, const std::set<std::string>& inline_foreign_keys) {
     std::vector<std::string> lines;
     for (const auto& c : table.columns) lines.push_back(column_definition(schema, c));
@@ -322,14 +336,15 @@ std::string create_table(const Schema& schema, const Table& table, const std::se
         if (c.kind != ConstraintKind::ForeignKey || inline_foreign_keys.count(c.name)) lines.push_back(c.clause());
     }
     Printer p;
-    p.print("CREATE TABLE $name$ (\n", {{"name", qualified(schema.namespace_, table.name)}});
+    p.print("CREATE $unlogged$TABLE $name$ (\n",
+            {{"unlogged", table.unlogged ? "UNLOGGED " : ""}, {"name", qualified(schema.namespace_, table.name)}});
     {
         auto indent = p.indent();
         for (size_t i = 0; i < lines.size(); ++i) {
             p.print("$line$$comma$\n", {{"line", lines[i]}, {"comma", i + 1 < lines.size() ? "," : ""}});
         }
     }
-    p.print(");\n");
+    p.print(")$with$;\n", {{"with", table.storage.empty() ? "" : " WITH (" + storage_sql(table.storage) + ")"}});
     return p.text();
 }
 

@@ -67,6 +67,8 @@ std::string create_enum(const Schema& schema, const Enum& e);
 // Foreign keys whose names are in `inline_foreign_keys` are written inside the
 // CREATE TABLE; the others are added later with add_foreign_key().
 std::string create_domain(const Schema& schema, const Domain& domain);
+// A table's storage parameters, as WITH (...) and ALTER TABLE SET (...) list them.
+std::string storage_sql(const std::vector<StorageSetting>& parameters);
 std::string create_table(const Schema& schema, const Table& table, const std::set<std::string>& inline_foreign_keys);
 std::string add_foreign_key(const Schema& schema, const Table& table, const ForeignKey& fk);
 // A new table as one block: CREATE TABLE with the foreign keys whose targets

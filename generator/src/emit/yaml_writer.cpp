@@ -162,6 +162,7 @@ void column(YAML::Emitter& out, const Column& c) {
     } else if (c.default_value.kind == ColumnDefault::Kind::Expression) {
         out << YAML::Key << "default_sql" << YAML::Value << c.default_value.text;
     }
+    if (!c.collation.empty()) out << YAML::Key << "collate" << YAML::Value << c.collation;
     if (c.identity) identity(out, *c.identity);
     if (!c.generated.empty()) out << YAML::Key << "generated" << YAML::Value << c.generated;
     comment(out, c.comment);
@@ -204,6 +205,12 @@ void table(YAML::Emitter& out, const Table& t) {
     out << YAML::Key << t.name << YAML::Value << YAML::BeginMap;
     comment(out, t.comment);
     grants(out, t.grants);
+    if (t.unlogged) out << YAML::Key << "unlogged" << YAML::Value << true;
+    if (!t.storage.empty()) {
+        out << YAML::Key << "storage" << YAML::Value << YAML::BeginMap;
+        for (const auto& s : t.storage) out << YAML::Key << s.name << YAML::Value << s.value;
+        out << YAML::EndMap;
+    }
     out << YAML::Key << "columns" << YAML::Value << YAML::BeginMap;
     for (const auto& c : t.columns) column(out, c);
     out << YAML::EndMap;

@@ -94,6 +94,8 @@ struct Column {
     std::optional<Identity> identity;
     std::string generated;  // the expression of a generated column, SQL text
     SourceLocation generated_loc;
+    std::string collation;  // COLLATE, as written ("C", "de-DE-x-icu"); "" for the type's
+    SourceLocation collation_loc;
     std::string comment;
     // The column's previous name: a migration renames it instead of dropping
     // one column and adding another. Not part of the recorded state.
@@ -353,11 +355,23 @@ struct Trigger {
     SourceLocation loc;
 };
 
+// One storage parameter of a table, its value as written.
+struct StorageSetting {
+    std::string name;
+    std::string value;
+    SourceLocation loc;
+};
+
 struct Table {
     std::string name;
     std::vector<Grant> grants;
     std::string comment;
     std::optional<NameRef> renamed_from;  // as for columns
+    bool unlogged = false;                // CREATE UNLOGGED TABLE: not written to the WAL, empty after a crash
+    // Storage parameters (WITH (fillfactor = 70, ...)) as written, in
+    // declaration order; the values are kept as text, as reloptions holds them.
+    std::vector<StorageSetting> storage;
+    SourceLocation storage_loc;
     std::vector<Column> columns;
     std::optional<PrimaryKey> primary_key;
     std::vector<UniqueConstraint> uniques;

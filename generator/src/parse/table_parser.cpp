@@ -24,6 +24,15 @@ Table Parser::parse_table(ParseContext& ctx, const std::string& name, const Sour
     if (auto c = spec.take_string("comment")) table.comment = *c;
     if (auto g = spec.take("grants"))
         table.grants = parse_grants(ctx, *g, catalog::GrantTarget::Table, "table `" + name + "`");
+    table.unlogged = spec.take_bool("unlogged").value_or(false);
+    if (auto storage = spec.take("storage")) {
+        table.storage_loc = location_of(ctx, *storage);
+        MapReader params(ctx, *storage, "`storage` of table `" + name + "`");
+        for (auto& p : params.entries()) {
+            auto value = read_scalar(ctx, p.value, "storage parameter `" + p.key + "`");
+            if (value) table.storage.push_back({p.key, *value, p.key_loc});
+        }
+    }
     if (auto old = spec.take_string("renamed_from")) {
         if (check_identifier(ctx, *old, spec.value_loc("renamed_from"), "previous table")) {
             table.renamed_from = NameRef{*old, spec.value_loc("renamed_from")};
@@ -231,6 +240,10 @@ void Parser::parse_column_spec(ParseContext& ctx, Table& table, Column& column, 
         column.default_value = {ColumnDefault::Kind::Expression, *expression, spec.value_loc("default_sql")};
     }
     if (auto identity = spec.take("identity")) column.identity = parse_identity(ctx, what, *identity);
+    if (auto collation = spec.take_string("collate")) {
+        column.collation = *collation;
+        column.collation_loc = spec.value_loc("collate");
+    }
     if (auto generated = spec.take("generated")) {
         column.generated = read_sql(ctx, *generated, "`generated` of " + what).value_or("");
         column.generated_loc = location_of(ctx, *generated);

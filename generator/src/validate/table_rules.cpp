@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 
 #include "catalog/column_types.hpp"
+#include "catalog/storage_parameters.hpp"
 #include "sqltext/lexer.hpp"
 #include "sqltext/literals.hpp"
 #include "validate/rules.hpp"
@@ -256,6 +258,64 @@ static void check_domain_columns(const Schema& schema, const Table& table, Diagn
     }
 }
 
+static std::string number_text(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.10g", v);
+    return buf;
+}
+
+// WITH (...): names and values as reloptions.c checks them.
+static void check_storage(const Table& table, Diagnostics& diags) {
+    std::vector<std::string> known;
+    for (const auto& p : catalog::kStorageParameters) known.emplace_back(p.name);
+    for (const auto& [name, value, loc] : table.storage) {
+        const std::string what = "storage parameter `" + name + "` of table `" + table.name + "`";
+        const catalog::StorageParameter* p = catalog::find_storage_parameter(name);
+        if (!p) {
+            diags.error(loc, "unknown " + what + " (\"unrecognized parameter\")" + did_you_mean(name, known));
+            continue;
+        }
+        bool ok = true;
+        switch (p->kind) {
+            case catalog::ParameterKind::Integer:
+                ok = sqltext::is_integer_literal(value) && sqltext::integer_fits(value, 64) &&
+                     std::stod(value) >= p->min && std::stod(value) <= p->max;
+                break;
+            case catalog::ParameterKind::Real:
+                ok = sqltext::is_number_literal(value) && std::stod(value) >= p->min && std::stod(value) <= p->max;
+                break;
+            case catalog::ParameterKind::Boolean:
+                ok = sqltext::parse_boolean_literal(value).has_value();
+                break;
+            case catalog::ParameterKind::Word: {
+                std::string lower = sqltext::lowercase(value);
+                ok = ("|" + std::string(p->words) + "|").find("|" + lower + "|") != std::string::npos;
+                break;
+            }
+        }
+        if (ok) continue;
+        std::string expected = p->kind == catalog::ParameterKind::Boolean ? "true or false"
+                               : p->kind == catalog::ParameterKind::Word
+                                   ? std::string(p->words)
+                                   : (p->kind == catalog::ParameterKind::Integer ? "a whole number" : "a number") +
+                                         std::string(" from ") + number_text(p->min) + " to " + number_text(p->max);
+        diags.error(loc, what + " is `" + value + "`; PostgreSQL takes " + expected);
+    }
+}
+
+// COLLATE needs a type that sorts text.
+static void check_collations(const Table& table, Diagnostics& diags) {
+    for (const auto& c : table.columns) {
+        if (c.collation.empty()) continue;
+        const auto category = catalog::traits_of(c.type.base).category;
+        if (category == catalog::TypeCategory::Text || c.type.base == BaseType::Citext) continue;
+        diags.error(c.collation_loc, "column `" + table.name + "." + c.name + "` of type `" + c.type.sql() +
+                                         "` has `collate`, but PostgreSQL collates text types only (\"collations are "
+                                         "not supported by type " +
+                                         c.type.message_name() + "\")");
+    }
+}
+
 // citext, hstore, ltree: CREATE TABLE fails unless the extension is there.
 static void check_extension_types(const Schema& schema, const Table& table, Diagnostics& diags) {
     for (const auto& c : table.columns) {
@@ -283,6 +343,8 @@ void check_table(const Schema& schema, const Table& table, Diagnostics& diags) {
     }
     check_domain_columns(schema, table, diags);
     check_extension_types(schema, table, diags);
+    check_storage(table, diags);
+    check_collations(table, diags);
     check_primary_key(table, diags);
     if (table.primary_key) check_included_columns(table, table.primary_key->include, "the primary key", diags);
     for (const auto& u : table.uniques) {
