@@ -101,6 +101,8 @@ struct HypertableSpec {
     // TimescaleDB's own index on the time column (and on space, time) is expected.
     bool default_indexes = true;
     std::string integer_now{};  // an integer time column's "now" function; "" for none
+    // compress_chunk_time_interval; nullopt: none (not compared)
+    std::optional<IntervalSpec> compress_chunk_interval{};
 };
 
 struct CompressionSpec {
@@ -134,6 +136,10 @@ struct PolicySpec {
     std::optional<bool> fixed_schedule;         // set to true by initial_start when not declared
     std::optional<std::int64_t> initial_start;  // microseconds since 1970-01-01 UTC
     std::optional<std::string> timezone;
+    // A refresh policy's batching (its job's config); nullopt: not compared.
+    std::optional<int> buckets_per_batch{};
+    std::optional<int> max_batches_per_execution{};
+    std::optional<bool> refresh_newest_first{};
 };
 
 // A function or procedure, in pg_proc's terms.

@@ -641,6 +641,11 @@ private:
                  live.chunk_interval->integer_units != h.chunk_interval->integer_units))
                 add(DriftKind::Different, object, "chunk interval differs", interval_text(*h.chunk_interval),
                     optional_interval_text(live.chunk_interval));
+            if (h.compress_chunk_interval &&
+                (!live.compress_chunk_interval ||
+                 interval_micros(*live.compress_chunk_interval) != interval_micros(*h.compress_chunk_interval)))
+                add(DriftKind::Different, object, "compression chunk interval differs",
+                    interval_text(*h.compress_chunk_interval), optional_interval_text(live.compress_chunk_interval));
             if (live.integer_now != h.integer_now)
                 add(DriftKind::Different, object, "integer_now function differs", or_none(h.integer_now),
                     or_none(live.integer_now));
@@ -760,6 +765,17 @@ private:
             add(DriftKind::Different, object, "initial_start differs",
                 std::to_string(*p.initial_start) + " us since 1970",
                 j.initial_start ? std::to_string(*j.initial_start) + " us since 1970" : "none");
+        auto number = [](const std::optional<int>& v) { return v ? std::to_string(*v) : std::string("default"); };
+        if (p.buckets_per_batch && j.buckets_per_batch != p.buckets_per_batch)
+            add(DriftKind::Different, object, "buckets_per_batch differs", number(p.buckets_per_batch),
+                number(j.buckets_per_batch));
+        if (p.max_batches_per_execution && j.max_batches_per_execution != p.max_batches_per_execution)
+            add(DriftKind::Different, object, "max_batches_per_execution differs", number(p.max_batches_per_execution),
+                number(j.max_batches_per_execution));
+        if (p.refresh_newest_first && j.refresh_newest_first != p.refresh_newest_first)
+            add(DriftKind::Different, object, "refresh_newest_first differs",
+                *p.refresh_newest_first ? "true" : "false",
+                j.refresh_newest_first ? (*j.refresh_newest_first ? "true" : "false") : "default");
         if (p.timezone && j.timezone != *p.timezone)
             add(DriftKind::Different, object, "timezone differs", *p.timezone,
                 j.timezone.empty() ? "none" : j.timezone);

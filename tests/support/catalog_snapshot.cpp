@@ -102,7 +102,8 @@ const Concept kConcepts[] = {
      "integer_interval, '') || coalesce(' now ' || integer_now_func, '') || coalesce(' partitions ' || "
      "num_partitions, '') FROM timescaledb_information.dimensions WHERE hypertable_schema = $1"},
     {"compression", true,
-     "SELECT h.hypertable_name || ' ' || coalesce(s.segmentby, '') || ' | ' || coalesce(s.orderby, '') "
+     "SELECT h.hypertable_name || ' ' || coalesce(s.segmentby, '') || ' | ' || coalesce(s.orderby, '') || "
+     "coalesce(' merged ' || s.compress_interval_length, '') "
      "FROM timescaledb_information.hypertables h JOIN timescaledb_information.hypertable_compression_settings s "
      "ON s.hypertable = format('%I.%I', h.hypertable_schema, h.hypertable_name)::regclass "
      "WHERE h.hypertable_schema = $1"},

@@ -96,6 +96,15 @@ void print_table(Printer& p, const TableSpec& t) {
     p.print("}$rest$});\n", {{"rest", rest}});
 }
 
+// A refresh policy's batching settings, only where one is set (so that other
+// policies read as before).
+std::string batching_of(const PolicySpec& p) {
+    if (!p.buckets_per_batch && !p.max_batches_per_execution && !p.refresh_newest_first) return "";
+    auto number = [](const std::optional<int>& v) { return v ? std::to_string(*v) : std::string("std::nullopt"); };
+    return ", " + number(p.buckets_per_batch) + ", " + number(p.max_batches_per_execution) + ", " +
+           (p.refresh_newest_first ? std::string(bool_text(*p.refresh_newest_first)) : std::string("std::nullopt"));
+}
+
 void print_timescale(Printer& p, const ExpectedSchema& e) {
     for (const auto& h : e.hypertables) {
         p.print("s.hypertables.push_back({$table$, $time$, $chunk$, $space$, $partitions$, $defaults$$now$});\n",
@@ -105,7 +114,10 @@ void print_timescale(Printer& p, const ExpectedSchema& e) {
                  {"space", cpp_string(h.space_column)},
                  {"partitions", std::to_string(h.space_partitions)},
                  {"defaults", bool_text(h.default_indexes)},
-                 {"now", h.integer_now.empty() ? "" : ", " + cpp_string(h.integer_now)}});
+                 {"now", h.integer_now.empty() && !h.compress_chunk_interval
+                             ? ""
+                             : ", " + cpp_string(h.integer_now) +
+                                   (h.compress_chunk_interval ? ", " + interval(h.compress_chunk_interval) : "")}});
     }
     for (const auto& a : e.aggregates) {
         p.print("s.aggregates.push_back({$name$, $source$, $bucket$, $mo$, $columns$});\n",
@@ -123,7 +135,7 @@ void print_timescale(Printer& p, const ExpectedSchema& e) {
     for (const auto& pol : e.policies) {
         p.print(
             "s.policies.push_back({hyperschema::PolicyKind::$kind$, $relation$, $after$, $end$, $schedule$, $index$, "
-            "$max_runtime$, $max_retries$, $retry_period$, $fixed$, $initial_start$, $timezone$});\n",
+            "$max_runtime$, $max_retries$, $retry_period$, $fixed$, $initial_start$, $timezone$$batching$});\n",
             {{"kind", std::string(policy_traits(pol.kind).enumerator)},
              {"relation", cpp_string(pol.relation)},
              {"after", interval(pol.after)},
@@ -135,7 +147,8 @@ void print_timescale(Printer& p, const ExpectedSchema& e) {
              {"retry_period", interval(pol.retry_period)},
              {"fixed", pol.fixed_schedule ? bool_text(*pol.fixed_schedule) : "std::nullopt"},
              {"initial_start", pol.initial_start ? std::to_string(*pol.initial_start) + "LL" : "std::nullopt"},
-             {"timezone", pol.timezone ? cpp_string(*pol.timezone) : "std::nullopt"}});
+             {"timezone", pol.timezone ? cpp_string(*pol.timezone) : "std::nullopt"},
+             {"batching", batching_of(pol)}});
     }
 }
 

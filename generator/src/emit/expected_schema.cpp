@@ -165,6 +165,9 @@ PolicySpec policy_spec(const std::string& relation, const Policy& p) {
         case PolicyKind::Refresh:
             spec.after = spec_of(p.start_offset);
             spec.end_offset = spec_of(p.end_offset);
+            spec.buckets_per_batch = p.buckets_per_batch;
+            spec.max_batches_per_execution = p.max_batches_per_execution;
+            spec.refresh_newest_first = p.refresh_newest_first;
             break;
         case PolicyKind::Compression:
         case PolicyKind::Retention:
@@ -204,7 +207,8 @@ void add_timescale(const Schema& schema, ExpectedSchema& out) {
             h.space ? h.space->column.name : "",
             h.space ? h.space->partitions : 0,
             h.create_default_indexes,
-            h.integer_now.name};
+            h.integer_now.name,
+            h.compression ? spec_of(h.compression->chunk_interval) : std::nullopt};
         out.hypertables.push_back(spec);
         if (h.compression) add_compression(out, t.name, *h.compression);
         add_policies(out, t.name, h.policies);

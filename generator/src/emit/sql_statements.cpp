@@ -92,9 +92,16 @@ std::vector<std::string> policy_arguments(const Policy& p) {
     const PolicyKindTraits& kind = policy_traits(p.kind);
     auto offset = [](const std::optional<Interval>& iv) { return iv ? iv->sql() : std::string("NULL"); };
     switch (p.kind) {
-        case PolicyKind::Refresh:
-            return {std::string(kind.threshold) + " => " + offset(p.start_offset),
-                    std::string(kind.second) + " => " + offset(p.end_offset)};
+        case PolicyKind::Refresh: {
+            std::vector<std::string> out{std::string(kind.threshold) + " => " + offset(p.start_offset),
+                                         std::string(kind.second) + " => " + offset(p.end_offset)};
+            if (p.buckets_per_batch) out.push_back("buckets_per_batch => " + std::to_string(*p.buckets_per_batch));
+            if (p.max_batches_per_execution)
+                out.push_back("max_batches_per_execution => " + std::to_string(*p.max_batches_per_execution));
+            if (p.refresh_newest_first)
+                out.push_back(std::string("refresh_newest_first => ") + (*p.refresh_newest_first ? "true" : "false"));
+            return out;
+        }
         case PolicyKind::Compression:
         case PolicyKind::Retention:
             return {std::string(kind.threshold) + " => " + p.after->sql()};
@@ -454,9 +461,11 @@ std::string create_continuous_aggregate(const Schema& schema, const ContinuousAg
     for (const auto& c : output_of(schema, agg).columns) select.push_back(item_of[c.name]);
     Printer p;
     p.print(
-        "CREATE MATERIALIZED VIEW $name$\nWITH (timescaledb.continuous, timescaledb.materialized_only = $mo$) "
+        "CREATE MATERIALIZED VIEW $name$\nWITH (timescaledb.continuous, timescaledb.materialized_only = $mo$$groups$) "
         "AS\nSELECT\n",
-        {{"name", qualified(schema.namespace_, agg.name)}, {"mo", agg.materialized_only ? "true" : "false"}});
+        {{"name", qualified(schema.namespace_, agg.name)},
+         {"mo", agg.materialized_only ? "true" : "false"},
+         {"groups", agg.create_group_indexes ? "" : ", timescaledb.create_group_indexes = false"}});
     {
         auto indent = p.indent();
         for (size_t i = 0; i < select.size(); ++i) {
@@ -496,6 +505,12 @@ std::string enable_compression(const Schema& schema, const std::string& relation
     if (!compression.order_by.empty()) {
         options.push_back("timescaledb.compress_orderby = " + quote_literal(timescale_key_list(compression.order_by)));
     }
+    // '0' unsets it (TimescaleDB refuses to RESET it).
+    if (compression.chunk_interval)
+        options.push_back("timescaledb.compress_chunk_time_interval = " +
+                          quote_literal(compression.chunk_interval->text()));
+    else if (replacing)
+        options.push_back("timescaledb.compress_chunk_time_interval = '0'");
     Printer p;
     p.print("ALTER $kind$ $name$ SET (\n",
             {{"kind", is_aggregate ? "MATERIALIZED VIEW" : "TABLE"}, {"name", qualified(schema.namespace_, relation)}});

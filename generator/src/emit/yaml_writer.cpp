@@ -58,6 +58,7 @@ void compression(YAML::Emitter& out, const Compression& c, const Policy* policy)
         out << YAML::Key << "order_by" << YAML::Value;
         key_parts(out, c.order_by);
     }
+    optional_interval(out, "chunk_interval", c.chunk_interval);
     if (policy) {
         optional_interval(out, "after", policy->after);
         job_settings(out, policy->job);
@@ -83,6 +84,11 @@ void policy(YAML::Emitter& out, const Policy& p) {
             job_settings(out, p.job);
             if (p.allow_beyond_source_retention)
                 out << YAML::Key << "allow_beyond_source_retention" << YAML::Value << true;
+            if (p.buckets_per_batch) out << YAML::Key << "buckets_per_batch" << YAML::Value << *p.buckets_per_batch;
+            if (p.max_batches_per_execution)
+                out << YAML::Key << "max_batches_per_execution" << YAML::Value << *p.max_batches_per_execution;
+            if (p.refresh_newest_first)
+                out << YAML::Key << "refresh_newest_first" << YAML::Value << *p.refresh_newest_first;
             break;
         case PolicyKind::Retention:
             out << YAML::Key << "drop_after" << YAML::Value << p.after->text();
@@ -389,6 +395,7 @@ void aggregate(YAML::Emitter& out, const ContinuousAggregate& a) {
     if (!a.where.empty()) out << YAML::Key << "where" << YAML::Value << a.where;
     out << YAML::Key << "materialized_only" << YAML::Value << a.materialized_only;
     if (a.with_data) out << YAML::Key << "with_data" << YAML::Value << true;
+    if (!a.create_group_indexes) out << YAML::Key << "create_group_indexes" << YAML::Value << false;
     timescale_settings(out, a.compression, a.policies);
     out << YAML::EndMap;
 }

@@ -256,6 +256,11 @@ struct Policy {
     // The user's acknowledgement that refreshing past the source's retention
     // window is intended (it deletes aggregated rows for dropped raw chunks).
     bool allow_beyond_source_retention = false;
+    // refresh: how a run splits its window (TimescaleDB 2.19 and later): buckets
+    // per transaction (0: all in one), batches per run (0: no limit), newest first.
+    std::optional<int> buckets_per_batch;
+    std::optional<int> max_batches_per_execution;
+    std::optional<bool> refresh_newest_first;
     NameRef index;  // reorder: the index chunks are reordered by
     JobSettings job;
     SourceLocation loc;
@@ -275,6 +280,9 @@ struct Policies {
 struct Compression {
     std::vector<NameRef> segment_by;
     std::vector<KeyPart> order_by;
+    // compress_chunk_time_interval: compression merges chunks into ones this long.
+    std::optional<Interval> chunk_interval;
+    SourceLocation chunk_interval_loc;
     SourceLocation loc;
 };
 
@@ -452,6 +460,9 @@ struct ContinuousAggregate {
     SourceLocation where_loc;
     bool materialized_only = true;
     bool with_data = false;
+    // TimescaleDB's indexes on each group-by column with the bucket; false
+    // saves their upkeep where no query filters by group.
+    bool create_group_indexes = true;
     std::optional<Compression> compression;
     Policies policies;  // refresh, compression, retention
     std::vector<Grant> grants;

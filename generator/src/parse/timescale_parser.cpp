@@ -132,6 +132,8 @@ std::optional<Compression> Parser::parse_compression(ParseContext& ctx, const st
             }
         }
     }
+    c.chunk_interval = spec.take_time_amount("chunk_interval");
+    c.chunk_interval_loc = spec.value_loc("chunk_interval");
     // The compression policy: `after` and its job's settings, in the same mapping.
     Policy policy;
     policy.kind = PolicyKind::Compression;
@@ -260,6 +262,7 @@ ContinuousAggregate Parser::parse_aggregate(ParseContext& ctx, const std::string
     }
     agg.materialized_only = spec.take_bool("materialized_only").value_or(true);
     agg.with_data = spec.take_bool("with_data").value_or(false);
+    agg.create_group_indexes = spec.take_bool("create_group_indexes").value_or(true);
     if (auto refresh = spec.take("refresh")) parse_refresh(ctx, what, *refresh, agg.policies);
     if (auto c = spec.take("compression")) agg.compression = parse_compression(ctx, what, *c, agg.policies);
     if (auto r = spec.take("retention")) parse_retention(ctx, what, *r, agg.policies);
@@ -290,6 +293,11 @@ void Parser::parse_refresh(ParseContext& ctx, const std::string& owner, const YA
     parse_job_settings(ctx, spec, r.job);
     spec.require("schedule", "how often the policy runs, e.g. `schedule: 1 hour`");
     r.allow_beyond_source_retention = spec.take_bool("allow_beyond_source_retention").value_or(false);
+    // Negative values are accepted when the policy is added; a negative
+    // max_batches_per_execution then fails every run.
+    r.buckets_per_batch = spec.take_int("buckets_per_batch", 0, 1000000000);
+    r.max_batches_per_execution = spec.take_int("max_batches_per_execution", 0, 1000000000);
+    r.refresh_newest_first = spec.take_bool("refresh_newest_first");
     spec.finish();
     policies.items.push_back(std::move(r));
 }

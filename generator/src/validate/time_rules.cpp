@@ -136,6 +136,19 @@ void check_hypertable_time(const Schema& schema, const Table& table, Diagnostics
     const TimeAmountRule rule{&time->type, table.name + "." + time->name};
     const std::string owner = "hypertable `" + table.name + "`";
     check_amount(rule, h.chunk_interval, h.chunk_interval_loc, "`chunk_interval` of " + owner, diags);
+    if (h.compression && h.compression->chunk_interval) {
+        const Interval& merged = *h.compression->chunk_interval;
+        check_amount(rule, merged, h.compression->chunk_interval_loc, "`chunk_interval` of the compression of " + owner,
+                     diags);
+        const Interval chunk = h.chunk_interval.value_or(catalog::default_chunk_interval(time->type));
+        if (merged.integer_units == chunk.integer_units && chunk.approx_micros() > 0 &&
+            merged.approx_micros() % chunk.approx_micros() != 0)
+            diags.warning(h.compression->chunk_interval_loc,
+                          "`chunk_interval` of the compression of " + owner + " (" + merged.text() +
+                              ") is not a multiple of its chunk interval (" + chunk.text() +
+                              "), so compressed chunks cannot merge whole chunks (TimescaleDB warns: \"compress "
+                              "chunk interval is not a multiple of chunk interval\")");
+    }
     check_policy_amounts(rule, owner, h.policies, diags);
     check_integer_now_function(schema, table, diags);
     if (!needs_integer_now(table)) return;
@@ -158,6 +171,9 @@ void check_aggregate_time(const Schema& schema, const ContinuousAggregate& agg, 
     const std::string owner = "continuous aggregate `" + agg.name + "`";
     check_amount(rule, agg.bucket, agg.bucket_loc, "`bucket` of " + owner, diags);
     check_amount(rule, agg.offset, agg.offset_loc, "`offset` of " + owner, diags);
+    if (agg.compression)
+        check_amount(rule, agg.compression->chunk_interval, agg.compression->chunk_interval_loc,
+                     "`chunk_interval` of the compression of " + owner, diags);
     check_policy_amounts(rule, owner, agg.policies, diags);
     if (!time->type->is_integer()) return;
     if (agg.origin) {

@@ -47,6 +47,7 @@ struct LiveHypertable {
     std::string time_column, space_column;
     std::optional<IntervalSpec> chunk_interval;
     std::string integer_now;  // "" when not set
+    std::optional<IntervalSpec> compress_chunk_interval;
     int space_partitions = 0;
     bool compression_enabled = false;
 };
@@ -69,6 +70,8 @@ struct LiveJob {
     bool fixed_schedule = false;
     std::optional<std::int64_t> initial_start;  // microseconds since 1970
     std::string timezone;
+    std::optional<int> buckets_per_batch, max_batches_per_execution;
+    std::optional<bool> refresh_newest_first;
     bool scheduled = true;
     std::string last_run_status, last_error;
     long long total_failures = 0;
@@ -311,7 +314,7 @@ inline void read_hypertables(pqxx::dbtransaction& tx, const std::string& ns, Liv
              tx,
              "SELECT h.table_name, h.compression_state = 1, d.column_name, d.num_slices IS NULL, d.interval_length, "
              "d.num_slices, d.column_type IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype), "
-             "d.integer_now_func FROM _timescaledb_catalog.hypertable h "
+             "d.integer_now_func, d.compress_interval_length FROM _timescaledb_catalog.hypertable h "
              "LEFT JOIN _timescaledb_catalog.dimension d ON d.hypertable_id = h.id "
              "WHERE h.schema_name = $1 ORDER BY h.table_name, d.id",
              ns)) {
@@ -328,6 +331,11 @@ inline void read_hypertables(pqxx::dbtransaction& tx, const std::string& ns, Liv
                                                    : IntervalSpec{0, us / 86'400'000'000, us % 86'400'000'000};
             }
             h.integer_now = text_field(r[7]);
+            if (!r[8].is_null()) {
+                const auto us = r[8].as<long long>();
+                h.compress_chunk_interval = r[6].as<bool>() ? IntervalSpec{0, 0, us, true}
+                                                            : IntervalSpec{0, us / 86'400'000'000, us % 86'400'000'000};
+            }
         } else {
             h.space_column = r[2].c_str();
             h.space_partitions = r[5].is_null() ? 0 : r[5].as<int>();
@@ -413,7 +421,9 @@ inline void read_jobs(pqxx::dbtransaction& tx, const std::string& ns, LiveCatalo
                  // As timescaledb_information.job_stats derives last_run_status.
                  ", CASE WHEN s.last_finish > '-infinity' AND s.last_run_success = false THEN 'Failed' END, "
                  "s.total_failures, e.sqlerrcode, e.message, j.config->>'index_name', j.max_runtime, j.max_retries, "
-                 "j.retry_period, j.fixed_schedule, (extract(epoch FROM j.initial_start) * 1000000)::int8, j.timezone "
+                 "j.retry_period, j.fixed_schedule, (extract(epoch FROM j.initial_start) * 1000000)::int8, j.timezone, "
+                 "(j.config->>'buckets_per_batch')::int, (j.config->>'max_batches_per_execution')::int, "
+                 "(j.config->>'refresh_newest_first')::bool "
                  "FROM _timescaledb_catalog.bgw_job j "
                  "JOIN _timescaledb_catalog.hypertable h ON h.id = j.hypertable_id "
                  "LEFT JOIN _timescaledb_catalog.continuous_agg ca ON ca.mat_hypertable_id = h.id "
@@ -441,6 +451,9 @@ inline void read_jobs(pqxx::dbtransaction& tx, const std::string& ns, LiveCatalo
         job.fixed_schedule = !r[15].is_null() && r[15].as<bool>();
         if (!r[16].is_null()) job.initial_start = r[16].as<long long>();
         job.timezone = text_field(r[17]);
+        if (!r[18].is_null()) job.buckets_per_batch = r[18].as<int>();
+        if (!r[19].is_null()) job.max_batches_per_execution = r[19].as<int>();
+        if (!r[20].is_null()) job.refresh_newest_first = r[20].as<bool>();
         live.jobs.push_back(std::move(job));
     }
 }

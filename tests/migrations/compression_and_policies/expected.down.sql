@@ -34,7 +34,8 @@ ALTER MATERIALIZED VIEW public.hourly SET (timescaledb.materialized_only = true)
 -- ~ compression of hypertable metrics (chunks compressed from now on use the new settings)
 ALTER TABLE public.metrics SET (
     timescaledb.compress = true,
-    timescaledb.compress_segmentby = 'device_id'
+    timescaledb.compress_segmentby = 'device_id',
+    timescaledb.compress_chunk_time_interval = '0'
 );
 ALTER TABLE public.metrics RESET (timescaledb.compress_orderby);
 

@@ -39,7 +39,8 @@ ALTER MATERIALIZED VIEW public.hourly SET (timescaledb.materialized_only = false
 ALTER TABLE public.metrics SET (
     timescaledb.compress = true,
     timescaledb.compress_segmentby = 'device_id, unit',
-    timescaledb.compress_orderby = '"time" DESC'
+    timescaledb.compress_orderby = '"time" DESC',
+    timescaledb.compress_chunk_time_interval = '0'
 );
 
 -- - compression of hypertable logs (decompresses every chunk first)

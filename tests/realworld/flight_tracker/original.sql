@@ -42,7 +42,8 @@ CREATE TABLE positions (
 SELECT create_hypertable('positions', by_range('time', INTERVAL '1 day'));
 CREATE INDEX positions_aircraft ON positions (aircraft_id, time DESC);
 ALTER TABLE positions SET (timescaledb.compress, timescaledb.compress_segmentby = 'aircraft_id',
-                           timescaledb.compress_orderby = 'time DESC');
+                           timescaledb.compress_orderby = 'time DESC',
+                           timescaledb.compress_chunk_time_interval = '7 days');
 SELECT add_compression_policy('positions', INTERVAL '3 days');
 
 CREATE TABLE coverage_reports (
@@ -53,7 +54,7 @@ CREATE TABLE coverage_reports (
 );
 ALTER SEQUENCE report_no OWNED BY coverage_reports.report_no;
 
-CREATE MATERIALIZED VIEW positions_hourly WITH (timescaledb.continuous) AS
+CREATE MATERIALIZED VIEW positions_hourly WITH (timescaledb.continuous, timescaledb.create_group_indexes = false) AS
 SELECT time_bucket(INTERVAL '1 hour', time) AS bucket,
        receiver_id,
        count(*) AS positions,
@@ -61,3 +62,6 @@ SELECT time_bucket(INTERVAL '1 hour', time) AS bucket,
 FROM positions
 GROUP BY time_bucket(INTERVAL '1 hour', time), receiver_id
 WITH NO DATA;
+SELECT add_continuous_aggregate_policy('positions_hourly', start_offset => INTERVAL '2 days',
+    end_offset => INTERVAL '1 hour', schedule_interval => INTERVAL '30 minutes',
+    buckets_per_batch => 4, max_batches_per_execution => 10, refresh_newest_first => false);
