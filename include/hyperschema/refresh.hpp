@@ -89,10 +89,12 @@ inline void refresh_continuous_aggregate(connection& conn, const std::string& ag
 }
 
 // Refreshes every continuous aggregate of `schema`, parents first.
+// An aggregate over integer time has no timestamps to cut a window by: it is
+// refreshed over its whole range.
 inline void refresh_all(connection& conn, const ExpectedSchema& schema, const RefreshWindow& window = {}) {
     for (const auto& a : schema.aggregates)
         refresh_continuous_aggregate(conn, conn.quote_name(schema.namespace_name) + "." + conn.quote_name(a.name),
-                                     window);
+                                     a.bucket.integer_units ? RefreshWindow{} : window);
 }
 
 }  // namespace hyperschema

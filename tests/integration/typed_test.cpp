@@ -302,6 +302,10 @@ TEST_CASE("typed helpers leave serial, identity and generated columns to the dat
     CHECK(types::tickets::upsert(tx, {7, 70, "seventh", 1, {}}) == 1);
     CHECK(types::tickets::find(tx, 7)->batch == 70);
     CHECK(types::tickets::upsert_on_tickets_title_key(tx, {0, 0, "seventh", 2, {}}) == 1);
+    // A table of database-given values only.
+    CHECK(types::tokens::insert(tx, {}).token_id == 1);
+    CHECK(types::tokens::insert_many(tx, std::vector<types::tokens::row>(2)) == 2);
+    CHECK(types::tokens::all(tx).back().token_id == 3);
     CHECK(types::tickets::find(tx, 7)->price_cents == 2);
 }
 

@@ -20,7 +20,7 @@ struct GrantedObject {
     GrantTarget target;
     std::string name;      // the object's name in its schema ("" for the schema itself)
     std::string sql_name;  // as GRANT names it: ns.t, ns.f(integer), ns
-    const std::vector<Grant>* grants;
+    std::vector<Grant> grants;
 };
 
 // Every object of the schema that takes grants, by kind and name.
@@ -28,10 +28,14 @@ std::map<std::string, GrantedObject> granted_objects(const Schema& s) {
     std::map<std::string, GrantedObject> out;
     auto add = [&](GrantTarget target, const std::string& name, std::string sql_name, const std::vector<Grant>& g) {
         std::string key = std::string(catalog::grant_target(target).name) + " " + sql_name;
-        out.emplace(std::move(key), GrantedObject{target, name, std::move(sql_name), &g});
+        out.emplace(std::move(key), GrantedObject{target, name, std::move(sql_name), g});
     };
     add(GrantTarget::Namespace, "", quote_ident(s.namespace_), s.namespace_grants);
-    for (const auto& t : s.tables) add(GrantTarget::Table, t.name, qualified(s.namespace_, t.name), t.grants);
+    for (const auto& t : s.tables) {
+        add(GrantTarget::Table, t.name, qualified(s.namespace_, t.name), t.grants);
+        for (const auto& [sequence, grants] : serial_sequence_grants(t))
+            add(GrantTarget::Sequence, t.name, qualified(s.namespace_, sequence), grants);
+    }
     for (const auto& v : s.views) add(GrantTarget::View, v.name, qualified(s.namespace_, v.name), v.grants);
     for (const auto& a : s.aggregates) add(GrantTarget::Aggregate, a.name, qualified(s.namespace_, a.name), a.grants);
     for (const auto& q : s.sequences) add(GrantTarget::Sequence, q.name, qualified(s.namespace_, q.name), q.grants);
@@ -93,13 +97,13 @@ void diff_grants(const Schema& from, const Schema& to, const Renames& renames, c
         }
         auto old = before.find(old_key);
         const bool fresh = old == before.end() || (!now.name.empty() && recreated.count(now.name));
-        for (const auto& g : *now.grants) {
-            const Grant* had = fresh ? nullptr : grant_to(*old->second.grants, g.role);
+        for (const auto& g : now.grants) {
+            const Grant* had = fresh ? nullptr : grant_to(old->second.grants, g.role);
             grant(now, g.role, had ? minus(g.privileges, had->privileges) : g.privileges, g.loc, out);
         }
         if (fresh) continue;
-        for (const auto& g : *old->second.grants) {
-            const Grant* has = grant_to(*now.grants, g.role);
+        for (const auto& g : old->second.grants) {
+            const Grant* has = grant_to(now.grants, g.role);
             revoke(now, g.role, has ? minus(g.privileges, has->privileges) : g.privileges, out);
         }
     }

@@ -125,6 +125,18 @@ void diff_enums(const Schema& from, const Schema& to, Output& out) {
             continue;
         }
         if (enum_rebuilt(*old, e)) {
+            // A domain keeps the old type alive: DROP TYPE of it would fail.
+            auto domain = std::find_if(from.domains.begin(), from.domains.end(), [&](const Domain& d) {
+                return d.type.base == BaseType::Enum && d.type.enum_name == e.name;
+            });
+            if (domain != from.domains.end()) {
+                out.unsupported_change(e.loc, "enum `" + e.name +
+                                                  "` loses or reorders labels, which rebuilds the type, but domain `" +
+                                                  domain->name +
+                                                  "` is over it and would keep the old type alive; move the domain "
+                                                  "to text in one migration, then change the enum in the next");
+                continue;
+            }
             rebuild_enum(from, *old, to, e, out);
             continue;
         }

@@ -101,6 +101,13 @@ void rename_own_sequence(const Schema& from, const Table& old_table, const Colum
             Phase::Transaction, column.loc);
 }
 
+bool in_primary_key(const Table& t, const std::string& column) {
+    if (!t.primary_key) return false;
+    for (const auto& k : t.primary_key->columns)
+        if (k.name == column) return true;
+    return false;
+}
+
 bool compressed(const Table& t) {
     return t.hypertable && t.hypertable->compression;
 }
@@ -136,7 +143,7 @@ public:
         if (was == ValueSource::Serial && now != ValueSource::Serial) {
             add("~ column " + what() + ": no longer serial",
                 prefix() + "ALTER COLUMN " + col() + " DROP DEFAULT;\nDROP SEQUENCE " +
-                    qualified(to_.namespace_, old_.serial_sequence(table_.name)) + ";\n");
+                    qualified(to_.namespace_, old_.serial_sequence(old_table_.name)) + ";\n");
         }
         if (was == ValueSource::Identity && now != ValueSource::Identity)
             add("~ column " + what() + ": no longer an identity",
@@ -179,6 +186,17 @@ public:
     bool recreated() {
         const ValueSource now = column_.value_source();
         if (now != ValueSource::Generated || old_.generated == column_.generated) return false;
+        if (const std::string user = keyed_by_column(); !user.empty()) {
+            out_.unsupported_change(
+                column_.generated_loc,
+                "generated column `" + what() +
+                    "` changes its expression, which drops and adds the "
+                    "column again (PostgreSQL before 17 cannot alter it), but " +
+                    user +
+                    " uses it and would go with it; drop that in one migration, change the column in "
+                    "the next, and add it back");
+            return true;
+        }
         Change& drop = out_.add(Stage::DropColumns, "- column " + what() + " (to be generated again)",
                                 prefix() + "DROP COLUMN " + col() + ";\n", Phase::Transaction, column_.loc);
         if (old_.value_source() != ValueSource::Generated) {
@@ -192,6 +210,28 @@ public:
     }
 
 private:
+    // An index or constraint of the table on the column, named; "" for none.
+    std::string keyed_by_column() const {
+        const std::set<std::string> name{column_.name};
+        auto on = [&](const std::vector<NameRef>& columns) {
+            return std::any_of(columns.begin(), columns.end(),
+                               [&](const NameRef& c) { return c.name == column_.name; });
+        };
+        for (const auto& i : table_.indexes) {
+            bool uses = on(i.include) || sqltext::mentions_any(i.where, name);
+            for (const auto& k : i.keys)
+                uses = uses || k.column == column_.name || sqltext::mentions_any(k.expression, name);
+            if (uses) return "index `" + i.name + "`";
+        }
+        if (table_.primary_key && on(table_.primary_key->columns)) return "the primary key";
+        for (const auto& u : table_.uniques)
+            if (on(u.columns) || on(u.include)) return "unique constraint `" + u.name + "`";
+        for (const auto& f : table_.foreign_keys)
+            if (on(f.columns)) return "foreign key `" + f.name + "`";
+        for (const auto& c : table_.checks)
+            if (sqltext::mentions_any(c.expression, name)) return "check `" + c.name + "`";
+        return "";
+    }
     std::string what() const { return table_.name + "." + column_.name; }
     std::string col() const { return quote_ident(column_.name); }
     std::string prefix() const { return alter_table_prefix(to_, table_.name); }
@@ -265,8 +305,10 @@ void diff_columns(const Schema& from, const Table& old, const Schema& to, const 
                     "values of " + what + " that do not fit " + new_type + " (the change narrows " + old_type + ")";
             }
         }
-        // The column's own NOT NULL: a column of a NOT NULL domain has none.
-        const bool was_not_null = from.column_not_null(o), not_null = to.column_not_null(c);
+        // The column's own NOT NULL: a column of a NOT NULL domain has none,
+        // one of a primary key always has it.
+        const bool was_not_null = from.column_not_null(o) || in_primary_key(old, o.name);
+        const bool not_null = to.column_not_null(c) || in_primary_key(table, c.name);
         if (was_not_null != not_null) {
             out.add(Stage::AlterColumns, "~ column " + what + (not_null ? ": set NOT NULL" : ": drop NOT NULL"),
                     prefix + "ALTER COLUMN " + col + (not_null ? " SET NOT NULL" : " DROP NOT NULL") + ";\n",
@@ -581,7 +623,8 @@ bool columns_reshaped(const Table& old, const Table& table, const Renames& renam
     for (const auto& o : old.columns) {
         std::string n = renames.column_in_to(old.name, o.name);
         if (n.empty() || n != o.name) return true;
-        if (!(table.find_column(n)->type == o.type) || table.find_column(n)->collation != o.collation) return true;
+        const Column& now = *table.find_column(n);
+        if (!(now.type == o.type) || now.collation != o.collation || now.generated != o.generated) return true;
     }
     return false;
 }

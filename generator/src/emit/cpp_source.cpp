@@ -83,9 +83,12 @@ void print_statements(Printer& p, const Relation& r) {
         const auto inserted = written_columns(r, Written::Insert), upserted = written_columns(r, Written::Upsert);
         bool always = false;
         for (const auto& f : r.fields) always = always || f.always_identity;
+        // A row of database-given values only: DEFAULT VALUES.
+        const std::string values =
+            inserted.empty() ? " DEFAULT VALUES"
+                             : " (" + quoted_columns(inserted) + ") VALUES (" + placeholders(inserted.size()) + ")";
         p.print("std::string insert = \"INSERT INTO \" + relation + $head$ + columns;\n",
-                {{"head", cpp_string(" (" + quoted_columns(inserted) + ") VALUES (" + placeholders(inserted.size()) +
-                                     ") RETURNING ")}});
+                {{"head", cpp_string(values + " RETURNING ")}});
         p.print(
             "std::string insert_with_key = \"INSERT INTO \" + relation + $head$;\n",
             {{"head", cpp_string(" (" + quoted_columns(upserted) + ")" + (always ? " OVERRIDING SYSTEM VALUE" : "") +
@@ -179,11 +182,12 @@ void print_writers(Printer& p, const Relation& r) {
     if (assigned) {
         p.emit(R"(
             row insert(pqxx::dbtransaction& tx, const row& r) {
-                return read(hyperschema::exec_prepared(tx, statements().insert, $values$), 0);
+                $unused$return read(hyperschema::exec_prepared(tx, statements().insert$values$), 0);
             }
 
         )",
-               {{"values", members(r, "r.", Written::Insert)}});
+               {{"values", names.empty() ? "" : ", " + members(r, "r.", Written::Insert)},
+                {"unused", names.empty() ? "(void)r;\n    " : ""}});
     } else {
         p.emit(R"(
             void insert(pqxx::dbtransaction& tx, const row& r) {
@@ -193,15 +197,27 @@ void print_writers(Printer& p, const Relation& r) {
         )",
                {{"values", members(r, "r.")}});
     }
-    p.emit(R"(
-        std::uint64_t detail::insert_rows(pqxx::dbtransaction& tx, hyperschema::function_ref<const row*()> next) {
-            hyperschema::copy_writer copy(tx, schema_name, name, {$names$});
-            while (const row* r = next()) copy.write_row($pointed$);
-            return copy.complete();
-        }
+    if (names.empty()) {
+        // COPY needs a column: each row is an INSERT ... DEFAULT VALUES.
+        p.emit(R"(
+            std::uint64_t detail::insert_rows(pqxx::dbtransaction& tx, hyperschema::function_ref<const row*()> next) {
+                std::uint64_t n = 0;
+                for (; const row* r = next(); ++n) insert(tx, *r);
+                return n;
+            }
 
-    )",
-           {{"names", names}, {"pointed", members(r, "r->", Written::Insert)}});
+        )");
+    } else {
+        p.emit(R"(
+            std::uint64_t detail::insert_rows(pqxx::dbtransaction& tx, hyperschema::function_ref<const row*()> next) {
+                hyperschema::copy_writer copy(tx, schema_name, name, {$names$});
+                while (const row* r = next()) copy.write_row($pointed$);
+                return copy.complete();
+            }
+
+        )",
+               {{"names", names}, {"pointed", members(r, "r->", Written::Insert)}});
+    }
     auto print_upsert = [&](const std::string& function, const std::vector<NameRef>& key) {
         std::vector<std::string> conflict;
         std::string updates;

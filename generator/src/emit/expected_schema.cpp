@@ -320,7 +320,10 @@ void add_grants(const Schema& schema, ExpectedSchema& out) {
             }
     };
     add("schema " + schema.namespace_, schema.namespace_grants);
-    for (const auto& t : schema.tables) add("table " + t.name, t.grants);
+    for (const auto& t : schema.tables) {
+        add("table " + t.name, t.grants);
+        for (const auto& [sequence, grants] : serial_sequence_grants(t)) add("sequence " + sequence, grants);
+    }
     for (const auto& v : schema.views) add("view " + v.name, v.grants);
     for (const auto& a : schema.aggregates) add("continuous aggregate " + a.name, a.grants);
     for (const auto& s : schema.sequences) add("sequence " + s.name, s.grants);

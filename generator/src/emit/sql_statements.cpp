@@ -323,16 +323,11 @@ std::string create_domain(const Schema& schema, const Domain& d) {
     return out;
 }
 
-// fillfactor = 70, autovacuum_enabled = false: values as written (reloptions
-// keeps them as text), quoted where they are not a plain number or word.
+// fillfactor = '70': quoted, so that reloptions keeps the value as written
+// (PostgreSQL would spell an unquoted True or 070 its own way).
 std::string storage_sql(const std::vector<StorageSetting>& parameters) {
     std::vector<std::string> parts;
-    for (const auto& [name, value, loc] : parameters) {
-        const bool plain = !value.empty() && std::all_of(value.begin(), value.end(), [](char c) {
-            return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
-        });
-        parts.push_back(name + " = " + (plain ? value : quote_literal(value)));
-    }
+    for (const auto& [name, value, loc] : parameters) parts.push_back(name + " = " + quote_literal(value));
     return join(parts, ", ");
 }
 

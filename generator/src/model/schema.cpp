@@ -95,6 +95,18 @@ std::string Function::identity_types() const {
     return out + ")";
 }
 
+std::vector<std::pair<std::string, std::vector<Grant>>> serial_sequence_grants(const Table& table) {
+    std::vector<Grant> usage;
+    for (const auto& g : table.grants)
+        if (std::find(g.privileges.begin(), g.privileges.end(), "insert") != g.privileges.end())
+            usage.push_back({g.role, {"usage"}, g.loc});
+    std::vector<std::pair<std::string, std::vector<Grant>>> out;
+    if (usage.empty()) return out;
+    for (const auto& c : table.columns)
+        if (c.serial) out.emplace_back(c.serial_sequence(table.name), usage);
+    return out;
+}
+
 const Domain* Schema::find_domain(const std::string& domain) const {
     return find_by_name(domains, domain);
 }

@@ -412,6 +412,11 @@ struct Table {
     std::vector<std::string> referenced_columns(const ForeignKey& fk) const;
 };
 
+// The grants a serial column's own sequence needs: inserting a row calls
+// nextval() on it, which takes USAGE, so every role that may insert into the
+// table gets it. By sequence name.
+std::vector<std::pair<std::string, std::vector<Grant>>> serial_sequence_grants(const Table& table);
+
 struct View {
     std::string name;
     std::string sql;

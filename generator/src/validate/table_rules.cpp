@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <cstdlib>
 
 #include "catalog/column_types.hpp"
 #include "catalog/storage_parameters.hpp"
@@ -149,7 +150,21 @@ void check_primary_key(const Table& table, Diagnostics& diags) {
     }
 }
 
+// PostgreSQL: "constraints on permanent tables may reference only permanent
+// tables" (an unlogged table may reference either).
+static void check_foreign_key_persistence(const Table& table, const Table& target, const ForeignKey& fk,
+                                          Diagnostics& diags) {
+    if (table.unlogged || !target.unlogged) return;
+    diags.error(fk.loc, "foreign key `" + fk.name + "` of logged table `" + table.name +
+                            "` references unlogged table `" + target.name +
+                            "`, which PostgreSQL refuses (\"constraints on permanent tables may reference only "
+                            "permanent tables\"); make `" +
+                            table.name + "` unlogged too, or `" + target.name + "` logged");
+}
+
 void check_foreign_key(const Schema& schema, const Table& table, const ForeignKey& fk, Diagnostics& diags) {
+    if (const Table* target = schema.find_table(fk.ref_table.name))
+        check_foreign_key_persistence(table, *target, fk, diags);
     check_key_columns(table, fk.columns, "a foreign key", fk.loc, diags);
     const Table* target = schema.find_table(fk.ref_table.name);
     if (!target) {
@@ -279,11 +294,13 @@ static void check_storage(const Table& table, Diagnostics& diags) {
         switch (p->kind) {
             case catalog::ParameterKind::Integer:
                 ok = sqltext::is_integer_literal(value) && sqltext::integer_fits(value, 64) &&
-                     std::stod(value) >= p->min && std::stod(value) <= p->max;
+                     std::strtod(value.c_str(), nullptr) >= p->min && std::strtod(value.c_str(), nullptr) <= p->max;
                 break;
-            case catalog::ParameterKind::Real:
-                ok = sqltext::is_number_literal(value) && std::stod(value) >= p->min && std::stod(value) <= p->max;
+            case catalog::ParameterKind::Real: {
+                const double v = std::strtod(value.c_str(), nullptr);  // HUGE_VAL when out of range: refused below
+                ok = sqltext::is_number_literal(value) && v >= p->min && v <= p->max;
                 break;
+            }
             case catalog::ParameterKind::Boolean:
                 ok = sqltext::parse_boolean_literal(value).has_value();
                 break;

@@ -138,6 +138,14 @@ void check_hypertable_time(const Schema& schema, const Table& table, Diagnostics
     check_amount(rule, h.chunk_interval, h.chunk_interval_loc, "`chunk_interval` of " + owner, diags);
     if (h.compression && h.compression->chunk_interval) {
         const Interval& merged = *h.compression->chunk_interval;
+        if (time->type.is_integer()) {
+            // TimescaleDB reads the option as an interval whatever the time column: 172800 would be seconds.
+            diags.error(h.compression->chunk_interval_loc,
+                        "`chunk_interval` of the compression of " + owner +
+                            " is not supported on integer time: TimescaleDB reads compress_chunk_time_interval as an "
+                            "interval whatever the time column's type; remove it");
+            return;
+        }
         check_amount(rule, merged, h.compression->chunk_interval_loc, "`chunk_interval` of the compression of " + owner,
                      diags);
         const Interval chunk = h.chunk_interval.value_or(catalog::default_chunk_interval(time->type));

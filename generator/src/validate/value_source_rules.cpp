@@ -74,7 +74,7 @@ void check_serial(const Table& table, const Column& c, Diagnostics& diags) {
 
 void check_identity(const Table& table, const Column& c, Diagnostics& diags) {
     const std::string what = "identity column `" + table.name + "." + c.name + "`";
-    if (!c.type.is_integer()) {
+    if (!c.type.is_integer() || !c.type.domain.empty()) {
         diags.error(c.type_loc, what + " is `" + c.type.sql() +
                                     "`, but PostgreSQL numbers identity columns of `smallint`, `integer` or `bigint` "
                                     "only (\"identity column type must be smallint, integer, or bigint\")");
@@ -162,7 +162,7 @@ void check_value_sources(const Schema& schema, const Table& table, Diagnostics& 
 void check_sequences(const Schema& schema, Diagnostics& diags) {
     for (const auto& s : schema.sequences) {
         const std::string what = "sequence `" + s.name + "`";
-        if (!s.type.is_integer()) {
+        if (!s.type.is_integer() || !s.type.domain.empty()) {
             diags.error(s.type_loc, what + " is of type `" + s.type.sql() +
                                         "`; a sequence is `smallint`, `integer` or `bigint` (\"sequence type must "
                                         "be smallint, integer, or bigint\")");

@@ -474,13 +474,15 @@ inline void read_grants(pqxx::dbtransaction& tx, const std::string& ns, const st
              "'sequence ' ELSE 'table ' END || c.relname, g.rolname, a.privilege_type FROM pg_class c "
              "JOIN pg_namespace n ON n.oid = c.relnamespace, aclexplode(c.relacl) a "
              "JOIN pg_roles g ON g.oid = a.grantee WHERE n.nspname = $1 AND g.rolname = ANY($2::text[]) "
+             "AND a.grantee <> c.relowner "
              "UNION ALL SELECT CASE p.prokind WHEN 'p' THEN 'procedure ' ELSE 'function ' END || p.proname || '(' || "
              "pg_get_function_identity_arguments(p.oid) || ')', g.rolname, a.privilege_type FROM pg_proc p "
              "JOIN pg_namespace n ON n.oid = p.pronamespace, aclexplode(p.proacl) a "
              "JOIN pg_roles g ON g.oid = a.grantee WHERE n.nspname = $1 AND g.rolname = ANY($2::text[]) "
+             "AND a.grantee <> p.proowner "
              "UNION ALL SELECT 'schema ' || n.nspname, g.rolname, a.privilege_type FROM pg_namespace n, "
              "aclexplode(n.nspacl) a JOIN pg_roles g ON g.oid = a.grantee WHERE n.nspname = $1 AND "
-             "g.rolname = ANY($2::text[]) ORDER BY 1, 2, 3",
+             "g.rolname = ANY($2::text[]) AND a.grantee <> n.nspowner ORDER BY 1, 2, 3",
              ns, array)) {
         std::string object = r[0].c_str();
         if (object.rfind("view ", 0) == 0 && live.aggregates.count(object.substr(5)))

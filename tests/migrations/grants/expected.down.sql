@@ -3,6 +3,7 @@
 --
 -- Changes:
 --   - view latest
+--   - table tickets
 --   + view latest
 --   - grant SELECT on TABLE public.readings_hourly to hs_writer
 --   + grant EXECUTE on FUNCTION public.double_it(integer) to hs_writer
@@ -10,11 +11,17 @@
 --   - grant SELECT on SEQUENCE public.batch_no to hs_writer
 --   + grant UPDATE on TABLE public.readings to hs_writer
 --   + grant SELECT on TABLE public.latest to hs_reader
+--
+-- Data at risk:
+--   every row of table tickets
 
 BEGIN;
 
 -- - view latest
 DROP VIEW public.latest;
+
+-- - table tickets
+DROP TABLE public.tickets;
 
 -- + view latest
 CREATE VIEW public.latest AS

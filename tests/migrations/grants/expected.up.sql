@@ -3,19 +3,31 @@
 --
 -- Changes:
 --   - view latest
+--   + table tickets
 --   + view latest
 --   + grant SELECT on TABLE public.readings_hourly to hs_writer
 --   - grant EXECUTE on FUNCTION public.double_it(integer) to hs_writer
 --   + grant USAGE on SCHEMA public to hs_writer
 --   + grant SELECT on SEQUENCE public.batch_no to hs_writer
+--   + grant USAGE on SEQUENCE public.tickets_id_seq to hs_writer
 --   - grant UPDATE on TABLE public.readings to hs_writer
+--   + grant SELECT, INSERT on TABLE public.tickets to hs_writer
 --   + grant SELECT on TABLE public.latest to hs_reader
 --   + grant SELECT on TABLE public.latest to hs_writer
+--
+-- This migration cannot give back what the down migration removed:
+--   the rows of table tickets (the table comes back empty)
 
 BEGIN;
 
 -- - view latest
 DROP VIEW public.latest;
+
+-- + table tickets
+CREATE TABLE public.tickets (
+    id serial NOT NULL,
+    title text NOT NULL
+);
 
 -- + view latest
 CREATE VIEW public.latest AS
@@ -33,8 +45,14 @@ GRANT USAGE ON SCHEMA public TO hs_writer;
 -- + grant SELECT on SEQUENCE public.batch_no to hs_writer
 GRANT SELECT ON SEQUENCE public.batch_no TO hs_writer;
 
+-- + grant USAGE on SEQUENCE public.tickets_id_seq to hs_writer
+GRANT USAGE ON SEQUENCE public.tickets_id_seq TO hs_writer;
+
 -- - grant UPDATE on TABLE public.readings to hs_writer
 REVOKE UPDATE ON TABLE public.readings FROM hs_writer;
+
+-- + grant SELECT, INSERT on TABLE public.tickets to hs_writer
+GRANT SELECT, INSERT ON TABLE public.tickets TO hs_writer;
 
 -- + grant SELECT on TABLE public.latest to hs_reader
 GRANT SELECT ON TABLE public.latest TO hs_reader;

@@ -5,7 +5,7 @@
 --   ~ column batches.code: text -> text COLLATE "default"
 --   ~ column batches.label: text -> text COLLATE "C"
 --   ~ table batches: logged
---   ~ storage of table batches: fillfactor = 70, autovacuum_vacuum_scale_factor = 0.02
+--   ~ storage of table batches: fillfactor = '70', autovacuum_vacuum_scale_factor = '0.02'
 --   ~ storage of table batches: reset autovacuum_enabled
 --   ~ table events: unlogged
 --   ~ storage of table events: reset autovacuum_analyze_scale_factor
@@ -21,8 +21,8 @@ ALTER TABLE public.batches ALTER COLUMN label TYPE text COLLATE "C" USING label:
 -- ~ table batches: logged
 ALTER TABLE public.batches SET LOGGED;
 
--- ~ storage of table batches: fillfactor = 70, autovacuum_vacuum_scale_factor = 0.02
-ALTER TABLE public.batches SET (fillfactor = 70, autovacuum_vacuum_scale_factor = 0.02);
+-- ~ storage of table batches: fillfactor = '70', autovacuum_vacuum_scale_factor = '0.02'
+ALTER TABLE public.batches SET (fillfactor = '70', autovacuum_vacuum_scale_factor = '0.02');
 
 -- ~ storage of table batches: reset autovacuum_enabled
 ALTER TABLE public.batches RESET (autovacuum_enabled);

@@ -5,10 +5,10 @@
 --   ~ column batches.code: text -> text COLLATE "C"
 --   ~ column batches.label: text -> text COLLATE "default"
 --   ~ table batches: unlogged
---   ~ storage of table batches: fillfactor = 80, autovacuum_enabled = false
+--   ~ storage of table batches: fillfactor = '80', autovacuum_enabled = 'false'
 --   ~ storage of table batches: reset autovacuum_vacuum_scale_factor
 --   ~ table events: logged
---   ~ storage of table events: autovacuum_analyze_scale_factor = 0.01
+--   ~ storage of table events: autovacuum_analyze_scale_factor = '0.01'
 
 BEGIN;
 
@@ -21,8 +21,8 @@ ALTER TABLE public.batches ALTER COLUMN label TYPE text COLLATE "default" USING 
 -- ~ table batches: unlogged
 ALTER TABLE public.batches SET UNLOGGED;
 
--- ~ storage of table batches: fillfactor = 80, autovacuum_enabled = false
-ALTER TABLE public.batches SET (fillfactor = 80, autovacuum_enabled = false);
+-- ~ storage of table batches: fillfactor = '80', autovacuum_enabled = 'false'
+ALTER TABLE public.batches SET (fillfactor = '80', autovacuum_enabled = 'false');
 
 -- ~ storage of table batches: reset autovacuum_vacuum_scale_factor
 ALTER TABLE public.batches RESET (autovacuum_vacuum_scale_factor);
@@ -30,7 +30,7 @@ ALTER TABLE public.batches RESET (autovacuum_vacuum_scale_factor);
 -- ~ table events: logged
 ALTER TABLE public.events SET LOGGED;
 
--- ~ storage of table events: autovacuum_analyze_scale_factor = 0.01
-ALTER TABLE public.events SET (autovacuum_analyze_scale_factor = 0.01);
+-- ~ storage of table events: autovacuum_analyze_scale_factor = '0.01'
+ALTER TABLE public.events SET (autovacuum_analyze_scale_factor = '0.01');
 
 COMMIT;

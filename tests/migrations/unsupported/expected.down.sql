@@ -27,3 +27,4 @@ SELECT set_integer_now_func('public.ticks', 'public.tick_now()'::regprocedure, r
 SELECT create_hypertable('public.metrics', by_range('time'), migrate_data => true);
 
 COMMIT;
+-- unsupported: unsupported/schema.yaml:15: generated column `invoices.gross` changes its expression, which drops and adds the column again (PostgreSQL before 17 cannot alter it), but index `invoices_gross` uses it and would go with it; drop that in one migration, change the column in the next, and add it back

@@ -16,6 +16,7 @@ DROP TYPE public.status__hyperschema_old;
 
 COMMIT;
 -- unsupported: unsupported/schema.yaml:5: enum `status` loses or reorders labels, which rebuilds the type, but function is_done(status) uses it in its signature and would keep the old type alive; change its argument or result to text in one migration, then the enum in the next
--- unsupported: unsupported/schema.yaml:15: hypertable `ticks` no longer names an `integer_now` function (`tick_now`), but TimescaleDB has no way to unset one; keep it
--- unsupported: unsupported/schema.yaml:17: new column `samples.seq` is serial, an identity or generated, but its hypertable has compression enabled, which TimescaleDB refuses ("cannot add column with constraints to a hypertable that has columnstore enabled"); turn compression off in one migration, add the column in the next, and turn it on again
--- unsupported: unsupported/schema.yaml:19: table `metrics` stops being a hypertable; TimescaleDB cannot turn a hypertable back into a plain table (copy the data into a new table instead)
+-- unsupported: unsupported/schema.yaml:14: generated column `invoices.gross` changes its expression, which drops and adds the column again (PostgreSQL before 17 cannot alter it), but index `invoices_gross` uses it and would go with it; drop that in one migration, change the column in the next, and add it back
+-- unsupported: unsupported/schema.yaml:18: hypertable `ticks` no longer names an `integer_now` function (`tick_now`), but TimescaleDB has no way to unset one; keep it
+-- unsupported: unsupported/schema.yaml:20: new column `samples.seq` is serial, an identity or generated, but its hypertable has compression enabled, which TimescaleDB refuses ("cannot add column with constraints to a hypertable that has columnstore enabled"); turn compression off in one migration, add the column in the next, and turn it on again
+-- unsupported: unsupported/schema.yaml:22: table `metrics` stops being a hypertable; TimescaleDB cannot turn a hypertable back into a plain table (copy the data into a new table instead)
