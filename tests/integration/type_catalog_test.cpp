@@ -80,6 +80,8 @@ std::string opclass_name(Opclass o) {
             return "with btree_gin";
         case Opclass::JsonElements:
             return "json elements";
+        case Opclass::SincePg16:
+            return "from PostgreSQL 16";
     }
     return "?";
 }
@@ -125,6 +127,10 @@ TEST_CASE("every type's canonical spelling and aliases give the format_type() th
 
 TEST_CASE("the index methods the type table allows are the ones CREATE INDEX accepts", "[pg][catalog]") {
     auto conn = hyperschema::connect(database_with_every_type("type_index_methods"));
+    const int server_version = [&] {
+        pqxx::work tx(conn);
+        return tx.exec("SHOW server_version_num")[0][0].as<int>();
+    }();
     const IndexMethod methods[] = {IndexMethod::Btree, IndexMethod::Hash, IndexMethod::Gin, IndexMethod::Gist,
                                    IndexMethod::Brin};
     std::vector<ColumnType> types = sample_types();
@@ -170,6 +176,9 @@ TEST_CASE("the index methods the type table allows are the ones CREATE INDEX acc
                 case Opclass::WithBtreeGin:
                     CHECK_FALSE(plain);
                     CHECK(gin);
+                    break;
+                case Opclass::SincePg16:
+                    CHECK(plain == (server_version >= 160000));
                     break;
             }
         }

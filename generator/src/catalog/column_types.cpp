@@ -414,7 +414,7 @@ constexpr std::array kTypes{
                .name = "ltree",
                .catalog_name = "ltree",
                .category = TC::Extension,
-               .index = {Opclass::Yes, Opclass::No, Opclass::No, Opclass::Yes, Opclass::No},
+               .index = {Opclass::Yes, Opclass::SincePg16, Opclass::No, Opclass::Yes, Opclass::No},
                .gist_on_arrays = true,
                .literal_example = "'europe.germany.berlin'",
                .cpp_type = "hyperschema::ltree",

@@ -59,6 +59,7 @@ enum class Opclass {
     WithBtreeGist,  // only with the btree_gist extension
     WithBtreeGin,   // only with the btree_gin extension
     JsonElements,   // json[]: accepted, but json values cannot be compared or hashed
+    SincePg16,      // from PostgreSQL 16 on (ltree's hash class): the compiler only warns
 };
 
 struct IndexSupport {

@@ -75,6 +75,12 @@ void check_key_type(const Schema& schema, const Index& index, const KeyPart& key
                                      "\"); use `jsonb` elements");
             return;
         }
+        case catalog::Opclass::SincePg16:
+            // Which server the schema meets is not known here; --dev-db asks it.
+            diags.warning(key.loc, head +
+                                       " before PostgreSQL 16 (it has one from 16 on); on 15 creating the index "
+                                       "fails");
+            return;
         case catalog::Opclass::No:
             break;
     }
