@@ -636,16 +636,16 @@ private:
             const LiveHypertable& live = l->second;
             if (live.time_column != h.time_column)
                 add(DriftKind::Different, object, "time column differs", h.time_column, live.time_column);
-            if (h.chunk_interval &&
-                (!live.chunk_interval || interval_micros(*live.chunk_interval) != interval_micros(*h.chunk_interval) ||
-                 live.chunk_interval->integer_units != h.chunk_interval->integer_units))
-                add(DriftKind::Different, object, "chunk interval differs", interval_text(*h.chunk_interval),
-                    optional_interval_text(live.chunk_interval));
-            if (h.compress_chunk_interval &&
-                (!live.compress_chunk_interval ||
-                 interval_micros(*live.compress_chunk_interval) != interval_micros(*h.compress_chunk_interval)))
-                add(DriftKind::Different, object, "compression chunk interval differs",
-                    interval_text(*h.compress_chunk_interval), optional_interval_text(live.compress_chunk_interval));
+            // A length as TimescaleDB stores it (months as 30 days); nullopt expected: not compared.
+            auto length = [&](const char* what, const std::optional<IntervalSpec>& expected,
+                              const std::optional<IntervalSpec>& actual) {
+                if (expected && (!actual || interval_micros(*actual) != interval_micros(*expected) ||
+                                 actual->integer_units != expected->integer_units))
+                    add(DriftKind::Different, object, std::string(what) + " differs", interval_text(*expected),
+                        optional_interval_text(actual));
+            };
+            length("chunk interval", h.chunk_interval, live.chunk_interval);
+            length("compression chunk interval", h.compress_chunk_interval, live.compress_chunk_interval);
             if (live.integer_now != h.integer_now)
                 add(DriftKind::Different, object, "integer_now function differs", or_none(h.integer_now),
                     or_none(live.integer_now));

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <limits>
 
 #include "sqltext/literals.hpp"
 
@@ -444,6 +445,13 @@ void for_each_alias(std::string_view aliases, F&& f) {
 
 const TypeTraits& traits_of(BaseType base) {
     return kTypes[static_cast<size_t>(base)];
+}
+
+IntegerRange integer_range(const ColumnType& integer) {
+    const int bits = traits_of(integer.base).integer_bits;
+    if (bits == 0 || bits >= 64) return {std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max()};
+    const int64_t half = int64_t{1} << (bits - 1);
+    return {-half, half - 1};
 }
 
 Interval default_chunk_interval(const ColumnType& time) {

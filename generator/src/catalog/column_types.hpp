@@ -112,6 +112,16 @@ struct TypeTraits {
     std::string_view extension{};  // the extension that brings the type ("" for built-in ones)
 };
 
+// The values an integer type holds (smallint: -32768 to 32767), from its
+// integer_bits; for messages, range checks and sequence defaults.
+struct IntegerRange {
+    int64_t min = 0;
+    int64_t max = 0;
+    bool holds(int64_t v) const { return v >= min && v <= max; }
+    std::string text() const { return std::to_string(min) + " to " + std::to_string(max); }
+};
+IntegerRange integer_range(const ColumnType& integer);
+
 // The chunk interval TimescaleDB gives a hypertable partitioned by `time`
 // when none is written: 7 days, or the integer type's default_chunk_units.
 Interval default_chunk_interval(const ColumnType& time);

@@ -40,7 +40,8 @@ void diff_sequences(const Schema& from, const Schema& to, const Renames& renames
         }
         if (old->type != s.type || !(old->options == s.options)) {
             std::string sql = "ALTER SEQUENCE " + name + (old->type != s.type ? " AS " + s.type.sql() : "") + " " +
-                              emit::sequence_options_sql(s.options, emit::SequenceClause::AlterSequence) + ";\n";
+                              emit::sequence_options_sql(s.options, s.type, emit::SequenceClause::AlterSequence) +
+                              ";\n";
             out.add(Stage::CreateSequences, "~ sequence " + s.name + " (type and options)", sql, Phase::Transaction,
                     s.loc);
         }

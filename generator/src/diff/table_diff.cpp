@@ -101,13 +101,6 @@ void rename_own_sequence(const Schema& from, const Table& old_table, const Colum
             Phase::Transaction, column.loc);
 }
 
-bool in_primary_key(const Table& t, const std::string& column) {
-    if (!t.primary_key) return false;
-    for (const auto& k : t.primary_key->columns)
-        if (k.name == column) return true;
-    return false;
-}
-
 bool compressed(const Table& t) {
     return t.hypertable && t.hypertable->compression;
 }
@@ -171,13 +164,14 @@ public:
             const std::string sequence =
                 "pg_get_serial_sequence(" + emit::quote_literal(table) + ", " + emit::quote_literal(column_.name) + ")";
             add("~ column " + what() + ": identity",
-                prefix() + "ALTER COLUMN " + col() + " ADD " + emit::identity_sql(*column_.identity) + ";\n" +
-                    (column_.identity->sequence.start ? "" : past_existing_values(sequence)));
+                prefix() + "ALTER COLUMN " + col() + " ADD " + emit::identity_sql(*column_.identity, column_.type) +
+                    ";\n" + (column_.identity->sequence.start ? "" : past_existing_values(sequence)));
         } else if (now == ValueSource::Identity && old_.identity != column_.identity) {
             add("~ column " + what() + ": identity settings",
                 prefix() + "ALTER COLUMN " + col() + " SET GENERATED " +
                     (column_.identity->always ? "ALWAYS " : "BY DEFAULT ") +
-                    emit::sequence_options_sql(column_.identity->sequence, emit::SequenceClause::AlterIdentity) +
+                    emit::sequence_options_sql(column_.identity->sequence, column_.type,
+                                               emit::SequenceClause::AlterIdentity) +
                     ";\n");
         }
     }
@@ -307,8 +301,8 @@ void diff_columns(const Schema& from, const Table& old, const Schema& to, const 
         }
         // The column's own NOT NULL: a column of a NOT NULL domain has none,
         // one of a primary key always has it.
-        const bool was_not_null = from.column_not_null(o) || in_primary_key(old, o.name);
-        const bool not_null = to.column_not_null(c) || in_primary_key(table, c.name);
+        const bool was_not_null = from.column_not_null(o) || old.in_primary_key(o.name);
+        const bool not_null = to.column_not_null(c) || table.in_primary_key(c.name);
         if (was_not_null != not_null) {
             out.add(Stage::AlterColumns, "~ column " + what + (not_null ? ": set NOT NULL" : ": drop NOT NULL"),
                     prefix + "ALTER COLUMN " + col + (not_null ? " SET NOT NULL" : " DROP NOT NULL") + ";\n",

@@ -127,10 +127,7 @@ TableSpec table_of(const Schema& schema, const Table& t) {
     for (const auto& c : t.columns) {
         const char identity = c.identity ? (c.identity->always ? 'a' : 'd') : 0;
         // A primary key makes its columns NOT NULL, whatever their type says.
-        bool in_key = false;
-        if (t.primary_key)
-            for (const auto& k : t.primary_key->columns) in_key = in_key || k.name == c.name;
-        out.columns.push_back({c.name, catalog_type_name(c.type), schema.column_not_null(c) || in_key,
+        out.columns.push_back({c.name, catalog_type_name(c.type), schema.column_not_null(c) || t.in_primary_key(c.name),
                                expected_default(t, c), identity, with_iso_intervals(c.generated), c.collation});
     }
     for (const auto& i : t.indexes) out.indexes.push_back(index_of(schema, t, i));
@@ -296,17 +293,9 @@ std::string catalog_type_name(const ColumnType& t) {
 // Every setting as pg_sequence holds it: PostgreSQL's defaults for the
 // type and direction where the schema sets none (sequence.c, init_params).
 SequenceSpec sequence_spec(const Sequence& s) {
-    const SequenceOptions& o = s.options;
-    const int bits = catalog::traits_of(s.type.base).integer_bits;
-    const int64_t type_max = bits >= 64 ? std::numeric_limits<int64_t>::max() : (int64_t{1} << (bits - 1)) - 1;
-    const int64_t type_min = bits >= 64 ? std::numeric_limits<int64_t>::min() : -(int64_t{1} << (bits - 1));
-    const int64_t increment = o.increment.value_or(1);
-    const int64_t min = o.min_value.value_or(increment > 0 ? 1 : type_min);
-    const int64_t max = o.max_value.value_or(increment > 0 ? type_max : -1);
+    const SequenceOptions::Resolved o = s.options.resolved(s.type);
     const std::string owner = s.owned_by_table ? s.owned_by_table->name + "." + s.owned_by_column : "";
-    return {
-        s.name,  s.type.sql(), o.start.value_or(increment > 0 ? min : max), increment, min, max, o.cache.value_or(1),
-        o.cycle, owner};
+    return {s.name, s.type.sql(), o.start, o.increment, o.min_value, o.max_value, o.cache, s.options.cycle, owner};
 }
 
 void add_grants(const Schema& schema, ExpectedSchema& out) {

@@ -23,13 +23,15 @@ std::vector<NameRef> referenced_columns(const Schema& schema, const ForeignKey& 
 std::string column_type_sql(const Schema& schema, const ColumnType& type);
 // `name type [DEFAULT ...] [NOT NULL]`, as in CREATE TABLE and ADD COLUMN.
 std::string column_definition(const Schema& schema, const Column& column);
+// serial, bigserial, smallserial: a serial column's type as written.
+std::string serial_type_sql(const ColumnType& type);
 // GENERATED ... AS IDENTITY (options), as a column definition spells it.
-std::string identity_sql(const Identity& identity);
+std::string identity_sql(const Identity& identity, const ColumnType& type);
 // A sequence's options: as CREATE SEQUENCE (or an identity) writes those set;
 // as ALTER SEQUENCE (or ALTER COLUMN ... SET for an identity) writes every one,
 // unset ones as PostgreSQL's defaults, so that a removed option is undone.
 enum class SequenceClause { Create, AlterSequence, AlterIdentity };
-std::string sequence_options_sql(const SequenceOptions& options, SequenceClause clause);
+std::string sequence_options_sql(const SequenceOptions& options, const ColumnType& type, SequenceClause clause);
 std::string create_sequence(const Schema& schema, const Sequence& sequence);
 // ALTER SEQUENCE ... OWNED BY table.column (or NONE).
 std::string sequence_owner_sql(const Schema& schema, const Sequence& sequence);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "emit/sql_statements.hpp"
 #include "model/names.hpp"
 
 namespace hyperschema::emit {
@@ -155,13 +156,9 @@ void identity(YAML::Emitter& out, const Identity& i) {
     out << YAML::EndMap;
 }
 
-std::string serial_type(const ColumnType& type) {
-    return type.base == BaseType::Bigint ? "bigserial" : type.base == BaseType::Smallint ? "smallserial" : "serial";
-}
-
 void column(YAML::Emitter& out, const Column& c) {
     out << YAML::Key << c.name << YAML::Value << YAML::BeginMap;
-    out << YAML::Key << "type" << YAML::Value << (c.serial ? serial_type(c.type) : c.type.sql());
+    out << YAML::Key << "type" << YAML::Value << (c.serial ? serial_type_sql(c.type) : c.type.sql());
     if (c.nullable) out << YAML::Key << "nullable" << YAML::Value << true;
     if (c.default_value.kind == ColumnDefault::Kind::Literal) {
         out << YAML::Key << "default" << YAML::Value << YAML::DoubleQuoted << c.default_value.text;

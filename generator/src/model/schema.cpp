@@ -1,5 +1,7 @@
 #include "model/schema.hpp"
 
+#include "catalog/column_types.hpp"
+
 #include <algorithm>
 
 namespace hyperschema {
@@ -117,8 +119,21 @@ bool Schema::column_not_null(const Column& column) const {
     return !(d && d->not_null);
 }
 
+bool Table::in_primary_key(const std::string& column) const {
+    return primary_key && std::any_of(primary_key->columns.begin(), primary_key->columns.end(),
+                                      [&](const NameRef& k) { return k.name == column; });
+}
+
 const Sequence* Schema::find_sequence(const std::string& sequence) const {
     return find_by_name(sequences, sequence);
+}
+
+SequenceOptions::Resolved SequenceOptions::resolved(const ColumnType& type) const {
+    const catalog::IntegerRange range = catalog::integer_range(type);
+    const int64_t step = increment.value_or(1);
+    const int64_t min = min_value.value_or(step > 0 ? 1 : range.min);
+    const int64_t max = max_value.value_or(step > 0 ? range.max : -1);
+    return {start.value_or(step > 0 ? min : max), step, min, max, cache.value_or(1)};
 }
 
 ValueSource Column::value_source() const {
@@ -216,6 +231,10 @@ Policy* Policies::find(PolicyKind kind) {
     for (auto& p : items)
         if (p.kind == kind) return &p;
     return nullptr;
+}
+
+bool Schema::has_extension(std::string_view extension) const {
+    return std::any_of(extensions.begin(), extensions.end(), [&](const Extension& e) { return e.name == extension; });
 }
 
 bool Schema::uses_timescaledb() const {

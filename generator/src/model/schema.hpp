@@ -63,6 +63,14 @@ struct SequenceOptions {
                a.max_value == b.max_value && a.cache == b.cache && a.cycle == b.cycle;
     }
     bool empty() const { return *this == SequenceOptions{}; }
+
+    // Every setting as CREATE SEQUENCE resolves it for `type` (sequence.c,
+    // init_params): MINVALUE 1 and MAXVALUE the type's largest going up, the
+    // type's smallest and -1 going down, START at the end it counts from.
+    struct Resolved {
+        int64_t start, increment, min_value, max_value, cache;
+    };
+    Resolved resolved(const ColumnType& type) const;
 };
 
 // GENERATED { ALWAYS | BY DEFAULT } AS IDENTITY: the database numbers the
@@ -391,6 +399,7 @@ struct Table {
     SourceLocation loc;
 
     const Column* find_column(const std::string& column) const;
+    bool in_primary_key(const std::string& column) const;
     // The unique keys on exactly `columns` (in any order), which a foreign
     // key may reference: the primary key, unique constraints, and unique
     // b-tree indexes on plain columns without a predicate (PostgreSQL accepts
@@ -537,6 +546,7 @@ struct Schema {
     // The functions and procedures of that name (overloads share one).
     std::vector<const Function*> find_functions(const std::string& name) const;
     bool uses_timescaledb() const;
+    bool has_extension(std::string_view extension) const;  // listed under `extensions:`
 };
 
 }  // namespace hyperschema

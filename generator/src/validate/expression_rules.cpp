@@ -82,6 +82,14 @@ std::optional<std::vector<Token>> tokens_of(const std::string& sql) {
     return sqltext::lex(sql, &error);  // a lexing error is reported by check_fragment
 }
 
+// A subquery or aggregate call the context refuses, in the fragment; true if reported.
+bool report_fragment_shape(const std::string& sql, const SourceLocation& loc, const std::string& what,
+                           const ShapeLimits& limits, Diagnostics& diags) {
+    auto tokens = tokens_of(sql);
+    if (!tokens) return false;
+    return report_shape(shape_of(sqltext::parse_expression(sql), *tokens), loc, what, limits, diags);
+}
+
 // Whether a value of type `from` may be stored in a column of type `to`
 // (an implicit or assignment cast: timestamptz -> date is one, timestamptz ->
 // integer is not; every type goes to text).
@@ -119,9 +127,7 @@ void check_default_call(const Schema& schema, const Table& table, const Column& 
         if (!call_at(t, i) && !(t[i].kind == TokenKind::Identifier && catalog::find_function(t[i].text))) continue;
         const catalog::FunctionTraits* fn = catalog::find_function(t[i].text);
         if (!fn || fn->extension.empty()) continue;
-        const bool created = std::any_of(schema.extensions.begin(), schema.extensions.end(),
-                                         [&](const Extension& e) { return e.name == fn->extension; });
-        if (!created) {
+        if (!schema.has_extension(fn->extension)) {
             diags.error(d.loc, "`" + std::string(fn->name) + "` in " + what + " comes from extension `" +
                                    std::string(fn->extension) + "`, which this schema does not create (\"function " +
                                    std::string(fn->name) + "() does not exist\"); add `extensions: [" +
@@ -230,25 +236,19 @@ void check_check_expression(const Table& table, const CheckConstraint& check, Di
 }
 
 bool check_domain_check_shape(const Domain& domain, const CheckConstraint& check, Diagnostics& diags) {
-    auto tokens = tokens_of(check.expression);
-    if (!tokens) return false;
-    return report_shape(shape_of(sqltext::parse_expression(check.expression), *tokens), check.loc,
-                        "check `" + check.name + "` of domain `" + domain.name + "`", kCheckLimits, diags);
+    return report_fragment_shape(check.expression, check.loc,
+                                 "check `" + check.name + "` of domain `" + domain.name + "`", kCheckLimits, diags);
 }
 
 bool check_generated_expression(const Table& table, const Column& column, Diagnostics& diags) {
-    auto tokens = tokens_of(column.generated);
-    if (!tokens) return false;
-    return report_shape(shape_of(sqltext::parse_expression(column.generated), *tokens), column.generated_loc,
-                        "the expression of generated column `" + table.name + "." + column.name + "`", kGeneratedLimits,
-                        diags);
+    return report_fragment_shape(column.generated, column.generated_loc,
+                                 "the expression of generated column `" + table.name + "." + column.name + "`",
+                                 kGeneratedLimits, diags);
 }
 
 void check_aggregate_where(const ContinuousAggregate& aggregate, Diagnostics& diags) {
-    auto tokens = tokens_of(aggregate.where);
-    if (!tokens) return;
-    report_shape(shape_of(sqltext::parse_expression(aggregate.where), *tokens), aggregate.where_loc,
-                 "the `where` of continuous aggregate `" + aggregate.name + "`", kAggregateWhereLimits, diags);
+    report_fragment_shape(aggregate.where, aggregate.where_loc,
+                          "the `where` of continuous aggregate `" + aggregate.name + "`", kAggregateWhereLimits, diags);
 }
 
 // The zone as the tz database under `dir` spells it, each part of the name

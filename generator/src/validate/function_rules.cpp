@@ -20,18 +20,13 @@ std::string what(const Function& f) {
     return std::string(f.is_procedure() ? "procedure `" : "function `") + f.name + "`";
 }
 
-bool has_extension(const Schema& schema, const std::string& name) {
-    return std::any_of(schema.extensions.begin(), schema.extensions.end(),
-                       [&](const Extension& e) { return e.name == name; });
-}
-
 void check_language(const Schema& schema, const Function& f, Diagnostics& diags) {
     if (std::find(kBuiltinLanguages.begin(), kBuiltinLanguages.end(), f.language) != kBuiltinLanguages.end()) return;
     if (f.language == "c" || f.language == "internal") {
         diags.error(f.language_loc, "language `" + f.language + "` of " + what(f) +
                                         " runs code from a shared library, which only an extension should "
                                         "install; use `sql` or `plpgsql`, or the extension that provides it");
-    } else if (!has_extension(schema, f.language)) {
+    } else if (!schema.has_extension(f.language)) {
         diags.error(f.language_loc, "language `" + f.language + "` of " + what(f) + " is not built into PostgreSQL (" +
                                         one_of(kBuiltinLanguages) +
                                         " are); add the extension that installs it to `extensions:`, e.g. `" +

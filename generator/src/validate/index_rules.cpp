@@ -40,11 +40,6 @@ void check_method_limits(const Index& index, const std::string& what, Diagnostic
     }
 }
 
-bool has_extension(const Schema& schema, const std::string& name) {
-    return std::any_of(schema.extensions.begin(), schema.extensions.end(),
-                       [&](const Extension& e) { return e.name == name; });
-}
-
 // An operator class must exist for the column's type under this method.
 void check_key_type(const Schema& schema, const Index& index, const KeyPart& key, const Column& column,
                     const std::string& what, Diagnostics& diags) {
@@ -56,11 +51,11 @@ void check_key_type(const Schema& schema, const Index& index, const KeyPart& key
         case catalog::Opclass::Yes:
             return;
         case catalog::Opclass::WithBtreeGist:
-            if (!has_extension(schema, "btree_gist"))
+            if (!schema.has_extension("btree_gist"))
                 diags.error(key.loc, head + "; add the `btree_gist` extension or use btree");
             return;
         case catalog::Opclass::WithBtreeGin:
-            if (!has_extension(schema, "btree_gin"))
+            if (!schema.has_extension("btree_gin"))
                 diags.error(key.loc, head +
                                          "; GIN indexes jsonb and array columns, use btree here (or add the "
                                          "`btree_gin` extension)");

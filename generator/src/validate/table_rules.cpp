@@ -333,19 +333,19 @@ static void check_collations(const Table& table, Diagnostics& diags) {
     }
 }
 
-// citext, hstore, ltree: CREATE TABLE fails unless the extension is there.
+// citext, hstore, ltree: CREATE TABLE or DOMAIN fails unless the extension is there.
+static void check_type_extension(const Schema& schema, const ColumnType& type, const SourceLocation& loc,
+                                 const std::string& what, Diagnostics& diags) {
+    const std::string extension(catalog::traits_of(type.base).extension);
+    if (extension.empty() || schema.has_extension(extension)) return;
+    diags.error(loc, what + " is of type `" + type.sql() + "`, which extension " + extension +
+                         " brings (\"type does not exist\" without it); list it: `extensions: [" + extension + "]`");
+}
+
 static void check_extension_types(const Schema& schema, const Table& table, Diagnostics& diags) {
-    for (const auto& c : table.columns) {
-        const std::string_view extension = catalog::traits_of(c.type.base).extension;
-        if (extension.empty() || !c.type.domain.empty()) continue;
-        const bool listed = std::any_of(schema.extensions.begin(), schema.extensions.end(),
-                                        [&](const Extension& e) { return e.name == extension; });
-        if (!listed)
-            diags.error(c.type_loc, "column `" + table.name + "." + c.name + "` is of type `" + c.type.sql() +
-                                        "`, which extension " + std::string(extension) +
-                                        " brings (\"type does not exist\" without it); list it: `extensions: [" +
-                                        std::string(extension) + "]`");
-    }
+    for (const auto& c : table.columns)
+        if (c.type.domain.empty())  // a domain's type is checked where it is declared
+            check_type_extension(schema, c.type, c.type_loc, "column `" + table.name + "." + c.name + "`", diags);
 }
 
 void check_table(const Schema& schema, const Table& table, Diagnostics& diags) {
@@ -385,12 +385,7 @@ void check_domains(const Schema& schema, Diagnostics& diags) {
     static const std::vector<std::string> kValue{"value"};
     for (const auto& d : schema.domains) {
         const std::string what = "domain `" + d.name + "`";
-        const std::string_view extension = catalog::traits_of(d.type.base).extension;
-        if (!extension.empty() && std::none_of(schema.extensions.begin(), schema.extensions.end(),
-                                               [&](const Extension& e) { return e.name == extension; }))
-            diags.error(d.type_loc, what + " is over `" + d.type.sql() + "`, which extension " +
-                                        std::string(extension) + " brings; list it: `extensions: [" +
-                                        std::string(extension) + "]`");
+        check_type_extension(schema, d.type, d.type_loc, what, diags);
         if (d.type.is_array())
             diags.error(d.type_loc, what + " is over an array type (`" + d.type.sql() +
                                         "`), which hyperschema does not declare; make the column an array of a "

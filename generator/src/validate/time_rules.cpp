@@ -17,22 +17,6 @@ struct TimeAmountRule {
     std::string time_column;                // "metrics.ts", for messages
 };
 
-std::string largest_of(const ColumnType& integer) {
-    switch (catalog::traits_of(integer.base).integer_bits) {
-        case 16:
-            return "32767";
-        case 32:
-            return "2147483647";
-        default:
-            return "9223372036854775807";
-    }
-}
-
-bool fits(const Interval& amount, const ColumnType& integer) {
-    const int bits = catalog::traits_of(integer.base).integer_bits;
-    return bits >= 64 || amount.micros <= (int64_t{1} << (bits - 1)) - 1;
-}
-
 void check_amount(const TimeAmountRule& rule, const std::optional<Interval>& amount, const SourceLocation& loc,
                   const std::string& what, Diagnostics& diags) {
     if (!amount || !rule.time_type) return;
@@ -48,9 +32,10 @@ void check_amount(const TimeAmountRule& rule, const std::optional<Interval>& amo
                              "` is `" + time.sql() +
                              "`, which takes an interval; write one with its unit, e.g. `1 day` or `6 hours` "
                              "(numbers are for integer time columns)");
-    } else if (time.is_integer() && !fits(*amount, time)) {
+    } else if (const int64_t largest = catalog::integer_range(time).max;
+               time.is_integer() && amount->micros > largest) {
         diags.error(loc, what + " is " + amount->text() + ", more than the time column `" + rule.time_column + "` (`" +
-                             time.sql() + "`) can hold (at most " + largest_of(time) + ")");
+                             time.sql() + "`) can hold (at most " + std::to_string(largest) + ")");
     }
 }
 

@@ -12,31 +12,14 @@
 namespace hyperschema::rules {
 namespace {
 
-std::string int64_range(const ColumnType& type) {
-    switch (catalog::traits_of(type.base).integer_bits) {
-        case 16:
-            return "-32768 to 32767";
-        case 32:
-            return "-2147483648 to 2147483647";
-        default:
-            return "-9223372036854775808 to 9223372036854775807";
-    }
-}
-
-bool fits(int64_t value, const ColumnType& type) {
-    const int bits = catalog::traits_of(type.base).integer_bits;
-    if (bits >= 64) return true;
-    const int64_t limit = int64_t{1} << (bits - 1);
-    return value >= -limit && value < limit;
-}
-
 // CREATE SEQUENCE's own checks (sequence.c, init_params), before it runs.
 void check_sequence_options(const SequenceOptions& o, const ColumnType& type, const std::string& what,
                             Diagnostics& diags) {
     auto value = [&](const std::optional<int64_t>& v, const char* key) {
-        if (v && !fits(*v, type))
+        if (v && !catalog::integer_range(type).holds(*v))
             diags.error(o.loc, "`" + std::string(key) + "` of " + what + " is " + std::to_string(*v) +
-                                   ", out of the range of `" + type.sql() + "` (" + int64_range(type) + ")");
+                                   ", out of the range of `" + type.sql() + "` (" +
+                                   catalog::integer_range(type).text() + ")");
     };
     value(o.start, "start");
     value(o.min_value, "min");
@@ -45,9 +28,7 @@ void check_sequence_options(const SequenceOptions& o, const ColumnType& type, co
         diags.error(o.loc, "`increment` of " + what + " must not be zero (\"INCREMENT must not be zero\")");
     if (o.cache && *o.cache < 1)
         diags.error(o.loc, "`cache` of " + what + " is " + std::to_string(*o.cache) + "; it must be at least 1");
-    const bool descending = o.increment && *o.increment < 0;
-    const int64_t min = o.min_value.value_or(descending ? std::numeric_limits<int64_t>::min() : 1);
-    const int64_t max = o.max_value.value_or(descending ? -1 : std::numeric_limits<int64_t>::max());
+    const int64_t min = o.resolved(type).min_value, max = o.resolved(type).max_value;
     if (o.min_value && o.max_value && min >= max) {
         diags.error(o.loc, "`min` (" + std::to_string(min) + ") of " + what + " must be less than `max` (" +
                                std::to_string(max) + ")");

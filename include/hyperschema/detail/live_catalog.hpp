@@ -127,6 +127,27 @@ std::string text_field(const Field& f) {
     return f.is_null() ? std::string() : std::string(f.c_str());
 }
 
+// A dimension's length as TimescaleDB stores it: microseconds (months having
+// become 30 days), or units of an integer time column.
+template <class Field>
+std::optional<IntervalSpec> dimension_length(const Field& f, bool integer_time) {
+    if (f.is_null()) return std::nullopt;
+    const auto us = f.template as<long long>();
+    return integer_time ? IntervalSpec{0, 0, us, true} : IntervalSpec{0, us / 86'400'000'000, us % 86'400'000'000};
+}
+
+// The parts of array_to_string(..., chr(31)): reloptions, proconfig.
+inline std::vector<std::string> unit_separated(const std::string& text) {
+    std::vector<std::string> out;
+    for (size_t start = 0; !text.empty();) {
+        const size_t end = text.find('\x1f', start);
+        out.push_back(text.substr(start, end == std::string::npos ? std::string::npos : end - start));
+        if (end == std::string::npos) break;
+        start = end + 1;
+    }
+    return out;
+}
+
 // Also sets the transaction's settings, to save a round trip: deparsed SQL
 // names objects of `ns` (and public) unqualified, as the schema writes them,
 // and intervals come out in one parseable style.
@@ -167,15 +188,8 @@ inline void read_relations(pqxx::dbtransaction& tx, const std::string& ns, LiveC
         LiveRelation& rel = live.relations[r[0].c_str()];
         rel.kind = r[1].c_str()[0];
         rel.unlogged = r[9].as<bool>();
-        if (rel.storage.empty() && !r[10].is_null()) {
-            const std::string options = r[10].c_str();
-            for (size_t start = 0; start <= options.size();) {
-                const size_t end = options.find('\x1f', start);
-                rel.storage.push_back(
-                    options.substr(start, end == std::string::npos ? std::string::npos : end - start));
-                if (end == std::string::npos) break;
-                start = end + 1;
-            }
+        if (rel.columns.empty()) {  // the relation's first row
+            rel.storage = unit_separated(text_field(r[10]));
             std::sort(rel.storage.begin(), rel.storage.end());
         }
         if (r[2].is_null()) continue;
@@ -266,13 +280,7 @@ inline void read_routines(pqxx::dbtransaction& tx, const std::string& ns, LiveCa
         f.volatility = r[6].c_str()[0];
         f.strict = r[7].as<bool>();
         f.security_definer = r[8].as<bool>();
-        const std::string config = text_field(r[9]);
-        for (size_t start = 0; !config.empty();) {
-            const size_t end = config.find('\x1f', start);
-            f.settings.push_back(config.substr(start, end == std::string::npos ? std::string::npos : end - start));
-            if (end == std::string::npos) break;
-            start = end + 1;
-        }
+        f.settings = unit_separated(text_field(r[9]));
         f.body = r[10].c_str();
         live.functions.push_back(std::move(f));
     }
@@ -323,19 +331,10 @@ inline void read_hypertables(pqxx::dbtransaction& tx, const std::string& ns, Liv
         if (r[2].is_null()) continue;
         if (r[3].as<bool>() && h.time_column.empty()) {
             h.time_column = r[2].c_str();
-            // Stored as microseconds (TimescaleDB turns months into 30 days),
-            // or in the units of an integer time column.
-            if (!r[4].is_null()) {
-                const auto us = r[4].as<long long>();
-                h.chunk_interval = r[6].as<bool>() ? IntervalSpec{0, 0, us, true}
-                                                   : IntervalSpec{0, us / 86'400'000'000, us % 86'400'000'000};
-            }
+            const bool integer_time = r[6].as<bool>();
+            h.chunk_interval = dimension_length(r[4], integer_time);
             h.integer_now = text_field(r[7]);
-            if (!r[8].is_null()) {
-                const auto us = r[8].as<long long>();
-                h.compress_chunk_interval = r[6].as<bool>() ? IntervalSpec{0, 0, us, true}
-                                                            : IntervalSpec{0, us / 86'400'000'000, us % 86'400'000'000};
-            }
+            h.compress_chunk_interval = dimension_length(r[8], integer_time);
         } else {
             h.space_column = r[2].c_str();
             h.space_partitions = r[5].is_null() ? 0 : r[5].as<int>();
