@@ -92,12 +92,20 @@ struct EnumSpec {
     std::vector<std::string> labels;
 };
 
+// A dimension beyond the time column: hash partitions, or ranges of an interval.
+struct DimensionSpec {
+    std::string column;
+    int partitions = 0;                    // by_hash; 0 for a range dimension
+    std::optional<IntervalSpec> interval;  // by_range
+
+    friend bool operator==(const DimensionSpec&, const DimensionSpec&) = default;
+};
+
 struct HypertableSpec {
     std::string table;
     std::string time_column;
     std::optional<IntervalSpec> chunk_interval;  // nullopt: TimescaleDB's default, 7 days
-    std::string space_column;                    // "" when there is no space dimension
-    int space_partitions = 0;
+    std::vector<DimensionSpec> dimensions;       // in the order they were added
     // TimescaleDB's own index on the time column (and on space, time) is expected.
     bool default_indexes = true;
     std::string integer_now{};  // an integer time column's "now" function; "" for none

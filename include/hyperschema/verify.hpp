@@ -600,8 +600,8 @@ private:
         for (const auto& h : schema_.hypertables) {
             if (h.table != table || !h.default_indexes) continue;
             if (index == table + "_" + h.time_column + "_idx") return true;
-            if (!h.space_column.empty() && index == table + "_" + h.space_column + "_" + h.time_column + "_idx")
-                return true;
+            for (const auto& d : h.dimensions)
+                if (d.partitions > 0 && index == table + "_" + d.column + "_" + h.time_column + "_idx") return true;
         }
         return false;
     }
@@ -649,10 +649,9 @@ private:
             if (live.integer_now != h.integer_now)
                 add(DriftKind::Different, object, "integer_now function differs", or_none(h.integer_now),
                     or_none(live.integer_now));
-            if (live.space_column != h.space_column || live.space_partitions != h.space_partitions)
-                add(DriftKind::Different, object, "space dimension differs",
-                    space_text(h.space_column, h.space_partitions),
-                    space_text(live.space_column, live.space_partitions));
+            if (!same_dimensions(live.dimensions, h.dimensions))
+                add(DriftKind::Different, object, "dimensions differ", dimensions_text(h.dimensions),
+                    dimensions_text(live.dimensions));
         }
         for (const auto& [name, h] : live_.hypertables)
             if (!expected.count(name) && live_.relations.count(name) && is_expected_table(name))
@@ -665,8 +664,27 @@ private:
                            [&](const TableSpec& t) { return t.name == name; });
     }
 
-    static std::string space_text(const std::string& column, int partitions) {
-        return column.empty() ? "(none)" : column + " in " + std::to_string(partitions) + " partitions";
+    // By column: a dimension added later in the YAML's order is still the same one.
+    static bool same_dimensions(std::vector<DimensionSpec> live, std::vector<DimensionSpec> expected) {
+        auto by_column = [](const DimensionSpec& a, const DimensionSpec& b) { return a.column < b.column; };
+        std::sort(live.begin(), live.end(), by_column);
+        std::sort(expected.begin(), expected.end(), by_column);
+        return std::equal(live.begin(), live.end(), expected.begin(), expected.end(),
+                          [](const DimensionSpec& l, const DimensionSpec& e) {
+                              return l.column == e.column && l.partitions == e.partitions &&
+                                     l.interval.has_value() == e.interval.has_value() &&
+                                     (!l.interval || (interval_micros(*l.interval) == interval_micros(*e.interval) &&
+                                                      l.interval->integer_units == e.interval->integer_units));
+                          });
+    }
+
+    static std::string dimensions_text(const std::vector<DimensionSpec>& dimensions) {
+        std::string out;
+        for (const auto& d : dimensions)
+            out += (out.empty() ? "" : ", ") + d.column +
+                   (d.partitions > 0 ? " in " + std::to_string(d.partitions) + " partitions"
+                                     : " in ranges of " + interval_text(*d.interval));
+        return out.empty() ? "(none)" : out;
     }
 
     void check_aggregates() {

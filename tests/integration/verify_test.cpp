@@ -473,6 +473,8 @@ TEST_CASE("verify: hand-made TimescaleDB changes are reported", "[timescaledb][v
              "missing: index idx_readings_device_time: no such index"},
             {"chunk interval", "SELECT set_chunk_time_interval('readings', INTERVAL '2 days')",
              "different: hypertable readings: chunk interval differs (expected 1 day, actual 2 days)"},
+            {"dimension added", "SELECT add_dimension('readings', by_hash('device_id', 2))",
+             "different: hypertable readings: dimensions differ (expected (none), actual device_id in 2 partitions)"},
             {"retention removed", "SELECT remove_retention_policy('readings')",
              "missing: retention policy on readings: no such job"},
             {"retention altered",

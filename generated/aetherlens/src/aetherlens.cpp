@@ -1332,7 +1332,7 @@ const hyperschema::ExpectedSchema& expected_schema() {
             {"idx_metrics_type_time", "CREATE INDEX idx_metrics_type_time ON public.metrics USING btree (metric_type, \"time\" DESC)"},
             {"idx_metrics_tags", "CREATE INDEX idx_metrics_tags ON public.metrics USING gin (tags)"},
         }});
-        s.hypertables.push_back({"metrics", "time", hyperschema::IntervalSpec{0, 7, 0}, "", 0, true});
+        s.hypertables.push_back({"metrics", "time", hyperschema::IntervalSpec{0, 7, 0}, {}, true});
         s.aggregates.push_back({"metrics_hourly", "metrics", hyperschema::IntervalSpec{0, 0, 3600000000}, true, {"hour", "device_id", "metric_type", "avg_value", "min_value", "max_value", "sample_count", "total_energy", "p95_value"}});
         s.aggregates.push_back({"metrics_daily", "metrics", hyperschema::IntervalSpec{0, 1, 0}, true, {"day", "device_id", "metric_type", "avg_value", "min_value", "max_value", "total_energy", "median_value"}});
         s.compression.push_back({"metrics", {"device_id", "metric_type"}, {"time DESC"}});

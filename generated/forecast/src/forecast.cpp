@@ -627,7 +627,7 @@ const hyperschema::ExpectedSchema& expected_schema() {
         }, {
             {"idx_deviations_site_time", "CREATE INDEX idx_deviations_site_time ON public.deviations USING btree (site_id, \"timestamp\" DESC)"},
         }});
-        s.hypertables.push_back({"deviations", "timestamp", hyperschema::IntervalSpec{0, 7, 0}, "", 0, true});
+        s.hypertables.push_back({"deviations", "timestamp", hyperschema::IntervalSpec{0, 7, 0}, {}, true});
         s.aggregates.push_back({"daily_accuracy_metrics", "deviations", hyperschema::IntervalSpec{0, 1, 0}, true, {"bucket", "site_id", "model_id", "parameter_id", "horizon", "mae", "bias", "std_dev", "sample_size", "min_deviation", "max_deviation"}});
         s.aggregates.push_back({"weekly_accuracy_metrics", "deviations", hyperschema::IntervalSpec{0, 7, 0}, true, {"bucket", "site_id", "model_id", "parameter_id", "horizon", "mae", "bias", "std_dev", "sample_size"}});
         s.aggregates.push_back({"monthly_accuracy_metrics", "deviations", hyperschema::IntervalSpec{0, 30, 0}, true, {"bucket", "site_id", "model_id", "parameter_id", "horizon", "mae", "bias", "std_dev", "sample_size"}});

@@ -834,7 +834,7 @@ const hyperschema::ExpectedSchema& expected_schema() {
             {"series_count", "bigint", false, ""},
             {"latest_data_time", "timestamp with time zone", false, ""},
         }});
-        s.hypertables.push_back({"observations", "ts", hyperschema::IntervalSpec{0, 1, 0}, "", 0, true});
+        s.hypertables.push_back({"observations", "ts", hyperschema::IntervalSpec{0, 1, 0}, {}, true});
         s.aggregates.push_back({"hourly_aggregates", "observations", hyperschema::IntervalSpec{0, 0, 3600000000}, true, {"hour", "series_id", "avg_value", "min_value", "max_value", "data_points", "std_dev"}});
         s.aggregates.push_back({"daily_aggregates", "observations", hyperschema::IntervalSpec{0, 1, 0}, true, {"day", "series_id", "avg_value", "min_value", "max_value", "total_value", "data_points"}});
         s.compression.push_back({"observations", {"series_id"}, {"ts DESC"}});

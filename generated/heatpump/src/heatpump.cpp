@@ -581,7 +581,7 @@ const hyperschema::ExpectedSchema& expected_schema() {
         }, {
             {"idx_readings_device_time", "CREATE INDEX idx_readings_device_time ON public.readings USING btree (device_id, \"time\" DESC)"},
         }});
-        s.hypertables.push_back({"readings", "time", hyperschema::IntervalSpec{0, 1, 0}, "", 0, true});
+        s.hypertables.push_back({"readings", "time", hyperschema::IntervalSpec{0, 1, 0}, {}, true});
         s.aggregates.push_back({"energy_hourly", "readings", hyperschema::IntervalSpec{0, 0, 3600000000}, false, {"bucket", "device_id", "energy_kwh", "energy_l1_kwh", "energy_l2_kwh", "energy_l3_kwh", "avg_power_w", "samples"}});
         s.aggregates.push_back({"energy_daily", "energy_hourly", hyperschema::IntervalSpec{0, 1, 0}, true, {"bucket", "device_id", "energy_kwh", "samples"}});
         s.compression.push_back({"readings", {"device_id"}, {"time DESC"}});

@@ -72,7 +72,7 @@ Table in_new_names(const Schema& from, const Table& old, const std::string& new_
     }
     if (t.hypertable) {
         rename(t.hypertable->time_column.name);
-        if (t.hypertable->space) rename(t.hypertable->space->column.name);
+        for (auto& d : t.hypertable->dimensions) rename(d.column.name);
         if (t.hypertable->compression) {
             rename_refs(t.hypertable->compression->segment_by);
             for (auto& k : t.hypertable->compression->order_by) rename(k.column);
@@ -436,6 +436,47 @@ void diff_indexes(const Schema& from, const Table& old_named, const Schema& to, 
     }
 }
 
+// Dimensions by column: a new one is added, a hash dimension's partitions and
+// a range dimension's interval change in place (for new chunks); TimescaleDB
+// has no way to remove a dimension or change its kind.
+void diff_dimensions(const Schema& to, const Table& table, const Hypertable& o, const Hypertable& n, Output& out) {
+    const std::string regclass = emit::regclass_literal(to.namespace_, table.name);
+    for (const Dimension& before : o.dimensions) {
+        auto after = std::find_if(n.dimensions.begin(), n.dimensions.end(),
+                                  [&](const Dimension& d) { return d.column.name == before.column.name; });
+        if (after == n.dimensions.end() || after->is_hash() != before.is_hash()) {
+            out.unsupported_change(after == n.dimensions.end() ? n.loc : after->loc,
+                                   "hypertable `" + table.name + "` " +
+                                       (after == n.dimensions.end() ? "removes" : "changes the kind of") +
+                                       " its dimension on `" + before.column.name +
+                                       "`, which TimescaleDB cannot do on an existing hypertable");
+        } else if (after->partitions != before.partitions) {
+            out.add(Stage::Hypertables,
+                    "~ partitions of " + table.name + "." + after->column.name + ": " +
+                        std::to_string(after->partitions) + " (new chunks only)",
+                    "SELECT set_number_partitions(" + regclass + ", " + std::to_string(after->partitions) + ", " +
+                        quote_literal(after->column.name) + ");\n",
+                    Phase::Transaction, after->loc);
+        } else if (after->interval != before.interval) {
+            out.add(Stage::Hypertables,
+                    "~ chunk interval of " + table.name + "." + after->column.name + ": " + after->interval->text() +
+                        " (new chunks only)",
+                    "SELECT set_chunk_time_interval(" + regclass + ", " + after->interval->sql() + ", " +
+                        quote_literal(after->column.name) + ");\n",
+                    Phase::Transaction, after->interval_loc);
+        }
+    }
+    for (const Dimension& d : n.dimensions) {
+        bool existed = std::any_of(o.dimensions.begin(), o.dimensions.end(),
+                                   [&](const Dimension& x) { return x.column.name == d.column.name; });
+        if (!existed)
+            out.add(Stage::Hypertables,
+                    std::string("+ ") + (d.is_hash() ? "space" : "range") + " dimension " + table.name + "." +
+                        d.column.name,
+                    emit::add_dimension(to, table, d), Phase::Transaction, d.loc);
+    }
+}
+
 void diff_hypertable(const Table& old, const Schema& to, const Table& table, Output& out) {
     const auto& o = old.hypertable;
     const auto& n = table.hypertable;
@@ -477,21 +518,7 @@ void diff_hypertable(const Table& old, const Schema& to, const Table& table, Out
                     emit::set_integer_now(to, table), Phase::Transaction, n->integer_now.loc);
         }
     }
-    bool same_space =
-        (!o->space && !n->space) || (o->space && n->space && o->space->column.name == n->space->column.name &&
-                                     o->space->partitions == n->space->partitions);
-    if (!same_space) {
-        if (!o->space) {
-            out.add(Stage::Hypertables, "+ space dimension " + table.name + "." + n->space->column.name,
-                    "SELECT add_dimension(" + emit::regclass_literal(to.namespace_, table.name) + ", by_hash(" +
-                        quote_literal(n->space->column.name) + ", " + std::to_string(n->space->partitions) + "));\n",
-                    Phase::Transaction, n->space->loc);
-        } else {
-            out.unsupported_change(n->loc, "hypertable `" + table.name +
-                                               "` changes or removes its space dimension, which TimescaleDB cannot do "
-                                               "on an existing hypertable");
-        }
-    }
+    diff_dimensions(to, table, *o, *n, out);
     const RelationSettings before{o->compression, o->policies};
     diff_timescale_settings(to, table.name, false, &before, {n->compression, n->policies}, out,
                             o->chunk_interval != n->chunk_interval);

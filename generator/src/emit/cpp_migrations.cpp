@@ -105,14 +105,23 @@ std::string batching_of(const PolicySpec& p) {
            (p.refresh_newest_first ? std::string(bool_text(*p.refresh_newest_first)) : std::string("std::nullopt"));
 }
 
+// {"device_id", 4, std::nullopt}, {"seq", 0, hyperschema::IntervalSpec{0, 0, 1000, true}}
+std::string dimensions(const std::vector<DimensionSpec>& dimensions) {
+    std::string out;
+    for (const auto& d : dimensions) {
+        if (!out.empty()) out += ", ";
+        out += "{" + cpp_string(d.column) + ", " + std::to_string(d.partitions) + ", " + interval(d.interval) + "}";
+    }
+    return out;
+}
+
 void print_timescale(Printer& p, const ExpectedSchema& e) {
     for (const auto& h : e.hypertables) {
-        p.print("s.hypertables.push_back({$table$, $time$, $chunk$, $space$, $partitions$, $defaults$$now$});\n",
+        p.print("s.hypertables.push_back({$table$, $time$, $chunk$, {$dimensions$}, $defaults$$now$});\n",
                 {{"table", cpp_string(h.table)},
                  {"time", cpp_string(h.time_column)},
                  {"chunk", interval(h.chunk_interval)},
-                 {"space", cpp_string(h.space_column)},
-                 {"partitions", std::to_string(h.space_partitions)},
+                 {"dimensions", dimensions(h.dimensions)},
                  {"defaults", bool_text(h.default_indexes)},
                  {"now", h.integer_now.empty() && !h.compress_chunk_interval
                              ? ""

@@ -41,7 +41,9 @@ std::string table_comment(const Table& t) {
     out += "\nHypertable on " + h.time_column.name + ", chunks of " + chunk.text() + ".";
     if (!h.integer_now.name.empty())
         out += " Integer time: amounts are in " + h.time_column.name + "'s units, now is " + h.integer_now.name + "().";
-    if (h.space) out += " Space-partitioned by " + h.space->column.name + ".";
+    for (const auto& d : h.dimensions)
+        out += d.is_hash() ? " Space-partitioned by " + d.column.name + "."
+                           : " Range-partitioned by " + d.column.name + " in " + d.interval->text() + ".";
     if (h.compression) {
         out += " Compressed";
         if (const Policy* p = h.policies.find(PolicyKind::Compression)) out += " after " + p->after->text();
@@ -88,7 +90,8 @@ Relation relation_of(const Schema& schema, const Table& t) {
         const Hypertable& h = *t.hypertable;
         if (h.compression)
             for (const auto& s : h.compression->segment_by) add_filter(r, s.name);
-        if (h.space) add_filter(r, h.space->column.name);
+        for (const auto& d : h.dimensions)
+            if (d.is_hash()) add_filter(r, d.column.name);
         for (const auto& fk : t.foreign_keys)
             for (const auto& c : fk.columns) add_filter(r, c.name);
         for (const auto& c : r.primary_key) add_filter(r, c);

@@ -192,6 +192,12 @@ void add_policies(ExpectedSchema& out, const std::string& relation, const Polici
         if (const Policy* p = policies.find(kind.kind)) out.policies.push_back(policy_spec(relation, *p));
 }
 
+std::vector<DimensionSpec> dimension_specs(const std::vector<Dimension>& dimensions) {
+    std::vector<DimensionSpec> out;
+    for (const auto& d : dimensions) out.push_back({d.column.name, d.partitions, spec_of(d.interval)});
+    return out;
+}
+
 void add_timescale(const Schema& schema, ExpectedSchema& out) {
     for (const auto& t : schema.tables) {
         if (!t.hypertable) continue;
@@ -201,8 +207,7 @@ void add_timescale(const Schema& schema, ExpectedSchema& out) {
             t.name,
             h.time_column.name,
             spec_of(h.chunk_interval.value_or(time ? catalog::default_chunk_interval(time->type) : Interval{0, 7, 0})),
-            h.space ? h.space->column.name : "",
-            h.space ? h.space->partitions : 0,
+            dimension_specs(h.dimensions),
             h.create_default_indexes,
             h.integer_now.name,
             h.compression ? spec_of(h.compression->chunk_interval) : std::nullopt};

@@ -386,12 +386,16 @@ std::string create_hypertable(const Schema& schema, const Table& table, Existing
     if (!h.create_default_indexes) out += ", create_default_indexes => false";
     if (rows == ExistingRows::MoveIntoChunks) out += ", migrate_data => true";
     out += ");\n";
-    if (h.space) {
-        out += "SELECT add_dimension(" + regclass_literal(schema.namespace_, table.name) + ", by_hash(" +
-               quote_literal(h.space->column.name) + ", " + std::to_string(h.space->partitions) + "));\n";
-    }
+    for (const auto& d : h.dimensions) out += add_dimension(schema, table, d);
     if (!h.integer_now.name.empty()) out += set_integer_now(schema, table);
     return out;
+}
+
+std::string add_dimension(const Schema& schema, const Table& table, const Dimension& d) {
+    const std::string builder =
+        d.is_hash() ? "by_hash(" + quote_literal(d.column.name) + ", " + std::to_string(d.partitions) + ")"
+                    : "by_range(" + quote_literal(d.column.name) + ", " + d.interval->sql() + ")";
+    return "SELECT add_dimension(" + regclass_literal(schema.namespace_, table.name) + ", " + builder + ");\n";
 }
 
 // By signature: a bare name is ambiguous to regproc when the function has overloads.

@@ -83,6 +83,8 @@ std::string table_comments(const Schema& schema, const Table& table);
 // A table that already has rows must say so (TimescaleDB refuses otherwise).
 enum class ExistingRows { None, MoveIntoChunks };
 std::string create_hypertable(const Schema& schema, const Table& table, ExistingRows rows = ExistingRows::None);
+// add_dimension for one of the table's extra dimensions (by_hash or by_range).
+std::string add_dimension(const Schema& schema, const Table& table, const Dimension& dimension);
 // set_integer_now_func for the table's integer_now (replacing the one it has).
 std::string set_integer_now(const Schema& schema, const Table& table);
 // Concurrently: CREATE INDEX CONCURRENTLY IF NOT EXISTS, which keeps writes

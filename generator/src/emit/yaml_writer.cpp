@@ -187,15 +187,34 @@ void index(YAML::Emitter& out, const Index& i) {
     out << YAML::EndMap;
 }
 
+void dimension(YAML::Emitter& out, const Dimension& d) {
+    out << YAML::Flow << YAML::BeginMap << YAML::Key << "column" << YAML::Value << d.column.name;
+    if (d.is_hash())
+        out << YAML::Key << "partitions" << YAML::Value << d.partitions;
+    else
+        out << YAML::Key << "interval" << YAML::Value << d.interval->text();
+    out << YAML::EndMap;
+}
+
+// One hash dimension keeps its older spelling (`partition:`), so that the
+// snapshots written before `dimensions:` existed read the same.
+void dimensions(YAML::Emitter& out, const std::vector<Dimension>& dimensions) {
+    if (dimensions.empty()) return;
+    if (dimensions.size() == 1 && dimensions.front().is_hash()) {
+        out << YAML::Key << "partition" << YAML::Value;
+        dimension(out, dimensions.front());
+        return;
+    }
+    out << YAML::Key << "dimensions" << YAML::Value << YAML::BeginSeq;
+    for (const auto& d : dimensions) dimension(out, d);
+    out << YAML::EndSeq;
+}
+
 void hypertable(YAML::Emitter& out, const Hypertable& h) {
     out << YAML::Key << "hypertable" << YAML::Value << YAML::BeginMap;
     out << YAML::Key << "time_column" << YAML::Value << h.time_column.name;
     optional_interval(out, "chunk_interval", h.chunk_interval);
-    if (h.space) {
-        out << YAML::Key << "partition" << YAML::Value << YAML::Flow << YAML::BeginMap;
-        out << YAML::Key << "column" << YAML::Value << h.space->column.name;
-        out << YAML::Key << "partitions" << YAML::Value << h.space->partitions << YAML::EndMap;
-    }
+    dimensions(out, h.dimensions);
     if (!h.integer_now.name.empty()) out << YAML::Key << "integer_now" << YAML::Value << h.integer_now.name;
     if (!h.create_default_indexes) out << YAML::Key << "create_default_indexes" << YAML::Value << false;
     timescale_settings(out, h.compression, h.policies);

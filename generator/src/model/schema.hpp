@@ -294,17 +294,23 @@ struct Compression {
     SourceLocation loc;
 };
 
-struct SpaceDimension {
+// A hypertable's dimension beyond its time column (add_dimension): hash
+// partitions of a column, or ranges of another time or integer column.
+struct Dimension {
     NameRef column;
-    int partitions = 0;
+    int partitions = 0;                // by_hash: the number of partitions; 0 for a range
+    std::optional<Interval> interval;  // by_range: the length of a chunk's range
+    SourceLocation interval_loc;
     SourceLocation loc;
+
+    bool is_hash() const { return partitions > 0; }
 };
 
 struct Hypertable {
     NameRef time_column;
     std::optional<Interval> chunk_interval;  // TimescaleDB's default (7 days) when absent
     SourceLocation chunk_interval_loc;
-    std::optional<SpaceDimension> space;
+    std::vector<Dimension> dimensions;  // in the order they are added
     // An integer time column's "now" (set_integer_now_func): a function of
     // the schema, without arguments, returning the column's type. Policies
     // and continuous aggregates need it to know how old a row is.
@@ -313,6 +319,13 @@ struct Hypertable {
     std::optional<Compression> compression;
     Policies policies;  // compression, retention, reorder
     SourceLocation loc;
+
+    // The columns TimescaleDB partitions by: the time column, then each dimension's.
+    std::vector<const NameRef*> partitioning() const {
+        std::vector<const NameRef*> columns{&time_column};
+        for (const auto& d : dimensions) columns.push_back(&d.column);
+        return columns;
+    }
 };
 
 // A function or procedure the schema declares (`functions:`, `procedures:`),

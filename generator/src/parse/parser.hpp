@@ -76,6 +76,8 @@ private:
     void parse_retention(ParseContext& ctx, const std::string& owner, const YAML::Node& node, Policies& policies);
     void parse_reorder(ParseContext& ctx, const std::string& owner, const YAML::Node& node, Policies& policies);
     void parse_job_settings(ParseContext& ctx, MapReader& spec, JobSettings& job);
+    std::optional<Dimension> parse_dimension(ParseContext& ctx, const YAML::Node& node, const std::string& what,
+                                             const SourceLocation& loc, bool hash_only);
     void parse_aggregates(ParseContext& ctx, const YAML::Node& node);
     ContinuousAggregate parse_aggregate(ParseContext& ctx, const std::string& name, const SourceLocation& loc,
                                         const YAML::Node& node);

@@ -32,18 +32,25 @@ Hypertable Parser::parse_hypertable(ParseContext& ctx, const std::string& table,
     h.chunk_interval = spec.take_time_amount("chunk_interval");
     h.chunk_interval_loc = spec.value_loc("chunk_interval");
     if (auto partition = spec.take("partition")) {
-        MapReader p(ctx, *partition, "`partition` of " + what);
-        SpaceDimension space;
-        space.loc = spec.key_loc("partition");
-        if (auto column = p.take_string("column")) {
-            space.column = {*column, p.value_loc("column")};
-            check_identifier(ctx, *column, space.column.loc, "partition column");
+        if (auto d = parse_dimension(ctx, *partition, "`partition` of " + what, spec.key_loc("partition"), true))
+            h.dimensions.push_back(std::move(*d));
+    }
+    if (auto dimensions = spec.take("dimensions")) {
+        if (!h.dimensions.empty()) {
+            ctx.diags.error(spec.key_loc("dimensions"),
+                            what +
+                                " has both `partition` and `dimensions`; write the partition as the first of "
+                                "`dimensions`");
+        } else if (!dimensions->IsSequence()) {
+            ctx.diags.error(spec.value_loc("dimensions"),
+                            "`dimensions` of " + what + " is " + node_kind(*dimensions) +
+                                "; expected a list such as `[{column: device_id, partitions: 4}]`");
+        } else {
+            for (const auto& item : *dimensions) {
+                if (auto d = parse_dimension(ctx, item, "a dimension of " + what, location_of(ctx, item), false))
+                    h.dimensions.push_back(std::move(*d));
+            }
         }
-        space.partitions = p.take_int("partitions", 1, 32767).value_or(0);
-        p.require("column", "the column to hash-partition by");
-        p.require("partitions", "the number of hash partitions, e.g. `partitions: 4`");
-        p.finish();
-        if (p.valid()) h.space = std::move(space);
     }
     if (auto now = spec.take_string("integer_now")) {
         h.integer_now = {*now, spec.value_loc("integer_now")};
@@ -55,6 +62,37 @@ Hypertable Parser::parse_hypertable(ParseContext& ctx, const std::string& table,
     if (auto r = spec.take("reorder")) parse_reorder(ctx, what, *r, h.policies);
     spec.finish();
     return h;
+}
+
+// One extra dimension: `{column, partitions}` hashes, `{column, interval}`
+// ranges; `partition:` (hash_only) is the older spelling of one hash dimension.
+std::optional<Dimension> Parser::parse_dimension(ParseContext& ctx, const YAML::Node& node, const std::string& what,
+                                                 const SourceLocation& loc, bool hash_only) {
+    MapReader p(ctx, node, what);
+    if (!p.valid()) return std::nullopt;
+    Dimension d;
+    d.loc = loc;
+    if (auto column = p.take_string("column")) {
+        d.column = {*column, p.value_loc("column")};
+        check_identifier(ctx, *column, d.column.loc, "dimension column");
+    }
+    p.require("column", "the column to partition by");
+    d.partitions = p.take_int("partitions", 1, 32767).value_or(0);
+    if (!hash_only) {
+        d.interval = p.take_time_amount("interval");
+        d.interval_loc = p.value_loc("interval");
+    }
+    const bool one_kind = hash_only || p.has("partitions") != p.has("interval");
+    if (hash_only) {
+        p.require("partitions", "the number of hash partitions, e.g. `partitions: 4`");
+    } else if (!one_kind) {
+        ctx.diags.error(loc, what +
+                                 " needs exactly one of `partitions` (hash partitions, e.g. `partitions: 4`) and "
+                                 "`interval` (ranges of another time or integer column, e.g. `interval: 1 day`)");
+    }
+    p.finish();
+    if (!p.valid() || !one_kind || (d.partitions == 0 && !d.interval)) return std::nullopt;
+    return d;
 }
 
 // The settings every policy's job takes, read from the policy's own mapping.

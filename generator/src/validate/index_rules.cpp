@@ -473,21 +473,18 @@ void check_json_comparisons(const Table& table, const std::string& sql, const So
     }
 }
 
-namespace {
-
 void check_stable_functions(const Table& table, const std::string& sql, const SourceLocation& loc,
-                            const std::string& what, bool predicate, Diagnostics& diags) {
+                            const std::string& what, const std::string& server_message, Diagnostics& diags) {
     if (sql.empty()) return;
     std::string error;
     auto tokens = sqltext::lex(sql, &error);
     if (!tokens) return;  // reported by check_fragment
-    const std::string quote = predicate ? "functions in index predicate must be marked IMMUTABLE"
-                                        : "functions in index expression must be marked IMMUTABLE";
-    for (const auto& use : stable_uses(*tokens, table)) {
-        diags.error(loc,
-                    "in " + what + ", PostgreSQL refuses a function that is not IMMUTABLE (\"" + quote + "\"): " + use);
-    }
+    for (const auto& use : stable_uses(*tokens, table))
+        diags.error(loc, "in " + what + ", PostgreSQL refuses a function that is not IMMUTABLE (\"" + server_message +
+                             "\"): " + use);
 }
+
+namespace {
 
 // json has no b-tree or hash operator class, for an expression as for a column.
 void check_json_key_expression(const Table& table, const Index& index, const KeyPart& key, const std::string& what,
@@ -511,9 +508,8 @@ void check_hypertable_index(const Table& table, const Index& index, const std::s
                                    "chunk by chunk)");
     }
     if (!index.unique) return;
-    std::vector<std::string> partitioning{table.hypertable->time_column.name};
-    if (table.hypertable->space) partitioning.push_back(table.hypertable->space->column.name);
-    for (const auto& column : partitioning) {
+    for (const NameRef* p : table.hypertable->partitioning()) {
+        const std::string& column = p->name;
         bool covered =
             std::any_of(index.keys.begin(), index.keys.end(), [&](const KeyPart& k) { return k.column == column; });
         if (!covered) {
@@ -536,7 +532,8 @@ void check_indexes(const Schema& schema, const Table& table, Diagnostics& diags)
                                {"an expression of " + what, &names, true,
                                 "PostgreSQL requires functions in index expressions to be IMMUTABLE"},
                                diags);
-                check_stable_functions(table, key.expression, key.loc, "an expression of " + what, false, diags);
+                check_stable_functions(table, key.expression, key.loc, "an expression of " + what,
+                                       "functions in index expression must be marked IMMUTABLE", diags);
                 check_json_comparisons(table, key.expression, key.loc, "an expression of " + what, diags);
                 check_json_key_expression(table, index, key, what, diags);
                 continue;
@@ -560,7 +557,8 @@ void check_indexes(const Schema& schema, const Table& table, Diagnostics& diags)
                         "PostgreSQL requires functions in index predicates to be IMMUTABLE (a partial index "
                         "cannot move with the clock); filter on a fixed value, or drop `where` and filter in queries"},
                        diags);
-        check_stable_functions(table, index.where, index.where_loc, "the `where` predicate of " + what, true, diags);
+        check_stable_functions(table, index.where, index.where_loc, "the `where` predicate of " + what,
+                               "functions in index predicate must be marked IMMUTABLE", diags);
         if (!index.where.empty())
             check_json_comparisons(table, index.where, index.where_loc, "the `where` predicate of " + what, diags);
         if (table.hypertable) check_hypertable_index(table, index, what, diags);

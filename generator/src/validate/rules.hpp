@@ -26,6 +26,15 @@ void check_hypertable(const Schema& schema, const Table& table, Diagnostics& dia
 // numbers for integer time) and integer_now where integer time needs it
 // (time_rules.cpp).
 void check_hypertable_time(const Schema& schema, const Table& table, Diagnostics& diags);
+// Calls that are STABLE for the argument types the table's columns give them
+// (date_trunc of a timestamptz, a timestamptz cast to date or text, ...),
+// where PostgreSQL demands IMMUTABLE; `server_message` is its error's text.
+void check_stable_functions(const Table& table, const std::string& sql, const SourceLocation& loc,
+                            const std::string& what, const std::string& server_message, Diagnostics& diags);
+// An amount of time in the unit of a time column of `type`: an interval, or a
+// whole number for an integer column.
+void check_time_amount(const ColumnType& type, const std::string& column, const std::optional<Interval>& amount,
+                       const SourceLocation& loc, const std::string& what, Diagnostics& diags);
 void check_aggregate_time(const Schema& schema, const ContinuousAggregate& aggregate, const RelationShape& source,
                           Diagnostics& diags);
 // SQL expressions in limited contexts (expression_rules.cpp).

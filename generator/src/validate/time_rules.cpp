@@ -114,6 +114,11 @@ void check_integer_now_function(const Schema& schema, const Table& table, Diagno
 
 }  // namespace
 
+void check_time_amount(const ColumnType& type, const std::string& column, const std::optional<Interval>& amount,
+                       const SourceLocation& loc, const std::string& what, Diagnostics& diags) {
+    check_amount(TimeAmountRule{&type, column}, amount, loc, what, diags);
+}
+
 void check_hypertable_time(const Schema& schema, const Table& table, Diagnostics& diags) {
     const Hypertable& h = *table.hypertable;
     const Column* time = table.find_column(h.time_column.name);

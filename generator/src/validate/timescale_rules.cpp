@@ -37,22 +37,64 @@ void check_time_column(const Table& table, const Hypertable& h, Diagnostics& dia
     }
 }
 
-void check_space(const Table& table, const Hypertable& h, Diagnostics& diags) {
-    if (!h.space) return;
-    const auto& column = h.space->column;
-    if (!table.find_column(column.name)) {
-        diags.error(column.loc, "hypertable `" + table.name + "` hash-partitions by unknown column `" + column.name +
-                                    "`" + did_you_mean(column.name, column_names(table)));
-    } else if (column.name == h.time_column.name) {
-        diags.error(column.loc, "hypertable `" + table.name + "` cannot hash-partition by its time column `" +
-                                    column.name + "`; choose another column, e.g. a device id");
-    } else if (const ColumnType& type = table.find_column(column.name)->type;
-               catalog::index_support(IndexMethod::Hash, type) != catalog::Opclass::Yes) {
-        diags.error(column.loc, "hypertable `" + table.name + "` hash-partitions by column `" + column.name +
-                                    "` of type `" + type.sql() +
-                                    "`, which has no hash function (TimescaleDB: \"could not find hash function for "
-                                    "type\"); partition by a column of another type, or by `" +
-                                    column.name + "::text` in a column of its own");
+void check_hash_dimension(const Table& table, const Dimension& d, const Column& column, Diagnostics& diags) {
+    if (catalog::index_support(IndexMethod::Hash, column.type) != catalog::Opclass::Yes) {
+        diags.error(d.column.loc, "hypertable `" + table.name + "` hash-partitions by column `" + column.name +
+                                      "` of type `" + column.type.sql() +
+                                      "`, which has no hash function (TimescaleDB: \"could not find hash function "
+                                      "for type\"); partition by a column of another type, or by `" +
+                                      column.name + "::text` in a column of its own");
+    }
+}
+
+// A range dimension is a second time column: the same types, its interval
+// in the column's unit, and TimescaleDB makes it NOT NULL.
+void check_range_dimension(const Table& table, const Dimension& d, const Column& column, Diagnostics& diags) {
+    const std::string what = "range dimension `" + column.name + "` of hypertable `" + table.name + "`";
+    if (!column.type.domain.empty() || (!column.type.is_time() && !column.type.is_integer())) {
+        diags.error(d.column.loc, what + " is of type `" + column.type.sql() +
+                                      "`, which TimescaleDB cannot range-partition by (\"invalid type for "
+                                      "dimension\"); use an integer, `timestamptz`, `timestamp` or `date` column, "
+                                      "or hash-partition it with `partitions:`");
+        return;
+    }
+    if (column.nullable) {
+        diags.error(column.loc, "column `" + table.name + "." + column.name + "` is nullable, but hypertable `" +
+                                    table.name +
+                                    "` range-partitions by it, and TimescaleDB makes such a column NOT NULL; remove "
+                                    "`?` / `nullable: true`");
+    }
+    check_time_amount(column.type, table.name + "." + column.name, d.interval, d.interval_loc, "`interval` of " + what,
+                      diags);
+    if (d.interval && d.interval->has_months()) {
+        diags.error(d.interval_loc, "`interval` of " + what +
+                                        " uses months or years; TimescaleDB silently stores a month as 30 days, so "
+                                        "the database would not match the schema; write days, e.g. `30 days`");
+    }
+}
+
+void check_dimensions(const Table& table, const Hypertable& h, Diagnostics& diags) {
+    std::vector<std::string> seen{h.time_column.name};
+    for (const Dimension& d : h.dimensions) {
+        const Column* column = table.find_column(d.column.name);
+        if (!column) {
+            diags.error(d.column.loc, "hypertable `" + table.name + "` partitions by unknown column `" + d.column.name +
+                                          "`" + did_you_mean(d.column.name, column_names(table)));
+            continue;
+        }
+        if (std::find(seen.begin(), seen.end(), d.column.name) != seen.end()) {
+            diags.error(d.column.loc, "hypertable `" + table.name + "` partitions by column `" + d.column.name +
+                                          "` twice (TimescaleDB: \"column is already a dimension\"); " +
+                                          (d.column.name == h.time_column.name
+                                               ? "choose another column than the time column, e.g. a device id"
+                                               : "remove one of them"));
+            continue;
+        }
+        seen.push_back(d.column.name);
+        if (d.is_hash())
+            check_hash_dimension(table, d, *column, diags);
+        else
+            check_range_dimension(table, d, *column, diags);
     }
 }
 
@@ -60,9 +102,8 @@ void check_space(const Table& table, const Hypertable& h, Diagnostics& diags) {
 // so TimescaleDB requires them to contain every partitioning column.
 void check_unique_covers_partitioning(const Table& table, const Hypertable& h, const std::vector<NameRef>& columns,
                                       const SourceLocation& loc, const std::string& what, Diagnostics& diags) {
-    std::vector<std::string> partitioning{h.time_column.name};
-    if (h.space) partitioning.push_back(h.space->column.name);
-    for (const auto& p : partitioning) {
+    for (const NameRef* partitioned : h.partitioning()) {
+        const std::string& p = partitioned->name;
         bool covered = std::any_of(columns.begin(), columns.end(), [&](const NameRef& c) { return c.name == p; });
         if (!covered) {
             diags.error(loc, what + " of hypertable `" + table.name + "` does not include column `" + p +
@@ -118,7 +159,7 @@ void check_compression(const std::vector<RelationColumn>& columns, const Compres
 void check_hypertable(const Schema& schema, const Table& table, Diagnostics& diags) {
     const Hypertable& h = *table.hypertable;
     check_time_column(table, h, diags);
-    check_space(table, h, diags);
+    check_dimensions(table, h, diags);
     check_hypertable_time(schema, table, diags);
     if (h.chunk_interval && h.chunk_interval->has_months()) {
         diags.error(h.chunk_interval_loc,

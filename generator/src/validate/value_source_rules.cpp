@@ -95,6 +95,8 @@ void check_generated(const Table& table, const Column& c, Diagnostics& diags) {
                     "PostgreSQL computes a stored generated column once, when the row is written, and requires "
                     "its expression to be IMMUTABLE (\"generation expression is not immutable\")"},
                    diags);
+    check_stable_functions(table, c.generated, c.generated_loc, "the expression of " + what,
+                           "generation expression is not immutable", diags);
     std::set<std::string> generated;
     for (const auto& other : table.columns)
         if (!other.generated.empty()) generated.insert(other.name);
@@ -110,9 +112,7 @@ void check_generated(const Table& table, const Column& c, Diagnostics& diags) {
 void check_partitioning_not_generated(const Table& table, Diagnostics& diags) {
     if (!table.hypertable) return;
     const Hypertable& h = *table.hypertable;
-    std::vector<const NameRef*> partitioning{&h.time_column};
-    if (h.space) partitioning.push_back(&h.space->column);
-    for (const NameRef* p : partitioning) {
+    for (const NameRef* p : h.partitioning()) {
         const Column* c = table.find_column(p->name);
         if (c && !c->generated.empty())
             diags.error(p->loc, "hypertable `" + table.name + "` partitions by generated column `" + c->name +

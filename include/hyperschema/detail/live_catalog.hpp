@@ -44,11 +44,11 @@ struct LiveRelation {
 };
 
 struct LiveHypertable {
-    std::string time_column, space_column;
+    std::string time_column;
     std::optional<IntervalSpec> chunk_interval;
     std::string integer_now;  // "" when not set
     std::optional<IntervalSpec> compress_chunk_interval;
-    int space_partitions = 0;
+    std::vector<DimensionSpec> dimensions;  // after the time column, in the order they were added
     bool compression_enabled = false;
 };
 
@@ -329,15 +329,15 @@ inline void read_hypertables(pqxx::dbtransaction& tx, const std::string& ns, Liv
         LiveHypertable& h = live.hypertables[r[0].c_str()];
         h.compression_enabled = r[1].as<bool>();
         if (r[2].is_null()) continue;
+        const bool integer_time = r[6].as<bool>();
         if (r[3].as<bool>() && h.time_column.empty()) {
             h.time_column = r[2].c_str();
-            const bool integer_time = r[6].as<bool>();
             h.chunk_interval = dimension_length(r[4], integer_time);
             h.integer_now = text_field(r[7]);
             h.compress_chunk_interval = dimension_length(r[8], integer_time);
         } else {
-            h.space_column = r[2].c_str();
-            h.space_partitions = r[5].is_null() ? 0 : r[5].as<int>();
+            h.dimensions.push_back({r[2].c_str(), r[5].is_null() ? 0 : r[5].as<int>(),
+                                    r[3].as<bool>() ? dimension_length(r[4], integer_time) : std::nullopt});
         }
     }
 }

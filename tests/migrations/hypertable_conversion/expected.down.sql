@@ -11,4 +11,4 @@ SELECT set_chunk_time_interval('public.metrics', INTERVAL '7 days');
 
 COMMIT;
 -- unsupported: hypertable_conversion/schema.yaml:2: table `events` stops being a hypertable; TimescaleDB cannot turn a hypertable back into a plain table (copy the data into a new table instead)
--- unsupported: hypertable_conversion/schema.yaml:10: hypertable `metrics` changes or removes its space dimension, which TimescaleDB cannot do on an existing hypertable
+-- unsupported: hypertable_conversion/schema.yaml:10: hypertable `metrics` removes its dimension on `device_id`, which TimescaleDB cannot do on an existing hypertable
