@@ -150,6 +150,23 @@ struct PolicySpec {
     std::optional<bool> refresh_newest_first{};
 };
 
+// A user-defined job (add_job), found by its name: TimescaleDB names it
+// "<name> [<id>]". Settings that are nullopt are not compared.
+struct JobSpec {
+    std::string name;
+    std::string procedure;     // of the schema's namespace
+    std::string config;        // JSON text; "" for none (NULL), compared as jsonb
+    std::string check_config;  // "" for none
+    bool scheduled = true;
+    std::optional<IntervalSpec> schedule;
+    std::optional<IntervalSpec> max_runtime;
+    std::optional<int> max_retries;
+    std::optional<IntervalSpec> retry_period;
+    std::optional<bool> fixed_schedule;
+    std::optional<std::int64_t> initial_start;  // microseconds since 1970-01-01 UTC
+    std::optional<std::string> timezone;
+};
+
 // A function or procedure, in pg_proc's terms.
 struct FunctionSpec {
     std::string name;
@@ -204,6 +221,7 @@ struct ExpectedSchema {
     std::vector<AggregateSpec> aggregates;  // parents before children
     std::vector<CompressionSpec> compression;
     std::vector<PolicySpec> policies;
+    std::vector<JobSpec> jobs;
     std::vector<FunctionSpec> functions;
     std::vector<TriggerSpec> triggers;
     std::vector<ProvidedSpec> provided;

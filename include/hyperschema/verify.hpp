@@ -182,9 +182,11 @@ public:
             check_aggregates();
             check_compression();
             check_policies();
+            check_jobs();
         }
         check_grants();
         settle_constant_defaults();
+        settle_job_configs();
         return report_;
     }
 
@@ -763,7 +765,9 @@ private:
     }
 
     // The settings the schema declares (the others are the kind's defaults).
-    void check_job_settings(const std::string& object, const PolicySpec& p, const LiveJob& j) {
+    // The settings every job has, policy or user-defined, where declared.
+    template <class Spec>
+    void check_common_job_settings(const std::string& object, const Spec& p, const LiveJob& j) {
         if (p.schedule && j.schedule != p.schedule)
             add(DriftKind::Different, object, "schedule_interval differs", interval_text(*p.schedule),
                 optional_interval_text(j.schedule));
@@ -783,6 +787,13 @@ private:
             add(DriftKind::Different, object, "initial_start differs",
                 std::to_string(*p.initial_start) + " us since 1970",
                 j.initial_start ? std::to_string(*j.initial_start) + " us since 1970" : "none");
+        if (p.timezone && j.timezone != *p.timezone)
+            add(DriftKind::Different, object, "timezone differs", *p.timezone,
+                j.timezone.empty() ? "none" : j.timezone);
+    }
+
+    void check_job_settings(const std::string& object, const PolicySpec& p, const LiveJob& j) {
+        check_common_job_settings(object, p, j);
         auto number = [](const std::optional<int>& v) { return v ? std::to_string(*v) : std::string("default"); };
         if (p.buckets_per_batch && j.buckets_per_batch != p.buckets_per_batch)
             add(DriftKind::Different, object, "buckets_per_batch differs", number(p.buckets_per_batch),
@@ -794,9 +805,6 @@ private:
             add(DriftKind::Different, object, "refresh_newest_first differs",
                 *p.refresh_newest_first ? "true" : "false",
                 j.refresh_newest_first ? (*j.refresh_newest_first ? "true" : "false") : "default");
-        if (p.timezone && j.timezone != *p.timezone)
-            add(DriftKind::Different, object, "timezone differs", *p.timezone,
-                j.timezone.empty() ? "none" : j.timezone);
     }
 
     void check_policies() {
@@ -828,6 +836,7 @@ private:
                 add(DriftKind::Different, object, "the job is paused (scheduled = false)", "scheduled", "paused");
         }
         for (const auto& j : live_.jobs) {
+            if (j.relation.empty()) continue;  // a user-defined job: check_jobs()
             if (!matched.count(j.id))
                 unexpected(policy_name(j.proc), j.relation, "job " + std::to_string(j.id) + ", not in the schema");
             if (options_.job_health && j.last_run_status == "Failed")
@@ -836,6 +845,79 @@ private:
                         " failed runs in all)" + (j.last_error.empty() ? "" : ": " + j.last_error));
         }
     }
+
+    // User-defined jobs by name. A job the schema declares paused is
+    // expected paused; configs are compared as jsonb by the server (the
+    // schema's text is compact, the server's is jsonb's own spelling).
+    void check_jobs() {
+        std::set<int> matched;
+        for (const auto& spec : schema_.jobs) {
+            const std::string object = "job " + spec.name;
+            std::vector<const LiveJob*> jobs;
+            for (const auto& j : live_.jobs)
+                if (j.relation.empty() && j.name == spec.name) jobs.push_back(&j);
+            if (jobs.empty()) {
+                add(DriftKind::Missing, object, "no such job");
+                continue;
+            }
+            if (jobs.size() > 1)
+                add(DriftKind::Different, object, "more than one job of this name", "1", std::to_string(jobs.size()));
+            const LiveJob& j = *jobs.front();
+            matched.insert(j.id);
+            if (j.proc != spec.procedure)
+                add(DriftKind::Different, object, "procedure differs", spec.procedure, j.proc);
+            if (j.check_config != spec.check_config)
+                add(DriftKind::Different, object, "check_config differs", or_none(spec.check_config),
+                    or_none(j.check_config));
+            if (spec.config.empty() != j.config.empty())
+                add(DriftKind::Different, object, "config differs", or_none(spec.config), or_none(j.config));
+            else if (spec.config != j.config)
+                job_configs_.push_back({spec.config, j.config, object});
+            check_common_job_settings(object, spec, j);
+            if (j.scheduled != spec.scheduled)
+                add(DriftKind::Different, object,
+                    j.scheduled ? "the job runs, the schema has it paused" : "the job is paused (scheduled = false)",
+                    spec.scheduled ? "scheduled" : "paused", j.scheduled ? "scheduled" : "paused");
+        }
+        for (const auto& j : live_.jobs) {
+            if (!j.relation.empty()) continue;
+            const std::string object = "job " + (j.name.empty() ? std::to_string(j.id) : j.name);
+            if (!matched.count(j.id))
+                unexpected("job", j.name.empty() ? std::to_string(j.id) : j.name,
+                           "job " + std::to_string(j.id) + " calling " + j.proc + ", not in the schema");
+            if (options_.job_health && j.last_run_status == "Failed")
+                add(DriftKind::Unhealthy, object,
+                    "job " + std::to_string(j.id) + "'s last run failed (" + std::to_string(j.total_failures) +
+                        " failed runs in all)" + (j.last_error.empty() ? "" : ": " + j.last_error));
+        }
+    }
+
+    // The configs whose text differs, compared as jsonb in one query; those
+    // that differ in value are reported.
+    void settle_job_configs() {
+        if (job_configs_.empty()) return;
+        std::string pairs = "[";
+        for (size_t i = 0; i < job_configs_.size(); ++i)
+            pairs += (i ? ", [" : "[") + job_configs_[i].expected + ", " + job_configs_[i].actual + "]";
+        pairs += "]";
+        pqxx::read_transaction tx(conn_);
+        const std::string flags =
+            detail::pqxx_bridge::exec(tx,
+                                      "SELECT array_agg((e->0) = (e->1) ORDER BY o)::text "
+                                      "FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS t(e, o)",
+                                      pairs)[0][0]
+                .c_str();
+        size_t k = 0;
+        for (char f : flags) {
+            if (f != 't' && f != 'f') continue;
+            const JobConfig& c = job_configs_[k++];
+            if (f == 'f') add(DriftKind::Different, c.object, "config differs", c.expected, c.actual);
+        }
+    }
+
+    struct JobConfig {
+        std::string expected, actual, object;
+    };
 
     // Literal defaults print differently ('15 minutes' comes back as
     // 'PT15M'::interval), so the server compares the values, in one query.
@@ -876,6 +958,7 @@ private:
     LiveCatalog live_;
     VerifyReport report_;
     std::vector<ConstantDefault> constant_defaults_;
+    std::vector<JobConfig> job_configs_;
 };
 
 }  // namespace detail

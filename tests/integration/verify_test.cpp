@@ -670,3 +670,95 @@ TEST_CASE("verify: policies' job settings and reorder policies, as declared, and
                                 "idx_readings_meter_time, actual readings_time_idx)"},
                            });
 }
+
+namespace {
+
+const char* kJobsSchema = R"yaml(
+extensions: [timescaledb]
+procedures:
+  prune_sessions:
+    args: [job_id: integer, config: jsonb]
+    language: plpgsql
+    body: |
+      BEGIN
+        DELETE FROM sessions WHERE ended < now() - (config->>'older_than')::interval;
+      END
+functions:
+  check_prune:
+    args: [config: jsonb]
+    returns: void
+    language: plpgsql
+    body: BEGIN IF config->>'older_than' IS NULL THEN RAISE 'older_than is missing'; END IF; END
+tables:
+  sessions:
+    columns: {id: bigint, ended: timestamptz}
+jobs:
+  prune:
+    procedure: prune_sessions
+    schedule: 1 hour
+    config: {older_than: 30 days, ratio: 1.50, tags: [a, b]}
+    check_config: check_prune
+    max_runtime: 5 minutes
+    initial_start: 2025-01-01 03:00:00+00
+    timezone: Europe/Berlin
+  report:
+    procedure: prune_sessions
+    schedule: 1 day
+    config: {older_than: 400 days}
+    scheduled: false
+)yaml";
+
+}  // namespace
+
+TEST_CASE("verify: user-defined jobs as declared, drift in them, and run_job by name", "[timescaledb][verify]") {
+    HYPERSCHEMA_REQUIRE_TIMESCALEDB();
+    CompileResult compiled = compile_texts({{"schema.yaml", kJobsSchema}}, "jobs");
+    INFO(compiled.diags.format());
+    REQUIRE(compiled.ok());
+    auto make = [&] {
+        return Fixture{applied(compiled.schema, "verify_jobs"), emit::expected_schema_of(compiled.schema, 1)};
+    };
+    {
+        Fixture f = make();
+        VerifyReport report = verify_db(f.db, f.expected);
+        INFO(report.text());
+        // jsonb prints the config its own way ({"tags": ["a", "b"], "ratio": 1.50, ...}): compared as values.
+        CHECK(report.ok());
+        CHECK(f.expected.min_timescaledb == "2.20");
+        // Run in the foreground by name: the old session goes, the new one stays.
+        run_sql(f.db, "INSERT INTO sessions VALUES (1, now() - interval '40 days'), (2, now())");
+        auto conn = hyperschema::connect(PgCluster::shared().dsn(f.db));
+        REQUIRE(hyperschema::job_id(conn, f.expected, "prune").has_value());
+        CHECK_FALSE(hyperschema::job_id(conn, f.expected, "nightly").has_value());
+        hyperschema::run_job(conn, f.expected, "prune");
+        pqxx::work tx(conn);
+        CHECK(tx.exec("SELECT array_agg(id)::text FROM sessions")[0][0].as<std::string>() == "{2}");
+        tx.commit();
+        CHECK_THROWS_AS(hyperschema::run_job(conn, f.expected, "nightly"), hyperschema::usage_error);
+        PgCluster::shared().drop_database(f.db);
+    }
+    const std::string prune =
+        "(SELECT job_id FROM timescaledb_information.jobs WHERE application_name LIKE 'prune [%')";
+    const std::string report =
+        "(SELECT job_id FROM timescaledb_information.jobs WHERE application_name LIKE 'report [%')";
+    const std::string config = "SELECT alter_job(" + prune +
+                               ", config => '{\"older_than\": \"30 days\", \"ratio\": 1.5, \"tags\": [\"b\", \"a\"]}', "
+                               "timezone => 'Europe/Berlin')";
+    const std::string schedule =
+        "SELECT alter_job(" + prune + ", schedule_interval => INTERVAL '2 hours', timezone => 'Europe/Berlin')";
+    const std::string resumed = "SELECT alter_job(" + report + ", scheduled => true)";
+    const std::string zone = "SELECT alter_job(" + prune + ", max_runtime => INTERVAL '5 minutes')";
+    const std::string deleted = "SELECT delete_job(" + prune + ")";
+    check_injections(
+        make,
+        {
+            {"job deleted", deleted.c_str(), "missing: job prune: no such job", 1},
+            {"config changed", config.c_str(), "different: job prune: config differs", 1},
+            {"schedule changed", schedule.c_str(),
+             "different: job prune: schedule_interval differs (expected 01:00:00, actual 02:00:00)", 1},
+            {"paused job resumed", resumed.c_str(), "different: job report: the job runs, the schema has it paused", 1},
+            {"time zone cleared", zone.c_str(),
+             "different: job prune: timezone differs (expected Europe/Berlin, actual none)", 1},
+            {"extra job", "SELECT add_job('prune_sessions', '1 day', job_name => 'stray')", "unexpected: job stray", 1},
+        });
+}

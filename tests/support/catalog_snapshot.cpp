@@ -115,6 +115,8 @@ const Concept kConcepts[] = {
     // (job, hypertable) left out of the config.
     {"job", true,
      "SELECT coalesce(ca.user_view_name, h.table_name, '-') || ' ' || j.proc_schema || '.' || j.proc_name || "
+     "' named ' || regexp_replace(j.application_name, ' \\[[0-9]+\\]$', '') || "
+     "coalesce(' check ' || j.check_schema || '.' || j.check_name, '') || "
      "' every ' || j.schedule_interval || ' max_runtime ' || j.max_runtime || ' retries ' || j.max_retries || "
      "' retry ' || j.retry_period || ' scheduled ' || j.scheduled || ' fixed ' || j.fixed_schedule || "
      "coalesce(' start ' || CASE WHEN j.fixed_schedule THEN j.initial_start::text END, '') || "

@@ -115,6 +115,8 @@ void diff_timescale_settings(const Schema& to, const std::string& relation, bool
 void diff_grants(const Schema& from, const Schema& to, const Renames& renames, const std::set<std::string>& recreated,
                  Output& out);
 
+// User-defined jobs (job_diff.cpp).
+void diff_jobs(const Schema& from, const Schema& to, Output& out);
 // Standalone sequences (sequence_diff.cpp).
 void diff_sequences(const Schema& from, const Schema& to, const Renames& renames, Output& out);
 

@@ -159,6 +159,23 @@ void print_timescale(Printer& p, const ExpectedSchema& e) {
              {"timezone", pol.timezone ? cpp_string(*pol.timezone) : "std::nullopt"},
              {"batching", batching_of(pol)}});
     }
+    for (const auto& j : e.jobs) {
+        p.print(
+            "s.jobs.push_back({$name$, $procedure$, $config$, $check$, $scheduled$, $schedule$, $max_runtime$, "
+            "$max_retries$, $retry_period$, $fixed$, $initial_start$, $timezone$});\n",
+            {{"name", cpp_string(j.name)},
+             {"procedure", cpp_string(j.procedure)},
+             {"config", cpp_string(j.config)},
+             {"check", cpp_string(j.check_config)},
+             {"scheduled", bool_text(j.scheduled)},
+             {"schedule", interval(j.schedule)},
+             {"max_runtime", interval(j.max_runtime)},
+             {"max_retries", j.max_retries ? std::to_string(*j.max_retries) : "std::nullopt"},
+             {"retry_period", interval(j.retry_period)},
+             {"fixed", j.fixed_schedule ? bool_text(*j.fixed_schedule) : "std::nullopt"},
+             {"initial_start", j.initial_start ? std::to_string(*j.initial_start) + "LL" : "std::nullopt"},
+             {"timezone", j.timezone ? cpp_string(*j.timezone) : "std::nullopt"}});
+    }
 }
 
 void print_routines(Printer& p, const ExpectedSchema& e) {

@@ -192,6 +192,23 @@ void add_policies(ExpectedSchema& out, const std::string& relation, const Polici
         if (const Policy* p = policies.find(kind.kind)) out.policies.push_back(policy_spec(relation, *p));
 }
 
+JobSpec job_spec(const Job& j) {
+    JobSpec spec;
+    spec.name = j.name;
+    spec.procedure = j.procedure.name;
+    spec.config = j.config;
+    spec.check_config = j.check_config.name;
+    spec.scheduled = j.scheduled;
+    spec.schedule = spec_of(j.job.schedule);
+    spec.max_runtime = spec_of(j.job.max_runtime);
+    spec.max_retries = j.job.max_retries;
+    spec.retry_period = spec_of(j.job.retry_period);
+    spec.fixed_schedule = j.job.fixed_schedule;
+    spec.initial_start = unix_micros(j.job.initial_start);
+    spec.timezone = j.job.timezone;
+    return spec;
+}
+
 std::vector<DimensionSpec> dimension_specs(const std::vector<Dimension>& dimensions) {
     std::vector<DimensionSpec> out;
     for (const auto& d : dimensions) out.push_back({d.column.name, d.partitions, spec_of(d.interval)});
@@ -354,6 +371,9 @@ ExpectedSchema expected_schema_of(const Schema& schema, int version) {
         out.views.push_back(std::move(spec));
     }
     add_timescale(schema, out);
+    for (const auto& j : schema.jobs) out.jobs.push_back(job_spec(j));
+    // Jobs are found by the name add_job() gives them (TimescaleDB 2.20 and later).
+    if (!schema.jobs.empty()) out.min_timescaledb = kMinTimescaleVersionForJobs;
     for (const auto& f : schema.functions) out.functions.push_back(function_spec(schema, f));
     for (const auto& r : schema.raw_sql)
         for (const auto& o : r.provides) out.provided.push_back({raw_sql_kind_name(o.kind), o.name});

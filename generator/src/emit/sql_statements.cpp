@@ -569,6 +569,84 @@ std::string alter_policy_job(const Schema& schema, const std::string& relation, 
            "j.proc_name = " + quote_literal(policy_traits(now.kind).proc) + " AND " + owner + ";\n";
 }
 
+namespace {
+
+// The schema's job `name` among TimescaleDB's, which it names "<name> [<id>]".
+std::string from_job_named(const Schema& schema, const std::string& name) {
+    return " FROM timescaledb_information.jobs j WHERE j.proc_schema = " + quote_literal(schema.namespace_) +
+           " AND j.application_name = " + quote_literal(name) + " || ' [' || j.job_id || ']'";
+}
+
+std::string regproc_literal(const Schema& schema, const std::string& routine, const std::string& inputs) {
+    return quote_literal(qualified(schema.namespace_, routine) + inputs) + "::regprocedure";
+}
+
+// The settings add_job() does not take, as alter_job() arguments.
+std::vector<std::string> alter_only_arguments(const JobSettings& job) {
+    std::vector<std::string> out;
+    if (job.max_runtime) out.push_back("max_runtime => " + job.max_runtime->sql());
+    if (job.max_retries) out.push_back("max_retries => " + std::to_string(*job.max_retries));
+    if (job.retry_period) out.push_back("retry_period => " + job.retry_period->sql());
+    return out;
+}
+
+}  // namespace
+
+std::string add_job(const Schema& schema, const Job& job) {
+    std::vector<std::string> args{regproc_literal(schema, job.procedure.name, "(integer, jsonb)"),
+                                  job.job.schedule->sql()};
+    if (!job.config.empty()) args.push_back("config => " + quote_literal(job.config) + "::jsonb");
+    if (job.job.initial_start) args.push_back("initial_start => " + quote_literal(*job.job.initial_start));
+    if (!job.scheduled) args.push_back("scheduled => false");
+    if (!job.check_config.name.empty())
+        args.push_back("check_config => " + regproc_literal(schema, job.check_config.name, "(jsonb)"));
+    if (job.job.fixed_schedule)
+        args.push_back(std::string("fixed_schedule => ") + (*job.job.fixed_schedule ? "true" : "false"));
+    if (job.job.timezone) args.push_back("timezone => " + quote_literal(*job.job.timezone));
+    args.push_back("job_name => " + quote_literal(job.name));
+    std::string call = "add_job(" + join(args, ", ") + ")";
+    auto alter = alter_only_arguments(job.job);
+    if (!alter.empty()) {
+        // TimescaleDB 2.28's alter_job() clears the job's timezone unless it is given again.
+        if (job.job.timezone) alter.push_back("timezone => " + quote_literal(*job.job.timezone));
+        call = "alter_job(" + call + ", " + join(alter, ", ") + ")";
+    }
+    return "SELECT " + call + ";\n";
+}
+
+std::string delete_job(const Schema& schema, const std::string& job) {
+    return "SELECT delete_job(j.job_id)" + from_job_named(schema, job) + ";\n";
+}
+
+// A setting dropped from the YAML goes back to add_job()'s default, which
+// alter_job() is given explicitly.
+std::string alter_job(const Schema& schema, const Job& old, const Job& now) {
+    const JobSettings& o = old.job;
+    const JobSettings& n = now.job;
+    std::vector<std::string> args;
+    if (o.schedule != n.schedule) args.push_back("schedule_interval => " + n.schedule->sql());
+    if (o.max_runtime != n.max_runtime)
+        args.push_back("max_runtime => " + (n.max_runtime ? n.max_runtime->sql() : std::string("INTERVAL '0'")));
+    if (o.max_retries != n.max_retries) args.push_back("max_retries => " + std::to_string(n.max_retries.value_or(-1)));
+    if (o.retry_period != n.retry_period)
+        args.push_back("retry_period => " +
+                       (n.retry_period ? n.retry_period->sql() : std::string("INTERVAL '5 minutes'")));
+    if (o.fixed_schedule.value_or(true) != n.fixed_schedule.value_or(true))
+        args.push_back(std::string("fixed_schedule => ") + (n.fixed_schedule.value_or(true) ? "true" : "false"));
+    if (n.initial_start && o.initial_start != n.initial_start)
+        args.push_back("initial_start => " + quote_literal(*n.initial_start));
+    if (old.scheduled != now.scheduled)
+        args.push_back(std::string("scheduled => ") + (now.scheduled ? "true" : "false"));
+    if (!now.config.empty() && old.config != now.config)
+        args.push_back("config => " + quote_literal(now.config) + "::jsonb");
+    if (!now.check_config.name.empty() && old.check_config.name != now.check_config.name)
+        args.push_back("check_config => " + regproc_literal(schema, now.check_config.name, "(jsonb)"));
+    if (args.empty() && o.timezone == n.timezone) return "";
+    // TimescaleDB 2.28's alter_job() clears the job's timezone unless it is given again.
+    if (n.timezone) args.push_back("timezone => " + quote_literal(*n.timezone));
+    return "SELECT alter_job(j.job_id, " + join(args, ", ") + ")" + from_job_named(schema, now.name) + ";\n";
+}
+
 std::string refresh_continuous_aggregate(const Schema& schema, const ContinuousAggregate& agg) {
     return "CALL refresh_continuous_aggregate(" + regclass_literal(schema.namespace_, agg.name) + ", NULL, NULL);\n";
 }

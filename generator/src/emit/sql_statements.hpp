@@ -128,6 +128,12 @@ std::string enable_compression(const Schema& schema, const std::string& relation
 // settings the add function does not take.
 std::string add_policy(const Schema& schema, const std::string& relation, const Policy& policy);
 std::string remove_policy(const Schema& schema, const std::string& relation, PolicyKind kind);
+// A user-defined job: add_job() with everything it takes (named, so that it
+// can be found again), alter_job() for the rest; deleted and altered by name.
+std::string add_job(const Schema& schema, const Job& job);
+std::string delete_job(const Schema& schema, const std::string& job);
+// alter_job() for the settings that differ; "" when none do.
+std::string alter_job(const Schema& schema, const Job& old, const Job& now);
 // alter_job() on the existing job of the policy: the settings that changed
 // between `old` and `now` (schedule, max_runtime, max_retries, retry_period,
 // fixed_schedule), in place. "" when none of those changed.

@@ -49,6 +49,17 @@ void job_settings(YAML::Emitter& out, const JobSettings& job) {
     optional_interval(out, "retry_period", job.retry_period);
 }
 
+// The config as its JSON text, quoted: the parser reads a quoted config as JSON.
+void job(YAML::Emitter& out, const Job& j) {
+    out << YAML::Key << j.name << YAML::Value << YAML::BeginMap;
+    out << YAML::Key << "procedure" << YAML::Value << j.procedure.name;
+    if (!j.config.empty()) out << YAML::Key << "config" << YAML::Value << YAML::DoubleQuoted << j.config;
+    if (!j.check_config.name.empty()) out << YAML::Key << "check_config" << YAML::Value << j.check_config.name;
+    if (!j.scheduled) out << YAML::Key << "scheduled" << YAML::Value << false;
+    job_settings(out, j.job);
+    out << YAML::EndMap;
+}
+
 void compression(YAML::Emitter& out, const Compression& c, const Policy* policy) {
     out << YAML::Key << "compression" << YAML::Value << YAML::BeginMap;
     if (!c.segment_by.empty()) {
@@ -529,6 +540,11 @@ std::string schema_yaml(const Schema& schema) {
     if (!schema.aggregates.empty()) {
         out << YAML::Key << "aggregates" << YAML::Value << YAML::BeginMap;
         for (const auto& a : schema.aggregates) aggregate(out, a);
+        out << YAML::EndMap;
+    }
+    if (!schema.jobs.empty()) {
+        out << YAML::Key << "jobs" << YAML::Value << YAML::BeginMap;
+        for (const auto& j : schema.jobs) job(out, j);
         out << YAML::EndMap;
     }
     if (!schema.raw_sql.empty()) {

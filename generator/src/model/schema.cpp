@@ -109,6 +109,10 @@ std::vector<std::pair<std::string, std::vector<Grant>>> serial_sequence_grants(c
     return out;
 }
 
+const Job* Schema::find_job(const std::string& job) const {
+    return find_by_name(jobs, job);
+}
+
 const Domain* Schema::find_domain(const std::string& domain) const {
     return find_by_name(domains, domain);
 }
@@ -238,7 +242,7 @@ bool Schema::has_extension(std::string_view extension) const {
 }
 
 bool Schema::uses_timescaledb() const {
-    return !aggregates.empty() ||
+    return !aggregates.empty() || !jobs.empty() ||
            std::any_of(tables.begin(), tables.end(), [](const Table& t) { return t.hypertable.has_value(); });
 }
 

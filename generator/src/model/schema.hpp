@@ -501,6 +501,21 @@ struct ContinuousAggregate {
     bool variable_width() const { return bucket.has_months() || timezone.has_value(); }
 };
 
+// A job of the schema's own (`jobs:`, TimescaleDB's add_job): a procedure of
+// the schema, called as proc(job_id integer, config jsonb) on a schedule.
+// TimescaleDB names the job "<name> [<id>]", which is how migrations and
+// verify find it again.
+struct Job {
+    std::string name;
+    NameRef procedure;
+    std::string config;  // JSON text (compact, keys sorted); "" for none (NULL)
+    SourceLocation config_loc;
+    NameRef check_config;  // a function(config jsonb) TimescaleDB calls to validate the config; "" for none
+    bool scheduled = true;
+    JobSettings job;  // the schedule is required
+    SourceLocation loc;
+};
+
 // The escape hatch (`sql:`): statements hyperschema does not model, with
 // their undoing, run at a declared point of a migration. What they create is
 // declared so that verify can check it exists (and not report it as
@@ -544,6 +559,7 @@ struct Schema {
     std::vector<Table> tables;
     std::vector<View> views;
     std::vector<ContinuousAggregate> aggregates;
+    std::vector<Job> jobs;
     std::vector<RawSql> raw_sql;  // in declaration order
 
     const Table* find_table(const std::string& table) const;
@@ -552,6 +568,7 @@ struct Schema {
     const Enum* find_enum(const std::string& enum_name) const;
     const Sequence* find_sequence(const std::string& sequence) const;
     const Domain* find_domain(const std::string& domain) const;
+    const Job* find_job(const std::string& job) const;
     // Whether the column is NOT NULL by its own constraint: not nullable, and
     // not of a NOT NULL domain, which refuses NULL itself (as people write
     // such columns, without NOT NULL of their own).

@@ -69,6 +69,9 @@ private:
     SequenceOptions parse_sequence_options(ParseContext& ctx, MapReader& spec);
     std::optional<Identity> parse_identity(ParseContext& ctx, const std::string& what, const YAML::Node& node);
 
+    // job_parser.cpp
+    void parse_jobs(ParseContext& ctx, const YAML::Node& node);
+
     // timescale_parser.cpp
     Hypertable parse_hypertable(ParseContext& ctx, const std::string& table, const YAML::Node& node);
     std::optional<Compression> parse_compression(ParseContext& ctx, const std::string& owner, const YAML::Node& node,

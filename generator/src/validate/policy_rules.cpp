@@ -19,11 +19,7 @@ std::string policy_name(const Policy& p) {
 void check_job(const std::string& owner, const Policy& p, Diagnostics& diags) {
     const JobSettings& job = p.job;
     const std::string what = "the " + policy_name(p) + " of " + owner;
-    if (job.fixed_schedule == false && job.initial_start) {
-        diags.error(job.fixed_schedule_loc, "`fixed_schedule: false` of " + what +
-                                                " contradicts its `initial_start`, which only a fixed schedule "
-                                                "uses (TimescaleDB keeps it and ignores it); remove one of them");
-    }
+    check_fixed_schedule(what, job, diags);
     if (job.timezone && !job.initial_start && job.fixed_schedule != true) {
         diags.warning(job.timezone_loc, "`timezone` of " + what +
                                             " has no effect without a fixed schedule; add `initial_start` (which "
@@ -32,6 +28,14 @@ void check_job(const std::string& owner, const Policy& p, Diagnostics& diags) {
 }
 
 }  // namespace
+
+void check_fixed_schedule(const std::string& what, const JobSettings& job, Diagnostics& diags) {
+    if (job.fixed_schedule == false && job.initial_start) {
+        diags.error(job.fixed_schedule_loc, "`fixed_schedule: false` of " + what +
+                                                " contradicts its `initial_start`, which only a fixed schedule "
+                                                "uses (TimescaleDB keeps it and ignores it); remove one of them");
+    }
+}
 
 void check_policies(const Schema&, const std::string& owner, const Policies& policies, Diagnostics& diags) {
     for (const Policy& p : policies.items) check_job(owner, p, diags);

@@ -49,6 +49,10 @@ bool check_domain_check_shape(const Domain& domain, const CheckConstraint& check
 void check_value_sources(const Schema& schema, const Table& table, Diagnostics& diags);
 void check_sequences(const Schema& schema, Diagnostics& diags);
 void check_domains(const Schema& schema, Diagnostics& diags);
+// An initial_start beside `fixed_schedule: false` (policy_rules.cpp).
+void check_fixed_schedule(const std::string& what, const JobSettings& job, Diagnostics& diags);
+// User-defined jobs: their procedure, check function and name (job_rules.cpp).
+void check_jobs(const Schema& schema, Diagnostics& diags);
 // Grants name declared roles (grant_rules.cpp).
 void check_grants(const Schema& schema, Diagnostics& diags);
 void check_time_zone(const std::string& zone, const SourceLocation& loc, const std::string& what, Diagnostics& diags);

@@ -24,6 +24,7 @@ void validate(Schema& schema, Diagnostics& diags) {
     rules::check_sequences(schema, diags);
     rules::check_domains(schema, diags);
     rules::check_grants(schema, diags);
+    rules::check_jobs(schema, diags);
     for (const auto& table : schema.tables) {
         rules::check_table(schema, table, diags);
         rules::check_value_sources(schema, table, diags);

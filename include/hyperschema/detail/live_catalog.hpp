@@ -62,7 +62,10 @@ struct LiveAggregate {
 
 struct LiveJob {
     int id = 0;
-    std::string proc, relation;
+    std::string proc, relation;  // relation: "" for a user-defined job
+    std::string name;            // a user-defined job's name, without TimescaleDB's " [<id>]"
+    std::string config;          // a user-defined job's, as jsonb prints it; "" for NULL
+    std::string check_config;    // a user-defined job's check function; "" for none
     std::optional<IntervalSpec> after, end_offset, schedule;  // after: the kind's threshold (policy_kinds.hpp)
     std::string index;                                        // a reorder policy's
     std::optional<IntervalSpec> max_runtime, retry_period;
@@ -397,7 +400,7 @@ inline void read_compression_settings(pqxx::dbtransaction& tx, const std::string
 // hypertable's policy has a number there instead, read as it is.
 template <class KeyOf>
 std::string config_interval_by_kind(KeyOf key_of) {
-    std::string sql = "CASE j.proc_name";
+    std::string sql = "CASE WHEN j.hypertable_id IS NULL THEN NULL ELSE CASE j.proc_name";
     for (const auto& kind : kPolicyKinds) {
         const std::string_view key = key_of(kind);
         if (key.empty()) continue;
@@ -406,9 +409,12 @@ std::string config_interval_by_kind(KeyOf key_of) {
                ") WHEN 'string' THEN (j.config->>'" + std::string(key) +
                "')::interval::text WHEN 'number' THEN j.config->>'" + std::string(key) + "' END";
     }
-    return sql + " END";
+    return sql + " END END";
 }
 
+// Policies are the jobs of the namespace's hypertables and aggregates;
+// user-defined jobs have no hypertable and call a procedure of the
+// namespace (TimescaleDB's own jobs have ids below 1000).
 inline void read_jobs(pqxx::dbtransaction& tx, const std::string& ns, LiveCatalog& live) {
     const std::string threshold = config_interval_by_kind(
         [](const PolicyKindTraits& k) { return k.threshold_is_interval ? k.threshold : std::string_view(); });
@@ -421,21 +427,25 @@ inline void read_jobs(pqxx::dbtransaction& tx, const std::string& ns, LiveCatalo
                  ", CASE WHEN s.last_finish > '-infinity' AND s.last_run_success = false THEN 'Failed' END, "
                  "s.total_failures, e.sqlerrcode, e.message, j.config->>'index_name', j.max_runtime, j.max_retries, "
                  "j.retry_period, j.fixed_schedule, (extract(epoch FROM j.initial_start) * 1000000)::int8, j.timezone, "
-                 "(j.config->>'buckets_per_batch')::int, (j.config->>'max_batches_per_execution')::int, "
-                 "(j.config->>'refresh_newest_first')::bool "
+                 "CASE WHEN h.id IS NOT NULL THEN (j.config->>'buckets_per_batch')::int END, "
+                 "CASE WHEN h.id IS NOT NULL THEN (j.config->>'max_batches_per_execution')::int END, "
+                 "CASE WHEN h.id IS NOT NULL THEN (j.config->>'refresh_newest_first')::bool END, "
+                 "CASE WHEN h.id IS NULL THEN regexp_replace(j.application_name, ' \\[[0-9]+\\]$', '') END, "
+                 "CASE WHEN h.id IS NULL THEN j.config::text END, j.check_name "
                  "FROM _timescaledb_catalog.bgw_job j "
-                 "JOIN _timescaledb_catalog.hypertable h ON h.id = j.hypertable_id "
+                 "LEFT JOIN _timescaledb_catalog.hypertable h ON h.id = j.hypertable_id "
                  "LEFT JOIN _timescaledb_catalog.continuous_agg ca ON ca.mat_hypertable_id = h.id "
                  "LEFT JOIN _timescaledb_internal.bgw_job_stat s ON s.job_id = j.id "
                  "LEFT JOIN LATERAL (SELECT x.data->'error_data'->>'sqlerrcode' AS sqlerrcode, "
                  "x.data->'error_data'->>'message' AS message FROM _timescaledb_internal.bgw_job_stat_history x "
                  "WHERE x.job_id = j.id AND x.succeeded IS NOT TRUE ORDER BY x.execution_start DESC LIMIT 1) e ON true "
-                 "WHERE coalesce(ca.user_view_schema, h.schema_name) = $1 ORDER BY j.id",
+                 "WHERE coalesce(ca.user_view_schema, h.schema_name) = $1 "
+                 "OR (j.hypertable_id IS NULL AND j.proc_schema = $1 AND j.id >= 1000) ORDER BY j.id",
              ns)) {
         LiveJob job;
         job.id = r[0].as<int>();
         job.proc = r[1].c_str();
-        job.relation = r[2].c_str();
+        job.relation = text_field(r[2]);
         job.schedule = interval_field(r[3]);
         job.scheduled = r[4].as<bool>();
         job.after = interval_field(r[5]);
@@ -453,6 +463,9 @@ inline void read_jobs(pqxx::dbtransaction& tx, const std::string& ns, LiveCatalo
         if (!r[18].is_null()) job.buckets_per_batch = r[18].as<int>();
         if (!r[19].is_null()) job.max_batches_per_execution = r[19].as<int>();
         if (!r[20].is_null()) job.refresh_newest_first = r[20].as<bool>();
+        job.name = text_field(r[21]);
+        job.config = text_field(r[22]);
+        job.check_config = text_field(r[23]);
         live.jobs.push_back(std::move(job));
     }
 }

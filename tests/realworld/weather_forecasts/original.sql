@@ -44,3 +44,18 @@ SELECT time_bucket(INTERVAL '1 day', valid_at) AS day,
 FROM forecasts
 GROUP BY time_bucket(INTERVAL '1 day', valid_at), station_id
 WITH NO DATA;
+
+-- Forecasts older than the newest run for their hour are kept 30 days, then
+-- thinned by a job of the team's own (a retention policy cannot say "keep
+-- the newest run").
+CREATE PROCEDURE thin_old_runs(job_id integer, config jsonb)
+LANGUAGE plpgsql AS $$
+BEGIN
+  DELETE FROM forecasts f
+  WHERE f.issued_at < now() - (config->>'keep')::interval
+    AND EXISTS (SELECT 1 FROM forecasts n WHERE n.station_id = f.station_id AND n.model = f.model
+                AND n.valid_at = f.valid_at AND n.issued_at > f.issued_at);
+END
+$$;
+SELECT add_job('thin_old_runs', INTERVAL '1 day', config => '{"keep": "30 days", "models": ["icon-d2", "gfs"]}',
+               initial_start => '2025-01-01 02:30:00+00', timezone => 'Europe/Berlin', job_name => 'thin_forecasts');
