@@ -199,6 +199,15 @@ struct ProvidedSpec {
 
 // One privilege granted to a role the schema declares, on one object: as
 // verify reports it ("table readings", "function f(x integer)", "schema app").
+// A comment on one of the schema's objects, which is named as verify reports
+// it: "table t", "column t.c", "constraint c on t", "index i", "view v" (a
+// continuous aggregate too), "type e" (enums and domains), "sequence s",
+// "function f(a integer)", "procedure p(...)", "trigger g on t".
+struct CommentSpec {
+    std::string object;
+    std::string text;
+};
+
 struct GrantSpec {
     std::string object;
     std::string role;
@@ -227,6 +236,7 @@ struct ExpectedSchema {
     std::vector<ProvidedSpec> provided;
     std::vector<std::string> roles;  // must exist; grants to them are compared
     std::vector<GrantSpec> grants;
+    std::vector<CommentSpec> comments{};
 };
 
 }  // namespace hyperschema

@@ -185,6 +185,7 @@ public:
             check_jobs();
         }
         check_grants();
+        check_comments();
         settle_constant_defaults();
         settle_job_configs();
         return report_;
@@ -436,6 +437,59 @@ private:
                 unexpected(l.kind == 'p' ? "procedure" : "function", l.name + "(" + l.identity_arguments + ")",
                            "not in the schema");
         }
+    }
+
+    // Declared comments, and comments on the schema's own objects that it
+    // does not declare (an object the schema lacks is reported as itself).
+    void check_comments() {
+        std::map<std::string, std::string> expected;
+        for (const auto& c : schema_.comments) expected[c.object] = c.text;
+        auto quoted = [](const std::string& text) { return "'" + text + "'"; };
+        for (const auto& [object, text] : expected) {
+            auto live = live_.comments.find(object);
+            if (live == live_.comments.end())
+                add(DriftKind::Different, "comment on " + object, "comment differs", quoted(text), "(none)");
+            else if (live->second != text)
+                add(DriftKind::Different, "comment on " + object, "comment differs", quoted(text),
+                    quoted(live->second));
+        }
+        for (const auto& [object, text] : live_.comments)
+            if (!expected.count(object) && is_schema_object(object))
+                add(DriftKind::Different, "comment on " + object, "comment differs", "(none)", quoted(text));
+    }
+
+    // Whether `object`, named as CommentSpec names it, is one the schema declares.
+    bool is_schema_object(const std::string& object) const {
+        const auto space = object.find(' ');
+        const std::string kind = object.substr(0, space), rest = object.substr(space + 1);
+        auto relation = [&](const std::string& name) {
+            return is_expected_table(name) ||
+                   std::any_of(schema_.views.begin(), schema_.views.end(),
+                               [&](const ViewSpec& v) { return v.name == name; }) ||
+                   std::any_of(schema_.aggregates.begin(), schema_.aggregates.end(),
+                               [&](const AggregateSpec& a) { return a.name == name; });
+        };
+        if (kind == "table" || kind == "view") return relation(rest);
+        if (kind == "column") return relation(rest.substr(0, rest.find('.')));
+        if (kind == "constraint" || kind == "trigger") return is_expected_table(rest.substr(rest.rfind(" on ") + 4));
+        if (kind == "index")
+            return std::any_of(schema_.tables.begin(), schema_.tables.end(), [&](const TableSpec& t) {
+                return std::any_of(t.indexes.begin(), t.indexes.end(),
+                                   [&](const IndexSpec& i) { return i.name == rest; });
+            });
+        if (kind == "type")
+            return std::any_of(schema_.enums.begin(), schema_.enums.end(),
+                               [&](const EnumSpec& e) { return e.name == rest; }) ||
+                   std::any_of(schema_.domains.begin(), schema_.domains.end(),
+                               [&](const DomainSpec& d) { return d.name == rest; });
+        if (kind == "sequence")
+            return std::any_of(schema_.sequences.begin(), schema_.sequences.end(),
+                               [&](const SequenceSpec& s) { return s.name == rest; });
+        if (kind == "function" || kind == "procedure")
+            return std::any_of(schema_.functions.begin(), schema_.functions.end(), [&](const FunctionSpec& f) {
+                return f.name + "(" + f.identity_arguments + ")" == rest;
+            });
+        return false;
     }
 
     void check_triggers() {

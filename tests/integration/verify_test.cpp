@@ -71,6 +71,7 @@ functions:
     language: plpgsql
     body: BEGIN NEW.created_at := now(); RETURN NEW; END;
   severity_rank:
+    comment: Orders severities
     args: [{name: s, type: severity}, {name: bias, type: integer, default: "0"}]
     returns: integer
     language: sql
@@ -100,6 +101,7 @@ tables:
     unique:
       - [name]
   alerts:
+    comment: Alert rules
     columns:
       id: bigint
       site_id: {type: bigint, references: sites, on_delete: cascade}
@@ -113,11 +115,15 @@ tables:
       created_at: {type: timestamptz, default_sql: now()}
     primary_key: [id]
     checks:
-      alerts_threshold_sane: threshold BETWEEN -1000 AND 1000
+      alerts_threshold_sane: {sql: threshold BETWEEN -1000 AND 1000, comment: Guards against unit mix-ups}
       alerts_note_short: "note IS NULL OR char_length(note) < 200"
       alerts_severity_known: "severity IN ('warning', 'critical') OR NOT enabled"
     indexes:
-      idx_alerts_site: {columns: [site_id, {column: created_at, order: desc}], include: [severity], where: enabled}
+      idx_alerts_site:
+        columns: [site_id, {column: created_at, order: desc}]
+        include: [severity]
+        where: enabled
+        comment: The dashboard's newest alerts per site
       idx_alerts_lower_note: {columns: [{expression: lower(note)}], where: "note LIKE '%x%'"}
     triggers:
       alerts_touch: {before: [update], update_of: [note], when: NEW.note <> 'x', function: touch}
@@ -186,6 +192,18 @@ TEST_CASE("verify: a plain PostgreSQL schema has no drift, and hand-made changes
     check_injections(
         make,
         {
+            {"comment changed", "COMMENT ON TABLE alerts IS 'x'",
+             "different: comment on table alerts: comment differs (expected 'Alert rules', actual 'x')", 1},
+            {"constraint comment dropped", "COMMENT ON CONSTRAINT alerts_threshold_sane ON alerts IS NULL",
+             "different: comment on constraint alerts_threshold_sane on alerts: comment differs (expected 'Guards "
+             "against unit mix-ups', actual (none))",
+             1},
+            {"index comment dropped", "COMMENT ON INDEX idx_alerts_site IS NULL",
+             "different: comment on index idx_alerts_site: comment differs", 1},
+            {"function comment dropped", "COMMENT ON FUNCTION severity_rank(severity, integer) IS NULL",
+             "different: comment on function severity_rank(s severity, bias integer): comment differs", 1},
+            {"column comment added", "COMMENT ON COLUMN alerts.note IS 'hand-made'",
+             "different: comment on column alerts.note: comment differs (expected (none), actual 'hand-made')", 1},
             {"enum label added", "ALTER TYPE severity ADD VALUE 'debug'",
              "different: enum severity: labels differ (expected info, warning, critical, actual info, warning, "
              "critical, debug)"},
@@ -246,7 +264,8 @@ TEST_CASE("verify: a plain PostgreSQL schema has no drift, and hand-made changes
             {"function default",
              "DROP FUNCTION severity_rank(severity, integer); CREATE FUNCTION severity_rank(s severity, "
              "bias integer DEFAULT 1) RETURNS integer LANGUAGE sql IMMUTABLE SET search_path = public, pg_temp AS "
-             "'SELECT array_position(enum_range(NULL::severity), s) + bias'",
+             "'SELECT array_position(enum_range(NULL::severity), s) + bias'; COMMENT ON FUNCTION "
+             "severity_rank(severity, integer) IS 'Orders severities'",
              "different: function severity_rank(s severity, bias integer): arguments differs", 1},
             {"procedure dropped", "DROP PROCEDURE purge(integer, jsonb)",
              "missing: procedure purge(IN job_id integer, IN config jsonb): no such procedure", 1},

@@ -1342,6 +1342,17 @@ const hyperschema::ExpectedSchema& expected_schema() {
         s.policies.push_back({hyperschema::PolicyKind::Retention, "metrics_hourly", hyperschema::IntervalSpec{12, 0, 0}, std::nullopt, std::nullopt, "", std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt});
         s.policies.push_back({hyperschema::PolicyKind::Refresh, "metrics_daily", hyperschema::IntervalSpec{0, 3, 0}, hyperschema::IntervalSpec{0, 1, 0}, hyperschema::IntervalSpec{0, 1, 0}, "", std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt});
         s.policies.push_back({hyperschema::PolicyKind::Retention, "metrics_daily", hyperschema::IntervalSpec{60, 0, 0}, std::nullopt, std::nullopt, "", std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt});
+        s.comments.push_back({"type plugin_status", "Lifecycle of a plugin in the registry"});
+        s.comments.push_back({"table devices", "Device registry and configuration"});
+        s.comments.push_back({"column devices.status", "Last reported state, e.g. {\"online\": \"true\"}"});
+        s.comments.push_back({"table users", "User accounts and preferences"});
+        s.comments.push_back({"table api_tokens", "API authentication tokens (only a hash of the token is stored)"});
+        s.comments.push_back({"table rate_schedules", "Electricity rate configurations (time-of-use, tiered, flat)"});
+        s.comments.push_back({"table alerts", "Alert rules evaluated against device metrics"});
+        s.comments.push_back({"table plugins", "Plugin registry and status"});
+        s.comments.push_back({"table metrics", "Raw device measurements"});
+        s.comments.push_back({"view metrics_hourly", "Hourly statistics per device and metric type"});
+        s.comments.push_back({"view metrics_daily", "Daily statistics per device and metric type"});
         return s;
     }();
     return schema;

@@ -634,6 +634,9 @@ const hyperschema::ExpectedSchema& expected_schema() {
         s.policies.push_back({hyperschema::PolicyKind::Refresh, "daily_accuracy_metrics", hyperschema::IntervalSpec{0, 3, 0}, hyperschema::IntervalSpec{0, 0, 3600000000}, hyperschema::IntervalSpec{0, 1, 0}, "", std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt});
         s.policies.push_back({hyperschema::PolicyKind::Refresh, "weekly_accuracy_metrics", hyperschema::IntervalSpec{0, 21, 0}, hyperschema::IntervalSpec{0, 1, 0}, hyperschema::IntervalSpec{0, 7, 0}, "", std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt});
         s.policies.push_back({hyperschema::PolicyKind::Refresh, "monthly_accuracy_metrics", hyperschema::IntervalSpec{3, 0, 0}, hyperschema::IntervalSpec{0, 1, 0}, hyperschema::IntervalSpec{0, 30, 0}, "", std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt});
+        s.comments.push_back({"table deviations", "One forecast-minus-observation difference per site, model, parameter and horizon"});
+        s.comments.push_back({"column deviations.horizon", "Forecast horizon in hours"});
+        s.comments.push_back({"column deviations.deviation", "forecast_value - observed_value"});
         return s;
     }();
     return schema;

@@ -842,6 +842,18 @@ const hyperschema::ExpectedSchema& expected_schema() {
         s.policies.push_back({hyperschema::PolicyKind::Retention, "observations", hyperschema::IntervalSpec{60, 0, 0}, std::nullopt, std::nullopt, "", std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt});
         s.policies.push_back({hyperschema::PolicyKind::Refresh, "hourly_aggregates", hyperschema::IntervalSpec{0, 0, 10800000000}, hyperschema::IntervalSpec{0, 0, 3600000000}, hyperschema::IntervalSpec{0, 0, 3600000000}, "", std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt});
         s.policies.push_back({hyperschema::PolicyKind::Refresh, "daily_aggregates", hyperschema::IntervalSpec{0, 7, 0}, hyperschema::IntervalSpec{0, 1, 0}, hyperschema::IntervalSpec{0, 1, 0}, "", std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt});
+        s.comments.push_back({"column balancing_authorities.code", "e.g. \"PJM\", \"CAISO\", \"MISO\""});
+        s.comments.push_back({"column balancing_authorities.timezone", "e.g. \"America/New_York\""});
+        s.comments.push_back({"column balancing_authorities.region", "e.g. \"Eastern\", \"Western\", \"Texas\""});
+        s.comments.push_back({"column series.type", "demand, generation, interchange, co2"});
+        s.comments.push_back({"column series.subtype", "coal, gas, solar, wind, nuclear, ..."});
+        s.comments.push_back({"column series.units", "MW, MWh, g/kWh"});
+        s.comments.push_back({"column series.eia_series_id", "Original EIA series identifier"});
+        s.comments.push_back({"table observations", "Time-series observations, one row per series and timestamp"});
+        s.comments.push_back({"column observations.value", "Supports MW precision"});
+        s.comments.push_back({"column observations.quality_flag", "good, estimated, missing"});
+        s.comments.push_back({"view latest_observations", "The newest observation of every series"});
+        s.comments.push_back({"view ba_summary", "Active series and latest data time per balancing authority"});
         return s;
     }();
     return schema;

@@ -591,6 +591,10 @@ const hyperschema::ExpectedSchema& expected_schema() {
         s.policies.push_back({hyperschema::PolicyKind::Refresh, "energy_hourly", hyperschema::IntervalSpec{0, 0, 10800000000}, hyperschema::IntervalSpec{0, 0, 300000000}, hyperschema::IntervalSpec{0, 0, 300000000}, "", std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt});
         s.policies.push_back({hyperschema::PolicyKind::Refresh, "energy_daily", hyperschema::IntervalSpec{0, 3, 0}, hyperschema::IntervalSpec{0, 0, 3600000000}, hyperschema::IntervalSpec{0, 0, 3600000000}, "", std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt});
         s.policies.push_back({hyperschema::PolicyKind::Compression, "energy_daily", hyperschema::IntervalSpec{0, 30, 0}, std::nullopt, std::nullopt, "", std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt});
+        s.comments.push_back({"table devices", "Heat pumps reporting over MQTT"});
+        s.comments.push_back({"table readings", "Raw meter readings; energy counters are cumulative kWh"});
+        s.comments.push_back({"view energy_hourly", "Hourly energy per heat pump, in kWh"});
+        s.comments.push_back({"view energy_daily", "Daily energy per heat pump, rolled up from energy_hourly"});
         return s;
     }();
     return schema;

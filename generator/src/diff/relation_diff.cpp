@@ -336,6 +336,12 @@ void alter_aggregate(const Schema& from, const ContinuousAggregate& old, const S
     if (emit::aggregate_comments(from, old) != emit::aggregate_comments(to, aggregate)) {
         std::string sql = emit::aggregate_comments(to, aggregate);
         if (aggregate.comment.empty() && !old.comment.empty()) sql += "COMMENT ON VIEW " + name + " IS NULL;\n";
+        for (const auto& c : aggregate.columns) {
+            auto was = std::find_if(old.columns.begin(), old.columns.end(),
+                                    [&](const AggregateColumn& o) { return o.name == c.name; });
+            if (c.comment.empty() && was != old.columns.end() && !was->comment.empty())
+                sql += "COMMENT ON COLUMN " + name + "." + emit::quote_ident(c.name) + " IS NULL;\n";
+        }
         out.add(Stage::AlterAggregates, "~ comments on aggregate " + aggregate.name, sql);
     }
     const RelationSettings before{old.compression, old.policies};

@@ -198,8 +198,9 @@ public:
             drop.irreversible = "the values of column " + what() + " before it was generated";
         }
         out_.add(Stage::OwnSequences, "+ column " + what() + " (generated: " + column_.generated + ")",
-                 prefix() + "ADD COLUMN " + emit::column_definition(to_, column_) + ";\n", Phase::Transaction,
-                 column_.generated_loc);
+                 prefix() + "ADD COLUMN " + emit::column_definition(to_, column_) + ";\n" +
+                     emit::column_comment(to_, table_.name, column_),
+                 Phase::Transaction, column_.generated_loc);
         return true;
     }
 
@@ -263,9 +264,10 @@ void diff_columns(const Schema& from, const Table& old, const Schema& to, const 
             continue;
         }
         if (old_name.empty()) {
-            Change& ch =
-                out.add(Stage::AlterColumns, "+ column " + what,
-                        prefix + "ADD COLUMN " + emit::column_definition(to, c) + ";\n", Phase::Transaction, c.loc);
+            Change& ch = out.add(Stage::AlterColumns, "+ column " + what,
+                                 prefix + "ADD COLUMN " + emit::column_definition(to, c) + ";\n" +
+                                     emit::column_comment(to, table.name, c),
+                                 Phase::Transaction, c.loc);
             if (!c.nullable && c.default_value.kind == ColumnDefault::Kind::None) {
                 ch.irreversible = "";
                 ch.summary += " (NOT NULL without a default: fails if the table has rows)";
@@ -361,6 +363,7 @@ void diff_constraints(const Schema& from, const std::string& old_table, const Ta
     };
     // Same definition under a new name (a derived name after a rename): rename it.
     std::set<std::string> renamed_old, renamed_new;
+    std::map<std::string, const emit::ConstraintSql*> kept;  // by new name: the old one it stays (renamed or not)
     for (const auto& n : new_list) {
         if (find(old_list, n.name)) continue;
         for (const auto& o : old_list) {
@@ -372,6 +375,7 @@ void diff_constraints(const Schema& from, const std::string& old_table, const Ta
                         quote_ident(n.name) + ";\n");
             renamed_old.insert(o.name);
             renamed_new.insert(n.name);
+            kept[n.name] = &o;
             break;
         }
     }
@@ -384,10 +388,21 @@ void diff_constraints(const Schema& from, const std::string& old_table, const Ta
     }
     for (const auto& n : new_list) {
         const auto* o = find(old_list, n.name);
-        if ((o && o->definition == n.definition && same_referenced_keys(*o, n)) || renamed_new.count(n.name)) continue;
+        if (o && o->definition == n.definition && same_referenced_keys(*o, n)) kept[n.name] = o;
+        if (kept.count(n.name)) continue;
         Stage stage = n.kind == emit::ConstraintKind::ForeignKey ? Stage::AddForeignKeys : Stage::AddConstraints;
         out.add(stage, std::string(o ? "~" : "+") + " constraint " + n.name + " on " + table.name,
-                alter_table_prefix(to, table.name) + "ADD " + n.clause() + ";\n", Phase::Transaction, n.loc);
+                alter_table_prefix(to, table.name) + "ADD " + n.clause() + ";\n" +
+                    emit::constraint_comment(to, table.name, n),
+                Phase::Transaction, n.loc);
+    }
+    // Kept (or renamed) constraints whose comment changed; the others got theirs above.
+    for (const auto& n : new_list) {
+        auto o = kept.find(n.name);
+        if (o == kept.end() || o->second->comment == n.comment) continue;
+        Stage stage = n.kind == emit::ConstraintKind::ForeignKey ? Stage::AddForeignKeys : Stage::AddConstraints;
+        out.add(stage, "~ comment on constraint " + n.name + " on " + table.name,
+                emit::constraint_comment(to, table.name, n, true), Phase::Transaction, n.loc);
     }
 }
 
@@ -400,9 +415,13 @@ void add_index(const Schema& to, const Table& table, const Index& index, bool ta
             Stage::AddIndexes, summary,
             emit::drop_invalid_index(to, index) + emit::create_index(to, table, index, emit::IndexBuild::Concurrently),
             Phase::AfterTransaction, index.loc);
+        if (!index.comment.empty())
+            out.add(Stage::AddIndexes, "~ comment on index " + index.name, emit::index_comment(to, index),
+                    Phase::AfterTransaction, index.loc);
         return;
     }
-    out.add(Stage::AddIndexes, summary, emit::create_index(to, table, index), Phase::Transaction, index.loc);
+    out.add(Stage::AddIndexes, summary, emit::create_index(to, table, index) + emit::index_comment(to, index),
+            Phase::Transaction, index.loc);
 }
 
 // Whether the index's predicate or expressions read one of `columns`: such an
@@ -431,7 +450,12 @@ void diff_indexes(const Schema& from, const Table& old_named, const Schema& to, 
     }
     for (const auto& n : table.indexes) {
         const Index* o = find(old_named, n.name);
-        if (o && unchanged(*o, n)) continue;
+        if (o && unchanged(*o, n)) {
+            if (o->comment != n.comment)
+                out.add(Stage::AddIndexes, "~ comment on index " + n.name, emit::index_comment(to, n, true),
+                        Phase::Transaction, n.loc);
+            continue;
+        }
         add_index(to, table, n, true, out);
     }
 }

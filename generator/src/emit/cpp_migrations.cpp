@@ -209,6 +209,9 @@ void print_routines(Printer& p, const ExpectedSchema& e) {
             "s.triggers.push_back({$table$, $name$, $definition$});\n",
             {{"table", cpp_string(t.table)}, {"name", cpp_string(t.name)}, {"definition", cpp_string(t.definition)}});
     }
+    for (const auto& c : e.comments)
+        p.print("s.comments.push_back({$object$, $text$});\n",
+                {{"object", cpp_string(c.object)}, {"text", cpp_string(c.text)}});
 }
 
 void print_expected(Printer& p, const ExpectedSchema& e) {

@@ -344,6 +344,33 @@ void add_grants(const Schema& schema, ExpectedSchema& out) {
             f.grants);
 }
 
+// Every comment the schema declares, keyed as verify names the objects.
+void add_comments(const Schema& schema, ExpectedSchema& out) {
+    auto add = [&](const std::string& object, const std::string& text) {
+        if (!text.empty()) out.comments.push_back({object, text});
+    };
+    for (const auto& e : schema.enums) add("type " + e.name, e.comment);
+    for (const auto& d : schema.domains) add("type " + d.name, d.comment);
+    for (const auto& s : schema.sequences) add("sequence " + s.name, s.comment);
+    for (const auto& f : schema.functions)
+        add(std::string(f.is_procedure() ? "procedure " : "function ") + f.name + "(" +
+                function_spec(schema, f).identity_arguments + ")",
+            f.comment);
+    for (const auto& t : schema.tables) {
+        add("table " + t.name, t.comment);
+        for (const auto& c : t.columns) add("column " + t.name + "." + c.name, c.comment);
+        for (const auto& c : emit::table_constraints(schema, t))
+            add("constraint " + c.name + " on " + t.name, c.comment);
+        for (const auto& i : t.indexes) add("index " + i.name, i.comment);
+        for (const auto& g : t.triggers) add("trigger " + g.name + " on " + t.name, g.comment);
+    }
+    for (const auto& v : schema.views) add("view " + v.name, v.comment);
+    for (const auto& a : schema.aggregates) {
+        add("view " + a.name, a.comment);
+        for (const auto& c : a.columns) add("column " + a.name + "." + c.name, c.comment);
+    }
+}
+
 ExpectedSchema expected_schema_of(const Schema& schema, int version) {
     ExpectedSchema out;
     out.name = schema.name;
@@ -372,6 +399,7 @@ ExpectedSchema expected_schema_of(const Schema& schema, int version) {
     }
     add_timescale(schema, out);
     for (const auto& j : schema.jobs) out.jobs.push_back(job_spec(j));
+    add_comments(schema, out);
     // Jobs are found by the name add_job() gives them (TimescaleDB 2.20 and later).
     if (!schema.jobs.empty()) out.min_timescaledb = kMinTimescaleVersionForJobs;
     for (const auto& f : schema.functions) out.functions.push_back(function_spec(schema, f));

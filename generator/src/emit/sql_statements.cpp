@@ -272,18 +272,32 @@ std::vector<ConstraintSql> table_constraints(const Schema& schema, const Table& 
     std::vector<ConstraintSql> out;
     if (table.primary_key) {
         out.push_back({table.primary_key->name, ConstraintKind::PrimaryKey, primary_key_definition(*table.primary_key),
-                       "", table.primary_key->loc});
+                       "", table.primary_key->loc, table.primary_key->comment});
     }
     for (const auto& u : table.uniques)
-        out.push_back({u.name, ConstraintKind::Unique, unique_definition(u), "", u.loc});
+        out.push_back({u.name, ConstraintKind::Unique, unique_definition(u), "", u.loc, u.comment});
     for (const auto& fk : table.foreign_keys) {
         out.push_back({fk.name, ConstraintKind::ForeignKey, foreign_key_definition(schema, fk),
-                       referenced_keys(schema, fk), fk.loc});
+                       referenced_keys(schema, fk), fk.loc, fk.comment});
     }
     for (const auto& check : table.checks) {
-        out.push_back({check.name, ConstraintKind::Check, "CHECK (" + check.expression + ")", "", check.loc});
+        out.push_back(
+            {check.name, ConstraintKind::Check, "CHECK (" + check.expression + ")", "", check.loc, check.comment});
     }
     return out;
+}
+
+std::string constraint_comment(const Schema& schema, const std::string& table, const ConstraintSql& constraint,
+                               bool clear) {
+    if (constraint.comment.empty() && !clear) return "";
+    return "COMMENT ON CONSTRAINT " + quote_ident(constraint.name) + " ON " + qualified(schema.namespace_, table) +
+           " IS " + (constraint.comment.empty() ? "NULL" : quote_literal(constraint.comment)) + ";\n";
+}
+
+std::string index_comment(const Schema& schema, const Index& index, bool clear) {
+    if (index.comment.empty() && !clear) return "";
+    return "COMMENT ON INDEX " + qualified(schema.namespace_, index.name) + " IS " +
+           (index.comment.empty() ? "NULL" : quote_literal(index.comment)) + ";\n";
 }
 
 std::string create_namespace(const Schema& schema) {
@@ -344,8 +358,12 @@ std::string create_table(const Schema& schema, const Table& table, const std::se
 }
 
 std::string add_foreign_key(const Schema& schema, const Table& table, const ForeignKey& fk) {
-    return "ALTER TABLE " + qualified(schema.namespace_, table.name) + " ADD CONSTRAINT " + quote_ident(fk.name) + " " +
-           foreign_key_definition(schema, fk) + ";\n";
+    std::string out = "ALTER TABLE " + qualified(schema.namespace_, table.name) + " ADD CONSTRAINT " +
+                      quote_ident(fk.name) + " " + foreign_key_definition(schema, fk) + ";\n";
+    if (!fk.comment.empty())
+        out += "COMMENT ON CONSTRAINT " + quote_ident(fk.name) + " ON " + qualified(schema.namespace_, table.name) +
+               " IS " + quote_literal(fk.comment) + ";\n";
+    return out;
 }
 
 std::string create_table_block(const Schema& schema, const Table& table, const std::set<std::string>& existing,
@@ -362,6 +380,9 @@ std::string create_table_block(const Schema& schema, const Table& table, const s
         }
     }
     std::string sql = create_table(schema, table, inline_foreign_keys) + table_comments(schema, table);
+    for (const auto& c : table_constraints(schema, table))
+        if (c.kind != ConstraintKind::ForeignKey || inline_foreign_keys.count(c.name))
+            sql += constraint_comment(schema, table.name, c);
     if (table.hypertable) sql += create_hypertable(schema, table);
     return sql;
 }
@@ -370,11 +391,14 @@ std::string table_comments(const Schema& schema, const Table& table) {
     std::string out;
     const std::string name = qualified(schema.namespace_, table.name);
     if (!table.comment.empty()) out += "COMMENT ON TABLE " + name + " IS " + quote_literal(table.comment) + ";\n";
-    for (const auto& c : table.columns) {
-        if (c.comment.empty()) continue;
-        out += "COMMENT ON COLUMN " + name + "." + quote_ident(c.name) + " IS " + quote_literal(c.comment) + ";\n";
-    }
+    for (const auto& c : table.columns) out += column_comment(schema, table.name, c);
     return out;
+}
+
+std::string column_comment(const Schema& schema, const std::string& table, const Column& column) {
+    if (column.comment.empty()) return "";
+    return "COMMENT ON COLUMN " + qualified(schema.namespace_, table) + "." + quote_ident(column.name) + " IS " +
+           quote_literal(column.comment) + ";\n";
 }
 
 std::string create_hypertable(const Schema& schema, const Table& table, ExistingRows rows) {

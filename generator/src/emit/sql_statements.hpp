@@ -52,6 +52,7 @@ struct ConstraintSql {
     // CONSTRAINT refuse while it is referenced).
     std::string referenced_index{};
     SourceLocation loc{};  // where the YAML declares it
+    std::string comment{};
 
     std::string clause() const;  // CONSTRAINT name <definition>
 };
@@ -61,6 +62,12 @@ std::vector<ConstraintSql> table_constraints(const Schema& schema, const Table& 
 // The unique index a foreign key's referenced key is, or nullptr when it is
 // the target's primary key or a unique constraint (or the target is unknown).
 const Index* referenced_index(const Schema& schema, const ForeignKey& fk);
+// COMMENT ON CONSTRAINT / INDEX with the declared comment; "" when there is
+// none, unless `clear` (then IS NULL, for a comment the YAML dropped).
+std::string constraint_comment(const Schema& schema, const std::string& table, const ConstraintSql& constraint,
+                               bool clear = false);
+std::string index_comment(const Schema& schema, const Index& index, bool clear = false);
+std::string column_comment(const Schema& schema, const std::string& table, const Column& column);
 
 // CREATE SCHEMA IF NOT EXISTS for a namespace other than `public`.
 std::string create_namespace(const Schema& schema);

@@ -195,6 +195,7 @@ void index(YAML::Emitter& out, const Index& i) {
         names(out, i.include);
     }
     if (!i.where.empty()) out << YAML::Key << "where" << YAML::Value << i.where;
+    comment(out, i.comment);
     out << YAML::EndMap;
 }
 
@@ -250,7 +251,8 @@ void table(YAML::Emitter& out, const Table& t) {
     if (t.primary_key) {
         out << YAML::Key << "primary_key" << YAML::Value;
         // The short form unless the key has a name of its own or includes columns.
-        if (t.primary_key->name == derived_name(t.name, {}, "pkey") && t.primary_key->include.empty()) {
+        if (t.primary_key->name == derived_name(t.name, {}, "pkey") && t.primary_key->include.empty() &&
+            t.primary_key->comment.empty()) {
             names(out, t.primary_key->columns);
         } else {
             out << YAML::Flow << YAML::BeginMap << YAML::Key << "name" << YAML::Value << t.primary_key->name
@@ -260,6 +262,7 @@ void table(YAML::Emitter& out, const Table& t) {
                 out << YAML::Key << "include" << YAML::Value;
                 names(out, t.primary_key->include);
             }
+            comment(out, t.primary_key->comment);
             out << YAML::EndMap;
         }
     }
@@ -274,6 +277,7 @@ void table(YAML::Emitter& out, const Table& t) {
                 names(out, u.include);
             }
             if (u.nulls_not_distinct) out << YAML::Key << "nulls_not_distinct" << YAML::Value << true;
+            comment(out, u.comment);
             out << YAML::EndMap;
         }
         out << YAML::EndSeq;
@@ -295,13 +299,23 @@ void table(YAML::Emitter& out, const Table& t) {
                 out << YAML::Key << "on_delete" << YAML::Value << referential_action_name(fk.on_delete);
             if (fk.on_update != ReferentialAction::NoAction)
                 out << YAML::Key << "on_update" << YAML::Value << referential_action_name(fk.on_update);
+            comment(out, fk.comment);
             out << YAML::EndMap;
         }
         out << YAML::EndSeq;
     }
     if (!t.checks.empty()) {
         out << YAML::Key << "checks" << YAML::Value << YAML::BeginMap;
-        for (const auto& c : t.checks) out << YAML::Key << c.name << YAML::Value << c.expression;
+        for (const auto& c : t.checks) {
+            out << YAML::Key << c.name << YAML::Value;
+            if (c.comment.empty()) {
+                out << c.expression;
+            } else {
+                out << YAML::BeginMap << YAML::Key << "sql" << YAML::Value << c.expression;
+                comment(out, c.comment);
+                out << YAML::EndMap;
+            }
+        }
         out << YAML::EndMap;
     }
     if (!t.indexes.empty()) {

@@ -139,6 +139,7 @@ struct PrimaryKey {
     std::vector<NameRef> columns;
     SourceLocation loc;
     std::vector<NameRef> include;  // INCLUDE: stored in the key's index, not part of the key
+    std::string comment{};
 };
 
 struct UniqueConstraint {
@@ -147,6 +148,7 @@ struct UniqueConstraint {
     SourceLocation loc;
     std::vector<NameRef> include;
     bool nulls_not_distinct = false;  // PostgreSQL 15: one NULL at most
+    std::string comment{};
 };
 
 struct ForeignKey {
@@ -157,12 +159,14 @@ struct ForeignKey {
     ReferentialAction on_delete = ReferentialAction::NoAction;
     ReferentialAction on_update = ReferentialAction::NoAction;
     SourceLocation loc;
+    std::string comment{};
 };
 
 struct CheckConstraint {
     std::string name;
     std::string expression;
     SourceLocation loc;
+    std::string comment{};  // a table's checks only (domains' have none in the DSL)
 };
 
 // CREATE DOMAIN: a named type over a built-in type or enum, with its own
@@ -208,6 +212,7 @@ struct Index {
     std::vector<NameRef> include;
     std::string where;  // partial-index predicate, SQL text
     SourceLocation where_loc;
+    std::string comment{};
     SourceLocation loc;
 };
 

@@ -160,6 +160,7 @@ Index Parser::parse_index(ParseContext& ctx, const Table& table, const std::stri
         index.where = read_sql(ctx, *where, "`where` of " + what).value_or("");
         index.where_loc = location_of(ctx, *where);
     }
+    if (auto c = spec.take_string("comment")) index.comment = *c;
     spec.finish();
     return index;
 }

@@ -58,6 +58,7 @@ Table Parser::parse_table(ParseContext& ctx, const std::string& name, const Sour
                     given && check_identifier(ctx, *given, key.value_loc("name"), "constraint"))
                     pk.name = *given;
                 pk.include = key.take_names("include");
+                if (auto c = key.take_string("comment")) pk.comment = *c;
                 key.require("columns", "the key's columns, e.g. `columns: [device_id, time]`");
                 key.finish();
             } else {
@@ -354,6 +355,7 @@ void Parser::parse_unique(ParseContext& ctx, Table& table, const YAML::Node& nod
             }
             u.include = spec.take_names("include");
             if (auto nnd = spec.take_bool("nulls_not_distinct")) u.nulls_not_distinct = *nnd;
+            if (auto c = spec.take_string("comment")) u.comment = *c;
             spec.require("columns");
             spec.finish();
         } else {
@@ -401,6 +403,7 @@ void Parser::parse_foreign_keys(ParseContext& ctx, Table& table, const YAML::Nod
             if (check_identifier(ctx, *name, spec.value_loc("name"), "constraint")) fk.name = *name;
         }
         if (fk.name.empty()) fk.name = derived_name(table.name, fk.columns, "fkey");
+        if (auto c = spec.take_string("comment")) fk.comment = *c;
         spec.finish();
         table.foreign_keys.push_back(std::move(fk));
     }
@@ -413,7 +416,16 @@ void Parser::parse_checks(ParseContext& ctx, Table& table, const YAML::Node& nod
         check.name = entry.key;
         check.loc = entry.key_loc;
         check_identifier(ctx, check.name, check.loc, "check constraint");
-        check.expression = read_sql(ctx, entry.value, "check `" + check.name + "`").value_or("");
+        const std::string what = "check `" + check.name + "`";
+        if (entry.value.IsMap()) {  // {sql: ..., comment: ...}
+            MapReader spec(ctx, entry.value, what);
+            if (auto sql = spec.take("sql")) check.expression = read_sql(ctx, *sql, what).value_or("");
+            if (auto c = spec.take_string("comment")) check.comment = *c;
+            spec.require("sql", "the condition, e.g. `sql: value >= 0`");
+            spec.finish();
+        } else {
+            check.expression = read_sql(ctx, entry.value, what).value_or("");
+        }
         table.checks.push_back(std::move(check));
     }
 }

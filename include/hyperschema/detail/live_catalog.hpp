@@ -106,6 +106,8 @@ struct LiveCatalog {
     // "kind name" of every object a raw SQL object may declare (ProvidedSpec's
     // kinds); read only when the schema declares some.
     std::set<std::string> objects;
+    // Comments on the namespace's objects, by object as CommentSpec names them.
+    std::map<std::string, std::string> comments;
 };
 
 // Fields are pqxx::field up to libpqxx 7, pqxx::field_ref (a view into the
@@ -503,6 +505,40 @@ inline void read_grants(pqxx::dbtransaction& tx, const std::string& ns, const st
     }
 }
 
+// Comments (pg_description) on the namespace's relations and their columns,
+// constraints, types, routines and triggers; not on extensions' objects.
+inline void read_comments(pqxx::dbtransaction& tx, const std::string& ns, LiveCatalog& live) {
+    const std::string in_ns = "(SELECT oid FROM pg_namespace WHERE nspname = $1)";
+    const std::string own =
+        " AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = d.classoid AND e.objid = "
+        "d.objoid AND e.deptype = 'e')";
+    for (const auto& r : pqxx_bridge::exec(
+             tx,
+             "SELECT CASE WHEN d.objsubid > 0 THEN 'column ' || c.relname || '.' || a.attname ELSE CASE c.relkind "
+             "WHEN 'i' THEN 'index ' WHEN 'I' THEN 'index ' WHEN 'v' THEN 'view ' WHEN 'm' THEN 'materialized view ' "
+             "WHEN 'S' THEN 'sequence ' ELSE 'table ' END || c.relname END, d.description FROM pg_description d "
+             "JOIN pg_class c ON d.classoid = 'pg_class'::regclass AND c.oid = d.objoid "
+             "LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.objsubid WHERE c.relnamespace = " +
+                 in_ns + own +
+                 " UNION ALL SELECT 'constraint ' || k.conname || ' on ' || c.relname, d.description FROM "
+                 "pg_description d JOIN pg_constraint k ON d.classoid = 'pg_constraint'::regclass AND k.oid = "
+                 "d.objoid JOIN pg_class c ON c.oid = k.conrelid WHERE c.relnamespace = " +
+                 in_ns +
+                 " UNION ALL SELECT 'type ' || t.typname, d.description FROM pg_description d JOIN pg_type t ON "
+                 "d.classoid = 'pg_type'::regclass AND t.oid = d.objoid WHERE t.typnamespace = " +
+                 in_ns + own +
+                 " UNION ALL SELECT CASE p.prokind WHEN 'p' THEN 'procedure ' ELSE 'function ' END || p.proname || "
+                 "'(' || pg_get_function_identity_arguments(p.oid) || ')', d.description FROM pg_description d JOIN "
+                 "pg_proc p ON d.classoid = 'pg_proc'::regclass AND p.oid = d.objoid WHERE p.pronamespace = " +
+                 in_ns + own +
+                 " UNION ALL SELECT 'trigger ' || g.tgname || ' on ' || c.relname, d.description FROM pg_description "
+                 "d JOIN pg_trigger g ON d.classoid = 'pg_trigger'::regclass AND g.oid = d.objoid JOIN pg_class c ON "
+                 "c.oid = g.tgrelid WHERE c.relnamespace = " +
+                 in_ns,
+             ns))
+        live.comments[r[0].c_str()] = r[1].c_str();
+}
+
 inline LiveCatalog read_live_catalog(connection& conn, const std::string& ns, const std::string& history,
                                      bool objects = false, const std::vector<std::string>& roles = {}) {
     LiveCatalog live;
@@ -518,6 +554,7 @@ inline LiveCatalog read_live_catalog(connection& conn, const std::string& ns, co
         read_jobs(tx, ns, live);
     }
     if (!roles.empty()) read_grants(tx, ns, roles, live);
+    read_comments(tx, ns, live);
     return live;
 }
 

@@ -52,6 +52,7 @@ ALTER TABLE plant.units ALTER COLUMN kind SET DEFAULT 'sensor';
 
 -- + column units.site
 ALTER TABLE plant.units ADD COLUMN site text;
+COMMENT ON COLUMN plant.units.site IS 'where it stands';
 
 -- ~ comment on table units
 COMMENT ON TABLE plant.units IS 'every unit of the plant';

@@ -59,3 +59,7 @@ END
 $$;
 SELECT add_job('thin_old_runs', INTERVAL '1 day', config => '{"keep": "30 days", "models": ["icon-d2", "gfs"]}',
                initial_start => '2025-01-01 02:30:00+00', timezone => 'Europe/Berlin', job_name => 'thin_forecasts');
+
+COMMENT ON CONSTRAINT forecasts_pkey ON forecasts IS 'One value per run, station, model and hour';
+COMMENT ON INDEX forecasts_issued IS 'For thinning old runs';
+COMMENT ON COLUMN forecast_daily.avg_temp_c IS 'Mean over every run';
