@@ -111,6 +111,7 @@ struct HypertableSpec {
     std::string integer_now{};  // an integer time column's "now" function; "" for none
     // compress_chunk_time_interval; nullopt: none (not compared)
     std::optional<IntervalSpec> compress_chunk_interval{};
+    std::vector<std::string> chunk_skipping{};  // columns, sorted
 };
 
 struct CompressionSpec {

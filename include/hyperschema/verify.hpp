@@ -705,6 +705,9 @@ private:
             if (live.integer_now != h.integer_now)
                 add(DriftKind::Different, object, "integer_now function differs", or_none(h.integer_now),
                     or_none(live.integer_now));
+            if (live.chunk_skipping != h.chunk_skipping)
+                add(DriftKind::Different, object, "chunk skipping differs", names_or_none(h.chunk_skipping),
+                    names_or_none(live.chunk_skipping));
             if (!same_dimensions(live.dimensions, h.dimensions))
                 add(DriftKind::Different, object, "dimensions differ", dimensions_text(h.dimensions),
                     dimensions_text(live.dimensions));
@@ -718,6 +721,12 @@ private:
     bool is_expected_table(const std::string& name) const {
         return std::any_of(schema_.tables.begin(), schema_.tables.end(),
                            [&](const TableSpec& t) { return t.name == name; });
+    }
+
+    static std::string names_or_none(const std::vector<std::string>& names) {
+        std::string out;
+        for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+        return out.empty() ? "(none)" : out;
     }
 
     // By column: a dimension added later in the YAML's order is still the same one.

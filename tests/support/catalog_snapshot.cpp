@@ -111,6 +111,9 @@ const Concept kConcepts[] = {
      "SELECT view_name || ' materialized_only ' || materialized_only || ' compression ' || compression_enabled || "
      "': ' || regexp_replace(view_definition, '\\s+', ' ', 'g') "
      "FROM timescaledb_information.continuous_aggregates WHERE view_schema = $1"},
+    {"chunk skipping", true,
+     "SELECT h.table_name || '.' || s.column_name FROM _timescaledb_catalog.chunk_column_stats s JOIN "
+     "_timescaledb_catalog.hypertable h ON h.id = s.hypertable_id WHERE s.chunk_id IS NULL AND h.schema_name = $1"},
     // A job by its relation (an aggregate's by its view) and kind; its ids
     // (job, hypertable) left out of the config.
     {"job", true,

@@ -73,6 +73,7 @@ Table in_new_names(const Schema& from, const Table& old, const std::string& new_
     if (t.hypertable) {
         rename(t.hypertable->time_column.name);
         for (auto& d : t.hypertable->dimensions) rename(d.column.name);
+        rename_refs(t.hypertable->chunk_skipping);
         if (t.hypertable->compression) {
             rename_refs(t.hypertable->compression->segment_by);
             for (auto& k : t.hypertable->compression->order_by) rename(k.column);
@@ -501,6 +502,23 @@ void diff_dimensions(const Schema& to, const Table& table, const Hypertable& o, 
     }
 }
 
+// Chunk skipping by column (renames carried): disabled for the columns no
+// longer listed (a dropped column takes its own with it), enabled for new ones.
+void diff_chunk_skipping(const Schema& to, const Table& table, const Hypertable& o, const Hypertable& n, Output& out) {
+    auto listed = [](const Hypertable& h, const std::string& column) {
+        return std::any_of(h.chunk_skipping.begin(), h.chunk_skipping.end(),
+                           [&](const NameRef& c) { return c.name == column; });
+    };
+    for (const auto& c : o.chunk_skipping)
+        if (!listed(n, c.name) && table.find_column(c.name))
+            out.add(Stage::Hypertables, "- chunk skipping on " + table.name + "." + c.name,
+                    emit::disable_chunk_skipping(to, table.name, c.name));
+    for (const auto& c : n.chunk_skipping)
+        if (!listed(o, c.name))
+            out.add(Stage::Hypertables, "+ chunk skipping on " + table.name + "." + c.name,
+                    emit::enable_chunk_skipping(to, table, c.name), Phase::Transaction, c.loc);
+}
+
 void diff_hypertable(const Table& old, const Schema& to, const Table& table, Output& out) {
     const auto& o = old.hypertable;
     const auto& n = table.hypertable;
@@ -543,6 +561,7 @@ void diff_hypertable(const Table& old, const Schema& to, const Table& table, Out
         }
     }
     diff_dimensions(to, table, *o, *n, out);
+    diff_chunk_skipping(to, table, *o, *n, out);
     const RelationSettings before{o->compression, o->policies};
     diff_timescale_settings(to, table.name, false, &before, {n->compression, n->policies}, out,
                             o->chunk_interval != n->chunk_interval);

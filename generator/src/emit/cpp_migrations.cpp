@@ -105,6 +105,18 @@ std::string batching_of(const PolicySpec& p) {
            (p.refresh_newest_first ? std::string(bool_text(*p.refresh_newest_first)) : std::string("std::nullopt"));
 }
 
+// integer_now, compress_chunk_interval and chunk_skipping, as far as one is
+// set (so that other hypertables read as before).
+std::string optional_hypertable_settings(const HypertableSpec& h) {
+    const bool skipping = !h.chunk_skipping.empty();
+    const bool merged = skipping || h.compress_chunk_interval;
+    if (!merged && h.integer_now.empty()) return "";
+    std::string out = ", " + cpp_string(h.integer_now);
+    if (merged) out += ", " + interval(h.compress_chunk_interval);
+    if (skipping) out += ", " + strings(h.chunk_skipping);
+    return out;
+}
+
 // {"device_id", 4, std::nullopt}, {"seq", 0, hyperschema::IntervalSpec{0, 0, 1000, true}}
 std::string dimensions(const std::vector<DimensionSpec>& dimensions) {
     std::string out;
@@ -123,10 +135,7 @@ void print_timescale(Printer& p, const ExpectedSchema& e) {
                  {"chunk", interval(h.chunk_interval)},
                  {"dimensions", dimensions(h.dimensions)},
                  {"defaults", bool_text(h.default_indexes)},
-                 {"now", h.integer_now.empty() && !h.compress_chunk_interval
-                             ? ""
-                             : ", " + cpp_string(h.integer_now) +
-                                   (h.compress_chunk_interval ? ", " + interval(h.compress_chunk_interval) : "")}});
+                 {"now", optional_hypertable_settings(h)}});
     }
     for (const auto& a : e.aggregates) {
         p.print("s.aggregates.push_back({$name$, $source$, $bucket$, $mo$, $columns$});\n",

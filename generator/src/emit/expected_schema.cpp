@@ -209,6 +209,13 @@ JobSpec job_spec(const Job& j) {
     return spec;
 }
 
+std::vector<std::string> chunk_skipping_columns(const Hypertable& h) {
+    std::vector<std::string> out;
+    for (const auto& c : h.chunk_skipping) out.push_back(c.name);
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
 std::vector<DimensionSpec> dimension_specs(const std::vector<Dimension>& dimensions) {
     std::vector<DimensionSpec> out;
     for (const auto& d : dimensions) out.push_back({d.column.name, d.partitions, spec_of(d.interval)});
@@ -227,7 +234,8 @@ void add_timescale(const Schema& schema, ExpectedSchema& out) {
             dimension_specs(h.dimensions),
             h.create_default_indexes,
             h.integer_now.name,
-            h.compression ? spec_of(h.compression->chunk_interval) : std::nullopt};
+            h.compression ? spec_of(h.compression->chunk_interval) : std::nullopt,
+            chunk_skipping_columns(h)};
         out.hypertables.push_back(spec);
         if (h.compression) add_compression(out, t.name, *h.compression);
         add_policies(out, t.name, h.policies);

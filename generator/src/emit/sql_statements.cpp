@@ -411,8 +411,19 @@ std::string create_hypertable(const Schema& schema, const Table& table, Existing
     if (rows == ExistingRows::MoveIntoChunks) out += ", migrate_data => true";
     out += ");\n";
     for (const auto& d : h.dimensions) out += add_dimension(schema, table, d);
+    for (const auto& c : h.chunk_skipping) out += enable_chunk_skipping(schema, table, c.name);
     if (!h.integer_now.name.empty()) out += set_integer_now(schema, table);
     return out;
+}
+
+std::string enable_chunk_skipping(const Schema& schema, const Table& table, const std::string& column) {
+    return "SET LOCAL timescaledb.enable_chunk_skipping = on;\nSELECT enable_chunk_skipping(" +
+           regclass_literal(schema.namespace_, table.name) + ", " + quote_literal(column) + ");\n";
+}
+
+std::string disable_chunk_skipping(const Schema& schema, const std::string& table, const std::string& column) {
+    return "SET LOCAL timescaledb.enable_chunk_skipping = on;\nSELECT disable_chunk_skipping(" +
+           regclass_literal(schema.namespace_, table) + ", " + quote_literal(column) + ");\n";
 }
 
 std::string add_dimension(const Schema& schema, const Table& table, const Dimension& d) {

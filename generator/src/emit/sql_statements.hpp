@@ -90,6 +90,10 @@ std::string table_comments(const Schema& schema, const Table& table);
 // A table that already has rows must say so (TimescaleDB refuses otherwise).
 enum class ExistingRows { None, MoveIntoChunks };
 std::string create_hypertable(const Schema& schema, const Table& table, ExistingRows rows = ExistingRows::None);
+// enable_chunk_skipping / disable_chunk_skipping for one column; both need
+// timescaledb.enable_chunk_skipping on, set for the transaction.
+std::string enable_chunk_skipping(const Schema& schema, const Table& table, const std::string& column);
+std::string disable_chunk_skipping(const Schema& schema, const std::string& table, const std::string& column);
 // add_dimension for one of the table's extra dimensions (by_hash or by_range).
 std::string add_dimension(const Schema& schema, const Table& table, const Dimension& dimension);
 // set_integer_now_func for the table's integer_now (replacing the one it has).

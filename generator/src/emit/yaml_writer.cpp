@@ -229,6 +229,10 @@ void hypertable(YAML::Emitter& out, const Hypertable& h) {
     dimensions(out, h.dimensions);
     if (!h.integer_now.name.empty()) out << YAML::Key << "integer_now" << YAML::Value << h.integer_now.name;
     if (!h.create_default_indexes) out << YAML::Key << "create_default_indexes" << YAML::Value << false;
+    if (!h.chunk_skipping.empty()) {
+        out << YAML::Key << "chunk_skipping" << YAML::Value;
+        names(out, h.chunk_skipping);
+    }
     timescale_settings(out, h.compression, h.policies);
     out << YAML::EndMap;
 }

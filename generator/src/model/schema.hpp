@@ -321,6 +321,9 @@ struct Hypertable {
     // and continuous aggregates need it to know how old a row is.
     NameRef integer_now;
     bool create_default_indexes = true;
+    // Columns whose min/max TimescaleDB tracks per chunk (enable_chunk_skipping),
+    // so that a query filtering on them skips chunks outside the range.
+    std::vector<NameRef> chunk_skipping;
     std::optional<Compression> compression;
     Policies policies;  // compression, retention, reorder
     SourceLocation loc;

@@ -57,6 +57,7 @@ Hypertable Parser::parse_hypertable(ParseContext& ctx, const std::string& table,
         check_identifier(ctx, *now, h.integer_now.loc, "integer_now function");
     }
     h.create_default_indexes = spec.take_bool("create_default_indexes").value_or(true);
+    h.chunk_skipping = spec.take_names("chunk_skipping");
     if (auto c = spec.take("compression")) h.compression = parse_compression(ctx, what, *c, h.policies);
     if (auto r = spec.take("retention")) parse_retention(ctx, what, *r, h.policies);
     if (auto r = spec.take("reorder")) parse_reorder(ctx, what, *r, h.policies);

@@ -73,6 +73,29 @@ void check_range_dimension(const Table& table, const Dimension& d, const Column&
     }
 }
 
+// enable_chunk_skipping keeps min/max ranges of integer and timestamp
+// columns only (not of a domain over one).
+void check_chunk_skipping(const Table& table, const Hypertable& h, Diagnostics& diags) {
+    std::vector<std::string> seen;
+    for (const NameRef& c : h.chunk_skipping) {
+        const Column* column = table.find_column(c.name);
+        if (!column) {
+            diags.error(c.loc, "`chunk_skipping` of hypertable `" + table.name + "` names unknown column `" + c.name +
+                                   "`" + did_you_mean(c.name, column_names(table)));
+        } else if (std::find(seen.begin(), seen.end(), c.name) != seen.end()) {
+            diags.error(c.loc, "`chunk_skipping` of hypertable `" + table.name + "` lists `" + c.name +
+                                   "` twice (TimescaleDB: \"already enabled for column\"); remove one");
+        } else if (!column->type.domain.empty() || column->type.is_array() ||
+                   (!column->type.is_integer() && !column->type.is_time())) {
+            diags.error(c.loc, "`chunk_skipping` of hypertable `" + table.name + "` lists `" + c.name + "` of type `" +
+                                   column->type.sql() +
+                                   "`, but TimescaleDB tracks ranges of integer, date and timestamp columns only "
+                                   "(\"data type unsupported for range calculation\"); remove it");
+        }
+        seen.push_back(c.name);
+    }
+}
+
 void check_dimensions(const Table& table, const Hypertable& h, Diagnostics& diags) {
     std::vector<std::string> seen{h.time_column.name};
     for (const Dimension& d : h.dimensions) {
@@ -160,6 +183,7 @@ void check_hypertable(const Schema& schema, const Table& table, Diagnostics& dia
     const Hypertable& h = *table.hypertable;
     check_time_column(table, h, diags);
     check_dimensions(table, h, diags);
+    check_chunk_skipping(table, h, diags);
     check_hypertable_time(schema, table, diags);
     if (h.chunk_interval && h.chunk_interval->has_months()) {
         diags.error(h.chunk_interval_loc,

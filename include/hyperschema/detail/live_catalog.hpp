@@ -48,7 +48,8 @@ struct LiveHypertable {
     std::optional<IntervalSpec> chunk_interval;
     std::string integer_now;  // "" when not set
     std::optional<IntervalSpec> compress_chunk_interval;
-    std::vector<DimensionSpec> dimensions;  // after the time column, in the order they were added
+    std::vector<DimensionSpec> dimensions;    // after the time column, in the order they were added
+    std::vector<std::string> chunk_skipping;  // columns, sorted
     bool compression_enabled = false;
 };
 
@@ -347,6 +348,21 @@ inline void read_hypertables(pqxx::dbtransaction& tx, const std::string& ns, Liv
     }
 }
 
+// Chunk skipping (TimescaleDB 2.16 and later): the hypertable's own rows of
+// chunk_column_stats, without a chunk.
+inline void read_chunk_skipping(pqxx::dbtransaction& tx, const std::string& ns, LiveCatalog& live) {
+    if (pqxx_bridge::exec(tx, "SELECT to_regclass('_timescaledb_catalog.chunk_column_stats') IS NOT NULL")[0][0]
+            .as<bool>() == false)
+        return;
+    for (const auto& r : pqxx_bridge::exec(tx,
+                                           "SELECT h.table_name, s.column_name FROM "
+                                           "_timescaledb_catalog.chunk_column_stats s JOIN "
+                                           "_timescaledb_catalog.hypertable h ON h.id = s.hypertable_id "
+                                           "WHERE s.chunk_id IS NULL AND h.schema_name = $1 ORDER BY 1, 2",
+                                           ns))
+        live.hypertables[r[0].c_str()].chunk_skipping.push_back(r[1].c_str());
+}
+
 inline void read_aggregates(pqxx::dbtransaction& tx, const std::string& ns, LiveCatalog& live) {
     for (const auto& r : pqxx_bridge::exec(
              tx,
@@ -549,6 +565,7 @@ inline LiveCatalog read_live_catalog(connection& conn, const std::string& ns, co
     if (objects) read_objects(tx, ns, live);
     if (!live.timescaledb_version.empty()) {
         read_hypertables(tx, ns, live);
+        read_chunk_skipping(tx, ns, live);
         read_aggregates(tx, ns, live);
         read_compression_settings(tx, ns, live);
         read_jobs(tx, ns, live);

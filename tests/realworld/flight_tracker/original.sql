@@ -45,6 +45,9 @@ ALTER TABLE positions SET (timescaledb.compress, timescaledb.compress_segmentby 
                            timescaledb.compress_orderby = 'time DESC',
                            timescaledb.compress_chunk_time_interval = '7 days');
 SELECT add_compression_policy('positions', INTERVAL '3 days');
+-- Queries by aircraft skip the chunks whose aircraft ids cannot match.
+SET timescaledb.enable_chunk_skipping = on;
+SELECT enable_chunk_skipping('positions', 'aircraft_id');
 
 CREATE TABLE coverage_reports (
     report_no    integer NOT NULL DEFAULT nextval('report_no') PRIMARY KEY,
