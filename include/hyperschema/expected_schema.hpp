@@ -52,7 +52,7 @@ struct SequenceSpec {
 
 struct ConstraintSpec {
     std::string name;
-    char kind = 'c';         // pg_constraint.contype: p, u, f, c
+    char kind = 'c';         // pg_constraint.contype: p, u, f, c, x
     std::string definition;  // pg_get_constraintdef() shape: "CHECK (x > 0)", "PRIMARY KEY (id)"
 };
 

@@ -628,6 +628,8 @@ private:
                 return "foreign key";
             case 'c':
                 return "check constraint";
+            case 'x':
+                return "exclusion constraint";
             default:
                 return "constraint";
         }

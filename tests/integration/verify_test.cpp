@@ -100,6 +100,8 @@ tables:
     primary_key: [id]
     unique:
       - [name]
+    exclusions:
+      sites_lower_name_once: {using: hash, elements: [{expression: lower(name), with: "="}]}
   alerts:
     comment: Alert rules
     columns:
@@ -192,6 +194,12 @@ TEST_CASE("verify: a plain PostgreSQL schema has no drift, and hand-made changes
     check_injections(
         make,
         {
+            {"exclusion dropped", "ALTER TABLE sites DROP CONSTRAINT sites_lower_name_once",
+             "missing: exclusion constraint sites_lower_name_once on sites", 1},
+            {"exclusion changed",
+             "ALTER TABLE sites DROP CONSTRAINT sites_lower_name_once; ALTER TABLE sites ADD CONSTRAINT "
+             "sites_lower_name_once EXCLUDE USING hash (upper(name) WITH =)",
+             "different: exclusion constraint sites_lower_name_once on sites: definition differs", 1},
             {"comment changed", "COMMENT ON TABLE alerts IS 'x'",
              "different: comment on table alerts: comment differs (expected 'Alert rules', actual 'x')", 1},
             {"constraint comment dropped", "COMMENT ON CONSTRAINT alerts_threshold_sane ON alerts IS NULL",

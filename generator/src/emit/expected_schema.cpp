@@ -98,6 +98,11 @@ std::vector<ConstraintSpec> constraints_of(const Schema& schema, const Table& t)
                            action_clause("UPDATE", f.on_update) + action_clause("DELETE", f.on_delete)});
     }
     for (const auto& c : t.checks) out.push_back({c.name, 'c', "CHECK (" + with_iso_intervals(c.expression) + ")"});
+    for (const auto& x : t.exclusions) {
+        ExclusionConstraint catalog = x;
+        catalog.where = with_iso_intervals(x.where);
+        out.push_back({x.name, 'x', exclusion_definition(catalog, [](const KeyPart& k) { return catalog_key(k); })});
+    }
     return out;
 }
 

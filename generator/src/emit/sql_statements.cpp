@@ -268,6 +268,15 @@ std::string unique_definition(const UniqueConstraint& u) {
            ")" + (u.include.empty() ? "" : " INCLUDE (" + column_list(u.include) + ")");
 }
 
+std::string exclusion_definition(const ExclusionConstraint& x, std::string (*key)(const KeyPart&)) {
+    std::vector<std::string> elements;
+    for (const auto& e : x.elements) elements.push_back(key(e.key) + " WITH " + e.operator_);
+    std::string out = std::string("EXCLUDE USING ") + index_method_name(x.method) + " (" + join(elements, ", ") + ")";
+    if (!x.include.empty()) out += " INCLUDE (" + column_list(x.include) + ")";
+    if (!x.where.empty()) out += " WHERE (" + x.where + ")";
+    return out;
+}
+
 std::vector<ConstraintSql> table_constraints(const Schema& schema, const Table& table) {
     std::vector<ConstraintSql> out;
     if (table.primary_key) {
@@ -284,6 +293,8 @@ std::vector<ConstraintSql> table_constraints(const Schema& schema, const Table& 
         out.push_back(
             {check.name, ConstraintKind::Check, "CHECK (" + check.expression + ")", "", check.loc, check.comment});
     }
+    for (const auto& x : table.exclusions)
+        out.push_back({x.name, ConstraintKind::Exclusion, exclusion_definition(x, key_part_sql), "", x.loc, x.comment});
     return out;
 }
 

@@ -41,7 +41,7 @@ std::string default_expression(const Column& column);
 std::string primary_key_definition(const PrimaryKey& pk);  // PRIMARY KEY (a) INCLUDE (b)
 std::string unique_definition(const UniqueConstraint& u);  // UNIQUE NULLS NOT DISTINCT (a) INCLUDE (b)
 
-enum class ConstraintKind { PrimaryKey, Unique, ForeignKey, Check };
+enum class ConstraintKind { PrimaryKey, Unique, ForeignKey, Check, Exclusion };
 struct ConstraintSql {
     std::string name;
     ConstraintKind kind;
@@ -56,8 +56,11 @@ struct ConstraintSql {
 
     std::string clause() const;  // CONSTRAINT name <definition>
 };
+// "EXCLUDE USING gist (room WITH =, (tstzrange(starts, ends)) WITH &&) WHERE (...)";
+// `key` spells each element (the SQL's or the catalog's way).
+std::string exclusion_definition(const ExclusionConstraint& x, std::string (*key)(const KeyPart&));
 // The table's constraints in creation order: primary key, unique, foreign
-// keys, checks.
+// keys, checks, exclusions.
 std::vector<ConstraintSql> table_constraints(const Schema& schema, const Table& table);
 // The unique index a foreign key's referenced key is, or nullptr when it is
 // the target's primary key or a unique constraint (or the target is unknown).

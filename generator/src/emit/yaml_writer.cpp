@@ -183,6 +183,28 @@ void column(YAML::Emitter& out, const Column& c) {
     out << YAML::EndMap;
 }
 
+void exclusion(YAML::Emitter& out, const ExclusionConstraint& x) {
+    out << YAML::Key << x.name << YAML::Value << YAML::BeginMap;
+    if (x.method != IndexMethod::Gist) out << YAML::Key << "using" << YAML::Value << index_method_name(x.method);
+    out << YAML::Key << "elements" << YAML::Value << YAML::BeginSeq;
+    for (const auto& e : x.elements) {
+        out << YAML::Flow << YAML::BeginMap;
+        if (e.key.is_expression())
+            out << YAML::Key << "expression" << YAML::Value << e.key.expression;
+        else
+            out << YAML::Key << "column" << YAML::Value << e.key.column;
+        out << YAML::Key << "with" << YAML::Value << YAML::DoubleQuoted << e.operator_ << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+    if (!x.include.empty()) {
+        out << YAML::Key << "include" << YAML::Value;
+        names(out, x.include);
+    }
+    if (!x.where.empty()) out << YAML::Key << "where" << YAML::Value << x.where;
+    comment(out, x.comment);
+    out << YAML::EndMap;
+}
+
 void index(YAML::Emitter& out, const Index& i) {
     out << YAML::Key << i.name << YAML::Value << YAML::BeginMap;
     out << YAML::Key << "columns" << YAML::Value;
@@ -320,6 +342,11 @@ void table(YAML::Emitter& out, const Table& t) {
                 out << YAML::EndMap;
             }
         }
+        out << YAML::EndMap;
+    }
+    if (!t.exclusions.empty()) {
+        out << YAML::Key << "exclusions" << YAML::Value << YAML::BeginMap;
+        for (const auto& x : t.exclusions) exclusion(out, x);
         out << YAML::EndMap;
     }
     if (!t.indexes.empty()) {

@@ -198,6 +198,25 @@ struct KeyPart {
 
 enum class IndexMethod { Btree, Hash, Gin, Gist, Brin };
 
+// EXCLUDE USING method (element WITH operator, ...): no two rows whose
+// elements all compare true with their operators (two bookings of one room
+// that overlap).
+struct ExclusionElement {
+    KeyPart key;            // a column or an expression
+    std::string operator_;  // "=", "&&"
+};
+
+struct ExclusionConstraint {
+    std::string name;
+    IndexMethod method = IndexMethod::Gist;
+    std::vector<ExclusionElement> elements;
+    std::vector<NameRef> include;
+    std::string where;  // SQL condition: only rows where it holds are compared
+    SourceLocation where_loc;
+    std::string comment{};
+    SourceLocation loc;
+};
+
 // The DSL's (and PostgreSQL's, lowercase) word for each: "btree", "set null".
 const char* index_method_name(IndexMethod method);
 const char* referential_action_name(ReferentialAction action);
@@ -414,6 +433,7 @@ struct Table {
     std::vector<UniqueConstraint> uniques;
     std::vector<ForeignKey> foreign_keys;
     std::vector<CheckConstraint> checks;
+    std::vector<ExclusionConstraint> exclusions;
     std::vector<Index> indexes;
     std::optional<Hypertable> hypertable;
     std::vector<Trigger> triggers;

@@ -71,6 +71,8 @@ private:
 
     // job_parser.cpp
     void parse_jobs(ParseContext& ctx, const YAML::Node& node);
+    // index_parser.cpp
+    void parse_exclusions(ParseContext& ctx, Table& table, const YAML::Node& node);
 
     // timescale_parser.cpp
     Hypertable parse_hypertable(ParseContext& ctx, const std::string& table, const YAML::Node& node);

@@ -71,6 +71,7 @@ Table Parser::parse_table(ParseContext& ctx, const std::string& name, const Sour
     if (auto n = spec.take("unique")) parse_unique(ctx, table, *n);
     if (auto n = spec.take("foreign_keys")) parse_foreign_keys(ctx, table, *n);
     if (auto n = spec.take("checks")) parse_checks(ctx, table, *n);
+    if (auto n = spec.take("exclusions")) parse_exclusions(ctx, table, *n);
     if (auto n = spec.take("indexes")) parse_indexes(ctx, table, *n);
     if (auto n = spec.take("hypertable")) table.hypertable = parse_hypertable(ctx, name, *n);
     if (auto n = spec.take("triggers")) parse_triggers(ctx, table, *n);

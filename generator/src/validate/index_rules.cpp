@@ -521,48 +521,87 @@ void check_hypertable_index(const Table& table, const Index& index, const std::s
 
 }  // namespace
 
-void check_indexes(const Schema& schema, const Table& table, Diagnostics& diags) {
+namespace {
+
+// An index's keys, included columns and predicate; an exclusion constraint's
+// index is checked the same way.
+void check_index(const Schema& schema, const Table& table, const Index& index, const std::string& what,
+                 Diagnostics& diags) {
     const auto names = column_names(table);
-    for (const auto& index : table.indexes) {
-        const std::string what = "index `" + index.name + "`";
-        check_method_limits(index, what, diags);
-        for (const auto& key : index.keys) {
-            if (key.is_expression()) {
-                check_fragment(key.expression, key.loc,
-                               {"an expression of " + what, &names, true,
-                                "PostgreSQL requires functions in index expressions to be IMMUTABLE"},
-                               diags);
-                check_stable_functions(table, key.expression, key.loc, "an expression of " + what,
-                                       "functions in index expression must be marked IMMUTABLE", diags);
-                check_json_comparisons(table, key.expression, key.loc, "an expression of " + what, diags);
-                check_json_key_expression(table, index, key, what, diags);
-                continue;
-            }
-            const Column* column = table.find_column(key.column);
-            if (!column) {
-                diags.error(key.loc, "unknown column `" + key.column + "` in " + what + " of table `" + table.name +
-                                         "`" + did_you_mean(key.column, names));
-                continue;
-            }
-            check_key_type(schema, index, key, *column, what, diags);
+    check_method_limits(index, what, diags);
+    for (const auto& key : index.keys) {
+        if (key.is_expression()) {
+            check_fragment(key.expression, key.loc,
+                           {"an expression of " + what, &names, true,
+                            "PostgreSQL requires functions in index expressions to be IMMUTABLE"},
+                           diags);
+            check_stable_functions(table, key.expression, key.loc, "an expression of " + what,
+                                   "functions in index expression must be marked IMMUTABLE", diags);
+            check_json_comparisons(table, key.expression, key.loc, "an expression of " + what, diags);
+            check_json_key_expression(table, index, key, what, diags);
+            continue;
         }
-        for (const auto& inc : index.include) {
-            if (!table.find_column(inc.name)) {
-                diags.error(inc.loc, "unknown column `" + inc.name + "` in `include` of " + what +
-                                         did_you_mean(inc.name, names));
-            }
+        const Column* column = table.find_column(key.column);
+        if (!column) {
+            diags.error(key.loc, "unknown column `" + key.column + "` in " + what + " of table `" + table.name + "`" +
+                                     did_you_mean(key.column, names));
+            continue;
         }
-        check_fragment(index.where, index.where_loc,
-                       {"the `where` predicate of " + what, &names, true,
-                        "PostgreSQL requires functions in index predicates to be IMMUTABLE (a partial index "
-                        "cannot move with the clock); filter on a fixed value, or drop `where` and filter in queries"},
-                       diags);
-        check_stable_functions(table, index.where, index.where_loc, "the `where` predicate of " + what,
-                               "functions in index predicate must be marked IMMUTABLE", diags);
-        if (!index.where.empty())
-            check_json_comparisons(table, index.where, index.where_loc, "the `where` predicate of " + what, diags);
-        if (table.hypertable) check_hypertable_index(table, index, what, diags);
+        check_key_type(schema, index, key, *column, what, diags);
     }
+    for (const auto& inc : index.include) {
+        if (!table.find_column(inc.name)) {
+            diags.error(inc.loc,
+                        "unknown column `" + inc.name + "` in `include` of " + what + did_you_mean(inc.name, names));
+        }
+    }
+    check_fragment(index.where, index.where_loc,
+                   {"the `where` predicate of " + what, &names, true,
+                    "PostgreSQL requires functions in index predicates to be IMMUTABLE (a partial index "
+                    "cannot move with the clock); filter on a fixed value, or drop `where` and filter in queries"},
+                   diags);
+    check_stable_functions(table, index.where, index.where_loc, "the `where` predicate of " + what,
+                           "functions in index predicate must be marked IMMUTABLE", diags);
+    if (!index.where.empty())
+        check_json_comparisons(table, index.where, index.where_loc, "the `where` predicate of " + what, diags);
+    if (table.hypertable) check_hypertable_index(table, index, what, diags);
+}
+
+// The index an exclusion constraint builds: its elements are the keys.
+Index index_of(const Table& table, const ExclusionConstraint& x) {
+    Index index;
+    index.name = x.name;
+    index.table = table.name;
+    index.method = x.method;
+    for (const auto& e : x.elements) index.keys.push_back(e.key);
+    index.include = x.include;
+    index.where = x.where;
+    index.where_loc = x.where_loc;
+    index.loc = x.loc;
+    return index;
+}
+
+void check_exclusion(const Schema& schema, const Table& table, const ExclusionConstraint& x, Diagnostics& diags) {
+    const std::string what = "exclusion constraint `" + x.name + "`";
+    if (x.method == IndexMethod::Gin || x.method == IndexMethod::Brin) {
+        diags.error(x.loc, what + " uses `" + index_method_name(x.method) +
+                               "`, which does not support exclusion constraints (\"access method does not support "
+                               "exclusion constraints\"); use gist (or btree or hash for `=` alone)");
+        return;
+    }
+    if (x.elements.empty()) return;  // reported by the parser
+    Index index = index_of(table, x);
+    check_index(schema, table, index, what, diags);
+    // On a hypertable it must hold every partitioning column, as a unique index does.
+    index.unique = true;
+    if (table.hypertable) check_hypertable_index(table, index, what, diags);
+}
+
+}  // namespace
+
+void check_indexes(const Schema& schema, const Table& table, Diagnostics& diags) {
+    for (const auto& index : table.indexes) check_index(schema, table, index, "index `" + index.name + "`", diags);
+    for (const auto& x : table.exclusions) check_exclusion(schema, table, x, diags);
 }
 
 }  // namespace hyperschema::rules

@@ -52,6 +52,7 @@ void check_table_internal_names(const Table& table, Diagnostics& diags) {
     for (const auto& u : table.uniques) constraints.add(u.name, "constraint", u.loc);
     for (const auto& f : table.foreign_keys) constraints.add(f.name, "constraint", f.loc);
     for (const auto& c : table.checks) constraints.add(c.name, "constraint", c.loc);
+    for (const auto& x : table.exclusions) constraints.add(x.name, "constraint", x.loc);
 }
 
 // PostgreSQL's makeObjectName(): name1_name2_label, the longer of the two
@@ -178,6 +179,7 @@ void check_names(const Schema& schema, Diagnostics& diags) {
         for (const auto& i : t.indexes) relations.add(i.name, "index", i.loc);
         if (t.primary_key) relations.add(t.primary_key->name, "primary key index", t.primary_key->loc);
         for (const auto& u : t.uniques) relations.add(u.name, "unique constraint index", u.loc);
+        for (const auto& x : t.exclusions) relations.add(x.name, "exclusion constraint index", x.loc);
         check_table_internal_names(t, diags);
     }
     check_default_index_names(schema, diags);
