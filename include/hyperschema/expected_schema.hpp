@@ -75,6 +75,8 @@ struct ViewSpec {
     // The columns the YAML declares, in order (name and type; a view has no
     // NOT NULL or defaults in the catalog). Empty: not declared, not compared.
     std::vector<ColumnSpec> columns;
+    bool materialized = false;
+    std::vector<IndexSpec> indexes{};  // a materialized view's
 };
 
 // A domain: its base type as format_type() prints it, NOT NULL, default, and

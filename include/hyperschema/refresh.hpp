@@ -3,7 +3,7 @@
 // Manual refresh of continuous aggregates: one aggregate over a window, or
 // every aggregate of a schema, parents before the aggregates built on them
 // (a hierarchical aggregate reads its parent's materialized rows, so
-// refreshing it first would read stale data).
+// refreshing it first would read stale data); and of plain materialized views.
 //
 // TimescaleDB's refresh_continuous_aggregate() is a procedure that refuses to
 // run inside a transaction block, so these run on the connection outside any
@@ -85,6 +85,18 @@ inline void refresh_continuous_aggregate(connection& conn, const std::string& ag
         pqxx::nontransaction n(conn);
         detail::pqxx_bridge::exec(n, "CALL refresh_continuous_aggregate($1::regclass, $2" + cast + ", $3" + cast + ")",
                                   aggregate, window.from, window.to);
+    });
+}
+
+// Refreshes a (plain) materialized view, "name" or "schema.name" as regclass
+// reads it. `concurrently` keeps it readable meanwhile; PostgreSQL needs a
+// unique index on it for that.
+inline void refresh_materialized_view(connection& conn, const std::string& view, bool concurrently = false) {
+    detail::pqxx_bridge::translated("refresh of " + view, [&] {
+        pqxx::nontransaction n(conn);
+        // The name as regclass prints it: resolved and quoted by the server, not spliced from input.
+        const std::string name = detail::pqxx_bridge::exec(n, "SELECT $1::regclass::text", view)[0][0].c_str();
+        n.exec(std::string("REFRESH MATERIALIZED VIEW ") + (concurrently ? "CONCURRENTLY " : "") + name);
     });
 }
 

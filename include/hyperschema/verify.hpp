@@ -367,13 +367,18 @@ private:
         }
         for (const auto& v : schema_.views) {
             expected.insert(v.name);
+            const char kind = v.materialized ? 'm' : 'v';
+            const std::string object = relkind_name(kind) + " " + v.name;
             auto live = live_.relations.find(v.name);
-            if (live == live_.relations.end())
-                add(DriftKind::Missing, "view " + v.name, "no such view");
-            else if (live->second.kind != 'v')
-                add(DriftKind::Different, "view " + v.name, "is not a view", "view", relkind_name(live->second.kind));
-            else
+            if (live == live_.relations.end()) {
+                add(DriftKind::Missing, object, "no such " + relkind_name(kind));
+            } else if (live->second.kind != kind) {
+                add(DriftKind::Different, object, "is not a " + relkind_name(kind), relkind_name(kind),
+                    relkind_name(live->second.kind));
+            } else {
                 check_view_columns(v, live->second);
+                if (v.materialized) check_indexes(TableSpec{v.name, {}, {}, v.indexes}, live->second);
+            }
         }
         for (const auto& a : schema_.aggregates) expected.insert(a.name);
         for (const auto& [name, rel] : live_.relations) {
@@ -460,8 +465,9 @@ private:
 
     // Whether `object`, named as CommentSpec names it, is one the schema declares.
     bool is_schema_object(const std::string& object) const {
-        const auto space = object.find(' ');
-        const std::string kind = object.substr(0, space), rest = object.substr(space + 1);
+        const bool materialized = object.rfind("materialized view ", 0) == 0;
+        const auto space = object.find(' ', materialized ? std::string("materialized ").size() : 0);
+        const std::string kind = materialized ? "view" : object.substr(0, space), rest = object.substr(space + 1);
         auto relation = [&](const std::string& name) {
             return is_expected_table(name) ||
                    std::any_of(schema_.views.begin(), schema_.views.end(),

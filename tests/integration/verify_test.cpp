@@ -789,3 +789,75 @@ TEST_CASE("verify: user-defined jobs as declared, drift in them, and run_job by 
             {"extra job", "SELECT add_job('prune_sessions', '1 day', job_name => 'stray')", "unexpected: job stray", 1},
         });
 }
+
+namespace {
+
+const char* kMaterializedSchema = R"yaml(
+roles: [hs_verify_reader]
+tables:
+  devices:
+    columns: {device_id: text, site: text}
+    primary_key: [device_id]
+views:
+  devices_per_site:
+    materialized: true
+    sql: SELECT site, count(*) AS devices FROM devices GROUP BY site
+    columns: {site: text, devices: bigint}
+    indexes:
+      devices_per_site_site: {columns: [site], unique: true, comment: Lets a refresh run concurrently}
+    comment: Refreshed nightly
+    grants: {hs_verify_reader: [select]}
+  empty_until_refreshed:
+    materialized: true
+    with_data: false
+    sql: SELECT count(*) AS devices FROM devices
+)yaml";
+
+}  // namespace
+
+TEST_CASE("verify: materialized views with indexes as declared, drift in them, and a refresh by name", "[pg][verify]") {
+    CompileResult compiled = compile_texts({{"schema.yaml", kMaterializedSchema}}, "materialized");
+    INFO(compiled.diags.format());
+    REQUIRE(compiled.ok());
+    const std::string setup = PgCluster::shared().create_database("verify_materialized_roles");
+    run_sql(setup,
+            "DO $$ BEGIN CREATE ROLE hs_verify_reader NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$");
+    auto make = [&] {
+        return Fixture{applied(compiled.schema, "verify_materialized"), emit::expected_schema_of(compiled.schema, 1)};
+    };
+    {
+        Fixture f = make();
+        VerifyReport report = verify_db(f.db, f.expected);
+        INFO(report.text());
+        CHECK(report.ok());
+        run_sql(f.db, "INSERT INTO devices VALUES ('a', 'north'), ('b', 'north'), ('c', 'south')");
+        auto conn = hyperschema::connect(PgCluster::shared().dsn(f.db));
+        hyperschema::refresh_materialized_view(conn, "devices_per_site", true);  // concurrently: the unique index
+        hyperschema::refresh_materialized_view(conn, "public.empty_until_refreshed");
+        {
+            pqxx::work tx(conn);
+            CHECK(tx.exec("SELECT devices FROM devices_per_site WHERE site = 'north'")[0][0].as<int>() == 2);
+            CHECK(tx.exec("SELECT devices FROM empty_until_refreshed")[0][0].as<int>() == 3);
+        }
+        CHECK_THROWS_AS(hyperschema::refresh_materialized_view(conn, "no_such_view"), hyperschema::sql_error);
+        CHECK_THROWS_AS(hyperschema::refresh_materialized_view(conn, "devices; DROP TABLE devices"),
+                        hyperschema::sql_error);
+        PgCluster::shared().drop_database(f.db);
+    }
+    check_injections(
+        make,
+        {
+            {"index dropped", "DROP INDEX devices_per_site_site",
+             "missing: index devices_per_site_site: no such index"},
+            {"made a plain view",
+             "DROP MATERIALIZED VIEW empty_until_refreshed; CREATE VIEW empty_until_refreshed AS SELECT "
+             "count(*) AS devices FROM devices",
+             "different: materialized view empty_until_refreshed: is not a materialized view", 1},
+            {"extra index", "CREATE INDEX stray_idx ON devices_per_site (devices)", "unexpected: index stray_idx", 1},
+            {"comment dropped", "COMMENT ON MATERIALIZED VIEW devices_per_site IS NULL",
+             "different: comment on materialized view devices_per_site: comment differs", 1},
+            {"grant revoked", "REVOKE SELECT ON devices_per_site FROM hs_verify_reader",
+             "missing: materialized view devices_per_site: grant SELECT to hs_verify_reader missing", 1},
+        });
+    PgCluster::shared().drop_database(setup);
+}

@@ -128,7 +128,7 @@ private:
             grew = false;
             for (const auto& v : to_.views) {
                 if (recreated_views_.count(v.name) || !from_.find_view(v.name)) continue;
-                bool changed = from_.find_view(v.name)->sql != v.sql;
+                bool changed = view_definition(*from_.find_view(v.name)) != view_definition(v);
                 for (const auto& dep : view_dependencies(to_, v)) {
                     changed = changed || reshaped.count(dep) || recreated_views_.count(dep) ||
                               recreated_aggregates_.count(dep) || renames_.table_renamed(dep);
@@ -196,8 +196,8 @@ private:
                 const View* old = from_.find_view(v->name);
                 if (!old || recreated_views_.count(v->name)) {
                     create_view(to_, *v, out_);
-                } else if (old->comment != v->comment) {
-                    comment_view(to_, *v, out_);
+                } else {
+                    comment_view(to_, *old, *v, out_);
                 }
             } else if (const ContinuousAggregate* a = relation.aggregate) {
                 const ContinuousAggregate* old = from_.find_aggregate(a->name);

@@ -143,10 +143,13 @@ void diff_raw_sql(const Schema& from, const Schema& to, const std::set<std::stri
 
 void drop_view(const Schema& from, const View& view, Output& out);
 void create_view(const Schema& to, const View& view, Output& out);
-void comment_view(const Schema& to, const View& view, Output& out);
+void comment_view(const Schema& to, const View& old, const View& view, Output& out);
 
 // The parts of an aggregate that TimescaleDB cannot change in place.
 std::string aggregate_definition(const Schema& schema, const ContinuousAggregate& aggregate);
+// What a view is created from, comments aside: a change re-creates it (a
+// materialized view with its indexes).
+std::string view_definition(const View& view);
 void drop_aggregate(const Schema& from, const ContinuousAggregate& aggregate, bool to_recreate, Output& out);
 void create_aggregate(const Schema& to, const ContinuousAggregate& aggregate, Output& out);
 void alter_aggregate(const Schema& from, const ContinuousAggregate& old, const Schema& to,

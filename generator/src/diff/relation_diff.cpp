@@ -281,19 +281,33 @@ void diff_timescale_settings(const Schema& to, const std::string& relation, bool
 }
 
 void drop_view(const Schema& from, const View& view, Output& out) {
-    out.add(Stage::DropViewsAndAggregates, "- view " + view.name,
-            "DROP VIEW " + qualified(from.namespace_, view.name) + ";\n");
+    out.add(Stage::DropViewsAndAggregates, std::string("- ") + view.kind_name() + " " + view.name,
+            std::string("DROP ") + view.kind_sql() + " " + qualified(from.namespace_, view.name) + ";\n");
 }
 
 void create_view(const Schema& to, const View& view, Output& out) {
-    out.add(Stage::CreateViewsAndAggregates, "+ view " + view.name, emit::create_view(to, view), Phase::Transaction,
-            view.loc);
+    out.add(Stage::CreateViewsAndAggregates, std::string("+ ") + view.kind_name() + " " + view.name,
+            emit::create_view(to, view), Phase::Transaction, view.loc);
 }
 
-void comment_view(const Schema& to, const View& view, Output& out) {
-    out.add(Stage::CreateViewsAndAggregates, "~ comment on view " + view.name,
-            "COMMENT ON VIEW " + qualified(to.namespace_, view.name) + " IS " +
+void comment_view(const Schema& to, const View& old, const View& view, Output& out) {
+    // A materialized view kept as it was keeps its indexes: only their comments change.
+    for (size_t i = 0; i < view.indexes.size() && i < old.indexes.size(); ++i)
+        if (old.indexes[i].comment != view.indexes[i].comment)
+            out.add(Stage::CreateViewsAndAggregates, "~ comment on index " + view.indexes[i].name,
+                    emit::index_comment(to, view.indexes[i], true));
+    if (old.comment == view.comment) return;
+    out.add(Stage::CreateViewsAndAggregates, std::string("~ comment on ") + view.kind_name() + " " + view.name,
+            std::string("COMMENT ON ") + view.kind_sql() + " " + qualified(to.namespace_, view.name) + " IS " +
                 (view.comment.empty() ? "NULL" : quote_literal(view.comment)) + ";\n");
+}
+
+std::string view_definition(const View& view) {
+    View bare = view;
+    bare.comment.clear();
+    for (auto& i : bare.indexes) i.comment.clear();
+    Schema anywhere;  // the namespace is not the view's definition
+    return emit::create_view(anywhere, bare);
 }
 
 std::string aggregate_definition(const Schema& schema, const ContinuousAggregate& aggregate) {

@@ -60,14 +60,24 @@ void print_columns(Printer& p, const std::vector<ColumnSpec>& columns) {
     }
 }
 
+// A materialized view's kind and indexes only where it is one, so that other
+// views read as before.
 void print_view(Printer& p, const ViewSpec& v) {
+    std::string rest;
+    if (v.materialized) {
+        rest = ", true, {";
+        for (const auto& i : v.indexes)
+            rest += "{" + cpp_string(i.name) + ", " + cpp_string(i.definition) + "}" +
+                    (&i == &v.indexes.back() ? "" : ", ");
+        rest += "}";
+    }
     if (v.columns.empty()) {
-        p.print("s.views.push_back({$name$, {}});\n", {{"name", cpp_string(v.name)}});
+        p.print("s.views.push_back({$name$, {}$rest$});\n", {{"name", cpp_string(v.name)}, {"rest", rest}});
         return;
     }
     p.print("s.views.push_back({$name$, {\n", {{"name", cpp_string(v.name)}});
     print_columns(p, v.columns);
-    p.print("}});\n");
+    p.print("}$rest$});\n", {{"rest", rest}});
 }
 
 void print_table(Printer& p, const TableSpec& t) {

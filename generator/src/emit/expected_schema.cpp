@@ -348,7 +348,7 @@ void add_grants(const Schema& schema, ExpectedSchema& out) {
         add("table " + t.name, t.grants);
         for (const auto& [sequence, grants] : serial_sequence_grants(t)) add("sequence " + sequence, grants);
     }
-    for (const auto& v : schema.views) add("view " + v.name, v.grants);
+    for (const auto& v : schema.views) add(std::string(v.kind_name()) + " " + v.name, v.grants);
     for (const auto& a : schema.aggregates) add("continuous aggregate " + a.name, a.grants);
     for (const auto& s : schema.sequences) add("sequence " + s.name, s.grants);
     for (const auto& f : schema.functions)
@@ -377,7 +377,10 @@ void add_comments(const Schema& schema, ExpectedSchema& out) {
         for (const auto& i : t.indexes) add("index " + i.name, i.comment);
         for (const auto& g : t.triggers) add("trigger " + g.name + " on " + t.name, g.comment);
     }
-    for (const auto& v : schema.views) add("view " + v.name, v.comment);
+    for (const auto& v : schema.views) {
+        add(std::string(v.kind_name()) + " " + v.name, v.comment);
+        for (const auto& i : v.indexes) add("index " + i.name, i.comment);
+    }
     for (const auto& a : schema.aggregates) {
         add("view " + a.name, a.comment);
         for (const auto& c : a.columns) add("column " + a.name + "." + c.name, c.comment);
@@ -408,6 +411,9 @@ ExpectedSchema expected_schema_of(const Schema& schema, int version) {
     for (const auto& v : schema.views) {
         ViewSpec spec{v.name, {}};
         for (const auto& c : v.columns) spec.columns.push_back({c.name, catalog_type_name(c.type), false, ""});
+        spec.materialized = v.materialized;
+        const Table stand_in = v.as_table();
+        for (const auto& i : v.indexes) spec.indexes.push_back(index_of(schema, stand_in, i));
         out.views.push_back(std::move(spec));
     }
     add_timescale(schema, out);

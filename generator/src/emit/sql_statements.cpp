@@ -474,13 +474,22 @@ std::string drop_invalid_index(const Schema& schema, const Index& index) {
 std::string create_view(const Schema& schema, const View& view) {
     Printer p;
     // A `--` comment on the body's last line would swallow the semicolon.
-    const char* end = view.sql.find("--") == std::string::npos ? ";" : "\n;";
-    p.print("CREATE VIEW $name$ AS\n$sql$$end$\n",
-            {{"name", qualified(schema.namespace_, view.name)}, {"sql", view.sql}, {"end", end}});
+    const char* end = view.sql.find("--") == std::string::npos ? "" : "\n";
+    const std::string data = !view.materialized ? "" : view.with_data ? "\nWITH DATA" : "\nWITH NO DATA";
+    p.print("CREATE $kind$ $name$ AS\n$sql$$end$$data$;\n", {{"kind", view.kind_sql()},
+                                                             {"name", qualified(schema.namespace_, view.name)},
+                                                             {"sql", view.sql},
+                                                             {"end", end},
+                                                             {"data", data}});
     if (!view.comment.empty()) {
-        p.print("COMMENT ON VIEW $name$ IS $comment$;\n",
-                {{"name", qualified(schema.namespace_, view.name)}, {"comment", quote_literal(view.comment)}});
+        p.print("COMMENT ON $kind$ $name$ IS $comment$;\n", {{"kind", view.kind_sql()},
+                                                             {"name", qualified(schema.namespace_, view.name)},
+                                                             {"comment", quote_literal(view.comment)}});
     }
+    const Table stand_in = view.as_table();
+    for (const auto& index : view.indexes)
+        p.print("$index$$comment$",
+                {{"index", create_index(schema, stand_in, index)}, {"comment", index_comment(schema, index)}});
     return p.text();
 }
 

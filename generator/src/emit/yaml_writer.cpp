@@ -578,6 +578,15 @@ std::string schema_yaml(const Schema& schema) {
             }
             comment(out, v.comment);
             grants(out, v.grants);
+            if (v.materialized) {
+                out << YAML::Key << "materialized" << YAML::Value << true;
+                if (!v.with_data) out << YAML::Key << "with_data" << YAML::Value << false;
+                if (!v.indexes.empty()) {
+                    out << YAML::Key << "indexes" << YAML::Value << YAML::BeginMap;
+                    for (const auto& i : v.indexes) index(out, i);
+                    out << YAML::EndMap;
+                }
+            }
             out << YAML::EndMap;
         }
         out << YAML::EndMap;

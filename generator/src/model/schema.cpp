@@ -109,6 +109,15 @@ std::vector<std::pair<std::string, std::vector<Grant>>> serial_sequence_grants(c
     return out;
 }
 
+Table View::as_table() const {
+    Table t;
+    t.name = name;
+    t.columns = columns;
+    t.indexes = indexes;
+    t.loc = loc;
+    return t;
+}
+
 const Job* Schema::find_job(const std::string& job) const {
     return find_by_name(jobs, job);
 }

@@ -470,6 +470,12 @@ std::vector<std::pair<std::string, std::vector<Grant>>> serial_sequence_grants(c
 struct View {
     std::string name;
     std::string sql;
+    // CREATE MATERIALIZED VIEW: the rows are stored, read as of the last
+    // REFRESH MATERIALIZED VIEW; it may have indexes (a unique one lets a
+    // refresh run CONCURRENTLY).
+    bool materialized = false;
+    bool with_data = true;  // filled when created (else empty until the first refresh)
+    std::vector<Index> indexes;
     std::vector<NameRef> depends_on;  // declared in the YAML
     // The columns the SELECT yields, as the user declares them: the compiler
     // cannot derive them from the SQL, and the C++ row type needs them. Empty
@@ -482,6 +488,11 @@ struct View {
     std::string comment;
     SourceLocation loc;
     SourceLocation sql_loc;
+
+    const char* kind_sql() const { return materialized ? "MATERIALIZED VIEW" : "VIEW"; }
+    const char* kind_name() const { return materialized ? "materialized view" : "view"; }
+    // The table stand-in its indexes are emitted and checked against.
+    Table as_table() const;
 };
 
 struct AggregateColumn {

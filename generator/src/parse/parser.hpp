@@ -73,6 +73,7 @@ private:
     void parse_jobs(ParseContext& ctx, const YAML::Node& node);
     // index_parser.cpp
     void parse_exclusions(ParseContext& ctx, Table& table, const YAML::Node& node);
+    void parse_materialized(ParseContext& ctx, View& view, MapReader& spec);
 
     // timescale_parser.cpp
     Hypertable parse_hypertable(ParseContext& ctx, const std::string& table, const YAML::Node& node);

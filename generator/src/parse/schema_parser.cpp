@@ -199,11 +199,33 @@ void Parser::parse_views(ParseContext& ctx, const YAML::Node& node) {
             if (auto c = spec.take_string("comment")) v.comment = *c;
             if (auto g = spec.take("grants"))
                 v.grants = parse_grants(ctx, *g, catalog::GrantTarget::View, "view `" + v.name + "`");
+            parse_materialized(ctx, v, spec);
             spec.require("sql", "the view's SELECT statement");
             spec.finish();
         }
         schema_.views.push_back(std::move(v));
     }
+}
+
+// `materialized: true` with its `with_data` and `indexes`, which only a
+// materialized view has.
+void Parser::parse_materialized(ParseContext& ctx, View& v, MapReader& spec) {
+    v.materialized = spec.take_bool("materialized").value_or(false);
+    auto with_data = spec.take_bool("with_data");
+    auto indexes = spec.take("indexes");
+    if (!v.materialized) {
+        for (const char* key : {"with_data", "indexes"})
+            if (spec.has(key))
+                ctx.diags.error(spec.key_loc(key), "`" + std::string(key) + "` of view `" + v.name +
+                                                       "` is for materialized views; add `materialized: true`");
+        return;
+    }
+    v.with_data = with_data.value_or(true);
+    if (!indexes) return;
+    const Table stand_in = v.as_table();
+    MapReader list(ctx, *indexes, "`indexes` of materialized view `" + v.name + "`");
+    for (auto& entry : list.entries())
+        v.indexes.push_back(parse_index(ctx, stand_in, entry.key, entry.key_loc, entry.value));
 }
 
 // `columns: {series_id: bigint, value: double precision?}`: what the SELECT

@@ -182,6 +182,8 @@ void check_names(const Schema& schema, Diagnostics& diags) {
         for (const auto& x : t.exclusions) relations.add(x.name, "exclusion constraint index", x.loc);
         check_table_internal_names(t, diags);
     }
+    for (const auto& v : schema.views)
+        for (const auto& i : v.indexes) relations.add(i.name, "index", i.loc);
     check_default_index_names(schema, diags);
     NameTable raw_sql(diags, "among the `sql` objects");
     for (const auto& r : schema.raw_sql) raw_sql.add(r.name, "sql object", r.loc);

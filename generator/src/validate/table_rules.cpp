@@ -411,6 +411,14 @@ void check_view(const Schema& schema, const View& view, Diagnostics& diags) {
         }
         if (dep.name == view.name) diags.error(dep.loc, "view `" + view.name + "` cannot depend on itself");
     }
+    // A materialized view's indexes are built with it, in the migration's
+    // transaction; their columns are known where the view declares them.
+    for (const auto& i : view.indexes)
+        if (i.concurrently)
+            diags.error(i.loc, "index `" + i.name + "` of materialized view `" + view.name +
+                                   "` is marked `concurrently`, but it is built with the view, which a change "
+                                   "re-creates in the migration's transaction; remove `concurrently`");
+    if (!view.columns.empty()) check_indexes(schema, view.as_table(), diags);
 }
 
 }  // namespace hyperschema::rules
