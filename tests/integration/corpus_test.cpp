@@ -19,6 +19,7 @@
 
 #include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -101,6 +102,12 @@ ServerAnswer apply_to_server(const CorpusCase& c, const Schema& schema) {
     if (sql.find("timescaledb") != std::string::npos && !pg.has_timescaledb()) {
         SkippedTimescaleTests::record("corpus case " + c.name);
         return {true, false, ""};
+    }
+    for (const auto& e : schema.extensions) {
+        if (e.name == "postgis" && !pg.has_extension(e.name)) {  // optional, unlike contrib
+            std::fprintf(stderr, "SKIPPED (extension postgis not installed): corpus case %s\n", c.name.c_str());
+            return {true, false, ""};
+        }
     }
     std::string script = "\\set VERBOSITY verbose\n" + sql;
     if (c.header.count("probe")) script += c.header.at("probe") + ";\n";

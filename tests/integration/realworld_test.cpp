@@ -7,6 +7,7 @@
 
 #include "support/catch.hpp"
 
+#include <cstdio>
 #include <filesystem>
 
 #include "emit/expected_schema.hpp"
@@ -57,6 +58,10 @@ TEST_CASE("every real-world schema's YAML builds the database its hand-written S
         CompileResult compiled = compile_directory(dir);
         INFO(compiled.diags.format());
         REQUIRE(compiled.ok());
+        if (compiled.schema.has_extension("postgis") && !PgCluster::shared().has_extension("postgis")) {
+            std::fprintf(stderr, "SKIPPED (extension postgis not installed): real-world case %s\n", name.c_str());
+            continue;
+        }
         const std::string by_hand = database_from_script(name + "_sql", read_text(dir + "/original.sql"));
         const std::string by_yaml = database_from_script(name + "_yaml", history::schema_sql(compiled.schema));
         const auto expected = snapshot_of(by_hand, compiled.schema.namespace_);

@@ -101,6 +101,15 @@ bool PgCluster::has_timescaledb() const {
     return server_->has_timescaledb();
 }
 
+bool PgCluster::has_extension(const std::string& name) {
+    std::string output;
+    const int status = run_command({server_->client_program("psql"), "-X", "-q", "-At", "-h", host(), "-p",
+                                    std::to_string(port()), "-U", kSuperuser, "-d", "postgres", "-c",
+                                    "SELECT count(*) FROM pg_available_extensions WHERE name = '" + name + "'"},
+                                   &output);
+    return status == 0 && output.rfind("1", 0) == 0;
+}
+
 std::string PgCluster::bin_dir() const {
     return devdb::LocalServer::bin_dir();
 }

@@ -46,6 +46,9 @@ public:
     // libpq keyword/value connection string, e.g. for pqxx::connection.
     std::string dsn(const std::string& dbname) const;
     bool has_timescaledb() const;
+    // Whether the server can CREATE EXTENSION `name` (its files are installed):
+    // PostGIS is optional, and tests that need it skip, saying so, without it.
+    bool has_extension(const std::string& name);
     std::string bin_dir() const;
     std::string data_dir() const;
 

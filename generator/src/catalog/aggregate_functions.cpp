@@ -64,8 +64,10 @@ std::optional<ColumnType> min_max(const ColumnType& t) {
         case TypeCategory::Binary:
         case TypeCategory::MacAddress:
             return std::nullopt;
-        case TypeCategory::Extension:  // citext has its own; hstore and ltree none
-            return t.base == BaseType::Citext ? std::optional<ColumnType>(t.without_modifier()) : std::nullopt;
+        case TypeCategory::Extension:  // citext has its own, geometry converts to text; hstore, ltree none
+            if (t.base == BaseType::Citext) return t.without_modifier();
+            if (t.base == BaseType::Geometry) return of(BaseType::Text);
+            return std::nullopt;
         case TypeCategory::Text:
             return of(t.base == BaseType::Char ? BaseType::Char : BaseType::Text);
         case TypeCategory::Network:
@@ -132,7 +134,8 @@ std::optional<ColumnType> same(const ColumnType& t) {
 std::optional<ColumnType> string_agg(const ColumnType& t) {
     if (t.is_array()) return std::nullopt;
     if (t.is_text_family() || (!t.is_array() && t.base == BaseType::Citext)) return of(BaseType::Text);
-    if (t.base == BaseType::Bytea) return of(BaseType::Bytea);
+    // geography converts to bytea alone (geometry to text and bytea: ambiguous).
+    if (t.base == BaseType::Bytea || t.base == BaseType::Geography) return of(BaseType::Bytea);
     return std::nullopt;
 }
 

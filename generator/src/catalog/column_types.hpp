@@ -48,6 +48,7 @@ enum class Modifier {
     Length,          // varchar(n), char(n): characters
     PrecisionScale,  // numeric(p[,s])
     Fractional,      // timestamptz(p), time(p): fractional digits of seconds
+    Shape,           // PostGIS geometry(Point[,4326]): the shape, then the SRID
 };
 
 // Whether PostgreSQL has a default operator class for a scalar of the type

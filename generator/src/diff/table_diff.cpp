@@ -579,6 +579,8 @@ bool modifier_narrows(const ColumnType& a, const ColumnType& b) {
             if (b.precision < 0) return false;
             if (a.precision < 0) return true;
             return b.scale < a.scale || b.precision - b.scale < a.precision - a.scale;
+        case catalog::Modifier::Shape:  // any shape or SRID takes more than one; another may refuse rows
+            return (!b.shape.empty() && b.shape != a.shape) || (b.srid >= 0 && b.srid != a.srid);
         case catalog::Modifier::None:
             return a.enum_name != b.enum_name;  // another enum: labels may not carry over
     }

@@ -104,6 +104,53 @@ bool apply_fractional(ColumnType& t, const std::vector<std::string>& args, std::
     return true;
 }
 
+// geometry(Point), geometry(MultiPolygonZ, 4326): PostGIS's shape names in
+// its own capitalisation, a Z, M or ZM suffix, and an SRID; geography's is
+// 4326 unless given, geometry's 0 (none) as the server prints them.
+bool apply_shape(ColumnType& t, const std::vector<std::string>& args, std::string* error) {
+    static const char* const kShapes[] = {"Geometry",       "Point",
+                                          "LineString",     "Polygon",
+                                          "MultiPoint",     "MultiLineString",
+                                          "MultiPolygon",   "GeometryCollection",
+                                          "CircularString", "CompoundCurve",
+                                          "CurvePolygon",   "MultiCurve",
+                                          "MultiSurface",   "PolyhedralSurface",
+                                          "Triangle",       "Tin"};
+    const std::string written = args[0];
+    std::string lower = written;
+    for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (const char* suffix : {"", "z", "m", "zm"}) {
+        for (const char* shape : kShapes) {
+            std::string candidate = shape;
+            for (auto& c : candidate) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            if (candidate + suffix != lower) continue;
+            std::string upper_suffix = suffix;
+            for (auto& c : upper_suffix) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+            t.shape = std::string(shape) + upper_suffix;
+        }
+    }
+    if (t.shape.empty()) {
+        *error = "`" + written +
+                 "` is not a PostGIS shape; use Point, LineString, Polygon, MultiPoint, "
+                 "MultiLineString, MultiPolygon, GeometryCollection or Geometry, with Z, M or ZM for more "
+                 "dimensions, as in `" +
+                 std::string(traits_of(t.base).example) + "`";
+        return false;
+    }
+    if (args.size() > 2 ||
+        (args.size() == 2 &&
+         (args[1].empty() || args[1].find_first_not_of("0123456789") != std::string::npos || args[1].size() > 6))) {
+        *error = "a PostGIS type takes a shape and an SRID (a whole number such as 4326), as in `" +
+                 std::string(traits_of(t.base).example) + "`";
+        return false;
+    }
+    t.srid = args.size() == 2 ? std::stoi(args[1]) : -1;
+    if (t.base == BaseType::Geography && t.srid < 0) t.srid = 4326;
+    if (t.srid == 0) t.srid = -1;
+    if (t.shape == "Geometry" && t.srid < 0) t.shape.clear();  // geometry(Geometry) is plain geometry
+    return true;
+}
+
 bool apply_modifiers(ColumnType& t, const std::string& name, const std::vector<std::string>& args, std::string* error) {
     const auto& traits = traits_of(t.base);
     if (args.empty()) {
@@ -117,6 +164,8 @@ bool apply_modifiers(ColumnType& t, const std::string& name, const std::vector<s
             return apply_precision_scale(t, args, error);
         case Modifier::Fractional:
             return apply_fractional(t, args, error);
+        case Modifier::Shape:
+            return apply_shape(t, args, error);
         case Modifier::None:
             break;
     }
@@ -167,6 +216,10 @@ std::string ColumnType::modifier_sql() const {
             return precision < 0 ? "" : "(" + std::to_string(precision) + "," + std::to_string(scale) + ")";
         case Modifier::Fractional:
             return precision < 0 ? "" : "(" + std::to_string(precision) + ")";
+        case Modifier::Shape:
+            if (shape.empty() && srid < 0) return "";
+            return "(" + (shape.empty() ? std::string("Geometry") : shape) +
+                   (srid < 0 ? "" : "," + std::to_string(srid)) + ")";
         case Modifier::None:
             break;
     }

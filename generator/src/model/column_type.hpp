@@ -32,10 +32,12 @@ enum class BaseType {
     Cidr,
     Macaddr,
     Macaddr8,
-    Citext,  // extension citext
-    Hstore,  // extension hstore
-    Ltree,   // extension ltree
-    Enum,    // an enum declared in the schema; ColumnType::enum_name says which
+    Citext,     // extension citext
+    Hstore,     // extension hstore
+    Ltree,      // extension ltree
+    Geometry,   // extension postgis: planar shapes
+    Geography,  // extension postgis: shapes on the spheroid
+    Enum,       // an enum declared in the schema; ColumnType::enum_name says which
 };
 
 // The facts about each BaseType (spellings, modifiers, literals, index
@@ -46,6 +48,10 @@ struct ColumnType {
     int precision = -1;  // numeric(p,s), timestamptz(p), time(p), ...; -1 means none written
     int scale = -1;
     int length = -1;  // varchar(n), char(n); -1 means unlimited varchar
+    // PostGIS geometry(Point,4326): the shape ("Point", "MultiPolygonZ", ""
+    // for any) and the SRID (-1 for none, geometry's 0).
+    std::string shape;
+    int srid = -1;
     std::string enum_name;
     int array_dims = 0;  // text[] is 1
     // A domain the schema declares (`domains:`): the type is named so, and
@@ -66,7 +72,8 @@ struct ColumnType {
     // values come out of a function as its base type.
     ColumnType without_modifier() const {
         ColumnType t = *this;
-        t.length = t.precision = t.scale = -1;
+        t.length = t.precision = t.scale = t.srid = -1;
+        t.shape.clear();
         t.domain.clear();
         return t;
     }

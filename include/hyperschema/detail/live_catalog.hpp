@@ -189,7 +189,10 @@ inline void read_relations(pqxx::dbtransaction& tx, const std::string& ns, LiveC
              "LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped "
              "LEFT JOIN pg_type t ON t.oid = a.atttypid "
              "LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum "
-             "WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'v', 'm', 'f') ORDER BY c.relname, a.attnum",
+             // Not an extension's own (PostGIS's spatial_ref_sys and geometry_columns live in public).
+             "WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND NOT EXISTS (SELECT 1 FROM "
+             "pg_depend e WHERE e.classid = 'pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e') "
+             "ORDER BY c.relname, a.attnum",
              ns)) {
         LiveRelation& rel = live.relations[r[0].c_str()];
         rel.kind = r[1].c_str()[0];
@@ -241,7 +244,9 @@ inline void read_relations(pqxx::dbtransaction& tx, const std::string& ns, LiveC
                            "JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
                            "WHERE n.nspname = $1 ORDER BY c.relname, k.conname",
                            ns)) {
-        live.relations[r[0].c_str()].constraints.push_back({r[1].c_str(), r[2].c_str()[0], r[3].c_str()});
+        // Only of the relations read above (not of an extension's own).
+        if (auto rel = live.relations.find(r[0].c_str()); rel != live.relations.end())
+            rel->second.constraints.push_back({r[1].c_str(), r[2].c_str()[0], r[3].c_str()});
     }
     for (const auto& r :
          pqxx_bridge::exec(tx,
@@ -251,7 +256,8 @@ inline void read_relations(pqxx::dbtransaction& tx, const std::string& ns, LiveC
                            "(SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid AND k.conrelid = x.indrelid "
                            "AND k.contype IN ('p', 'u', 'x')) ORDER BY t.relname, i.relname",
                            ns)) {
-        live.relations[r[0].c_str()].indexes.push_back({r[1].c_str(), r[2].c_str()});
+        if (auto rel = live.relations.find(r[0].c_str()); rel != live.relations.end())
+            rel->second.indexes.push_back({r[1].c_str(), r[2].c_str()});
     }
     for (const auto& r :
          pqxx_bridge::exec(tx,
