@@ -127,7 +127,8 @@ struct AggregateSpec {
     std::string source;  // a hypertable, or the parent aggregate
     IntervalSpec bucket;
     bool materialized_only = true;
-    std::vector<std::string> columns;  // bucket, group-by columns, aggregates, in order
+    std::vector<std::string> columns;              // bucket, group-by columns, aggregates, in order
+    std::optional<IntervalSpec> chunk_interval{};  // its rows' hypertable's; nullopt: not compared
 };
 
 struct PolicySpec {

@@ -777,6 +777,10 @@ private:
             if (live.bucket != a.bucket)
                 add(DriftKind::Different, object, "bucket width differs", interval_text(a.bucket),
                     optional_interval_text(live.bucket));
+            if (a.chunk_interval &&
+                (!live.chunk_interval || interval_micros(*live.chunk_interval) != interval_micros(*a.chunk_interval)))
+                add(DriftKind::Different, object, "chunk interval differs", interval_text(*a.chunk_interval),
+                    optional_interval_text(live.chunk_interval));
             if (live.materialized_only != a.materialized_only)
                 add(DriftKind::Different, object, "materialized_only differs", a.materialized_only ? "true" : "false",
                     live.materialized_only ? "true" : "false");

@@ -328,7 +328,8 @@ void drop_aggregate(const Schema& from, const ContinuousAggregate& aggregate, bo
 
 void create_aggregate(const Schema& to, const ContinuousAggregate& aggregate, Output& out) {
     out.add(Stage::CreateViewsAndAggregates, "+ continuous aggregate " + aggregate.name,
-            emit::create_continuous_aggregate(to, aggregate) + emit::aggregate_comments(to, aggregate),
+            emit::create_continuous_aggregate(to, aggregate) + emit::aggregate_chunk_interval(to, aggregate) +
+                emit::aggregate_comments(to, aggregate),
             Phase::Transaction, aggregate.loc);
     diff_timescale_settings(to, aggregate.name, true, nullptr, {aggregate.compression, aggregate.policies}, out);
     if (aggregate.with_data) {
@@ -347,6 +348,11 @@ void alter_aggregate(const Schema& from, const ContinuousAggregate& old, const S
             "ALTER MATERIALIZED VIEW " + name +
                 " SET (timescaledb.materialized_only = " + (aggregate.materialized_only ? "true" : "false") + ");\n");
     }
+    if (old.chunk_interval != aggregate.chunk_interval && aggregate.chunk_interval)
+        out.add(Stage::AlterAggregates,
+                "~ chunk interval of aggregate " + aggregate.name + ": " + aggregate.chunk_interval->text() +
+                    " (new chunks only)",
+                emit::aggregate_chunk_interval(to, aggregate), Phase::Transaction, aggregate.chunk_interval_loc);
     if (emit::aggregate_comments(from, old) != emit::aggregate_comments(to, aggregate)) {
         std::string sql = emit::aggregate_comments(to, aggregate);
         if (aggregate.comment.empty() && !old.comment.empty()) sql += "COMMENT ON VIEW " + name + " IS NULL;\n";

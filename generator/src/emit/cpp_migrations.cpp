@@ -148,12 +148,13 @@ void print_timescale(Printer& p, const ExpectedSchema& e) {
                  {"now", optional_hypertable_settings(h)}});
     }
     for (const auto& a : e.aggregates) {
-        p.print("s.aggregates.push_back({$name$, $source$, $bucket$, $mo$, $columns$});\n",
+        p.print("s.aggregates.push_back({$name$, $source$, $bucket$, $mo$, $columns$$chunks$});\n",
                 {{"name", cpp_string(a.name)},
                  {"source", cpp_string(a.source)},
                  {"bucket", interval(a.bucket)},
                  {"mo", bool_text(a.materialized_only)},
-                 {"columns", strings(a.columns)}});
+                 {"columns", strings(a.columns)},
+                 {"chunks", a.chunk_interval ? ", " + interval(a.chunk_interval) : ""}});
     }
     for (const auto& c : e.compression) {
         p.print(

@@ -249,8 +249,8 @@ void add_timescale(const Schema& schema, ExpectedSchema& out) {
     for (const auto& derived : creation_order(schema).relations) {
         if (!derived.aggregate) continue;
         const ContinuousAggregate& a = *derived.aggregate;
-        out.aggregates.push_back(
-            {a.name, a.source.name, spec_of(a.bucket), a.materialized_only, output_of(schema, a).names()});
+        out.aggregates.push_back({a.name, a.source.name, spec_of(a.bucket), a.materialized_only,
+                                  output_of(schema, a).names(), spec_of(a.chunk_interval)});
         if (a.compression) add_compression(out, a.name, *a.compression);
         add_policies(out, a.name, a.policies);
     }

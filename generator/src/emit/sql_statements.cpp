@@ -527,6 +527,15 @@ std::string create_continuous_aggregate(const Schema& schema, const ContinuousAg
     return p.text();
 }
 
+// set_chunk_time_interval rather than the timescaledb.chunk_interval option,
+// which TimescaleDB 2.28 reads as an interval even on integer time (864000
+// becomes 864000 seconds in microseconds).
+std::string aggregate_chunk_interval(const Schema& schema, const ContinuousAggregate& agg) {
+    if (!agg.chunk_interval) return "";
+    return "SELECT set_chunk_time_interval(" + regclass_literal(schema.namespace_, agg.name) + ", " +
+           agg.chunk_interval->sql() + ");\n";
+}
+
 std::string aggregate_comments(const Schema& schema, const ContinuousAggregate& agg) {
     std::string out;
     const std::string name = qualified(schema.namespace_, agg.name);

@@ -132,6 +132,7 @@ std::string comment_on_trigger(const Schema& schema, const Table& table, const T
 std::string drop_trigger(const Schema& schema, const Table& table, const Trigger& trigger);
 std::string create_view(const Schema& schema, const View& view);
 std::string create_continuous_aggregate(const Schema& schema, const ContinuousAggregate& aggregate);
+std::string aggregate_chunk_interval(const Schema& schema, const ContinuousAggregate& aggregate);
 std::string aggregate_comments(const Schema& schema, const ContinuousAggregate& aggregate);
 // `replacing` writes empty segment-by/order-by lists out ('') so that a change
 // clears what the previous settings had; a first enable leaves them unset for

@@ -468,6 +468,7 @@ void aggregate(YAML::Emitter& out, const ContinuousAggregate& a) {
     out << YAML::Key << "materialized_only" << YAML::Value << a.materialized_only;
     if (a.with_data) out << YAML::Key << "with_data" << YAML::Value << true;
     if (!a.create_group_indexes) out << YAML::Key << "create_group_indexes" << YAML::Value << false;
+    optional_interval(out, "chunk_interval", a.chunk_interval);
     timescale_settings(out, a.compression, a.policies);
     out << YAML::EndMap;
 }

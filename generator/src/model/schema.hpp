@@ -529,6 +529,10 @@ struct ContinuousAggregate {
     // TimescaleDB's indexes on each group-by column with the bucket; false
     // saves their upkeep where no query filters by group.
     bool create_group_indexes = true;
+    // The chunk interval of the hypertable that stores its rows; TimescaleDB
+    // takes ten times the source's when absent.
+    std::optional<Interval> chunk_interval;
+    SourceLocation chunk_interval_loc;
     std::optional<Compression> compression;
     Policies policies;  // refresh, compression, retention
     std::vector<Grant> grants;

@@ -302,6 +302,8 @@ ContinuousAggregate Parser::parse_aggregate(ParseContext& ctx, const std::string
     agg.materialized_only = spec.take_bool("materialized_only").value_or(true);
     agg.with_data = spec.take_bool("with_data").value_or(false);
     agg.create_group_indexes = spec.take_bool("create_group_indexes").value_or(true);
+    agg.chunk_interval = spec.take_time_amount("chunk_interval");
+    agg.chunk_interval_loc = spec.value_loc("chunk_interval");
     if (auto refresh = spec.take("refresh")) parse_refresh(ctx, what, *refresh, agg.policies);
     if (auto c = spec.take("compression")) agg.compression = parse_compression(ctx, what, *c, agg.policies);
     if (auto r = spec.take("retention")) parse_retention(ctx, what, *r, agg.policies);

@@ -169,6 +169,11 @@ void check_aggregate_time(const Schema& schema, const ContinuousAggregate& agg, 
     const std::string owner = "continuous aggregate `" + agg.name + "`";
     check_amount(rule, agg.bucket, agg.bucket_loc, "`bucket` of " + owner, diags);
     check_amount(rule, agg.offset, agg.offset_loc, "`offset` of " + owner, diags);
+    check_amount(rule, agg.chunk_interval, agg.chunk_interval_loc, "`chunk_interval` of " + owner, diags);
+    if (agg.chunk_interval && agg.chunk_interval->has_months())
+        diags.error(agg.chunk_interval_loc, "`chunk_interval` of " + owner +
+                                                " uses months or years; TimescaleDB stores a month as 30 days, so "
+                                                "the database would not match the schema; write days, e.g. `30 days`");
     if (agg.compression)
         check_amount(rule, agg.compression->chunk_interval, agg.compression->chunk_interval_loc,
                      "`chunk_interval` of the compression of " + owner, diags);

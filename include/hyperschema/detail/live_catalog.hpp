@@ -58,7 +58,8 @@ struct LiveAggregate {
     std::optional<IntervalSpec> bucket;
     bool materialized_only = true;
     bool compression_enabled = false;
-    std::string materialization;  // _timescaledb_internal._materialized_hypertable_N
+    std::string materialization;                   // _timescaledb_internal._materialized_hypertable_N
+    std::optional<IntervalSpec> chunk_interval{};  // of the materialization hypertable
 };
 
 struct LiveJob {
@@ -375,17 +376,20 @@ inline void read_aggregates(pqxx::dbtransaction& tx, const std::string& ns, Live
              "SELECT ca.user_view_name, coalesce(parent.user_view_name, raw.table_name), ca.materialized_only, "
              "CASE WHEN bf.bucket_width ~ '^-?[0-9]+$' THEN bf.bucket_width ELSE bf.bucket_width::interval::text END, "
              "mat.schema_name || '.' || mat.table_name, "
-             "mat.compression_state = 1 "
+             "mat.compression_state = 1, md.interval_length, md.column_type IN ('int2'::regtype, "
+             "'int4'::regtype, 'int8'::regtype) "
              "FROM _timescaledb_catalog.continuous_agg ca "
              "JOIN _timescaledb_catalog.hypertable raw ON raw.id = ca.raw_hypertable_id "
              "JOIN _timescaledb_catalog.hypertable mat ON mat.id = ca.mat_hypertable_id "
+             "LEFT JOIN _timescaledb_catalog.dimension md ON md.hypertable_id = mat.id AND md.num_slices IS NULL "
              "LEFT JOIN _timescaledb_catalog.continuous_agg parent ON parent.mat_hypertable_id = "
              "ca.parent_mat_hypertable_id "
              "LEFT JOIN _timescaledb_catalog.continuous_aggs_bucket_function bf ON bf.mat_hypertable_id = "
              "ca.mat_hypertable_id WHERE ca.user_view_schema = $1",
              ns)) {
-        live.aggregates[r[0].c_str()] = {r[1].c_str(), interval_field(r[3]), r[2].as<bool>(), r[5].as<bool>(),
-                                         r[4].c_str()};
+        live.aggregates[r[0].c_str()] = {r[1].c_str(),    interval_field(r[3]),
+                                         r[2].as<bool>(), r[5].as<bool>(),
+                                         r[4].c_str(),    dimension_length(r[6], !r[7].is_null() && r[7].as<bool>())};
     }
 }
 

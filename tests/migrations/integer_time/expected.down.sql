@@ -12,6 +12,7 @@
 --   ~ chunk interval of counters: 5000 (new chunks only)
 --   ~ integer_now of counters: tick_now
 --   ~ chunk interval of events: 86400000 (new chunks only)
+--   ~ chunk interval of aggregate readings_hourly: 864000 (new chunks only)
 --   + compression policy of hypertable readings: after 604800
 --   + retention policy of hypertable readings: drop after 7776000
 --   + refresh policy of aggregate readings_hourly
@@ -52,6 +53,9 @@ SELECT set_integer_now_func('public.counters', 'public.tick_now()'::regprocedure
 
 -- ~ chunk interval of events: 86400000 (new chunks only)
 SELECT set_chunk_time_interval('public.events', 86400000);
+
+-- ~ chunk interval of aggregate readings_hourly: 864000 (new chunks only)
+SELECT set_chunk_time_interval('public.readings_hourly', 864000);
 
 -- + compression policy of hypertable readings: after 604800
 SELECT add_compression_policy('public.readings', compress_after => 604800);

@@ -11,6 +11,7 @@
 --   ~ integer_now of counters: tick_now_v2
 --   ~ chunk interval of events: 604800000 (new chunks only)
 --   + continuous aggregate readings_daily
+--   ~ chunk interval of aggregate readings_hourly: 1728000 (new chunks only)
 --   + compression policy of hypertable readings: after 1209600
 --   + retention policy of hypertable readings: drop after 15552000
 --   + retention policy of hypertable counters: drop after 100000
@@ -65,6 +66,9 @@ SELECT
 FROM public.readings_hourly
 GROUP BY time_bucket(86400::bigint, bucket), device
 WITH NO DATA;
+
+-- ~ chunk interval of aggregate readings_hourly: 1728000 (new chunks only)
+SELECT set_chunk_time_interval('public.readings_hourly', 1728000);
 
 -- + compression policy of hypertable readings: after 1209600
 SELECT add_compression_policy('public.readings', compress_after => 1209600);

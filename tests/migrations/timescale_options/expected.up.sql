@@ -28,6 +28,7 @@ SELECT
 FROM public.readings
 GROUP BY time_bucket(INTERVAL '1 hour', "time"), device
 WITH NO DATA;
+SELECT set_chunk_time_interval('public.readings_hourly', INTERVAL '60 days');
 
 -- ~ compression of hypertable readings (chunks compressed from now on use the new settings)
 ALTER TABLE public.readings SET (
