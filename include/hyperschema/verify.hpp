@@ -478,11 +478,14 @@ private:
         if (kind == "table" || kind == "view") return relation(rest);
         if (kind == "column") return relation(rest.substr(0, rest.find('.')));
         if (kind == "constraint" || kind == "trigger") return is_expected_table(rest.substr(rest.rfind(" on ") + 4));
-        if (kind == "index")
-            return std::any_of(schema_.tables.begin(), schema_.tables.end(), [&](const TableSpec& t) {
-                return std::any_of(t.indexes.begin(), t.indexes.end(),
-                                   [&](const IndexSpec& i) { return i.name == rest; });
-            });
+        auto has_index = [&](const std::vector<IndexSpec>& indexes) {
+            return std::any_of(indexes.begin(), indexes.end(), [&](const IndexSpec& i) { return i.name == rest; });
+        };
+        if (kind == "index")  // of a table or a materialized view
+            return std::any_of(schema_.tables.begin(), schema_.tables.end(),
+                               [&](const TableSpec& t) { return has_index(t.indexes); }) ||
+                   std::any_of(schema_.views.begin(), schema_.views.end(),
+                               [&](const ViewSpec& v) { return has_index(v.indexes); });
         if (kind == "type")
             return std::any_of(schema_.enums.begin(), schema_.enums.end(),
                                [&](const EnumSpec& e) { return e.name == rest; }) ||

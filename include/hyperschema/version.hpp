@@ -17,7 +17,10 @@ inline constexpr int kGeneratedCodeVersion = 4;  // 4: a header per relation, de
 // continuous aggregates with a bucket origin, offset or time zone in 2.15.
 // Tested on 2.28.3.
 inline constexpr const char* kMinTimescaleVersion = "2.15";
-// add_job(..., job_name => ...), by which user-defined jobs are found, came in 2.20.
+// Features that need a newer TimescaleDB, where a schema uses them:
+// enable_chunk_skipping came in 2.16; add_job(..., job_name => ...), by which
+// user-defined jobs are found, in 2.20.
+inline constexpr const char* kMinTimescaleVersionForChunkSkipping = "2.16";
 inline constexpr const char* kMinTimescaleVersionForJobs = "2.20";
 
 }  // namespace hyperschema

@@ -723,7 +723,7 @@ jobs:
   prune:
     procedure: prune_sessions
     schedule: 1 hour
-    config: {older_than: 30 days, ratio: 1.50, tags: [a, b]}
+    config: {older_than: 30 days, ratio: 1.50, tags: [a, b], half: .5, plus: +7, padded: 007}
     check_config: check_prune
     max_runtime: 5 minutes
     initial_start: 2025-01-01 03:00:00+00
@@ -759,6 +759,11 @@ TEST_CASE("verify: user-defined jobs as declared, drift in them, and run_job by 
         CHECK_FALSE(hyperschema::job_id(conn, f.expected, "nightly").has_value());
         hyperschema::run_job(conn, f.expected, "prune");
         pqxx::work tx(conn);
+        // YAML's numbers are JSON numbers in the config, however YAML spells them.
+        CHECK(tx.exec("SELECT config->>'half' || ' ' || (config->>'plus') || ' ' || (config->>'padded') || ' ' || "
+                      "jsonb_typeof(config->'half') FROM timescaledb_information.jobs WHERE application_name LIKE "
+                      "'prune [%'")[0][0]
+                  .as<std::string>() == "0.5 7 7 number");
         CHECK(tx.exec("SELECT array_agg(id)::text FROM sessions")[0][0].as<std::string>() == "{2}");
         tx.commit();
         CHECK_THROWS_AS(hyperschema::run_job(conn, f.expected, "nightly"), hyperschema::usage_error);

@@ -46,8 +46,19 @@ Table in_new_names(const Schema& from, const Table& old, const std::string& new_
     };
     t.name = new_name;
     for (auto& c : t.columns) rename(c.name);
-    if (t.primary_key) rename_refs(t.primary_key->columns);
-    for (auto& u : t.uniques) rename_refs(u.columns);
+    if (t.primary_key) {
+        rename_refs(t.primary_key->columns);
+        rename_refs(t.primary_key->include);
+    }
+    for (auto& u : t.uniques) {
+        rename_refs(u.columns);
+        rename_refs(u.include);
+    }
+    for (auto& x : t.exclusions) {
+        for (auto& e : x.elements)
+            if (!e.key.is_expression()) rename(e.key.column);
+        rename_refs(x.include);
+    }
     for (auto& fk : t.foreign_keys) {
         rename_refs(fk.columns);
         // Spell out the referenced key, which the target's new name cannot find in `from`.
@@ -545,9 +556,12 @@ void diff_hypertable(const Table& old, const Schema& to, const Table& table, Out
         const Column* time = table.find_column(n->time_column.name);
         Interval iv =
             n->chunk_interval.value_or(time ? catalog::default_chunk_interval(time->type) : Interval{0, 7, 0});
+        // With a second time dimension, TimescaleDB needs to be told which ("multiple time dimensions").
+        const bool several =
+            std::any_of(n->dimensions.begin(), n->dimensions.end(), [](const Dimension& d) { return !d.is_hash(); });
         out.add(Stage::Hypertables, "~ chunk interval of " + table.name + ": " + iv.text() + " (new chunks only)",
                 "SELECT set_chunk_time_interval(" + emit::regclass_literal(to.namespace_, table.name) + ", " +
-                    iv.sql() + ");\n",
+                    iv.sql() + (several ? ", " + quote_literal(n->time_column.name) : "") + ");\n",
                 Phase::Transaction, n->chunk_interval_loc);
     }
     if (o->integer_now.name != n->integer_now.name) {

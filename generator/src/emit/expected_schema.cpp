@@ -419,8 +419,7 @@ ExpectedSchema expected_schema_of(const Schema& schema, int version) {
     add_timescale(schema, out);
     for (const auto& j : schema.jobs) out.jobs.push_back(job_spec(j));
     add_comments(schema, out);
-    // Jobs are found by the name add_job() gives them (TimescaleDB 2.20 and later).
-    if (!schema.jobs.empty()) out.min_timescaledb = kMinTimescaleVersionForJobs;
+    if (out.uses_timescaledb) out.min_timescaledb = schema.min_timescaledb();
     for (const auto& f : schema.functions) out.functions.push_back(function_spec(schema, f));
     for (const auto& r : schema.raw_sql)
         for (const auto& o : r.provides) out.provided.push_back({raw_sql_kind_name(o.kind), o.name});

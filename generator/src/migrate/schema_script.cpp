@@ -18,9 +18,7 @@ std::string schema_sql(const Schema& schema) {
         "regenerate.\n"
         "-- Creates the complete schema in an empty database: psql -v ON_ERROR_STOP=1 -f <this file>\n",
         {{"version", kVersion}, {"schema", schema.name}});
-    if (schema.uses_timescaledb())
-        p.print("-- Requires TimescaleDB >= $min$.\n",
-                {{"min", schema.jobs.empty() ? kMinTimescaleVersion : kMinTimescaleVersionForJobs}});
+    if (schema.uses_timescaledb()) p.print("-- Requires TimescaleDB >= $min$.\n", {{"min", schema.min_timescaledb()}});
     p.print("$statements$", {{"statements", render_statements(plan)}});
     return p.text();
 }

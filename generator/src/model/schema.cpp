@@ -1,6 +1,7 @@
 #include "model/schema.hpp"
 
 #include "catalog/column_types.hpp"
+#include "hyperschema/version.hpp"
 
 #include <algorithm>
 
@@ -248,6 +249,14 @@ Policy* Policies::find(PolicyKind kind) {
 
 bool Schema::has_extension(std::string_view extension) const {
     return std::any_of(extensions.begin(), extensions.end(), [&](const Extension& e) { return e.name == extension; });
+}
+
+const char* Schema::min_timescaledb() const {
+    if (!jobs.empty()) return kMinTimescaleVersionForJobs;
+    const bool skipping = std::any_of(tables.begin(), tables.end(), [](const Table& t) {
+        return t.hypertable && !t.hypertable->chunk_skipping.empty();
+    });
+    return skipping ? kMinTimescaleVersionForChunkSkipping : kMinTimescaleVersion;
 }
 
 bool Schema::uses_timescaledb() const {

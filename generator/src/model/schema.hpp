@@ -619,6 +619,9 @@ struct Schema {
     // The functions and procedures of that name (overloads share one).
     std::vector<const Function*> find_functions(const std::string& name) const;
     bool uses_timescaledb() const;
+    // The oldest TimescaleDB the schema's SQL runs on: 2.15, or newer where a
+    // feature it uses needs it (hyperschema/version.hpp).
+    const char* min_timescaledb() const;
     bool has_extension(std::string_view extension) const;  // listed under `extensions:`
 };
 

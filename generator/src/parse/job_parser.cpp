@@ -1,7 +1,10 @@
 // User-defined jobs (`jobs:`): a procedure, its schedule and job settings,
 // and a config written as YAML (or JSON text) that becomes the job's jsonb.
 
+#include <cerrno>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
+#include <regex>
 
 #include "parse/parser.hpp"
 
@@ -17,11 +20,15 @@ nlohmann::json scalar_json(const YAML::Node& node) {
     if (text.empty() || text == "~" || text == "null" || text == "Null" || text == "NULL") return nullptr;
     if (text == "true" || text == "True" || text == "TRUE") return true;
     if (text == "false" || text == "False" || text == "FALSE") return false;
-    const bool numeric = text.find_first_not_of("0123456789+-.eE") == std::string::npos;
-    if (numeric) {
-        auto number = nlohmann::json::parse(text, nullptr, false);
-        if (!number.is_discarded() && number.is_number()) return number;
+    // YAML's core schema: 7, -7, +7, 007, .5, 1., 1e3 (JSON spells them 7, 0.5, 1.0, 1000).
+    static const std::regex kInteger(R"([-+]?[0-9]+)");
+    static const std::regex kFloat(R"([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?)");
+    if (text.size() < 40 && std::regex_match(text, kInteger)) {
+        errno = 0;
+        const long long value = std::strtoll(text.c_str(), nullptr, 10);
+        if (errno == 0) return value;
     }
+    if (text.size() < 40 && std::regex_match(text, kFloat)) return std::strtod(text.c_str(), nullptr);
     return text;
 }
 

@@ -3,6 +3,7 @@
 --
 -- Changes:
 --   - hypertable flows
+--   ~ chunk interval of packets: 1 day (new chunks only)
 --   ~ partitions of packets.sensor: 4 (new chunks only)
 --   ~ chunk interval of packets.seq: 100000 (new chunks only)
 --
@@ -13,6 +14,9 @@ BEGIN;
 
 -- - hypertable flows
 DROP TABLE public.flows;
+
+-- ~ chunk interval of packets: 1 day (new chunks only)
+SELECT set_chunk_time_interval('public.packets', INTERVAL '1 day', 'time');
 
 -- ~ partitions of packets.sensor: 4 (new chunks only)
 SELECT set_number_partitions('public.packets', 4, 'sensor');

@@ -3,6 +3,7 @@
 --
 -- Changes:
 --   + hypertable flows
+--   ~ chunk interval of packets: 2 days (new chunks only)
 --   ~ partitions of packets.sensor: 8 (new chunks only)
 --   ~ chunk interval of packets.seq: 500000 (new chunks only)
 --
@@ -22,6 +23,9 @@ CREATE TABLE public.flows (
 SELECT create_hypertable('public.flows', by_range('time'));
 SELECT add_dimension('public.flows', by_hash('site', 2));
 SELECT add_dimension('public.flows', by_range('valid_from', INTERVAL '30 days'));
+
+-- ~ chunk interval of packets: 2 days (new chunks only)
+SELECT set_chunk_time_interval('public.packets', INTERVAL '2 days', 'time');
 
 -- ~ partitions of packets.sensor: 8 (new chunks only)
 SELECT set_number_partitions('public.packets', 8, 'sensor');

@@ -3,7 +3,7 @@
 --
 -- Changes:
 --   - constraint bookings_no_overlap on bookings
---   - constraint bookings_one_start on bookings
+--   ~ column bookings.begins renamed to starts
 --   ~ constraint bookings_no_overlap on bookings
 
 BEGIN;
@@ -11,8 +11,8 @@ BEGIN;
 -- - constraint bookings_no_overlap on bookings
 ALTER TABLE public.bookings DROP CONSTRAINT bookings_no_overlap;
 
--- - constraint bookings_one_start on bookings
-ALTER TABLE public.bookings DROP CONSTRAINT bookings_one_start;
+-- ~ column bookings.begins renamed to starts
+ALTER TABLE public.bookings RENAME COLUMN begins TO starts;
 
 -- ~ constraint bookings_no_overlap on bookings
 ALTER TABLE public.bookings ADD CONSTRAINT bookings_no_overlap EXCLUDE USING gist (room_id WITH =, (tstzrange(starts, ends)) WITH &&);

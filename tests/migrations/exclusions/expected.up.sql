@@ -3,19 +3,19 @@
 --
 -- Changes:
 --   - constraint bookings_no_overlap on bookings
+--   ~ column bookings.starts renamed to begins
 --   ~ constraint bookings_no_overlap on bookings
---   + constraint bookings_one_start on bookings
 
 BEGIN;
 
 -- - constraint bookings_no_overlap on bookings
 ALTER TABLE public.bookings DROP CONSTRAINT bookings_no_overlap;
 
--- ~ constraint bookings_no_overlap on bookings
-ALTER TABLE public.bookings ADD CONSTRAINT bookings_no_overlap EXCLUDE USING gist (room_id WITH =, (tstzrange(starts, ends, '[]')) WITH &&) WHERE (NOT cancelled);
-COMMENT ON CONSTRAINT bookings_no_overlap ON public.bookings IS 'Closed ranges, cancelled bookings aside';
+-- ~ column bookings.starts renamed to begins
+ALTER TABLE public.bookings RENAME COLUMN starts TO begins;
 
--- + constraint bookings_one_start on bookings
-ALTER TABLE public.bookings ADD CONSTRAINT bookings_one_start EXCLUDE USING hash (starts WITH =);
+-- ~ constraint bookings_no_overlap on bookings
+ALTER TABLE public.bookings ADD CONSTRAINT bookings_no_overlap EXCLUDE USING gist (room_id WITH =, (tstzrange(begins, ends, '[]')) WITH &&) WHERE (NOT cancelled);
+COMMENT ON CONSTRAINT bookings_no_overlap ON public.bookings IS 'Closed ranges, cancelled bookings aside';
 
 COMMIT;
