@@ -219,7 +219,15 @@ std::optional<Rejection> apply_plan(void* pg_conn, const Schema& schema, const d
                                  "SET LOCAL search_path TO " + emit::quote_ident(plan.search_namespace) + ", public");
                     search_path_set = true;
                 }
-                if (interrupted_by) return Rejection{{}, "interrupted", "57014", "interrupted", "", "", ""};
+                if (interrupted_by) {
+                    // Filled field by field: GCC 12 at -O3 takes the aggregate's empty
+                    // SourceLocation for uninitialised (-Wmaybe-uninitialized).
+                    Rejection r;
+                    r.summary = "interrupted";
+                    r.sqlstate = "57014";
+                    r.message = "interrupted";
+                    return r;
+                }
                 if (auto r = run(plan.changes[i], st.sql)) return r;
             }
         }
