@@ -717,8 +717,8 @@ private:
                 add(DriftKind::Different, object, "integer_now function differs", or_none(h.integer_now),
                     or_none(live.integer_now));
             if (live.chunk_skipping != h.chunk_skipping)
-                add(DriftKind::Different, object, "chunk skipping differs", names_or_none(h.chunk_skipping),
-                    names_or_none(live.chunk_skipping));
+                add(DriftKind::Different, object, "chunk skipping differs", or_none(join(h.chunk_skipping)),
+                    or_none(join(live.chunk_skipping)));
             if (!same_dimensions(live.dimensions, h.dimensions))
                 add(DriftKind::Different, object, "dimensions differ", dimensions_text(h.dimensions),
                     dimensions_text(live.dimensions));
@@ -732,12 +732,6 @@ private:
     bool is_expected_table(const std::string& name) const {
         return std::any_of(schema_.tables.begin(), schema_.tables.end(),
                            [&](const TableSpec& t) { return t.name == name; });
-    }
-
-    static std::string names_or_none(const std::vector<std::string>& names) {
-        std::string out;
-        for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
-        return out.empty() ? "(none)" : out;
     }
 
     // By column: a dimension added later in the YAML's order is still the same one.
@@ -755,12 +749,11 @@ private:
     }
 
     static std::string dimensions_text(const std::vector<DimensionSpec>& dimensions) {
-        std::string out;
+        std::vector<std::string> parts;
         for (const auto& d : dimensions)
-            out += (out.empty() ? "" : ", ") + d.column +
-                   (d.partitions > 0 ? " in " + std::to_string(d.partitions) + " partitions"
-                                     : " in ranges of " + interval_text(*d.interval));
-        return out.empty() ? "(none)" : out;
+            parts.push_back(d.column + (d.partitions > 0 ? " in " + std::to_string(d.partitions) + " partitions"
+                                                         : " in ranges of " + interval_text(*d.interval)));
+        return or_none(join(parts));
     }
 
     void check_aggregates() {
@@ -885,6 +878,14 @@ private:
                 j.refresh_newest_first ? (*j.refresh_newest_first ? "true" : "false") : "default");
     }
 
+    // A job (policy or user-defined) whose last run failed, when job health is checked.
+    void report_failed_run(const std::string& object, const LiveJob& j) {
+        if (!options_.job_health || j.last_run_status != "Failed") return;
+        add(DriftKind::Unhealthy, object,
+            "job " + std::to_string(j.id) + "'s last run failed (" + std::to_string(j.total_failures) +
+                " failed runs in all)" + (j.last_error.empty() ? "" : ": " + j.last_error));
+    }
+
     void check_policies() {
         std::set<int> matched;
         for (const auto& p : schema_.policies) {
@@ -917,10 +918,7 @@ private:
             if (j.relation.empty()) continue;  // a user-defined job: check_jobs()
             if (!matched.count(j.id))
                 unexpected(policy_name(j.proc), j.relation, "job " + std::to_string(j.id) + ", not in the schema");
-            if (options_.job_health && j.last_run_status == "Failed")
-                add(DriftKind::Unhealthy, policy_name(j.proc) + " on " + j.relation,
-                    "job " + std::to_string(j.id) + "'s last run failed (" + std::to_string(j.total_failures) +
-                        " failed runs in all)" + (j.last_error.empty() ? "" : ": " + j.last_error));
+            report_failed_run(policy_name(j.proc) + " on " + j.relation, j);
         }
     }
 
@@ -963,10 +961,7 @@ private:
             if (!matched.count(j.id))
                 unexpected("job", j.name.empty() ? std::to_string(j.id) : j.name,
                            "job " + std::to_string(j.id) + " calling " + j.proc + ", not in the schema");
-            if (options_.job_health && j.last_run_status == "Failed")
-                add(DriftKind::Unhealthy, object,
-                    "job " + std::to_string(j.id) + "'s last run failed (" + std::to_string(j.total_failures) +
-                        " failed runs in all)" + (j.last_error.empty() ? "" : ": " + j.last_error));
+            report_failed_run(object, j);
         }
     }
 

@@ -5,6 +5,7 @@
 
 #include "emit/cpp_names.hpp"
 #include "emit/printer.hpp"
+#include "emit/sql_statements.hpp"
 
 namespace hyperschema::emit {
 namespace {
@@ -65,11 +66,10 @@ void print_columns(Printer& p, const std::vector<ColumnSpec>& columns) {
 void print_view(Printer& p, const ViewSpec& v) {
     std::string rest;
     if (v.materialized) {
-        rest = ", true, {";
+        std::vector<std::string> indexes;
         for (const auto& i : v.indexes)
-            rest += "{" + cpp_string(i.name) + ", " + cpp_string(i.definition) + "}" +
-                    (&i == &v.indexes.back() ? "" : ", ");
-        rest += "}";
+            indexes.push_back("{" + cpp_string(i.name) + ", " + cpp_string(i.definition) + "}");
+        rest = ", true, {" + join(indexes, ", ") + "}";
     }
     if (v.columns.empty()) {
         p.print("s.views.push_back({$name$, {}$rest$});\n", {{"name", cpp_string(v.name)}, {"rest", rest}});
@@ -129,12 +129,11 @@ std::string optional_hypertable_settings(const HypertableSpec& h) {
 
 // {"device_id", 4, std::nullopt}, {"seq", 0, hyperschema::IntervalSpec{0, 0, 1000, true}}
 std::string dimensions(const std::vector<DimensionSpec>& dimensions) {
-    std::string out;
-    for (const auto& d : dimensions) {
-        if (!out.empty()) out += ", ";
-        out += "{" + cpp_string(d.column) + ", " + std::to_string(d.partitions) + ", " + interval(d.interval) + "}";
-    }
-    return out;
+    std::vector<std::string> items;
+    for (const auto& d : dimensions)
+        items.push_back("{" + cpp_string(d.column) + ", " + std::to_string(d.partitions) + ", " + interval(d.interval) +
+                        "}");
+    return join(items, ", ");
 }
 
 void print_timescale(Printer& p, const ExpectedSchema& e) {

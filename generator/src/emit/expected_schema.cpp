@@ -333,6 +333,12 @@ SequenceSpec sequence_spec(const Sequence& s) {
     return {s.name, s.type.sql(), o.start, o.increment, o.min_value, o.max_value, o.cache, s.options.cycle, owner};
 }
 
+// A routine as verify names it in grants and comments: "function f(a integer)".
+std::string routine_object(const Schema& schema, const Function& f) {
+    return std::string(f.is_procedure() ? "procedure " : "function ") + f.name + "(" +
+           function_spec(schema, f).identity_arguments + ")";
+}
+
 void add_grants(const Schema& schema, ExpectedSchema& out) {
     for (const auto& r : schema.roles) out.roles.push_back(r.name);
     auto add = [&](const std::string& object, const std::vector<Grant>& grants) {
@@ -351,10 +357,7 @@ void add_grants(const Schema& schema, ExpectedSchema& out) {
     for (const auto& v : schema.views) add(std::string(v.kind_name()) + " " + v.name, v.grants);
     for (const auto& a : schema.aggregates) add("continuous aggregate " + a.name, a.grants);
     for (const auto& s : schema.sequences) add("sequence " + s.name, s.grants);
-    for (const auto& f : schema.functions)
-        add(std::string(f.is_procedure() ? "procedure " : "function ") + f.name + "(" +
-                function_spec(schema, f).identity_arguments + ")",
-            f.grants);
+    for (const auto& f : schema.functions) add(routine_object(schema, f), f.grants);
 }
 
 // Every comment the schema declares, keyed as verify names the objects.
@@ -365,10 +368,7 @@ void add_comments(const Schema& schema, ExpectedSchema& out) {
     for (const auto& e : schema.enums) add("type " + e.name, e.comment);
     for (const auto& d : schema.domains) add("type " + d.name, d.comment);
     for (const auto& s : schema.sequences) add("sequence " + s.name, s.comment);
-    for (const auto& f : schema.functions)
-        add(std::string(f.is_procedure() ? "procedure " : "function ") + f.name + "(" +
-                function_spec(schema, f).identity_arguments + ")",
-            f.comment);
+    for (const auto& f : schema.functions) add(routine_object(schema, f), f.comment);
     for (const auto& t : schema.tables) {
         add("table " + t.name, t.comment);
         for (const auto& c : t.columns) add("column " + t.name + "." + c.name, c.comment);

@@ -473,8 +473,11 @@ void check_json_comparisons(const Table& table, const std::string& sql, const So
     }
 }
 
-void check_stable_functions(const Table& table, const std::string& sql, const SourceLocation& loc,
-                            const std::string& what, const std::string& server_message, Diagnostics& diags) {
+void check_immutable_expression(const Table& table, const std::string& sql, const SourceLocation& loc,
+                                const std::string& what, const std::string& reason, const std::string& server_message,
+                                Diagnostics& diags) {
+    const auto names = column_names(table);
+    check_fragment(sql, loc, {what, &names, true, reason}, diags);
     if (sql.empty()) return;
     std::string error;
     auto tokens = sqltext::lex(sql, &error);
@@ -531,12 +534,9 @@ void check_index(const Schema& schema, const Table& table, const Index& index, c
     check_method_limits(index, what, diags);
     for (const auto& key : index.keys) {
         if (key.is_expression()) {
-            check_fragment(key.expression, key.loc,
-                           {"an expression of " + what, &names, true,
-                            "PostgreSQL requires functions in index expressions to be IMMUTABLE"},
-                           diags);
-            check_stable_functions(table, key.expression, key.loc, "an expression of " + what,
-                                   "functions in index expression must be marked IMMUTABLE", diags);
+            check_immutable_expression(table, key.expression, key.loc, "an expression of " + what,
+                                       "PostgreSQL requires functions in index expressions to be IMMUTABLE",
+                                       "functions in index expression must be marked IMMUTABLE", diags);
             check_json_comparisons(table, key.expression, key.loc, "an expression of " + what, diags);
             check_json_key_expression(table, index, key, what, diags);
             continue;
@@ -555,13 +555,11 @@ void check_index(const Schema& schema, const Table& table, const Index& index, c
                         "unknown column `" + inc.name + "` in `include` of " + what + did_you_mean(inc.name, names));
         }
     }
-    check_fragment(index.where, index.where_loc,
-                   {"the `where` predicate of " + what, &names, true,
-                    "PostgreSQL requires functions in index predicates to be IMMUTABLE (a partial index "
-                    "cannot move with the clock); filter on a fixed value, or drop `where` and filter in queries"},
-                   diags);
-    check_stable_functions(table, index.where, index.where_loc, "the `where` predicate of " + what,
-                           "functions in index predicate must be marked IMMUTABLE", diags);
+    check_immutable_expression(
+        table, index.where, index.where_loc, "the `where` predicate of " + what,
+        "PostgreSQL requires functions in index predicates to be IMMUTABLE (a partial index cannot move with the "
+        "clock); filter on a fixed value, or drop `where` and filter in queries",
+        "functions in index predicate must be marked IMMUTABLE", diags);
     if (!index.where.empty())
         check_json_comparisons(table, index.where, index.where_loc, "the `where` predicate of " + what, diags);
     if (table.hypertable) check_hypertable_index(table, index, what, diags);

@@ -26,11 +26,15 @@ void check_hypertable(const Schema& schema, const Table& table, Diagnostics& dia
 // numbers for integer time) and integer_now where integer time needs it
 // (time_rules.cpp).
 void check_hypertable_time(const Schema& schema, const Table& table, Diagnostics& diags);
-// Calls that are STABLE for the argument types the table's columns give them
-// (date_trunc of a timestamptz, a timestamptz cast to date or text, ...),
-// where PostgreSQL demands IMMUTABLE; `server_message` is its error's text.
-void check_stable_functions(const Table& table, const std::string& sql, const SourceLocation& loc,
-                            const std::string& what, const std::string& server_message, Diagnostics& diags);
+// An expression over the table's columns that PostgreSQL requires to be
+// IMMUTABLE (index keys and predicates, generated columns): the fragment's
+// checks with functions known by name (`reason` says why), then calls that
+// are STABLE for the argument types the columns give them (date_trunc of a
+// timestamptz, a timestamptz cast to date or text, ...); `server_message` is
+// the server's error text for those.
+void check_immutable_expression(const Table& table, const std::string& sql, const SourceLocation& loc,
+                                const std::string& what, const std::string& reason, const std::string& server_message,
+                                Diagnostics& diags);
 // An amount of time in the unit of a time column of `type`: an interval, or a
 // whole number for an integer column.
 void check_time_amount(const ColumnType& type, const std::string& column, const std::optional<Interval>& amount,

@@ -89,14 +89,10 @@ void check_generated(const Table& table, const Column& c, Diagnostics& diags) {
                                     "specified\"); give it an integer type");
     if (check_generated_expression(table, c, diags))
         return;  // its shape first: columns of a subquery are not the table's
-    std::vector<std::string> names = column_names(table);
-    check_fragment(c.generated, c.generated_loc,
-                   {"the expression of " + what, &names, true,
-                    "PostgreSQL computes a stored generated column once, when the row is written, and requires "
-                    "its expression to be IMMUTABLE (\"generation expression is not immutable\")"},
-                   diags);
-    check_stable_functions(table, c.generated, c.generated_loc, "the expression of " + what,
-                           "generation expression is not immutable", diags);
+    check_immutable_expression(table, c.generated, c.generated_loc, "the expression of " + what,
+                               "PostgreSQL computes a stored generated column once, when the row is written, and "
+                               "requires its expression to be IMMUTABLE (\"generation expression is not immutable\")",
+                               "generation expression is not immutable", diags);
     std::set<std::string> generated;
     for (const auto& other : table.columns)
         if (!other.generated.empty()) generated.insert(other.name);
