@@ -6,7 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "hyperschema/connection.hpp"
 #include "pipeline/compile.hpp"
+#include "pull/pull.hpp"
 
 namespace hyperschema::cli {
 
@@ -17,6 +19,7 @@ struct Options {
     std::string command;
     std::vector<std::string> args;  // positional arguments after the command
     std::string out = "generated";
+    bool out_given = false;  // --out was on the command line (pull writes to the schema's name otherwise)
     bool werror = false;
     bool check = false;
     bool allow_destructive = false;
@@ -32,6 +35,10 @@ struct Options {
     int to = -1;                      // target version for migrate up
     std::vector<std::string> ignore;  // verify: globs of unexpected objects to leave out
     bool no_job_health = false;
+    // pull
+    std::vector<std::string> namespaces;  // --namespace (repeatable); default public
+    std::string name;                     // --name: the pulled schema's name
+    bool allow_unsupported = false;       // pull: objects carried as `sql:` are not a problem
 };
 
 // Compiles every schema under `paths` (default "."), printing diagnostics to
@@ -60,5 +67,6 @@ int run_database_migrate(const Options& o);  // migrate up | down [N] | status
 int run_diff(const Options& o);
 int run_check(const Options& o);
 int run_verify(const Options& o);  // verify [DIR]: the live database against the schema
+int run_pull(const Options& o);    // pull: a live database written as YAML
 
 }  // namespace hyperschema::cli

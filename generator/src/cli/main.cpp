@@ -36,6 +36,10 @@ commands:
   verify [DIR]                   compare the live database with the schema; exit 1 on drift,
                                  failing TimescaleDB jobs or a too old TimescaleDB
   diff [DIR...]                  print the SQL the next migration would contain; write nothing
+  pull [--out DIR]               write the YAML of a live database (--db; --namespace NAME, repeatable,
+                                 default public) into DIR (default: the schema's name); exit 1 when
+                                 an object is carried as SQL (`sql:`) or not at all, unless
+                                 --allow-unsupported
   check [DIR...]                 for CI: exit 1 unless migrations, checksums and generated files
                                  are in sync with the YAML
 
@@ -57,6 +61,9 @@ options:
   --format text|json     output of `check` and `verify` (default: text)
   --ignore GLOB          verify: leave out unexpected objects named like GLOB (repeatable)
   --no-job-health        verify: do not report failing TimescaleDB jobs
+  --namespace NAME       pull: the PostgreSQL schema to read (repeatable; each its own directory)
+  --name NAME            pull: the schema's name (default: the namespace's, or for public the database's)
+  --allow-unsupported    pull: exit 0 although some objects are carried as SQL
   --werror               treat warnings as errors
   --dev-db DSN|local     validate, migrate new, check: also apply each valid schema (migrate new: the
                          last migration's state, the new migration up and down; check: the history
@@ -100,6 +107,14 @@ bool parse_args(int argc, char** argv, Options& o, std::string& error) {
             o.history_schema = value("--history-schema");
         } else if (a == "--ignore" || a.rfind("--ignore=", 0) == 0) {
             o.ignore.push_back(value("--ignore"));
+        } else if (a == "--allow-unsupported") {
+            o.allow_unsupported = true;
+        } else if (a == "--namespace" || a.rfind("--namespace=", 0) == 0) {
+            o.namespaces.push_back(value("--namespace"));
+            if (o.namespaces.back().empty()) return false;
+        } else if (a == "--name" || a.rfind("--name=", 0) == 0) {
+            o.name = value("--name");
+            if (o.name.empty()) return false;
         } else if (a == "--no-job-health") {
             o.no_job_health = true;
         } else if (a == "--sources" || a.rfind("--sources=", 0) == 0) {
@@ -122,6 +137,7 @@ bool parse_args(int argc, char** argv, Options& o, std::string& error) {
             o.to = std::stoi(v);
         } else if (a == "--out" || a == "-o" || a.rfind("--out=", 0) == 0) {
             o.out = value("--out");
+            o.out_given = true;
             if (o.out.empty()) return false;
         } else if (a == "--format" || a.rfind("--format=", 0) == 0) {
             o.format = value("--format");
@@ -287,6 +303,7 @@ int main(int argc, char** argv) {
         if (o.command == "diff") return run_diff(o);
         if (o.command == "check") return run_check(o);
         if (o.command == "verify") return run_verify(o);
+        if (o.command == "pull") return run_pull(o);
     } catch (const std::exception& e) {
         std::cerr << "hyperschema: internal error: " << e.what() << "\n";
         return kUsage;

@@ -437,13 +437,14 @@ void functions(YAML::Emitter& out, const Schema& schema, RoutineKind kind) {
     if (any) out << YAML::EndMap;
 }
 
-void aggregate(YAML::Emitter& out, const ContinuousAggregate& a) {
+void aggregate(YAML::Emitter& out, const ContinuousAggregate& a, const YamlStyle& style) {
     out << YAML::Key << a.name << YAML::Value << YAML::BeginMap;
     comment(out, a.comment);
     grants(out, a.grants);
     out << YAML::Key << "from" << YAML::Value << a.source.name;
     out << YAML::Key << "bucket" << YAML::Value << a.bucket.text();
-    out << YAML::Key << "bucket_column" << YAML::Value << a.bucket_column;
+    if (!style.omit_defaults || a.bucket_column != "bucket")
+        out << YAML::Key << "bucket_column" << YAML::Value << a.bucket_column;
     if (a.origin) out << YAML::Key << "origin" << YAML::Value << *a.origin;
     optional_interval(out, "offset", a.offset);
     if (a.timezone) out << YAML::Key << "timezone" << YAML::Value << *a.timezone;
@@ -465,7 +466,8 @@ void aggregate(YAML::Emitter& out, const ContinuousAggregate& a) {
         names(out, a.column_order);
     }
     if (!a.where.empty()) out << YAML::Key << "where" << YAML::Value << a.where;
-    out << YAML::Key << "materialized_only" << YAML::Value << a.materialized_only;
+    if (!style.omit_defaults || !a.materialized_only)
+        out << YAML::Key << "materialized_only" << YAML::Value << a.materialized_only;
     if (a.with_data) out << YAML::Key << "with_data" << YAML::Value << true;
     if (!a.create_group_indexes) out << YAML::Key << "create_group_indexes" << YAML::Value << false;
     optional_interval(out, "chunk_interval", a.chunk_interval);
@@ -500,13 +502,7 @@ void raw_sql(YAML::Emitter& out, const RawSql& r) {
     out << YAML::EndMap;
 }
 
-}  // namespace
-
-std::string schema_yaml(const Schema& schema) {
-    YAML::Emitter out;
-    out.SetIndent(2);
-    out.SetBoolFormat(YAML::TrueFalseBool);
-    out << YAML::BeginMap;
+void header(YAML::Emitter& out, const Schema& schema, const YamlStyle&) {
     out << YAML::Key << "schema" << YAML::Value << YAML::BeginMap << YAML::Key << "name" << YAML::Value << schema.name
         << YAML::Key << "namespace" << YAML::Value << schema.namespace_;
     grants(out, schema.namespace_grants);
@@ -520,95 +516,162 @@ std::string schema_yaml(const Schema& schema) {
         out << YAML::Key << "roles" << YAML::Value;
         names(out, schema.roles);
     }
-    if (!schema.enums.empty()) {
-        out << YAML::Key << "enums" << YAML::Value << YAML::BeginMap;
-        for (const auto& e : schema.enums) {
-            out << YAML::Key << e.name << YAML::Value << YAML::BeginMap << YAML::Key << "values" << YAML::Value;
-            names(out, e.values);
-            comment(out, e.comment);
-            out << YAML::EndMap;
-        }
-        out << YAML::EndMap;
-    }
-    if (!schema.domains.empty()) {
-        out << YAML::Key << "domains" << YAML::Value << YAML::BeginMap;
-        for (const auto& d : schema.domains) {
-            out << YAML::Key << d.name << YAML::Value << YAML::BeginMap;
-            out << YAML::Key << "type" << YAML::Value << d.type.sql();
-            if (d.not_null) out << YAML::Key << "not_null" << YAML::Value << true;
-            if (!d.default_sql.empty()) out << YAML::Key << "default_sql" << YAML::Value << d.default_sql;
-            if (!d.checks.empty()) {
-                out << YAML::Key << "checks" << YAML::Value << YAML::BeginMap;
-                for (const auto& c : d.checks) out << YAML::Key << c.name << YAML::Value << c.expression;
-                out << YAML::EndMap;
-            }
-            comment(out, d.comment);
-            out << YAML::EndMap;
-        }
-        out << YAML::EndMap;
-    }
-    functions(out, schema, RoutineKind::Function);
-    functions(out, schema, RoutineKind::Procedure);
-    if (!schema.sequences.empty()) {
-        out << YAML::Key << "sequences" << YAML::Value << YAML::BeginMap;
-        for (const auto& s : schema.sequences) {
-            out << YAML::Key << s.name << YAML::Value << YAML::BeginMap;
-            out << YAML::Key << "type" << YAML::Value << s.type.sql();
-            sequence_options(out, s.options);
-            if (s.owned_by_table)
-                out << YAML::Key << "owned_by" << YAML::Value << s.owned_by_table->name + "." + s.owned_by_column;
-            comment(out, s.comment);
-            grants(out, s.grants);
-            out << YAML::EndMap;
-        }
-        out << YAML::EndMap;
-    }
-    if (!schema.tables.empty()) {
-        out << YAML::Key << "tables" << YAML::Value << YAML::BeginMap;
-        for (const auto& t : schema.tables) table(out, t);
-        out << YAML::EndMap;
-    }
-    if (!schema.views.empty()) {
-        out << YAML::Key << "views" << YAML::Value << YAML::BeginMap;
-        for (const auto& v : schema.views) {
-            out << YAML::Key << v.name << YAML::Value << YAML::BeginMap << YAML::Key << "sql" << YAML::Value
-                << YAML::Literal << v.sql;
-            if (!v.depends_on.empty()) {
-                out << YAML::Key << "depends_on" << YAML::Value;
-                names(out, v.depends_on);
-            }
-            comment(out, v.comment);
-            grants(out, v.grants);
-            if (v.materialized) {
-                out << YAML::Key << "materialized" << YAML::Value << true;
-                if (!v.with_data) out << YAML::Key << "with_data" << YAML::Value << false;
-                if (!v.indexes.empty()) {
-                    out << YAML::Key << "indexes" << YAML::Value << YAML::BeginMap;
-                    for (const auto& i : v.indexes) index(out, i);
-                    out << YAML::EndMap;
-                }
-            }
-            out << YAML::EndMap;
-        }
-        out << YAML::EndMap;
-    }
-    if (!schema.aggregates.empty()) {
-        out << YAML::Key << "aggregates" << YAML::Value << YAML::BeginMap;
-        for (const auto& a : schema.aggregates) aggregate(out, a);
-        out << YAML::EndMap;
-    }
-    if (!schema.jobs.empty()) {
-        out << YAML::Key << "jobs" << YAML::Value << YAML::BeginMap;
-        for (const auto& j : schema.jobs) job(out, j);
-        out << YAML::EndMap;
-    }
-    if (!schema.raw_sql.empty()) {
-        out << YAML::Key << "sql" << YAML::Value << YAML::BeginMap;
-        for (const auto& r : schema.raw_sql) raw_sql(out, r);
+}
+
+void enums(YAML::Emitter& out, const Schema& schema, const YamlStyle&) {
+    if (schema.enums.empty()) return;
+    out << YAML::Key << "enums" << YAML::Value << YAML::BeginMap;
+    for (const auto& e : schema.enums) {
+        out << YAML::Key << e.name << YAML::Value << YAML::BeginMap << YAML::Key << "values" << YAML::Value;
+        names(out, e.values);
+        comment(out, e.comment);
         out << YAML::EndMap;
     }
     out << YAML::EndMap;
+}
+
+void domains(YAML::Emitter& out, const Schema& schema, const YamlStyle&) {
+    if (schema.domains.empty()) return;
+    out << YAML::Key << "domains" << YAML::Value << YAML::BeginMap;
+    for (const auto& d : schema.domains) {
+        out << YAML::Key << d.name << YAML::Value << YAML::BeginMap;
+        out << YAML::Key << "type" << YAML::Value << d.type.sql();
+        if (d.not_null) out << YAML::Key << "not_null" << YAML::Value << true;
+        if (!d.default_sql.empty()) out << YAML::Key << "default_sql" << YAML::Value << d.default_sql;
+        if (!d.checks.empty()) {
+            out << YAML::Key << "checks" << YAML::Value << YAML::BeginMap;
+            for (const auto& c : d.checks) out << YAML::Key << c.name << YAML::Value << c.expression;
+            out << YAML::EndMap;
+        }
+        comment(out, d.comment);
+        out << YAML::EndMap;
+    }
+    out << YAML::EndMap;
+}
+
+void routines(YAML::Emitter& out, const Schema& schema, const YamlStyle&) {
+    functions(out, schema, RoutineKind::Function);
+    functions(out, schema, RoutineKind::Procedure);
+}
+
+void sequences(YAML::Emitter& out, const Schema& schema, const YamlStyle&) {
+    if (schema.sequences.empty()) return;
+    out << YAML::Key << "sequences" << YAML::Value << YAML::BeginMap;
+    for (const auto& s : schema.sequences) {
+        out << YAML::Key << s.name << YAML::Value << YAML::BeginMap;
+        out << YAML::Key << "type" << YAML::Value << s.type.sql();
+        sequence_options(out, s.options);
+        if (s.owned_by_table)
+            out << YAML::Key << "owned_by" << YAML::Value << s.owned_by_table->name + "." + s.owned_by_column;
+        comment(out, s.comment);
+        grants(out, s.grants);
+        out << YAML::EndMap;
+    }
+    out << YAML::EndMap;
+}
+
+void tables(YAML::Emitter& out, const Schema& schema, const YamlStyle&) {
+    if (schema.tables.empty()) return;
+    out << YAML::Key << "tables" << YAML::Value << YAML::BeginMap;
+    for (const auto& t : schema.tables) table(out, t);
+    out << YAML::EndMap;
+}
+
+void views(YAML::Emitter& out, const Schema& schema, const YamlStyle&) {
+    if (schema.views.empty()) return;
+    out << YAML::Key << "views" << YAML::Value << YAML::BeginMap;
+    for (const auto& v : schema.views) {
+        out << YAML::Key << v.name << YAML::Value << YAML::BeginMap << YAML::Key << "sql" << YAML::Value
+            << YAML::Literal << v.sql;
+        if (!v.depends_on.empty()) {
+            out << YAML::Key << "depends_on" << YAML::Value;
+            names(out, v.depends_on);
+        }
+        comment(out, v.comment);
+        grants(out, v.grants);
+        if (v.materialized) {
+            out << YAML::Key << "materialized" << YAML::Value << true;
+            if (!v.with_data) out << YAML::Key << "with_data" << YAML::Value << false;
+            if (!v.indexes.empty()) {
+                out << YAML::Key << "indexes" << YAML::Value << YAML::BeginMap;
+                for (const auto& i : v.indexes) index(out, i);
+                out << YAML::EndMap;
+            }
+        }
+        out << YAML::EndMap;
+    }
+    out << YAML::EndMap;
+}
+
+void aggregates(YAML::Emitter& out, const Schema& schema, const YamlStyle& style) {
+    if (schema.aggregates.empty()) return;
+    out << YAML::Key << "aggregates" << YAML::Value << YAML::BeginMap;
+    for (const auto& a : schema.aggregates) aggregate(out, a, style);
+    out << YAML::EndMap;
+}
+
+void jobs(YAML::Emitter& out, const Schema& schema, const YamlStyle&) {
+    if (schema.jobs.empty()) return;
+    out << YAML::Key << "jobs" << YAML::Value << YAML::BeginMap;
+    for (const auto& j : schema.jobs) job(out, j);
+    out << YAML::EndMap;
+}
+
+void raw_sql_objects(YAML::Emitter& out, const Schema& schema, const YamlStyle&) {
+    if (schema.raw_sql.empty()) return;
+    out << YAML::Key << "sql" << YAML::Value << YAML::BeginMap;
+    for (const auto& r : schema.raw_sql) raw_sql(out, r);
+    out << YAML::EndMap;
+}
+
+using Section = void (*)(YAML::Emitter&, const Schema&, const YamlStyle&);
+
+// The files of a schema written one concern each, their sections in the
+// order one file has them.
+struct SectionFile {
+    const char* name;
+    std::vector<Section> sections;
+};
+
+const std::vector<SectionFile>& section_files() {
+    static const std::vector<SectionFile> files{
+        {"schema.yaml", {header, enums, domains}},
+        {"functions.yaml", {routines}},
+        {"sequences.yaml", {sequences}},
+        {"tables.yaml", {tables}},
+        {"views.yaml", {views}},
+        {"aggregates.yaml", {aggregates}},
+        {"jobs.yaml", {jobs}},
+        {"sql.yaml", {raw_sql_objects}},
+    };
+    return files;
+}
+
+std::string write_sections(const Schema& schema, const YamlStyle& style, const std::vector<Section>& sections) {
+    YAML::Emitter out;
+    out.SetIndent(2);
+    out.SetBoolFormat(YAML::TrueFalseBool);
+    out << YAML::BeginMap;
+    for (Section section : sections) section(out, schema, style);
+    out << YAML::EndMap;
     return std::string(out.c_str()) + "\n";
+}
+
+}  // namespace
+
+std::string schema_yaml(const Schema& schema) {
+    std::vector<Section> all;
+    for (const auto& file : section_files()) all.insert(all.end(), file.sections.begin(), file.sections.end());
+    return write_sections(schema, YamlStyle{}, all);
+}
+
+std::vector<std::pair<std::string, std::string>> schema_files(const Schema& schema, const YamlStyle& style) {
+    std::vector<std::pair<std::string, std::string>> files;
+    for (const auto& file : section_files()) {
+        std::string text = write_sections(schema, style, file.sections);
+        if (text != "{}\n") files.emplace_back(file.name, std::move(text));
+    }
+    return files;
 }
 
 }  // namespace hyperschema::emit

@@ -6,11 +6,24 @@
 // ordinary parser gives the model the next migration is diffed against.
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "model/schema.hpp"
 
 namespace hyperschema::emit {
 
 std::string schema_yaml(const Schema& schema);
+
+struct YamlStyle {
+    // Leave out settings at the DSL's defaults (`materialized_only: true`,
+    // `bucket_column: bucket`), as a person writes them; snapshots keep them.
+    bool omit_defaults = false;
+};
+
+// The same, one file per concern (schema.yaml, functions.yaml, tables.yaml,
+// views.yaml, aggregates.yaml, jobs.yaml, sql.yaml), those with content only:
+// how `pull` writes a schema. The parser reads the files as one schema.
+std::vector<std::pair<std::string, std::string>> schema_files(const Schema& schema, const YamlStyle& style);
 
 }  // namespace hyperschema::emit

@@ -207,7 +207,8 @@ public:
             --e;
         }
         if (b >= e) return Kind::Unknown;
-        // The last top-level `::` or AT TIME ZONE decides.
+        // A top-level AT TIME ZONE decides (`::` binds tighter: in
+        // `ts AT TIME ZONE 'UTC'::text` the cast is the zone's), else the last `::`.
         size_t cast = e, at = e;
         for (size_t i = b; i < e; ++i) {
             if (t_[i].kind == TokenKind::LParen) {
@@ -217,7 +218,7 @@ public:
             if (t_[i].kind == TokenKind::Cast) cast = i;
             if (word_at(t_, i, "at") && word_at(t_, i + 1, "time") && word_at(t_, i + 2, "zone")) at = i;
         }
-        if (cast != e && (at == e || cast > at)) {
+        if (cast != e && at == e) {
             size_t j = cast + 1;
             Kind k = read_type_name(t_, j);
             if (j >= e) return k;
@@ -399,7 +400,10 @@ std::vector<std::string> stable_uses(const std::vector<Token>& t, const Table& t
         }
         if (t[i].kind == TokenKind::Operator && (t[i].text == "+" || t[i].text == "-") && i > 0) {
             const Column* column = nullptr;
-            const Kind left = types.kind(types.operand_start(i), i, &column);
+            const size_t b = types.operand_start(i);
+            // `te - ts + interval` adds to (te - ts), whose type is not ts's: + and - are left-associative.
+            const bool chained = b > 0 && t[b - 1].kind == TokenKind::Operator;
+            const Kind left = chained ? Kind::Unknown : types.kind(b, i, &column);
             const Kind right = types.operand_kind(i + 1, &column);
             if ((left == Kind::Timestamptz && right == Kind::Interval) ||
                 (left == Kind::Interval && right == Kind::Timestamptz && t[i].text == "+")) {

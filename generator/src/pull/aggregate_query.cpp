@@ -1,0 +1,213 @@
+#include "pull/aggregate_query.hpp"
+
+#include <algorithm>
+
+#include "sqltext/lexer.hpp"
+
+namespace hyperschema::pull {
+namespace {
+
+using sqltext::Token;
+using sqltext::TokenKind;
+
+bool is_word(const Token& t, const char* word) {
+    return t.kind == TokenKind::Identifier && t.text == word;
+}
+
+bool is_name(const Token& t) {
+    return t.kind == TokenKind::Identifier || t.kind == TokenKind::QuotedIdentifier;
+}
+
+std::string trim(std::string s) {
+    const size_t start = s.find_first_not_of(" \n\t");
+    if (start == std::string::npos) return "";
+    s = s.substr(start);
+    s.erase(s.find_last_not_of(" \n\t") + 1);
+    return s;
+}
+
+// The query's tokens from `first` to `last` (exclusive) as text.
+struct Slicer {
+    const std::string& sql;
+    const std::vector<Token>& tokens;
+
+    std::string text(size_t first, size_t last) const {
+        if (first >= last) return "";
+        const size_t end = last < tokens.size() ? tokens[last].offset : sql.size();
+        return trim(sql.substr(tokens[first].offset, end - tokens[first].offset));
+    }
+};
+
+// Token ranges split at the commas outside parentheses.
+std::vector<std::pair<size_t, size_t>> split_commas(const std::vector<Token>& tokens, size_t first, size_t last) {
+    std::vector<std::pair<size_t, size_t>> items;
+    int depth = 0;
+    size_t start = first;
+    for (size_t i = first; i < last; ++i) {
+        if (tokens[i].kind == TokenKind::LParen) ++depth;
+        if (tokens[i].kind == TokenKind::RParen) --depth;
+        if (depth == 0 && tokens[i].kind == TokenKind::Comma) {
+            items.emplace_back(start, i);
+            start = i + 1;
+        }
+    }
+    if (start < last) items.emplace_back(start, last);
+    return items;
+}
+
+// Where each top-level clause starts (its keyword's token), by keyword.
+struct Clauses {
+    size_t select = 0, from = 0, where = 0, group = 0, end = 0;
+    std::string other;  // a clause the DSL has no place for
+};
+
+Clauses find_clauses(const std::vector<Token>& tokens) {
+    Clauses c;
+    c.end = tokens.size();
+    c.from = c.where = c.group = c.end;
+    int depth = 0;
+    for (size_t i = 0; i < tokens.size(); ++i) {
+        const Token& t = tokens[i];
+        if (t.kind == TokenKind::LParen) ++depth;
+        if (t.kind == TokenKind::RParen) --depth;
+        if (depth != 0 || t.kind != TokenKind::Identifier) continue;
+        if (t.text == "from" && c.from == c.end) c.from = i;
+        if (t.text == "where" && c.where == c.end) c.where = i;
+        // GROUP BY, not an ordered-set aggregate's WITHIN GROUP (ORDER BY ...).
+        if (t.text == "group" && c.group == c.end && i + 1 < tokens.size() && is_word(tokens[i + 1], "by")) c.group = i;
+        for (const char* word : {"having", "limit", "window", "union", "distinct", "offset"})
+            if (t.text == word && c.other.empty()) c.other = word;
+    }
+    return c;
+}
+
+// ORDER BY after GROUP BY (a top-level `order` followed by `by`).
+bool has_order_by(const std::vector<Token>& tokens, size_t from) {
+    int depth = 0;
+    for (size_t i = from; i + 1 < tokens.size(); ++i) {
+        if (tokens[i].kind == TokenKind::LParen) ++depth;
+        if (tokens[i].kind == TokenKind::RParen) --depth;
+        if (depth == 0 && is_word(tokens[i], "order") && is_word(tokens[i + 1], "by")) return true;
+    }
+    return false;
+}
+
+// An output column: its expression's tokens and its name.
+struct Item {
+    size_t first, last;  // the expression
+    std::string name;
+};
+
+std::optional<Item> read_item(const std::vector<Token>& tokens, std::pair<size_t, size_t> range) {
+    const auto [first, last] = range;
+    if (last >= first + 3 && is_word(tokens[last - 2], "as") && is_name(tokens[last - 1]))
+        return Item{first, last - 2, tokens[last - 1].text};
+    if (last == first + 1 && is_name(tokens[first])) return Item{first, last, tokens[first].text};
+    return std::nullopt;
+}
+
+bool is_bucket_call(const std::vector<Token>& tokens, const Item& item) {
+    return item.last > item.first + 1 && is_word(tokens[item.first], "time_bucket") &&
+           tokens[item.first + 1].kind == TokenKind::LParen &&
+           sqltext::matching_paren(tokens, item.first + 1) == item.last - 1;
+}
+
+std::string without_parentheses(std::string s) {
+    while (s.size() > 2 && s.front() == '(' && s.back() == ')') {
+        std::string error;
+        auto tokens = sqltext::lex(s, &error);
+        if (!tokens || sqltext::matching_paren(*tokens, 0) != tokens->size() - 1) break;
+        s = trim(s.substr(1, s.size() - 2));
+    }
+    return s;
+}
+
+}  // namespace
+
+std::string without_qualifier(const std::string& sql, const std::string& qualifier) {
+    std::string error;
+    auto tokens = sqltext::lex(sql, &error);
+    if (!tokens) return sql;
+    std::string out;
+    size_t copied = 0;
+    for (size_t i = 0; i + 2 < tokens->size(); ++i) {
+        const Token& t = (*tokens)[i];
+        if (is_name(t) && t.text == qualifier && (*tokens)[i + 1].kind == TokenKind::Dot && is_name((*tokens)[i + 2]) &&
+            (i == 0 || (*tokens)[i - 1].kind != TokenKind::Dot)) {
+            out += sql.substr(copied, t.offset - copied);
+            copied = (*tokens)[i + 2].offset;
+        }
+    }
+    return out + sql.substr(copied);
+}
+
+std::optional<AggregateQuery> split_aggregate_query(const std::string& query, const std::string& source,
+                                                    std::string* problem) {
+    std::string error;
+    const std::string sql = without_qualifier(query, source);
+    auto lexed = sqltext::lex(sql, &error);
+    if (!lexed || lexed->empty() || !is_word(lexed->front(), "select")) {
+        *problem = "its query does not read as a SELECT";
+        return std::nullopt;
+    }
+    const std::vector<Token>& tokens = *lexed;
+    const Slicer slice{sql, tokens};
+    Clauses c = find_clauses(tokens);
+    if (c.other.empty() && has_order_by(tokens, c.group)) c.other = "ORDER BY";
+    if (!c.other.empty()) {
+        *problem = "its query has " + c.other + ", which the DSL's aggregates do not";
+        return std::nullopt;
+    }
+    if (c.from + 2 != std::min(c.where, c.group) || !is_name(tokens[c.from + 1])) {
+        *problem = "it reads more than its source (a join or a subquery)";
+        return std::nullopt;
+    }
+    AggregateQuery out;
+    std::vector<Item> items;
+    for (auto range : split_commas(tokens, 1, c.from)) {
+        auto item = read_item(tokens, range);
+        if (!item) {
+            *problem = "an output column has no name of its own";
+            return std::nullopt;
+        }
+        items.push_back(*item);
+        out.output.push_back(item->name);
+    }
+    if (c.where < c.end) out.where = slice.text(c.where + 1, c.group);
+    std::string bucket_sql;
+    for (const auto& item : items)
+        if (is_bucket_call(tokens, item)) {
+            out.bucket_column = item.name;
+            bucket_sql = slice.text(item.first, item.last);
+        }
+    if (out.bucket_column.empty() || c.group + 1 >= c.end || !is_word(tokens[c.group + 1], "by")) {
+        *problem = "it has no time_bucket() column it groups by";
+        return std::nullopt;
+    }
+    for (auto [first, last] : split_commas(tokens, c.group + 2, c.end)) {
+        const std::string key = without_parentheses(slice.text(first, last));
+        if (key == bucket_sql) continue;
+        if (last != first + 1 || !is_name(tokens[first])) {
+            *problem = "it groups by an expression (" + key + "), which the DSL's `group_by` does not take yet";
+            return std::nullopt;
+        }
+        out.group_by.push_back(tokens[first].text);
+        if (std::find(out.output.begin(), out.output.end(), out.group_by.back()) == out.output.end()) {
+            *problem = "it groups by a column it does not output (" + out.group_by.back() + ")";
+            return std::nullopt;
+        }
+    }
+    for (const auto& item : items) {
+        if (item.name == out.bucket_column) continue;
+        const std::string expression = slice.text(item.first, item.last);
+        const bool grouped = std::find(out.group_by.begin(), out.group_by.end(), item.name) != out.group_by.end();
+        if (grouped && expression != item.name && expression != "\"" + item.name + "\"") {
+            *problem = "a group-by column is renamed in its output (" + item.name + ")";
+            return std::nullopt;
+        }
+        if (!grouped) out.columns.emplace_back(item.name, expression);
+    }
+    return out;
+}
+
+}  // namespace hyperschema::pull
