@@ -189,6 +189,29 @@ public:
         }
     }
 
+    // Records every migration as applied without running any: for a database
+    // that already is at the schema's state (`migrate baseline`, after verify).
+    int baseline() {
+        auto held = lock();
+        if (!options_.dry_run) ensure_history_table();
+        const std::vector<AppliedMigration> applied = read_history();
+        if (!applied.empty())
+            throw history_error("the database already has a migration history (at version " +
+                                std::to_string(applied.back().version) +
+                                "); baseline is for a database that has none: use `migrate up`");
+        if (options_.dry_run) return static_cast<int>(migrations_.size());
+        pqxx::work w(conn_);
+        for (const auto& m : migrations_) {
+            pqxx_bridge::exec(w,
+                              "INSERT INTO " + table_ +
+                                  " (version, name, checksum, state, execution_ms) VALUES ($1, $2, $3, 'applied', 0)",
+                              m.version, m.name, checksum_of(m));
+            say(migration_stem(m.version, m.name) + ": recorded as applied (baseline; nothing run)");
+        }
+        w.commit();
+        return static_cast<int>(migrations_.size());
+    }
+
     MigrationStatus status() {
         MigrationStatus s;
         s.applied = read_history();
@@ -383,6 +406,15 @@ inline int migrate_down(connection& conn, const std::vector<Migration>& migratio
                         const MigrateOptions& options = {}) {
     return detail::pqxx_bridge::translated("migrate down",
                                            [&] { return detail::Migrator(conn, migrations, options).down(target); });
+}
+
+// Records every migration as applied, running none: how a database that
+// already has the schema (built by hand or another tool) starts being
+// versioned. Check it first (verify()); throws history_error when the
+// database already has a history. Returns how many were recorded.
+inline int baseline(connection& conn, const std::vector<Migration>& migrations, const MigrateOptions& options = {}) {
+    return detail::pqxx_bridge::translated("baseline",
+                                           [&] { return detail::Migrator(conn, migrations, options).baseline(); });
 }
 
 inline MigrationStatus migration_status(connection& conn, const std::vector<Migration>& migrations,

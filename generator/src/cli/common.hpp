@@ -26,6 +26,7 @@ struct Options {
     std::string format = "text";
     // Database commands.
     std::string db;              // libpq connection string; "" uses the PG* environment
+    bool db_given = false;       // --db was on the command line (diff then compares with the database)
     std::string dev_db;          // validate: a server to try the schema on (--dev-db)
     std::string migrations_dir;  // instead of OUT/<schema>/migrations
     int sources = 1;             // generate/check: how many .cpp files the definitions are split into

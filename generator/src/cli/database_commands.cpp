@@ -80,6 +80,51 @@ int run_verify(const Options& o) {
     }
 }
 
+// migrate baseline [DIR]: verify first, then record the history without running it.
+int run_baseline(const Options& o, const std::vector<std::string>& paths) {
+    std::vector<CompileResult> results;
+    int code = compile_all(o, paths, results);
+    if (code != kOk) return std::max(code, summarize(results));
+    if (results.size() != 1) {
+        std::cerr << "hyperschema: error: migrate baseline takes one schema directory\n";
+        return kUsage;
+    }
+    const Schema& schema = results[0].schema;
+    const std::string dir = o.migrations_dir.empty() ? migrations_dir(o, schema) : o.migrations_dir;
+    try {
+        std::vector<Migration> migrations = load_migrations(dir);
+        if (migrations.empty()) {
+            std::cerr << "hyperschema: refused: " << dir
+                      << " has no migration to record; write the first one: hyperschema migrate new initial "
+                      << schema.directory << "\n";
+            return kProblem;
+        }
+        auto conn = connect(o.db);
+        VerifyOptions verify_options;
+        verify_options.history_schema = o.history_schema;
+        verify_options.job_health = false;  // the jobs' health is not the schema's state
+        verify_options.ignore = o.ignore;
+        VerifyReport report =
+            verify(conn, emit::expected_schema_of(schema, static_cast<int>(migrations.size())), verify_options);
+        if (!report.ok()) {
+            std::cerr << "hyperschema: refused: " << where(conn)
+                      << " is not at the schema's state; nothing was recorded. The differences:\n"
+                      << report.text();
+            return kProblem;
+        }
+        MigrateOptions options;
+        options.history_schema = o.history_schema;
+        options.dry_run = o.dry_run;
+        options.log = [](const std::string& line) { std::cout << line << "\n" << std::flush; };
+        const int n = baseline(conn, migrations, options);
+        std::cout << where(conn) << ": " << n << " migration(s) " << (o.dry_run ? "would be" : "")
+                  << " recorded as applied; it is at version " << n << "\n";
+        return kOk;
+    } catch (...) {
+        return report_failure(std::current_exception());
+    }
+}
+
 int run_database_migrate(const Options& o) {
     const std::string action = o.args[0];
     std::vector<std::string> rest(o.args.begin() + 1, o.args.end());
@@ -88,6 +133,7 @@ int run_database_migrate(const Options& o) {
         steps = std::stoi(rest[0].substr(0, 6));
         rest.erase(rest.begin());
     }
+    if (action == "baseline") return run_baseline(o, rest);
     std::string dir;
     if (int code = find_migrations(o, rest, dir); code != kOk) return code;
     try {

@@ -33,9 +33,14 @@ commands:
   migrate up [DIR] [--to N]      apply pending migrations to the database (--db, or the PG* variables)
   migrate down [N] [DIR]         revert the newest N applied migrations (default 1)
   migrate status [DIR]           list applied and pending migrations
+  migrate baseline [DIR]         record every migration as applied without running any, in a database
+                                 that already has the schema (built by hand or another tool); refused
+                                 unless verify finds it identical
   verify [DIR]                   compare the live database with the schema; exit 1 on drift,
                                  failing TimescaleDB jobs or a too old TimescaleDB
   diff [DIR...]                  print the SQL the next migration would contain; write nothing
+  diff --db DSN [DIR...]         print the SQL that takes the live database to the schema (its
+                                 namespace pulled as the old state); write nothing
   pull [--out DIR]               write the YAML of a live database (--db; --namespace NAME, repeatable,
                                  default public) into DIR (default: the schema's name); exit 1 when
                                  an object is carried as SQL (`sql:`) or not at all, unless
@@ -98,6 +103,7 @@ bool parse_args(int argc, char** argv, Options& o, std::string& error) {
             o.dry_run = true;
         } else if (a == "--db" || a.rfind("--db=", 0) == 0) {
             o.db = value("--db");
+            o.db_given = true;
         } else if (a == "--dev-db" || a.rfind("--dev-db=", 0) == 0) {
             o.dev_db = value("--dev-db");
             if (o.dev_db.empty()) return false;

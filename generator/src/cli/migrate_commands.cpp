@@ -259,11 +259,13 @@ void print_checks(const Options& o, const std::vector<SchemaCheck>& checks) {
 }  // namespace
 
 int run_migrate(const Options& o) {
-    if (!o.args.empty() && (o.args[0] == "up" || o.args[0] == "down" || o.args[0] == "status")) {
+    if (!o.args.empty() &&
+        (o.args[0] == "up" || o.args[0] == "down" || o.args[0] == "status" || o.args[0] == "baseline")) {
         return run_database_migrate(o);
     }
     if (o.args.size() < 2 || o.args[0] != "new") {
-        std::cerr << "hyperschema: error: usage: hyperschema migrate new NAME [DIR...] | up | down [N] | status\n";
+        std::cerr << "hyperschema: error: usage: hyperschema migrate new NAME [DIR...] | up | down [N] | status | "
+                     "baseline\n";
         return kUsage;
     }
     std::string why;
@@ -280,10 +282,46 @@ int run_migrate(const Options& o) {
     return code;
 }
 
+// diff --db: the live database, pulled, is the old state.
+int diff_database(const Options& o, const CompileResult& r) {
+    pull::PulledSchema pulled;
+    try {
+        auto conn = connect(o.db);
+        pulled = pull::pull_schema(conn, r.schema.namespace_, r.schema.name);
+    } catch (const std::exception& e) {
+        std::cerr << "hyperschema: error: " << e.what() << "\n";
+        return kUsage;
+    }
+    if (!pulled.compiled.ok()) {
+        std::cerr << pulled.compiled.diags.format() << "hyperschema: internal error: the database's namespace "
+                  << r.schema.namespace_ << " does not read back as YAML; please report it\n";
+        return kUsage;
+    }
+    diff::Plan up = diff::diff_schemas(pulled.compiled.schema, r.schema, diff::Direction::Up);
+    if (report_unsupported(up)) return kProblem;
+    if (up.changes.empty()) {
+        std::cout << "-- " << r.schema.name << ": the database has the schema; no changes\n";
+        return kOk;
+    }
+    if (up.destructive() && !o.allow_destructive) {
+        std::cerr << r.schema.name << ": taking the database to the schema would lose data:\n";
+        for (const auto& c : up.changes)
+            if (!c.data_at_risk.empty()) std::cerr << "  " << c.summary << ": " << c.data_at_risk << "\n";
+        std::cerr << "run again with --allow-destructive to print the SQL anyway\n";
+        return kProblem;
+    }
+    std::cout << history::render_migration(up, r.schema.name, "database", true, {});
+    return kOk;
+}
+
 int run_diff(const Options& o) {
     std::vector<CompileResult> results;
     int code = compile_all(o, o.args, results);
     if (code != kOk) return std::max(code, summarize(results));
+    if (o.db_given) {
+        for (const auto& r : results) code = std::max(code, diff_database(o, r));
+        return code;
+    }
     if (!one_history(o, results)) return kUsage;
     for (const auto& r : results) {
         history::History history = history::read_history(migrations_dir(o, r.schema));

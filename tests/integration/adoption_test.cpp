@@ -1,0 +1,184 @@
+// Adopting a database hyperschema did not build (tests/adoption/hand_built.sql,
+// with data): pull it, write the first migration from the pulled YAML,
+// baseline the database at it (nothing runs), then a change to the YAML (a
+// column and a policy) migrates it on and keeps every row. diff --db plans
+// the way from the live database to a schema; baseline refuses a database
+// that is not at the schema's state.
+
+#include "support/catch.hpp"
+
+#include <filesystem>
+
+#include "diff/diff.hpp"
+#include "emit/expected_schema.hpp"
+#include "emit/yaml_writer.hpp"
+#include "hyperschema/hyperschema.hpp"
+#include "migrate/migrations.hpp"
+#include "migrate/schema_script.hpp"
+#include "pipeline/compile.hpp"
+#include "pull/pull.hpp"
+#include "support/pg_cluster.hpp"
+#include "support/timescale_skip.hpp"
+#include "unit/test_files.hpp"
+
+namespace fs = std::filesystem;
+using namespace hyperschema;
+using namespace hyperschema::testing;
+
+namespace {
+
+std::string hand_built_database() {
+    auto& pg = PgCluster::shared();
+    const std::string db = pg.create_database("adopt");
+    const std::string path =
+        (fs::temp_directory_path() / ("hyperschema-adopt-" + std::to_string(::getpid()) + ".sql")).string();
+    write_text(path, "\\set ON_ERROR_STOP 1\n" + read_text(source_path("tests/adoption/hand_built.sql")));
+    std::string output;
+    const int status = pg.psql_file(db, path, &output);
+    fs::remove(path);
+    INFO(output);
+    REQUIRE(status == 0);
+    return db;
+}
+
+// The pulled schema's files as one set of texts, as `pull` writes them.
+std::vector<std::pair<std::string, std::string>> pulled_texts(const Schema& schema) {
+    emit::YamlStyle style;
+    style.omit_defaults = true;
+    return emit::schema_files(schema, style);
+}
+
+Schema compiled(const std::vector<std::pair<std::string, std::string>>& files) {
+    CompileResult r = compile_texts(files, "adopted");
+    INFO(r.diags.format());
+    REQUIRE(r.ok());
+    return r.schema;
+}
+
+Migration migration_between(int version, const std::string& name, const Schema& from, const Schema& to) {
+    Migration m;
+    m.version = version;
+    m.name = name;
+    const std::string stem = migration_stem(version, name);
+    m.up = history::render_migration(diff::diff_schemas(from, to), to.name, stem, true, {});
+    m.down = history::render_migration(diff::diff_schemas(to, from, diff::Direction::Down), to.name, stem, false, {});
+    return m;
+}
+
+long long count(connection& conn, const std::string& sql) {
+    pqxx::nontransaction n(conn);
+    return n.exec(sql)[0][0].as<long long>();
+}
+
+}  // namespace
+
+TEST_CASE("a hand-built database is pulled, baselined and migrated on without losing a row",
+          "[timescaledb][pull][adoption]") {
+    HYPERSCHEMA_REQUIRE_TIMESCALEDB();
+    auto& pg = PgCluster::shared();
+    const std::string db = hand_built_database();
+    auto conn = hyperschema::connect(pg.dsn(db));
+    const long long readings = count(conn, "SELECT count(*) FROM readings");
+    REQUIRE(readings > 2000);
+
+    pull::PulledSchema pulled = pull::pull_schema(conn, "public", "adopted");
+    INFO("draft:\n" << pulled.draft.yaml << pulled.compiled.diags.format());
+    REQUIRE(pulled.compiled.ok());
+    CHECK(pulled.draft.unsupported.empty());
+    const auto files = pulled_texts(pulled.compiled.schema);
+    const Schema adopted = compiled(files);
+    // What the team would see: its objects in the DSL's terms.
+    std::string all;
+    for (const auto& [name, text] : files) all += text;
+    INFO(all);
+    CHECK(all.find("time_column: time") != std::string::npos);
+    CHECK(all.find("chunk_interval: 1 day") != std::string::npos);
+    CHECK(all.find("segment_by: [meter_id]") != std::string::npos);
+    CHECK(all.find("drop_after: 90 days") != std::string::npos);
+    CHECK(all.find("avg_power_w:") != std::string::npos);
+    CHECK(all.find("schedule: 30 minutes") != std::string::npos);
+    CHECK(all.find("identity: by_default") != std::string::npos);
+    CHECK(all.find("type: serial") != std::string::npos);
+    CHECK(all.find("adoption_reader: [select]") != std::string::npos);
+    CHECK(all.find("_timescaledb") == std::string::npos);
+
+    SECTION("diff against the database: nothing to do for the pulled schema, the change for a changed one") {
+        diff::Plan none = diff::diff_schemas(pulled.compiled.schema, adopted);
+        CHECK(none.changes.empty());
+    }
+
+    Schema empty;
+    empty.name = "adopted";
+    std::vector<Migration> migrations{migration_between(1, "initial", empty, adopted)};
+    REQUIRE(verify(conn, emit::expected_schema_of(adopted, 1)).ok());
+    CHECK(baseline(conn, migrations) == 1);
+    CHECK(migration_status(conn, migrations).current() == 1);
+    CHECK(count(conn, "SELECT count(*) FROM readings") == readings);
+    CHECK_THROWS_AS(baseline(conn, migrations), history_error);  // once only
+
+    // The team's first change in YAML: a column and a reorder policy.
+    auto changed_files = files;
+    for (auto& [name, text] : changed_files) {
+        if (name != "tables.yaml") continue;
+        const std::string anchor = "      quality:\n";
+        const size_t at = text.find(anchor);
+        REQUIRE(at != std::string::npos);
+        text.insert(at, "      voltage_v:\n        type: real\n        nullable: true\n");
+        const size_t retention = text.find("      retention:\n");
+        REQUIRE(retention != std::string::npos);
+        text.insert(retention, "      reorder:\n        index: readings_meter_time\n");
+    }
+    const Schema next = compiled(changed_files);
+    migrations.push_back(migration_between(2, "voltage", adopted, next));
+    INFO(migrations.back().up);
+    CHECK(migrations.back().up.find("DROP") == std::string::npos);
+    CHECK(migrate(conn, migrations) == 1);
+    CHECK(count(conn, "SELECT count(*) FROM readings") == readings);
+    CHECK(count(conn, "SELECT count(*) FROM readings_hourly") > 0);
+    CHECK(count(conn,
+                "SELECT count(*) FROM information_schema.columns WHERE table_name = 'readings' AND "
+                "column_name = 'voltage_v'") == 1);
+    CHECK(count(conn, "SELECT count(*) FROM timescaledb_information.jobs WHERE proc_name = 'policy_reorder'") == 1);
+    VerifyReport report = verify(conn, emit::expected_schema_of(next, 2));
+    INFO(report.text());
+    CHECK(report.ok());
+    pg.drop_database(db);
+}
+
+TEST_CASE("baseline is refused where the database is not at the schema's state, and diff --db says what differs",
+          "[timescaledb][pull][adoption]") {
+    HYPERSCHEMA_REQUIRE_TIMESCALEDB();
+    auto& pg = PgCluster::shared();
+    const std::string db = hand_built_database();
+    auto conn = hyperschema::connect(pg.dsn(db));
+    pull::PulledSchema pulled = pull::pull_schema(conn, "public", "adopted");
+    REQUIRE(pulled.compiled.ok());
+    {
+        pqxx::work w(conn);
+        w.exec("ALTER TABLE meters DROP COLUMN \"order\"");
+        w.exec("DROP INDEX readings_meter_time");
+        w.commit();
+    }
+    // verify is what baseline's command runs first; the database has drifted.
+    VerifyReport report = verify(conn, emit::expected_schema_of(pulled.compiled.schema, 1));
+    CHECK_FALSE(report.ok());
+    CHECK(report.text().find("order") != std::string::npos);
+
+    pull::PulledSchema drifted = pull::pull_schema(conn, "public", "adopted");
+    REQUIRE(drifted.compiled.ok());
+    diff::Plan repair = diff::diff_schemas(drifted.compiled.schema, pulled.compiled.schema);
+    const std::string sql = history::render_migration(repair, "adopted", "database", true, {});
+    INFO(sql);
+    CHECK(sql.find("ADD COLUMN \"order\"") != std::string::npos);
+    CHECK(sql.find("CREATE INDEX") != std::string::npos);
+    CHECK(sql.find("readings_meter_time") != std::string::npos);
+    {  // applied, the repair leaves the database at the schema's state
+        pqxx::work w(conn);
+        w.exec(sql);
+        w.commit();
+    }
+    VerifyReport repaired = verify(conn, emit::expected_schema_of(pulled.compiled.schema, 1));
+    INFO(repaired.text());
+    CHECK(repaired.ok());
+    pg.drop_database(db);
+}
