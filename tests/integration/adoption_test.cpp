@@ -17,6 +17,7 @@
 #include "migrate/schema_script.hpp"
 #include "pipeline/compile.hpp"
 #include "pull/pull.hpp"
+#include "support/catalog_snapshot.hpp"
 #include "support/pg_cluster.hpp"
 #include "support/timescale_skip.hpp"
 #include "unit/test_files.hpp"
@@ -27,18 +28,26 @@ using namespace hyperschema::testing;
 
 namespace {
 
-std::string hand_built_database() {
+std::string database_from_text(const std::string& prefix, const std::string& sql) {
     auto& pg = PgCluster::shared();
-    const std::string db = pg.create_database("adopt");
+    const std::string db = pg.create_database(prefix);
     const std::string path =
         (fs::temp_directory_path() / ("hyperschema-adopt-" + std::to_string(::getpid()) + ".sql")).string();
-    write_text(path, "\\set ON_ERROR_STOP 1\n" + read_text(source_path("tests/adoption/hand_built.sql")));
+    write_text(path, "\\set ON_ERROR_STOP 1\n" + sql);
     std::string output;
     const int status = pg.psql_file(db, path, &output);
     fs::remove(path);
     INFO(output);
     REQUIRE(status == 0);
     return db;
+}
+
+std::string database_from(const std::string& prefix, const std::string& script) {
+    return database_from_text(prefix, read_text(source_path(script)));
+}
+
+std::string hand_built_database() {
+    return database_from("adopt", "tests/adoption/hand_built.sql");
 }
 
 // The pulled schema's files as one set of texts, as `pull` writes them.
@@ -180,5 +189,68 @@ TEST_CASE("baseline is refused where the database is not at the schema's state, 
     VerifyReport repaired = verify(conn, emit::expected_schema_of(pulled.compiled.schema, 1));
     INFO(repaired.text());
     CHECK(repaired.ok());
+    pg.drop_database(db);
+}
+
+TEST_CASE("what the DSL cannot say is carried as SQL, listed, and builds the same database",
+          "[timescaledb][pull][adoption]") {
+    HYPERSCHEMA_REQUIRE_TIMESCALEDB();
+    auto& pg = PgCluster::shared();
+    const std::string db = database_from("beyond", "tests/adoption/beyond_the_dsl.sql");
+    auto conn = hyperschema::connect(pg.dsn(db));
+    pull::PulledSchema pulled = pull::pull_schema(conn, "public", "beyond");
+    INFO("draft:\n" << pulled.draft.yaml << pulled.compiled.diags.format());
+    REQUIRE(pulled.compiled.ok());
+    std::vector<std::string> carried;
+    for (const auto& u : pulled.draft.unsupported) carried.push_back(u.kind + " " + u.name + ": " + u.why);
+    INFO("carried:\n"
+         << [&] {
+                std::string all;
+                for (const auto& c : carried) all += c + "\n";
+                return all;
+            }());
+    auto has = [&](const std::string& start) {
+        return std::any_of(carried.begin(), carried.end(),
+                           [&](const std::string& c) { return c.rfind(start, 0) == 0; });
+    };
+    CHECK(has("index devices_label_prefix: a key has an operator class"));
+    CHECK(has("constraint devices_parent_fk on devices: it is DEFERRABLE"));
+    CHECK(has("function label_key(t text): it is PARALLEL SAFE"));
+    CHECK(has("function devices_under(root integer): it RETURNS TABLE"));
+    CHECK(has("continuous aggregate samples_by_label: it reads more than its source"));
+    CHECK(has("comment column device_labels.key"));
+    CHECK(carried.size() == 6);
+    CHECK(pulled.draft.not_carried.empty());
+
+    const std::string copy = database_from_text("beyond_copy", history::schema_sql(pulled.compiled.schema));
+    {
+        pqxx::connection a(pg.dsn(db)), b(pg.dsn(copy));
+        const std::string difference = snapshot_difference(catalog_snapshot(a), catalog_snapshot(b));
+        INFO("- only the original has, + only the copy has:\n" << difference);
+        CHECK(difference.empty());
+    }
+    pg.drop_database(copy);
+    pg.drop_database(db);
+}
+
+TEST_CASE("objects pull cannot carry at all are listed as not written", "[timescaledb][pull][adoption]") {
+    HYPERSCHEMA_REQUIRE_TIMESCALEDB();
+    auto& pg = PgCluster::shared();
+    const std::string db = database_from_text(
+        "partitioned",
+        "CREATE TABLE events (at date NOT NULL, v integer) PARTITION BY RANGE (at);\n"
+        "CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');\n"
+        "CREATE TYPE pair AS (a integer, b integer);\n"
+        "CREATE TABLE plain (id integer PRIMARY KEY);\n");
+    auto conn = hyperschema::connect(pg.dsn(db));
+    pull::PulledSchema pulled = pull::pull_schema(conn, "public", "partitioned");
+    INFO("draft:\n" << pulled.draft.yaml << pulled.compiled.diags.format());
+    REQUIRE(pulled.compiled.ok());
+    std::vector<std::string> listed;
+    for (const auto& u : pulled.draft.not_carried) listed.push_back(u.kind + " " + u.name);
+    std::sort(listed.begin(), listed.end());
+    CHECK(listed == std::vector<std::string>{"composite type pair", "partitioned table events", "table events_2024"});
+    REQUIRE(pulled.compiled.schema.tables.size() == 1);
+    CHECK(pulled.compiled.schema.tables[0].name == "plain");
     pg.drop_database(db);
 }

@@ -12,6 +12,7 @@
 #include "model/interval.hpp"
 #include "parse/node_reader.hpp"
 #include "pull/aggregate_query.hpp"
+#include "sqltext/lexer.hpp"
 
 namespace hyperschema::pull {
 namespace {
@@ -95,6 +96,18 @@ private:
     YAML::Emitter out_;
     std::vector<Hatch> hatches_;
     std::set<std::string> raw_functions_;  // routines carried as SQL
+    std::set<std::string> raw_relations_;  // views and aggregates carried as SQL
+
+    // The namespace's relations (declared in the DSL) that `sql` names: an
+    // escape-hatch object is created after them.
+    std::vector<std::string> mentioned_relations(const std::string& sql, const std::string& self = "") const {
+        std::vector<std::string> out;
+        auto consider = [&](const std::string& name) {
+            if (name != self && !raw_relations_.count(name) && sqltext::mentions_any(sql, {name})) out.push_back(name);
+        };
+        for (const auto& [name, rel] : live_.relations) consider(name);
+        return out;
+    }
 
     void carry(const std::string& kind, const std::string& name, const std::string& why, Hatch hatch) {
         draft_.unsupported.push_back({kind, name, why});
@@ -230,13 +243,16 @@ void Writer::routines(char kind) {
         const std::string what = kind == 'p' ? "procedure" : "function";
         if (!parts->unsupported.empty()) {
             raw_functions_.insert(f.name);
+            // Before the tables (a default or trigger may call it), unless its
+            // body reads them: a SQL function's body is checked when it is created.
+            const std::vector<std::string> reads = mentioned_relations(f.body);
             carry(what, f.name + "(" + f.identity_arguments + ")", parts->unsupported,
                   {hatch_name(what, f.name),
                    parts->definition,
                    "DROP " + std::string(kind == 'p' ? "PROCEDURE " : "FUNCTION ") + qualified(f.name) + "(" +
                        f.identity_arguments + ")",
-                   "first",
-                   {},
+                   reads.empty() ? "first" : "",
+                   reads,
                    {{what, f.name}}});
             continue;
         }
@@ -791,13 +807,14 @@ void Writer::views() {
     for (const auto& v : db_.views) {
         const std::string kind = v.materialized ? "materialized view " : "view ";
         if (!v.unsupported.empty()) {
+            raw_relations_.insert(v.name);
             carry(kind.substr(0, kind.size() - 1), v.name, v.unsupported,
                   {hatch_name("view", v.name),
                    "CREATE " + std::string(v.materialized ? "MATERIALIZED " : "") + "VIEW " + qualified(v.name) +
                        " AS\n" + v.definition,
                    "DROP " + std::string(v.materialized ? "MATERIALIZED " : "") + "VIEW " + qualified(v.name),
                    "",
-                   v.depends_on,
+                   mentioned_relations(v.definition, v.name),
                    {{v.materialized ? "materialized_view" : "view", v.name}}});
             continue;
         }
@@ -846,12 +863,13 @@ void Writer::aggregate(const std::string& name, const detail::LiveAggregate& a, 
         std::string up = "CREATE MATERIALIZED VIEW " + qualified(name) +
                          " WITH (timescaledb.continuous, timescaledb.materialized_only = " +
                          (a.materialized_only ? "true" : "false") + ") AS\n" + q.query + "\nWITH NO DATA";
+        raw_relations_.insert(name);
         carry("continuous aggregate", name, problem + "; its policies are not carried with it",
               {hatch_name("aggregate", name),
                up,
                "DROP MATERIALIZED VIEW " + qualified(name),
                "",
-               {a.source},
+               mentioned_relations(q.query, name),
                {{"materialized_view", name}}});
         return;
     }
