@@ -22,6 +22,10 @@
 #include "support/timescale_skip.hpp"
 #include "unit/test_files.hpp"
 
+#ifndef HYPERSCHEMA_CLI
+#error "tests/CMakeLists.txt defines HYPERSCHEMA_CLI, the path of the command-line tool"
+#endif
+
 namespace fs = std::filesystem;
 using namespace hyperschema;
 using namespace hyperschema::testing;
@@ -252,5 +256,97 @@ TEST_CASE("objects pull cannot carry at all are listed as not written", "[timesc
     CHECK(listed == std::vector<std::string>{"composite type pair", "partitioned table events", "table events_2024"});
     REQUIRE(pulled.compiled.schema.tables.size() == 1);
     CHECK(pulled.compiled.schema.tables[0].name == "plain");
+    pg.drop_database(db);
+}
+
+namespace {
+
+struct Run {
+    int status = 0;
+    std::string output;
+};
+
+Run cli(std::vector<std::string> args) {
+    args.insert(args.begin(), HYPERSCHEMA_CLI);
+    Run r;
+    r.status = run_command(args, &r.output);
+    return r;
+}
+
+}  // namespace
+
+TEST_CASE("the adoption commands as a team runs them: pull, migrate new, baseline, verify, diff --db",
+          "[timescaledb][pull][adoption][cli]") {
+    HYPERSCHEMA_REQUIRE_TIMESCALEDB();
+    auto& pg = PgCluster::shared();
+    const std::string db = hand_built_database();
+    const std::string dsn = pg.dsn(db);
+    const fs::path work = fs::temp_directory_path() / ("hyperschema-adopt-cli-" + std::to_string(::getpid()));
+    fs::remove_all(work);
+    const std::string dir = (work / "schemas" / "meters").string(), out = (work / "generated").string();
+
+    Run pulled = cli({"pull", "--db", dsn, "--out", dir, "--name", "meters"});
+    INFO(pulled.output);
+    REQUIRE(pulled.status == 0);
+    CHECK(fs::exists(dir + "/tables.yaml"));
+    CHECK(fs::exists(dir + "/aggregates.yaml"));
+    const std::string tables = read_text(dir + "/tables.yaml");
+    Run again = cli({"pull", "--db", dsn, "--out", dir, "--name", "meters"});
+    CHECK(again.status == 0);
+    CHECK(again.output.find("wrote") == std::string::npos);  // the same YAML: no file touched
+    CHECK(read_text(dir + "/tables.yaml") == tables);
+
+    Run none = cli({"diff", dir, "--db", dsn});
+    INFO(none.output);
+    CHECK(none.status == 0);
+    CHECK(none.output.find("no changes") != std::string::npos);
+
+    // Without a migration there is nothing to record.
+    CHECK(cli({"migrate", "baseline", dir, "--out", out, "--db", dsn}).status == 1);
+    REQUIRE(cli({"migrate", "new", "initial", dir, "--out", out}).status == 0);
+    Run recorded = cli({"migrate", "baseline", dir, "--out", out, "--db", dsn});
+    INFO(recorded.output);
+    CHECK(recorded.status == 0);
+    CHECK(recorded.output.find("recorded as applied") != std::string::npos);
+    CHECK(cli({"migrate", "status", dir, "--out", out, "--db", dsn}).status == 0);  // nothing pending
+    CHECK(cli({"verify", dir, "--out", out, "--db", dsn, "--no-job-health"}).status == 0);
+    CHECK(cli({"migrate", "baseline", dir, "--out", out, "--db", dsn}).status == 1);  // once only
+
+    // A column the YAML lacks: diff --db shows the way back, a destructive one.
+    {
+        pqxx::connection conn(dsn);
+        pqxx::work w(conn);
+        w.exec("ALTER TABLE sites ADD COLUMN note text");
+        w.commit();
+    }
+    CHECK(cli({"verify", dir, "--out", out, "--db", dsn, "--no-job-health"}).status == 1);
+    Run refused = cli({"diff", dir, "--db", dsn});
+    CHECK(refused.status == 1);
+    CHECK(refused.output.find("would lose data") != std::string::npos);
+    Run repair = cli({"diff", dir, "--db", dsn, "--allow-destructive"});
+    INFO(repair.output);
+    CHECK(repair.status == 0);
+    CHECK(repair.output.find("DROP COLUMN note") != std::string::npos);
+    fs::remove_all(work);
+    pg.drop_database(db);
+}
+
+TEST_CASE("pull exits 1 when it carries objects as SQL, unless told it may", "[timescaledb][pull][adoption][cli]") {
+    HYPERSCHEMA_REQUIRE_TIMESCALEDB();
+    auto& pg = PgCluster::shared();
+    const std::string db = database_from("beyond_cli", "tests/adoption/beyond_the_dsl.sql");
+    const fs::path dir = fs::temp_directory_path() / ("hyperschema-beyond-cli-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    Run strict = cli({"pull", "--db", pg.dsn(db), "--out", dir.string()});
+    INFO(strict.output);
+    CHECK(strict.status == 1);
+    CHECK(strict.output.find("index devices_label_prefix is written as SQL") != std::string::npos);
+    CHECK(fs::exists(dir / "sql.yaml"));
+    CHECK(cli({"pull", "--db", pg.dsn(db), "--out", dir.string(), "--allow-unsupported"}).status == 0);
+    CHECK(cli({"validate", dir.string()}).status == 0);
+    // A directory with YAML of the user's own is not written over.
+    write_text((dir / "mine.yaml").string(), "tables: {}\n");
+    CHECK(cli({"pull", "--db", pg.dsn(db), "--out", dir.string(), "--allow-unsupported"}).status == 2);
+    fs::remove_all(dir);
     pg.drop_database(db);
 }

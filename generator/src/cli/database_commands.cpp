@@ -117,8 +117,8 @@ int run_baseline(const Options& o, const std::vector<std::string>& paths) {
         options.dry_run = o.dry_run;
         options.log = [](const std::string& line) { std::cout << line << "\n" << std::flush; };
         const int n = baseline(conn, migrations, options);
-        std::cout << where(conn) << ": " << n << " migration(s) " << (o.dry_run ? "would be" : "")
-                  << " recorded as applied; it is at version " << n << "\n";
+        std::cout << where(conn) << ": " << n << " migration(s) " << (o.dry_run ? "would be recorded" : "recorded")
+                  << " as applied; it is at version " << n << "\n";
         return kOk;
     } catch (...) {
         return report_failure(std::current_exception());

@@ -72,16 +72,20 @@ int run_pull(const Options& o) {
     const std::vector<std::string> namespaces =
         o.namespaces.empty() ? std::vector<std::string>{"public"} : o.namespaces;
     int code = kOk;
+    bool carried = false;  // something was carried as SQL without --allow-unsupported
     try {
         auto conn = connect(o.db);
         for (const auto& ns : namespaces) {
             pull::PulledSchema pulled = pull::pull_schema(conn, ns, namespaces.size() == 1 ? o.name : "");
             if (!pulled.compiled.ok()) {
-                std::cerr << pulled.compiled.diags.format()
-                          << "hyperschema: internal error: the YAML pulled from namespace " << ns
-                          << " does not compile; please report it with this draft:\n"
-                          << pulled.draft.yaml;
-                return kUsage;
+                // Names the DSL cannot take (uppercase, too long) and whatever
+                // else the compiler refuses in what pull wrote.
+                std::cerr << pulled.compiled.diags.format() << "hyperschema: namespace " << ns
+                          << " holds what the DSL cannot express yet (the compiler's findings on the YAML pull "
+                             "wrote, above); nothing was written. Objects named outside lowercase identifiers "
+                             "need renaming first (ALTER TABLE \"Name\" RENAME TO name)\n";
+                code = kProblem;
+                continue;
             }
             const std::string dir =
                 o.out_given ? (namespaces.size() == 1 ? o.out : (fs::path(o.out) / ns).string()) : pulled.draft.name;
@@ -101,12 +105,13 @@ int run_pull(const Options& o) {
                       << " functions from namespace " << ns << " (" << pulled.draft.name << ")\n";
             const bool lossy = !pulled.draft.unsupported.empty() || !pulled.draft.not_carried.empty();
             if (!pulled.draft.not_carried.empty() || (lossy && !o.allow_unsupported)) code = kProblem;
+            carried = carried || (!pulled.draft.unsupported.empty() && !o.allow_unsupported);
         }
     } catch (const std::exception& e) {
         std::cerr << "hyperschema: error: " << e.what() << "\n";
         return kUsage;
     }
-    if (code == kProblem)
+    if (carried)
         std::cerr << "hyperschema: some objects are not in the DSL's own terms (listed above); pass "
                      "--allow-unsupported to accept those carried as SQL\n";
     return code;
