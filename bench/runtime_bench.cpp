@@ -6,6 +6,9 @@
 //   verify: verify() on a fresh connection for a schema of 60 tables and
 //           5 continuous aggregates, against reading the same catalog with
 //           one round of queries per table (what a per-object checker does).
+//   pull:   pull_schema() (catalog read, YAML draft, compile) of that schema
+//           with 12 aggregates and 2,000 chunks, against `pg_dump
+//           --schema-only` of the same database (which writes SQL, not a model).
 //
 // Each figure is the median of several runs on fresh databases of a
 // throwaway cluster; only the ratios within one run mean anything.
@@ -23,6 +26,7 @@
 #include "hyperschema/hyperschema.hpp"
 #include "migrate/schema_script.hpp"
 #include "pipeline/compile.hpp"
+#include "pull/pull.hpp"
 #include "support/pg_cluster.hpp"
 
 namespace fs = std::filesystem;
@@ -194,6 +198,60 @@ void bench_verify(testing::PgCluster& pg, int runs) {
     std::printf("  ratio                     %8.2fx faster than per-table\n", p / b);
 }
 
+// The wide schema with seven more aggregates (five of them on the hourly
+// ones) and 400 daily chunks in each hypertable: 2,000 chunks.
+void bench_pull(testing::PgCluster& pg, int runs) {
+    std::string yaml = wide_schema_yaml();
+    for (int i = 0; i < 5; ++i)
+        yaml += "  series_" + std::to_string(i) + "_daily:\n    from: series_" + std::to_string(i) +
+                "_hourly\n    bucket: 1 day\n    group_by: [device_id]\n    columns:\n      samples: sum(samples)\n";
+    for (int i = 0; i < 2; ++i)
+        yaml += "  series_" + std::to_string(i) + "_peaks:\n    from: series_" + std::to_string(i) +
+                "\n    bucket: 15 minutes\n    columns:\n      peak: max(value)\n      low: min(value)\n";
+    CompileResult compiled = compile_texts({{"wide.yaml", yaml}}, "wide");
+    if (!compiled.ok()) {
+        std::fprintf(stderr, "%s", compiled.diags.format().c_str());
+        return;
+    }
+    const std::string db = pg.create_database("pull_wide");
+    long long chunks = 0;
+    {
+        auto conn = hyperschema::connect(pg.dsn(db));
+        migrate(conn, {Migration{1, "init", history::schema_sql(compiled.schema), "", ""}});
+        pqxx::work w(conn);
+        for (int i = 0; i < 5; ++i)
+            w.exec("INSERT INTO series_" + std::to_string(i) +
+                   " SELECT t, d, 1 FROM generate_series(timestamptz '2024-01-01', timestamptz '2024-01-01' + "
+                   "interval '399 days', interval '6 hours') t, generate_series(1, 2) d");
+        chunks = w.exec("SELECT count(*) FROM timescaledb_information.chunks")[0][0].as<long long>();
+        w.commit();
+    }
+    std::vector<double> pulled, dumped;
+    size_t carried = 0;
+    for (int i = 0; i < runs; ++i) {
+        auto start = Clock::now();
+        {
+            auto conn = hyperschema::connect(pg.dsn(db));
+            pull::PulledSchema p = pull::pull_schema(conn, "public");
+            carried = p.draft.unsupported.size() + (p.compiled.ok() ? 0 : 1000);
+        }
+        pulled.push_back(ms_since(start));
+        start = Clock::now();
+        std::string output;
+        testing::run_command({pg.bin_dir() + "/pg_dump", "--schema-only", "-h", pg.host(), "-p",
+                              std::to_string(pg.port()), "-U", "postgres", "-f", "/dev/null", db},
+                             &output);
+        dumped.push_back(ms_since(start));
+    }
+    const double p = median(pulled), d = median(dumped);
+    std::printf("pull a schema of 60 tables, 12 aggregates, %lld chunks (median of %d, fresh connection each):\n",
+                chunks, runs);
+    std::printf("  hyperschema pull          %8.1f ms%s (target well under 1 s)\n", p,
+                carried ? "  (carried objects as SQL!)" : "");
+    std::printf("  pg_dump --schema-only     %8.1f ms (writes SQL; reads no TimescaleDB settings as such)\n", d);
+    std::printf("  ratio                     %8.2fx pg_dump's time\n", p / d);
+}
+
 }  // namespace
 
 int main() {
@@ -206,5 +264,7 @@ int main() {
     bench_apply(pg, "aetherlens", 7);
     std::printf("\n");
     bench_verify(pg, 15);
+    std::printf("\n");
+    bench_pull(pg, 7);
     return 0;
 }

@@ -19,7 +19,8 @@ const char* kNotExtensions =
 
 // Array columns come back as text joined by chr(31): libpqxx 6, 7 and 8 read
 // arrays three different ways.
-std::vector<std::string> parts(const pqxx::field& f) {
+template <class Field>  // pqxx::field up to libpqxx 7, pqxx::field_ref from 8
+std::vector<std::string> parts(const Field& f) {
     return unit_separated(text_field(f));
 }
 
@@ -92,10 +93,11 @@ std::string column_names(const std::string& numbers, const std::string& relation
            " AND a.attnum = u.attnum ORDER BY u.i), chr(31))";
 }
 
-std::string constraint_problem(const pqxx::row& r) {
-    if (r[9].as<bool>()) return "it is DEFERRABLE";
-    if (!r[10].as<bool>()) return "it is NOT VALID";
-    if (r[2].c_str()[0] == 'c' && r[11].as<bool>()) return "it is NO INHERIT";
+template <class Row>  // pqxx::row up to libpqxx 7, pqxx::row_ref from 8
+std::string constraint_problem(const Row& r) {
+    if (r[9].template as<bool>()) return "it is DEFERRABLE";
+    if (!r[10].template as<bool>()) return "it is NOT VALID";
+    if (r[2].c_str()[0] == 'c' && r[11].template as<bool>()) return "it is NO INHERIT";
     if (r[2].c_str()[0] == 'f' && r[8].c_str()[0] == 'f') return "it is MATCH FULL";
     if (!r[15].is_null()) return "ON DELETE SET NULL or SET DEFAULT names columns";
     return "";
@@ -136,13 +138,14 @@ void read_constraints(pqxx::dbtransaction& tx, LiveDatabase& db) {
     }
 }
 
-std::string routine_problem(const pqxx::row& r) {
+template <class Row>
+std::string routine_problem(const Row& r) {
     const std::string language = r[3].c_str();
     if (language != "sql" && language != "plpgsql") return "it is written in " + language;
-    if (r[4].as<bool>()) return "its body is BEGIN ATOMIC (SQL-standard)";
+    if (r[4].template as<bool>()) return "its body is BEGIN ATOMIC (SQL-standard)";
     if (r[5].c_str()[0] != 'u') return "it is PARALLEL SAFE or RESTRICTED";
-    if (r[6].as<bool>()) return "it is LEAKPROOF";
-    if (!r[7].as<bool>()) return "it has a COST or ROWS of its own";
+    if (r[6].template as<bool>()) return "it is LEAKPROOF";
+    if (!r[7].template as<bool>()) return "it has a COST or ROWS of its own";
     return "";
 }
 
