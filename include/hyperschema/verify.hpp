@@ -933,7 +933,22 @@ private:
             for (const auto& j : live_.jobs)
                 if (j.relation.empty() && j.name == spec.name) jobs.push_back(&j);
             if (jobs.empty()) {
-                add(DriftKind::Missing, object, "no such job");
+                // add_job without job_name: TimescaleDB calls every such job
+                // "User-Defined Action"; `pull` names it after its procedure.
+                const auto unnamed = std::find_if(live_.jobs.begin(), live_.jobs.end(), [&](const LiveJob& j) {
+                    return j.relation.empty() && j.name == "User-Defined Action" && j.proc == spec.procedure &&
+                           !matched.count(j.id);
+                });
+                if (unnamed == live_.jobs.end()) {
+                    add(DriftKind::Missing, object, "no such job");
+                    continue;
+                }
+                matched.insert(unnamed->id);
+                add(DriftKind::Different, object,
+                    "job " + std::to_string(unnamed->id) + " calling " + spec.procedure +
+                        " has no name of its own (User-Defined Action); name it: SELECT alter_job(" +
+                        std::to_string(unnamed->id) + ", job_name => '" + spec.name + "')",
+                    spec.name, "User-Defined Action");
                 continue;
             }
             if (jobs.size() > 1)

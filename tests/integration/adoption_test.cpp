@@ -350,3 +350,37 @@ TEST_CASE("pull exits 1 when it carries objects as SQL, unless told it may", "[t
     fs::remove_all(dir);
     pg.drop_database(db);
 }
+
+TEST_CASE("a job added without a name is pulled under its procedure's name, and verify says how to name it",
+          "[timescaledb][pull][adoption]") {
+    HYPERSCHEMA_REQUIRE_TIMESCALEDB();
+    auto& pg = PgCluster::shared();
+    const std::string db = database_from_text(
+        "unnamed_job",
+        "CREATE EXTENSION IF NOT EXISTS timescaledb;\n"
+        "CREATE PROCEDURE nightly(job_id integer, config jsonb) LANGUAGE plpgsql AS $$ BEGIN NULL; END $$;\n"
+        "SELECT add_job('nightly', INTERVAL '1 day', config => '{\"keep\": 7}');\n");
+    auto conn = hyperschema::connect(pg.dsn(db));
+    pull::PulledSchema pulled = pull::pull_schema(conn, "public", "jobs");
+    INFO(pulled.draft.yaml << pulled.compiled.diags.format());
+    REQUIRE(pulled.compiled.ok());
+    REQUIRE(pulled.compiled.schema.jobs.size() == 1);
+    CHECK(pulled.compiled.schema.jobs[0].name == "nightly");
+    VerifyOptions options;
+    options.job_health = false;
+    VerifyReport before = verify(conn, emit::expected_schema_of(pulled.compiled.schema, 0), options);
+    INFO(before.text());
+    CHECK_FALSE(before.ok());
+    const size_t at = before.text().find("SELECT alter_job(");
+    REQUIRE(at != std::string::npos);
+    const std::string fix = before.text().substr(at, before.text().find(')', at) + 1 - at);
+    {
+        pqxx::work w(conn);
+        w.exec(fix);
+        w.commit();
+    }
+    VerifyReport after = verify(conn, emit::expected_schema_of(pulled.compiled.schema, 0), options);
+    INFO(fix << "\n" << after.text());
+    CHECK(after.ok());
+    pg.drop_database(db);
+}
