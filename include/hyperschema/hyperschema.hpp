@@ -8,6 +8,7 @@
 #include "hyperschema/error.hpp"
 #include "hyperschema/expected_schema.hpp"
 #include "hyperschema/extension_types.hpp"
+#include "hyperschema/introspect.hpp"
 #include "hyperschema/jobs.hpp"
 #include "hyperschema/migration.hpp"
 #include "hyperschema/migrator.hpp"

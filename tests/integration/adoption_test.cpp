@@ -129,6 +129,28 @@ TEST_CASE("a hand-built database is pulled, baselined and migrated on without lo
     CHECK(count(conn, "SELECT count(*) FROM readings") == readings);
     CHECK_THROWS_AS(baseline(conn, migrations), history_error);  // once only
 
+    // What an application logs at start-up: the runtime's description of the database.
+    const Introspection found = introspect(conn);
+    INFO(found.text());
+    CHECK(found.migration == 1);
+    REQUIRE(found.find("readings"));
+    CHECK(found.find("readings")->kind == "table");
+    CHECK(found.find("readings")->columns.size() == 5);
+    REQUIRE(found.find("readings_hourly"));
+    CHECK(found.find("readings_hourly")->kind == "continuous aggregate");
+    CHECK(found.find("site_power")->kind == "view");
+    REQUIRE(found.hypertables.size() == 1);
+    CHECK(found.hypertables[0].time_column == "time");
+    CHECK(found.hypertables[0].chunk_interval == "1 day");
+    CHECK(found.hypertables[0].compressed);
+    REQUIRE(found.aggregates.size() == 1);
+    CHECK(found.aggregates[0].source == "readings");
+    CHECK(found.aggregates[0].bucket == "01:00:00");
+    CHECK(found.jobs.size() == 3);
+    CHECK(found.text().find("table readings (5 columns): hypertable on time, chunks of 1 day, compressed") !=
+          std::string::npos);
+    CHECK(found.text().find("refresh policy") != std::string::npos);
+
     // The team's first change in YAML: a column and a reorder policy.
     auto changed_files = files;
     for (auto& [name, text] : changed_files) {
