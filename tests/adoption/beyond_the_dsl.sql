@@ -36,3 +36,34 @@ WITH NO DATA;
 
 CREATE VIEW device_labels AS SELECT id, label_key(label) AS key FROM devices;
 COMMENT ON COLUMN device_labels.key IS 'lowercased label';
+
+-- What the DSL says, in shapes that once tripped the YAML (checked by the
+-- same round trip): a view the server prints with lines at column 0, a body
+-- whose first line is indented, an aggregate whose source has an alias.
+CREATE VIEW all_labels AS SELECT label FROM devices UNION SELECT 'none';
+CREATE FUNCTION shout(t text) RETURNS text LANGUAGE plpgsql IMMUTABLE AS $$
+        BEGIN
+    RETURN upper(t);
+END $$;
+CREATE MATERIALIZED VIEW samples_hourly WITH (timescaledb.continuous) AS
+SELECT time_bucket('1 hour', s.time) AS bucket, s.device_id, max(s.value) AS peak
+FROM samples s
+GROUP BY 1, 2
+WITH NO DATA;
+
+-- More than the DSL says: an extension whose name is not an identifier, an
+-- SP-GiST index, a disabled trigger, one function name twice, triggers of
+-- the same name on two tables calling a function carried as SQL, a grant an
+-- aggregate's DSL grants do not take.
+CREATE EXTENSION IF NOT EXISTS "uuid-ossp";
+CREATE INDEX devices_label_spgist ON devices USING spgist (label);
+CREATE FUNCTION label_len(t text) RETURNS integer LANGUAGE sql IMMUTABLE AS $$ SELECT length(t) $$;
+CREATE FUNCTION label_len(t text, extra integer) RETURNS integer LANGUAGE sql IMMUTABLE AS $$ SELECT length(t) + extra $$;
+CREATE FUNCTION stamp() RETURNS trigger LANGUAGE plpgsql PARALLEL SAFE AS $$ BEGIN RETURN NEW; END $$;
+CREATE TRIGGER stamp BEFORE INSERT ON devices FOR EACH ROW EXECUTE FUNCTION stamp();
+CREATE TRIGGER stamp BEFORE INSERT ON samples FOR EACH ROW EXECUTE FUNCTION stamp();
+CREATE FUNCTION noop() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+CREATE TRIGGER devices_quiet BEFORE UPDATE ON devices FOR EACH ROW EXECUTE FUNCTION noop();
+ALTER TABLE devices DISABLE TRIGGER devices_quiet;
+DO $$ BEGIN CREATE ROLE beyond_writer; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+GRANT INSERT ON samples_hourly TO beyond_writer;

@@ -68,6 +68,10 @@ int run_database_migrate(const Options& o);  // migrate up | down [N] | status
 int run_diff(const Options& o);
 int run_check(const Options& o);
 int run_verify(const Options& o);  // verify [DIR]: the live database against the schema
-int run_pull(const Options& o);    // pull: a live database written as YAML
+int run_pull(const Options& o);
+
+// Why the schema's YAML is not what its newest migration leaves ("" when it
+// is): changes not in a migration yet, or a history that needs attention.
+std::string unmigrated_changes(const Options& o, const Schema& schema);  // pull: a live database written as YAML
 
 }  // namespace hyperschema::cli

@@ -99,6 +99,11 @@ int run_baseline(const Options& o, const std::vector<std::string>& paths) {
                       << schema.directory << "\n";
             return kProblem;
         }
+        // Verified against the YAML, recorded as the migrations: they must say the same.
+        if (const std::string why = unmigrated_changes(o, schema); !why.empty()) {
+            std::cerr << "hyperschema: refused: " << dir << ": " << why << "\n";
+            return kProblem;
+        }
         auto conn = connect(o.db);
         VerifyOptions verify_options;
         verify_options.history_schema = o.history_schema;

@@ -282,6 +282,18 @@ int run_migrate(const Options& o) {
     return code;
 }
 
+std::string unmigrated_changes(const Options& o, const Schema& schema) {
+    const history::History history = history::read_history(migrations_dir(o, schema));
+    if (auto problems = history_problems(history); !problems.empty()) return problems.front();
+    Baseline base = baseline_of(history, schema);
+    if (!base.error.empty()) return base.error;
+    diff::Plan pending = diff::diff_schemas(base.schema, schema, diff::Direction::Up);
+    if (pending.changes.empty() && pending.unsupported.empty()) return "";
+    return "the YAML has changes that no migration holds yet (" +
+           (pending.changes.empty() ? std::string("unsupported ones") : pending.changes.front().summary) +
+           (pending.changes.size() > 1 ? ", ..." : "") + "); write them first: hyperschema migrate new NAME";
+}
+
 // diff --db: the live database, pulled, is the old state.
 int diff_database(const Options& o, const CompileResult& r) {
     pull::PulledSchema pulled;
@@ -293,9 +305,10 @@ int diff_database(const Options& o, const CompileResult& r) {
         return kUsage;
     }
     if (!pulled.compiled.ok()) {
-        std::cerr << pulled.compiled.diags.format() << "hyperschema: internal error: the database's namespace "
-                  << r.schema.namespace_ << " does not read back as YAML; please report it\n";
-        return kUsage;
+        std::cerr << pulled.compiled.diags.format() << "hyperschema: the database's namespace " << r.schema.namespace_
+                  << " holds what the DSL cannot express yet (the compiler's findings on its pulled YAML, above); "
+                     "no plan\n";
+        return kProblem;
     }
     diff::Plan up = diff::diff_schemas(pulled.compiled.schema, r.schema, diff::Direction::Up);
     if (report_unsupported(up)) return kProblem;

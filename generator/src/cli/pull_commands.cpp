@@ -82,8 +82,9 @@ int run_pull(const Options& o) {
                 // else the compiler refuses in what pull wrote.
                 std::cerr << pulled.compiled.diags.format() << "hyperschema: namespace " << ns
                           << " holds what the DSL cannot express yet (the compiler's findings on the YAML pull "
-                             "wrote, above); nothing was written. Objects named outside lowercase identifiers "
-                             "need renaming first (ALTER TABLE \"Name\" RENAME TO name)\n";
+                             "wrote, above); nothing was written. Names must be lowercase identifiers (rename "
+                             "others first: ALTER TABLE \"Name\" RENAME TO name); column types must be ones the "
+                             "DSL knows\n";
                 code = kProblem;
                 continue;
             }

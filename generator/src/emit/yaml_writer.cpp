@@ -8,6 +8,16 @@
 #include "model/names.hpp"
 
 namespace hyperschema::emit {
+
+void write_sql_text(YAML::Emitter& out, const std::string& text) {
+    const size_t first = text.find_first_not_of('\n');
+    const bool indented = first != std::string::npos && (text[first] == ' ' || text[first] == '\t');
+    if (indented || text.find('\r') != std::string::npos)
+        out << YAML::DoubleQuoted << text;
+    else
+        out << YAML::Literal << text;
+}
+
 namespace {
 
 void names(YAML::Emitter& out, const std::vector<NameRef>& refs) {
@@ -420,7 +430,8 @@ void function(YAML::Emitter& out, const Function& f) {
         for (const auto& [name, value] : f.settings) out << YAML::Key << name << YAML::Value << value;
         out << YAML::EndMap;
     }
-    out << YAML::Key << "body" << YAML::Value << YAML::Literal << f.body;
+    out << YAML::Key << "body" << YAML::Value;
+    write_sql_text(out, f.body);
     out << YAML::EndMap;
 }
 
@@ -477,8 +488,10 @@ void aggregate(YAML::Emitter& out, const ContinuousAggregate& a, const YamlStyle
 
 void raw_sql(YAML::Emitter& out, const RawSql& r) {
     out << YAML::Key << r.name << YAML::Value << YAML::BeginMap;
-    out << YAML::Key << "up" << YAML::Value << YAML::Literal << r.up;
-    out << YAML::Key << "down" << YAML::Value << YAML::Literal << r.down;
+    out << YAML::Key << "up" << YAML::Value;
+    write_sql_text(out, r.up);
+    out << YAML::Key << "down" << YAML::Value;
+    write_sql_text(out, r.down);
     if (r.when == RawSql::When::First) out << YAML::Key << "when" << YAML::Value << "first";
     if (!r.depends_on.empty()) {
         out << YAML::Key << "depends_on" << YAML::Value;
@@ -581,8 +594,8 @@ void views(YAML::Emitter& out, const Schema& schema, const YamlStyle&) {
     if (schema.views.empty()) return;
     out << YAML::Key << "views" << YAML::Value << YAML::BeginMap;
     for (const auto& v : schema.views) {
-        out << YAML::Key << v.name << YAML::Value << YAML::BeginMap << YAML::Key << "sql" << YAML::Value
-            << YAML::Literal << v.sql;
+        out << YAML::Key << v.name << YAML::Value << YAML::BeginMap << YAML::Key << "sql" << YAML::Value;
+        write_sql_text(out, v.sql);
         if (!v.depends_on.empty()) {
             out << YAML::Key << "depends_on" << YAML::Value;
             names(out, v.depends_on);

@@ -9,11 +9,18 @@
 #include <utility>
 #include <vector>
 
+#include <yaml-cpp/yaml.h>
+
 #include "model/schema.hpp"
 
 namespace hyperschema::emit {
 
 std::string schema_yaml(const Schema& schema);
+
+// SQL text (a body, a view's query) as a literal block, or double-quoted where
+// a literal block cannot hold it: YAML takes a block's indentation from its
+// first line, so a first line indented more than a later one would not read back.
+void write_sql_text(YAML::Emitter& out, const std::string& text);
 
 struct YamlStyle {
     // Leave out settings at the DSL's defaults (`materialized_only: true`,

@@ -44,8 +44,11 @@ std::vector<std::pair<size_t, size_t>> split_commas(const std::vector<Token>& to
     int depth = 0;
     size_t start = first;
     for (size_t i = first; i < last; ++i) {
-        if (tokens[i].kind == TokenKind::LParen) ++depth;
-        if (tokens[i].kind == TokenKind::RParen) --depth;
+        // Parentheses, and ARRAY[...]'s brackets.
+        if (tokens[i].kind == TokenKind::LParen || (tokens[i].kind == TokenKind::Operator && tokens[i].text[0] == '['))
+            ++depth;
+        if (tokens[i].kind == TokenKind::RParen || (tokens[i].kind == TokenKind::Operator && tokens[i].text[0] == ']'))
+            --depth;
         if (depth == 0 && tokens[i].kind == TokenKind::Comma) {
             items.emplace_back(start, i);
             start = i + 1;
@@ -75,9 +78,11 @@ Clauses find_clauses(const std::vector<Token>& tokens) {
         if (t.text == "where" && c.where == c.end) c.where = i;
         // GROUP BY, not an ordered-set aggregate's WITHIN GROUP (ORDER BY ...).
         if (t.text == "group" && c.group == c.end && i + 1 < tokens.size() && is_word(tokens[i + 1], "by")) c.group = i;
-        for (const char* word : {"having", "limit", "window", "union", "distinct", "offset"})
+        for (const char* word : {"having", "limit", "window", "union", "offset"})
             if (t.text == word && c.other.empty()) c.other = word;
     }
+    // SELECT DISTINCT (not `x IS DISTINCT FROM y`).
+    if (c.other.empty() && tokens.size() > 1 && is_word(tokens[1], "distinct")) c.other = "distinct";
     return c;
 }
 
@@ -141,12 +146,45 @@ std::string without_qualifier(const std::string& sql, const std::string& qualifi
     return out + sql.substr(copied);
 }
 
+// The name the query qualifies its source's columns with: an alias
+// (`FROM readings r`, printed by PostgreSQL 16 and later too), or the source.
+// "" when FROM reads more than one relation.
+std::string qualifier_of(const std::vector<Token>& tokens, const Clauses& c, const std::string& source) {
+    const size_t end = std::min(c.where, c.group);
+    if (c.from + 1 >= end || !is_name(tokens[c.from + 1]) || tokens[c.from + 1].text != source) return "";
+    if (end == c.from + 2) return source;
+    if (end == c.from + 3 && is_name(tokens[c.from + 2]) && !is_word(tokens[c.from + 2], "join"))
+        return tokens[c.from + 2].text;
+    if (end == c.from + 4 && is_word(tokens[c.from + 2], "as") && is_name(tokens[c.from + 3]))
+        return tokens[c.from + 3].text;
+    return "";
+}
+
 std::optional<AggregateQuery> split_aggregate_query(const std::string& query, const std::string& source,
                                                     std::string* problem) {
     std::string error;
-    const std::string sql = without_qualifier(query, source);
+    auto original = sqltext::lex(query, &error);
+    if (!original || original->empty() || !is_word(original->front(), "select")) {
+        *problem = "its query does not read as a SELECT";
+        return std::nullopt;
+    }
+    const std::string qualifier = qualifier_of(*original, find_clauses(*original), source);
+    if (qualifier.empty()) {
+        *problem = "it reads more than its source (a join or a subquery)";
+        return std::nullopt;
+    }
+    std::string sql = without_qualifier(query, qualifier);
+    if (qualifier != source) {  // FROM readings r: the DSL writes no alias
+        auto tokens = sqltext::lex(sql, &error);
+        const Clauses c = find_clauses(*tokens);
+        const size_t end = std::min(c.where, c.group);
+        const Token& name = (*tokens)[c.from + 1];
+        const size_t alias_from = name.offset + name.text.size() + (name.kind == TokenKind::QuotedIdentifier ? 2 : 0);
+        const size_t alias_to = end < tokens->size() ? (*tokens)[end].offset : sql.size();
+        sql = sql.substr(0, alias_from) + (end < tokens->size() ? "\n" : "") + sql.substr(alias_to);
+    }
     auto lexed = sqltext::lex(sql, &error);
-    if (!lexed || lexed->empty() || !is_word(lexed->front(), "select")) {
+    if (!lexed) {
         *problem = "its query does not read as a SELECT";
         return std::nullopt;
     }
@@ -156,10 +194,6 @@ std::optional<AggregateQuery> split_aggregate_query(const std::string& query, co
     if (c.other.empty() && has_order_by(tokens, c.group)) c.other = "ORDER BY";
     if (!c.other.empty()) {
         *problem = "its query has " + c.other + ", which the DSL's aggregates do not";
-        return std::nullopt;
-    }
-    if (c.from + 2 != std::min(c.where, c.group) || !is_name(tokens[c.from + 1])) {
-        *problem = "it reads more than its source (a join or a subquery)";
         return std::nullopt;
     }
     AggregateQuery out;

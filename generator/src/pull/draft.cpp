@@ -7,6 +7,8 @@
 #include <map>
 #include <set>
 
+#include "catalog/privileges.hpp"
+#include "emit/yaml_writer.hpp"
 #include "hyperschema/detail/catalog_text.hpp"
 #include "hyperschema/policy_kinds.hpp"
 #include "model/interval.hpp"
@@ -111,6 +113,11 @@ private:
 
     void carry(const std::string& kind, const std::string& name, const std::string& why, Hatch hatch) {
         draft_.unsupported.push_back({kind, name, why});
+        // Two tables' triggers, two overloads: one key each.
+        const std::string base = hatch.name;
+        for (int n = 2;
+             std::any_of(hatches_.begin(), hatches_.end(), [&](const Hatch& h) { return h.name == hatch.name; }); ++n)
+            hatch.name = base.substr(0, 58) + "_" + std::to_string(n);
         hatches_.push_back(std::move(hatch));
     }
     std::string qualified(const std::string& name) const { return quote(db_.namespace_) + "." + quote(name); }
@@ -151,6 +158,7 @@ private:
     void compression(const std::string& relation, const std::optional<IntervalSpec>& chunk_interval);
     void policies(const std::string& relation, bool skip_compression);
     void job_settings(const LiveJob& job);
+    bool policy_expressible(const PolicyKindTraits& kind, const LiveJob& job);
     void triggers(const std::string& table);
     void views();
     void aggregates();
@@ -164,10 +172,48 @@ private:
     std::vector<const LiveJob*> jobs_of(const std::string& relation) const;
 };
 
+// The grant target of a verify-style object name ("table t", "function f(a
+// integer)") and the name after its kind.
+std::optional<std::pair<catalog::GrantTarget, std::string>> target_of(const std::string& object) {
+    static const std::vector<std::pair<std::string, catalog::GrantTarget>> prefixes{
+        {"table ", catalog::GrantTarget::Table},         {"materialized view ", catalog::GrantTarget::View},
+        {"view ", catalog::GrantTarget::View},           {"continuous aggregate ", catalog::GrantTarget::Aggregate},
+        {"sequence ", catalog::GrantTarget::Sequence},   {"function ", catalog::GrantTarget::Function},
+        {"procedure ", catalog::GrantTarget::Procedure}, {"schema ", catalog::GrantTarget::Namespace}};
+    for (const auto& [prefix, target] : prefixes)
+        if (object.rfind(prefix, 0) == 0) return std::pair{target, object.substr(prefix.size())};
+    return std::nullopt;
+}
+
 void Writer::grants(const std::string& object) {
     std::map<std::string, std::vector<std::string>> by_role;
-    for (const auto& g : live_.grants)
-        if (g.object == object) by_role[g.role].push_back(lower(g.privilege));
+    const auto target = target_of(object);
+    if (!target) return;
+    const std::vector<std::string> known = catalog::privileges_of(target->first);
+    for (const auto& g : live_.grants) {
+        if (g.object != object) continue;
+        const std::string privilege = lower(g.privilege);
+        if (std::find(known.begin(), known.end(), privilege) != known.end()) {
+            by_role[g.role].push_back(privilege);
+            continue;
+        }
+        // PostgreSQL 17's MAINTAIN, an aggregate's INSERT ...: as SQL.
+        const std::string& name = target->second;
+        const size_t paren = name.find('(');
+        const std::string on = std::string(catalog::grant_target(target->first).keyword) + " " +
+                               (target->first == catalog::GrantTarget::Namespace ? quote(name)
+                                : paren == std::string::npos                     ? qualified(name)
+                                                             : qualified(name.substr(0, paren)) + name.substr(paren));
+        carry("grant", g.privilege + " on " + object + " to " + g.role,
+              "the DSL's grants on a " + std::string(catalog::grant_target(target->first).name) + " do not take " +
+                  g.privilege,
+              {hatch_name("grant", privilege + "_" + name.substr(0, paren)),
+               "GRANT " + g.privilege + " ON " + on + " TO " + quote(g.role),
+               "REVOKE " + g.privilege + " ON " + on + " FROM " + quote(g.role),
+               "",
+               {},
+               {}});
+    }
     if (by_role.empty()) return;
     out_ << YAML::Key << "grants" << YAML::Value << YAML::BeginMap;
     for (const auto& [role, privileges] : by_role) {
@@ -183,8 +229,21 @@ void Writer::schema_header(const std::string& name) {
     grants("schema " + db_.namespace_);
     out_ << YAML::EndMap;
     std::vector<std::string> extensions;
-    for (const auto& [extension, version] : live_.extensions)
-        if (extension != "plpgsql") extensions.push_back(extension);
+    for (const auto& [extension, version] : live_.extensions) {
+        if (extension == "plpgsql") continue;
+        if (parse::identifier_problem(extension, "extension").empty()) {
+            extensions.push_back(extension);
+            continue;
+        }
+        // uuid-ossp: a name the DSL's `extensions:` cannot take.
+        carry("extension", extension, "its name is not an identifier the DSL takes",
+              {hatch_name("extension", extension),
+               "CREATE EXTENSION IF NOT EXISTS " + quote(extension),
+               "DROP EXTENSION IF EXISTS " + quote(extension),
+               "first",
+               {},
+               {}});
+    }
     if (!extensions.empty()) {
         out_ << YAML::Key << "extensions" << YAML::Value;
         names(extensions);
@@ -234,6 +293,7 @@ void Writer::domains() {
 
 void Writer::routines(char kind) {
     bool any = false;
+    std::set<std::string> written;
     for (const auto& f : live_.functions) {
         if (f.kind != kind) continue;
         const auto parts = std::find_if(db_.routines.begin(), db_.routines.end(), [&](const LiveRoutine& r) {
@@ -254,6 +314,17 @@ void Writer::routines(char kind) {
                    reads.empty() ? "first" : "",
                    reads,
                    {{what, f.name}}});
+            continue;
+        }
+        if (!written.insert(f.name).second) {  // an overload: one name is one key in the DSL
+            carry(what, f.name + "(" + f.identity_arguments + ")", "it overloads another " + what + " of its name",
+                  {hatch_name(what, f.name),
+                   parts->definition,
+                   "DROP " + std::string(kind == 'p' ? "PROCEDURE " : "FUNCTION ") + qualified(f.name) + "(" +
+                       f.identity_arguments + ")",
+                   mentioned_relations(f.body).empty() ? "first" : "",
+                   mentioned_relations(f.body),
+                   {}});
             continue;
         }
         if (!any) out_ << YAML::Key << (kind == 'p' ? "procedures" : "functions") << YAML::Value << YAML::BeginMap;
@@ -295,7 +366,8 @@ void Writer::routine(const FunctionSpec& f, const LiveRoutine& parts) {
         }
         out_ << YAML::EndMap;
     }
-    out_ << YAML::Key << "body" << YAML::Value << YAML::Literal << f.body;
+    out_ << YAML::Key << "body" << YAML::Value;
+    emit::write_sql_text(out_, f.body);
     out_ << YAML::EndMap;
 }
 
@@ -445,7 +517,7 @@ void Writer::keys(const std::string& table) {
             if (k.type == 'f' && k.ref_namespace == db_.namespace_ && k.ref_table != table)
                 depends.push_back(k.ref_table);
             carry("constraint", k.name + " on " + table, k.unsupported,
-                  {hatch_name("constraint", k.name),
+                  {hatch_name("constraint", table + "_" + k.name),
                    "ALTER TABLE " + qualified(table) + " ADD CONSTRAINT " + quote(k.name) + " " + k.definition,
                    "ALTER TABLE " + qualified(table) + " DROP CONSTRAINT " + quote(k.name),
                    "",
@@ -620,6 +692,21 @@ void Writer::job_settings(const LiveJob& job) {
     if (!retry_is_default) out_ << YAML::Key << "retry_period" << YAML::Value << text_of(job.retry_period);
 }
 
+// A policy by creation time (compress_created_before, drop_created_before) has
+// no threshold the DSL writes: listed, not written. A paused one is written
+// (the DSL has no paused policies) and listed.
+bool Writer::policy_expressible(const PolicyKindTraits& kind, const LiveJob& job) {
+    const std::string what = std::string(kind.name) + " on " + job.relation;
+    if (kind.threshold_is_interval && kind.kind != PolicyKind::Refresh && !job.after) {
+        draft_.not_carried.push_back(
+            {"policy", what, "it is by creation time (created_before), which the DSL has not"});
+        return false;
+    }
+    if (!job.scheduled)
+        draft_.not_carried.push_back({"policy", what, "it is paused (scheduled = false); the DSL's policies run"});
+    return true;
+}
+
 void Writer::compression(const std::string& relation, const std::optional<IntervalSpec>& chunk_interval) {
     out_ << YAML::Key << "compression" << YAML::Value << YAML::BeginMap;
     if (auto s = live_.segment_by.find(relation); s != live_.segment_by.end()) {
@@ -641,7 +728,8 @@ void Writer::compression(const std::string& relation, const std::optional<Interv
     }
     if (chunk_interval) out_ << YAML::Key << "chunk_interval" << YAML::Value << text_of(chunk_interval);
     for (const auto* job : jobs_of(relation)) {
-        if (job->proc != "policy_compression") continue;
+        if (job->proc != "policy_compression" || !policy_expressible(policy_traits(PolicyKind::Compression), *job))
+            continue;
         out_ << YAML::Key << "after" << YAML::Value << text_of(job->after);
         job_settings(*job);
     }
@@ -653,6 +741,7 @@ void Writer::policies(const std::string& relation, bool skip_compression) {
     for (const auto* job : jobs_of(relation)) {
         const PolicyKindTraits* kind = policy_traits_of_proc(job->proc);
         if (!kind || (skip_compression && kind->kind == PolicyKind::Compression)) continue;
+        if (!policy_expressible(*kind, *job)) continue;
         out_ << YAML::Key << std::string(kind->key) << YAML::Value << YAML::BeginMap;
         switch (kind->kind) {
             case PolicyKind::Refresh:
@@ -666,12 +755,13 @@ void Writer::policies(const std::string& relation, bool skip_compression) {
                     out_ << text_of(job->end_offset);
                 else
                     out_ << YAML::Null;
-                if (job->buckets_per_batch && *job->buckets_per_batch != 1)
+                // Written when the job's config has them (given when the policy was added).
+                if (job->buckets_per_batch)
                     out_ << YAML::Key << "buckets_per_batch" << YAML::Value << *job->buckets_per_batch;
-                if (job->max_batches_per_execution && *job->max_batches_per_execution != 0)
+                if (job->max_batches_per_execution)
                     out_ << YAML::Key << "max_batches_per_execution" << YAML::Value << *job->max_batches_per_execution;
-                if (job->refresh_newest_first && !*job->refresh_newest_first)
-                    out_ << YAML::Key << "refresh_newest_first" << YAML::Value << false;
+                if (job->refresh_newest_first)
+                    out_ << YAML::Key << "refresh_newest_first" << YAML::Value << *job->refresh_newest_first;
                 break;
             case PolicyKind::Retention:
                 out_ << YAML::Key << "drop_after" << YAML::Value << text_of(job->after);
@@ -725,10 +815,13 @@ void Writer::triggers(const std::string& table) {
     for (const auto& t : db_.triggers) {
         if (t.table != table) continue;
         if (!t.unsupported.empty() || raw_functions_.count(t.function)) {
+            std::string up = t.definition;
+            if (!t.enabled_as.empty())
+                up += ";\nALTER TABLE " + qualified(table) + " " + t.enabled_as + " TRIGGER " + quote(t.name);
             carry("trigger", t.name + " on " + table,
                   t.unsupported.empty() ? "its function is carried as SQL" : t.unsupported,
-                  {hatch_name("trigger", t.name),
-                   t.definition,
+                  {hatch_name("trigger", table + "_" + t.name),
+                   up,
                    "DROP TRIGGER " + quote(t.name) + " ON " + qualified(table),
                    "",
                    {table},
@@ -811,7 +904,8 @@ void Writer::views() {
             carry(kind.substr(0, kind.size() - 1), v.name, v.unsupported,
                   {hatch_name("view", v.name),
                    "CREATE " + std::string(v.materialized ? "MATERIALIZED " : "") + "VIEW " + qualified(v.name) +
-                       " AS\n" + v.definition,
+                       (v.options.empty() ? "" : " WITH (" + v.options + ")") + " AS\n" + v.definition +
+                       (v.materialized && !v.populated ? "\nWITH NO DATA" : ""),
                    "DROP " + std::string(v.materialized ? "MATERIALIZED " : "") + "VIEW " + qualified(v.name),
                    "",
                    mentioned_relations(v.definition, v.name),
@@ -820,8 +914,10 @@ void Writer::views() {
         }
         if (!any) out_ << YAML::Key << "views" << YAML::Value << YAML::BeginMap;
         any = true;
-        out_ << YAML::Key << v.name << YAML::Value << YAML::BeginMap << YAML::Key << "sql" << YAML::Value
-             << YAML::Literal << v.definition;
+        // pg_get_viewdef indents its first line.
+        out_ << YAML::Key << v.name << YAML::Value << YAML::BeginMap << YAML::Key << "sql" << YAML::Value;
+        emit::write_sql_text(out_,
+                             v.definition.substr(std::min(v.definition.size(), v.definition.find_first_not_of(' '))));
         if (!v.depends_on.empty()) {
             out_ << YAML::Key << "depends_on" << YAML::Value;
             names(v.depends_on);
@@ -832,8 +928,7 @@ void Writer::views() {
             out_ << YAML::Key << "materialized" << YAML::Value << true;
             if (!v.populated) out_ << YAML::Key << "with_data" << YAML::Value << false;
             std::vector<const LiveIndex*> list;
-            for (const auto& i : db_.indexes)
-                if (i.table == v.name) list.push_back(&i);
+            for (const auto* i : plain_indexes(v.name)) list.push_back(i);
             indexes(v.name, list);
         }
         out_ << YAML::EndMap;
@@ -984,8 +1079,10 @@ void Writer::raw_sql() {
     out_ << YAML::Key << "sql" << YAML::Value << YAML::BeginMap;
     for (const auto& h : hatches_) {
         out_ << YAML::Key << h.name << YAML::Value << YAML::BeginMap;
-        out_ << YAML::Key << "up" << YAML::Value << YAML::Literal << h.up;
-        out_ << YAML::Key << "down" << YAML::Value << YAML::Literal << h.down;
+        out_ << YAML::Key << "up" << YAML::Value;
+        emit::write_sql_text(out_, h.up);
+        out_ << YAML::Key << "down" << YAML::Value;
+        emit::write_sql_text(out_, h.down);
         if (!h.when.empty()) out_ << YAML::Key << "when" << YAML::Value << h.when;
         if (!h.depends_on.empty()) {
             out_ << YAML::Key << "depends_on" << YAML::Value;

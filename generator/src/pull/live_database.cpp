@@ -1,9 +1,11 @@
 #include "pull/live_database.hpp"
 
 #include <algorithm>
+#include <map>
 #include <regex>
 
 #include "hyperschema/detail/pqxx_bridge.hpp"
+#include "hyperschema/error.hpp"
 
 namespace hyperschema::pull {
 namespace {
@@ -53,7 +55,12 @@ void read_indexes(pqxx::dbtransaction& tx, LiveDatabase& db) {
         // An operator class or collation of its own is more than the DSL says.
         "k.n <= x.indnkeyatts AND NOT coalesce((SELECT opcdefault FROM pg_opclass WHERE oid = x.indclass[k.n - "
         "1]), true), k.n <= x.indnkeyatts AND x.indcollation[k.n - 1] NOT IN (0, 100, coalesce(a.attcollation, 0)), "
-        "coalesce((SELECT o.oprname FROM pg_operator o WHERE o.oid = con.conexclop[k.n]), '') "
+        "coalesce((SELECT o.oprname FROM pg_operator o WHERE o.oid = con.conexclop[k.n]), ''), "
+        "CASE WHEN NOT x.indisvalid THEN 'it is invalid (a failed CREATE INDEX CONCURRENTLY)' "
+        "WHEN am.amname NOT IN ('btree', 'hash', 'gin', 'gist', 'brin') THEN 'its access method ' || am.amname || "
+        "' is not one the DSL has' WHEN i.reloptions IS NOT NULL THEN 'it has storage parameters (' || "
+        "array_to_string(i.reloptions, ', ') || ')' WHEN x.indnullsnotdistinct AND con.conname IS NULL THEN "
+        "'it is a NULLS NOT DISTINCT unique index (the DSL has it on unique constraints)' ELSE '' END "
         "FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid "
         "JOIN pg_namespace n ON n.oid = t.relnamespace JOIN pg_am am ON am.oid = i.relam "
         "CROSS JOIN LATERAL unnest(x.indkey::int2[]) WITH ORDINALITY k(attnum, n) "
@@ -73,6 +80,7 @@ void read_indexes(pqxx::dbtransaction& tx, LiveDatabase& db) {
             index.where = varchar_in_list(text_field(r[10]));
             index.constraint = r[11].c_str();
             index.definition = r[12].c_str();
+            index.unsupported = r[16].c_str();
             db.indexes.push_back(std::move(index));
         }
         LiveIndex& index = db.indexes.back();
@@ -80,8 +88,9 @@ void read_indexes(pqxx::dbtransaction& tx, LiveDatabase& db) {
             index.include.push_back(r[7].c_str());
             continue;
         }
-        if (r[13].as<bool>()) index.unsupported = "a key has an operator class other than its type's default";
-        if (r[14].as<bool>()) index.unsupported = "a key has a collation of its own";
+        if (r[13].as<bool>() && index.unsupported.empty())
+            index.unsupported = "a key has an operator class other than its type's default";
+        if (r[14].as<bool>() && index.unsupported.empty()) index.unsupported = "a key has a collation of its own";
         index.keys.push_back({r[7].c_str(), r[6].as<bool>(), r[8].as<bool>(), r[9].as<bool>(), r[15].c_str()});
     }
 }
@@ -206,7 +215,8 @@ void read_triggers(pqxx::dbtransaction& tx, LiveDatabase& db) {
         "t.tgconstraint <> 0 OR t.tgoldtable IS NOT NULL OR t.tgnewtable IS NOT NULL, c.relkind "
         "FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
         "JOIN pg_proc p ON p.oid = t.tgfoid JOIN pg_namespace pn ON pn.oid = p.pronamespace "
-        "WHERE n.nspname = $1 AND NOT t.tgisinternal ORDER BY 1, 2";
+        // TimescaleDB's own (ts_insert_blocker, the aggregates' invalidation triggers) are not the schema's.
+        "WHERE n.nspname = $1 AND NOT t.tgisinternal AND pn.nspname NOT LIKE '\\_timescaledb%' ORDER BY 1, 2";
     for (const auto& r : bridge::exec(tx, sql, db.namespace_)) {
         LiveTriggerParts t;
         t.table = r[0].c_str();
@@ -224,7 +234,10 @@ void read_triggers(pqxx::dbtransaction& tx, LiveDatabase& db) {
         t.when = trigger_condition(t.definition);
         if (type & 64) t.unsupported = "it is an INSTEAD OF trigger";
         if (!r[5].as<bool>()) t.unsupported = "its function is in another schema";
-        if (std::string(r[8].c_str()) != "O") t.unsupported = "it is disabled or fires only on replicas";
+        static const std::map<std::string, std::string> enabled{
+            {"O", ""}, {"D", "DISABLE"}, {"R", "ENABLE REPLICA"}, {"A", "ENABLE ALWAYS"}};
+        t.enabled_as = enabled.count(r[8].c_str()) ? enabled.at(r[8].c_str()) : "";
+        if (!t.enabled_as.empty()) t.unsupported = "it is set to " + t.enabled_as;
         if (r[9].as<bool>()) t.unsupported = "it is a constraint trigger or has transition tables";
         if (r[10].c_str()[0] != 'r') t.unsupported = "it is on a view";
         db.triggers.push_back(std::move(t));
@@ -253,7 +266,7 @@ void read_views(pqxx::dbtransaction& tx, LiveDatabase& db) {
         "array_to_string(ARRAY(SELECT DISTINCT d.relname FROM pg_rewrite w JOIN pg_depend x ON x.objid = w.oid "
         "AND x.classid = 'pg_rewrite'::regclass JOIN pg_class d ON d.oid = x.refobjid AND d.oid <> c.oid AND "
         "d.relkind IN ('v', 'm') AND d.relnamespace = c.relnamespace WHERE w.ev_class = c.oid ORDER BY 1), chr(31)), "
-        "c.reloptions IS NOT NULL "
+        "coalesce(array_to_string(c.reloptions, ', '), '') "
         "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind IN ('v', "
         "'m')" +
         not_aggregate + kNotExtensions + " ORDER BY 1";
@@ -264,7 +277,8 @@ void read_views(pqxx::dbtransaction& tx, LiveDatabase& db) {
         v.populated = r[2].as<bool>();
         v.definition = r[3].c_str();
         v.depends_on = parts(r[4]);
-        if (r[5].as<bool>()) v.unsupported = "it has options (security_barrier, check_option)";
+        v.options = r[5].c_str();
+        if (!v.options.empty()) v.unsupported = "it has options (" + v.options + ")";
         db.views.push_back(std::move(v));
     }
 }
@@ -342,6 +356,8 @@ LiveDatabase read_live_database(connection& conn, const std::string& ns) {
     db.database = conn.dbname();
     {
         pqxx::read_transaction tx(conn);
+        if (bridge::exec(tx, "SELECT 1 FROM pg_namespace WHERE nspname = $1", ns).empty())
+            throw usage_error("the database has no schema (namespace) `" + ns + "`");
         db.roles = granted_roles(tx, ns);
     }
     db.catalog = detail::read_live_catalog(conn, ns, "hyperschema.schema_migrations", false, db.roles);

@@ -69,6 +69,7 @@ struct LiveTriggerParts {
     std::string when, function;
     std::vector<std::string> args;
     std::string definition;  // CREATE TRIGGER as the server prints it
+    std::string enabled_as;  // "" (the default), DISABLE, ENABLE REPLICA or ENABLE ALWAYS
     std::string unsupported;
 };
 
@@ -78,6 +79,7 @@ struct LiveView {
     bool populated = true;
     std::string definition;               // pg_get_viewdef, without the final semicolon
     std::vector<std::string> depends_on;  // views and materialized views of the namespace it reads
+    std::string options;                  // reloptions: "security_barrier=true, check_option=local"
     std::string unsupported;
 };
 
@@ -110,6 +112,7 @@ struct LiveDatabase {
     const LiveIndex* find_index(const std::string& name) const;
 };
 
+// Throws usage_error when the namespace does not exist.
 LiveDatabase read_live_database(connection& conn, const std::string& ns);
 
 }  // namespace hyperschema::pull
