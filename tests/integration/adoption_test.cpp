@@ -287,7 +287,11 @@ TEST_CASE("objects pull cannot carry at all are listed as not written", "[timesc
         "CREATE TABLE events (at date NOT NULL, v integer) PARTITION BY RANGE (at);\n"
         "CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');\n"
         "CREATE TYPE pair AS (a integer, b integer);\n"
-        "CREATE TABLE plain (id integer PRIMARY KEY);\n");
+        "CREATE TABLE plain (id integer PRIMARY KEY, a integer, b integer);\n"
+        "CREATE AGGREGATE total (integer) (sfunc = int4pl, stype = integer);\n"
+        "CREATE RULE plain_keep AS ON DELETE TO plain DO INSTEAD NOTHING;\n"
+        "CREATE POLICY plain_own ON plain USING (a > 0);\n"
+        "CREATE STATISTICS plain_ab ON a, b FROM plain;\n");
     auto conn = hyperschema::connect(pg.dsn(db));
     pull::PulledSchema pulled = pull::pull_schema(conn, "public", "partitioned");
     INFO("draft:\n" << pulled.draft.yaml << pulled.compiled.diags.format());
@@ -295,7 +299,10 @@ TEST_CASE("objects pull cannot carry at all are listed as not written", "[timesc
     std::vector<std::string> listed;
     for (const auto& u : pulled.draft.not_carried) listed.push_back(u.kind + " " + u.name);
     std::sort(listed.begin(), listed.end());
-    CHECK(listed == std::vector<std::string>{"composite type pair", "partitioned table events", "table events_2024"});
+    CHECK(listed == std::vector<std::string>{"aggregate function total(integer)", "composite type pair",
+                                             "partitioned table events", "row-level security policy plain_own on plain",
+                                             "rule plain_keep on plain", "statistics object plain_ab",
+                                             "table events_2024"});
     REQUIRE(pulled.compiled.schema.tables.size() == 1);
     CHECK(pulled.compiled.schema.tables[0].name == "plain");
     pg.drop_database(db);

@@ -884,7 +884,8 @@ void Writer::table(const std::string& name, const detail::LiveRelation& rel) {
 
 void Writer::tables() {
     std::set<std::string> skipped;
-    for (const auto& o : db_.other_objects) skipped.insert(o.name);
+    for (const auto& o : db_.other_objects)
+        if (o.kind.find("table") != std::string::npos) skipped.insert(o.name);
     bool any = false;
     for (const auto& [name, rel] : live_.relations) {
         if (rel.kind != 'r' || skipped.count(name)) continue;

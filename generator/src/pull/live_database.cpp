@@ -325,7 +325,20 @@ void read_other_objects(pqxx::dbtransaction& tx, LiveDatabase& db) {
         "t.typname, 'the DSL has enums and domains, not this kind of type' FROM pg_type t JOIN pg_namespace n ON "
         "n.oid = t.typnamespace WHERE n.nspname = $1 AND (t.typtype = 'r' OR (t.typtype = 'c' AND EXISTS (SELECT 1 "
         "FROM pg_class c WHERE c.oid = t.typrelid AND c.relkind = 'c'))) AND NOT EXISTS (SELECT 1 FROM pg_depend e "
-        "WHERE e.classid = 'pg_type'::regclass AND e.objid = t.oid AND e.deptype = 'e') ORDER BY 1, 2";
+        "WHERE e.classid = 'pg_type'::regclass AND e.objid = t.oid AND e.deptype = 'e') "
+        "UNION ALL SELECT CASE p.prokind WHEN 'a' THEN 'aggregate function' ELSE 'window function' END, "
+        "p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')', 'the DSL has no aggregate or window "
+        "functions of its own' FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = $1 "
+        "AND p.prokind IN ('a', 'w') AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = "
+        "'pg_proc'::regclass AND e.objid = p.oid AND e.deptype = 'e') "
+        "UNION ALL SELECT 'rule', r.rulename || ' on ' || c.relname, 'the DSL has no rules' FROM pg_rewrite r JOIN "
+        "pg_class c ON c.oid = r.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND "
+        "r.rulename <> '_RETURN' "
+        "UNION ALL SELECT 'row-level security policy', p.polname || ' on ' || c.relname, 'the DSL has no row-level "
+        "security' FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = "
+        "c.relnamespace WHERE n.nspname = $1 "
+        "UNION ALL SELECT 'statistics object', s.stxname, 'the DSL has no extended statistics' FROM "
+        "pg_statistic_ext s JOIN pg_namespace n ON n.oid = s.stxnamespace WHERE n.nspname = $1 ORDER BY 1, 2";
     for (const auto& r : bridge::exec(tx, sql, db.namespace_))
         db.other_objects.push_back({r[0].c_str(), r[1].c_str(), r[2].c_str()});
 }

@@ -504,7 +504,12 @@ inline void read_jobs(pqxx::dbtransaction& tx, const std::string& ns, LiveCatalo
 inline void read_grants(pqxx::dbtransaction& tx, const std::string& ns, const std::vector<std::string>& roles,
                         LiveCatalog& live) {
     std::string array = "{";
-    for (const auto& r : roles) array += (array.size() > 1 ? "," : "") + std::string("\"") + r + "\"";
+    for (const auto& r : roles) {
+        // An array literal's element: backslash and double quote escaped.
+        std::string element;
+        for (char c : r) element += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
+        array += (array.size() > 1 ? "," : "") + std::string("\"") + element + "\"";
+    }
     array += "}";
     for (const auto& r : pqxx_bridge::exec(tx, "SELECT rolname FROM pg_roles WHERE rolname = ANY($1::text[])", array))
         live.roles.insert(r[0].c_str());
