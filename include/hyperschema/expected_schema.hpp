@@ -129,6 +129,8 @@ struct AggregateSpec {
     bool materialized_only = true;
     std::vector<std::string> columns;              // bucket, group-by columns, aggregates, in order
     std::optional<IntervalSpec> chunk_interval{};  // its rows' hypertable's; nullopt: not compared
+    std::string timezone{};                        // the buckets' time zone; "" for none
+    std::optional<IntervalSpec> offset{};          // the buckets' offset; nullopt for none
 };
 
 struct PolicySpec {

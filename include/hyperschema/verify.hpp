@@ -777,6 +777,12 @@ private:
                 (!live.chunk_interval || interval_micros(*live.chunk_interval) != interval_micros(*a.chunk_interval)))
                 add(DriftKind::Different, object, "chunk interval differs", interval_text(*a.chunk_interval),
                     optional_interval_text(live.chunk_interval));
+            if (live.timezone != a.timezone)
+                add(DriftKind::Different, object, "bucket time zone differs", or_none(a.timezone),
+                    or_none(live.timezone));
+            if (live.offset != a.offset)
+                add(DriftKind::Different, object, "bucket offset differs", optional_interval_text(a.offset),
+                    optional_interval_text(live.offset));
             if (live.materialized_only != a.materialized_only)
                 add(DriftKind::Different, object, "materialized_only differs", a.materialized_only ? "true" : "false",
                     live.materialized_only ? "true" : "false");

@@ -866,3 +866,45 @@ TEST_CASE("verify: materialized views with indexes as declared, drift in them, a
         });
     PgCluster::shared().drop_database(setup);
 }
+
+TEST_CASE("verify: an aggregate's bucket time zone and offset, as declared and when they differ",
+          "[timescaledb][verify]") {
+    HYPERSCHEMA_REQUIRE_TIMESCALEDB();
+    CompileResult compiled = compile_texts({{"schema.yaml", R"yaml(
+tables:
+  readings:
+    columns: {time: timestamptz, meter: integer, kwh: double precision}
+    hypertable: {time_column: time}
+aggregates:
+  readings_local_day:
+    from: readings
+    bucket: 1 day
+    timezone: Europe/Berlin
+    group_by: [meter]
+    columns: {kwh: sum(kwh)}
+  readings_shifted_hour:
+    from: readings
+    bucket: 1 hour
+    offset: 15 minutes
+    columns: {kwh: sum(kwh)}
+)yaml"}},
+                                           "buckets");
+    INFO(compiled.diags.format());
+    REQUIRE(compiled.ok());
+    const std::string db = applied(compiled.schema, "verify_buckets");
+    ExpectedSchema expected = emit::expected_schema_of(compiled.schema, 0);
+    VerifyReport clean = verify_db(db, expected);
+    INFO(clean.text());
+    CHECK(clean.ok());
+    for (auto& a : expected.aggregates) {
+        if (a.name == "readings_local_day") a.timezone = "UTC";
+        if (a.name == "readings_shifted_hour") a.offset = IntervalSpec{0, 0, 30 * 60'000'000LL};
+    }
+    VerifyReport drift = verify_db(db, expected);
+    INFO(drift.text());
+    CHECK(mentions(drift, "continuous aggregate readings_local_day: bucket time zone differs"));
+    CHECK(mentions(drift, "Europe/Berlin"));
+    CHECK(mentions(drift, "continuous aggregate readings_shifted_hour: bucket offset differs"));
+    CHECK(mentions(drift, "00:15:00"));
+    PgCluster::shared().drop_database(db);
+}

@@ -32,6 +32,13 @@ std::string interval(const std::optional<IntervalSpec>& v) {
     return v ? interval(*v) : "std::nullopt";
 }
 
+// An aggregate's trailing settings, as far as one is set: the chunk
+// interval, the buckets' time zone and offset.
+std::string bucket_settings(const AggregateSpec& a) {
+    if (a.timezone.empty() && !a.offset) return a.chunk_interval ? ", " + interval(a.chunk_interval) : "";
+    return ", " + interval(a.chunk_interval) + ", " + cpp_string(a.timezone) + ", " + interval(a.offset);
+}
+
 // INT64_MIN has no literal of its own (-9223372036854775808 is the negation of
 // a number too large): written as an expression.
 std::string int64_literal(std::int64_t v) {
@@ -153,7 +160,7 @@ void print_timescale(Printer& p, const ExpectedSchema& e) {
                  {"bucket", interval(a.bucket)},
                  {"mo", bool_text(a.materialized_only)},
                  {"columns", strings(a.columns)},
-                 {"chunks", a.chunk_interval ? ", " + interval(a.chunk_interval) : ""}});
+                 {"chunks", bucket_settings(a)}});
     }
     for (const auto& c : e.compression) {
         p.print(

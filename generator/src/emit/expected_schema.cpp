@@ -250,7 +250,8 @@ void add_timescale(const Schema& schema, ExpectedSchema& out) {
         if (!derived.aggregate) continue;
         const ContinuousAggregate& a = *derived.aggregate;
         out.aggregates.push_back({a.name, a.source.name, spec_of(a.bucket), a.materialized_only,
-                                  output_of(schema, a).names(), spec_of(a.chunk_interval)});
+                                  output_of(schema, a).names(), spec_of(a.chunk_interval), a.timezone.value_or(""),
+                                  spec_of(a.offset)});
         if (a.compression) add_compression(out, a.name, *a.compression);
         add_policies(out, a.name, a.policies);
     }

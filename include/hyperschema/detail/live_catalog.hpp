@@ -60,6 +60,8 @@ struct LiveAggregate {
     bool compression_enabled = false;
     std::string materialization;                   // _timescaledb_internal._materialized_hypertable_N
     std::optional<IntervalSpec> chunk_interval{};  // of the materialization hypertable
+    std::string timezone{};                        // of its buckets; "" for none
+    std::optional<IntervalSpec> offset{};          // of its buckets
 };
 
 struct LiveJob {
@@ -377,7 +379,10 @@ inline void read_aggregates(pqxx::dbtransaction& tx, const std::string& ns, Live
              "CASE WHEN bf.bucket_width ~ '^-?[0-9]+$' THEN bf.bucket_width ELSE bf.bucket_width::interval::text END, "
              "mat.schema_name || '.' || mat.table_name, "
              "mat.compression_state = 1, md.interval_length, md.column_type IN ('int2'::regtype, "
-             "'int4'::regtype, 'int8'::regtype) "
+             "'int4'::regtype, 'int8'::regtype), coalesce(bf.bucket_timezone, ''), "
+             // As given: an integer, or interval text in the style of the day it was created.
+             "CASE WHEN bf.bucket_offset ~ '^-?[0-9]+$' THEN bf.bucket_offset ELSE "
+             "bf.bucket_offset::interval::text END "
              "FROM _timescaledb_catalog.continuous_agg ca "
              "JOIN _timescaledb_catalog.hypertable raw ON raw.id = ca.raw_hypertable_id "
              "JOIN _timescaledb_catalog.hypertable mat ON mat.id = ca.mat_hypertable_id "
@@ -389,7 +394,8 @@ inline void read_aggregates(pqxx::dbtransaction& tx, const std::string& ns, Live
              ns)) {
         live.aggregates[r[0].c_str()] = {r[1].c_str(),    interval_field(r[3]),
                                          r[2].as<bool>(), r[5].as<bool>(),
-                                         r[4].c_str(),    dimension_length(r[6], !r[7].is_null() && r[7].as<bool>())};
+                                         r[4].c_str(),    dimension_length(r[6], !r[7].is_null() && r[7].as<bool>()),
+                                         r[8].c_str(),    interval_field(r[9])};
     }
 }
 
