@@ -2,6 +2,7 @@
 // the compiler (so what is written is what the compiler reads back), with
 // what the DSL cannot say carried as `sql:` objects and listed.
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 
@@ -16,20 +17,15 @@ namespace hyperschema::cli {
 namespace {
 
 // Files in `dir` that would be read as part of the schema but that pull does not write.
-std::vector<std::string> foreign_yaml(const std::string& dir,
-                                      const std::vector<std::pair<std::string, std::string>>& files) {
+std::vector<std::string> foreign_yaml(const std::string& dir) {
     std::vector<std::string> out;
+    const auto known = emit::schema_file_names();
     std::error_code ec;
     for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
         const auto ext = it->path().extension();
         if (!it->is_regular_file() || (ext != ".yaml" && ext != ".yml")) continue;
         const std::string name = it->path().filename().string();
-        bool ours = false;
-        for (const auto& [file, text] : files) ours = ours || file == name;
-        for (const char* known : {"schema.yaml", "functions.yaml", "sequences.yaml", "tables.yaml", "views.yaml",
-                                  "aggregates.yaml", "jobs.yaml", "sql.yaml"})
-            ours = ours || name == known;
-        if (!ours) out.push_back(it->path().string());
+        if (std::find(known.begin(), known.end(), name) == known.end()) out.push_back(it->path().string());
     }
     return out;
 }
@@ -45,8 +41,7 @@ int write_schema_files(const std::string& dir, const std::vector<std::pair<std::
     bool stale = false;
     for (const auto& [name, text] : files)
         if (int code = write_if_changed((fs::path(dir) / name).string(), text, false, stale); code != kOk) return code;
-    for (const char* known : {"schema.yaml", "functions.yaml", "sequences.yaml", "tables.yaml", "views.yaml",
-                              "aggregates.yaml", "jobs.yaml", "sql.yaml"}) {
+    for (const auto& known : emit::schema_file_names()) {
         bool written = false;
         for (const auto& f : files) written = written || f.first == known;
         if (!written) fs::remove(fs::path(dir) / known, ec);
@@ -93,7 +88,7 @@ int run_pull(const Options& o) {
             emit::YamlStyle style;
             style.omit_defaults = true;
             const auto files = emit::schema_files(pulled.compiled.schema, style);
-            if (auto others = foreign_yaml(dir, files); !others.empty()) {
+            if (auto others = foreign_yaml(dir); !others.empty()) {
                 std::cerr << "hyperschema: error: " << dir << " holds YAML that pull does not write (" << others[0]
                           << "); pull into an empty directory\n";
                 return kUsage;

@@ -678,6 +678,12 @@ std::string schema_yaml(const Schema& schema) {
     return write_sections(schema, YamlStyle{}, all);
 }
 
+std::vector<std::string> schema_file_names() {
+    std::vector<std::string> names;
+    for (const auto& file : section_files()) names.push_back(file.name);
+    return names;
+}
+
 std::vector<std::pair<std::string, std::string>> schema_files(const Schema& schema, const YamlStyle& style) {
     std::vector<std::pair<std::string, std::string>> files;
     for (const auto& file : section_files()) {

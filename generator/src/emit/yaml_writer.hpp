@@ -33,4 +33,7 @@ struct YamlStyle {
 // how `pull` writes a schema. The parser reads the files as one schema.
 std::vector<std::pair<std::string, std::string>> schema_files(const Schema& schema, const YamlStyle& style);
 
+// Every file name schema_files() may write, in its order.
+std::vector<std::string> schema_file_names();
+
 }  // namespace hyperschema::emit

@@ -146,6 +146,7 @@ private:
     void domains();
     void routines(char kind);
     void routine(const FunctionSpec& f, const LiveRoutine& parts);
+    void carry_routine(const FunctionSpec& f, const LiveRoutine& parts, const std::string& why, bool provides);
     void sequences();
     void tables();
     void table(const std::string& name, const detail::LiveRelation& rel);
@@ -291,6 +292,23 @@ void Writer::domains() {
     out_ << YAML::EndMap;
 }
 
+// A routine as SQL: before the tables (a default or trigger may call it),
+// unless its body reads them, since a SQL function's body is checked when it
+// is created.
+void Writer::carry_routine(const FunctionSpec& f, const LiveRoutine& parts, const std::string& why, bool provides) {
+    const std::string what = f.kind == 'p' ? "procedure" : "function";
+    const std::vector<std::string> reads = mentioned_relations(f.body);
+    Hatch hatch{hatch_name(what, f.name),
+                parts.definition,
+                "DROP " + std::string(f.kind == 'p' ? "PROCEDURE " : "FUNCTION ") + qualified(f.name) + "(" +
+                    f.identity_arguments + ")",
+                reads.empty() ? "first" : "",
+                reads,
+                {}};
+    if (provides) hatch.provides.emplace_back(what, f.name);
+    carry(what, f.name + "(" + f.identity_arguments + ")", why, std::move(hatch));
+}
+
 void Writer::routines(char kind) {
     bool any = false;
     std::set<std::string> written;
@@ -300,31 +318,17 @@ void Writer::routines(char kind) {
             return r.name == f.name && r.identity_arguments == f.identity_arguments;
         });
         if (parts == db_.routines.end()) continue;
-        const std::string what = kind == 'p' ? "procedure" : "function";
         if (!parts->unsupported.empty()) {
             raw_functions_.insert(f.name);
-            // Before the tables (a default or trigger may call it), unless its
-            // body reads them: a SQL function's body is checked when it is created.
-            const std::vector<std::string> reads = mentioned_relations(f.body);
-            carry(what, f.name + "(" + f.identity_arguments + ")", parts->unsupported,
-                  {hatch_name(what, f.name),
-                   parts->definition,
-                   "DROP " + std::string(kind == 'p' ? "PROCEDURE " : "FUNCTION ") + qualified(f.name) + "(" +
-                       f.identity_arguments + ")",
-                   reads.empty() ? "first" : "",
-                   reads,
-                   {{what, f.name}}});
+            carry_routine(f, *parts, parts->unsupported, true);
             continue;
         }
         if (!written.insert(f.name).second) {  // an overload: one name is one key in the DSL
-            carry(what, f.name + "(" + f.identity_arguments + ")", "it overloads another " + what + " of its name",
-                  {hatch_name(what, f.name),
-                   parts->definition,
-                   "DROP " + std::string(kind == 'p' ? "PROCEDURE " : "FUNCTION ") + qualified(f.name) + "(" +
-                       f.identity_arguments + ")",
-                   mentioned_relations(f.body).empty() ? "first" : "",
-                   mentioned_relations(f.body),
-                   {}});
+            // Its name is the DSL function's: the hatch does not declare it again.
+            carry_routine(
+                f, *parts,
+                std::string("it overloads another ") + (kind == 'p' ? "procedure" : "function") + " of its name",
+                false);
             continue;
         }
         if (!any) out_ << YAML::Key << (kind == 'p' ? "procedures" : "functions") << YAML::Value << YAML::BeginMap;
@@ -976,15 +980,8 @@ void Writer::aggregate(const std::string& name, const detail::LiveAggregate& a, 
     out_ << YAML::Key << "bucket" << YAML::Value << text_of(a.bucket);
     if (parts->bucket_column != "bucket") out_ << YAML::Key << "bucket_column" << YAML::Value << parts->bucket_column;
     if (q.origin) out_ << YAML::Key << "origin" << YAML::Value << *q.origin;
-    if (q.offset) {
-        // An integer, or "months days microseconds".
-        long long months = 0, days = 0, micros = 0;
-        if (q.offset->find(' ') == std::string::npos)
-            out_ << YAML::Key << "offset" << YAML::Value << *q.offset;
-        else if (std::sscanf(q.offset->c_str(), "%lld %lld %lld", &months, &days, &micros) == 3)
-            out_ << YAML::Key << "offset" << YAML::Value << Interval{months, days, micros, false}.text();
-    }
-    if (q.timezone) out_ << YAML::Key << "timezone" << YAML::Value << *q.timezone;
+    if (a.offset) out_ << YAML::Key << "offset" << YAML::Value << text_of(a.offset);
+    if (!a.timezone.empty()) out_ << YAML::Key << "timezone" << YAML::Value << a.timezone;
     if (!parts->group_by.empty()) {
         out_ << YAML::Key << "group_by" << YAML::Value;
         names(parts->group_by);

@@ -244,16 +244,6 @@ void read_triggers(pqxx::dbtransaction& tx, LiveDatabase& db) {
     }
 }
 
-// Storage parameters in the order they were set (verify's catalog sorts them).
-void read_storage(pqxx::dbtransaction& tx, LiveDatabase& db) {
-    const std::string sql =
-        "SELECT c.relname, array_to_string(c.reloptions, chr(31)) FROM pg_class c JOIN pg_namespace n ON n.oid = "
-        "c.relnamespace WHERE n.nspname = $1 AND c.relkind = 'r' AND c.reloptions IS NOT NULL";
-    for (const auto& r : bridge::exec(tx, sql, db.namespace_))
-        if (auto rel = db.catalog.relations.find(r[0].c_str()); rel != db.catalog.relations.end())
-            rel->second.storage = parts(r[1]);
-}
-
 void read_views(pqxx::dbtransaction& tx, LiveDatabase& db) {
     // A continuous aggregate is a view to PostgreSQL; TimescaleDB's catalog says which.
     const std::string not_aggregate =
@@ -287,11 +277,6 @@ void read_aggregate_queries(pqxx::dbtransaction& tx, LiveDatabase& db) {
     const std::string sql =
         "SELECT ca.user_view_name, rtrim(pg_get_viewdef(format('%I.%I', ca.direct_view_schema, "
         "ca.direct_view_name)::regclass, true), ';'), bf.bucket_origin, "
-        // The offset as it was given (an integer, or interval text in any style), in parts.
-        "CASE WHEN bf.bucket_offset ~ '^-?[0-9]+$' THEN bf.bucket_offset ELSE (SELECT (extract(year FROM i) * 12 + "
-        "extract(month FROM i))::text || ' ' || extract(day FROM i)::text || ' ' || ((extract(hour FROM i) * 3600 + "
-        "extract(minute FROM i) * 60) * 1000000 + extract(microseconds FROM i))::bigint::text FROM (SELECT "
-        "bf.bucket_offset::interval AS i) o) END, bf.bucket_timezone, "
         "EXISTS (SELECT 1 FROM pg_index x WHERE x.indrelid = format('%I.%I', mat.schema_name, "
         "mat.table_name)::regclass AND x.indnatts > 1) "
         "FROM _timescaledb_catalog.continuous_agg ca "
@@ -303,9 +288,7 @@ void read_aggregate_queries(pqxx::dbtransaction& tx, LiveDatabase& db) {
         a.name = r[0].c_str();
         a.query = r[1].c_str();
         if (!r[2].is_null()) a.origin = r[2].c_str();
-        if (!r[3].is_null()) a.offset = r[3].c_str();
-        if (!r[4].is_null()) a.timezone = r[4].c_str();
-        a.group_indexes = r[5].as<bool>();
+        a.group_indexes = r[3].as<bool>();
         db.aggregate_queries.push_back(std::move(a));
     }
 }
@@ -379,7 +362,6 @@ LiveDatabase read_live_database(connection& conn, const std::string& ns) {
     // as the YAML writes them, and intervals as people write them ('1 day').
     bridge::exec(tx, "SELECT set_config('search_path', $1, true), set_config('intervalstyle', 'postgres', true)",
                  tx.quote_name(ns) + ", public");
-    read_storage(tx, db);
     read_indexes(tx, db);
     read_constraints(tx, db);
     read_routines(tx, db);

@@ -85,9 +85,9 @@ struct LiveView {
 
 struct LiveAggregateQuery {
     std::string name;
-    std::string query;  // the SELECT it was created with (TimescaleDB's direct view)
-    std::optional<std::string> origin, offset, timezone;
-    bool group_indexes = false;  // indexes on the group-by columns exist
+    std::string query;                  // the SELECT it was created with (TimescaleDB's direct view)
+    std::optional<std::string> origin;  // its offset and time zone are in the live catalog's aggregate
+    bool group_indexes = false;         // indexes on the group-by columns exist
 };
 
 // An object pull cannot write in the DSL: its DDL goes into the escape hatch.

@@ -40,7 +40,7 @@ struct LiveRelation {
     std::vector<ConstraintSpec> constraints;
     std::vector<IndexSpec> indexes;  // not those behind a primary key or unique constraint
     bool unlogged = false;
-    std::vector<std::string> storage;  // reloptions, sorted
+    std::vector<std::string> storage;  // reloptions, in the order they were set
 };
 
 struct LiveHypertable {
@@ -202,7 +202,6 @@ inline void read_relations(pqxx::dbtransaction& tx, const std::string& ns, LiveC
         rel.unlogged = r[9].as<bool>();
         if (rel.columns.empty()) {  // the relation's first row
             rel.storage = unit_separated(text_field(r[10]));
-            std::sort(rel.storage.begin(), rel.storage.end());
         }
         if (r[2].is_null()) continue;
         LiveColumn column{r[2].c_str(),    r[3].c_str(), text_field(r[5]), r[4].as<bool>(),
