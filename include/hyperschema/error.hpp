@@ -16,7 +16,9 @@
 //   ├── migration_error           a migration step failed: version, name, step, statement
 //   ├── history_error             history and application disagree (edited, part-way, tampered)
 //   │   └── database_ahead        the database has migrations the application does not know
-//   └── migration_lock_timeout    another runner held the migration lock past the wait allowed
+//   ├── migration_lock_timeout    another runner held the migration lock past the wait allowed
+//   └── backfill_error            a backfill stopped: a batch failed its validation, or its checkpoint
+//                                 belongs to another definition; the batch in flight was rolled back
 
 #include <stdexcept>
 #include <string>
@@ -116,6 +118,23 @@ private:
 class migration_lock_timeout : public error {
 public:
     using error::error;
+};
+
+// A backfill stopped before its end. Every batch before the one named is
+// committed with its checkpoint; that batch was rolled back, so a rerun
+// starts with it again.
+class backfill_error : public error {
+public:
+    backfill_error(const std::string& what, std::string backfill, std::string batch = "")
+        : error(what), backfill_(std::move(backfill)), batch_(std::move(batch)) {}
+
+    const std::string& backfill() const noexcept { return backfill_; }
+    // The batch's key range as the runner prints it ("[1725000000, 1725086400)"), or "".
+    const std::string& batch() const noexcept { return batch_; }
+
+private:
+    std::string backfill_;
+    std::string batch_;
 };
 
 }  // namespace hyperschema

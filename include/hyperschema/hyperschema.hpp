@@ -2,6 +2,7 @@
 
 // The hyperschema runtime: include this one header.
 
+#include "hyperschema/backfill.hpp"
 #include "hyperschema/codec.hpp"
 #include "hyperschema/connection.hpp"
 #include "hyperschema/copy.hpp"

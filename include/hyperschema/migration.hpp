@@ -54,6 +54,11 @@ inline std::string trim(const std::string& s) {
 
 }  // namespace detail
 
+// A migration step that is a backfill: this marker, then the definition as
+// JSON on the same line, then the statement psql runs in its place (the whole
+// key range at once).
+inline constexpr const char* kBackfillMarker = "-- hyperschema:backfill ";
+
 // Splits a generated migration (or schema.sql) into its parts. Statements
 // outside the transaction are one per line-ending `;` (the generator writes
 // each such statement on its own), comments dropped.
@@ -84,6 +89,12 @@ inline Script parse_script(const std::string& sql) {
         }
         if (mode == Mode::Inside) {
             script.transaction += line + "\n";
+            continue;
+        }
+        // A backfill step: its definition line stays with the statement
+        // below it (psql runs that statement; the migrator runs the backfill).
+        if (mode != Mode::Header && t.rfind(kBackfillMarker, 0) == 0) {
+            pending += t + "\n";
             continue;
         }
         if (mode == Mode::Header || t.empty() || t.rfind("--", 0) == 0) continue;

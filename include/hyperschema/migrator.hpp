@@ -16,12 +16,14 @@
 #include <pqxx/pqxx>
 
 #include <chrono>
+#include <cstring>
 #include <functional>
 #include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "hyperschema/backfill.hpp"
 #include "hyperschema/detail/pqxx_bridge.hpp"
 #include "hyperschema/error.hpp"
 #include "hyperschema/migration.hpp"
@@ -40,6 +42,8 @@ struct MigrateOptions {
     // migration_lock_timeout; nullopt waits as long as it takes (migrations
     // that refresh large aggregates can take a while).
     std::optional<std::chrono::milliseconds> lock_wait;
+    // Progress of the backfills migrations run (backfill.hpp); none when empty.
+    std::function<void(const BackfillProgress&)> backfill_progress;
 };
 
 struct AppliedMigration {
@@ -286,16 +290,33 @@ private:
         }
     }
 
-    // Runs one statement outside a transaction.
+    // Runs one statement outside a transaction; a backfill step runs in its
+    // batches (it resumes from its own checkpoint when the migration does).
     void run_alone(const Migration& m, const std::string& where, const std::string& sql) {
         if (options_.dry_run) {
             say(sql);
             return;
         }
+        if (sql.rfind(kBackfillMarker, 0) == 0) return run_backfill_step(m, where, sql);
         step(m, where, sql, [&] {
             pqxx::nontransaction n(conn_);
             n.exec(sql);
         });
+    }
+
+    void run_backfill_step(const Migration& m, const std::string& where, const std::string& sql) {
+        const size_t line_end = sql.find('\n');
+        const std::string json = sql.substr(std::strlen(kBackfillMarker), line_end - std::strlen(kBackfillMarker));
+        const BackfillSpec spec = backfill_from_json(json);
+        BackfillOptions options;
+        options.log = options_.log;
+        options.progress = options_.backfill_progress;
+        try {
+            run_backfill(conn_, spec, options);
+        } catch (const backfill_error& e) {
+            throw migration_error(label(m) + " failed in " + where + ": " + e.what(), m.version, m.name, where, "",
+                                  "backfill " + spec.name);
+        }
     }
 
     // The statements that run alone before or after the transaction, with their step names.

@@ -3,9 +3,11 @@
 // What the CLI's commands share: options, exit codes, compiling the schemas
 // named on the command line, and writing files only when they change.
 
+#include <functional>
 #include <string>
 #include <vector>
 
+#include "hyperschema/backfill.hpp"
 #include "hyperschema/connection.hpp"
 #include "pipeline/compile.hpp"
 #include "pull/pull.hpp"
@@ -40,6 +42,11 @@ struct Options {
     std::vector<std::string> namespaces;  // --namespace (repeatable); default public
     std::string name;                     // --name: the pulled schema's name
     bool allow_unsupported = false;       // pull: objects carried as `sql:` are not a problem
+    // backfill run
+    long long pause_ms = -1;  // --pause MS between batches; -1: the definition's
+    double max_rows_per_second = 0;
+    bool restart = false;
+    long long max_batches = 0;
 };
 
 // Compiles every schema under `paths` (default "."), printing diagnostics to
@@ -69,6 +76,9 @@ int run_diff(const Options& o);
 int run_check(const Options& o);
 int run_verify(const Options& o);  // verify [DIR]: the live database against the schema
 int run_pull(const Options& o);
+int run_backfill_command(const Options& o);  // backfill run | status | verify NAME [DIR]
+// Backfill progress on stderr: a bar on a terminal, a line every 2 s elsewhere.
+std::function<void(const BackfillProgress&)> backfill_progress_printer();
 
 // Why the schema's YAML is not what its newest migration leaves ("" when it
 // is): changes not in a migration yet, or a history that needs attention.

@@ -148,6 +148,7 @@ int run_database_migrate(const Options& o) {
         options.history_schema = o.history_schema;
         options.dry_run = o.dry_run;
         options.log = [](const std::string& line) { std::cout << line << "\n" << std::flush; };
+        options.backfill_progress = backfill_progress_printer();
         if (action == "status") {
             MigrationStatus s = migration_status(conn, migrations, options);
             std::cout << where(conn) << ": at version " << s.current() << " of " << migrations.size() << "\n";

@@ -47,6 +47,10 @@ commands:
                                  --allow-unsupported
   check [DIR...]                 for CI: exit 1 unless migrations, checksums and generated files
                                  are in sync with the YAML
+  backfill run NAME [DIR]        run (or resume) the data migration NAME in checkpointed batches (--db);
+                                 progress on stderr; exit 1 when a batch fails its validation
+  backfill status NAME [DIR]     where a backfill is: state, rows, rate, ETA (from any terminal)
+  backfill verify NAME [DIR]     run the backfill's checks of the whole run; exit 1 when one fails
 
 DIR is a schema directory (its *.yaml files form one schema) or a directory of
 schema directories such as schemas/. It defaults to the current directory.
@@ -69,6 +73,10 @@ options:
   --namespace NAME       pull: the PostgreSQL schema to read (repeatable; each its own directory)
   --name NAME            pull: the schema's name (default: the namespace's, or for public the database's)
   --allow-unsupported    pull: exit 0 although some objects are carried as SQL
+  --pause MS             backfill run: pause between batches (default: the definition's `pause`)
+  --max-rows-per-second N  backfill run: keep the insert rate at most N (beside a live system)
+  --max-batches N        backfill run: stop after N batches (a first look at the speed; rerun resumes)
+  --restart              backfill run: start anew when the checkpoint is of another definition
   --werror               treat warnings as errors
   --dev-db DSN|local     validate, migrate new, check: also apply each valid schema (migrate new: the
                          last migration's state, the new migration up and down; check: the history
@@ -121,6 +129,21 @@ bool parse_args(int argc, char** argv, Options& o, std::string& error) {
         } else if (a == "--name" || a.rfind("--name=", 0) == 0) {
             o.name = value("--name");
             if (o.name.empty()) return false;
+        } else if (a == "--restart") {
+            o.restart = true;
+        } else if (a == "--pause" || a.rfind("--pause=", 0) == 0 || a == "--max-rows-per-second" ||
+                   a.rfind("--max-rows-per-second=", 0) == 0 || a == "--max-batches" ||
+                   a.rfind("--max-batches=", 0) == 0) {
+            const std::string flag = a.substr(0, a.find('='));
+            const std::string v = value(flag);
+            if (v.empty() || v.find_first_not_of("0123456789") != std::string::npos || v.size() > 12) {
+                error = flag + " takes a whole number";
+                return false;
+            }
+            const long long n = std::stoll(v);
+            if (flag == "--pause") o.pause_ms = n;
+            if (flag == "--max-rows-per-second") o.max_rows_per_second = static_cast<double>(n);
+            if (flag == "--max-batches") o.max_batches = n;
         } else if (a == "--no-job-health") {
             o.no_job_health = true;
         } else if (a == "--sources" || a.rfind("--sources=", 0) == 0) {
@@ -310,6 +333,7 @@ int main(int argc, char** argv) {
         if (o.command == "check") return run_check(o);
         if (o.command == "verify") return run_verify(o);
         if (o.command == "pull") return run_pull(o);
+        if (o.command == "backfill") return run_backfill_command(o);
     } catch (const std::exception& e) {
         std::cerr << "hyperschema: internal error: " << e.what() << "\n";
         return kUsage;

@@ -42,6 +42,8 @@ int write_schema_files(const std::string& dir, const std::vector<std::pair<std::
     for (const auto& [name, text] : files)
         if (int code = write_if_changed((fs::path(dir) / name).string(), text, false, stale); code != kOk) return code;
     for (const auto& known : emit::schema_file_names()) {
+        // Data migrations are the user's own: a database has none to pull.
+        if (known == "backfills.yaml") continue;
         bool written = false;
         for (const auto& f : files) written = written || f.first == known;
         if (!written) fs::remove(fs::path(dir) / known, ec);

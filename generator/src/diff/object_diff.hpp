@@ -47,7 +47,8 @@ enum class Stage {
     AlterAggregates,
     Compression,
     AddPolicies,
-    Grants,  // once every object they are on exists (again)
+    Grants,     // once every object they are on exists (again)
+    Backfills,  // data steps, after the transaction that creates what they read and write
     CreateRawSqlLast,
     DropFunctions,  // after the triggers, columns and tables that use them
     DropSequences,  // after the defaults that call nextval() on them
@@ -117,6 +118,8 @@ void diff_grants(const Schema& from, const Schema& to, const Renames& renames, c
 
 // User-defined jobs (job_diff.cpp).
 void diff_jobs(const Schema& from, const Schema& to, Output& out);
+// Data migrations (backfill_diff.cpp).
+void diff_backfills(const Schema& from, const Schema& to, Output& out);
 // Standalone sequences (sequence_diff.cpp).
 void diff_sequences(const Schema& from, const Schema& to, const Renames& renames, Output& out);
 

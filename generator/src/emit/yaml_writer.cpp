@@ -630,6 +630,50 @@ void jobs(YAML::Emitter& out, const Schema& schema, const YamlStyle&) {
     out << YAML::EndMap;
 }
 
+void backfill_check(YAML::Emitter& out, const Backfill::Check& c) {
+    out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << c.name;
+    for (const auto& [key, sql] : {std::pair{"empty", &c.empty}, {"source", &c.source}, {"target", &c.target}}) {
+        if (sql->empty()) continue;
+        out << YAML::Key << key << YAML::Value;
+        write_sql_text(out, *sql);
+    }
+    out << YAML::EndMap;
+}
+
+void backfill(YAML::Emitter& out, const Backfill& b) {
+    out << YAML::Key << b.name << YAML::Value << YAML::BeginMap;
+    if (!b.comment.empty()) out << YAML::Key << "comment" << YAML::Value << b.comment;
+    out << YAML::Key << "source" << YAML::Value << b.source.name;
+    out << YAML::Key << "key" << YAML::Value << b.key.name;
+    if (!b.unit.empty()) out << YAML::Key << "unit" << YAML::Value << b.unit;
+    if (b.batch) out << YAML::Key << "batch" << YAML::Value << b.batch->text();
+    out << YAML::Key << "target" << YAML::Value << b.target.name;
+    out << YAML::Key << "columns" << YAML::Value;
+    names(out, b.columns);
+    out << YAML::Key << "select" << YAML::Value;
+    write_sql_text(out, b.select + "\n");
+    if (!b.expect.empty()) {
+        out << YAML::Key << "expect" << YAML::Value;
+        write_sql_text(out, b.expect + "\n");
+    }
+    if (b.on_conflict != "do_nothing") out << YAML::Key << "on_conflict" << YAML::Value << b.on_conflict;
+    if (b.pause_ms) out << YAML::Key << "pause" << YAML::Value << std::to_string(b.pause_ms) + " ms";
+    if (b.max_rows_per_second) out << YAML::Key << "max_rows_per_second" << YAML::Value << b.max_rows_per_second;
+    if (!b.checks.empty()) {
+        out << YAML::Key << "checks" << YAML::Value << YAML::BeginSeq;
+        for (const auto& c : b.checks) backfill_check(out, c);
+        out << YAML::EndSeq;
+    }
+    out << YAML::EndMap;
+}
+
+void backfills(YAML::Emitter& out, const Schema& schema, const YamlStyle&) {
+    if (schema.backfills.empty()) return;
+    out << YAML::Key << "backfills" << YAML::Value << YAML::BeginMap;
+    for (const auto& b : schema.backfills) backfill(out, b);
+    out << YAML::EndMap;
+}
+
 void raw_sql_objects(YAML::Emitter& out, const Schema& schema, const YamlStyle&) {
     if (schema.raw_sql.empty()) return;
     out << YAML::Key << "sql" << YAML::Value << YAML::BeginMap;
@@ -656,6 +700,7 @@ const std::vector<SectionFile>& section_files() {
         {"aggregates.yaml", {aggregates}},
         {"jobs.yaml", {jobs}},
         {"sql.yaml", {raw_sql_objects}},
+        {"backfills.yaml", {backfills}},
     };
     return files;
 }

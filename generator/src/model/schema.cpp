@@ -123,6 +123,10 @@ const Job* Schema::find_job(const std::string& job) const {
     return find_by_name(jobs, job);
 }
 
+const Backfill* Schema::find_backfill(const std::string& backfill) const {
+    return find_by_name(backfills, backfill);
+}
+
 const Domain* Schema::find_domain(const std::string& domain) const {
     return find_by_name(domains, domain);
 }

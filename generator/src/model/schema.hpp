@@ -559,6 +559,43 @@ struct Job {
     SourceLocation loc;
 };
 
+// A data migration (`backfills:`): rows of a source table transformed into a
+// target table by set-based SQL over one batch of the source's key range at a
+// time, run by the runtime's batched, checkpointed runner
+// (hyperschema/backfill.hpp), as a step of the migration that adds it.
+struct Backfill {
+    // A check of the whole run (`backfill verify`).
+    struct Check {
+        std::string name;
+        std::string empty;   // a query whose rows are problems
+        std::string source;  // or two queries whose results must be equal
+        std::string target;
+        SourceLocation loc;
+    };
+
+    std::string name;
+    std::string comment;
+    NameRef source;
+    NameRef key;       // a column of the source
+    std::string unit;  // integer keys: seconds, milliseconds, microseconds or integer; "" for time keys
+    SourceLocation unit_loc;
+    std::optional<Interval> batch;  // an interval for time units, a count (integer_units) otherwise
+    SourceLocation batch_loc;
+    NameRef target;
+    std::vector<NameRef> columns;  // the target columns the SELECT fills, in its order
+    SourceLocation columns_loc;
+    std::string select;  // with :batch_start and :batch_end
+    SourceLocation select_loc;
+    std::string expect;  // counts the rows one batch must give; "" for none
+    SourceLocation expect_loc;
+    std::string on_conflict = "do_nothing";  // do_nothing, error, update
+    SourceLocation on_conflict_loc;
+    std::vector<Check> checks;
+    int64_t pause_ms = 0;
+    int64_t max_rows_per_second = 0;
+    SourceLocation loc;
+};
+
 // The escape hatch (`sql:`): statements hyperschema does not model, with
 // their undoing, run at a declared point of a migration. What they create is
 // declared so that verify can check it exists (and not report it as
@@ -604,6 +641,7 @@ struct Schema {
     std::vector<ContinuousAggregate> aggregates;
     std::vector<Job> jobs;
     std::vector<RawSql> raw_sql;  // in declaration order
+    std::vector<Backfill> backfills;
 
     const Table* find_table(const std::string& table) const;
     const View* find_view(const std::string& view) const;
@@ -612,6 +650,7 @@ struct Schema {
     const Sequence* find_sequence(const std::string& sequence) const;
     const Domain* find_domain(const std::string& domain) const;
     const Job* find_job(const std::string& job) const;
+    const Backfill* find_backfill(const std::string& backfill) const;
     // Whether the column is NOT NULL by its own constraint: not nullable, and
     // not of a NOT NULL domain, which refuses NULL itself (as people write
     // such columns, without NOT NULL of their own).

@@ -71,6 +71,7 @@ private:
 
     // job_parser.cpp
     void parse_jobs(ParseContext& ctx, const YAML::Node& node);
+    void parse_backfills(ParseContext& ctx, const YAML::Node& node);
     // index_parser.cpp
     void parse_exclusions(ParseContext& ctx, Table& table, const YAML::Node& node);
     void parse_materialized(ParseContext& ctx, View& view, MapReader& spec);

@@ -90,6 +90,7 @@ void Parser::parse_file(const SourceFile& file) {
     if (auto n = top.take("views")) parse_views(ctx, *n);
     if (auto n = top.take("aggregates")) parse_aggregates(ctx, *n);
     if (auto n = top.take("jobs")) parse_jobs(ctx, *n);
+    if (auto n = top.take("backfills")) parse_backfills(ctx, *n);
     if (auto n = top.take("sql")) parse_raw_sql(ctx, *n);
     top.ignore_extension_keys();
     top.finish();

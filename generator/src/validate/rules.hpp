@@ -57,6 +57,8 @@ void check_domains(const Schema& schema, Diagnostics& diags);
 void check_fixed_schedule(const std::string& what, const JobSettings& job, Diagnostics& diags);
 // User-defined jobs: their procedure, check function and name (job_rules.cpp).
 void check_jobs(const Schema& schema, Diagnostics& diags);
+// Data migrations: key, unit, batch, target columns and key, their SQL (backfill_rules.cpp).
+void check_backfills(const Schema& schema, Diagnostics& diags);
 // Grants name declared roles (grant_rules.cpp).
 void check_grants(const Schema& schema, Diagnostics& diags);
 void check_time_zone(const std::string& zone, const SourceLocation& loc, const std::string& what, Diagnostics& diags);

@@ -25,6 +25,7 @@ void validate(Schema& schema, Diagnostics& diags) {
     rules::check_domains(schema, diags);
     rules::check_grants(schema, diags);
     rules::check_jobs(schema, diags);
+    rules::check_backfills(schema, diags);
     for (const auto& table : schema.tables) {
         rules::check_table(schema, table, diags);
         rules::check_value_sources(schema, table, diags);
