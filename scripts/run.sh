@@ -9,8 +9,9 @@ cd "$root"
 
 scripts/setup.sh
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DHYPERSCHEMA_BUILD_TESTS=OFF >/dev/null
-cmake --build build --target hyperschema heatpump-monitor
+cmake --build build --target hyperschema heatpump-monitor point_migration
 build/generator/hyperschema validate schemas
 build/generator/hyperschema generate schemas --out generated
 scripts/pg-throwaway.sh examples/psql-apply/run.sh
 scripts/pg-throwaway.sh examples/heatpump-monitor/run.sh
+scripts/pg-throwaway.sh examples/point-migration/run.sh
