@@ -47,41 +47,8 @@ const History kSystems[] = {
     {7, "fronius", "Fronius shed", 288, 442, 288, 132},
 };
 
-// vendor, source table, legacy column, point, scale: which legacy column
-// feeds which point (the seed's mapping tables).
-const char* kPointMap = R"(
-INSERT INTO legacy_point_map (vendor, source_table, legacy_column, origin_sub_id, scale) VALUES
-  ('selectronic', 'readings', 'solar_w', 'solar_w', 1), ('selectronic', 'readings', 'solar_inverter_w', 'solarinverter_w', 1),
-  ('selectronic', 'readings', 'shunt_w', 'shunt_w', 1), ('selectronic', 'readings', 'load_w', 'load_w', 1),
-  ('selectronic', 'readings', 'battery_w', 'battery_w', 1), ('selectronic', 'readings', 'grid_w', 'grid_w', 1),
-  ('selectronic', 'readings', 'battery_soc', 'battery_soc', 1), ('selectronic', 'readings', 'fault_code', 'fault_code', 1),
-  ('selectronic', 'readings', 'fault_timestamp', 'fault_ts', 1), ('selectronic', 'readings', 'generator_status', 'gen_status', 1),
-  ('selectronic', 'readings', 'solar_kwh_total', 'solar_wh_total', 1000), ('selectronic', 'readings', 'load_kwh_total', 'load_wh_total', 1000),
-  ('selectronic', 'readings', 'battery_in_kwh_total', 'battery_in_wh_total', 1000),
-  ('selectronic', 'readings', 'battery_out_kwh_total', 'battery_out_wh_total', 1000),
-  ('selectronic', 'readings', 'grid_in_kwh_total', 'grid_in_wh_total', 1000),
-  ('selectronic', 'readings', 'grid_out_kwh_total', 'grid_out_wh_total', 1000),
-  ('fronius', 'readings', 'solar_w', 'solarW', 1), ('fronius', 'readings', 'solar_inverter_w', 'solarRemoteW', 1),
-  ('fronius', 'readings', 'shunt_w', 'solarLocalW', 1), ('fronius', 'readings', 'load_w', 'loadW', 1),
-  ('fronius', 'readings', 'battery_w', 'batteryW', 1), ('fronius', 'readings', 'grid_w', 'gridW', 1),
-  ('fronius', 'readings', 'battery_soc', 'batterySOC', 1), ('fronius', 'readings', 'fault_code', 'faultCode', 1),
-  ('fronius', 'readings', 'fault_timestamp', 'faultTimestamp', 1), ('fronius', 'readings', 'generator_status', 'generatorStatus', 1),
-  ('selectronic', 'readings_agg_5m', 'solar_w', 'solar_w', 1), ('selectronic', 'readings_agg_5m', 'load_w', 'load_w', 1),
-  ('selectronic', 'readings_agg_5m', 'battery_w', 'battery_w', 1), ('selectronic', 'readings_agg_5m', 'grid_w', 'grid_w', 1),
-  ('selectronic', 'readings_agg_5m', 'battery_soc', 'battery_soc', 1),
-  ('selectronic', 'readings_agg_5m', 'solar_kwh_total', 'solar_wh_total', 1000),
-  ('selectronic', 'readings_agg_5m', 'load_kwh_total', 'load_wh_total', 1000),
-  ('selectronic', 'readings_agg_5m', 'battery_in_kwh_total', 'battery_in_wh_total', 1000),
-  ('selectronic', 'readings_agg_5m', 'battery_out_kwh_total', 'battery_out_wh_total', 1000),
-  ('selectronic', 'readings_agg_5m', 'grid_in_kwh_total', 'grid_in_wh_total', 1000),
-  ('selectronic', 'readings_agg_5m', 'grid_out_kwh_total', 'grid_out_wh_total', 1000),
-  ('fronius', 'readings_agg_5m', 'solar_w', 'solarW', 1), ('fronius', 'readings_agg_5m', 'load_w', 'loadW', 1),
-  ('fronius', 'readings_agg_5m', 'battery_w', 'batteryW', 1), ('fronius', 'readings_agg_5m', 'grid_w', 'gridW', 1),
-  ('fronius', 'readings_agg_5m', 'battery_soc', 'batterySOC', 1),
-  ('enphase', 'readings_agg_5m', 'solar_w', 'solar_w', 1), ('enphase', 'readings_agg_5m', 'solar_interval_wh', 'solar_interval_wh', 1)
-)";
-
-// A system's points: every point its vendor's mapping names, numbered by name.
+// A system's points: every point its vendor's mapping names (legacy_point_map,
+// the schema's reference data), numbered by name.
 const char* kPointInfo = R"(
 INSERT INTO point_info (system_id, id, origin_sub_id, display_name, metric_type, metric_unit)
 SELECT s.system_id, row_number() OVER (PARTITION BY s.system_id ORDER BY p.origin_sub_id)::integer,
@@ -157,16 +124,14 @@ void load(hyperschema::connection& conn, double scale) {
     hyperschema::MigrateOptions options;
     hyperschema::migrate(conn, points::migrations(), options, 2);
     pqxx::work w(conn);
-    w.exec(
-        "TRUNCATE readings, readings_agg_5m, point_readings, point_readings_agg_5m, point_info, "
-        "legacy_point_map, systems CASCADE");
+    // legacy_point_map is the schema's reference data: the migrations keep it.
+    w.exec("TRUNCATE readings, readings_agg_5m, point_readings, point_readings_agg_5m, point_info, systems CASCADE");
     w.exec(
         "DO $$BEGIN IF to_regclass('hyperschema.backfills') IS NOT NULL THEN DELETE FROM hyperschema.backfills; "
         "END IF; END$$");
     for (const auto& s : kSystems)
         hyperschema::detail::pqxx_bridge::exec(w, "INSERT INTO systems VALUES ($1, $2, $3)", s.system_id,
                                                std::string(s.vendor), std::string(s.name));
-    w.exec(kPointMap);
     w.exec(kPointInfo);
     std::int64_t live_from = kEnd;
     for (const auto& s : kSystems) {

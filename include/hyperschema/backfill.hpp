@@ -28,6 +28,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <map>
 #include <optional>
 #include <set>
@@ -103,8 +104,8 @@ struct BackfillStatus {
     std::string state;  // running, copied (batches done, aggregates not yet refreshed), done
     std::int64_t from = 0, until = 0, done_through = 0;
     std::int64_t batches = 0, rows_inserted = 0, rows_existing = 0;
-    std::optional<std::string> target_min, target_max;  // the target time window written, as text
-    double seconds = 0;                                 // time spent in batches, over every run
+    std::optional<std::int64_t> target_min, target_max;  // the target time window written, as positions
+    double seconds = 0;                                  // time spent in batches, over every run
     std::string started_at, updated_at, finished_at;
 
     double fraction() const {
@@ -180,41 +181,78 @@ inline const char* conflict_name(ConflictAction a) {
     return a == ConflictAction::DoNothing ? "do_nothing" : a == ConflictAction::Error ? "error" : "update";
 }
 
-// Replaces :name placeholders outside string literals, quoted identifiers,
-// comments and `::` casts; names not in `values` are left alone.
-inline std::string substitute(const std::string& sql, const std::map<std::string, std::string>& values) {
+// Replaces :name placeholders outside string literals (E'' ones too),
+// dollar-quoted strings, quoted identifiers, comments and `::` casts; names
+// not in `values` are left alone. `used`, when given, collects the names
+// replaced.
+inline std::string substitute(const std::string& sql, const std::map<std::string, std::string>& values,
+                              std::set<std::string>* used = nullptr) {
     std::string out;
     size_t i = 0;
-    auto ident = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; };
+    auto ident = [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    };
+    auto copy_to = [&](size_t stop) {
+        stop = std::min(stop, sql.size());
+        out.append(sql, i, stop - i);
+        i = stop;
+    };
+    auto end_of = [&](const std::string& marker, size_t from) {
+        const size_t at = sql.find(marker, from);
+        return at == std::string::npos ? sql.size() : at + marker.size();
+    };
     while (i < sql.size()) {
         const char c = sql[i];
-        if (c == '\'' || c == '"') {
-            const size_t end = sql.find(c, i + 1);
-            const size_t stop = end == std::string::npos ? sql.size() : end + 1;
-            out.append(sql, i, stop - i);
-            i = stop;
+        const bool escape_string =
+            (c == 'E' || c == 'e') && i + 1 < sql.size() && sql[i + 1] == '\'' && (i == 0 || !ident(sql[i - 1]));
+        if (escape_string || c == '\'') {
+            // To the closing quote; '' is a quote inside, and in E'' so is \'.
+            size_t j = i + (escape_string ? 2 : 1);
+            while (j < sql.size()) {
+                if (escape_string && sql[j] == '\\') {
+                    j += 2;
+                } else if (sql[j] == '\'' && j + 1 < sql.size() && sql[j + 1] == '\'') {
+                    j += 2;
+                } else if (sql[j] == '\'') {
+                    break;
+                } else {
+                    ++j;
+                }
+            }
+            copy_to(j + 1);
+        } else if (c == '"') {
+            copy_to(end_of("\"", i + 1));
+        } else if (c == '$' && (i == 0 || !ident(sql[i - 1])) && i + 1 < sql.size() &&
+                   !(sql[i + 1] >= '0' && sql[i + 1] <= '9')) {
+            // $tag$ ... $tag$ ($1, a parameter, is not a tag).
+            size_t j = i + 1;
+            while (j < sql.size() && ident(sql[j])) ++j;
+            if (j < sql.size() && sql[j] == '$') {
+                copy_to(end_of(sql.substr(i, j - i + 1), j + 1));
+            } else {
+                copy_to(i + 1);
+            }
         } else if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
             const size_t end = sql.find('\n', i);
-            const size_t stop = end == std::string::npos ? sql.size() : end;
-            out.append(sql, i, stop - i);
-            i = stop;
+            copy_to(end == std::string::npos ? sql.size() : end);
+        } else if (c == '/' && i + 1 < sql.size() && sql[i + 1] == '*') {
+            copy_to(end_of("*/", i + 2));
         } else if (c == ':' && i + 1 < sql.size() && sql[i + 1] == ':') {
-            out += "::";
-            i += 2;
+            copy_to(i + 2);
         } else if (c == ':') {
             size_t j = i + 1;
             while (j < sql.size() && ident(sql[j])) ++j;
-            auto it = values.find(sql.substr(i + 1, j - i - 1));
+            const std::string name = sql.substr(i + 1, j - i - 1);
+            auto it = values.find(name);
             if (it != values.end()) {
                 out += it->second;
+                if (used) used->insert(name);
                 i = j;
             } else {
-                out += c;
-                ++i;
+                copy_to(i + 1);
             }
         } else {
-            out += c;
-            ++i;
+            copy_to(i + 1);
         }
     }
     return out;
@@ -228,25 +266,13 @@ inline std::string json_strings(const std::vector<std::string>& items) {
     return out + "]";
 }
 
-// The parts that decide what the run writes (not its pace), keys sorted.
+// The parts that decide what the run writes, keys sorted: not its checks,
+// the aggregates it refreshes afterwards, or its pace, which a run may
+// change without starting again.
 inline std::string definition_json(const BackfillSpec& s) {
     auto opt = [](const std::optional<std::int64_t>& v) { return v ? std::to_string(*v) : std::string("null"); };
-    std::string aggregates = "[";
-    for (size_t i = 0; i < s.aggregates.size(); ++i) {
-        const auto& a = s.aggregates[i];
-        aggregates += std::string(i ? "," : "") + "{\"name\":" + json_string(a.name) +
-                      ",\"pad\":" + json_string(a.pad) + ",\"schema\":" + json_string(a.schema) + "}";
-    }
-    std::string checks = "[";
-    for (size_t i = 0; i < s.checks.size(); ++i) {
-        const auto& c = s.checks[i];
-        checks += std::string(i ? "," : "") + "{\"empty\":" + json_string(c.empty) +
-                  ",\"name\":" + json_string(c.name) + ",\"source\":" + json_string(c.source) +
-                  ",\"target\":" + json_string(c.target) + "}";
-    }
-    return "{\"aggregates\":" + aggregates + "],\"batch\":" + std::to_string(s.batch) + ",\"checks\":" + checks +
-           "],\"columns\":" + json_strings(s.columns) + ",\"expect\":" + json_string(s.expect) +
-           ",\"from\":" + opt(s.from) + ",\"key\":" + json_string(s.key) +
+    return "{\"batch\":" + std::to_string(s.batch) + ",\"columns\":" + json_strings(s.columns) +
+           ",\"expect\":" + json_string(s.expect) + ",\"from\":" + opt(s.from) + ",\"key\":" + json_string(s.key) +
            ",\"key_columns\":" + json_strings(s.key_columns) + ",\"key_type\":" + json_string(s.key_type) +
            ",\"name\":" + json_string(s.name) + ",\"on_conflict\":" + json_string(conflict_name(s.on_conflict)) +
            ",\"select\":" + json_string(s.select) + ",\"source_schema\":" + json_string(s.source_schema) +
@@ -256,14 +282,48 @@ inline std::string definition_json(const BackfillSpec& s) {
            ",\"until\":" + opt(s.until) + "}";
 }
 
+// The key's and the target time's types go into casts: only these.
+inline void check_types(const BackfillSpec& s) {
+    auto known = [](const std::string& t, bool allow_empty) {
+        return (allow_empty && t.empty()) || t == "smallint" || t == "integer" || t == "bigint" || t == "timestamptz" ||
+               t == "timestamp" || t == "date";
+    };
+    if (!known(s.key_type, false) || s.key_type == "date" || !known(s.target_time_type, true))
+        throw usage_error("backfill " + s.name + ": unsupported key or time type (`" + s.key_type + "`, `" +
+                          s.target_time_type + "`)");
+}
+
+inline std::string aggregates_json(const BackfillSpec& s) {
+    std::string out = "[";
+    for (size_t i = 0; i < s.aggregates.size(); ++i) {
+        const auto& a = s.aggregates[i];
+        out += std::string(i ? "," : "") + "{\"name\":" + json_string(a.name) + ",\"pad\":" + json_string(a.pad) +
+               ",\"schema\":" + json_string(a.schema) + "}";
+    }
+    return out + "]";
+}
+
+inline std::string checks_json(const BackfillSpec& s) {
+    std::string out = "[";
+    for (size_t i = 0; i < s.checks.size(); ++i) {
+        const auto& c = s.checks[i];
+        out += std::string(i ? "," : "") + "{\"empty\":" + json_string(c.empty) + ",\"name\":" + json_string(c.name) +
+               ",\"source\":" + json_string(c.source) + ",\"target\":" + json_string(c.target) + "}";
+    }
+    return out + "]";
+}
+
 }  // namespace detail::backfill
 
-// The definition as one line of JSON, pace settings included.
+// The whole definition as one line of JSON: what it writes, then its
+// aggregates, checks and pace.
 inline std::string backfill_to_json(const BackfillSpec& s) {
     std::string json = detail::backfill::definition_json(s);
     json.pop_back();
     // An integer in the JSON: rows per second are whole numbers in the DSL.
-    return json + ",\"max_rows_per_second\":" + std::to_string(static_cast<long long>(s.max_rows_per_second)) +
+    return json + ",\"aggregates\":" + detail::backfill::aggregates_json(s) +
+           ",\"checks\":" + detail::backfill::checks_json(s) +
+           ",\"max_rows_per_second\":" + std::to_string(static_cast<long long>(s.max_rows_per_second)) +
            ",\"pause_ms\":" + std::to_string(s.pause_ms) + "}";
 }
 
@@ -306,6 +366,8 @@ inline BackfillSpec backfill_from_json(const std::string& text) {
     s.select = str(doc, "select");
     s.expect = str(doc, "expect");
     const std::string conflict = str(doc, "on_conflict");
+    if (conflict != "do_nothing" && conflict != "error" && conflict != "update")
+        throw usage_error("backfill " + s.name + ": unknown on_conflict `" + conflict + "`");
     s.on_conflict = conflict == "error"    ? ConflictAction::Error
                     : conflict == "update" ? ConflictAction::Update
                                            : ConflictAction::DoNothing;
@@ -321,6 +383,7 @@ inline BackfillSpec backfill_from_json(const std::string& text) {
     s.max_rows_per_second = static_cast<double>(num("max_rows_per_second").value_or(0));
     if (s.name.empty() || s.source_table.empty() || s.target_table.empty() || s.batch <= 0)
         throw usage_error("not a backfill definition: " + text.substr(0, 120));
+    detail::backfill::check_types(s);
     return s;
 }
 
@@ -411,14 +474,37 @@ inline std::string insert_statement(const BackfillSpec& s, const std::string& st
            bounded(s.select, start, end) + conflict_clause(s);
 }
 
-// One batch: the insert, with how many rows it wrote and their time window.
+// A target time position (bigint) back in the column's own type.
+inline std::string time_of(const std::string& type, const std::string& position) {
+    if (type == "timestamptz" || type == "timestamp" || type == "date")
+        return "('epoch'::timestamp" + std::string(type == "timestamptz" ? "tz" : "") + " + " + position +
+               " * interval '1 microsecond')::" + type;
+    return "(" + position + ")::" + type;
+}
+
+// One batch, with its figures: the rows the SELECT gave, how many distinct
+// keys among them, how many the INSERT wrote, and the window of target time
+// written (as positions). The SELECT's rows are materialized once, named by
+// the target's columns.
 inline std::string batch_statement(const BackfillSpec& s) {
-    const std::string returning = s.target_time.empty() ? "1" : quote(s.target_time);
-    const std::string window =
-        s.target_time.empty() ? ", NULL::text, NULL::text"
-                              : ", min(" + quote(s.target_time) + ")::text, max(" + quote(s.target_time) + ")::text";
-    return "WITH moved AS (\n" + insert_statement(s, parameter(s, 1), parameter(s, 2)) + "\nRETURNING " + returning +
-           "\n)\nSELECT count(*)" + window + " FROM moved";
+    bool keyed = !s.key_columns.empty();
+    for (const auto& k : s.key_columns)
+        keyed = keyed && std::find(s.columns.begin(), s.columns.end(), k) != s.columns.end();
+    // Counted only when some row was not written: otherwise no two shared a key.
+    const std::string distinct = keyed ? "CASE WHEN count(*) < (SELECT count(*) FROM src) THEN (SELECT count(*) FROM "
+                                         "(SELECT DISTINCT " +
+                                             column_list(s.key_columns) +
+                                             " FROM src) AS d) ELSE (SELECT count(*) FROM src) END"
+                                       : "(SELECT count(*) FROM src)";
+    BackfillSpec time_spec = s;
+    time_spec.key_type = s.target_time_type;
+    const bool timed = !s.target_time.empty();
+    return "WITH src (" + column_list(s.columns) + ") AS MATERIALIZED (\n" +
+           bounded(s.select, parameter(s, 1), parameter(s, 2)) + "\n), moved AS (\nINSERT INTO " +
+           qualified(s.target_schema, s.target_table) + " (" + column_list(s.columns) + ")\nSELECT * FROM src" +
+           conflict_clause(s) + "\nRETURNING " + (timed ? position_of(time_spec, quote(s.target_time)) : "0") +
+           " AS t\n)\nSELECT (SELECT count(*) FROM src), " + distinct + ", count(*), " +
+           (timed ? "min(t), max(t)" : "NULL::bigint, NULL::bigint") + " FROM moved";
 }
 
 }  // namespace detail::backfill
@@ -431,13 +517,17 @@ inline std::string backfill_whole_statement(const BackfillSpec& s, std::optional
                                             std::optional<std::int64_t> until = std::nullopt) {
     using namespace detail::backfill;
     const bool t = s.time_key();
-    auto bound = [&](const std::optional<std::int64_t>& v, const char* infinity, const char* extreme) {
+    // Without bounds, the source's own first and last key: a SELECT doing
+    // arithmetic on the bounds stays in range.
+    const std::string key = quote(s.key), source = qualified(s.source_schema, s.source_table);
+    auto bound = [&](const std::optional<std::int64_t>& v, const std::string& open) {
         if (v) return (t ? "'" + position_text(s, *v) + "'::" + s.key_type : "(" + std::to_string(*v) + ")::bigint");
-        return t ? "'" + std::string(infinity) + "'::" + s.key_type : std::string(extreme);
+        return open;
     };
-    return insert_statement(s, bound(from, "-infinity", "(-9223372036854775807)::bigint"),
-                            bound(until, "infinity", "9223372036854775807::bigint")) +
-           ";";
+    const std::string step = t ? "interval '1 microsecond'" : "1";
+    return insert_statement(s, bound(from, "(SELECT min(" + key + ") FROM " + source + ")"),
+                            bound(until, "(SELECT max(" + key + ") + " + step + " FROM " + source + ")")) +
+           (s.on_conflict == ConflictAction::Error ? "\n;" : ";");
 }
 
 namespace detail::backfill {
@@ -510,8 +600,8 @@ public:
         s.batches = row[6].as<std::int64_t>();
         s.rows_inserted = row[7].as<std::int64_t>();
         s.rows_existing = row[8].as<std::int64_t>();
-        if (!row[9].is_null()) s.target_min = row[9].c_str();
-        if (!row[10].is_null()) s.target_max = row[10].c_str();
+        if (!row[9].is_null()) s.target_min = row[9].as<std::int64_t>();
+        if (!row[10].is_null()) s.target_max = row[10].as<std::int64_t>();
         s.seconds = row[11].as<double>();
         s.started_at = row[12].c_str();
         s.updated_at = row[13].c_str();
@@ -605,8 +695,8 @@ private:
             "    batches bigint NOT NULL DEFAULT 0,\n"
             "    rows_inserted bigint NOT NULL DEFAULT 0,\n"
             "    rows_existing bigint NOT NULL DEFAULT 0,\n"
-            "    target_min text,\n"
-            "    target_max text,\n"
+            "    target_min bigint,\n"
+            "    target_max bigint,\n"
             "    active_seconds double precision NOT NULL DEFAULT 0,\n"
             "    started_at timestamptz NOT NULL DEFAULT now(),\n"
             "    updated_at timestamptz NOT NULL DEFAULT now(),\n"
@@ -637,7 +727,8 @@ private:
                                       position_of(spec_, "max(" + quote(spec_.key) + ")") + " FROM " + source());
         if (!r[0][0].is_null()) {
             from = spec_.from.value_or(floor_to(r[0][0].as<std::int64_t>(), spec_.batch));
-            until = spec_.until.value_or(r[0][1].as<std::int64_t>() + 1);
+            const std::int64_t last = r[0][1].as<std::int64_t>();
+            until = spec_.until.value_or(last < std::numeric_limits<std::int64_t>::max() ? last + 1 : last);
         }
         if (until < from) until = from;
         pqxx_bridge::exec(w,
@@ -693,42 +784,38 @@ private:
     void copy_batches(BackfillStatus& status, BackfillResult& result, std::chrono::steady_clock::time_point started) {
         if (status.state != "running") return;
         const std::vector<std::int64_t> chunks = chunk_boundaries();
-        const std::string batch_sql = batch_statement(spec_);
-        const std::string expect_sql =
-            spec_.expect.empty() ? ""
-                                 : "SELECT (" + bounded(spec_.expect, parameter(spec_, 1), parameter(spec_, 2)) + ")";
+        const Statements sql{
+            batch_statement(spec_),
+            spec_.expect.empty()
+                ? ""
+                : "SELECT (" + bounded(spec_.expect, parameter(spec_, 1), parameter(spec_, 2)) + "\n)"};
         const auto pause = options_.pause.value_or(std::chrono::milliseconds(spec_.pause_ms));
         const double rate = options_.max_rows_per_second.value_or(spec_.max_rows_per_second);
         bool probe = true;  // look for the next source key before the next batch
         while (status.done_through < status.until) {
             if (options_.max_batches > 0 && result.batches >= options_.max_batches) return;
             const auto batch_started = std::chrono::steady_clock::now();
-            pqxx::work w(conn_);
-            std::int64_t position = status.done_through;
-            if (probe) {
-                const auto next = next_key(w, position, status.until);
-                position = next ? std::max(position, floor_to(*next, spec_.batch)) : status.until;
-                if (next) {
-                    auto chunk = std::upper_bound(chunks.begin(), chunks.end(), *next);
-                    if (chunk != chunks.begin() && *(chunk - 1) > position) position = *(chunk - 1);
+            std::int64_t position = status.done_through, end = status.until;
+            Outcome outcome;
+            retrying([&](pqxx::work& w) {
+                position = status.done_through;
+                if (probe) position = first_batch_start(w, position, status.until, chunks);
+                if (position >= status.until) {
+                    end = status.until;
+                    outcome = Outcome{};
+                    return checkpoint(w, status, status.until, 0, outcome, 0);
                 }
-            }
-            if (position >= status.until) {
-                checkpoint(w, status, status.until, 0, 0, 0, std::nullopt, std::nullopt, 0);
-                w.commit();
-                break;
-            }
-            const std::int64_t end = batch_end(position, status.until, chunks);
-            const auto outcome = run_batch(w, batch_sql, expect_sql, position, end);
-            const double secs = seconds_since(batch_started);
-            checkpoint(w, status, end, 1, outcome.inserted, outcome.existing, outcome.min, outcome.max, secs);
-            w.commit();
+                end = batch_end(position, status.until, chunks);
+                outcome = run_batch(w, sql, position, end);
+                checkpoint(w, status, end, 1, outcome, seconds_since(batch_started));
+            });
+            if (position >= status.until) break;
             status = *read_status(conn_, spec_.name);
             result.batches += 1;
             result.rows_inserted += outcome.inserted;
             result.rows_existing += outcome.existing;
-            probe = outcome.inserted + outcome.existing == 0;
-            notify(status, position, end, outcome.inserted, secs, "batch");
+            probe = outcome.produced == 0;
+            notify(status, position, end, outcome.inserted, seconds_since(batch_started), "batch");
             if (pause.count() > 0) std::this_thread::sleep_for(pause);
             if (rate > 0) {
                 const double due = static_cast<double>(result.rows_inserted) / rate - seconds_since(started);
@@ -742,92 +829,118 @@ private:
         status.state = "copied";
     }
 
-    struct Outcome {
-        std::int64_t inserted = 0, existing = 0;
-        std::optional<std::string> min, max;
+    // Where the next batch starts: at the first source key from `position`
+    // on (a stretch without rows is skipped), no earlier than its batch and
+    // chunk start.
+    std::int64_t first_batch_start(pqxx::transaction_base& tx, std::int64_t position, std::int64_t until,
+                                   const std::vector<std::int64_t>& chunks) {
+        const auto next = next_key(tx, position, until);
+        if (!next) return until;
+        std::int64_t start = std::max(position, floor_to(*next, spec_.batch));
+        auto chunk = std::upper_bound(chunks.begin(), chunks.end(), *next);
+        if (chunk != chunks.begin() && *(chunk - 1) > start) start = *(chunk - 1);
+        return start;
+    }
+
+    // One batch in one REPEATABLE READ transaction, so its SELECT, `expect`
+    // and figures see one snapshot; a serialization failure (a live writer
+    // inserted a conflicting row meanwhile) retries it.
+    template <class F>
+    void retrying(F&& batch) {
+        for (int attempt = 1;; ++attempt) {
+            try {
+                pqxx::work w(conn_);
+                w.exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+                // The batch's rows are held once in memory (its figures count
+                // them): room for that, where the default would spill to disk.
+                w.exec("SET LOCAL work_mem = '64MB'");
+                batch(w);
+                w.commit();
+                return;
+            } catch (const pqxx::sql_error& e) {
+                const std::string state = e.sqlstate();
+                if ((state != "40001" && state != "40P01") || attempt >= 10) throw;
+                say("backfill " + spec_.name + ": the batch met a concurrent write (" + state + "); retrying");
+                std::this_thread::sleep_for(std::chrono::milliseconds(20 * attempt));
+            }
+        }
+    }
+
+    struct Statements {
+        std::string batch;
+        std::string expect;
     };
 
-    Outcome run_batch(pqxx::work& w, const std::string& batch_sql, const std::string& expect_sql, std::int64_t start,
-                      std::int64_t end) {
+    struct Outcome {
+        std::int64_t produced = 0, inserted = 0, existing = 0;
+        std::optional<std::int64_t> min, max;  // target time positions written
+    };
+
+    Outcome run_batch(pqxx::work& w, const Statements& sql, std::int64_t start, std::int64_t end) {
         const std::string a = position_text(spec_, start), b = position_text(spec_, end);
-        const std::string where = "backfill " + spec_.name + ", batch " + range(start, end);
+        const std::string batch = range(start, end);
+        const std::string where = "backfill " + spec_.name + ", batch " + batch;
         Outcome o;
         std::optional<std::int64_t> expected;
         try {
-            if (!expect_sql.empty()) {
-                const pqxx::result e = pqxx_bridge::exec(w, expect_sql, a, b);
+            if (!sql.expect.empty()) {
+                const pqxx::result e = pqxx_bridge::exec(w, sql.expect, a, b);
                 expected = e[0][0].is_null() ? 0 : e[0][0].as<std::int64_t>();
             }
-            const pqxx::result r = pqxx_bridge::exec(w, batch_sql, a, b);
-            o.inserted = r[0][0].as<std::int64_t>();
-            if (!r[0][1].is_null()) o.min = r[0][1].c_str();
-            if (!r[0][2].is_null()) o.max = r[0][2].c_str();
-            if (expected && o.inserted != *expected)
-                o.existing = explain_shortfall(w, a, b, *expected, o, where, range(start, end));
+            const pqxx::result r = pqxx_bridge::exec(w, sql.batch, a, b);
+            o.produced = r[0][0].as<std::int64_t>();
+            const std::int64_t distinct = r[0][1].as<std::int64_t>();
+            o.inserted = r[0][2].as<std::int64_t>();
+            if (!r[0][3].is_null()) o.min = r[0][3].as<std::int64_t>();
+            if (!r[0][4].is_null()) o.max = r[0][4].as<std::int64_t>();
+            if (const std::string why = validate(o, distinct, expected); !why.empty())
+                throw backfill_error(where + ": validation failed: " + why +
+                                         "; the batch was rolled back and the checkpoint stays before it",
+                                     spec_.name, batch);
+            if (spec_.on_conflict == ConflictAction::DoNothing) o.existing = o.produced - o.inserted;
         } catch (const backfill_error&) {
             throw;
         } catch (const pqxx::broken_connection&) {
             pqxx_bridge::rethrow_translated(where);
         } catch (const pqxx::sql_error& e) {
+            const std::string state = e.sqlstate();
+            if (state == "40001" || state == "40P01") throw;  // retried
             throw backfill_error(where + " failed and was rolled back: " + pqxx_bridge::trimmed(e.what()) +
-                                     (std::string(e.sqlstate()) == "23505" && spec_.on_conflict == ConflictAction::Error
+                                     (state == "23505" && spec_.on_conflict == ConflictAction::Error
                                           ? " (on_conflict: error: rows of this batch already exist in the target)"
                                           : ""),
-                                 spec_.name, range(start, end));
+                                 spec_.name, batch);
         }
         return o;
     }
 
-    // The batch wrote fewer (or more) rows than `expect` counts: rows that
-    // already existed are fine, anything else stops the run.
-    std::int64_t explain_shortfall(pqxx::work& w, const std::string& a, const std::string& b, std::int64_t expected,
-                                   const Outcome& o, const std::string& where, const std::string& batch) {
-        const std::string select = bounded(spec_.select, parameter(spec_, 1), parameter(spec_, 2));
-        const std::string keys = column_list(spec_.key_columns.empty() ? spec_.columns : spec_.key_columns);
-        // The key columns as the SELECT names them: its output in target column order.
-        std::string named = "SELECT * FROM (" + select + ") AS s(" + column_list(spec_.columns) + ")";
-        const pqxx::result r = pqxx_bridge::exec(w,
-                                                 "SELECT count(*), (SELECT count(*) FROM (SELECT DISTINCT " + keys +
-                                                     " FROM (" + named + ") d) k) FROM (" + named + ") n",
-                                                 a, b);
-        const std::int64_t produced = r[0][0].as<std::int64_t>();
-        const std::int64_t distinct = r[0][1].as<std::int64_t>();
-        auto fail = [&](const std::string& why) -> std::int64_t {
-            throw backfill_error(where + ": " + why + "; the batch was rolled back and the checkpoint stays before it",
-                                 spec_.name, batch);
-        };
-        if (produced != expected)
-            return fail("validation failed: the transformation gave " + std::to_string(produced) +
-                        " rows where `expect` counts " + std::to_string(expected) + " (" +
-                        std::to_string(produced - expected) + ")");
-        if (distinct != produced)
-            return fail("validation failed: " + std::to_string(produced - distinct) +
-                        " rows of the batch have the key (" + keys + ") of another row of the same batch");
-        if (spec_.on_conflict == ConflictAction::Update) {
-            if (o.inserted != expected)
-                return fail("validation failed: " + std::to_string(o.inserted) +
-                            " rows written where `expect` counts " + std::to_string(expected));
-            return 0;
-        }
-        return produced - o.inserted;  // already in the target: kept as they were
+    // Why the batch's figures are wrong, or "": the SELECT must give what
+    // `expect` counts, no two of its rows may share a key, and every row
+    // must be written (or, with do_nothing, be there already).
+    std::string validate(const Outcome& o, std::int64_t distinct, const std::optional<std::int64_t>& expected) const {
+        if (expected && o.produced != *expected)
+            return "the transformation gave " + std::to_string(o.produced) + " rows where `expect` counts " +
+                   std::to_string(*expected) + " (" + (o.produced > *expected ? "+" : "") +
+                   std::to_string(o.produced - *expected) + ")";
+        if (distinct != o.produced)
+            return std::to_string(o.produced - distinct) + " rows of the batch have the key (" +
+                   column_list(spec_.key_columns) + ") of another row of the same batch";
+        if (spec_.on_conflict != ConflictAction::DoNothing && o.inserted != o.produced)
+            return std::to_string(o.inserted) + " rows written of the " + std::to_string(o.produced) +
+                   " the transformation gave";
+        return "";
     }
 
     void checkpoint(pqxx::work& w, const BackfillStatus& status, std::int64_t done_through, int batches,
-                    std::int64_t inserted, std::int64_t existing, const std::optional<std::string>& min,
-                    const std::optional<std::string>& max, double secs) {
-        const std::string t = spec_.target_time_type.empty() ? "text" : spec_.target_time_type;
+                    const Outcome& o, double secs) {
         const pqxx::result r = pqxx_bridge::exec(
             w,
             "UPDATE hyperschema.backfills SET done_through = $2, batches = batches + $3, rows_inserted = "
-            "rows_inserted + $4, rows_existing = rows_existing + $5, target_min = CASE WHEN $6::text IS NULL THEN "
-            "target_min WHEN target_min IS NULL OR $6::" +
-                t + " < target_min::" + t +
-                " THEN $6 ELSE target_min END, target_max = CASE WHEN $7::text IS NULL THEN target_max WHEN "
-                "target_max IS NULL OR $7::" +
-                t + " > target_max::" + t +
-                " THEN $7 ELSE target_max END, active_seconds = active_seconds + $8, updated_at = now() "
-                "WHERE name = $1 AND done_through = $9 AND checksum = $10",
-            spec_.name, done_through, batches, inserted, existing, min, max, secs, status.done_through, checksum_);
+            "rows_inserted + $4, rows_existing = rows_existing + $5, target_min = least(target_min, $6), "
+            "target_max = greatest(target_max, $7), active_seconds = active_seconds + $8, updated_at = now() "
+            "WHERE name = $1 AND done_through = $9 AND checksum = $10",
+            spec_.name, done_through, batches, o.inserted, o.existing, o.min, o.max, secs, status.done_through,
+            checksum_);
         if (r.affected_rows() != 1)
             throw backfill_error("backfill " + spec_.name +
                                      ": its checkpoint moved under this runner (another runner, or a reset); the "
@@ -838,19 +951,18 @@ private:
     void refresh(const BackfillStatus& status) {
         if (status.target_min && status.target_max) {
             const std::string t = spec_.target_time_type;
+            const bool timed = t == "timestamptz" || t == "timestamp" || t == "date";
+            const std::string pad = "$4::" + std::string(timed ? "interval" : t);
+            const std::string from = "(" + time_of(t, "$2::bigint") + " - " + pad + ")::" + t;
+            const std::string to = "(" + time_of(t, "$3::bigint") + " + " + pad + " + " + pad + ")::" + t;
             for (const auto& a : spec_.aggregates) {
                 const auto started = std::chrono::steady_clock::now();
-                const std::string pad_type =
-                    (t == "timestamptz" || t == "timestamp" || t == "date") ? std::string("interval") : t;
                 notify(status, 0, 0, 0, 0, "refresh");
                 pqxx::nontransaction n(conn_);
-                pqxx_bridge::exec(n,
-                                  "CALL refresh_continuous_aggregate($1::regclass, ($2::" + t + " - $4::" + pad_type +
-                                      ")::" + t + ", ($3::" + t + " + $4::" + pad_type + " + $4::" + pad_type +
-                                      ")::" + t + ")",
+                pqxx_bridge::exec(n, "CALL refresh_continuous_aggregate($1::regclass, " + from + ", " + to + ")",
                                   qualified(a.schema, a.name), *status.target_min, *status.target_max, a.pad);
-                say("backfill " + spec_.name + ": refreshed " + a.name + " over " + *status.target_min + " .. " +
-                    *status.target_max + " in " + seconds_text(seconds_since(started)));
+                say("backfill " + spec_.name + ": refreshed " + a.name + " over the window written, in " +
+                    seconds_text(seconds_since(started)));
             }
         }
         pqxx::work w(conn_);
@@ -887,11 +999,11 @@ namespace detail::backfill {
 
 inline std::vector<std::string> rows_text(const pqxx::result& r, size_t limit) {
     std::vector<std::string> out;
-    for (size_t i = 0; i < r.size() && i < limit; ++i) {
+    for (int i = 0; i < static_cast<int>(r.size()) && i < static_cast<int>(limit); ++i) {
         std::string line;
         for (int c = 0; c < static_cast<int>(r.columns()); ++c) {
             line += (c ? ", " : "") + std::string(r.column_name(c)) + " = " +
-                    (r[static_cast<int>(i)][c].is_null() ? std::string("NULL") : r[static_cast<int>(i)][c].c_str());
+                    (r[i][c].is_null() ? std::string("NULL") : r[i][c].c_str());
         }
         out.push_back(line);
     }
@@ -900,31 +1012,46 @@ inline std::vector<std::string> rows_text(const pqxx::result& r, size_t limit) {
 
 }  // namespace detail::backfill
 
-// Runs the definition's checks over the run's key range (the whole source
-// when it never ran), in one read-only transaction.
+// Runs the definition's checks over the run's key range (the source's
+// whole range when it never ran), in one read-only REPEATABLE READ
+// transaction, so that the two sides of a comparison see one snapshot.
 inline BackfillVerification verify_backfill(connection& conn, const BackfillSpec& spec) {
     using namespace detail::backfill;
     return detail::pqxx_bridge::translated("backfill verify " + spec.name, [&] {
         const auto status = Runner::read_status(conn, spec.name);
-        const std::string low =
-            status ? position_text(spec, status->from) : (spec.time_key() ? "-infinity" : "-9223372036854775807");
-        const std::string high =
-            status ? position_text(spec, status->until) : (spec.time_key() ? "infinity" : "9223372036854775807");
+        pqxx::work tx(conn);
+        tx.exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY");
+        std::int64_t from = 0, until = 0;
+        if (status) {
+            from = status->from;
+            until = status->until;
+        } else {
+            const auto r = tx.exec("SELECT " + position_of(spec, "min(" + quote(spec.key) + ")") + ", " +
+                                   position_of(spec, "max(" + quote(spec.key) + ")") + " FROM " +
+                                   qualified(spec.source_schema, spec.source_table));
+            if (!r[0][0].is_null()) {
+                from = r[0][0].as<std::int64_t>();
+                until = r[0][1].as<std::int64_t>() + 1;
+            }
+        }
+        const std::string low = position_text(spec, from), high = position_text(spec, until);
         const std::map<std::string, std::string> bounds{{"from", parameter(spec, 1)}, {"until", parameter(spec, 2)}};
+        // The bounds' types are declared whether or not the check uses them.
+        const std::string declared = " CROSS JOIN (SELECT " + parameter(spec, 1) + ", " + parameter(spec, 2) + ") AS b";
         BackfillVerification out;
-        pqxx::read_transaction tx(conn);
         for (const auto& check : spec.checks) {
             BackfillCheckResult result{check.name, true, {}};
             if (!check.empty.empty()) {
                 const pqxx::result r = detail::pqxx_bridge::exec(
-                    tx, "SELECT * FROM (" + substitute(check.empty, bounds) + ") AS problems LIMIT 10", low, high);
+                    tx, "SELECT p.* FROM (" + substitute(check.empty, bounds) + "\n) AS p" + declared + " LIMIT 10",
+                    low, high);
                 result.problems = rows_text(r, 10);
             } else {
                 const std::string s = substitute(check.source, bounds), t = substitute(check.target, bounds);
                 const pqxx::result missing = detail::pqxx_bridge::exec(
-                    tx, "SELECT * FROM ((" + s + ") EXCEPT (" + t + ")) AS d LIMIT 5", low, high);
+                    tx, "SELECT d.* FROM ((" + s + "\n) EXCEPT (" + t + "\n)) AS d" + declared + " LIMIT 5", low, high);
                 const pqxx::result extra = detail::pqxx_bridge::exec(
-                    tx, "SELECT * FROM ((" + t + ") EXCEPT (" + s + ")) AS d LIMIT 5", low, high);
+                    tx, "SELECT d.* FROM ((" + t + "\n) EXCEPT (" + s + "\n)) AS d" + declared + " LIMIT 5", low, high);
                 for (auto& line : rows_text(missing, 5)) result.problems.push_back("source only: " + line);
                 for (auto& line : rows_text(extra, 5)) result.problems.push_back("target only: " + line);
             }

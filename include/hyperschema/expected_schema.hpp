@@ -214,6 +214,14 @@ struct CommentSpec {
     std::string text;
 };
 
+// Reference data of a table: `check` is a query (written by the generator,
+// from validated names and quoted values) giving the label of each row the
+// table lacks or holds with other values.
+struct DataSpec {
+    std::string table;
+    std::string check;
+};
+
 struct GrantSpec {
     std::string object;
     std::string role;
@@ -243,6 +251,7 @@ struct ExpectedSchema {
     std::vector<std::string> roles;  // must exist; grants to them are compared
     std::vector<GrantSpec> grants;
     std::vector<CommentSpec> comments{};
+    std::vector<DataSpec> data{};
 };
 
 }  // namespace hyperschema

@@ -186,6 +186,7 @@ public:
         }
         check_grants();
         check_comments();
+        check_data();
         settle_constant_defaults();
         settle_job_configs();
         return report_;
@@ -461,6 +462,24 @@ private:
         for (const auto& [object, text] : live_.comments)
             if (!expected.count(object) && is_schema_object(object))
                 add(DriftKind::Different, "comment on " + object, "comment differs", "(none)", quoted(text));
+    }
+
+    // Reference data: rows the table lacks or holds with other values. A
+    // table the schema has and the database lacks is reported as itself.
+    void check_data() {
+        for (const auto& d : schema_.data) {
+            if (!live_.relations.count(d.table)) continue;
+            try {
+                pqxx::read_transaction tx(conn_);
+                for (const auto& row : tx.exec(d.check))
+                    add(DriftKind::Different, "table " + d.table,
+                        std::string("reference row missing or different: ") + row[0].c_str());
+            } catch (const pqxx::sql_error& e) {
+                // A column the data names is missing or of another type: reported as such already.
+                add(DriftKind::Different, "table " + d.table,
+                    "reference rows cannot be read: " + detail::pqxx_bridge::trimmed(e.what()));
+            }
+        }
     }
 
     // Whether `object`, named as CommentSpec names it, is one the schema declares.

@@ -333,7 +333,8 @@ TEST_CASE("compressed target chunks, a continuous aggregate over the target and 
     REQUIRE(result.status.target_min);
     REQUIRE(result.status.target_max);
     const std::string buckets = "(SELECT * FROM point_readings_hourly WHERE bucket BETWEEN " +
-                                *result.status.target_min + " AND " + *result.status.target_max + ")";
+                                std::to_string(*result.status.target_min) + " AND " +
+                                std::to_string(*result.status.target_max) + ")";
     const std::string before = digest(conn, buckets, "system_id, point_id, bucket");
     CHECK(scalar(conn, "SELECT count(*) FROM point_readings_hourly") > 0);
     {

@@ -7,6 +7,7 @@
 --   + table point_info
 --   + hypertable point_readings
 --   + hypertable point_readings_agg_5m
+--   + data legacy_point_map: 44 rows
 --   + continuous aggregate point_readings_hourly
 --   + compression of hypertable point_readings
 --
@@ -84,6 +85,96 @@ CREATE TABLE public.point_readings_agg_5m (
 COMMENT ON TABLE public.point_readings_agg_5m IS 'Five-minute aggregates per point; interval_end in epoch milliseconds';
 SELECT create_hypertable('public.point_readings_agg_5m', by_range('interval_end', 604800000));
 SELECT set_integer_now_func('public.point_readings_agg_5m', 'public.unix_now_ms()'::regprocedure, replace_if_exists => true);
+
+-- + data legacy_point_map: 44 rows
+INSERT INTO public.legacy_point_map (vendor, source_table, legacy_column, origin_sub_id) VALUES ('selectronic', 'readings', 'solar_w', 'solar_w')
+    ON CONFLICT (vendor, source_table, legacy_column) DO UPDATE SET origin_sub_id = EXCLUDED.origin_sub_id;
+INSERT INTO public.legacy_point_map (vendor, source_table, legacy_column, origin_sub_id) VALUES ('selectronic', 'readings', 'solar_inverter_w', 'solarinverter_w')
+    ON CONFLICT (vendor, source_table, legacy_column) DO UPDATE SET origin_sub_id = EXCLUDED.origin_sub_id;
+INSERT INTO public.legacy_point_map (vendor, source_table, legacy_column, origin_sub_id) VALUES ('selectronic', 'readings', 'shunt_w', 'shunt_w')
+    ON CONFLICT (vendor, source_table, legacy_column) DO UPDATE SET origin_sub_id = EXCLUDED.origin_sub_id;
+INSERT INTO public.legacy_point_map (vendor, source_table, legacy_column, origin_sub_id) VALUES ('selectronic', 'readings', 'load_w', 'load_w')
+    ON CONFLICT (vendor, source_table, legacy_column) DO UPDATE SET origin_sub_id = EXCLUDED.origin_sub_id;
+INSERT INTO public.legacy_point_map (vendor, source_table, legacy_column, origin_sub_id) VALUES ('selectronic', 'readings', 'battery_w', 'battery_w')
+    ON CONFLICT (vendor, source_table, legacy_column) DO UPDATE SET origin_sub_id = EXCLUDED.origin_sub_id;
+INSERT INTO public.legacy_point_map (vendor, source_table, legacy_column, origin_sub_id) VALUES ('selectronic', 'readings', 'grid_w', 'grid_w')
+    ON CONFLICT (vendor, source_table, legacy_column) DO UPDATE SET origin_sub_id = EXCLUDED.origin_sub_id;
+INSERT INTO public.legacy_point_map (vendor, source_table, legacy_column, origin_sub_id) VALUES ('selectronic', 'readings', 'battery_soc', 'battery_soc')
+    ON CONFLICT (vendor, source_table, legacy_column) DO UPDATE SET origin_sub_id = EXCLUDED.origin_sub_id;
+INSERT INTO public.legacy_point_map (vendor, source_table, legacy_column, origin_sub_id) VALUES ('selectronic', 'readings', 'fault_code', 'fault_code')
+    ON CONFLICT (vendor, source_table, legacy_column) DO UPDATE SET origin_sub_id = EXCLUDED.origin_sub_id;
+INSERT INTO public.legacy_point_map (vendor, source_table, legacy_column, origin_sub_id) VALUES ('selectronic', 'readings', 'fault_timestamp', 'fault_ts')
+    ON CONFLICT (vendor, source_table, legacy_column) DO UPDATE SET origin_sub_id = EXCLUDED.origin_sub_id;
+INSERT INTO public.legacy_point_map (vendor, source_table, legacy_column, origin_sub_id) VALUES ('selectronic', 'readings', 'generator_status', 'gen_status')
+    ON CONFLICT (vendor, source_table, legacy_column) DO UPDATE SET origin_sub_id = EXCLUDED.origin_sub_id;
+INSERT INTO public.legacy_point_map (vendor, source_table, legacy_column, origin_sub_id, scale) VALUES ('selectronic', 'readings', 'solar_kwh_total', 'solar_wh_total', '1000')
+    ON CONFLICT (vendor, source_table, legacy_column) DO UPDATE SET origin_sub_id = EXCLUDED.origin_sub_id, scale = EXCLUDED.scale;
+INSERT INTO public.legacy_point_map (vendor, source_table, legacy_column, origin_sub_id, scale) VALUES ('selectronic', 'readings', 'load_kwh_total', 'load_wh_total', '1000')
+    ON CONFLICT (vendor, source_table, legacy_column) DO UPDATE SET origin_sub_id = EXCLUDED.origin_sub_id, scale = EXCLUDED.scale;
+INSERT INTO public.legacy_point_map (vendor, source_table, legacy_column, origin_sub_id, scale) VALUES ('selectronic', 'readings', 'battery_in_kwh_total', 'battery_in_wh_total', '1000')
+    ON CONFLICT (vendor, source_table, legacy_column) DO UPDATE SET origin_sub_id = EXCLUDED.origin_sub_id, scale = EXCLUDED.scale;
+INSERT INTO public.legacy_point_map (vendor, source_table, legacy_column, origin_sub_id, scale) VALUES ('selectronic', 'readings', 'battery_out_kwh_total', 'battery_out_wh_total', '1000')
+    ON CONFLICT (vendor, source_table, legacy_column) DO UPDATE SET origin_sub_id = EXCLUDED.origin_sub_id, scale = EXCLUDED.scale;
+INSERT INTO public.legacy_point_map (vendor, source_table, legacy_column, origin_sub_id, scale) VALUES ('selectronic', 'readings', 'grid_in_kwh_total', 'grid_in_wh_total', '1000')
+    ON CONFLICT (vendor, source_table, legacy_column) DO UPDATE SET origin_sub_id = EXCLUDED.origin_sub_id, scale = EXCLUDED.scale;
+INSERT INTO public.legacy_point_map (vendor, source_table, legacy_column, origin_sub_id, scale) VALUES ('selectronic', 'readings', 'grid_out_kwh_total', 'grid_out_wh_total', '1000')
+    ON CONFLICT (vendor, source_table, legacy_column) DO UPDATE SET origin_sub_id = EXCLUDED.origin_sub_id, scale = EXCLUDED.scale;
+INSERT INTO public.legacy_point_map (vendor, source_table, legacy_column, origin_sub_id) VALUES ('fronius', 'readings', 'solar_w', 'solarW')
+    ON CONFLICT (vendor, source_table, legacy_column) DO UPDATE SET origin_sub_id = EXCLUDED.origin_sub_id;
+INSERT INTO public.legacy_point_map (vendor, source_table, legacy_column, origin_sub_id) VALUES ('fronius', 'readings', 'solar_inverter_w', 'solarRemoteW')
+    ON CONFLICT (vendor, source_table, legacy_column) DO UPDATE SET origin_sub_id = EXCLUDED.origin_sub_id;
+INSERT INTO public.legacy_point_map (vendor, source_table, legacy_column, origin_sub_id) VALUES ('fronius', 'readings', 'shunt_w', 'solarLocalW')
+    ON CONFLICT (vendor, source_table, legacy_column) DO UPDATE SET origin_sub_id = EXCLUDED.origin_sub_id;
+INSERT INTO public.legacy_point_map (vendor, source_table, legacy_column, origin_sub_id) VALUES ('fronius', 'readings', 'load_w', 'loadW')
+    ON CONFLICT (vendor, source_table, legacy_column) DO UPDATE SET origin_sub_id = EXCLUDED.origin_sub_id;
+INSERT INTO public.legacy_point_map (vendor, source_table, legacy_column, origin_sub_id) VALUES ('fronius', 'readings', 'battery_w', 'batteryW')
+    ON CONFLICT (vendor, source_table, legacy_column) DO UPDATE SET origin_sub_id = EXCLUDED.origin_sub_id;
+INSERT INTO public.legacy_point_map (vendor, source_table, legacy_column, origin_sub_id) VALUES ('fronius', 'readings', 'grid_w', 'gridW')
+    ON CONFLICT (vendor, source_table, legacy_column) DO UPDATE SET origin_sub_id = EXCLUDED.origin_sub_id;
+INSERT INTO public.legacy_point_map (vendor, source_table, legacy_column, origin_sub_id) VALUES ('fronius', 'readings', 'battery_soc', 'batterySOC')
+    ON CONFLICT (vendor, source_table, legacy_column) DO UPDATE SET origin_sub_id = EXCLUDED.origin_sub_id;
+INSERT INTO public.legacy_point_map (vendor, source_table, legacy_column, origin_sub_id) VALUES ('fronius', 'readings', 'fault_code', 'faultCode')
+    ON CONFLICT (vendor, source_table, legacy_column) DO UPDATE SET origin_sub_id = EXCLUDED.origin_sub_id;
+INSERT INTO public.legacy_point_map (vendor, source_table, legacy_column, origin_sub_id) VALUES ('fronius', 'readings', 'fault_timestamp', 'faultTimestamp')
+    ON CONFLICT (vendor, source_table, legacy_column) DO UPDATE SET origin_sub_id = EXCLUDED.origin_sub_id;
+INSERT INTO public.legacy_point_map (vendor, source_table, legacy_column, origin_sub_id) VALUES ('fronius', 'readings', 'generator_status', 'generatorStatus')
+    ON CONFLICT (vendor, source_table, legacy_column) DO UPDATE SET origin_sub_id = EXCLUDED.origin_sub_id;
+INSERT INTO public.legacy_point_map (vendor, source_table, legacy_column, origin_sub_id) VALUES ('selectronic', 'readings_agg_5m', 'solar_w', 'solar_w')
+    ON CONFLICT (vendor, source_table, legacy_column) DO UPDATE SET origin_sub_id = EXCLUDED.origin_sub_id;
+INSERT INTO public.legacy_point_map (vendor, source_table, legacy_column, origin_sub_id) VALUES ('selectronic', 'readings_agg_5m', 'load_w', 'load_w')
+    ON CONFLICT (vendor, source_table, legacy_column) DO UPDATE SET origin_sub_id = EXCLUDED.origin_sub_id;
+INSERT INTO public.legacy_point_map (vendor, source_table, legacy_column, origin_sub_id) VALUES ('selectronic', 'readings_agg_5m', 'battery_w', 'battery_w')
+    ON CONFLICT (vendor, source_table, legacy_column) DO UPDATE SET origin_sub_id = EXCLUDED.origin_sub_id;
+INSERT INTO public.legacy_point_map (vendor, source_table, legacy_column, origin_sub_id) VALUES ('selectronic', 'readings_agg_5m', 'grid_w', 'grid_w')
+    ON CONFLICT (vendor, source_table, legacy_column) DO UPDATE SET origin_sub_id = EXCLUDED.origin_sub_id;
+INSERT INTO public.legacy_point_map (vendor, source_table, legacy_column, origin_sub_id) VALUES ('selectronic', 'readings_agg_5m', 'battery_soc', 'battery_soc')
+    ON CONFLICT (vendor, source_table, legacy_column) DO UPDATE SET origin_sub_id = EXCLUDED.origin_sub_id;
+INSERT INTO public.legacy_point_map (vendor, source_table, legacy_column, origin_sub_id, scale) VALUES ('selectronic', 'readings_agg_5m', 'solar_kwh_total', 'solar_wh_total', '1000')
+    ON CONFLICT (vendor, source_table, legacy_column) DO UPDATE SET origin_sub_id = EXCLUDED.origin_sub_id, scale = EXCLUDED.scale;
+INSERT INTO public.legacy_point_map (vendor, source_table, legacy_column, origin_sub_id, scale) VALUES ('selectronic', 'readings_agg_5m', 'load_kwh_total', 'load_wh_total', '1000')
+    ON CONFLICT (vendor, source_table, legacy_column) DO UPDATE SET origin_sub_id = EXCLUDED.origin_sub_id, scale = EXCLUDED.scale;
+INSERT INTO public.legacy_point_map (vendor, source_table, legacy_column, origin_sub_id, scale) VALUES ('selectronic', 'readings_agg_5m', 'battery_in_kwh_total', 'battery_in_wh_total', '1000')
+    ON CONFLICT (vendor, source_table, legacy_column) DO UPDATE SET origin_sub_id = EXCLUDED.origin_sub_id, scale = EXCLUDED.scale;
+INSERT INTO public.legacy_point_map (vendor, source_table, legacy_column, origin_sub_id, scale) VALUES ('selectronic', 'readings_agg_5m', 'battery_out_kwh_total', 'battery_out_wh_total', '1000')
+    ON CONFLICT (vendor, source_table, legacy_column) DO UPDATE SET origin_sub_id = EXCLUDED.origin_sub_id, scale = EXCLUDED.scale;
+INSERT INTO public.legacy_point_map (vendor, source_table, legacy_column, origin_sub_id, scale) VALUES ('selectronic', 'readings_agg_5m', 'grid_in_kwh_total', 'grid_in_wh_total', '1000')
+    ON CONFLICT (vendor, source_table, legacy_column) DO UPDATE SET origin_sub_id = EXCLUDED.origin_sub_id, scale = EXCLUDED.scale;
+INSERT INTO public.legacy_point_map (vendor, source_table, legacy_column, origin_sub_id, scale) VALUES ('selectronic', 'readings_agg_5m', 'grid_out_kwh_total', 'grid_out_wh_total', '1000')
+    ON CONFLICT (vendor, source_table, legacy_column) DO UPDATE SET origin_sub_id = EXCLUDED.origin_sub_id, scale = EXCLUDED.scale;
+INSERT INTO public.legacy_point_map (vendor, source_table, legacy_column, origin_sub_id) VALUES ('fronius', 'readings_agg_5m', 'solar_w', 'solarW')
+    ON CONFLICT (vendor, source_table, legacy_column) DO UPDATE SET origin_sub_id = EXCLUDED.origin_sub_id;
+INSERT INTO public.legacy_point_map (vendor, source_table, legacy_column, origin_sub_id) VALUES ('fronius', 'readings_agg_5m', 'load_w', 'loadW')
+    ON CONFLICT (vendor, source_table, legacy_column) DO UPDATE SET origin_sub_id = EXCLUDED.origin_sub_id;
+INSERT INTO public.legacy_point_map (vendor, source_table, legacy_column, origin_sub_id) VALUES ('fronius', 'readings_agg_5m', 'battery_w', 'batteryW')
+    ON CONFLICT (vendor, source_table, legacy_column) DO UPDATE SET origin_sub_id = EXCLUDED.origin_sub_id;
+INSERT INTO public.legacy_point_map (vendor, source_table, legacy_column, origin_sub_id) VALUES ('fronius', 'readings_agg_5m', 'grid_w', 'gridW')
+    ON CONFLICT (vendor, source_table, legacy_column) DO UPDATE SET origin_sub_id = EXCLUDED.origin_sub_id;
+INSERT INTO public.legacy_point_map (vendor, source_table, legacy_column, origin_sub_id) VALUES ('fronius', 'readings_agg_5m', 'battery_soc', 'batterySOC')
+    ON CONFLICT (vendor, source_table, legacy_column) DO UPDATE SET origin_sub_id = EXCLUDED.origin_sub_id;
+INSERT INTO public.legacy_point_map (vendor, source_table, legacy_column, origin_sub_id) VALUES ('enphase', 'readings_agg_5m', 'solar_w', 'solar_w')
+    ON CONFLICT (vendor, source_table, legacy_column) DO UPDATE SET origin_sub_id = EXCLUDED.origin_sub_id;
+INSERT INTO public.legacy_point_map (vendor, source_table, legacy_column, origin_sub_id) VALUES ('enphase', 'readings_agg_5m', 'solar_interval_wh', 'solar_interval_wh')
+    ON CONFLICT (vendor, source_table, legacy_column) DO UPDATE SET origin_sub_id = EXCLUDED.origin_sub_id;
 
 -- + continuous aggregate point_readings_hourly
 CREATE MATERIALIZED VIEW public.point_readings_hourly

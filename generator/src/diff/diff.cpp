@@ -69,6 +69,7 @@ public:
         tables();
         views_and_aggregates();
         diff_jobs(from_, to_, out_);
+        diff_table_data(from_, to_, out_);
         diff_backfills(from_, to_, out_);
         std::set<std::string> recreated = trigger_rebuilds_.functions;
         recreated.insert(recreated_views_.begin(), recreated_views_.end());

@@ -18,6 +18,7 @@ namespace hyperschema::diff {
 enum class Stage {
     DropRawSqlLast,  // the escape hatch's `when: last` objects (and any done again) are undone first
     DropPolicies,
+    DeleteReferenceData,  // rows gone from `data:`, while every column and key still exists
     DropTriggers,
     DropViewsAndAggregates,  // in one dependency order: a view may read an aggregate
     DropForeignKeys,         // before the indexes: a foreign key may need a unique index
@@ -43,6 +44,7 @@ enum class Stage {
     AddIndexes,
     AddForeignKeys,  // after the indexes: a foreign key may need a unique index
     CreateTriggers,
+    ReferenceData,  // rows upserted once the table, its constraints and triggers exist
     CreateViewsAndAggregates,
     AlterAggregates,
     Compression,
@@ -118,6 +120,8 @@ void diff_grants(const Schema& from, const Schema& to, const Renames& renames, c
 
 // User-defined jobs (job_diff.cpp).
 void diff_jobs(const Schema& from, const Schema& to, Output& out);
+// Reference data rows (data_diff.cpp).
+void diff_table_data(const Schema& from, const Schema& to, Output& out);
 // Data migrations (backfill_diff.cpp).
 void diff_backfills(const Schema& from, const Schema& to, Output& out);
 // Standalone sequences (sequence_diff.cpp).

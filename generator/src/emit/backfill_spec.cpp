@@ -59,6 +59,28 @@ std::vector<BackfillAggregate> aggregates_over(const Schema& schema, const std::
 
 }  // namespace
 
+std::vector<std::string> backfill_key(const Table& target) {
+    std::vector<std::string> key;
+    if (target.primary_key) {
+        for (const auto& c : target.primary_key->columns) key.push_back(c.name);
+        return key;
+    }
+    if (!target.uniques.empty()) {
+        for (const auto& c : target.uniques.front().columns) key.push_back(c.name);
+        return key;
+    }
+    for (const auto& index : target.indexes) {
+        if (!index.unique || !index.where.empty()) continue;
+        key.clear();
+        for (const auto& part : index.keys) {
+            if (part.is_expression()) break;
+            key.push_back(part.column);
+        }
+        if (key.size() == index.keys.size()) return key;
+    }
+    return {};
+}
+
 BackfillSpec backfill_spec(const Schema& schema, const Backfill& b) {
     BackfillSpec s;
     s.name = b.name;
@@ -77,11 +99,7 @@ BackfillSpec backfill_spec(const Schema& schema, const Backfill& b) {
                     : b.on_conflict == "update" ? ConflictAction::Update
                                                 : ConflictAction::DoNothing;
     if (const Table* target = schema.find_table(b.target.name)) {
-        if (target->primary_key) {
-            for (const auto& c : target->primary_key->columns) s.key_columns.push_back(c.name);
-        } else if (!target->uniques.empty()) {
-            for (const auto& c : target->uniques.front().columns) s.key_columns.push_back(c.name);
-        }
+        s.key_columns = backfill_key(*target);
         if (target->hypertable) {
             s.target_time = target->hypertable->time_column.name;
             if (const Column* time = target->find_column(s.target_time)) s.target_time_type = cast_name(time->type);

@@ -13,6 +13,10 @@ namespace hyperschema::emit {
 
 BackfillSpec backfill_spec(const Schema& schema, const Backfill& backfill);
 
+// The columns that find a target row again: its primary key, else its first
+// unique constraint, else a unique index on plain columns; empty when none.
+std::vector<std::string> backfill_key(const Table& target);
+
 // The migration step that runs it: the runtime's marker with the definition,
 // then the statement psql runs in its place (the whole range at once).
 std::string backfill_step(const Schema& schema, const Backfill& backfill);

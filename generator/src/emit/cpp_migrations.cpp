@@ -238,6 +238,9 @@ void print_routines(Printer& p, const ExpectedSchema& e) {
     for (const auto& c : e.comments)
         p.print("s.comments.push_back({$object$, $text$});\n",
                 {{"object", cpp_string(c.object)}, {"text", cpp_string(c.text)}});
+    for (const auto& d : e.data)
+        p.print("s.data.push_back({$table$, $check$});\n",
+                {{"table", cpp_string(d.table)}, {"check", cpp_string(d.check)}});
 }
 
 void print_expected(Printer& p, const ExpectedSchema& e) {

@@ -1,5 +1,7 @@
 #include "emit/expected_schema.hpp"
 
+#include "emit/data_statements.hpp"
+
 #include <algorithm>
 #include <limits>
 
@@ -429,6 +431,8 @@ ExpectedSchema expected_schema_of(const Schema& schema, int version) {
         for (const auto& tr : t.triggers)
             out.triggers.push_back({t.name, tr.name, trigger_definition(schema, t, tr, false)});
     }
+    for (const auto& t : schema.tables)
+        if (std::string check = data_check_query(schema, t); !check.empty()) out.data.push_back({t.name, check});
     return out;
 }
 

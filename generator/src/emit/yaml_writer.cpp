@@ -271,6 +271,31 @@ void hypertable(YAML::Emitter& out, const Hypertable& h) {
 
 void trigger(YAML::Emitter& out, const Trigger& t);
 
+// Rows as flow mappings, every value a quoted string (NULL as ~): the text
+// reads back as the same data whatever it looks like.
+void table_data(YAML::Emitter& out, const TableData& data) {
+    out << YAML::Key << "data" << YAML::Value;
+    if (!data.key.empty()) {
+        out << YAML::BeginMap << YAML::Key << "key" << YAML::Value;
+        names(out, data.key);
+        out << YAML::Key << "rows" << YAML::Value;
+    }
+    out << YAML::BeginSeq;
+    for (const auto& row : data.rows) {
+        out << YAML::Flow << YAML::BeginMap;
+        for (const auto& [column, value] : row.values) {
+            out << YAML::Key << column << YAML::Value;
+            if (value)
+                out << YAML::DoubleQuoted << *value;
+            else
+                out << YAML::Null;
+        }
+        out << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+    if (!data.key.empty()) out << YAML::EndMap;
+}
+
 void table(YAML::Emitter& out, const Table& t) {
     out << YAML::Key << t.name << YAML::Value << YAML::BeginMap;
     comment(out, t.comment);
@@ -370,6 +395,7 @@ void table(YAML::Emitter& out, const Table& t) {
         for (const auto& tr : t.triggers) trigger(out, tr);
         out << YAML::EndMap;
     }
+    if (t.data) table_data(out, *t.data);
     out << YAML::EndMap;
 }
 

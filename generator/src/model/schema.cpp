@@ -123,6 +123,22 @@ const Job* Schema::find_job(const std::string& job) const {
     return find_by_name(jobs, job);
 }
 
+const std::optional<std::string>* TableData::Row::find(const std::string& column) const {
+    for (const auto& [name, value] : values)
+        if (name == column) return &value;
+    return nullptr;
+}
+
+std::vector<std::string> Table::data_key() const {
+    std::vector<std::string> out;
+    if (data && !data->key.empty()) {
+        for (const auto& k : data->key) out.push_back(k.name);
+    } else if (primary_key) {
+        for (const auto& k : primary_key->columns) out.push_back(k.name);
+    }
+    return out;
+}
+
 const Backfill* Schema::find_backfill(const std::string& backfill) const {
     return find_by_name(backfills, backfill);
 }

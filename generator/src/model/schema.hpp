@@ -418,6 +418,25 @@ struct StorageSetting {
     SourceLocation loc;
 };
 
+// Reference data (`data:` on a table): rows the schema keeps in the table,
+// upserted by migrations, deleted when they leave the YAML, checked by
+// verify. A row is identified by its key: the primary key, or the columns
+// of a unique constraint named in `key`.
+struct TableData {
+    struct Row {
+        // Column -> value as text (nullopt: NULL). A column a row leaves out
+        // takes its default when the row is inserted and keeps its value when
+        // the row is updated.
+        std::vector<std::pair<std::string, std::optional<std::string>>> values;
+        SourceLocation loc;
+
+        const std::optional<std::string>* find(const std::string& column) const;
+    };
+    std::vector<NameRef> key;  // empty: the primary key
+    std::vector<Row> rows;
+    SourceLocation loc;
+};
+
 struct Table {
     std::string name;
     std::vector<Grant> grants;
@@ -437,9 +456,12 @@ struct Table {
     std::vector<Index> indexes;
     std::optional<Hypertable> hypertable;
     std::vector<Trigger> triggers;
+    std::optional<TableData> data;
     SourceLocation loc;
 
     const Column* find_column(const std::string& column) const;
+    // The columns that identify a row of `data`: its `key`, else the primary key.
+    std::vector<std::string> data_key() const;
     bool in_primary_key(const std::string& column) const;
     // The unique keys on exactly `columns` (in any order), which a foreign
     // key may reference: the primary key, unique constraints, and unique

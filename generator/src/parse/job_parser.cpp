@@ -78,6 +78,12 @@ std::string parse_config(ParseContext& ctx, const YAML::Node& node, const Source
 
 }  // namespace
 
+std::optional<std::string> yaml_json_text(ParseContext& ctx, const YAML::Node& node, const std::string& what) {
+    auto json = yaml_json(ctx, node, what);
+    if (!json) return std::nullopt;
+    return json->dump();
+}
+
 void Parser::parse_jobs(ParseContext& ctx, const YAML::Node& node) {
     MapReader jobs(ctx, node, "`jobs`");
     for (auto& entry : jobs.entries()) {

@@ -12,6 +12,10 @@
 
 namespace hyperschema::parse {
 
+// A YAML mapping or list as compact JSON text (keys sorted); nullopt when
+// reported (job_parser.cpp).
+std::optional<std::string> yaml_json_text(ParseContext& ctx, const YAML::Node& node, const std::string& what);
+
 class Parser {
 public:
     Parser(Schema& schema, Diagnostics& diags) : schema_(schema), diags_(diags) {}
@@ -97,6 +101,7 @@ private:
     std::optional<std::string> routine_type(ParseContext& ctx, const std::string& text, const SourceLocation& loc,
                                             const std::string& what, bool result);
     void parse_triggers(ParseContext& ctx, Table& table, const YAML::Node& node);
+    void parse_table_data(ParseContext& ctx, Table& table, const YAML::Node& node);
 
     Schema& schema_;
     Diagnostics& diags_;

@@ -75,6 +75,7 @@ Table Parser::parse_table(ParseContext& ctx, const std::string& name, const Sour
     if (auto n = spec.take("indexes")) parse_indexes(ctx, table, *n);
     if (auto n = spec.take("hypertable")) table.hypertable = parse_hypertable(ctx, name, *n);
     if (auto n = spec.take("triggers")) parse_triggers(ctx, table, *n);
+    if (auto n = spec.take("data")) parse_table_data(ctx, table, *n);
     report_stray_columns(ctx, table, node, spec);
     spec.finish();
     return table;

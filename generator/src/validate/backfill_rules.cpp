@@ -9,6 +9,7 @@
 
 #include <hyperschema/backfill.hpp>
 
+#include "emit/backfill_spec.hpp"
 #include "sqltext/sql_parser.hpp"
 #include "validate/rules.hpp"
 
@@ -106,14 +107,24 @@ void check_columns(const Backfill& b, const Table& target, const std::string& wh
                                    "or declare it `identity: by_default`");
         }
     }
-    if (b.on_conflict != "error" && !target.primary_key && target.uniques.empty())
+    const std::vector<std::string> key = emit::backfill_key(target);
+    if (key.empty()) {
         diags.error(b.target.loc, "the target of " + what + ", `" + target.name +
                                       "`, has no primary key or unique constraint: a run resumed after a kill would "
                                       "insert its last batch again (ON CONFLICT needs a key to find the rows already "
                                       "there); give it a primary key");
-    if (b.on_conflict == "update" && !target.primary_key)
-        diags.error(b.on_conflict_loc, "`on_conflict: update` of " + what + " updates rows by the primary key of `" +
-                                           target.name + "`, which has none; declare one or use `do_nothing`");
+        return;
+    }
+    std::string missing;
+    for (const auto& k : key)
+        if (!seen.count(k)) missing += (missing.empty() ? "`" : ", `") + k + "`";
+    if (!missing.empty())
+        diags.error(b.columns_loc, "`columns` of " + what + " leaves out " + missing + " of the key of `" +
+                                       target.name + "`, by which a rerun finds the rows it wrote; include it");
+    if (b.on_conflict == "update" && key.size() == seen.size())
+        diags.error(b.on_conflict_loc, "`on_conflict: update` of " + what +
+                                           " has nothing to update: every column it writes is in the key; use "
+                                           "`do_nothing`");
 }
 
 // `sql` bounded by the placeholders, through PostgreSQL's grammar.
@@ -122,14 +133,15 @@ void check_query(const std::string& sql, const SourceLocation& loc, const std::s
     if (sql.empty()) return;
     std::map<std::string, std::string> values;
     for (size_t i = 0; i < placeholders.size(); ++i) values[placeholders[i]] = "$" + std::to_string(i + 1);
-    const std::string bound = detail::backfill::substitute(sql, values);
+    std::set<std::string> used;
+    const std::string bound = detail::backfill::substitute(sql, values, &used);
     const auto parsed = sqltext::parse_query(bound);
     if (parsed.error) {
         diags.error(loc, what + " does not parse: " + parsed.error->message);
         return;
     }
     for (size_t i = 0; required && i < placeholders.size(); ++i) {
-        if (bound.find("$" + std::to_string(i + 1)) == std::string::npos)
+        if (!used.count(placeholders[i]))
             diags.error(loc, what + " does not use `:" + placeholders[i] +
                                  "`: bound the key with `key >= :batch_start AND key < :batch_end`, or every "
                                  "batch reads (and writes) the whole source");

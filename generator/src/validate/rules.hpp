@@ -57,6 +57,11 @@ void check_domains(const Schema& schema, Diagnostics& diags);
 void check_fixed_schedule(const std::string& what, const JobSettings& job, Diagnostics& diags);
 // User-defined jobs: their procedure, check function and name (job_rules.cpp).
 void check_jobs(const Schema& schema, Diagnostics& diags);
+// Why PostgreSQL would not take `text` as a value of the column (a literal
+// default, a row of reference data), or "" (table_rules.cpp).
+std::string value_problem(const Schema& schema, const Column& column, const std::string& text);
+// Reference data: its key, columns and values (data_rules.cpp).
+void check_table_data(const Schema& schema, const Table& table, Diagnostics& diags);
 // Data migrations: key, unit, batch, target columns and key, their SQL (backfill_rules.cpp).
 void check_backfills(const Schema& schema, Diagnostics& diags);
 // Grants name declared roles (grant_rules.cpp).

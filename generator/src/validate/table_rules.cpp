@@ -261,6 +261,10 @@ void check_included_columns(const Table& table, const std::vector<NameRef>& incl
 
 }  // namespace
 
+std::string value_problem(const Schema& schema, const Column& column, const std::string& text) {
+    return literal_problem(schema, column, text);
+}
+
 // A column of a NOT NULL domain cannot hold NULL, whatever it declares.
 static void check_domain_columns(const Schema& schema, const Table& table, Diagnostics& diags) {
     for (const auto& c : table.columns) {

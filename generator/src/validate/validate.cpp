@@ -31,6 +31,7 @@ void validate(Schema& schema, Diagnostics& diags) {
         rules::check_value_sources(schema, table, diags);
         rules::check_indexes(schema, table, diags);
         if (table.hypertable) rules::check_hypertable(schema, table, diags);
+        if (table.data) rules::check_table_data(schema, table, diags);
     }
     for (const auto& view : schema.views) rules::check_view(schema, view, diags);
     for (const auto& agg : schema.aggregates) rules::check_aggregate(schema, agg, diags);

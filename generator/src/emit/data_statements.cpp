@@ -1,0 +1,70 @@
+#include "emit/data_statements.hpp"
+
+#include <algorithm>
+
+#include "emit/identifiers.hpp"
+
+namespace hyperschema::emit {
+namespace {
+
+std::string value_sql(const std::optional<std::string>& value) {
+    return value ? quote_literal(*value) : "NULL";
+}
+
+bool in_key(const std::vector<std::string>& key, const std::string& column) {
+    return std::find(key.begin(), key.end(), column) != key.end();
+}
+
+// "code" = 'PJM' AND ..., the row's key as a condition on the table's columns.
+std::string key_condition(const Table& table, const TableData::Row& row, const std::string& prefix = "") {
+    std::string out;
+    for (const auto& k : table.data_key()) {
+        const auto* v = row.find(k);
+        out += (out.empty() ? "" : " AND ") + prefix + quote_ident(k) + " = " + value_sql(v ? *v : std::nullopt);
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string upsert_row(const Schema& schema, const Table& table, const TableData::Row& row) {
+    const std::vector<std::string> key = table.data_key();
+    std::string columns, values, updates, conflict;
+    for (const auto& [column, value] : row.values) {
+        columns += (columns.empty() ? "" : ", ") + quote_ident(column);
+        values += (values.empty() ? "" : ", ") + value_sql(value);
+        if (!in_key(key, column))
+            updates += (updates.empty() ? "" : ", ") + quote_ident(column) + " = EXCLUDED." + quote_ident(column);
+    }
+    for (const auto& k : key) conflict += (conflict.empty() ? "" : ", ") + quote_ident(k);
+    return "INSERT INTO " + qualified(schema.namespace_, table.name) + " (" + columns + ") VALUES (" + values +
+           ")\n    ON CONFLICT (" + conflict + ") DO " + (updates.empty() ? "NOTHING" : "UPDATE SET " + updates) +
+           ";\n";
+}
+
+std::string delete_row(const Schema& schema, const Table& table, const TableData::Row& row) {
+    return "DELETE FROM " + qualified(schema.namespace_, table.name) + " WHERE " + key_condition(table, row) + ";\n";
+}
+
+std::string row_label(const Table& table, const TableData::Row& row) {
+    return key_condition(table, row);
+}
+
+std::string data_check_query(const Schema& schema, const Table& table) {
+    if (!table.data || table.data->rows.empty()) return "";
+    std::string out;
+    for (const auto& row : table.data->rows) {
+        std::string condition = key_condition(table, row, "t.");
+        for (const auto& [column, value] : row.values) {
+            if (in_key(table.data_key(), column)) continue;
+            condition += " AND t." + quote_ident(column) +
+                         (value ? " IS NOT DISTINCT FROM " + quote_literal(*value) : std::string(" IS NULL"));
+        }
+        out += std::string(out.empty() ? "" : "\nUNION ALL\n") + "SELECT " + quote_literal(row_label(table, row)) +
+               " WHERE NOT EXISTS (SELECT 1 FROM " + qualified(schema.namespace_, table.name) + " t WHERE " +
+               condition + ")";
+    }
+    return out;
+}
+
+}  // namespace hyperschema::emit
