@@ -15,3 +15,6 @@ build-bench/bench/hyperschema_copy_bench
 echo
 cmake --build build-bench --target hyperschema_compile_bench
 build-bench/bench/hyperschema_compile_bench
+echo
+cmake --build build-bench --target hyperschema_backfill_bench
+build-bench/bench/hyperschema_backfill_bench

@@ -151,6 +151,22 @@ CREATE INDEX idx_metrics_type_time ON public.metrics (metric_type, "time" DESC);
 -- + index idx_metrics_tags on metrics
 CREATE INDEX idx_metrics_tags ON public.metrics USING gin (tags);
 
+-- + data devices: 3 rows
+INSERT INTO public.devices (device_id, name, type, manufacturer, model, location, capabilities, configuration) VALUES ('shelly-plug-office-01', 'Office Desk Plug', 'smart_plug', 'Shelly', 'Plug S', '{"floor":2,"room":"office"}', '{"power_monitoring","on_off_control"}', '{"ip_address":"192.168.1.100","polling_interval":30}')
+    ON CONFLICT (device_id) DO UPDATE SET name = EXCLUDED.name, type = EXCLUDED.type, manufacturer = EXCLUDED.manufacturer, model = EXCLUDED.model, location = EXCLUDED.location, capabilities = EXCLUDED.capabilities, configuration = EXCLUDED.configuration;
+INSERT INTO public.devices (device_id, name, type, manufacturer, model, location, capabilities, configuration) VALUES ('tp-link-living-room', 'Living Room Lamp', 'smart_plug', 'TP-Link', 'HS110', '{"floor":1,"room":"living_room"}', '{"power_monitoring","on_off_control"}', '{"ip_address":"192.168.1.101","polling_interval":60}')
+    ON CONFLICT (device_id) DO UPDATE SET name = EXCLUDED.name, type = EXCLUDED.type, manufacturer = EXCLUDED.manufacturer, model = EXCLUDED.model, location = EXCLUDED.location, capabilities = EXCLUDED.capabilities, configuration = EXCLUDED.configuration;
+INSERT INTO public.devices (device_id, name, type, manufacturer, model, location, capabilities, configuration) VALUES ('solar-inverter-01', 'Rooftop Solar Inverter', 'solar_inverter', 'Enphase', 'IQ7+', '{"floor":1,"room":"garage"}', '{"power_generation","energy_metering"}', '{"ip_address":"192.168.1.102","polling_interval":300}')
+    ON CONFLICT (device_id) DO UPDATE SET name = EXCLUDED.name, type = EXCLUDED.type, manufacturer = EXCLUDED.manufacturer, model = EXCLUDED.model, location = EXCLUDED.location, capabilities = EXCLUDED.capabilities, configuration = EXCLUDED.configuration;
+
+-- + data users: 1 row
+INSERT INTO public.users (user_id, username, email, role, preferences) VALUES ('usr-001', 'admin', 'admin@aetherlens.local', 'admin', '{"currency":"USD","theme":"dark","timezone":"America/Los_Angeles"}')
+    ON CONFLICT (user_id) DO UPDATE SET username = EXCLUDED.username, email = EXCLUDED.email, role = EXCLUDED.role, preferences = EXCLUDED.preferences;
+
+-- + data rate_schedules: 1 row
+INSERT INTO public.rate_schedules (rate_id, provider, plan_name, effective_date, currency, time_zone, rate_structure) VALUES ('test-tou-schedule', 'Sample Utility', 'Time-of-Use', '2024-01-01', 'USD', 'America/Los_Angeles', '{"periods":[{"days":["weekday"],"hours":"16:00-21:00","name":"peak","rate":0.42},{"days":["all"],"hours":"00:00-15:59,21:00-23:59","name":"off_peak","rate":0.24}],"type":"time_of_use"}')
+    ON CONFLICT (rate_id) DO UPDATE SET provider = EXCLUDED.provider, plan_name = EXCLUDED.plan_name, effective_date = EXCLUDED.effective_date, currency = EXCLUDED.currency, time_zone = EXCLUDED.time_zone, rate_structure = EXCLUDED.rate_structure;
+
 -- + continuous aggregate metrics_hourly
 CREATE MATERIALIZED VIEW public.metrics_hourly
 WITH (timescaledb.continuous, timescaledb.materialized_only = true) AS

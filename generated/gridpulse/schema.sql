@@ -74,6 +74,18 @@ CREATE INDEX idx_observations_ts_series ON public.observations (ts, series_id);
 -- + index idx_observations_value on observations
 CREATE INDEX idx_observations_value ON public.observations (value) WHERE quality_flag = 'good';
 
+-- + data balancing_authorities: 5 rows
+INSERT INTO public.balancing_authorities (code, name, timezone, region) VALUES ('PJM', 'PJM Interconnection', 'America/New_York', 'Eastern')
+    ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, timezone = EXCLUDED.timezone, region = EXCLUDED.region;
+INSERT INTO public.balancing_authorities (code, name, timezone, region) VALUES ('CAISO', 'California ISO', 'America/Los_Angeles', 'Western')
+    ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, timezone = EXCLUDED.timezone, region = EXCLUDED.region;
+INSERT INTO public.balancing_authorities (code, name, timezone, region) VALUES ('MISO', 'Midcontinent ISO', 'America/Chicago', 'Central')
+    ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, timezone = EXCLUDED.timezone, region = EXCLUDED.region;
+INSERT INTO public.balancing_authorities (code, name, timezone, region) VALUES ('ERCOT', 'Electric Reliability Council of Texas', 'America/Chicago', 'Texas')
+    ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, timezone = EXCLUDED.timezone, region = EXCLUDED.region;
+INSERT INTO public.balancing_authorities (code, name, timezone, region) VALUES ('SPP', 'Southwest Power Pool', 'America/Chicago', 'Central')
+    ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, timezone = EXCLUDED.timezone, region = EXCLUDED.region;
+
 -- + view latest_observations
 CREATE VIEW public.latest_observations AS
 SELECT DISTINCT ON (series_id)

@@ -196,7 +196,7 @@ TEST_CASE("backfills killed with SIGKILL at random moments finish with exactly o
 }
 
 TEST_CASE(
-    "a finished backfill is not run again; a batch that fails validation stops the run and keeps the last "
+    "a finished backfill is not run again, and a batch that fails validation stops the run and keeps the last "
     "good checkpoint",
     "[timescaledb][backfill]") {
     HYPERSCHEMA_REQUIRE_TIMESCALEDB();
