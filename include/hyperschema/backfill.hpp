@@ -407,6 +407,7 @@ inline std::string position_text(const BackfillSpec& s, std::int64_t position) {
 
 // A SQL expression giving the position of a key value.
 inline std::string position_of(const BackfillSpec& s, const std::string& expr) {
+    if (s.key_type == "date") return "((" + expr + " - date '1970-01-01')::bigint * 86400000000)";
     if (s.time_key()) return "(extract(epoch FROM " + expr + ") * 1000000)::bigint";
     return "(" + expr + ")::bigint";
 }
@@ -474,6 +475,15 @@ inline std::string insert_statement(const BackfillSpec& s, const std::string& st
            bounded(s.select, start, end) + conflict_clause(s);
 }
 
+// The CTE's columns cast to the target's types: a CTE makes an untyped
+// 'literal' or NULL text, which the INSERT would refuse for other types.
+inline std::string typed_columns(const std::vector<std::string>& columns, const std::vector<std::string>& types) {
+    if (types.size() != columns.size()) return "*";
+    std::string out;
+    for (size_t i = 0; i < columns.size(); ++i) out += (i ? ", " : "") + quote(columns[i]) + "::" + types[i];
+    return out;
+}
+
 // A target time position (bigint) back in the column's own type.
 inline std::string time_of(const std::string& type, const std::string& position) {
     if (type == "timestamptz" || type == "timestamp" || type == "date")
@@ -486,7 +496,7 @@ inline std::string time_of(const std::string& type, const std::string& position)
 // keys among them, how many the INSERT wrote, and the window of target time
 // written (as positions). The SELECT's rows are materialized once, named by
 // the target's columns.
-inline std::string batch_statement(const BackfillSpec& s) {
+inline std::string batch_statement(const BackfillSpec& s, const std::vector<std::string>& column_types = {}) {
     bool keyed = !s.key_columns.empty();
     for (const auto& k : s.key_columns)
         keyed = keyed && std::find(s.columns.begin(), s.columns.end(), k) != s.columns.end();
@@ -501,8 +511,9 @@ inline std::string batch_statement(const BackfillSpec& s) {
     const bool timed = !s.target_time.empty();
     return "WITH src (" + column_list(s.columns) + ") AS MATERIALIZED (\n" +
            bounded(s.select, parameter(s, 1), parameter(s, 2)) + "\n), moved AS (\nINSERT INTO " +
-           qualified(s.target_schema, s.target_table) + " (" + column_list(s.columns) + ")\nSELECT * FROM src" +
-           conflict_clause(s) + "\nRETURNING " + (timed ? position_of(time_spec, quote(s.target_time)) : "0") +
+           qualified(s.target_schema, s.target_table) + " (" + column_list(s.columns) + ")\nSELECT " +
+           typed_columns(s.columns, column_types) + " FROM src" + conflict_clause(s) + "\nRETURNING " +
+           (timed ? position_of(time_spec, quote(s.target_time)) : "0") +
            " AS t\n)\nSELECT (SELECT count(*) FROM src), " + distinct + ", count(*), " +
            (timed ? "min(t), max(t)" : "NULL::bigint, NULL::bigint") + " FROM moved";
 }
@@ -745,6 +756,26 @@ private:
         return *read_status(conn_, spec_.name);
     }
 
+    // The target columns' types as the server names them (format_type: quoted
+    // and qualified where needed), in the order of `columns`.
+    std::vector<std::string> target_column_types() {
+        pqxx::nontransaction n(conn_);
+        std::vector<std::string> types;
+        for (const auto& column : spec_.columns) {
+            const pqxx::result r = pqxx_bridge::exec(
+                n,
+                "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = $1::regclass AND "
+                "attname = $2 AND NOT attisdropped",
+                qualified(spec_.target_schema, spec_.target_table), column);
+            if (r.empty())
+                throw backfill_error(
+                    "backfill " + spec_.name + ": the target " + spec_.target_table + " has no column " + column,
+                    spec_.name);
+            types.push_back(r[0][0].c_str());
+        }
+        return types;
+    }
+
     // Chunk boundaries of the source on its time dimension, when the key is it.
     std::vector<std::int64_t> chunk_boundaries() {
         std::vector<std::int64_t> out;
@@ -785,7 +816,7 @@ private:
         if (status.state != "running") return;
         const std::vector<std::int64_t> chunks = chunk_boundaries();
         const Statements sql{
-            batch_statement(spec_),
+            batch_statement(spec_, target_column_types()),
             spec_.expect.empty()
                 ? ""
                 : "SELECT (" + bounded(spec_.expect, parameter(spec_, 1), parameter(spec_, 2)) + "\n)"};
@@ -853,12 +884,14 @@ private:
                 w.exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
                 // The batch's rows are held once in memory (its figures count
                 // them): room for that, where the default would spill to disk.
-                w.exec("SET LOCAL work_mem = '64MB'");
+                w.exec(
+                    "SELECT set_config('work_mem', '64MB', true) WHERE pg_size_bytes(current_setting('work_mem')) < "
+                    "pg_size_bytes('64MB')");
                 batch(w);
                 w.commit();
                 return;
             } catch (const pqxx::sql_error& e) {
-                const std::string state = e.sqlstate();
+                const std::string state(e.sqlstate());
                 if ((state != "40001" && state != "40P01") || attempt >= 10) throw;
                 say("backfill " + spec_.name + ": the batch met a concurrent write (" + state + "); retrying");
                 std::this_thread::sleep_for(std::chrono::milliseconds(20 * attempt));
@@ -903,7 +936,7 @@ private:
         } catch (const pqxx::broken_connection&) {
             pqxx_bridge::rethrow_translated(where);
         } catch (const pqxx::sql_error& e) {
-            const std::string state = e.sqlstate();
+            const std::string state(e.sqlstate());
             if (state == "40001" || state == "40P01") throw;  // retried
             throw backfill_error(where + " failed and was rolled back: " + pqxx_bridge::trimmed(e.what()) +
                                      (state == "23505" && spec_.on_conflict == ConflictAction::Error

@@ -18,7 +18,6 @@ namespace hyperschema::diff {
 enum class Stage {
     DropRawSqlLast,  // the escape hatch's `when: last` objects (and any done again) are undone first
     DropPolicies,
-    DeleteReferenceData,  // rows gone from `data:`, while every column and key still exists
     DropTriggers,
     DropViewsAndAggregates,  // in one dependency order: a view may read an aggregate
     DropForeignKeys,         // before the indexes: a foreign key may need a unique index
@@ -44,7 +43,8 @@ enum class Stage {
     AddIndexes,
     AddForeignKeys,  // after the indexes: a foreign key may need a unique index
     CreateTriggers,
-    ReferenceData,  // rows upserted once the table, its constraints and triggers exist
+    ReferenceData,        // rows upserted once the table, its constraints and triggers exist
+    DeleteReferenceData,  // then rows gone from `data:`, children first
     CreateViewsAndAggregates,
     AlterAggregates,
     Compression,

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "emit/identifiers.hpp"
+#include "emit/sql_statements.hpp"
 
 namespace hyperschema::emit {
 namespace {
@@ -50,6 +51,21 @@ std::string row_label(const Table& table, const TableData::Row& row) {
     return key_condition(table, row);
 }
 
+std::string advance_sequences(const Schema& schema, const Table& table) {
+    std::string out;
+    for (const auto& c : table.columns) {
+        if (c.value_source() != ValueSource::Serial && c.value_source() != ValueSource::Identity) continue;
+        bool given = false;
+        for (const auto& row : table.data->rows) given = given || row.find(c.name);
+        if (!given) continue;
+        const std::string t = qualified(schema.namespace_, table.name);
+        out += "-- The rows gave " + c.name +
+               " values: its sequence goes past them.\nSELECT setval(pg_get_serial_sequence(" + quote_literal(t) +
+               ", " + quote_literal(c.name) + "), (SELECT max(" + quote_ident(c.name) + ") FROM " + t + "));\n";
+    }
+    return out;
+}
+
 std::string data_check_query(const Schema& schema, const Table& table) {
     if (!table.data || table.data->rows.empty()) return "";
     std::string out;
@@ -57,8 +73,16 @@ std::string data_check_query(const Schema& schema, const Table& table) {
         std::string condition = key_condition(table, row, "t.");
         for (const auto& [column, value] : row.values) {
             if (in_key(table.data_key(), column)) continue;
-            condition += " AND t." + quote_ident(column) +
-                         (value ? " IS NOT DISTINCT FROM " + quote_literal(*value) : std::string(" IS NULL"));
+            const Column* c = table.find_column(column);
+            if (!value || !c) {
+                condition += " AND t." + quote_ident(column) + " IS NULL";
+                continue;
+            }
+            // The value as the column stores it (its precision, its scale); json has no `=`: as jsonb.
+            const bool json = c->type.base == BaseType::Json;
+            const std::string type = json ? std::string("jsonb") : column_type_sql(schema, c->type);
+            condition += " AND t." + quote_ident(column) + (json ? "::jsonb" : "") + " IS NOT DISTINCT FROM CAST(" +
+                         quote_literal(*value) + " AS " + type + ")";
         }
         out += std::string(out.empty() ? "" : "\nUNION ALL\n") + "SELECT " + quote_literal(row_label(table, row)) +
                " WHERE NOT EXISTS (SELECT 1 FROM " + qualified(schema.namespace_, table.name) + " t WHERE " +

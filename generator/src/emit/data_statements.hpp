@@ -13,6 +13,9 @@ namespace hyperschema::emit {
 std::string upsert_row(const Schema& schema, const Table& table, const TableData::Row& row);
 // DELETE FROM t WHERE key = ...
 std::string delete_row(const Schema& schema, const Table& table, const TableData::Row& row);
+// setval() of each serial or identity column the rows give values for, so
+// that the application's next insert does not collide with them.
+std::string advance_sequences(const Schema& schema, const Table& table);
 // "code = 'PJM'": how messages and verify name a row.
 std::string row_label(const Table& table, const TableData::Row& row);
 // A query giving the label of every row of the table's data that the table

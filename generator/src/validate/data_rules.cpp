@@ -30,6 +30,13 @@ bool is_unique_key(const Table& table, const std::vector<std::string>& key) {
     if (table.primary_key && same_set(names_of(table.primary_key->columns), key)) return true;
     for (const auto& u : table.uniques)
         if (same_set(names_of(u.columns), key)) return true;
+    for (const auto& index : table.indexes) {
+        if (!index.unique || !index.where.empty()) continue;
+        std::vector<std::string> columns;
+        for (const auto& part : index.keys)
+            if (!part.is_expression()) columns.push_back(part.column);
+        if (columns.size() == index.keys.size() && same_set(columns, key)) return true;
+    }
     return false;
 }
 
@@ -61,6 +68,12 @@ void check_value(const Schema& schema, const Table& table, const TableData::Row&
         for (const auto& each : table.columns) names.push_back(each.name);
         diags.error(row.loc, "a row of " + what + " gives `" + column + "`, which is not a column of `" + table.name +
                                  "`" + did_you_mean(column, names));
+        return;
+    }
+    if (c->identity && c->identity->always) {
+        diags.error(row.loc, "a row of " + what + " gives `" + column +
+                                 "`, an identity column GENERATED ALWAYS, which refuses given values; leave it out "
+                                 "or declare it `identity: by_default`");
         return;
     }
     if (c->value_source() == ValueSource::Generated) {
