@@ -36,6 +36,7 @@
 #include <thread>
 #include <vector>
 
+#include "hyperschema/detail/advisory_lock.hpp"
 #include "hyperschema/detail/json.hpp"
 #include "hyperschema/detail/pqxx_bridge.hpp"
 #include "hyperschema/detail/sha256.hpp"
@@ -552,7 +553,7 @@ public:
 
     BackfillResult run() {
         prepare_session();
-        Lock held(*this);
+        const auto held = lock();
         ensure_table();
         BackfillResult result;
         std::optional<BackfillStatus> found = read_status(conn_, spec_.name);
@@ -621,44 +622,18 @@ public:
     }
 
 private:
-    // A session advisory lock per backfill: one runner at a time.
-    class Lock {
-    public:
-        explicit Lock(Runner& r) : conn_(r.conn_), key_("hyperschema:backfill:" + r.spec_.name) {
-            const auto started = std::chrono::steady_clock::now();
-            auto pause = std::chrono::milliseconds(50);
-            for (bool first = true;; first = false) {
-                {
-                    pqxx::nontransaction n(conn_);
-                    if (pqxx_bridge::exec(n, "SELECT pg_try_advisory_lock(hashtextextended($1, 0))", key_)[0][0]
-                            .as<bool>())
-                        return;
-                }
-                if (std::chrono::steady_clock::now() - started >= r.options_.lock_wait)
-                    throw backfill_error("backfill " + r.spec_.name + ": another runner has been running it for over " +
-                                             std::to_string(r.options_.lock_wait.count() / 1000) +
-                                             " s; nothing was done",
-                                         r.spec_.name);
-                if (first) r.say("backfill " + r.spec_.name + ": waiting for another runner to stop");
-                std::this_thread::sleep_for(pause);
-                pause = std::min(pause * 2, std::chrono::milliseconds(500));
-            }
-        }
-        ~Lock() {
-            try {
-                pqxx::nontransaction n(conn_);
-                pqxx_bridge::exec(n, "SELECT pg_advisory_unlock(hashtextextended($1, 0))", key_);
-            } catch (...) {
-                // Session-level: the connection's end releases it anyway.
-            }
-        }
-        Lock(const Lock&) = delete;
-        Lock& operator=(const Lock&) = delete;
-
-    private:
-        connection& conn_;
-        std::string key_;
-    };
+    // One runner per backfill (see detail/advisory_lock.hpp).
+    detail::AdvisoryLock lock() {
+        detail::AdvisoryLock::Waiting waiting;
+        waiting.at_most = options_.lock_wait;
+        waiting.on_first_wait = [this] { say("backfill " + spec_.name + ": waiting for another runner to stop"); };
+        waiting.on_give_up = [this] {
+            throw backfill_error("backfill " + spec_.name + ": another runner has been running it for over " +
+                                     std::to_string(options_.lock_wait.count() / 1000) + " s; nothing was done",
+                                 spec_.name);
+        };
+        return detail::AdvisoryLock(conn_, "hyperschema:backfill:" + spec_.name, waiting);
+    }
 
     void say(const std::string& line) const {
         if (options_.log) options_.log(line);

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "hyperschema/backfill.hpp"
+#include "hyperschema/detail/advisory_lock.hpp"
 #include "hyperschema/detail/pqxx_bridge.hpp"
 #include "hyperschema/error.hpp"
 #include "hyperschema/migration.hpp"
@@ -90,50 +91,20 @@ public:
         }
     }
 
-    // Holds the advisory lock for the lifetime of the object. Waiting polls
-    // with pg_try_advisory_lock instead of blocking in pg_advisory_lock: a
-    // blocked statement holds a snapshot, and CREATE INDEX CONCURRENTLY in the
-    // runner that has the lock waits for every such snapshot: a deadlock.
-    class Lock {
-    public:
-        Lock(connection& conn, const std::string& key, const MigrateOptions& options) : conn_(conn), key_(key) {
-            auto pause = std::chrono::milliseconds(20);
-            const auto started = std::chrono::steady_clock::now();
-            for (bool first = true;; first = false) {
-                {
-                    pqxx::nontransaction n(conn_);
-                    if (pqxx_bridge::exec(n, "SELECT pg_try_advisory_lock(hashtextextended($1, 0))", key_)[0][0]
-                            .as<bool>())
-                        return;
-                }
-                const auto waited = std::chrono::steady_clock::now() - started;
-                if (options.lock_wait && waited >= *options.lock_wait)
-                    throw migration_lock_timeout("another migration runner held the migration lock (" + key_ +
-                                                 ") for longer than " + std::to_string(options.lock_wait->count()) +
-                                                 " ms; nothing was applied");
-                if (first && options.log) options.log("waiting for another migration runner to finish");
-                std::this_thread::sleep_for(pause);
-                pause = std::min(pause * 2, std::chrono::milliseconds(500));
-            }
-        }
-        ~Lock() {
-            try {
-                pqxx::nontransaction n(conn_);
-                pqxx_bridge::exec(n, "SELECT pg_advisory_unlock(hashtextextended($1, 0))", key_);
-            } catch (...) {
-                // The lock is session-level: closing the connection releases it anyway.
-            }
-        }
-        Lock(const Lock&) = delete;
-        Lock& operator=(const Lock&) = delete;
-
-    private:
-        connection& conn_;
-        std::string key_;
-    };
-
-    Lock lock() {
-        return Lock(conn_, "hyperschema:" + options_.history_schema + "." + options_.history_table, options_);
+    // One runner per history table (see detail/advisory_lock.hpp).
+    detail::AdvisoryLock lock() {
+        const std::string key = "hyperschema:" + options_.history_schema + "." + options_.history_table;
+        detail::AdvisoryLock::Waiting waiting;
+        waiting.at_most = options_.lock_wait;
+        waiting.on_first_wait = [this] {
+            if (options_.log) options_.log("waiting for another migration runner to finish");
+        };
+        waiting.on_give_up = [this, key] {
+            throw migration_lock_timeout("another migration runner held the migration lock (" + key +
+                                         ") for longer than " + std::to_string(options_.lock_wait->count()) +
+                                         " ms; nothing was applied");
+        };
+        return detail::AdvisoryLock(conn_, key, waiting);
     }
 
     void ensure_history_table() {

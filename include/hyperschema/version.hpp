@@ -18,9 +18,11 @@ inline constexpr int kGeneratedCodeVersion = 4;  // 4: a header per relation, de
 // Tested on 2.28.3.
 inline constexpr const char* kMinTimescaleVersion = "2.15";
 // Features that need a newer TimescaleDB, where a schema uses them:
-// enable_chunk_skipping came in 2.16; add_job(..., job_name => ...), by which
-// user-defined jobs are found, in 2.20.
+// enable_chunk_skipping came in 2.16, as did continuous aggregates with LEFT
+// joins, several joined tables and conditions beyond one equality;
+// add_job(..., job_name => ...), by which user-defined jobs are found, in 2.20.
 inline constexpr const char* kMinTimescaleVersionForChunkSkipping = "2.16";
+inline constexpr const char* kMinTimescaleVersionForAggregateJoins = "2.16";
 inline constexpr const char* kMinTimescaleVersionForJobs = "2.20";
 
 }  // namespace hyperschema

@@ -38,9 +38,11 @@ const Concept kConcepts[] = {
      "SELECT pg_get_indexdef(x.indexrelid) FROM pg_index x JOIN pg_class c ON c.oid = x.indrelid "
      "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1"},
     {"view", false,
-     // A continuous aggregate's view reads its materialization by number.
-     "SELECT c.relname || ': ' || regexp_replace(regexp_replace(pg_get_viewdef(c.oid, true), '\\s+', ' ', 'g'), "
-     "'_materialized_hypertable_[0-9]+', '_materialized_hypertable_N', 'g') FROM pg_class c "
+     // A continuous aggregate's view reads its materialization by number, and
+     // a real-time one its watermark by the materialization's id.
+     "SELECT c.relname || ': ' || regexp_replace(regexp_replace(regexp_replace(pg_get_viewdef(c.oid, true), "
+     "'\\s+', ' ', 'g'), '_materialized_hypertable_[0-9]+', '_materialized_hypertable_N', 'g'), "
+     "'cagg_watermark\\([0-9]+\\)', 'cagg_watermark(N)', 'g') FROM pg_class c "
      "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind IN ('v', 'm')"},
     // Privileges by object, role and kind, the owner's own left out.
     {"grant", false,

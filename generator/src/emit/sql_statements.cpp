@@ -70,8 +70,10 @@ std::string bucket_amount(const Schema& schema, const ContinuousAggregate& agg, 
     return amount.sql() + (time && time->type ? "::" + time->type->sql() : std::string());
 }
 
+// `time_column` as the SELECT reads it (quoted, qualified where the
+// aggregate joins other tables).
 std::string bucket_call(const Schema& schema, const ContinuousAggregate& agg, const std::string& time_column) {
-    std::string out = "time_bucket(" + bucket_amount(schema, agg, agg.bucket) + ", " + quote_ident(time_column);
+    std::string out = "time_bucket(" + bucket_amount(schema, agg, agg.bucket) + ", " + time_column;
     if (agg.timezone) out += ", timezone => " + quote_literal(*agg.timezone);
     if (agg.origin) out += ", origin => " + origin_type(schema, agg) + quote_literal(*agg.origin);
     // time_bucket(width, ts, offset) over integers has the offset third, as
@@ -493,14 +495,32 @@ std::string create_view(const Schema& schema, const View& view) {
     return p.text();
 }
 
+namespace {
+
+// A group-by key as the SELECT lists it and as GROUP BY repeats it.
+std::pair<std::string, std::string> group_key_sql(const ContinuousAggregate& agg, const GroupKey& g) {
+    if (!g.is_column()) return {g.expression + " AS " + quote_ident(g.name), g.expression};
+    // With joins, a bare column of the source is qualified like the bucket's.
+    const std::string relation = !g.relation.empty() ? g.relation : agg.joins.empty() ? "" : agg.source.name;
+    const std::string column =
+        relation.empty() ? quote_ident(g.name) : quote_ident(relation) + "." + quote_ident(g.name);
+    return {column, column};
+}
+
+}  // namespace
+
 std::string create_continuous_aggregate(const Schema& schema, const ContinuousAggregate& agg) {
-    const std::string time_column = source_time_column(schema, agg);
+    // With joins, the time column is qualified: a joined table may have one
+    // of the same name.
+    const std::string time_column =
+        (agg.joins.empty() ? "" : quote_ident(agg.source.name) + ".") + quote_ident(source_time_column(schema, agg));
     const std::string bucket = bucket_call(schema, agg, time_column);
     std::map<std::string, std::string> item_of{{agg.bucket_column, bucket + " AS " + quote_ident(agg.bucket_column)}};
     std::vector<std::string> group{bucket};
     for (const auto& g : agg.group_by) {
-        item_of[g.name] = quote_ident(g.name);
-        group.push_back(quote_ident(g.name));
+        auto [item, key] = group_key_sql(agg, g);
+        item_of[g.name] = item;
+        group.push_back(key);
     }
     for (const auto& c : agg.columns) item_of[c.name] = c.expression + " AS " + quote_ident(c.name);
     // In the order of the aggregate's output (column_order, or the default).
@@ -520,6 +540,9 @@ std::string create_continuous_aggregate(const Schema& schema, const ContinuousAg
         }
     }
     p.print("FROM $source$\n", {{"source", qualified(schema.namespace_, agg.source.name)}});
+    for (const auto& j : agg.joins)
+        p.print("$join$ $table$ ON $on$\n",
+                {{"join", j.keyword()}, {"table", qualified(schema.namespace_, j.table.name)}, {"on", j.on}});
     if (!agg.where.empty()) p.print("WHERE $where$\n", {{"where", agg.where}});
     // The bucket expression is repeated rather than grouped by its alias: an
     // alias equal to a source column name would group by the source column.

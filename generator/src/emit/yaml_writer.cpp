@@ -485,9 +485,28 @@ void aggregate(YAML::Emitter& out, const ContinuousAggregate& a, const YamlStyle
     if (a.origin) out << YAML::Key << "origin" << YAML::Value << *a.origin;
     optional_interval(out, "offset", a.offset);
     if (a.timezone) out << YAML::Key << "timezone" << YAML::Value << *a.timezone;
+    if (!a.joins.empty()) {
+        out << YAML::Key << "joins" << YAML::Value << YAML::BeginSeq;
+        for (const auto& j : a.joins) {
+            out << YAML::BeginMap << YAML::Key << "table" << YAML::Value << j.table.name;
+            if (j.left) out << YAML::Key << "type" << YAML::Value << "left";
+            out << YAML::Key << "on" << YAML::Value << j.on << YAML::EndMap;
+        }
+        out << YAML::EndSeq;
+    }
     if (!a.group_by.empty()) {
-        out << YAML::Key << "group_by" << YAML::Value;
-        names(out, a.group_by);
+        out << YAML::Key << "group_by" << YAML::Value << YAML::Flow << YAML::BeginSeq;
+        for (const auto& g : a.group_by) {
+            if (g.is_column()) {
+                out << g.column_text();
+                continue;
+            }
+            out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << g.name << YAML::Key << "expr" << YAML::Value
+                << g.expression;
+            if (g.type) out << YAML::Key << "type" << YAML::Value << g.type->sql();
+            out << YAML::EndMap;
+        }
+        out << YAML::EndSeq;
     }
     out << YAML::Key << "columns" << YAML::Value << YAML::BeginMap;
     for (const auto& c : a.columns) {

@@ -305,6 +305,7 @@ private:
                 return v;
             }
             case TokenKind::QuotedIdentifier:
+                if (i_ + 1 < t_.size() && t_[i_ + 1].kind == TokenKind::Dot) return qualified_column();
                 ++i_;
                 return column(tok.text);
             case TokenKind::Identifier:
@@ -334,6 +335,17 @@ private:
         return {c->type, false};
     }
 
+    // relation.column: a column of the source or of a joined table.
+    Typed qualified_column() {
+        if (i_ + 2 >= t_.size() ||
+            (t_[i_ + 2].kind != TokenKind::Identifier && t_[i_ + 2].kind != TokenKind::QuotedIdentifier))
+            return fail();
+        const RelationColumn* c = source_.find_qualified(t_[i_].text, t_[i_ + 2].text);
+        i_ += 3;
+        if (!c || !c->type) return Typed::unknown();
+        return {c->type, false};
+    }
+
     Typed identifier() {
         const std::string name = t_[i_].text;
         const bool call = i_ + 1 < t_.size() && t_[i_ + 1].kind == TokenKind::LParen;
@@ -354,7 +366,7 @@ private:
             return Typed::of(BaseType::Numeric);
         }
         if (call) return function_call(name);
-        if (i_ + 1 < t_.size() && t_[i_ + 1].kind == TokenKind::Dot) return fail();  // qualified: not typed here
+        if (i_ + 1 < t_.size() && t_[i_ + 1].kind == TokenKind::Dot) return qualified_column();
         ++i_;
         return column(name);
     }

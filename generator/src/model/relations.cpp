@@ -18,6 +18,19 @@ const RelationColumn* RelationShape::find(const std::string& name) const {
     return it == columns.end() ? nullptr : &*it;
 }
 
+const RelationColumn* RelationShape::find_qualified(const std::string& relation, const std::string& column) const {
+    for (const auto& q : qualified)
+        if (q.relation == relation && q.column.name == column) return &q.column;
+    return nullptr;
+}
+
+std::vector<std::string> RelationShape::relations() const {
+    std::vector<std::string> out;
+    for (const auto& q : qualified)
+        if (std::find(out.begin(), out.end(), q.relation) == out.end()) out.push_back(q.relation);
+    return out;
+}
+
 std::vector<std::string> RelationShape::names() const {
     std::vector<std::string> out;
     for (const auto& c : columns) out.push_back(c.name);
@@ -37,15 +50,42 @@ RelationShape shape_of(const Schema& schema, const std::string& name, int depth)
     return shape;
 }
 
+RelationShape from_shape(const Schema& schema, const ContinuousAggregate& aggregate, int depth) {
+    RelationShape shape = shape_of(schema, aggregate.source.name, depth);
+    for (const auto& c : shape.columns) shape.qualified.push_back({aggregate.source.name, c});
+    for (const auto& join : aggregate.joins) {
+        const Table* table = schema.find_table(join.table.name);
+        if (!table) continue;
+        for (const auto& c : table->columns) {
+            RelationColumn column{c.name, c.type, c.nullable || join.left};
+            shape.qualified.push_back({table->name, column});
+            if (std::find(shape.ambiguous.begin(), shape.ambiguous.end(), c.name) != shape.ambiguous.end()) continue;
+            auto same = std::find_if(shape.columns.begin(), shape.columns.end(),
+                                     [&](const RelationColumn& other) { return other.name == c.name; });
+            if (same == shape.columns.end()) {
+                shape.columns.push_back(column);
+            } else {
+                shape.columns.erase(same);
+                shape.ambiguous.push_back(c.name);
+            }
+        }
+    }
+    return shape;
+}
+
 RelationShape output_of(const Schema& schema, const ContinuousAggregate& aggregate, int depth) {
-    RelationShape source = shape_of(schema, aggregate.source.name, depth);
+    RelationShape source = from_shape(schema, aggregate, depth);
     RelationShape out;
     out.found = source.found;
     out.time_column = aggregate.bucket_column;
-    const RelationColumn* time = source.find(source.time_column);
+    const RelationColumn* time = source.find_qualified(aggregate.source.name, source.time_column);
     out.columns.push_back({aggregate.bucket_column, time ? time->type : std::nullopt, false});
     for (const auto& g : aggregate.group_by) {
-        const RelationColumn* c = source.find(g.name);
+        if (!g.is_column()) {
+            out.columns.push_back({g.name, g.type ? g.type : infer_expression_type(g.expression, source), true});
+            continue;
+        }
+        const RelationColumn* c = g.relation.empty() ? source.find(g.name) : source.find_qualified(g.relation, g.name);
         out.columns.push_back({g.name, c ? c->type : std::nullopt, c ? c->nullable : true});
     }
     for (const auto& c : aggregate.columns) {

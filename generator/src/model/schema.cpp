@@ -123,6 +123,16 @@ const Job* Schema::find_job(const std::string& job) const {
     return find_by_name(jobs, job);
 }
 
+const GroupKey* ContinuousAggregate::find_group_key(const std::string& output) const {
+    auto it = std::find_if(group_by.begin(), group_by.end(), [&](const GroupKey& g) { return g.name == output; });
+    return it == group_by.end() ? nullptr : &*it;
+}
+
+bool ContinuousAggregate::groups_by_column(const std::string& column) const {
+    return std::any_of(group_by.begin(), group_by.end(),
+                       [&](const GroupKey& g) { return g.is_column() && g.name == column; });
+}
+
 const std::optional<std::string>* TableData::Row::find(const std::string& column) const {
     for (const auto& [name, value] : values)
         if (name == column) return &value;
@@ -276,7 +286,10 @@ const char* Schema::min_timescaledb() const {
     const bool skipping = std::any_of(tables.begin(), tables.end(), [](const Table& t) {
         return t.hypertable && !t.hypertable->chunk_skipping.empty();
     });
-    return skipping ? kMinTimescaleVersionForChunkSkipping : kMinTimescaleVersion;
+    if (skipping) return kMinTimescaleVersionForChunkSkipping;
+    const bool joins = std::any_of(aggregates.begin(), aggregates.end(),
+                                   [](const ContinuousAggregate& a) { return !a.joins.empty(); });
+    return joins ? kMinTimescaleVersionForAggregateJoins : kMinTimescaleVersion;
 }
 
 bool Schema::uses_timescaledb() const {

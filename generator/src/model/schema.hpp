@@ -526,9 +526,39 @@ struct AggregateColumn {
     SourceLocation expression_loc;
 };
 
+// A plain table a continuous aggregate joins to its source (`joins:`):
+// TimescaleDB takes INNER and LEFT joins to tables that are not
+// hypertables; the aggregate is refreshed from the source's changes only.
+struct AggregateJoin {
+    NameRef table;
+    bool left = false;
+    std::string on;  // the join condition, SQL
+    SourceLocation on_loc;
+    SourceLocation loc;
+
+    const char* keyword() const { return left ? "LEFT JOIN" : "JOIN"; }
+};
+
+// One `group_by` entry: a column of the source or of a joined table
+// (`device_id`, `devices.site_id`), or an expression with the name of the
+// output column it becomes (`{name: label_lc, expr: lower(label)}`).
+struct GroupKey {
+    std::string name;                // the output column
+    std::string relation;            // `devices` in `devices.site_id`; "" when unqualified
+    std::string expression;          // "" for a column
+    std::optional<ColumnType> type;  // declared, for an expression
+    SourceLocation loc;
+    SourceLocation expression_loc;
+
+    bool is_column() const { return expression.empty(); }
+    // The column as the SELECT reads it: `site_id`, `devices.site_id`.
+    std::string column_text() const { return relation.empty() ? name : relation + "." + name; }
+};
+
 struct ContinuousAggregate {
     std::string name;
     NameRef source;  // a hypertable or another continuous aggregate
+    std::vector<AggregateJoin> joins;
     Interval bucket;
     SourceLocation bucket_loc;
     std::string bucket_column = "bucket";
@@ -538,7 +568,7 @@ struct ContinuousAggregate {
     SourceLocation offset_loc;
     std::optional<std::string> timezone;
     SourceLocation timezone_loc;
-    std::vector<NameRef> group_by;
+    std::vector<GroupKey> group_by;
     std::vector<AggregateColumn> columns;
     // The output columns in the order the SELECT yields them, when not the
     // default (bucket, group-by columns, then `columns`); every one, once.
@@ -564,6 +594,9 @@ struct ContinuousAggregate {
     // Buckets of months or in a time zone vary in length (TimescaleDB calls
     // them variable-width).
     bool variable_width() const { return bucket.has_months() || timezone.has_value(); }
+    const GroupKey* find_group_key(const std::string& output) const;
+    // Whether a bare column of the FROM clause is grouped by as it is.
+    bool groups_by_column(const std::string& column) const;
 };
 
 // A job of the schema's own (`jobs:`, TimescaleDB's add_job): a procedure of

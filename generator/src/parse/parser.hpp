@@ -94,6 +94,8 @@ private:
                                         const YAML::Node& node);
     void parse_refresh(ParseContext& ctx, const std::string& owner, const YAML::Node& node, Policies& policies);
     void parse_aggregate_columns(ParseContext& ctx, ContinuousAggregate& agg, const YAML::Node& node);
+    void parse_group_by(ParseContext& ctx, ContinuousAggregate& agg, const YAML::Node& node);
+    void parse_joins(ParseContext& ctx, ContinuousAggregate& agg, const YAML::Node& node);
 
     // function_parser.cpp
     void parse_functions(ParseContext& ctx, const YAML::Node& node, RoutineKind kind);

@@ -290,7 +290,8 @@ ContinuousAggregate Parser::parse_aggregate(ParseContext& ctx, const std::string
                                                   *zone + "`");
         }
     }
-    agg.group_by = spec.take_names("group_by");
+    if (auto joins = spec.take("joins")) parse_joins(ctx, agg, *joins);
+    if (auto group_by = spec.take("group_by")) parse_group_by(ctx, agg, *group_by);
     if (auto columns = spec.take("columns")) parse_aggregate_columns(ctx, agg, *columns);
     if (spec.has("column_order")) agg.column_order_loc = spec.key_loc("column_order");
     agg.column_order = spec.take_names("column_order");
@@ -341,6 +342,99 @@ void Parser::parse_refresh(ParseContext& ctx, const std::string& owner, const YA
     r.refresh_newest_first = spec.take_bool("refresh_newest_first");
     spec.finish();
     policies.items.push_back(std::move(r));
+}
+
+// `group_by: [device_id, devices.site_id, {name: label_lc, expr: lower(label)}]`
+void Parser::parse_group_by(ParseContext& ctx, ContinuousAggregate& agg, const YAML::Node& node) {
+    const std::string what = "`group_by` of continuous aggregate `" + agg.name + "`";
+    if (!node.IsSequence()) {
+        ctx.diags.error(location_of(ctx, node), what + " must be a list, e.g. `group_by: [device_id]`");
+        return;
+    }
+    for (const auto& item : node) {
+        GroupKey key;
+        key.loc = location_of(ctx, item);
+        if (item.IsScalar()) {
+            std::string text = item.Scalar();
+            if (text.find_first_of("( +-*/|:'") != std::string::npos) {
+                ctx.diags.error(key.loc, "`" + text + "` in " + what +
+                                             " is an expression; write it with the name of the column it becomes: "
+                                             "`{name: <column>, expr: " +
+                                             text + "}`");
+                continue;
+            }
+            if (const size_t dot = text.find('.'); dot != std::string::npos) {
+                key.relation = text.substr(0, dot);
+                text = text.substr(dot + 1);
+                if (!check_identifier(ctx, key.relation, key.loc, "table")) continue;
+            }
+            key.name = text;
+            if (!check_identifier(ctx, key.name, key.loc, "column")) continue;
+        } else {
+            MapReader spec(ctx, item, "an entry of " + what);
+            if (!spec.valid()) continue;
+            if (auto name = spec.take_string("name")) {
+                key.name = *name;
+                key.loc = spec.value_loc("name");
+            }
+            spec.require("name", "the output column the expression becomes, e.g. `name: label_lc`");
+            if (auto expr = spec.take("expr")) {
+                key.expression = read_sql(ctx, *expr, "`expr` of " + what).value_or("");
+                key.expression_loc = location_of(ctx, *expr);
+            }
+            spec.require("expr", "the expression grouped by, e.g. `expr: lower(label)`");
+            if (auto type = spec.take_string("type")) {
+                bool nullable = false;
+                key.type = parse_type(ctx, *type, spec.value_loc("type"), &nullable);
+            }
+            spec.finish();
+            if (key.name.empty() || !check_identifier(ctx, key.name, key.loc, "column")) continue;
+            if (key.expression.empty()) continue;
+        }
+        agg.group_by.push_back(std::move(key));
+    }
+}
+
+// `joins: [{table: devices, on: devices.id = readings.device_id, type: left}]`
+void Parser::parse_joins(ParseContext& ctx, ContinuousAggregate& agg, const YAML::Node& node) {
+    const std::string what = "`joins` of continuous aggregate `" + agg.name + "`";
+    if (!node.IsSequence()) {
+        ctx.diags.error(
+            location_of(ctx, node),
+            what + " must be a list, e.g. `joins: [{table: devices, on: devices.id = readings.device_id}]`");
+        return;
+    }
+    for (const auto& item : node) {
+        AggregateJoin join;
+        join.loc = location_of(ctx, item);
+        MapReader spec(ctx, item, "a join of continuous aggregate `" + agg.name + "`");
+        if (!spec.valid()) continue;
+        if (auto table = spec.take_string("table")) {
+            join.table = {*table, spec.value_loc("table")};
+            check_identifier(ctx, *table, join.table.loc, "table");
+        }
+        spec.require("table", "the plain table joined, e.g. `table: devices`");
+        if (auto on = spec.take("on")) {
+            join.on = read_sql(ctx, *on, "`on` of the join to `" + join.table.name + "`").value_or("");
+            join.on_loc = location_of(ctx, *on);
+        }
+        spec.require("on", "the join condition, e.g. `on: devices.id = readings.device_id`");
+        if (auto type = spec.take_string("type")) {
+            if (*type == "left") {
+                join.left = true;
+            } else if (*type != "inner") {
+                const bool outer = *type == "right" || *type == "full";
+                ctx.diags.error(spec.value_loc("type"),
+                                "`type` of the join to `" + join.table.name + "` is `" + *type + "`; " +
+                                    (outer ? "TimescaleDB refuses it (\"only INNER or LEFT joins are supported in "
+                                             "continuous aggregates\"); "
+                                           : "") +
+                                    "write `inner` (the default) or `left`");
+            }
+        }
+        spec.finish();
+        agg.joins.push_back(std::move(join));
+    }
 }
 
 void Parser::parse_aggregate_columns(ParseContext& ctx, ContinuousAggregate& agg, const YAML::Node& node) {

@@ -97,6 +97,12 @@ bool has_order_by(const std::vector<Token>& tokens, size_t from) {
     return false;
 }
 
+// `relation.column` spans the range.
+bool is_qualified_column(const std::vector<Token>& tokens, size_t first, size_t last) {
+    return last == first + 3 && is_name(tokens[first]) && tokens[first + 1].kind == TokenKind::Dot &&
+           is_name(tokens[first + 2]);
+}
+
 // An output column: its expression's tokens and its name.
 struct Item {
     size_t first, last;  // the expression
@@ -108,6 +114,7 @@ std::optional<Item> read_item(const std::vector<Token>& tokens, std::pair<size_t
     if (last >= first + 3 && is_word(tokens[last - 2], "as") && is_name(tokens[last - 1]))
         return Item{first, last - 2, tokens[last - 1].text};
     if (last == first + 1 && is_name(tokens[first])) return Item{first, last, tokens[first].text};
+    if (is_qualified_column(tokens, first, last)) return Item{first, last, tokens[first + 2].text};
     return std::nullopt;
 }
 
@@ -125,6 +132,88 @@ std::string without_parentheses(std::string s) {
         s = trim(s.substr(1, s.size() - 2));
     }
     return s;
+}
+
+// The FROM clause of an aggregate that joins tables, as the server prints
+// it: `FROM ((readings r JOIN devices d ON ((...))) LEFT JOIN sites s ON
+// ((...)))`. The aliases map to the tables' names.
+struct FromClause {
+    std::vector<AggregateQuery::Join> joins;
+    std::vector<std::pair<std::string, std::string>> aliases;  // alias, table
+};
+
+std::optional<FromClause> read_joins(const Slicer& slice, size_t first, size_t last, const std::string& source,
+                                     std::string* problem) {
+    const std::vector<Token>& t = slice.tokens;
+    FromClause out;
+    size_t i = first;
+    auto skip = [&](TokenKind kind) {
+        while (i < last && t[i].kind == kind) ++i;
+    };
+    auto relation = [&]() -> std::string {
+        if (i >= last || !is_name(t[i])) return "";
+        const std::string name = t[i++].text;
+        if (i < last && is_name(t[i]) && !is_word(t[i], "join") && !is_word(t[i], "left") && !is_word(t[i], "on")) {
+            if (t[i].text != name) out.aliases.emplace_back(t[i].text, name);
+            ++i;
+        }
+        return name;
+    };
+    skip(TokenKind::LParen);
+    if (relation() != source) {
+        *problem = "its FROM clause does not start with its source";
+        return std::nullopt;
+    }
+    skip(TokenKind::RParen);
+    while (i < last) {
+        AggregateQuery::Join join;
+        if (is_word(t[i], "left")) {
+            join.left = true;
+            ++i;
+        }
+        if (i >= last || !is_word(t[i], "join")) {
+            *problem = "it reads more than its source and INNER or LEFT joins of tables (`" + t[i].text + "`)";
+            return std::nullopt;
+        }
+        ++i;
+        join.table = relation();
+        if (join.table.empty() || i + 1 >= last || !is_word(t[i], "on")) {
+            *problem = "a join is not of a table ON a condition";
+            return std::nullopt;
+        }
+        // The condition runs to the next join, or to the parenthesis that
+        // closes this join (pg_get_viewdef without `pretty` nests them).
+        const size_t start = ++i;
+        for (int depth = 0; i < last; ++i) {
+            if (t[i].kind == TokenKind::LParen) ++depth;
+            if (t[i].kind == TokenKind::RParen && --depth < 0) break;
+            const bool next_join =
+                is_word(t[i], "join") || (is_word(t[i], "left") && i + 1 < last && is_word(t[i + 1], "join"));
+            if (depth == 0 && next_join) break;
+        }
+        join.on = without_parentheses(slice.text(start, i));
+        out.joins.push_back(std::move(join));
+        skip(TokenKind::RParen);
+    }
+    return out;
+}
+
+// The SQL with every `from.` qualifier written `to.`.
+std::string requalified(const std::string& sql, const std::string& from, const std::string& to) {
+    std::string error;
+    auto tokens = sqltext::lex(sql, &error);
+    if (!tokens) return sql;
+    std::string out;
+    size_t copied = 0;
+    for (size_t i = 0; i + 2 < tokens->size(); ++i) {
+        const Token& t = (*tokens)[i];
+        if (is_name(t) && t.text == from && (*tokens)[i + 1].kind == TokenKind::Dot && is_name((*tokens)[i + 2]) &&
+            (i == 0 || (*tokens)[i - 1].kind != TokenKind::Dot)) {
+            out += sql.substr(copied, t.offset - copied) + to;
+            copied = (*tokens)[i + 1].offset;
+        }
+    }
+    return out + sql.substr(copied);
 }
 
 }  // namespace
@@ -160,6 +249,31 @@ std::string qualifier_of(const std::vector<Token>& tokens, const Clauses& c, con
     return "";
 }
 
+namespace {
+
+// A GROUP BY key and the output column it is: a column output as it is
+// (`device_id`, `devices.site_id`), or an expression output under a name.
+std::optional<AggregateQuery::GroupKey> read_group_key(const std::vector<Token>& tokens, const Slicer& slice,
+                                                       const std::vector<Item>& items, size_t first, size_t last,
+                                                       const std::string& key, std::string* problem) {
+    const bool column = (last == first + 1 && is_name(tokens[first])) || is_qualified_column(tokens, first, last);
+    for (const auto& item : items) {
+        if (without_parentheses(slice.text(item.first, item.last)) != key) continue;
+        if (!column) return AggregateQuery::GroupKey{item.name, "", key};
+        if (tokens[last - 1].text != item.name) {
+            *problem = "a group-by column is renamed in its output (" + item.name + ")";
+            return std::nullopt;
+        }
+        const std::string relation = last == first + 3 ? tokens[first].text + "." : "";
+        return AggregateQuery::GroupKey{item.name, relation + item.name, ""};
+    }
+    *problem =
+        "it groups by " + std::string(column ? "a column" : "an expression") + " it does not output (" + key + ")";
+    return std::nullopt;
+}
+
+}  // namespace
+
 std::optional<AggregateQuery> split_aggregate_query(const std::string& query, const std::string& source,
                                                     std::string* problem) {
     std::string error;
@@ -168,13 +282,25 @@ std::optional<AggregateQuery> split_aggregate_query(const std::string& query, co
         *problem = "its query does not read as a SELECT";
         return std::nullopt;
     }
-    const std::string qualifier = qualifier_of(*original, find_clauses(*original), source);
-    if (qualifier.empty()) {
-        *problem = "it reads more than its source (a join or a subquery)";
-        return std::nullopt;
-    }
-    std::string sql = without_qualifier(query, qualifier);
-    if (qualifier != source) {  // FROM readings r: the DSL writes no alias
+    const Clauses original_clauses = find_clauses(*original);
+    const std::string qualifier = qualifier_of(*original, original_clauses, source);
+    std::string sql = qualifier.empty() ? query : without_qualifier(query, qualifier);
+    std::vector<AggregateQuery::Join> joins;
+    if (qualifier.empty()) {  // joins: columns stay qualified, by the tables' names
+        const size_t end = std::min(original_clauses.where, original_clauses.group);
+        auto from = read_joins(Slicer{query, *original}, original_clauses.from + 1, end, source, problem);
+        if (!from) return std::nullopt;
+        for (const auto& [alias, table] : from->aliases) sql = requalified(sql, alias, table);
+        auto tokens = sqltext::lex(sql, &error);
+        if (!tokens) {
+            *problem = "its query does not read as a SELECT";
+            return std::nullopt;
+        }
+        const Clauses c = find_clauses(*tokens);
+        from = read_joins(Slicer{sql, *tokens}, c.from + 1, std::min(c.where, c.group), source, problem);
+        if (!from) return std::nullopt;
+        joins = from->joins;
+    } else if (qualifier != source) {  // FROM readings r: the DSL writes no alias
         auto tokens = sqltext::lex(sql, &error);
         const Clauses c = find_clauses(*tokens);
         const size_t end = std::min(c.where, c.group);
@@ -197,6 +323,7 @@ std::optional<AggregateQuery> split_aggregate_query(const std::string& query, co
         return std::nullopt;
     }
     AggregateQuery out;
+    out.joins = std::move(joins);
     std::vector<Item> items;
     for (auto range : split_commas(tokens, 1, c.from)) {
         auto item = read_item(tokens, range);
@@ -221,25 +348,15 @@ std::optional<AggregateQuery> split_aggregate_query(const std::string& query, co
     for (auto [first, last] : split_commas(tokens, c.group + 2, c.end)) {
         const std::string key = without_parentheses(slice.text(first, last));
         if (key == bucket_sql) continue;
-        if (last != first + 1 || !is_name(tokens[first])) {
-            *problem = "it groups by an expression (" + key + "), which the DSL's `group_by` does not take yet";
-            return std::nullopt;
-        }
-        out.group_by.push_back(tokens[first].text);
-        if (std::find(out.output.begin(), out.output.end(), out.group_by.back()) == out.output.end()) {
-            *problem = "it groups by a column it does not output (" + out.group_by.back() + ")";
-            return std::nullopt;
-        }
+        auto group_key = read_group_key(tokens, slice, items, first, last, key, problem);
+        if (!group_key) return std::nullopt;
+        out.group_by.push_back(std::move(*group_key));
     }
     for (const auto& item : items) {
         if (item.name == out.bucket_column) continue;
-        const std::string expression = slice.text(item.first, item.last);
-        const bool grouped = std::find(out.group_by.begin(), out.group_by.end(), item.name) != out.group_by.end();
-        if (grouped && expression != item.name && expression != "\"" + item.name + "\"") {
-            *problem = "a group-by column is renamed in its output (" + item.name + ")";
-            return std::nullopt;
-        }
-        if (!grouped) out.columns.emplace_back(item.name, expression);
+        const bool grouped = std::any_of(out.group_by.begin(), out.group_by.end(),
+                                         [&](const AggregateQuery::GroupKey& g) { return g.name == item.name; });
+        if (!grouped) out.columns.emplace_back(item.name, slice.text(item.first, item.last));
     }
     return out;
 }

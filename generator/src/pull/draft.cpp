@@ -982,9 +982,25 @@ void Writer::aggregate(const std::string& name, const detail::LiveAggregate& a, 
     if (q.origin) out_ << YAML::Key << "origin" << YAML::Value << *q.origin;
     if (a.offset) out_ << YAML::Key << "offset" << YAML::Value << text_of(a.offset);
     if (!a.timezone.empty()) out_ << YAML::Key << "timezone" << YAML::Value << a.timezone;
+    if (!parts->joins.empty()) {
+        out_ << YAML::Key << "joins" << YAML::Value << YAML::BeginSeq;
+        for (const auto& j : parts->joins) {
+            out_ << YAML::BeginMap << YAML::Key << "table" << YAML::Value << j.table;
+            if (j.left) out_ << YAML::Key << "type" << YAML::Value << "left";
+            out_ << YAML::Key << "on" << YAML::Value << j.on << YAML::EndMap;
+        }
+        out_ << YAML::EndSeq;
+    }
     if (!parts->group_by.empty()) {
-        out_ << YAML::Key << "group_by" << YAML::Value;
-        names(parts->group_by);
+        out_ << YAML::Key << "group_by" << YAML::Value << YAML::Flow << YAML::BeginSeq;
+        for (const auto& g : parts->group_by) {
+            if (g.expression.empty())
+                out_ << g.column;
+            else
+                out_ << YAML::BeginMap << YAML::Key << "name" << YAML::Value << g.name << YAML::Key << "expr"
+                     << YAML::Value << g.expression << YAML::EndMap;
+        }
+        out_ << YAML::EndSeq;
     }
     out_ << YAML::Key << "columns" << YAML::Value << YAML::BeginMap;
     for (const auto& [column, expression] : parts->columns) {
@@ -998,7 +1014,7 @@ void Writer::aggregate(const std::string& name, const detail::LiveAggregate& a, 
     }
     out_ << YAML::EndMap;
     std::vector<std::string> default_order{parts->bucket_column};
-    default_order.insert(default_order.end(), parts->group_by.begin(), parts->group_by.end());
+    for (const auto& g : parts->group_by) default_order.push_back(g.name);
     for (const auto& c : parts->columns) default_order.push_back(c.first);
     if (default_order != parts->output) {
         out_ << YAML::Key << "column_order" << YAML::Value;

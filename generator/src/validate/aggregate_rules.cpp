@@ -117,7 +117,7 @@ void check_bucket(const ContinuousAggregate& agg, const RelationShape& source, D
     if (time && time->type) check_origin_type(agg, source, *time->type, diags);
 }
 
-void check_output_names(const ContinuousAggregate& agg, const RelationShape& source, Diagnostics& diags) {
+void check_output_names(const ContinuousAggregate& agg, Diagnostics& diags) {
     std::vector<std::string> seen{agg.bucket_column};
     auto add = [&](const std::string& name, const SourceLocation& loc) {
         if (std::find(seen.begin(), seen.end(), name) != seen.end()) {
@@ -126,22 +126,9 @@ void check_output_names(const ContinuousAggregate& agg, const RelationShape& sou
         }
         seen.push_back(name);
     };
-    const auto names = source.names();
     const std::string what = "continuous aggregate `" + agg.name + "`";
     check_not_system_column(agg.bucket_column, "bucket column `" + agg.bucket_column + "` of " + what, agg.loc, diags);
-    for (const auto& g : agg.group_by) {
-        const RelationColumn* column = source.find(g.name);
-        if (!column) {
-            diags.error(g.loc, "unknown column `" + g.name + "` in `group_by` of " + what +
-                                   did_you_mean(g.name, names) + "; `" + agg.source.name + "` has " + one_of(names));
-        } else if (column->type && column->type->base == BaseType::Json) {
-            diags.error(g.loc, "column `" + g.name + "` in `group_by` of " + what + " is `" + column->type->sql() +
-                                   "`, which PostgreSQL cannot group by (\"could not identify an equality operator "
-                                   "for type " +
-                                   pg_type_name(*column->type) + "\"); change the column to `jsonb`");
-        }
-        add(g.name, g.loc);
-    }
+    for (const auto& g : agg.group_by) add(g.name, g.loc);
     for (const auto& c : agg.columns) {
         add(c.name, c.loc);
         check_not_system_column(c.name, "column `" + agg.name + "." + c.name + "`", c.loc, diags);
@@ -336,6 +323,10 @@ void check_aggregate_calls(const Schema& schema, const ContinuousAggregate& agg,
         const size_t end = f ? check_call(*f, i, what, c, source, t, diags) : call_end(t, i);
         inside.emplace_back(i, end);
     }
+    // A column read as part of a grouped expression (`lower(label)` grouped
+    // by `lower(label)`) PostgreSQL matches with the group key.
+    for (const auto& g : agg.group_by)
+        if (!g.is_column() && c.expression.find(g.expression) != std::string::npos) return;
     // An extension may define aggregates we do not know (timescaledb_toolkit's
     // stats_agg, ...): then an unknown call gets the benefit of the doubt.
     const bool other_extensions = std::any_of(schema.extensions.begin(), schema.extensions.end(),
@@ -350,9 +341,7 @@ void check_aggregate_calls(const Schema& schema, const ContinuousAggregate& agg,
         if (i + 1 < t.size() && (t[i + 1].kind == TokenKind::LParen || t[i + 1].kind == TokenKind::Dot)) continue;
         if (i > 0 && (t[i - 1].kind == TokenKind::Cast || t[i - 1].kind == TokenKind::Dot)) continue;
         if (!source.find(t[i].text)) continue;
-        bool grouped = std::any_of(agg.group_by.begin(), agg.group_by.end(),
-                                   [&](const NameRef& g) { return g.name == t[i].text; });
-        if (grouped) continue;
+        if (agg.groups_by_column(t[i].text)) continue;
         diags.error(c.expression_loc,
                     what + " uses column `" + t[i].text +
                         "` outside any aggregate function, which PostgreSQL refuses "
@@ -367,13 +356,14 @@ void check_aggregate_calls(const Schema& schema, const ContinuousAggregate& agg,
 
 void check_expressions(const Schema& schema, const ContinuousAggregate& agg, const RelationShape& source,
                        Diagnostics& diags) {
-    const auto names = source.names();
+    const auto names = names_in_from(source);
     const std::string immutable =
         "a continuous aggregate is materialized bucket by bucket at different times, so its result would depend on "
         "when each refresh ran (TimescaleDB only warns: \"may lead to inconsistent results on rematerialization\")";
     for (const auto& c : agg.columns) {
         const std::string what = "column `" + agg.name + "." + c.name + "`";
         check_fragment(c.expression, c.expression_loc, {what, &names, true, immutable}, diags);
+        check_from_references(c.expression, c.expression_loc, what, source, diags);
         std::string error;
         auto tokens = sqltext::lex(c.expression, &error);
         if (tokens && sqltext::called_functions(*tokens).empty()) {
@@ -386,6 +376,8 @@ void check_expressions(const Schema& schema, const ContinuousAggregate& agg, con
     }
     check_fragment(agg.where, agg.where_loc,
                    {"the `where` of continuous aggregate `" + agg.name + "`", &names, true, immutable}, diags);
+    check_from_references(agg.where, agg.where_loc, "the `where` of continuous aggregate `" + agg.name + "`", source,
+                          diags);
     if (!agg.where.empty()) check_aggregate_where(agg, diags);
 }
 
@@ -614,9 +606,12 @@ void check_aggregate(const Schema& schema, const ContinuousAggregate& agg, Diagn
     if (!source.found) return;  // a cycle, reported by check_dependencies
     check_bucket(agg, source, diags);
     check_aggregate_time(schema, agg, source, diags);
-    check_output_names(agg, source, diags);
+    const RelationShape from = from_shape(schema, agg);
+    check_aggregate_joins(schema, agg, from, diags);
+    check_output_names(agg, diags);
+    check_group_keys(agg, from, diags);
     check_column_order(agg, diags);
-    check_expressions(schema, agg, source, diags);
+    check_expressions(schema, agg, from, diags);
     if (agg.columns.empty()) {
         diags.error(agg.loc, "continuous aggregate `" + agg.name + "` has no aggregate columns");
     }
@@ -652,8 +647,16 @@ void check_aggregate(const Schema& schema, const ContinuousAggregate& agg, Diagn
 }
 
 void check_row_types(const Schema& schema, const ContinuousAggregate& agg, Diagnostics& diags) {
-    const RelationShape source = shape_of(schema, agg.source.name);
+    const RelationShape source = from_shape(schema, agg);
     const RelationShape output = output_of(schema, agg);
+    for (const auto& g : agg.group_by) {
+        const RelationColumn* column = output.find(g.name);
+        if (g.is_column() || !column || column->type) continue;
+        diags.warning(g.expression_loc, "the type of group-by expression `" + agg.name + "." + g.name +
+                                            "` cannot be inferred from `" + g.expression +
+                                            "`, so the generated C++ row leaves it out; declare it, e.g. `{name: " +
+                                            g.name + ", expr: \"" + g.expression + "\", type: text}`");
+    }
     for (const auto& c : agg.columns) {
         const RelationColumn* column = output.find(c.name);
         if (column && !column->type) check_inferred_type(agg, c, source, diags);

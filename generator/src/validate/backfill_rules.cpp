@@ -18,18 +18,6 @@ namespace {
 
 const std::set<std::string> kEpochUnits = {"seconds", "milliseconds", "microseconds"};
 
-std::vector<std::string> table_names(const Schema& schema) {
-    std::vector<std::string> names;
-    for (const auto& t : schema.tables) names.push_back(t.name);
-    return names;
-}
-
-std::vector<std::string> column_names(const Table& table) {
-    std::vector<std::string> names;
-    for (const auto& c : table.columns) names.push_back(c.name);
-    return names;
-}
-
 const Table* find_table_of(const Schema& schema, const NameRef& ref, const std::string& what, const std::string& role,
                            Diagnostics& diags) {
     if (ref.name.empty()) return nullptr;

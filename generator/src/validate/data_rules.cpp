@@ -13,12 +13,6 @@
 namespace hyperschema::rules {
 namespace {
 
-std::vector<std::string> names_of(const std::vector<NameRef>& refs) {
-    std::vector<std::string> out;
-    for (const auto& r : refs) out.push_back(r.name);
-    return out;
-}
-
 bool same_set(std::vector<std::string> a, std::vector<std::string> b) {
     std::sort(a.begin(), a.end());
     std::sort(b.begin(), b.end());

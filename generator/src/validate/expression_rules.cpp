@@ -37,9 +37,19 @@ constexpr ShapeLimits kCheckLimits{
     "key or a trigger",
     "PostgreSQL refuses (\"aggregate functions are not allowed in check constraints\"); a check sees one row only"};
 constexpr ShapeLimits kAggregateWhereLimits{
-    "TimescaleDB refuses in a continuous aggregate; join the table in a view over the aggregate instead",
+    "TimescaleDB refuses in a continuous aggregate (\"CTEs and subqueries are not supported by continuous "
+    "aggregates\"); join the table with `joins:` instead",
     "PostgreSQL refuses (\"aggregate functions are not allowed in WHERE\"); `where` filters source rows before "
     "they are grouped"};
+constexpr ShapeLimits kGroupKeyLimits{
+    "TimescaleDB refuses in a continuous aggregate (\"CTEs and subqueries are not supported by continuous "
+    "aggregates\"); join the table with `joins:` instead",
+    "PostgreSQL refuses (\"aggregate functions are not allowed in GROUP BY\"); group by the expression over the "
+    "source's columns"};
+constexpr ShapeLimits kJoinConditionLimits{
+    "TimescaleDB refuses in a continuous aggregate (\"CTEs and subqueries are not supported by continuous "
+    "aggregates\"); join the table itself with another entry of `joins:`",
+    "PostgreSQL refuses (\"aggregate functions are not allowed in JOIN conditions\")"};
 
 constexpr ShapeLimits kGeneratedLimits{
     "PostgreSQL refuses (\"cannot use subquery in column generation expression\"); a generated column sees its "
@@ -249,6 +259,20 @@ bool check_generated_expression(const Table& table, const Column& column, Diagno
 void check_aggregate_where(const ContinuousAggregate& aggregate, Diagnostics& diags) {
     report_fragment_shape(aggregate.where, aggregate.where_loc,
                           "the `where` of continuous aggregate `" + aggregate.name + "`", kAggregateWhereLimits, diags);
+}
+
+bool check_group_key_shape(const ContinuousAggregate& aggregate, const GroupKey& key, Diagnostics& diags) {
+    return report_fragment_shape(
+        key.expression, key.expression_loc,
+        "group-by expression `" + key.name + "` of continuous aggregate `" + aggregate.name + "`", kGroupKeyLimits,
+        diags);
+}
+
+bool check_join_condition_shape(const ContinuousAggregate& aggregate, const AggregateJoin& join, Diagnostics& diags) {
+    return report_fragment_shape(
+        join.on, join.on_loc,
+        "the join condition of `" + join.table.name + "` in continuous aggregate `" + aggregate.name + "`",
+        kJoinConditionLimits, diags);
 }
 
 // The zone as the tz database under `dir` spells it, each part of the name

@@ -125,6 +125,18 @@ std::vector<std::string> column_names(const Table& table) {
     return out;
 }
 
+std::vector<std::string> table_names(const Schema& schema) {
+    std::vector<std::string> out;
+    for (const auto& t : schema.tables) out.push_back(t.name);
+    return out;
+}
+
+std::vector<std::string> names_of(const std::vector<NameRef>& refs) {
+    std::vector<std::string> out;
+    for (const auto& r : refs) out.push_back(r.name);
+    return out;
+}
+
 std::vector<std::string> relation_names(const Schema& schema) {
     std::vector<std::string> out;
     for (const auto& t : schema.tables) out.push_back(t.name);

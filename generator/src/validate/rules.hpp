@@ -45,6 +45,21 @@ void check_aggregate_time(const Schema& schema, const ContinuousAggregate& aggre
 void check_default_expression(const Schema& schema, const Table& table, const Column& column, Diagnostics& diags);
 void check_check_expression(const Table& table, const CheckConstraint& check, Diagnostics& diags);
 void check_aggregate_where(const ContinuousAggregate& aggregate, Diagnostics& diags);
+// A subquery or aggregate call in a group-by expression or join condition; true if reported.
+bool check_group_key_shape(const ContinuousAggregate& aggregate, const GroupKey& key, Diagnostics& diags);
+bool check_join_condition_shape(const ContinuousAggregate& aggregate, const AggregateJoin& join, Diagnostics& diags);
+// Joins and group-by keys of a continuous aggregate over the columns of its
+// FROM clause (aggregate_join_rules.cpp).
+void check_aggregate_joins(const Schema& schema, const ContinuousAggregate& agg, const RelationShape& from,
+                           Diagnostics& diags);
+void check_group_keys(const ContinuousAggregate& agg, const RelationShape& from, Diagnostics& diags);
+// `relation.column` references to relations the aggregate does not read or
+// columns they lack, and bare columns that two of its relations have.
+void check_from_references(const std::string& sql, const SourceLocation& loc, const std::string& what,
+                           const RelationShape& from, Diagnostics& diags);
+// The bare column names an aggregate's expressions may use (ambiguous ones
+// included: check_from_references reports them better than "unknown").
+std::vector<std::string> names_in_from(const RelationShape& from);
 // A subquery or aggregate call in a generated column's expression; true if reported.
 bool check_generated_expression(const Table& table, const Column& column, Diagnostics& diags);
 // A subquery or aggregate call in a domain's check; true if reported.
@@ -105,6 +120,9 @@ void check_policies(const Schema& schema, const std::string& owner, const Polici
 void check_reorder_index(const Table& table, const Policy& reorder, Diagnostics& diags);
 
 std::vector<std::string> column_names(const Table& table);
+std::vector<std::string> table_names(const Schema& schema);
+// The names a list of references spells, in order.
+std::vector<std::string> names_of(const std::vector<NameRef>& refs);
 // Every table, view and continuous aggregate, for "did you mean".
 std::vector<std::string> relation_names(const Schema& schema);
 

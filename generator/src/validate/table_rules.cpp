@@ -168,12 +168,11 @@ void check_foreign_key(const Schema& schema, const Table& table, const ForeignKe
     check_key_columns(table, fk.columns, "a foreign key", fk.loc, diags);
     const Table* target = schema.find_table(fk.ref_table.name);
     if (!target) {
-        std::vector<std::string> tables;
-        for (const auto& t : schema.tables) tables.push_back(t.name);
-        std::string kind = schema.find_view(fk.ref_table.name) ? " is a view; foreign keys must reference a table"
-                           : schema.find_aggregate(fk.ref_table.name)
-                               ? " is a continuous aggregate; foreign keys must reference a table"
-                               : " is not a table of this schema" + did_you_mean(fk.ref_table.name, tables);
+        std::string kind =
+            schema.find_view(fk.ref_table.name) ? " is a view; foreign keys must reference a table"
+            : schema.find_aggregate(fk.ref_table.name)
+                ? " is a continuous aggregate; foreign keys must reference a table"
+                : " is not a table of this schema" + did_you_mean(fk.ref_table.name, table_names(schema));
         diags.error(fk.ref_table.loc,
                     "foreign key of table `" + table.name + "` references `" + fk.ref_table.name + "`, which" + kind);
         return;

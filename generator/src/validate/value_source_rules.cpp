@@ -149,11 +149,9 @@ void check_sequences(const Schema& schema, Diagnostics& diags) {
         if (!s.owned_by_table) continue;
         const Table* owner = schema.find_table(s.owned_by_table->name);
         if (!owner) {
-            std::vector<std::string> tables;
-            for (const auto& t : schema.tables) tables.push_back(t.name);
             diags.error(s.owned_by_table->loc, what + " is owned by a column of unknown table `" +
                                                    s.owned_by_table->name + "`" +
-                                                   did_you_mean(s.owned_by_table->name, tables));
+                                                   did_you_mean(s.owned_by_table->name, table_names(schema)));
         } else if (!owner->find_column(s.owned_by_column)) {
             diags.error(s.owned_by_table->loc, what + " is owned by unknown column `" + owner->name + "." +
                                                    s.owned_by_column + "`" +

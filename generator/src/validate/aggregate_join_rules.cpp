@@ -1,0 +1,177 @@
+// Continuous aggregates that join plain tables to their source, and group-by
+// keys that are joined columns or expressions. TimescaleDB's rules for the
+// FROM clause (tsl/src/continuous_aggs/common.c: one hypertable or
+// continuous aggregate, INNER or LEFT joins) and PostgreSQL's for the names
+// the expressions read (a relation the query does not read, a column two
+// relations have), so that such mistakes fail here first.
+
+#include <algorithm>
+
+#include "model/expression_type.hpp"
+#include "sqltext/lexer.hpp"
+#include "validate/rules.hpp"
+
+namespace hyperschema::rules {
+namespace {
+
+using sqltext::Token;
+using sqltext::TokenKind;
+
+bool is_name(const Token& t) {
+    return t.kind == TokenKind::Identifier || t.kind == TokenKind::QuotedIdentifier;
+}
+
+bool contains(const std::vector<std::string>& names, const std::string& name) {
+    return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+std::vector<std::string> columns_of(const RelationShape& from, const std::string& relation) {
+    std::vector<std::string> out;
+    for (const auto& q : from.qualified)
+        if (q.relation == relation) out.push_back(q.column.name);
+    return out;
+}
+
+// The relations that have a column, for "qualify it" hints.
+std::vector<std::string> relations_with(const RelationShape& from, const std::string& column) {
+    std::vector<std::string> out;
+    for (const auto& q : from.qualified)
+        if (q.column.name == column) out.push_back(q.relation);
+    return out;
+}
+
+void report_ambiguous(const std::string& column, const std::string& what, const SourceLocation& loc,
+                      const RelationShape& from, Diagnostics& diags) {
+    const auto owners = relations_with(from, column);
+    std::string list;
+    for (const auto& o : owners) list += (list.empty() ? "`" : " and `") + o + "`";
+    diags.error(loc, "column `" + column + "` in " + what + " is in " + list +
+                         " (PostgreSQL: \"column reference \"" + column + "\" is ambiguous\"); qualify it, e.g. `" +
+                         owners.front() + "." + column + "`");
+}
+
+// `relation.column` names a relation of the FROM clause and one of its
+// columns (`relation.function(...)` and three-part names are left alone).
+void check_qualified_reference(const std::string& relation, const std::string& column, const std::string& what,
+                               const SourceLocation& loc, const RelationShape& from, Diagnostics& diags) {
+    const auto relations = from.relations();
+    if (!contains(relations, relation)) {
+        diags.error(loc, "`" + relation + "." + column + "` in " + what + " reads `" + relation +
+                             "`, which the continuous aggregate does not read (PostgreSQL: \"missing FROM-clause "
+                             "entry for table \"" +
+                             relation + "\"\")" + did_you_mean(relation, relations) + "; it reads " +
+                             one_of(relations) + (relations.size() > 1 ? "" : "; add the table to `joins`"));
+        return;
+    }
+    if (from.find_qualified(relation, column)) return;
+    const auto columns = columns_of(from, relation);
+    diags.error(loc, "unknown column `" + column + "` of `" + relation + "` in " + what +
+                         did_you_mean(column, columns) + "; `" + relation + "` has " + one_of(columns));
+}
+
+const std::string kImmutableReason =
+    "a continuous aggregate is materialized bucket by bucket at different times, so its result would depend on "
+    "when each refresh ran (TimescaleDB only warns: \"may lead to inconsistent results on rematerialization\")";
+
+}  // namespace
+
+std::vector<std::string> names_in_from(const RelationShape& from) {
+    std::vector<std::string> out = from.names();
+    out.insert(out.end(), from.ambiguous.begin(), from.ambiguous.end());
+    return out;
+}
+
+void check_from_references(const std::string& sql, const SourceLocation& loc, const std::string& what,
+                           const RelationShape& from, Diagnostics& diags) {
+    std::string error;
+    auto tokens = sqltext::lex(sql, &error);
+    if (!tokens) return;
+    const std::vector<Token>& t = *tokens;
+    for (size_t i = 0; i + 2 < t.size(); ++i) {
+        if (!is_name(t[i]) || t[i + 1].kind != TokenKind::Dot || !is_name(t[i + 2])) continue;
+        if (i > 0 && t[i - 1].kind == TokenKind::Dot) continue;
+        if (i + 3 < t.size() && (t[i + 3].kind == TokenKind::LParen || t[i + 3].kind == TokenKind::Dot)) continue;
+        check_qualified_reference(t[i].text, t[i + 2].text, what, loc, from, diags);
+    }
+    for (const auto& bare : sqltext::bare_identifiers(t)) {
+        if (contains(from.ambiguous, bare.text)) report_ambiguous(bare.text, what, loc, from, diags);
+    }
+}
+
+void check_aggregate_joins(const Schema& schema, const ContinuousAggregate& agg, const RelationShape& from,
+                           Diagnostics& diags) {
+    const std::string owner = "continuous aggregate `" + agg.name + "`";
+    const auto names = names_in_from(from);
+    std::vector<std::string> read{agg.source.name};
+    for (const auto& join : agg.joins) {
+        const std::string& name = join.table.name;
+        if (name.empty()) continue;
+        const Table* table = schema.find_table(name);
+        if (contains(read, name)) {
+            diags.error(join.table.loc, owner + " reads `" + name +
+                                            "` twice (PostgreSQL: \"table name \"" + name +
+                                            "\" specified more than once\"); join each table once");
+        } else if (table && table->hypertable) {
+            diags.error(join.table.loc, owner + " joins `" + name + "`, a hypertable; TimescaleDB allows one " +
+                                            "hypertable in a continuous aggregate (\"Only one hypertable is allowed " +
+                                            "in continuous aggregate view.\"), its source `" + agg.source.name +
+                                            "`; join plain tables");
+        } else if (schema.find_aggregate(name)) {
+            diags.error(join.table.loc, owner + " joins continuous aggregate `" + name +
+                                            "`; TimescaleDB counts it as the one hypertable a continuous aggregate "
+                                            "may read (\"Only one hypertable is allowed in continuous aggregate "
+                                            "view.\"); join plain tables");
+        } else if (schema.find_view(name)) {
+            diags.error(join.table.loc, owner + " joins view `" + name +
+                                            "`; `joins` takes the schema's plain tables (join the tables the view "
+                                            "reads instead)");
+        } else if (!table) {
+            diags.error(join.table.loc, owner + " joins unknown table `" + name + "`" +
+                                            did_you_mean(name, table_names(schema)));
+        }
+        read.push_back(name);
+        if (join.on.empty() || check_join_condition_shape(agg, join, diags)) continue;
+        const std::string what = "the join condition of `" + name + "` in " + owner;
+        check_fragment(join.on, join.on_loc, {what, &names, true, kImmutableReason}, diags);
+        check_from_references(join.on, join.on_loc, what, from, diags);
+    }
+}
+
+void check_group_keys(const ContinuousAggregate& agg, const RelationShape& from, Diagnostics& diags) {
+    const std::string owner = "continuous aggregate `" + agg.name + "`";
+    const std::string what = "`group_by` of " + owner;
+    const auto names = names_in_from(from);
+    for (const auto& g : agg.group_by) {
+        std::optional<ColumnType> type;
+        if (!g.is_column()) {
+            const std::string expression_what = "group-by expression `" + g.name + "` of " + owner;
+            if (check_group_key_shape(agg, g, diags)) continue;
+            const int before = diags.error_count();
+            check_fragment(g.expression, g.expression_loc, {expression_what, &names, true, kImmutableReason}, diags);
+            check_from_references(g.expression, g.expression_loc, expression_what, from, diags);
+            if (diags.error_count() != before) continue;
+            type = g.type ? g.type : infer_expression_type(g.expression, from);
+        } else if (!g.relation.empty()) {
+            check_qualified_reference(g.relation, g.name, what, g.loc, from, diags);
+            if (const RelationColumn* c = from.find_qualified(g.relation, g.name)) type = c->type;
+        } else if (contains(from.ambiguous, g.name)) {
+            report_ambiguous(g.name, what, g.loc, from, diags);
+        } else if (const RelationColumn* c = from.find(g.name)) {
+            type = c->type;
+        } else {
+            diags.error(g.loc, "unknown column `" + g.name + "` in " + what + did_you_mean(g.name, names) + "; `" +
+                                   agg.source.name + "`" + (agg.joins.empty() ? " has " : " and its joins have ") +
+                                   one_of(names));
+        }
+        if (type && type->base == BaseType::Json) {
+            diags.error(g.loc, (g.is_column() ? "column `" : "expression `") + g.name + "` in " + what + " is `" +
+                                   type->sql() +
+                                   "`, which PostgreSQL cannot group by (\"could not identify an equality operator "
+                                   "for type " +
+                                   pg_type_name(*type) + "\"); " +
+                                   (g.is_column() ? "change the column to `jsonb`" : "group by a `jsonb` value"));
+        }
+    }
+}
+
+}  // namespace hyperschema::rules
