@@ -498,12 +498,12 @@ std::string create_view(const Schema& schema, const View& view) {
 namespace {
 
 // A group-by key as the SELECT lists it and as GROUP BY repeats it.
-std::pair<std::string, std::string> group_key_sql(const ContinuousAggregate& agg, const GroupKey& g) {
+std::pair<std::string, std::string> group_key_sql(const GroupKey& g) {
     if (!g.is_column()) return {g.expression + " AS " + quote_ident(g.name), g.expression};
-    // With joins, a bare column of the source is qualified like the bucket's.
-    const std::string relation = !g.relation.empty() ? g.relation : agg.joins.empty() ? "" : agg.source.name;
+    // A bare column is one no other relation of the FROM clause has (the
+    // validator refuses an ambiguous one), so it stays bare.
     const std::string column =
-        relation.empty() ? quote_ident(g.name) : quote_ident(relation) + "." + quote_ident(g.name);
+        g.relation.empty() ? quote_ident(g.name) : quote_ident(g.relation) + "." + quote_ident(g.name);
     return {column, column};
 }
 
@@ -518,7 +518,7 @@ std::string create_continuous_aggregate(const Schema& schema, const ContinuousAg
     std::map<std::string, std::string> item_of{{agg.bucket_column, bucket + " AS " + quote_ident(agg.bucket_column)}};
     std::vector<std::string> group{bucket};
     for (const auto& g : agg.group_by) {
-        auto [item, key] = group_key_sql(agg, g);
+        auto [item, key] = group_key_sql(g);
         item_of[g.name] = item;
         group.push_back(key);
     }

@@ -40,12 +40,18 @@ std::vector<std::string> relations_with(const RelationShape& from, const std::st
     return out;
 }
 
+// `a`, `b` and `c`
+std::string all_of(const std::vector<std::string>& names) {
+    std::string out;
+    for (size_t i = 0; i < names.size(); ++i)
+        out += std::string(i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + "`" + names[i] + "`";
+    return out;
+}
+
 void report_ambiguous(const std::string& column, const std::string& what, const SourceLocation& loc,
                       const RelationShape& from, Diagnostics& diags) {
     const auto owners = relations_with(from, column);
-    std::string list;
-    for (const auto& o : owners) list += (list.empty() ? "`" : " and `") + o + "`";
-    diags.error(loc, "column `" + column + "` in " + what + " is in " + list +
+    diags.error(loc, "column `" + column + "` in " + what + " is in " + all_of(owners) +
                          " (PostgreSQL: \"column reference \"" + column + "\" is ambiguous\"); qualify it, e.g. `" +
                          owners.front() + "." + column + "`");
 }
@@ -60,7 +66,7 @@ void check_qualified_reference(const std::string& relation, const std::string& c
                              "`, which the continuous aggregate does not read (PostgreSQL: \"missing FROM-clause "
                              "entry for table \"" +
                              relation + "\"\")" + did_you_mean(relation, relations) + "; it reads " +
-                             one_of(relations) + (relations.size() > 1 ? "" : "; add the table to `joins`"));
+                             all_of(relations) + (relations.size() > 1 ? "" : "; add the table to `joins`"));
         return;
     }
     if (from.find_qualified(relation, column)) return;
@@ -107,9 +113,9 @@ void check_aggregate_joins(const Schema& schema, const ContinuousAggregate& agg,
         const std::string& name = join.table.name;
         if (name.empty()) continue;
         const Table* table = schema.find_table(name);
+        const bool joinable = table && !table->hypertable && !contains(read, name);
         if (contains(read, name)) {
-            diags.error(join.table.loc, owner + " reads `" + name +
-                                            "` twice (PostgreSQL: \"table name \"" + name +
+            diags.error(join.table.loc, owner + " reads `" + name + "` twice (PostgreSQL: \"table name \"" + name +
                                             "\" specified more than once\"); join each table once");
         } else if (table && table->hypertable) {
             diags.error(join.table.loc, owner + " joins `" + name + "`, a hypertable; TimescaleDB allows one " +
@@ -126,11 +132,11 @@ void check_aggregate_joins(const Schema& schema, const ContinuousAggregate& agg,
                                             "`; `joins` takes the schema's plain tables (join the tables the view "
                                             "reads instead)");
         } else if (!table) {
-            diags.error(join.table.loc, owner + " joins unknown table `" + name + "`" +
-                                            did_you_mean(name, table_names(schema)));
+            diags.error(join.table.loc,
+                        owner + " joins unknown table `" + name + "`" + did_you_mean(name, table_names(schema)));
         }
         read.push_back(name);
-        if (join.on.empty() || check_join_condition_shape(agg, join, diags)) continue;
+        if (!joinable || join.on.empty() || check_join_condition_shape(agg, join, diags)) continue;
         const std::string what = "the join condition of `" + name + "` in " + owner;
         check_fragment(join.on, join.on_loc, {what, &names, true, kImmutableReason}, diags);
         check_from_references(join.on, join.on_loc, what, from, diags);
