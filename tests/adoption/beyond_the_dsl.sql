@@ -27,7 +27,8 @@ CREATE TABLE samples (
 );
 SELECT create_hypertable('samples', 'time');
 
--- An aggregate that joins a plain table.
+-- An aggregate that joins a plain table through aliases (pulled into
+-- `joins:`, the aliases written as the tables' names).
 CREATE MATERIALIZED VIEW samples_by_label WITH (timescaledb.continuous) AS
 SELECT time_bucket('1 hour', s.time) AS bucket, d.label, avg(s.value) AS avg_value
 FROM samples s JOIN devices d ON d.id = s.device_id
