@@ -110,6 +110,7 @@ LEFT JOIN series s ON ba.id = s.ba_id AND s.is_active = true
 LEFT JOIN latest_observations lo ON s.id = lo.series_id
 GROUP BY ba.id, ba.code, ba.name, ba.timezone;
 COMMENT ON VIEW public.ba_summary IS 'Active series and latest data time per balancing authority';
+COMMENT ON COLUMN public.ba_summary.latest_data_time IS 'NULL while the authority has no data';
 
 -- + continuous aggregate hourly_aggregates
 CREATE MATERIALIZED VIEW public.hourly_aggregates

@@ -57,7 +57,7 @@ TEST_CASE("aggregate column types are inferred from the expressions over the sou
     CHECK(type("t") == "real");
 }
 
-TEST_CASE("a view's declared columns carry type, nullability and comment; they change no SQL", "[parser]") {
+TEST_CASE("a view's declared columns carry type, nullability and comment; only the comment is SQL", "[parser]") {
     const std::string table = "tables:\n  t:\n    columns: {id: bigint, v: \"real?\"}\n    primary_key: [id]\n";
     const std::string view = "views:\n  w:\n    sql: SELECT id, v FROM t\n";
     auto plain = compile({{"s.yaml", table + view}});
@@ -78,7 +78,11 @@ TEST_CASE("a view's declared columns carry type, nullability and comment; they c
     CHECK(w->columns[1].loc.line == 10);
     REQUIRE(plain.ok());
     CHECK(plain.schema.find_view("w")->columns.empty());
-    CHECK(history::schema_sql(plain.schema) == history::schema_sql(typed.schema));
+    const std::string comment = "COMMENT ON COLUMN public.w.v IS 'may be missing';\n";
+    std::string typed_sql = history::schema_sql(typed.schema);
+    const size_t at = typed_sql.find(comment);
+    REQUIRE(at != std::string::npos);
+    CHECK(history::schema_sql(plain.schema) == typed_sql.erase(at, comment.size()));
 }
 
 TEST_CASE("all errors of a run are reported, not just the first", "[parser]") {

@@ -290,12 +290,34 @@ void create_view(const Schema& to, const View& view, Output& out) {
             emit::create_view(to, view), Phase::Transaction, view.loc);
 }
 
+// Comments on a view's declared columns, set, changed or removed (a column
+// the YAML stops declaring keeps no comment from it).
+void comment_view_columns(const Schema& to, const View& old, const View& view, Output& out) {
+    auto comment_of = [](const View& v, const std::string& column) {
+        for (const auto& c : v.columns)
+            if (c.name == column) return c.comment;
+        return std::string();
+    };
+    std::vector<std::string> columns;
+    for (const auto* v : {&old, &view})
+        for (const auto& c : v->columns)
+            if (std::find(columns.begin(), columns.end(), c.name) == columns.end()) columns.push_back(c.name);
+    for (const auto& column : columns) {
+        const std::string text = comment_of(view, column);
+        if (comment_of(old, column) == text) continue;
+        out.add(Stage::CreateViewsAndAggregates, "~ comment on column " + view.name + "." + column,
+                "COMMENT ON COLUMN " + qualified(to.namespace_, view.name) + "." + quote_ident(column) + " IS " +
+                    (text.empty() ? "NULL" : quote_literal(text)) + ";\n");
+    }
+}
+
 void comment_view(const Schema& to, const View& old, const View& view, Output& out) {
     // A materialized view kept as it was keeps its indexes: only their comments change.
     for (size_t i = 0; i < view.indexes.size() && i < old.indexes.size(); ++i)
         if (old.indexes[i].comment != view.indexes[i].comment)
             out.add(Stage::CreateViewsAndAggregates, "~ comment on index " + view.indexes[i].name,
                     emit::index_comment(to, view.indexes[i], true));
+    comment_view_columns(to, old, view, out);
     if (old.comment == view.comment) return;
     out.add(Stage::CreateViewsAndAggregates, std::string("~ comment on ") + view.kind_name() + " " + view.name,
             std::string("COMMENT ON ") + view.kind_sql() + " " + qualified(to.namespace_, view.name) + " IS " +
@@ -305,6 +327,7 @@ void comment_view(const Schema& to, const View& old, const View& view, Output& o
 std::string view_definition(const View& view) {
     View bare = view;
     bare.comment.clear();
+    bare.columns.clear();  // declared for C++ and comments only
     for (auto& i : bare.indexes) i.comment.clear();
     Schema anywhere;  // the namespace is not the view's definition
     return emit::create_view(anywhere, bare);

@@ -382,6 +382,7 @@ void add_comments(const Schema& schema, ExpectedSchema& out) {
     }
     for (const auto& v : schema.views) {
         add(std::string(v.kind_name()) + " " + v.name, v.comment);
+        for (const auto& c : v.columns) add("column " + v.name + "." + c.name, c.comment);
         for (const auto& i : v.indexes) add("index " + i.name, i.comment);
     }
     for (const auto& a : schema.aggregates) {

@@ -488,6 +488,7 @@ std::string create_view(const Schema& schema, const View& view) {
                                                              {"name", qualified(schema.namespace_, view.name)},
                                                              {"comment", quote_literal(view.comment)}});
     }
+    for (const auto& c : view.columns) p.print("$comment$", {{"comment", column_comment(schema, view.name, c)}});
     const Table stand_in = view.as_table();
     for (const auto& index : view.indexes)
         p.print("$index$$comment$",

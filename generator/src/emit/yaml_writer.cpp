@@ -647,6 +647,17 @@ void views(YAML::Emitter& out, const Schema& schema, const YamlStyle&) {
         }
         comment(out, v.comment);
         grants(out, v.grants);
+        if (!v.columns.empty()) {
+            out << YAML::Key << "columns" << YAML::Value << YAML::BeginMap;
+            for (const auto& c : v.columns) {
+                out << YAML::Key << c.name << YAML::Value << YAML::BeginMap << YAML::Key << "type" << YAML::Value
+                    << c.type.sql();
+                if (c.nullable) out << YAML::Key << "nullable" << YAML::Value << true;
+                comment(out, c.comment);
+                out << YAML::EndMap;
+            }
+            out << YAML::EndMap;
+        }
         if (v.materialized) {
             out << YAML::Key << "materialized" << YAML::Value << true;
             if (!v.with_data) out << YAML::Key << "with_data" << YAML::Value << false;

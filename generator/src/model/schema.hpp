@@ -502,8 +502,8 @@ struct View {
     // The columns the SELECT yields, as the user declares them: the compiler
     // cannot derive them from the SQL, and the C++ row type needs them. Empty
     // when not declared (then the view has no row type). Only name, type,
-    // nullable and comment are used. Not part of the recorded state: declaring
-    // them changes nothing in the database.
+    // nullable and comment are used; only the comments reach the database
+    // (COMMENT ON COLUMN), so a changed type or nullability needs no migration.
     std::vector<Column> columns;
     SourceLocation columns_loc;
     std::vector<Grant> grants;

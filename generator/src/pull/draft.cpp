@@ -162,6 +162,8 @@ private:
     bool policy_expressible(const PolicyKindTraits& kind, const LiveJob& job);
     void triggers(const std::string& table);
     void views();
+    void view_columns(const std::string& view);
+    std::string column_comments_sql(const std::string& view) const;
     void aggregates();
     void aggregate(const std::string& name, const detail::LiveAggregate& a, const LiveAggregateQuery& q);
     void jobs();
@@ -900,6 +902,40 @@ void Writer::tables() {
     if (any) out_ << YAML::EndMap;
 }
 
+// COMMENT ON COLUMN statements for a view carried as SQL, each after a `;`.
+std::string Writer::column_comments_sql(const std::string& view) const {
+    std::string out;
+    const std::string prefix = "column " + view + ".";
+    for (const auto& [key, text] : live_.comments) {
+        if (key.rfind(prefix, 0) != 0) continue;
+        std::string literal = "'";
+        for (char c : text) literal += c == '\'' ? std::string("''") : std::string(1, c);
+        out +=
+            ";\nCOMMENT ON COLUMN " + qualified(view) + "." + quote(key.substr(prefix.size())) + " IS " + literal + "'";
+    }
+    return out;
+}
+
+// A view's columns, declared when one of them has a comment (the DSL keeps
+// comments on a view's columns in their declarations): each with its type,
+// nullable as PostgreSQL keeps no NOT NULL on a view's columns.
+void Writer::view_columns(const std::string& view) {
+    const auto rel = live_.relations.find(view);
+    if (rel == live_.relations.end()) return;
+    const bool commented = std::any_of(
+        rel->second.columns.begin(), rel->second.columns.end(),
+        [&](const detail::LiveColumn& c) { return live_.comments.count("column " + view + "." + c.name) > 0; });
+    if (!commented) return;
+    out_ << YAML::Key << "columns" << YAML::Value << YAML::BeginMap;
+    for (const auto& c : rel->second.columns) {
+        out_ << YAML::Key << c.name << YAML::Value << YAML::BeginMap << YAML::Key << "type" << YAML::Value << c.type
+             << YAML::Key << "nullable" << YAML::Value << true;
+        comment("column " + view + "." + c.name);
+        out_ << YAML::EndMap;
+    }
+    out_ << YAML::EndMap;
+}
+
 void Writer::views() {
     bool any = false;
     for (const auto& v : db_.views) {
@@ -910,7 +946,7 @@ void Writer::views() {
                   {hatch_name("view", v.name),
                    "CREATE " + std::string(v.materialized ? "MATERIALIZED " : "") + "VIEW " + qualified(v.name) +
                        (v.options.empty() ? "" : " WITH (" + v.options + ")") + " AS\n" + v.definition +
-                       (v.materialized && !v.populated ? "\nWITH NO DATA" : ""),
+                       (v.materialized && !v.populated ? "\nWITH NO DATA" : "") + column_comments_sql(v.name),
                    "DROP " + std::string(v.materialized ? "MATERIALIZED " : "") + "VIEW " + qualified(v.name),
                    "",
                    mentioned_relations(v.definition, v.name),
@@ -929,6 +965,7 @@ void Writer::views() {
         }
         comment(kind + v.name);
         grants(kind + v.name);
+        view_columns(v.name);
         if (v.materialized) {
             out_ << YAML::Key << "materialized" << YAML::Value << true;
             if (!v.populated) out_ << YAML::Key << "with_data" << YAML::Value << false;
@@ -1072,23 +1109,6 @@ void Writer::jobs() {
 }
 
 void Writer::raw_sql() {
-    // Comments on a view's columns: the DSL has no place for them yet.
-    for (const auto& v : db_.views)
-        for (const auto& [key, text] : live_.comments) {
-            const std::string prefix = "column " + v.name + ".";
-            if (key.rfind(prefix, 0) != 0) continue;
-            const std::string column = key.substr(prefix.size());
-            std::string literal = "'";
-            for (char c : text) literal += c == '\'' ? std::string("''") : std::string(1, c);
-            literal += "'";
-            carry("comment", "column " + v.name + "." + column, "the DSL has no comments on a view's columns yet",
-                  {hatch_name("comment", v.name + "_" + column),
-                   "COMMENT ON COLUMN " + qualified(v.name) + "." + quote(column) + " IS " + literal,
-                   "COMMENT ON COLUMN " + qualified(v.name) + "." + quote(column) + " IS NULL",
-                   "",
-                   {v.name},
-                   {}});
-        }
     if (hatches_.empty()) return;
     out_ << YAML::Key << "sql" << YAML::Value << YAML::BeginMap;
     for (const auto& h : hatches_) {

@@ -14,6 +14,8 @@
 --   + index stations_updated on stations
 --   ~ constraint observations_station_id_fkey on observations
 --   ~ comment on trigger stations_touch on stations
+--   ~ comment on column station_latest.station_id
+--   ~ comment on column station_latest.last_seen
 --   ~ comments on aggregate observations_daily
 
 BEGIN;
@@ -55,6 +57,12 @@ COMMENT ON CONSTRAINT observations_station_id_fkey ON public.observations IS 'Ob
 
 -- ~ comment on trigger stations_touch on stations
 COMMENT ON TRIGGER stations_touch ON public.stations IS 'Keeps updated_at current';
+
+-- ~ comment on column station_latest.station_id
+COMMENT ON COLUMN public.station_latest.station_id IS NULL;
+
+-- ~ comment on column station_latest.last_seen
+COMMENT ON COLUMN public.station_latest.last_seen IS 'Newest observation';
 
 -- ~ comments on aggregate observations_daily
 COMMENT ON COLUMN public.observations_daily.avg_temp_c IS 'Mean of the day';
