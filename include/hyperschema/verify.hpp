@@ -510,6 +510,7 @@ private:
                                [&](const EnumSpec& e) { return e.name == rest; }) ||
                    std::any_of(schema_.domains.begin(), schema_.domains.end(),
                                [&](const DomainSpec& d) { return d.name == rest; });
+        if (kind == "schema") return rest != "public";  // public keeps PostgreSQL's own comment
         if (kind == "sequence")
             return std::any_of(schema_.sequences.begin(), schema_.sequences.end(),
                                [&](const SequenceSpec& s) { return s.name == rest; });

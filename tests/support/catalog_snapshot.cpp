@@ -89,14 +89,16 @@ const Concept kConcepts[] = {
      "WHEN 'pg_type'::regclass THEN 'type ' || d.objoid::regtype WHEN 'pg_trigger'::regclass THEN 'trigger ' || "
      "(SELECT tgname || ' on ' || tgrelid::regclass FROM pg_trigger WHERE oid = d.objoid) "
      "WHEN 'pg_constraint'::regclass THEN 'constraint ' || (SELECT conname || ' on ' || conrelid::regclass FROM "
-     "pg_constraint WHERE oid = d.objoid) ELSE d.classoid::regclass::text END || ': ' || "
+     "pg_constraint WHERE oid = d.objoid) WHEN 'pg_namespace'::regclass THEN 'schema ' || (SELECT nspname FROM "
+     "pg_namespace WHERE oid = d.objoid) ELSE d.classoid::regclass::text END || ': ' || "
      "d.description FROM pg_description d WHERE CASE d.classoid "
      "WHEN 'pg_class'::regclass THEN (SELECT relnamespace FROM pg_class WHERE oid = d.objoid) "
      "WHEN 'pg_proc'::regclass THEN (SELECT pronamespace FROM pg_proc WHERE oid = d.objoid) "
      "WHEN 'pg_type'::regclass THEN (SELECT typnamespace FROM pg_type WHERE oid = d.objoid) "
      "WHEN 'pg_trigger'::regclass THEN (SELECT c.relnamespace FROM pg_trigger t JOIN pg_class c ON c.oid = "
      "t.tgrelid WHERE t.oid = d.objoid) "
-     "WHEN 'pg_constraint'::regclass THEN (SELECT connamespace FROM pg_constraint WHERE oid = d.objoid) END = "
+     "WHEN 'pg_constraint'::regclass THEN (SELECT connamespace FROM pg_constraint WHERE oid = d.objoid) "
+     "WHEN 'pg_namespace'::regclass THEN d.objoid END = "
      "(SELECT oid FROM pg_namespace WHERE nspname = $1)"},
     {"dimension", true,
      "SELECT hypertable_name || ' #' || dimension_number || ' ' || column_name || ' ' || column_type || ' ' || "

@@ -27,7 +27,14 @@ bool holds_objects(const Schema& s) {
 // it (it may hold what the schema does not know of, and re-creating is
 // idempotent). Moving a schema's objects to another namespace is not written.
 void diff_namespace(const Schema& from, const Schema& to, Output& out) {
-    if (!holds_objects(to) || to.namespace_ == "public") return;
+    if (to.namespace_ == "public") return;
+    if (!holds_objects(to)) {
+        // Migrations never drop the namespace; going back before its first
+        // objects, it keeps no comment of theirs.
+        if (holds_objects(from) && from.namespace_ == to.namespace_ && from.namespace_comment != to.namespace_comment)
+            out.add(Stage::CreateNamespace, "~ comment on namespace " + to.namespace_, emit::namespace_comment(to));
+        return;
+    }
     if (!holds_objects(from)) {
         out.add(Stage::CreateNamespace, "+ namespace " + to.namespace_, emit::create_namespace(to));
     } else if (from.namespace_ != to.namespace_) {
@@ -35,6 +42,8 @@ void diff_namespace(const Schema& from, const Schema& to, Output& out) {
                                                      to.namespace_ +
                                                      "`; migrations do not move objects between namespaces: write "
                                                      "that migration by hand (ALTER ... SET SCHEMA)");
+    } else if (from.namespace_comment != to.namespace_comment) {
+        out.add(Stage::CreateNamespace, "~ comment on namespace " + to.namespace_, emit::namespace_comment(to));
     }
 }
 

@@ -368,6 +368,7 @@ void add_comments(const Schema& schema, ExpectedSchema& out) {
     auto add = [&](const std::string& object, const std::string& text) {
         if (!text.empty()) out.comments.push_back({object, text});
     };
+    add("schema " + schema.namespace_, schema.namespace_comment);
     for (const auto& e : schema.enums) add("type " + e.name, e.comment);
     for (const auto& d : schema.domains) add("type " + d.name, d.comment);
     for (const auto& s : schema.sequences) add("sequence " + s.name, s.comment);

@@ -314,7 +314,13 @@ std::string index_comment(const Schema& schema, const Index& index, bool clear) 
 }
 
 std::string create_namespace(const Schema& schema) {
-    return "CREATE SCHEMA IF NOT EXISTS " + quote_ident(schema.namespace_) + ";\n";
+    return "CREATE SCHEMA IF NOT EXISTS " + quote_ident(schema.namespace_) + ";\n" +
+           (schema.namespace_comment.empty() ? "" : namespace_comment(schema));
+}
+
+std::string namespace_comment(const Schema& schema) {
+    return "COMMENT ON SCHEMA " + quote_ident(schema.namespace_) + " IS " +
+           (schema.namespace_comment.empty() ? "NULL" : quote_literal(schema.namespace_comment)) + ";\n";
 }
 
 std::string create_extension(const Extension& extension) {

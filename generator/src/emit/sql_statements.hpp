@@ -74,6 +74,8 @@ std::string column_comment(const Schema& schema, const std::string& table, const
 
 // CREATE SCHEMA IF NOT EXISTS for a namespace other than `public`.
 std::string create_namespace(const Schema& schema);
+// COMMENT ON SCHEMA, IS NULL when the schema declares none.
+std::string namespace_comment(const Schema& schema);
 std::string create_extension(const Extension& extension);
 std::string create_enum(const Schema& schema, const Enum& e);
 // Foreign keys whose names are in `inline_foreign_keys` are written inside the

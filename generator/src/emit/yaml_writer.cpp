@@ -564,6 +564,7 @@ void header(YAML::Emitter& out, const Schema& schema, const YamlStyle&) {
     out << YAML::Key << "schema" << YAML::Value << YAML::BeginMap << YAML::Key << "name" << YAML::Value << schema.name
         << YAML::Key << "namespace" << YAML::Value << schema.namespace_;
     grants(out, schema.namespace_grants);
+    comment(out, schema.namespace_comment);
     out << YAML::EndMap;
     if (!schema.extensions.empty()) {
         out << YAML::Key << "extensions" << YAML::Value << YAML::Flow << YAML::BeginSeq;

@@ -683,6 +683,8 @@ struct Schema {
     SourceLocation name_loc;            // where `schema: {name: ...}` sets it; unknown when the directory names it
     std::string namespace_ = "public";  // the PostgreSQL schema objects live in
     SourceLocation namespace_loc;       // where `schema: {namespace: ...}` sets it
+    std::string namespace_comment;      // COMMENT ON SCHEMA, for a namespace of its own
+    SourceLocation namespace_comment_loc;
     std::string directory;
     std::vector<Extension> extensions;
     std::vector<NameRef> roles;           // existing roles the grants name (`roles:`)

@@ -126,6 +126,16 @@ void Parser::parse_settings(MapReader& top, ParseContext& ctx) {
     }
     if (auto grants = settings.take("grants"))
         schema_.namespace_grants = parse_grants(ctx, *grants, catalog::GrantTarget::Namespace, "the schema");
+    if (auto comment = settings.take_string("comment")) {
+        schema_.namespace_comment_loc = settings.value_loc("comment");
+        if (schema_.namespace_ == "public")
+            ctx.diags.error(schema_.namespace_comment_loc,
+                            "`comment` in the `schema` settings is the comment on the schema's own namespace, and "
+                            "this schema lives in `public`, which belongs to the database (its comment is "
+                            "PostgreSQL's \"standard public schema\"); set `namespace:` or drop the comment");
+        else
+            schema_.namespace_comment = *comment;
+    }
     settings.finish();
 }
 

@@ -230,6 +230,8 @@ void Writer::schema_header(const std::string& name) {
     out_ << YAML::Key << "schema" << YAML::Value << YAML::BeginMap << YAML::Key << "name" << YAML::Value << name
          << YAML::Key << "namespace" << YAML::Value << db_.namespace_;
     grants("schema " + db_.namespace_);
+    // `public` carries PostgreSQL's own comment ("standard public schema").
+    if (db_.namespace_ != "public") comment("schema " + db_.namespace_);
     out_ << YAML::EndMap;
     std::vector<std::string> extensions;
     for (const auto& [extension, version] : live_.extensions) {

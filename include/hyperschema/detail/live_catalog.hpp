@@ -567,6 +567,8 @@ inline void read_comments(pqxx::dbtransaction& tx, const std::string& ns, LiveCa
                  "'(' || pg_get_function_identity_arguments(p.oid) || ')', d.description FROM pg_description d JOIN "
                  "pg_proc p ON d.classoid = 'pg_proc'::regclass AND p.oid = d.objoid WHERE p.pronamespace = " +
                  in_ns + own +
+                 " UNION ALL SELECT 'schema ' || s.nspname, d.description FROM pg_description d JOIN pg_namespace s "
+                 "ON d.classoid = 'pg_namespace'::regclass AND s.oid = d.objoid WHERE s.nspname = $1"
                  " UNION ALL SELECT 'trigger ' || g.tgname || ' on ' || c.relname, d.description FROM pg_description "
                  "d JOIN pg_trigger g ON d.classoid = 'pg_trigger'::regclass AND g.oid = d.objoid JOIN pg_class c ON "
                  "c.oid = g.tgrelid WHERE c.relnamespace = " +

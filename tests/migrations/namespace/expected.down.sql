@@ -5,6 +5,7 @@
 --   - view readings_per_meter
 --   - hypertable readings
 --   - table meters
+--   ~ comment on namespace energy
 --   - enum meter_kind
 --
 -- Data at risk:
@@ -21,6 +22,9 @@ DROP TABLE energy.readings;
 
 -- - table meters
 DROP TABLE energy.meters;
+
+-- ~ comment on namespace energy
+COMMENT ON SCHEMA energy IS NULL;
 
 -- Unqualified names are the namespace's, as in the YAML
 SET LOCAL search_path TO energy, public;

@@ -19,6 +19,7 @@ BEGIN;
 
 -- + namespace energy
 CREATE SCHEMA IF NOT EXISTS energy;
+COMMENT ON SCHEMA energy IS 'Meters and their readings';
 
 -- + extension timescaledb
 CREATE EXTENSION IF NOT EXISTS timescaledb;

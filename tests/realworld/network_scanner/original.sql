@@ -4,6 +4,7 @@
 -- trigger that keeps a host's last_seen.
 CREATE EXTENSION IF NOT EXISTS timescaledb;
 CREATE SCHEMA IF NOT EXISTS scan;
+COMMENT ON SCHEMA scan IS 'Network scans: hosts, ports and what answered';
 
 CREATE TYPE scan.port_state AS ENUM ('open', 'closed', 'filtered');
 
