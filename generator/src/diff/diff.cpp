@@ -98,33 +98,75 @@ private:
             const ContinuousAggregate* a = relation.aggregate;
             if (!a) continue;
             const ContinuousAggregate* old = from_.find_aggregate(a->name);
-            if (old && (aggregate_definition(from_, *old) != aggregate_definition(to_, *a) ||
-                        recreated_aggregates_.count(a->source.name) || reads_rebuilt_enum(*a))) {
+            if (old &&
+                (aggregate_definition(from_, *old) != aggregate_definition(to_, *a) ||
+                 recreated_aggregates_.count(a->source.name) || reads_rebuilt_enum(*a) || joins_reshaped_table(*a))) {
                 recreated_aggregates_.insert(a->name);
             }
         }
     }
 
-    // Whether the aggregate reads a column whose enum type is rebuilt.
+    // Whether the aggregate reads a column whose enum type is rebuilt, of its
+    // source or of a table it joins.
     bool reads_rebuilt_enum(const ContinuousAggregate& a) const {
-        auto it = rebuilt_enum_columns_.find(a.source.name);
-        if (it == rebuilt_enum_columns_.end()) return false;
-        std::string text = a.where;
-        for (const auto& g : a.group_by) text += " " + g.name;
-        for (const auto& c : a.columns) text += " " + c.expression;
-        return sqltext::mentions_any(text, it->second);
+        const std::string text = sql_of(a);
+        std::vector<std::string> relations{a.source.name};
+        for (const auto& j : a.joins) relations.push_back(j.table.name);
+        for (const auto& relation : relations) {
+            auto it = rebuilt_enum_columns_.find(relation);
+            if (it != rebuilt_enum_columns_.end() && sqltext::mentions_any(text, it->second)) return true;
+        }
+        return false;
     }
 
-    // Views whose SQL changed, that read a recreated object, or that read a
-    // table whose columns change shape: PostgreSQL ties a view to the columns
-    // it read, so such views are dropped first and created again last.
-    void find_recreated_views() {
+    // The SQL an aggregate's definition is made of, for "does it read column x".
+    static std::string sql_of(const ContinuousAggregate& a) {
+        std::string text = a.where;
+        for (const auto& g : a.group_by) text += " " + (g.is_column() ? g.name : g.expression);
+        for (const auto& c : a.columns) text += " " + c.expression;
+        for (const auto& j : a.joins) text += " " + j.on;
+        return text;
+    }
+
+    // Whether the aggregate reads a column of a joined table whose type,
+    // collation or generation changes: PostgreSQL refuses to alter a column
+    // a view reads, so the aggregate goes first and comes back last.
+    bool joins_reshaped_table(const ContinuousAggregate& a) const {
+        const std::string text = sql_of(a);
+        for (const auto& j : a.joins) {
+            const Table* table = to_.find_table(j.table.name);
+            const std::string old_name = table ? renames_.table_in_from(table->name) : "";
+            if (old_name.empty()) continue;
+            const Table& old = *from_.find_table(old_name);
+            std::set<std::string> changed;
+            for (const auto& o : old.columns) {
+                const std::string name = renames_.column_in_to(old.name, o.name);
+                const Column* now = name.empty() ? nullptr : table->find_column(name);
+                if (now && (!(now->type == o.type) || now->collation != o.collation || now->generated != o.generated))
+                    changed.insert(name);
+            }
+            if (sqltext::mentions_any(text, changed)) return true;
+        }
+        return false;
+    }
+
+    // Tables whose columns change shape: an enum rebuilt under them, or a
+    // column's type changed.
+    std::set<std::string> reshaped_tables() const {
         std::set<std::string> reshaped;
         for (const auto& [table, columns] : rebuilt_enum_columns_) reshaped.insert(table);
         for (const auto& t : to_.tables) {
             std::string old = renames_.table_in_from(t.name);
             if (!old.empty() && columns_reshaped(*from_.find_table(old), t, renames_)) reshaped.insert(t.name);
         }
+        return reshaped;
+    }
+
+    // Views whose SQL changed, that read a recreated object, or that read a
+    // table whose columns change shape: PostgreSQL ties a view to the columns
+    // it read, so such views are dropped first and created again last.
+    void find_recreated_views() {
+        const std::set<std::string> reshaped = reshaped_tables();
         bool grew = true;
         while (grew) {
             grew = false;

@@ -347,11 +347,21 @@ void Parser::parse_refresh(ParseContext& ctx, const std::string& owner, const YA
 // `group_by: [device_id, devices.site_id, {name: label_lc, expr: lower(label)}]`
 void Parser::parse_group_by(ParseContext& ctx, ContinuousAggregate& agg, const YAML::Node& node) {
     const std::string what = "`group_by` of continuous aggregate `" + agg.name + "`";
-    if (!node.IsSequence()) {
+    if (node.IsScalar() && node.Scalar().find(',') != std::string::npos) {
+        read_name_list(ctx, node, what);  // `group_by: a, b`: says to write a list
+        return;
+    }
+    if (!node.IsSequence() && !node.IsScalar()) {
         ctx.diags.error(location_of(ctx, node), what + " must be a list, e.g. `group_by: [device_id]`");
         return;
     }
-    for (const auto& item : node) {
+    // One column alone may be written without brackets, as for other name lists.
+    std::vector<YAML::Node> items;
+    if (node.IsScalar())
+        items.push_back(node);
+    else
+        for (const auto& item : node) items.push_back(item);
+    for (const auto& item : items) {
         GroupKey key;
         key.loc = location_of(ctx, item);
         if (item.IsScalar()) {

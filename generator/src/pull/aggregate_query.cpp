@@ -198,8 +198,9 @@ std::optional<FromClause> read_joins(const Slicer& slice, size_t first, size_t l
     return out;
 }
 
-// The SQL with every `from.` qualifier written `to.`.
-std::string requalified(const std::string& sql, const std::string& from, const std::string& to) {
+// The SQL with every `alias.` qualifier written `table.`, in one pass (a
+// table may be another table's alias: `devices sites JOIN sites devices`).
+std::string requalified(const std::string& sql, const std::vector<std::pair<std::string, std::string>>& aliases) {
     std::string error;
     auto tokens = sqltext::lex(sql, &error);
     if (!tokens) return sql;
@@ -207,9 +208,10 @@ std::string requalified(const std::string& sql, const std::string& from, const s
     size_t copied = 0;
     for (size_t i = 0; i + 2 < tokens->size(); ++i) {
         const Token& t = (*tokens)[i];
-        if (is_name(t) && t.text == from && (*tokens)[i + 1].kind == TokenKind::Dot && is_name((*tokens)[i + 2]) &&
-            (i == 0 || (*tokens)[i - 1].kind != TokenKind::Dot)) {
-            out += sql.substr(copied, t.offset - copied) + to;
+        auto alias = std::find_if(aliases.begin(), aliases.end(), [&](const auto& a) { return a.first == t.text; });
+        if (is_name(t) && alias != aliases.end() && (*tokens)[i + 1].kind == TokenKind::Dot &&
+            is_name((*tokens)[i + 2]) && (i == 0 || (*tokens)[i - 1].kind != TokenKind::Dot)) {
+            out += sql.substr(copied, t.offset - copied) + alias->second;
             copied = (*tokens)[i + 1].offset;
         }
     }
@@ -290,7 +292,7 @@ std::optional<AggregateQuery> split_aggregate_query(const std::string& query, co
         const size_t end = std::min(original_clauses.where, original_clauses.group);
         auto from = read_joins(Slicer{query, *original}, original_clauses.from + 1, end, source, problem);
         if (!from) return std::nullopt;
-        for (const auto& [alias, table] : from->aliases) sql = requalified(sql, alias, table);
+        sql = requalified(sql, from->aliases);
         auto tokens = sqltext::lex(sql, &error);
         if (!tokens) {
             *problem = "its query does not read as a SELECT";

@@ -302,7 +302,8 @@ std::vector<Token> bare_identifiers(const std::vector<Token>& tokens) {
         bool quoted = t.kind == TokenKind::QuotedIdentifier;
         if (t.kind != TokenKind::Identifier && !quoted) continue;
         if (!quoted && (is_sql_keyword(t.text) || contains(kParenlessFunctions, t.text))) continue;
-        if (!quoted && is_call(tokens, i)) continue;
+        // A call, also of a quoted name: the server prints `"left"(kind, 1)`.
+        if (i + 1 < tokens.size() && tokens[i + 1].kind == TokenKind::LParen) continue;
         if (i > 0 && (tokens[i - 1].kind == TokenKind::Cast || tokens[i - 1].kind == TokenKind::Dot)) continue;
         // COLLATE "C" names a collation; EXTRACT(epoch FROM x) a field.
         if (i > 0 && tokens[i - 1].kind == TokenKind::Identifier && tokens[i - 1].text == "collate") continue;

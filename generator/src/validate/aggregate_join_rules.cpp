@@ -21,6 +21,10 @@ bool is_name(const Token& t) {
     return t.kind == TokenKind::Identifier || t.kind == TokenKind::QuotedIdentifier;
 }
 
+bool is_word(const Token& t, const char* word) {
+    return t.kind == TokenKind::Identifier && t.text == word;
+}
+
 bool contains(const std::vector<std::string>& names, const std::string& name) {
     return std::find(names.begin(), names.end(), name) != names.end();
 }
@@ -79,6 +83,37 @@ const std::string kImmutableReason =
     "a continuous aggregate is materialized bucket by bucket at different times, so its result would depend on "
     "when each refresh ran (TimescaleDB only warns: \"may lead to inconsistent results on rematerialization\")";
 
+// A group-by expression is one expression of the source's columns: not two
+// (`a, b` would add an output column), not renamed with AS (`name:` does
+// that), not a constant (PostgreSQL reads a number as a column position and
+// refuses other constants).
+bool check_one_expression(const GroupKey& g, const std::string& what, Diagnostics& diags) {
+    std::string error;
+    auto tokens = sqltext::lex(g.expression, &error);
+    if (!tokens) return true;  // reported by check_fragment
+    int depth = 0;
+    bool qualified = false;
+    for (size_t i = 0; i < tokens->size(); ++i) {
+        const Token& t = (*tokens)[i];
+        if (t.kind == TokenKind::LParen) ++depth;
+        if (t.kind == TokenKind::RParen) --depth;
+        if (depth == 0 && (t.kind == TokenKind::Comma || is_word(t, "as"))) {
+            diags.error(g.expression_loc,
+                        what + " is `" + g.expression + "`, more than one expression; " +
+                            (t.kind == TokenKind::Comma ? "write each as an entry of its own in `group_by`"
+                                                        : "the output column's name is `name:`, not AS"));
+            return false;
+        }
+        qualified = qualified || (is_name(t) && i + 1 < tokens->size() && (*tokens)[i + 1].kind == TokenKind::Dot);
+    }
+    if (qualified || !sqltext::bare_identifiers(*tokens).empty()) return true;
+    diags.error(g.expression_loc, what + " is `" + g.expression +
+                                      "`, which reads no column: PostgreSQL takes a number in GROUP BY as a column "
+                                      "position and refuses other constants; group by an expression of the source's "
+                                      "columns");
+    return false;
+}
+
 }  // namespace
 
 std::vector<std::string> names_in_from(const RelationShape& from) {
@@ -97,6 +132,11 @@ void check_from_references(const std::string& sql, const SourceLocation& loc, co
         if (!is_name(t[i]) || t[i + 1].kind != TokenKind::Dot || !is_name(t[i + 2])) continue;
         if (i > 0 && t[i - 1].kind == TokenKind::Dot) continue;
         if (i + 3 < t.size() && (t[i + 3].kind == TokenKind::LParen || t[i + 3].kind == TokenKind::Dot)) continue;
+        // A qualified type or collation (`::pg_catalog.numeric`, `AS public.mood`,
+        // `COLLATE pg_catalog."C"`, `public.mood 'high'`), not a column.
+        if (i > 0 && (t[i - 1].kind == TokenKind::Cast || is_word(t[i - 1], "as") || is_word(t[i - 1], "collate")))
+            continue;
+        if (i + 3 < t.size() && t[i + 3].kind == TokenKind::String) continue;
         check_qualified_reference(t[i].text, t[i + 2].text, what, loc, from, diags);
     }
     for (const auto& bare : sqltext::bare_identifiers(t)) {
@@ -104,12 +144,11 @@ void check_from_references(const std::string& sql, const SourceLocation& loc, co
     }
 }
 
-void check_aggregate_joins(const Schema& schema, const ContinuousAggregate& agg, const RelationShape& from,
-                           Diagnostics& diags) {
+void check_aggregate_joins(const Schema& schema, const ContinuousAggregate& agg, Diagnostics& diags) {
     const std::string owner = "continuous aggregate `" + agg.name + "`";
-    const auto names = names_in_from(from);
     std::vector<std::string> read{agg.source.name};
-    for (const auto& join : agg.joins) {
+    for (size_t k = 0; k < agg.joins.size(); ++k) {
+        const AggregateJoin& join = agg.joins[k];
         const std::string& name = join.table.name;
         if (name.empty()) continue;
         const Table* table = schema.find_table(name);
@@ -137,9 +176,14 @@ void check_aggregate_joins(const Schema& schema, const ContinuousAggregate& agg,
         }
         read.push_back(name);
         if (!joinable || join.on.empty() || check_join_condition_shape(agg, join, diags)) continue;
+        // A condition sees the source and the tables joined so far.
+        ContinuousAggregate so_far = agg;
+        so_far.joins.resize(k + 1);
+        const RelationShape visible = from_shape(schema, so_far);
+        const auto names = names_in_from(visible);
         const std::string what = "the join condition of `" + name + "` in " + owner;
         check_fragment(join.on, join.on_loc, {what, &names, true, kImmutableReason}, diags);
-        check_from_references(join.on, join.on_loc, what, from, diags);
+        check_from_references(join.on, join.on_loc, what, visible, diags);
     }
 }
 
@@ -151,7 +195,7 @@ void check_group_keys(const ContinuousAggregate& agg, const RelationShape& from,
         std::optional<ColumnType> type;
         if (!g.is_column()) {
             const std::string expression_what = "group-by expression `" + g.name + "` of " + owner;
-            if (check_group_key_shape(agg, g, diags)) continue;
+            if (check_group_key_shape(agg, g, diags) || !check_one_expression(g, expression_what, diags)) continue;
             const int before = diags.error_count();
             check_fragment(g.expression, g.expression_loc, {expression_what, &names, true, kImmutableReason}, diags);
             check_from_references(g.expression, g.expression_loc, expression_what, from, diags);

@@ -290,6 +290,50 @@ void check_scalar_call(size_t i, const std::string& what, const AggregateColumn&
                                       t[i].text + "(...)`");
 }
 
+// The relation of the FROM clause a bare column belongs to ("" when none).
+std::string owner_of(const RelationShape& from, const std::string& column) {
+    for (const auto& q : from.qualified)
+        if (q.column.name == column) return q.relation;
+    return "";
+}
+
+// Whether `relation.column` may appear outside aggregate calls: grouped by
+// itself, or by its table's whole primary key (PostgreSQL's functional
+// dependency: grouping by `devices.id` lets the query read `devices.kind`).
+bool grouped_column(const Schema& schema, const ContinuousAggregate& agg, const RelationShape& from,
+                    const std::string& relation, const std::string& column) {
+    auto grouped = [&](const std::string& name) {
+        return std::any_of(agg.group_by.begin(), agg.group_by.end(), [&](const GroupKey& g) {
+            return g.is_column() && g.name == name &&
+                   (g.relation.empty() ? owner_of(from, name) == relation : g.relation == relation);
+        });
+    };
+    if (grouped(column)) return true;
+    const Table* table = schema.find_table(relation);
+    if (!table || !table->primary_key || table->primary_key->columns.empty()) return false;
+    const auto& key = table->primary_key->columns;
+    return std::all_of(key.begin(), key.end(), [&](const NameRef& part) { return grouped(part.name); });
+}
+
+// Token ranges [first, last) of `t` that spell a group-by expression.
+std::vector<std::pair<size_t, size_t>> grouped_expressions(const ContinuousAggregate& agg,
+                                                           const std::vector<sqltext::Token>& t) {
+    std::vector<std::pair<size_t, size_t>> out;
+    for (const auto& g : agg.group_by) {
+        if (g.is_column()) continue;
+        std::string error;
+        auto key = sqltext::lex(g.expression, &error);
+        if (!key || key->empty()) continue;
+        for (size_t at = 0; at + key->size() <= t.size(); ++at) {
+            bool same = true;
+            for (size_t k = 0; k < key->size() && same; ++k)
+                same = t[at + k].kind == (*key)[k].kind && t[at + k].text == (*key)[k].text;
+            if (same) out.emplace_back(at, at + key->size());
+        }
+    }
+    return out;
+}
+
 // Checks one aggregate column's expression beyond what check_fragment does:
 // a window function, calls of known aggregates with arguments of the wrong
 // type, and columns used outside any aggregate (that are not grouped by).
@@ -323,10 +367,9 @@ void check_aggregate_calls(const Schema& schema, const ContinuousAggregate& agg,
         const size_t end = f ? check_call(*f, i, what, c, source, t, diags) : call_end(t, i);
         inside.emplace_back(i, end);
     }
-    // A column read as part of a grouped expression (`lower(label)` grouped
-    // by `lower(label)`) PostgreSQL matches with the group key.
-    for (const auto& g : agg.group_by)
-        if (!g.is_column() && c.expression.find(g.expression) != std::string::npos) return;
+    // A grouped expression (`lower(label)` grouped by `lower(label)`) may
+    // appear as it is: PostgreSQL matches it with the group key.
+    const auto grouped = grouped_expressions(agg, t);
     // An extension may define aggregates we do not know (timescaledb_toolkit's
     // stats_agg, ...): then an unknown call gets the benefit of the doubt.
     const bool other_extensions = std::any_of(schema.extensions.begin(), schema.extensions.end(),
@@ -335,21 +378,34 @@ void check_aggregate_calls(const Schema& schema, const ContinuousAggregate& agg,
     for (size_t i = 0; i < t.size(); ++i) {
         if (t[i].kind != TokenKind::Identifier && t[i].kind != TokenKind::QuotedIdentifier) continue;
         bool covered = std::any_of(inside.begin(), inside.end(),
-                                   [&](const std::pair<size_t, size_t>& r) { return i > r.first && i < r.second; });
+                                   [&](const std::pair<size_t, size_t>& r) { return i > r.first && i < r.second; }) ||
+                       std::any_of(grouped.begin(), grouped.end(),
+                                   [&](const std::pair<size_t, size_t>& r) { return i >= r.first && i < r.second; });
         if (covered) continue;
         if (t[i].kind == TokenKind::Identifier && (sqltext::is_sql_keyword(t[i].text))) continue;
-        if (i + 1 < t.size() && (t[i + 1].kind == TokenKind::LParen || t[i + 1].kind == TokenKind::Dot)) continue;
+        if (i + 1 < t.size() && t[i + 1].kind == TokenKind::LParen) continue;
         if (i > 0 && (t[i - 1].kind == TokenKind::Cast || t[i - 1].kind == TokenKind::Dot)) continue;
-        if (!source.find(t[i].text)) continue;
-        if (agg.groups_by_column(t[i].text)) continue;
+        // A bare column, or `relation.column`.
+        std::string relation, column = t[i].text;
+        if (i + 2 < t.size() && t[i + 1].kind == TokenKind::Dot) {
+            if (i + 3 < t.size() && t[i + 3].kind == TokenKind::LParen) continue;  // schema.function(...)
+            relation = t[i].text;
+            column = t[i + 2].text;
+            if (!source.find_qualified(relation, column)) continue;
+        } else {
+            if (!source.find(column)) continue;
+            relation = owner_of(source, column);
+        }
+        if (grouped_column(schema, agg, source, relation, column)) continue;
         diags.error(c.expression_loc,
-                    what + " uses column `" + t[i].text +
+                    what + " uses column `" +
+                        (i + 2 < t.size() && t[i + 1].kind == TokenKind::Dot ? relation + "." : "") + column +
                         "` outside any aggregate function, which PostgreSQL refuses "
                         "(\"column \"" +
-                        agg.source.name + "." + t[i].text +
+                        relation + "." + column +
                         "\" must appear in the GROUP BY clause or be used in an aggregate function\"); wrap it in an "
                         "aggregate such as `max(...)`, or add `" +
-                        t[i].text + "` to `group_by`");
+                        (relation == agg.source.name ? column : relation + "." + column) + "` to `group_by`");
         return;
     }
 }
@@ -607,7 +663,7 @@ void check_aggregate(const Schema& schema, const ContinuousAggregate& agg, Diagn
     check_bucket(agg, source, diags);
     check_aggregate_time(schema, agg, source, diags);
     const RelationShape from = from_shape(schema, agg);
-    check_aggregate_joins(schema, agg, from, diags);
+    check_aggregate_joins(schema, agg, diags);
     check_output_names(agg, diags);
     check_group_keys(agg, from, diags);
     check_column_order(agg, diags);

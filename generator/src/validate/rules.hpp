@@ -50,8 +50,7 @@ bool check_group_key_shape(const ContinuousAggregate& aggregate, const GroupKey&
 bool check_join_condition_shape(const ContinuousAggregate& aggregate, const AggregateJoin& join, Diagnostics& diags);
 // Joins and group-by keys of a continuous aggregate over the columns of its
 // FROM clause (aggregate_join_rules.cpp).
-void check_aggregate_joins(const Schema& schema, const ContinuousAggregate& agg, const RelationShape& from,
-                           Diagnostics& diags);
+void check_aggregate_joins(const Schema& schema, const ContinuousAggregate& agg, Diagnostics& diags);
 void check_group_keys(const ContinuousAggregate& agg, const RelationShape& from, Diagnostics& diags);
 // `relation.column` references to relations the aggregate does not read or
 // columns they lack, and bare columns that two of its relations have.

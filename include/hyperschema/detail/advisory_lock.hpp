@@ -14,6 +14,7 @@
 #include <chrono>
 #include <functional>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <utility>
@@ -35,8 +36,8 @@ public:
         auto pause = std::chrono::milliseconds(20);
         for (bool first = true; !try_lock(); first = false) {
             if (waiting.at_most && std::chrono::steady_clock::now() - started >= *waiting.at_most) {
-                waiting.on_give_up();
-                return;  // on_give_up is meant to throw; never hold a lock we do not have
+                waiting.on_give_up();  // throws the caller's error
+                throw std::logic_error("advisory lock " + key_ + ": on_give_up returned without throwing");
             }
             if (first && waiting.on_first_wait) waiting.on_first_wait();
             std::this_thread::sleep_for(pause);

@@ -2,26 +2,35 @@
 -- Do not edit: hyperschema.sum records its checksum. Apply with psql -v ON_ERROR_STOP=1 -f.
 --
 -- Changes:
+--   - continuous aggregate per_rank (to recreate it)
 --   - continuous aggregate per_label (to recreate it)
 --   - continuous aggregate per_site (to recreate it)
 --   - continuous aggregate per_device (to recreate it)
 --   + table legacy_sites
+--   ~ column devices.rank: bigint -> integer
 --   + continuous aggregate per_device
 --   + continuous aggregate per_site
 --   + continuous aggregate per_label
+--   + continuous aggregate per_rank
 --
 -- Data at risk:
+--   the materialized rows of continuous aggregate per_rank (recomputed only where the source still has raw data)
 --   the materialized rows of continuous aggregate per_label (recomputed only where the source still has raw data)
 --   the materialized rows of continuous aggregate per_site (recomputed only where the source still has raw data)
 --   the materialized rows of continuous aggregate per_device (recomputed only where the source still has raw data)
+--   values of devices.rank that do not fit integer (the change narrows bigint)
 --
 -- This migration cannot give back what the up migration removed:
+--   the materialized rows of per_rank (recomputed from the source's remaining data)
 --   the materialized rows of per_label (recomputed from the source's remaining data)
 --   the materialized rows of per_site (recomputed from the source's remaining data)
 --   the materialized rows of per_device (recomputed from the source's remaining data)
 --   the rows of table legacy_sites (the table comes back empty)
 
 BEGIN;
+
+-- - continuous aggregate per_rank (to recreate it)
+DROP MATERIALIZED VIEW public.per_rank;
 
 -- - continuous aggregate per_label (to recreate it)
 DROP MATERIALIZED VIEW public.per_label;
@@ -38,6 +47,9 @@ CREATE TABLE public.legacy_sites (
     site text NOT NULL,
     CONSTRAINT legacy_sites_pkey PRIMARY KEY (device_id)
 );
+
+-- ~ column devices.rank: bigint -> integer
+ALTER TABLE public.devices ALTER COLUMN rank TYPE integer USING rank::integer;
 
 -- + continuous aggregate per_device
 CREATE MATERIALIZED VIEW public.per_device
@@ -71,6 +83,18 @@ SELECT
     count(*) AS n
 FROM public.readings
 GROUP BY time_bucket(INTERVAL '1 day', "time"), coalesce(label, 'none')
+WITH NO DATA;
+
+-- + continuous aggregate per_rank
+CREATE MATERIALIZED VIEW public.per_rank
+WITH (timescaledb.continuous, timescaledb.materialized_only = true) AS
+SELECT
+    time_bucket(INTERVAL '1 hour', readings."time") AS bucket,
+    devices.rank,
+    count(*) AS n
+FROM public.readings
+JOIN public.devices ON devices.id = readings.device_id
+GROUP BY time_bucket(INTERVAL '1 hour', readings."time"), devices.rank
 WITH NO DATA;
 
 COMMIT;

@@ -2,26 +2,34 @@
 -- Do not edit: hyperschema.sum records its checksum. Apply with psql -v ON_ERROR_STOP=1 -f.
 --
 -- Changes:
+--   - continuous aggregate per_rank (to recreate it)
 --   - continuous aggregate per_label (to recreate it)
 --   - continuous aggregate per_site (to recreate it)
 --   - continuous aggregate per_device (to recreate it)
 --   - table legacy_sites
+--   ~ column devices.rank: integer -> bigint
 --   + continuous aggregate per_device
 --   + continuous aggregate per_site
 --   + continuous aggregate per_label
+--   + continuous aggregate per_rank
 --
 -- Data at risk:
+--   the materialized rows of continuous aggregate per_rank (recomputed only where the source still has raw data)
 --   the materialized rows of continuous aggregate per_label (recomputed only where the source still has raw data)
 --   the materialized rows of continuous aggregate per_site (recomputed only where the source still has raw data)
 --   the materialized rows of continuous aggregate per_device (recomputed only where the source still has raw data)
 --   every row of table legacy_sites
 --
 -- This migration cannot give back what the down migration removed:
+--   the materialized rows of per_rank (recomputed from the source's remaining data)
 --   the materialized rows of per_label (recomputed from the source's remaining data)
 --   the materialized rows of per_site (recomputed from the source's remaining data)
 --   the materialized rows of per_device (recomputed from the source's remaining data)
 
 BEGIN;
+
+-- - continuous aggregate per_rank (to recreate it)
+DROP MATERIALIZED VIEW public.per_rank;
 
 -- - continuous aggregate per_label (to recreate it)
 DROP MATERIALIZED VIEW public.per_label;
@@ -34,6 +42,9 @@ DROP MATERIALIZED VIEW public.per_device;
 
 -- - table legacy_sites
 DROP TABLE public.legacy_sites;
+
+-- ~ column devices.rank: integer -> bigint
+ALTER TABLE public.devices ALTER COLUMN rank TYPE bigint USING rank::bigint;
 
 -- + continuous aggregate per_device
 CREATE MATERIALIZED VIEW public.per_device
@@ -68,6 +79,18 @@ SELECT
     count(*) AS n
 FROM public.readings
 GROUP BY time_bucket(INTERVAL '1 day', "time"), lower(coalesce(label, 'none'))
+WITH NO DATA;
+
+-- + continuous aggregate per_rank
+CREATE MATERIALIZED VIEW public.per_rank
+WITH (timescaledb.continuous, timescaledb.materialized_only = true) AS
+SELECT
+    time_bucket(INTERVAL '1 hour', readings."time") AS bucket,
+    devices.rank,
+    count(*) AS n
+FROM public.readings
+JOIN public.devices ON devices.id = readings.device_id
+GROUP BY time_bucket(INTERVAL '1 hour', readings."time"), devices.rank
 WITH NO DATA;
 
 COMMIT;
