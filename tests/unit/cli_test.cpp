@@ -60,6 +60,18 @@ TEST_CASE("sql prints the schema's SQL and refuses a directory of several schema
     CHECK(cli({"sql", source_path("schemas")}).status == 2);
 }
 
+TEST_CASE("graph prints the schema's diagram in either format and refuses others", "[cli][graph]") {
+    Run mermaid = cli({"graph", source_path("schemas/heatpump")});
+    CHECK(mermaid.status == 0);
+    CHECK(mermaid.output == read_text(source_path("tests/graphs/heatpump.mmd")));
+    Run dot = cli({"graph", source_path("schemas/heatpump"), "--format", "dot"});
+    CHECK(dot.status == 0);
+    CHECK(dot.output == read_text(source_path("tests/graphs/heatpump.dot")));
+    CHECK(cli({"graph", source_path("schemas/heatpump"), "--format", "json"}).status == 2);
+    CHECK(cli({"graph", source_path("schemas")}).status == 2);
+    CHECK(cli({"graph", source_path("tests/cases/invalid/unknown_key")}).status == 1);
+}
+
 TEST_CASE("generate writes only what changed and --check finds stale files", "[cli]") {
     const std::string out = temp_dir();
     const std::string schemas = source_path("schemas");

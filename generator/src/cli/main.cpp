@@ -10,6 +10,7 @@
 
 #include "cli/common.hpp"
 #include "devdb/dev_database.hpp"
+#include "emit/graph.hpp"
 #include "hyperschema/error.hpp"
 #include "hyperschema/version.hpp"
 #include "migrate/schema_script.hpp"
@@ -45,6 +46,9 @@ commands:
                                  default public) into DIR (default: the schema's name); exit 1 when
                                  an object is carried as SQL (`sql:`) or not at all, unless
                                  --allow-unsupported
+  graph [DIR]                    print a diagram of the schema (--format mermaid, the default, or dot):
+                                 tables and foreign keys, hypertables, aggregates with their sources,
+                                 joins and buckets, views and what they read, policies as notes
   check [DIR...]                 for CI: exit 1 unless migrations, checksums and generated files
                                  are in sync with the YAML
   backfill run NAME [DIR]        run (or resume) the data migration NAME in checkpointed batches (--db);
@@ -68,6 +72,7 @@ options:
                          it derived from the directory or was given)
   --dry-run              print the SQL migrate up/down would run, run nothing
   --format text|json     output of `check` and `verify` (default: text)
+  --format mermaid|dot   output of `graph` (default: mermaid)
   --ignore GLOB          verify: leave out unexpected objects named like GLOB (repeatable)
   --no-job-health        verify: do not report failing TimescaleDB jobs
   --namespace NAME       pull: the PostgreSQL schema to read (repeatable; each its own directory)
@@ -170,8 +175,8 @@ bool parse_args(int argc, char** argv, Options& o, std::string& error) {
             if (o.out.empty()) return false;
         } else if (a == "--format" || a.rfind("--format=", 0) == 0) {
             o.format = value("--format");
-            if (o.format != "text" && o.format != "json") {
-                error = "--format takes text or json";
+            if (o.format != "text" && o.format != "json" && o.format != "mermaid" && o.format != "dot") {
+                error = "--format takes text or json (check, verify), mermaid or dot (graph)";
                 return false;
             }
         } else if (!a.empty() && a[0] == '-') {
@@ -243,6 +248,28 @@ int run_sql(const Options& o) {
         return kUsage;
     }
     std::cout << history::schema_sql(results[0].schema);
+    return kOk;
+}
+
+int run_graph(const Options& o) {
+    if (o.args.size() > 1) {
+        std::cerr << "hyperschema: error: graph takes one schema directory\n";
+        return kUsage;
+    }
+    if (o.format != "text" && o.format != "mermaid" && o.format != "dot") {
+        std::cerr << "hyperschema: error: graph draws --format mermaid or dot, not " << o.format << "\n";
+        return kUsage;
+    }
+    std::vector<CompileResult> results;
+    int code = compile_all(o, o.args, results);
+    if (code != kOk) return std::max(code, summarize(results));
+    if (results.size() != 1) {
+        std::cerr << "hyperschema: error: " << (o.args.empty() ? "." : o.args[0]) << " holds " << results.size()
+                  << " schemas; name one of them\n";
+        return kUsage;
+    }
+    std::cout << emit::schema_graph(results[0].schema,
+                                    o.format == "dot" ? emit::GraphFormat::Dot : emit::GraphFormat::Mermaid);
     return kOk;
 }
 
@@ -327,6 +354,7 @@ int main(int argc, char** argv) {
     try {
         if (o.command == "validate") return run_validate(o);
         if (o.command == "sql") return run_sql(o);
+        if (o.command == "graph") return run_graph(o);
         if (o.command == "generate") return run_generate(o);
         if (o.command == "migrate") return run_migrate(o);
         if (o.command == "diff") return run_diff(o);
