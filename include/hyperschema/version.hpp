@@ -24,5 +24,7 @@ inline constexpr const char* kMinTimescaleVersion = "2.15";
 inline constexpr const char* kMinTimescaleVersionForChunkSkipping = "2.16";
 inline constexpr const char* kMinTimescaleVersionForAggregateJoins = "2.16";
 inline constexpr const char* kMinTimescaleVersionForJobs = "2.20";
+// What this release was run against (`hyperschema --version` says it).
+inline constexpr const char* kTestedOn = "TimescaleDB 2.28.3 on PostgreSQL 15; PostgreSQL 15 and 17 without it";
 
 }  // namespace hyperschema

@@ -337,7 +337,10 @@ int main(int argc, char** argv) {
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
         if (a == "--version") {
-            std::cout << "hyperschema " << kVersion << "\n";
+            std::cout << "hyperschema " << kVersion << "\n"
+                      << "SQL for TimescaleDB " << kMinTimescaleVersion << " and later ("
+                      << kMinTimescaleVersionForChunkSkipping << " for chunk skipping and aggregate joins, "
+                      << kMinTimescaleVersionForJobs << " for jobs); tested on " << kTestedOn << "\n";
             return kOk;
         }
         if (a == "-h" || a == "--help") {
