@@ -76,7 +76,8 @@ int run_diff(const Options& o);
 int run_check(const Options& o);
 int run_verify(const Options& o);  // verify [DIR]: the live database against the schema
 int run_pull(const Options& o);
-int run_backfill_command(const Options& o);  // backfill run | status | verify NAME [DIR]
+int run_backfill_command(const Options& o);
+int run_init(const Options& o);  // init [DIR]: a commented starter schema  // backfill run | status | verify NAME [DIR]
 // Backfill progress on stderr: a bar on a terminal, a line every 2 s elsewhere.
 std::function<void(const BackfillProgress&)> backfill_progress_printer();
 

@@ -25,6 +25,7 @@ namespace {
 const char* kUsageText = R"(usage: hyperschema <command> [options] [DIR...]
 
 commands:
+  init [DIR]                     write a commented starter schema (DIR/schema.yaml) to edit
   validate [DIR...]              check schemas and report every error and warning
   sql [DIR]                      print the SQL that creates the schema in an empty database
   generate [DIR...]              write OUT/<schema>/: schema.sql, include/<schema>/*.hpp, src/<schema>.cpp
@@ -358,6 +359,7 @@ int main(int argc, char** argv) {
         if (o.command == "validate") return run_validate(o);
         if (o.command == "sql") return run_sql(o);
         if (o.command == "graph") return run_graph(o);
+        if (o.command == "init") return run_init(o);
         if (o.command == "generate") return run_generate(o);
         if (o.command == "migrate") return run_migrate(o);
         if (o.command == "diff") return run_diff(o);
