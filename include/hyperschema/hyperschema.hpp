@@ -17,6 +17,7 @@
 #include "hyperschema/query.hpp"
 #include "hyperschema/refresh.hpp"
 #include "hyperschema/rows.hpp"
+#include "hyperschema/server_faults.hpp"
 #include "hyperschema/stream.hpp"
 #include "hyperschema/table.hpp"
 #include "hyperschema/types.hpp"

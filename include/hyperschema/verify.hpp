@@ -23,6 +23,7 @@
 #include "hyperschema/error.hpp"
 #include "hyperschema/expected_schema.hpp"
 #include "hyperschema/migrator.hpp"
+#include "hyperschema/server_faults.hpp"
 
 namespace hyperschema {
 
@@ -910,7 +911,8 @@ private:
         if (!options_.job_health || j.last_run_status != "Failed") return;
         add(DriftKind::Unhealthy, object,
             "job " + std::to_string(j.id) + "'s last run failed (" + std::to_string(j.total_failures) +
-                " failed runs in all)" + (j.last_error.empty() ? "" : ": " + j.last_error));
+                " failed runs in all)" + (j.last_error.empty() ? "" : ": " + j.last_error) +
+                known_fault_hint(j.last_error, j.id));
     }
 
     void check_policies() {

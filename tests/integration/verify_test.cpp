@@ -577,6 +577,42 @@ TEST_CASE("verify: a TimescaleDB job whose last run failed is reported with its 
     CHECK(verify_db(f.db, f.expected, no_health).ok());
 }
 
+TEST_CASE("verify: a job failing with a known server fault says what causes it and what to do",
+          "[timescaledb][verify]") {
+    HYPERSCHEMA_REQUIRE_TIMESCALEDB();
+    Fixture f = migrated("heatpump");
+    // The error every scheduled job gives on PostgreSQL 15.20 with TimescaleDB
+    // 2.28.3, recorded as the scheduler records a failed run (see above).
+    run_sql(
+        f.db,
+        "WITH j AS (SELECT job_id FROM timescaledb_information.jobs WHERE hypertable_name = 'energy_hourly' AND "
+        "proc_name = 'policy_refresh_continuous_aggregate') "
+        "INSERT INTO _timescaledb_internal.bgw_job_stat (job_id, last_start, last_finish, next_start, "
+        "last_successful_finish, last_run_success, total_runs, total_duration, total_duration_failures, "
+        "total_successes, total_failures, total_crashes, consecutive_failures, consecutive_crashes) "
+        "SELECT job_id, now() - interval '1 minute', now(), now() + interval '5 minutes', '-infinity', false, 1, "
+        "interval '1 second', interval '1 second', 0, 1, 0, 1, 0 FROM j;"
+        "INSERT INTO _timescaledb_internal.bgw_job_stat_history (job_id, pid, execution_start, execution_finish, "
+        "succeeded, data) SELECT job_id, 4242, now() - interval '1 minute', now(), false, "
+        R"('{"error_data": {"sqlerrcode": "24000", "message": "cannot drop portal \"\" while it is being set up"}}')"
+        " FROM timescaledb_information.jobs WHERE hypertable_name = 'energy_hourly' AND proc_name = "
+        "'policy_refresh_continuous_aggregate'");
+    VerifyReport report = verify_db(f.db, f.expected);
+    INFO(report.text());
+    REQUIRE(report.problems.size() == 1);
+    CHECK(report.problems[0].kind == DriftKind::Unhealthy);
+    CHECK(mentions(report, "a known fault, seen with PostgreSQL 15.20 (Debian 12's) with TimescaleDB 2.28.3"));
+    pqxx::connection conn(PgCluster::shared().dsn(f.db));
+    pqxx::nontransaction tx(conn);
+    const int id = tx.exec1(
+                         "SELECT job_id FROM timescaledb_information.jobs WHERE hypertable_name = 'energy_hourly' "
+                         "AND proc_name = 'policy_refresh_continuous_aggregate'")[0]
+                       .as<int>();
+    CHECK(mentions(report,
+                   "workaround: run the job in the foreground instead (`CALL run_job(" + std::to_string(id) + ")`"));
+    CHECK(hyperschema::known_server_fault("canceling statement due to statement timeout") == nullptr);
+}
+
 TEST_CASE("verify: versions: too old a TimescaleDB, and a database behind the application", "[timescaledb][verify]") {
     HYPERSCHEMA_REQUIRE_TIMESCALEDB();
     Fixture f = migrated("heatpump");
