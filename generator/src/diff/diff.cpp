@@ -137,15 +137,8 @@ private:
             const Table* table = to_.find_table(j.table.name);
             const std::string old_name = table ? renames_.table_in_from(table->name) : "";
             if (old_name.empty()) continue;
-            const Table& old = *from_.find_table(old_name);
-            std::set<std::string> changed;
-            for (const auto& o : old.columns) {
-                const std::string name = renames_.column_in_to(old.name, o.name);
-                const Column* now = name.empty() ? nullptr : table->find_column(name);
-                if (now && (!(now->type == o.type) || now->collation != o.collation || now->generated != o.generated))
-                    changed.insert(name);
-            }
-            if (sqltext::mentions_any(text, changed)) return true;
+            if (sqltext::mentions_any(text, retyped_columns(*from_.find_table(old_name), *table, renames_)))
+                return true;
         }
         return false;
     }

@@ -100,6 +100,8 @@ void alter_table(const Schema& from, const Table& old_table, const Schema& to, c
 bool narrows(const ColumnType& from, const ColumnType& to);
 // True when a column of the table is dropped, renamed or changes type.
 bool columns_reshaped(const Table& old_table, const Table& table, const Renames& renames);
+// The columns (as `table` names them) whose type, collation or generation changes.
+std::set<std::string> retyped_columns(const Table& old_table, const Table& table, const Renames& renames);
 
 // What a hypertable or continuous aggregate has of TimescaleDB's settings.
 struct RelationSettings {

@@ -315,8 +315,7 @@ void comment_view_columns(const Schema& to, const View& old, const View& view, O
         const std::string text = comment_of(view, column);
         if (comment_of(old, column) == text) continue;
         out.add(Stage::CreateViewsAndAggregates, "~ comment on column " + view.name + "." + column,
-                "COMMENT ON COLUMN " + qualified(to.namespace_, view.name) + "." + quote_ident(column) + " IS " +
-                    (text.empty() ? "NULL" : quote_literal(text)) + ";\n");
+                emit::set_comment("COLUMN " + qualified(to.namespace_, view.name) + "." + quote_ident(column), text));
     }
 }
 
@@ -329,8 +328,7 @@ void comment_view(const Schema& to, const View& old, const View& view, Output& o
     comment_view_columns(to, old, view, out);
     if (old.comment == view.comment) return;
     out.add(Stage::CreateViewsAndAggregates, std::string("~ comment on ") + view.kind_name() + " " + view.name,
-            std::string("COMMENT ON ") + view.kind_sql() + " " + qualified(to.namespace_, view.name) + " IS " +
-                (view.comment.empty() ? "NULL" : quote_literal(view.comment)) + ";\n");
+            emit::set_comment(std::string(view.kind_sql()) + " " + qualified(to.namespace_, view.name), view.comment));
 }
 
 std::string view_definition(const View& view) {

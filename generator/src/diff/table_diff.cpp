@@ -334,8 +334,7 @@ void diff_columns(const Schema& from, const Table& old, const Schema& to, const 
         sources.additions();
         if (o.comment != c.comment) {
             out.add(Stage::AlterColumns, "~ comment on column " + what,
-                    "COMMENT ON COLUMN " + qualified(to.namespace_, table.name) + "." + col + " IS " +
-                        (c.comment.empty() ? "NULL" : quote_literal(c.comment)) + ";\n");
+                    emit::set_comment("COLUMN " + qualified(to.namespace_, table.name) + "." + col, c.comment));
         }
     }
     for (const auto& o : old.columns) {
@@ -699,14 +698,23 @@ void alter_table(const Schema& from, const Table& old, const Schema& to, const T
     diff_hypertable(old_named, to, table, out);
 }
 
+std::set<std::string> retyped_columns(const Table& old, const Table& table, const Renames& renames) {
+    std::set<std::string> out;
+    for (const auto& o : old.columns) {
+        const std::string n = renames.column_in_to(old.name, o.name);
+        const Column* now = n.empty() ? nullptr : table.find_column(n);
+        if (now && (!(now->type == o.type) || now->collation != o.collation || now->generated != o.generated))
+            out.insert(n);
+    }
+    return out;
+}
+
 bool columns_reshaped(const Table& old, const Table& table, const Renames& renames) {
     for (const auto& o : old.columns) {
         std::string n = renames.column_in_to(old.name, o.name);
         if (n.empty() || n != o.name) return true;
-        const Column& now = *table.find_column(n);
-        if (!(now.type == o.type) || now.collation != o.collation || now.generated != o.generated) return true;
     }
-    return false;
+    return !retyped_columns(old, table, renames).empty();
 }
 
 }  // namespace hyperschema::diff

@@ -319,8 +319,7 @@ std::string create_namespace(const Schema& schema) {
 }
 
 std::string namespace_comment(const Schema& schema) {
-    return "COMMENT ON SCHEMA " + quote_ident(schema.namespace_) + " IS " +
-           (schema.namespace_comment.empty() ? "NULL" : quote_literal(schema.namespace_comment)) + ";\n";
+    return set_comment("SCHEMA " + quote_ident(schema.namespace_), schema.namespace_comment);
 }
 
 std::string create_extension(const Extension& extension) {
@@ -412,6 +411,10 @@ std::string table_comments(const Schema& schema, const Table& table) {
     if (!table.comment.empty()) out += "COMMENT ON TABLE " + name + " IS " + quote_literal(table.comment) + ";\n";
     for (const auto& c : table.columns) out += column_comment(schema, table.name, c);
     return out;
+}
+
+std::string set_comment(const std::string& object, const std::string& text) {
+    return "COMMENT ON " + object + " IS " + (text.empty() ? "NULL" : quote_literal(text)) + ";\n";
 }
 
 std::string column_comment(const Schema& schema, const std::string& table, const Column& column) {

@@ -71,6 +71,9 @@ std::string constraint_comment(const Schema& schema, const std::string& table, c
                                bool clear = false);
 std::string index_comment(const Schema& schema, const Index& index, bool clear = false);
 std::string column_comment(const Schema& schema, const std::string& table, const Column& column);
+// COMMENT ON `object` (`COLUMN public.t.c`, `SCHEMA energy`) IS the text, or
+// NULL when it is empty: how a migration sets, changes or drops a comment.
+std::string set_comment(const std::string& object, const std::string& text);
 
 // CREATE SCHEMA IF NOT EXISTS for a namespace other than `public`.
 std::string create_namespace(const Schema& schema);

@@ -31,6 +31,20 @@ std::vector<std::string> RelationShape::relations() const {
     return out;
 }
 
+std::vector<std::string> RelationShape::columns_of(const std::string& relation) const {
+    std::vector<std::string> out;
+    for (const auto& q : qualified)
+        if (q.relation == relation) out.push_back(q.column.name);
+    return out;
+}
+
+std::vector<std::string> RelationShape::relations_with(const std::string& column) const {
+    std::vector<std::string> out;
+    for (const auto& q : qualified)
+        if (q.column.name == column) out.push_back(q.relation);
+    return out;
+}
+
 std::vector<std::string> RelationShape::names() const {
     std::vector<std::string> out;
     for (const auto& c : columns) out.push_back(c.name);

@@ -38,6 +38,8 @@ struct RelationShape {
     const RelationColumn* find_qualified(const std::string& relation, const std::string& column) const;
     std::vector<std::string> names() const;
     std::vector<std::string> relations() const;  // the qualifiers, in FROM order
+    std::vector<std::string> columns_of(const std::string& relation) const;
+    std::vector<std::string> relations_with(const std::string& column) const;
 };
 
 // The columns of a hypertable or continuous aggregate called `name`.

@@ -10,13 +10,8 @@ namespace {
 using sqltext::Token;
 using sqltext::TokenKind;
 
-bool is_word(const Token& t, const char* word) {
-    return t.kind == TokenKind::Identifier && t.text == word;
-}
-
-bool is_name(const Token& t) {
-    return t.kind == TokenKind::Identifier || t.kind == TokenKind::QuotedIdentifier;
-}
+using sqltext::is_name;
+using sqltext::is_word;
 
 std::string trim(std::string s) {
     const size_t start = s.find_first_not_of(" \n\t");
@@ -199,7 +194,8 @@ std::optional<FromClause> read_joins(const Slicer& slice, size_t first, size_t l
 }
 
 // The SQL with every `alias.` qualifier written `table.`, in one pass (a
-// table may be another table's alias: `devices sites JOIN sites devices`).
+// table may be another table's alias: `devices sites JOIN sites devices`);
+// an empty `table` drops the qualifier with its dot.
 std::string requalified(const std::string& sql, const std::vector<std::pair<std::string, std::string>>& aliases) {
     std::string error;
     auto tokens = sqltext::lex(sql, &error);
@@ -212,7 +208,7 @@ std::string requalified(const std::string& sql, const std::vector<std::pair<std:
         if (is_name(t) && alias != aliases.end() && (*tokens)[i + 1].kind == TokenKind::Dot &&
             is_name((*tokens)[i + 2]) && (i == 0 || (*tokens)[i - 1].kind != TokenKind::Dot)) {
             out += sql.substr(copied, t.offset - copied) + alias->second;
-            copied = (*tokens)[i + 1].offset;
+            copied = (*tokens)[alias->second.empty() ? i + 2 : i + 1].offset;
         }
     }
     return out + sql.substr(copied);
@@ -221,20 +217,7 @@ std::string requalified(const std::string& sql, const std::vector<std::pair<std:
 }  // namespace
 
 std::string without_qualifier(const std::string& sql, const std::string& qualifier) {
-    std::string error;
-    auto tokens = sqltext::lex(sql, &error);
-    if (!tokens) return sql;
-    std::string out;
-    size_t copied = 0;
-    for (size_t i = 0; i + 2 < tokens->size(); ++i) {
-        const Token& t = (*tokens)[i];
-        if (is_name(t) && t.text == qualifier && (*tokens)[i + 1].kind == TokenKind::Dot && is_name((*tokens)[i + 2]) &&
-            (i == 0 || (*tokens)[i - 1].kind != TokenKind::Dot)) {
-            out += sql.substr(copied, t.offset - copied);
-            copied = (*tokens)[i + 2].offset;
-        }
-    }
-    return out + sql.substr(copied);
+    return requalified(sql, {{qualifier, ""}});
 }
 
 // The name the query qualifies its source's columns with: an alias

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "catalog/privileges.hpp"
+#include "emit/identifiers.hpp"
 #include "emit/yaml_writer.hpp"
 #include "hyperschema/detail/catalog_text.hpp"
 #include "hyperschema/policy_kinds.hpp"
@@ -910,10 +911,8 @@ std::string Writer::column_comments_sql(const std::string& view) const {
     const std::string prefix = "column " + view + ".";
     for (const auto& [key, text] : live_.comments) {
         if (key.rfind(prefix, 0) != 0) continue;
-        std::string literal = "'";
-        for (char c : text) literal += c == '\'' ? std::string("''") : std::string(1, c);
-        out +=
-            ";\nCOMMENT ON COLUMN " + qualified(view) + "." + quote(key.substr(prefix.size())) + " IS " + literal + "'";
+        out += ";\nCOMMENT ON COLUMN " + qualified(view) + "." + quote(key.substr(prefix.size())) + " IS " +
+               emit::quote_literal(text);
     }
     return out;
 }

@@ -295,6 +295,24 @@ std::vector<std::string> non_immutable_functions(const std::vector<Token>& token
     return out;
 }
 
+bool is_word(const Token& t, std::string_view word) {
+    return t.kind == TokenKind::Identifier && t.text == word;
+}
+
+bool is_name(const Token& t) {
+    return t.kind == TokenKind::Identifier || t.kind == TokenKind::QuotedIdentifier;
+}
+
+bool column_reference_at(const std::vector<Token>& t, size_t i) {
+    if (i + 2 >= t.size() || !is_name(t[i]) || t[i + 1].kind != TokenKind::Dot || !is_name(t[i + 2])) return false;
+    if (i > 0 && (t[i - 1].kind == TokenKind::Dot || t[i - 1].kind == TokenKind::Cast || is_word(t[i - 1], "as") ||
+                  is_word(t[i - 1], "collate")))
+        return false;
+    const bool followed = i + 3 < t.size();
+    return !(followed && (t[i + 3].kind == TokenKind::LParen || t[i + 3].kind == TokenKind::Dot ||
+                          t[i + 3].kind == TokenKind::String));
+}
+
 std::vector<Token> bare_identifiers(const std::vector<Token>& tokens) {
     std::vector<Token> out;
     for (size_t i = 0; i < tokens.size(); ++i) {

@@ -56,6 +56,16 @@ std::vector<std::string> called_functions(std::string_view sql);
 
 bool is_sql_keyword(std::string_view word);
 
+// The keyword or unquoted name `word` (lowercase).
+bool is_word(const Token& t, std::string_view word);
+// An identifier, quoted or not.
+bool is_name(const Token& t);
+// Whether `relation.column` starts at i and reads a column: not a function
+// (`schema.f(...)`), a three-part name, a qualified type or collation
+// (`::pg_catalog.numeric`, `AS public.mood`, `COLLATE pg_catalog."C"`) or a
+// typed literal (`public.mood 'high'`).
+bool column_reference_at(const std::vector<Token>& tokens, size_t i);
+
 // Whether the SQL text names any of `names` as a word; true also when it does
 // not lex, for callers that must then assume it does.
 bool mentions_any(std::string_view sql, const std::set<std::string>& names);

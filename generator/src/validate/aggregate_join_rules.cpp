@@ -14,34 +14,13 @@
 namespace hyperschema::rules {
 namespace {
 
+using sqltext::is_name;
+using sqltext::is_word;
 using sqltext::Token;
 using sqltext::TokenKind;
 
-bool is_name(const Token& t) {
-    return t.kind == TokenKind::Identifier || t.kind == TokenKind::QuotedIdentifier;
-}
-
-bool is_word(const Token& t, const char* word) {
-    return t.kind == TokenKind::Identifier && t.text == word;
-}
-
 bool contains(const std::vector<std::string>& names, const std::string& name) {
     return std::find(names.begin(), names.end(), name) != names.end();
-}
-
-std::vector<std::string> columns_of(const RelationShape& from, const std::string& relation) {
-    std::vector<std::string> out;
-    for (const auto& q : from.qualified)
-        if (q.relation == relation) out.push_back(q.column.name);
-    return out;
-}
-
-// The relations that have a column, for "qualify it" hints.
-std::vector<std::string> relations_with(const RelationShape& from, const std::string& column) {
-    std::vector<std::string> out;
-    for (const auto& q : from.qualified)
-        if (q.column.name == column) out.push_back(q.relation);
-    return out;
 }
 
 // `a`, `b` and `c`
@@ -54,7 +33,7 @@ std::string all_of(const std::vector<std::string>& names) {
 
 void report_ambiguous(const std::string& column, const std::string& what, const SourceLocation& loc,
                       const RelationShape& from, Diagnostics& diags) {
-    const auto owners = relations_with(from, column);
+    const auto owners = from.relations_with(column);
     diags.error(loc, "column `" + column + "` in " + what + " is in " + all_of(owners) +
                          " (PostgreSQL: \"column reference \"" + column + "\" is ambiguous\"); qualify it, e.g. `" +
                          owners.front() + "." + column + "`");
@@ -74,14 +53,10 @@ void check_qualified_reference(const std::string& relation, const std::string& c
         return;
     }
     if (from.find_qualified(relation, column)) return;
-    const auto columns = columns_of(from, relation);
+    const auto columns = from.columns_of(relation);
     diags.error(loc, "unknown column `" + column + "` of `" + relation + "` in " + what +
                          did_you_mean(column, columns) + "; `" + relation + "` has " + one_of(columns));
 }
-
-const std::string kImmutableReason =
-    "a continuous aggregate is materialized bucket by bucket at different times, so its result would depend on "
-    "when each refresh ran (TimescaleDB only warns: \"may lead to inconsistent results on rematerialization\")";
 
 // A group-by expression is one expression of the source's columns: not two
 // (`a, b` would add an output column), not renamed with AS (`name:` does
@@ -128,17 +103,9 @@ void check_from_references(const std::string& sql, const SourceLocation& loc, co
     auto tokens = sqltext::lex(sql, &error);
     if (!tokens) return;
     const std::vector<Token>& t = *tokens;
-    for (size_t i = 0; i + 2 < t.size(); ++i) {
-        if (!is_name(t[i]) || t[i + 1].kind != TokenKind::Dot || !is_name(t[i + 2])) continue;
-        if (i > 0 && t[i - 1].kind == TokenKind::Dot) continue;
-        if (i + 3 < t.size() && (t[i + 3].kind == TokenKind::LParen || t[i + 3].kind == TokenKind::Dot)) continue;
-        // A qualified type or collation (`::pg_catalog.numeric`, `AS public.mood`,
-        // `COLLATE pg_catalog."C"`, `public.mood 'high'`), not a column.
-        if (i > 0 && (t[i - 1].kind == TokenKind::Cast || is_word(t[i - 1], "as") || is_word(t[i - 1], "collate")))
-            continue;
-        if (i + 3 < t.size() && t[i + 3].kind == TokenKind::String) continue;
-        check_qualified_reference(t[i].text, t[i + 2].text, what, loc, from, diags);
-    }
+    for (size_t i = 0; i + 2 < t.size(); ++i)
+        if (sqltext::column_reference_at(t, i))
+            check_qualified_reference(t[i].text, t[i + 2].text, what, loc, from, diags);
     for (const auto& bare : sqltext::bare_identifiers(t)) {
         if (contains(from.ambiguous, bare.text)) report_ambiguous(bare.text, what, loc, from, diags);
     }
@@ -152,8 +119,9 @@ void check_aggregate_joins(const Schema& schema, const ContinuousAggregate& agg,
         const std::string& name = join.table.name;
         if (name.empty()) continue;
         const Table* table = schema.find_table(name);
-        const bool joinable = table && !table->hypertable && !contains(read, name);
-        if (contains(read, name)) {
+        const bool twice = contains(read, name);
+        const bool joinable = table && !table->hypertable && !twice;
+        if (twice) {
             diags.error(join.table.loc, owner + " reads `" + name + "` twice (PostgreSQL: \"table name \"" + name +
                                             "\" specified more than once\"); join each table once");
         } else if (table && table->hypertable) {
@@ -182,7 +150,7 @@ void check_aggregate_joins(const Schema& schema, const ContinuousAggregate& agg,
         const RelationShape visible = from_shape(schema, so_far);
         const auto names = names_in_from(visible);
         const std::string what = "the join condition of `" + name + "` in " + owner;
-        check_fragment(join.on, join.on_loc, {what, &names, true, kImmutableReason}, diags);
+        check_fragment(join.on, join.on_loc, {what, &names, true, kAggregateImmutability}, diags);
         check_from_references(join.on, join.on_loc, what, visible, diags);
     }
 }
@@ -197,7 +165,8 @@ void check_group_keys(const ContinuousAggregate& agg, const RelationShape& from,
             const std::string expression_what = "group-by expression `" + g.name + "` of " + owner;
             if (check_group_key_shape(agg, g, diags) || !check_one_expression(g, expression_what, diags)) continue;
             const int before = diags.error_count();
-            check_fragment(g.expression, g.expression_loc, {expression_what, &names, true, kImmutableReason}, diags);
+            check_fragment(g.expression, g.expression_loc, {expression_what, &names, true, kAggregateImmutability},
+                           diags);
             check_from_references(g.expression, g.expression_loc, expression_what, from, diags);
             if (diags.error_count() != before) continue;
             type = g.type ? g.type : infer_expression_type(g.expression, from);

@@ -160,9 +160,7 @@ bool is_known_scalar(const std::string& fn) {
                               fn);
 }
 
-bool is_word(const sqltext::Token& t, std::string_view word) {
-    return t.kind == sqltext::TokenKind::Identifier && t.text == word;
-}
+using sqltext::is_word;
 
 // The index of the last token of the call of the function named at i: its
 // closing parenthesis, or that of a WITHIN GROUP (...) or FILTER (...) after it.
@@ -292,9 +290,8 @@ void check_scalar_call(size_t i, const std::string& what, const AggregateColumn&
 
 // The relation of the FROM clause a bare column belongs to ("" when none).
 std::string owner_of(const RelationShape& from, const std::string& column) {
-    for (const auto& q : from.qualified)
-        if (q.column.name == column) return q.relation;
-    return "";
+    const auto owners = from.relations_with(column);
+    return owners.empty() ? "" : owners.front();
 }
 
 // Whether `relation.column` may appear outside aggregate calls: grouped by
@@ -387,8 +384,9 @@ void check_aggregate_calls(const Schema& schema, const ContinuousAggregate& agg,
         if (i > 0 && (t[i - 1].kind == TokenKind::Cast || t[i - 1].kind == TokenKind::Dot)) continue;
         // A bare column, or `relation.column`.
         std::string relation, column = t[i].text;
-        if (i + 2 < t.size() && t[i + 1].kind == TokenKind::Dot) {
-            if (i + 3 < t.size() && t[i + 3].kind == TokenKind::LParen) continue;  // schema.function(...)
+        const bool qualified = i + 1 < t.size() && t[i + 1].kind == TokenKind::Dot;
+        if (qualified) {
+            if (!sqltext::column_reference_at(t, i)) continue;  // schema.function(...), a type, ...
             relation = t[i].text;
             column = t[i + 2].text;
             if (!source.find_qualified(relation, column)) continue;
@@ -398,8 +396,7 @@ void check_aggregate_calls(const Schema& schema, const ContinuousAggregate& agg,
         }
         if (grouped_column(schema, agg, source, relation, column)) continue;
         diags.error(c.expression_loc,
-                    what + " uses column `" +
-                        (i + 2 < t.size() && t[i + 1].kind == TokenKind::Dot ? relation + "." : "") + column +
+                    what + " uses column `" + (qualified ? relation + "." : "") + column +
                         "` outside any aggregate function, which PostgreSQL refuses "
                         "(\"column \"" +
                         relation + "." + column +
@@ -413,9 +410,7 @@ void check_aggregate_calls(const Schema& schema, const ContinuousAggregate& agg,
 void check_expressions(const Schema& schema, const ContinuousAggregate& agg, const RelationShape& source,
                        Diagnostics& diags) {
     const auto names = names_in_from(source);
-    const std::string immutable =
-        "a continuous aggregate is materialized bucket by bucket at different times, so its result would depend on "
-        "when each refresh ran (TimescaleDB only warns: \"may lead to inconsistent results on rematerialization\")";
+    const std::string immutable = kAggregateImmutability;
     for (const auto& c : agg.columns) {
         const std::string what = "column `" + agg.name + "." + c.name + "`";
         check_fragment(c.expression, c.expression_loc, {what, &names, true, immutable}, diags);

@@ -96,6 +96,11 @@ void check_view(const Schema& schema, const View& view, Diagnostics& diags);
 void check_row_types(const Schema& schema, const ContinuousAggregate& aggregate, Diagnostics& diags);
 
 // Shared checks of SQL fragments.
+// Why a continuous aggregate's expressions must be IMMUTABLE.
+inline constexpr const char* kAggregateImmutability =
+    "a continuous aggregate is materialized bucket by bucket at different times, so its result would depend on "
+    "when each refresh ran (TimescaleDB only warns: \"may lead to inconsistent results on rematerialization\")";
+
 struct FragmentRules {
     std::string what;                                   // "the `where` of index `x`"
     const std::vector<std::string>* columns = nullptr;  // when set, bare identifiers must be among these
