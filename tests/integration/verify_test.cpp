@@ -604,9 +604,9 @@ TEST_CASE("verify: a job failing with a known server fault says what causes it a
     CHECK(mentions(report, "a known fault, seen with PostgreSQL 15.20 (Debian 12's) with TimescaleDB 2.28.3"));
     pqxx::connection conn(PgCluster::shared().dsn(f.db));
     pqxx::nontransaction tx(conn);
-    const int id = tx.exec1(
+    const int id = tx.exec(
                          "SELECT job_id FROM timescaledb_information.jobs WHERE hypertable_name = 'energy_hourly' "
-                         "AND proc_name = 'policy_refresh_continuous_aggregate'")[0]
+                         "AND proc_name = 'policy_refresh_continuous_aggregate'")[0][0]
                        .as<int>();
     CHECK(mentions(report,
                    "workaround: run the job in the foreground instead (`CALL run_job(" + std::to_string(id) + ")`"));
