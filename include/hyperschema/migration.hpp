@@ -5,6 +5,7 @@
 // outside it (marked `-- hyperschema:no-transaction` by the generator).
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -52,6 +53,42 @@ inline std::string trim(const std::string& s) {
     return b == std::string::npos ? "" : s.substr(b, e - b + 1);
 }
 
+// Whether a line leaves SQL text inside a quote: a string ('...') or a
+// dollar quote ($tag$...$tag$), the body of a DO block or a function. `open`
+// is the quote the line starts in ("" for none, "'" or the dollar tag) and
+// becomes the one it ends in; `--` starts a comment outside quotes.
+inline void follow_quotes(const std::string& line, std::string& open) {
+    for (size_t i = 0; i < line.size(); ++i) {
+        if (open == "'") {
+            if (line[i] == '\'' && i + 1 < line.size() && line[i + 1] == '\'') {
+                ++i;
+            } else if (line[i] == '\'') {
+                open.clear();
+            }
+        } else if (!open.empty()) {
+            if (line.compare(i, open.size(), open) == 0) {
+                i += open.size() - 1;
+                open.clear();
+            }
+        } else if (line.compare(i, 2, "--") == 0) {
+            return;
+        } else if (line[i] == '\'') {
+            open = "'";
+        } else if (line[i] == '$') {
+            size_t end = i + 1;
+            while (end < line.size() && (std::isalnum(static_cast<unsigned char>(line[end])) || line[end] == '_'))
+                ++end;
+            // $1 is a parameter, not a quote.
+            const bool tag = end < line.size() && line[end] == '$' &&
+                             (end == i + 1 || !std::isdigit(static_cast<unsigned char>(line[i + 1])));
+            if (tag) {
+                open = line.substr(i, end - i + 1);
+                i = end;
+            }
+        }
+    }
+}
+
 }  // namespace detail
 
 // A migration step that is a backfill: this marker, then the definition as
@@ -60,14 +97,15 @@ inline std::string trim(const std::string& s) {
 inline constexpr const char* kBackfillMarker = "-- hyperschema:backfill ";
 
 // Splits a generated migration (or schema.sql) into its parts. Statements
-// outside the transaction are one per line-ending `;` (the generator writes
-// each such statement on its own), comments dropped.
+// outside the transaction are one per line-ending `;` outside quotes (the
+// generator writes each such statement on its own; a DO block is one),
+// comment lines dropped.
 inline Script parse_script(const std::string& sql) {
     Script script;
     enum class Mode { Header, OutsideBefore, Inside, OutsideAfter } mode = Mode::Header;
     bool seen_transaction = false;
     std::istringstream lines(sql);
-    std::string line, pending;
+    std::string line, pending, quote;
     auto flush = [&](std::vector<std::string>& into) {
         if (!detail::trim(pending).empty()) into.push_back(detail::trim(pending));
         pending.clear();
@@ -97,9 +135,11 @@ inline Script parse_script(const std::string& sql) {
             pending += t + "\n";
             continue;
         }
-        if (mode == Mode::Header || t.empty() || t.rfind("--", 0) == 0) continue;
+        if (mode == Mode::Header || (quote.empty() && (t.empty() || t.rfind("--", 0) == 0))) continue;
         pending += line + "\n";
-        if (t.back() == ';') flush(mode == Mode::OutsideBefore ? script.before : script.after);
+        detail::follow_quotes(line, quote);
+        if (quote.empty() && !t.empty() && t.back() == ';')
+            flush(mode == Mode::OutsideBefore ? script.before : script.after);
     }
     if (!detail::trim(pending).empty()) throw error("unterminated statement at the end of a migration: " + pending);
     if (detail::trim(script.transaction).empty()) script.transaction.clear();

@@ -37,6 +37,12 @@ struct AggregateFunction {
     // Whether the result is an array when the direct argument is an array of
     // fractions (percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (...)).
     bool array_of_fractions = false;
+    // How results over fine buckets combine into the result over a coarser
+    // bucket, `{}` standing for the fine results and `{bucket}` for their
+    // bucket ("sum({})", count's "sum({})::bigint", last's "last({}, {bucket})");
+    // empty when they do not (avg, percentiles, DISTINCT counts). A rebuilt
+    // aggregate with a coarser bucket keeps its history through it.
+    std::string_view rollup{};
 
     // PostgreSQL refuses DISTINCT and an ORDER BY inside the parentheses of an
     // ordered-set aggregate ("cannot use DISTINCT with WITHIN GROUP"); FILTER

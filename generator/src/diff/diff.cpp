@@ -98,10 +98,17 @@ private:
             const ContinuousAggregate* a = relation.aggregate;
             if (!a) continue;
             const ContinuousAggregate* old = from_.find_aggregate(a->name);
-            if (old &&
-                (aggregate_definition(from_, *old) != aggregate_definition(to_, *a) ||
-                 recreated_aggregates_.count(a->source.name) || reads_rebuilt_enum(*a) || joins_reshaped_table(*a))) {
+            if (!old) continue;
+            const bool reshaped = reads_rebuilt_enum(*a) || joins_reshaped_table(*a) || reads_dropped_or_retyped(*old);
+            const bool parent_rebuilt = recreated_aggregates_.count(a->source.name) > 0;
+            if (reshaped || parent_rebuilt || aggregate_definition(from_, *old) != aggregate_definition(to_, *a)) {
                 recreated_aggregates_.insert(a->name);
+                // The old aggregate cannot stay beside the new one while a
+                // column it reads changes type ("cannot alter type of a
+                // column used by a view"), nor while the old parent it reads
+                // is dropped: then it is dropped too, not set aside.
+                if (!reshaped && (!parent_rebuilt || carries_.count(a->source.name)))
+                    carries_[a->name] = plan_history_carry(to_, *old, *a, renames_);
             }
         }
     }
@@ -139,6 +146,27 @@ private:
             if (old_name.empty()) continue;
             if (sqltext::mentions_any(text, retyped_columns(*from_.find_table(old_name), *table, renames_)))
                 return true;
+        }
+        return false;
+    }
+
+    // Whether the old aggregate reads a table this migration drops, or a
+    // column of one that it drops or retypes: PostgreSQL refuses either
+    // while the old aggregate exists, so it cannot be kept aside.
+    bool reads_dropped_or_retyped(const ContinuousAggregate& old) const {
+        std::vector<std::string> relations{old.source.name};
+        for (const auto& j : old.joins) relations.push_back(j.table.name);
+        const std::string text = sql_of(old);
+        for (const auto& relation : relations) {
+            const Table* old_table = from_.find_table(relation);
+            if (!old_table) continue;  // an aggregate
+            const std::string now_name = renames_.table_in_to(relation);
+            const Table* table = now_name.empty() ? nullptr : to_.find_table(now_name);
+            if (!table) return true;
+            std::set<std::string> changed = retyped_columns(*old_table, *table, renames_);
+            for (const auto& c : old_table->columns)
+                if (renames_.column_in_to(relation, c.name).empty()) changed.insert(c.name);
+            if (sqltext::mentions_any(text, changed)) return true;
         }
         return false;
     }
@@ -225,7 +253,12 @@ private:
                 if (!to_.find_view(v->name) || recreated_views_.count(v->name)) drop_view(from_, *v, out_);
             } else if (const ContinuousAggregate* a = it->aggregate) {
                 if (!to_.find_aggregate(a->name)) drop_aggregate(from_, *a, false, out_);
-                if (recreated_aggregates_.count(a->name)) drop_aggregate(from_, *a, true, out_);
+                if (!recreated_aggregates_.count(a->name)) continue;
+                if (const HistoryCarry* carry = carry_of(a->name)) {
+                    set_aggregate_aside(from_, *a, *carry, out_);
+                } else {
+                    drop_aggregate(from_, *a, true, out_);
+                }
             }
         }
         for (const auto& relation : creation_order(to_).relations) {
@@ -238,13 +271,22 @@ private:
                 }
             } else if (const ContinuousAggregate* a = relation.aggregate) {
                 const ContinuousAggregate* old = from_.find_aggregate(a->name);
-                if (!old || recreated_aggregates_.count(a->name)) {
+                if (const HistoryCarry* carry = old ? carry_of(a->name) : nullptr) {
+                    rebuild_aggregate(to_, *a, *carry, out_);
+                } else if (!old || recreated_aggregates_.count(a->name)) {
                     create_aggregate(to_, *a, out_);
                 } else {
                     alter_aggregate(from_, *old, to_, *a, out_);
                 }
             }
         }
+    }
+
+    // How a rebuilt aggregate keeps its history: nullptr when it is dropped
+    // and created again instead.
+    const HistoryCarry* carry_of(const std::string& aggregate) const {
+        auto it = carries_.find(aggregate);
+        return it == carries_.end() ? nullptr : &it->second;
     }
 
     const Schema& from_;
@@ -254,6 +296,7 @@ private:
     Output out_;
     const std::map<std::string, std::set<std::string>> rebuilt_enum_columns_;
     std::set<std::string> recreated_aggregates_;
+    std::map<std::string, HistoryCarry> carries_;
     std::set<std::string> recreated_views_;
     TriggerRebuilds trigger_rebuilds_;
 };

@@ -9,6 +9,7 @@
 
 #include "diff/plan.hpp"
 #include "diff/renames.hpp"
+#include "emit/aggregate_history.hpp"
 #include "model/schema.hpp"
 
 namespace hyperschema::diff {
@@ -49,8 +50,9 @@ enum class Stage {
     AlterAggregates,
     Compression,
     AddPolicies,
-    Grants,     // once every object they are on exists (again)
-    Backfills,  // data steps, after the transaction that creates what they read and write
+    DropSetAsideAggregates,  // after the rebuilt ones took their history over, dependants first
+    Grants,                  // once every object they are on exists (again)
+    Backfills,               // data steps, after the transaction that creates what they read and write
     CreateRawSqlLast,
     DropFunctions,  // after the triggers, columns and tables that use them
     DropSequences,  // after the defaults that call nextval() on them
@@ -161,6 +163,21 @@ std::string aggregate_definition(const Schema& schema, const ContinuousAggregate
 std::string view_definition(const View& view);
 void drop_aggregate(const Schema& from, const ContinuousAggregate& aggregate, bool to_recreate, Output& out);
 void create_aggregate(const Schema& to, const ContinuousAggregate& aggregate, Output& out);
+
+// Whether a rebuilt aggregate can take over the old one's buckets that its
+// source no longer has rows for (aggregate_history.cpp).
+struct HistoryCarry {
+    std::optional<emit::CarriedColumns> carried;  // nullopt: none can be
+    std::string lost;                             // what is lost or left NULL, in words; "" when nothing
+};
+HistoryCarry plan_history_carry(const Schema& to, const ContinuousAggregate& old, const ContinuousAggregate& now,
+                                const Renames& renames);
+
+// A rebuild that keeps history: the old aggregate set aside (in the drop
+// stage, dependants first), the new one created, refreshed and given the old
+// buckets it can take, then the old one dropped (dependants first again).
+void set_aggregate_aside(const Schema& from, const ContinuousAggregate& old, const HistoryCarry& carry, Output& out);
+void rebuild_aggregate(const Schema& to, const ContinuousAggregate& aggregate, const HistoryCarry& carry, Output& out);
 void alter_aggregate(const Schema& from, const ContinuousAggregate& old, const Schema& to,
                      const ContinuousAggregate& aggregate, Output& out);
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "diff/object_diff.hpp"
+#include "emit/aggregate_history.hpp"
 #include "emit/identifiers.hpp"
 #include "emit/sql_statements.hpp"
 
@@ -366,6 +367,35 @@ void create_aggregate(const Schema& to, const ContinuousAggregate& aggregate, Ou
         out.add(Stage::AddPolicies, "+ initial refresh of aggregate " + aggregate.name,
                 emit::refresh_continuous_aggregate(to, aggregate), Phase::AfterTransaction);
     }
+}
+
+void set_aggregate_aside(const Schema& from, const ContinuousAggregate& old, const HistoryCarry& carry, Output& out) {
+    const std::string aside = emit::set_aside_name(old.name);
+    Change& ch = out.add(Stage::DropViewsAndAggregates,
+                         "~ continuous aggregate " + old.name + " set aside as " + aside + " (to rebuild it)",
+                         emit::set_aggregate_aside(from, old));
+    ch.data_at_risk = carry.lost;
+    ch.irreversible = carry.lost;
+    out.add(Stage::DropSetAsideAggregates,
+            "- continuous aggregate " + aside + (carry.carried ? " (its buckets carried over)" : ""),
+            emit::drop_aggregate_set_aside(from, old), Phase::AfterTransaction);
+}
+
+// Refreshed over everything the source has, whatever `with_data` says: the
+// buckets carried over are those the refresh could not compute, and the
+// refresh is what marks the older window materialized (a later refresh over
+// it would otherwise recompute it from the source, without those rows).
+void rebuild_aggregate(const Schema& to, const ContinuousAggregate& aggregate, const HistoryCarry& carry, Output& out) {
+    out.add(Stage::CreateViewsAndAggregates, "+ continuous aggregate " + aggregate.name + " (rebuilt)",
+            emit::create_continuous_aggregate(to, aggregate) + emit::aggregate_chunk_interval(to, aggregate) +
+                emit::aggregate_comments(to, aggregate),
+            Phase::Transaction, aggregate.loc);
+    diff_timescale_settings(to, aggregate.name, true, nullptr, {aggregate.compression, aggregate.policies}, out);
+    out.add(Stage::AddPolicies, "+ refresh of rebuilt aggregate " + aggregate.name,
+            emit::refresh_continuous_aggregate(to, aggregate), Phase::AfterTransaction);
+    if (carry.carried)
+        out.add(Stage::AddPolicies, "+ older buckets of aggregate " + aggregate.name + " carried over",
+                emit::carry_aggregate_history(to, aggregate, *carry.carried), Phase::AfterTransaction);
 }
 
 void alter_aggregate(const Schema& from, const ContinuousAggregate& old, const Schema& to,

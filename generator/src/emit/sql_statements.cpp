@@ -70,25 +70,6 @@ std::string bucket_amount(const Schema& schema, const ContinuousAggregate& agg, 
     return amount.sql() + (time && time->type ? "::" + time->type->sql() : std::string());
 }
 
-// `time_column` as the SELECT reads it (quoted, qualified where the
-// aggregate joins other tables).
-std::string bucket_call(const Schema& schema, const ContinuousAggregate& agg, const std::string& time_column) {
-    std::string out = "time_bucket(" + bucket_amount(schema, agg, agg.bucket) + ", " + time_column;
-    if (agg.timezone) out += ", timezone => " + quote_literal(*agg.timezone);
-    if (agg.origin) out += ", origin => " + origin_type(schema, agg) + quote_literal(*agg.origin);
-    // time_bucket(width, ts, offset) over integers has the offset third, as
-    // people write it; over timestamps the third is another parameter.
-    if (agg.offset)
-        out += (agg.offset->integer_units ? ", " : ", \"offset\" => ") + bucket_amount(schema, agg, *agg.offset);
-    return out + ")";
-}
-
-std::string source_time_column(const Schema& schema, const ContinuousAggregate& agg) {
-    if (const Table* t = schema.find_table(agg.source.name); t && t->hypertable) return t->hypertable->time_column.name;
-    if (const ContinuousAggregate* parent = schema.find_aggregate(agg.source.name)) return parent->bucket_column;
-    return "time";
-}
-
 // The arguments of a kind's add function that say what the policy does.
 std::vector<std::string> policy_arguments(const Policy& p) {
     const PolicyKindTraits& kind = policy_traits(p.kind);
@@ -126,6 +107,23 @@ std::vector<std::string> job_arguments(const JobSettings& job, bool schedule) {
 }
 
 }  // namespace
+
+std::string source_time_column(const Schema& schema, const ContinuousAggregate& agg) {
+    if (const Table* t = schema.find_table(agg.source.name); t && t->hypertable) return t->hypertable->time_column.name;
+    if (const ContinuousAggregate* parent = schema.find_aggregate(agg.source.name)) return parent->bucket_column;
+    return "time";
+}
+
+std::string bucket_call(const Schema& schema, const ContinuousAggregate& agg, const std::string& time_column) {
+    std::string out = "time_bucket(" + bucket_amount(schema, agg, agg.bucket) + ", " + time_column;
+    if (agg.timezone) out += ", timezone => " + quote_literal(*agg.timezone);
+    if (agg.origin) out += ", origin => " + origin_type(schema, agg) + quote_literal(*agg.origin);
+    // time_bucket(width, ts, offset) over integers has the offset third, as
+    // people write it; over timestamps the third is another parameter.
+    if (agg.offset)
+        out += (agg.offset->integer_units ? ", " : ", \"offset\" => ") + bucket_amount(schema, agg, *agg.offset);
+    return out + ")";
+}
 
 std::string join(const std::vector<std::string>& parts, const std::string& separator) {
     std::string out;

@@ -137,6 +137,12 @@ std::string comment_on_trigger(const Schema& schema, const Table& table, const T
 std::string drop_trigger(const Schema& schema, const Table& table, const Trigger& trigger);
 std::string create_view(const Schema& schema, const View& view);
 std::string create_continuous_aggregate(const Schema& schema, const ContinuousAggregate& aggregate);
+// The aggregate's time_bucket(...) call over `time_column` (as the SELECT
+// reads it: quoted, qualified where the aggregate joins other tables).
+std::string bucket_call(const Schema& schema, const ContinuousAggregate& agg, const std::string& time_column);
+// The column the aggregate buckets: its source hypertable's time column, or
+// its parent aggregate's bucket column.
+std::string source_time_column(const Schema& schema, const ContinuousAggregate& agg);
 std::string aggregate_chunk_interval(const Schema& schema, const ContinuousAggregate& aggregate);
 std::string aggregate_comments(const Schema& schema, const ContinuousAggregate& aggregate);
 // `replacing` writes empty segment-by/order-by lists out ('') so that a change

@@ -2,21 +2,20 @@
 -- Do not edit: hyperschema.sum records its checksum. Apply with psql -v ON_ERROR_STOP=1 -f.
 --
 -- Changes:
---   - continuous aggregate hourly (to recreate it)
---   + continuous aggregate hourly
---
--- Data at risk:
---   the materialized rows of continuous aggregate hourly (recomputed only where the source still has raw data)
---
--- This migration cannot give back what the down migration removed:
---   the materialized rows of hourly (recomputed from the source's remaining data)
+--   ~ continuous aggregate hourly set aside as hourly__hyperschema_old (to rebuild it)
+--   + continuous aggregate hourly (rebuilt)
+--   + refresh of rebuilt aggregate hourly
+--   + older buckets of aggregate hourly carried over
+--   - continuous aggregate hourly__hyperschema_old (its buckets carried over)
 
 BEGIN;
 
--- - continuous aggregate hourly (to recreate it)
-DROP MATERIALIZED VIEW public.hourly;
+-- ~ continuous aggregate hourly set aside as hourly__hyperschema_old (to rebuild it)
+SELECT delete_job(job_id) FROM timescaledb_information.jobs
+WHERE hypertable_schema = 'public' AND hypertable_name = 'hourly';
+ALTER MATERIALIZED VIEW public.hourly RENAME TO hourly__hyperschema_old;
 
--- + continuous aggregate hourly
+-- + continuous aggregate hourly (rebuilt)
 CREATE MATERIALIZED VIEW public.hourly
 WITH (timescaledb.continuous, timescaledb.materialized_only = true) AS
 SELECT
@@ -28,3 +27,34 @@ GROUP BY time_bucket(INTERVAL '1 hour', "time"), device_id
 WITH NO DATA;
 
 COMMIT;
+
+-- hyperschema:no-transaction
+
+-- + refresh of rebuilt aggregate hourly
+CALL refresh_continuous_aggregate('public.hourly', NULL, NULL);
+
+-- + older buckets of aggregate hourly carried over
+DO $hyperschema$
+DECLARE
+    retired regclass := (SELECT format('%I.%I', materialization_hypertable_schema, materialization_hypertable_name)::regclass
+        FROM timescaledb_information.continuous_aggregates
+        WHERE view_schema = 'public' AND view_name = 'hourly__hyperschema_old');
+    rebuilt regclass := (SELECT format('%I.%I', materialization_hypertable_schema, materialization_hypertable_name)::regclass
+        FROM timescaledb_information.continuous_aggregates
+        WHERE view_schema = 'public' AND view_name = 'hourly');
+    source_start public.readings."time"%TYPE := (SELECT min("time") FROM public.readings);
+    carried bigint;
+BEGIN
+    IF retired IS NULL THEN
+        RETURN;  -- carried over, and the old aggregate dropped, by an earlier run
+    END IF;
+    EXECUTE 'DELETE FROM ' || rebuilt || ' WHERE $1 IS NULL OR bucket < $1' USING source_start;
+    EXECUTE 'INSERT INTO ' || rebuilt || ' (bucket, device_id, avg_value) SELECT * FROM (SELECT retired.bucket AS bucket, retired.device_id AS device_id, retired.avg_value AS avg_value FROM ' || retired || ' AS retired) AS carried WHERE $1 IS NULL OR bucket < $1' USING source_start;
+    GET DIAGNOSTICS carried = ROW_COUNT;
+    RAISE NOTICE '%: % rows of buckets before % (where the rows of % start) carried over from the old definition',
+        'hourly', carried, coalesce(source_start::text, 'the end'), 'readings';
+END
+$hyperschema$;
+
+-- - continuous aggregate hourly__hyperschema_old (its buckets carried over)
+DROP MATERIALIZED VIEW IF EXISTS public.hourly__hyperschema_old;

@@ -3,28 +3,34 @@
 --
 -- Changes:
 --   - continuous aggregate per_rank (to recreate it)
---   - continuous aggregate per_label (to recreate it)
---   - continuous aggregate per_site (to recreate it)
---   - continuous aggregate per_device (to recreate it)
+--   ~ continuous aggregate per_label set aside as per_label__hyperschema_old (to rebuild it)
+--   ~ continuous aggregate per_site set aside as per_site__hyperschema_old (to rebuild it)
+--   ~ continuous aggregate per_device set aside as per_device__hyperschema_old (to rebuild it)
 --   + table legacy_sites
 --   ~ column devices.rank: bigint -> integer
---   + continuous aggregate per_device
---   + continuous aggregate per_site
---   + continuous aggregate per_label
+--   + continuous aggregate per_device (rebuilt)
+--   + continuous aggregate per_site (rebuilt)
+--   + continuous aggregate per_label (rebuilt)
 --   + continuous aggregate per_rank
+--   + refresh of rebuilt aggregate per_device
+--   + refresh of rebuilt aggregate per_site
+--   + refresh of rebuilt aggregate per_label
+--   - continuous aggregate per_label__hyperschema_old
+--   - continuous aggregate per_site__hyperschema_old
+--   - continuous aggregate per_device__hyperschema_old
 --
 -- Data at risk:
 --   the materialized rows of continuous aggregate per_rank (recomputed only where the source still has raw data)
---   the materialized rows of continuous aggregate per_label (recomputed only where the source still has raw data)
---   the materialized rows of continuous aggregate per_site (recomputed only where the source still has raw data)
---   the materialized rows of continuous aggregate per_device (recomputed only where the source still has raw data)
+--   the buckets of continuous aggregate per_label older than its source's first row (kept by the old definition, which cannot give them: its group-by changes)
+--   the buckets of continuous aggregate per_site older than its source's first row (kept by the old definition, which cannot give them: its joins changes)
+--   the buckets of continuous aggregate per_device older than its source's first row (kept by the old definition, which cannot give them: its joins changes)
 --   values of devices.rank that do not fit integer (the change narrows bigint)
 --
 -- This migration cannot give back what the up migration removed:
 --   the materialized rows of per_rank (recomputed from the source's remaining data)
---   the materialized rows of per_label (recomputed from the source's remaining data)
+--   the buckets of continuous aggregate per_label older than its source's first row (kept by the old definition, which cannot give them: its group-by changes)
 --   the materialized rows of per_site (recomputed from the source's remaining data)
---   the materialized rows of per_device (recomputed from the source's remaining data)
+--   the buckets of continuous aggregate per_device older than its source's first row (kept by the old definition, which cannot give them: its joins changes)
 --   the rows of table legacy_sites (the table comes back empty)
 
 BEGIN;
@@ -32,14 +38,20 @@ BEGIN;
 -- - continuous aggregate per_rank (to recreate it)
 DROP MATERIALIZED VIEW public.per_rank;
 
--- - continuous aggregate per_label (to recreate it)
-DROP MATERIALIZED VIEW public.per_label;
+-- ~ continuous aggregate per_label set aside as per_label__hyperschema_old (to rebuild it)
+SELECT delete_job(job_id) FROM timescaledb_information.jobs
+WHERE hypertable_schema = 'public' AND hypertable_name = 'per_label';
+ALTER MATERIALIZED VIEW public.per_label RENAME TO per_label__hyperschema_old;
 
--- - continuous aggregate per_site (to recreate it)
-DROP MATERIALIZED VIEW public.per_site;
+-- ~ continuous aggregate per_site set aside as per_site__hyperschema_old (to rebuild it)
+SELECT delete_job(job_id) FROM timescaledb_information.jobs
+WHERE hypertable_schema = 'public' AND hypertable_name = 'per_site';
+ALTER MATERIALIZED VIEW public.per_site RENAME TO per_site__hyperschema_old;
 
--- - continuous aggregate per_device (to recreate it)
-DROP MATERIALIZED VIEW public.per_device;
+-- ~ continuous aggregate per_device set aside as per_device__hyperschema_old (to rebuild it)
+SELECT delete_job(job_id) FROM timescaledb_information.jobs
+WHERE hypertable_schema = 'public' AND hypertable_name = 'per_device';
+ALTER MATERIALIZED VIEW public.per_device RENAME TO per_device__hyperschema_old;
 
 -- + table legacy_sites
 CREATE TABLE public.legacy_sites (
@@ -51,7 +63,7 @@ CREATE TABLE public.legacy_sites (
 -- ~ column devices.rank: bigint -> integer
 ALTER TABLE public.devices ALTER COLUMN rank TYPE integer USING rank::integer;
 
--- + continuous aggregate per_device
+-- + continuous aggregate per_device (rebuilt)
 CREATE MATERIALIZED VIEW public.per_device
 WITH (timescaledb.continuous, timescaledb.materialized_only = true) AS
 SELECT
@@ -62,7 +74,7 @@ FROM public.readings
 GROUP BY time_bucket(INTERVAL '1 hour', "time"), device_id
 WITH NO DATA;
 
--- + continuous aggregate per_site
+-- + continuous aggregate per_site (rebuilt)
 CREATE MATERIALIZED VIEW public.per_site
 WITH (timescaledb.continuous, timescaledb.materialized_only = true) AS
 SELECT
@@ -74,7 +86,7 @@ JOIN public.legacy_sites ON legacy_sites.device_id = readings.device_id
 GROUP BY time_bucket(INTERVAL '1 hour', readings."time"), legacy_sites.site
 WITH NO DATA;
 
--- + continuous aggregate per_label
+-- + continuous aggregate per_label (rebuilt)
 CREATE MATERIALIZED VIEW public.per_label
 WITH (timescaledb.continuous, timescaledb.materialized_only = true) AS
 SELECT
@@ -98,3 +110,23 @@ GROUP BY time_bucket(INTERVAL '1 hour', readings."time"), devices.rank
 WITH NO DATA;
 
 COMMIT;
+
+-- hyperschema:no-transaction
+
+-- + refresh of rebuilt aggregate per_device
+CALL refresh_continuous_aggregate('public.per_device', NULL, NULL);
+
+-- + refresh of rebuilt aggregate per_site
+CALL refresh_continuous_aggregate('public.per_site', NULL, NULL);
+
+-- + refresh of rebuilt aggregate per_label
+CALL refresh_continuous_aggregate('public.per_label', NULL, NULL);
+
+-- - continuous aggregate per_label__hyperschema_old
+DROP MATERIALIZED VIEW IF EXISTS public.per_label__hyperschema_old;
+
+-- - continuous aggregate per_site__hyperschema_old
+DROP MATERIALIZED VIEW IF EXISTS public.per_site__hyperschema_old;
+
+-- - continuous aggregate per_device__hyperschema_old
+DROP MATERIALIZED VIEW IF EXISTS public.per_device__hyperschema_old;

@@ -2,29 +2,34 @@
 -- Do not edit: hyperschema.sum records its checksum. Apply with psql -v ON_ERROR_STOP=1 -f.
 --
 -- Changes:
---   - continuous aggregate daily (to recreate it)
---   - continuous aggregate hourly (to recreate it)
---   + continuous aggregate hourly
---   + continuous aggregate daily
+--   ~ continuous aggregate daily set aside as daily__hyperschema_old (to rebuild it)
+--   ~ continuous aggregate hourly set aside as hourly__hyperschema_old (to rebuild it)
+--   + continuous aggregate hourly (rebuilt)
+--   + continuous aggregate daily (rebuilt)
+--   + refresh of rebuilt aggregate hourly
+--   + older buckets of aggregate hourly carried over
 --   + refresh policy of aggregate daily
---
--- Data at risk:
---   the materialized rows of continuous aggregate daily (recomputed only where the source still has raw data)
---   the materialized rows of continuous aggregate hourly (recomputed only where the source still has raw data)
+--   + refresh of rebuilt aggregate daily
+--   + older buckets of aggregate daily carried over
+--   - continuous aggregate daily__hyperschema_old (its buckets carried over)
+--   - continuous aggregate hourly__hyperschema_old (its buckets carried over)
 --
 -- This migration cannot give back what the up migration removed:
---   the materialized rows of daily (recomputed from the source's remaining data)
---   the materialized rows of hourly (recomputed from the source's remaining data)
+--   column max_value of continuous aggregate hourly: NULL in the buckets older than its source's first row (not computable from the old definition's columns)
 
 BEGIN;
 
--- - continuous aggregate daily (to recreate it)
-DROP MATERIALIZED VIEW public.daily;
+-- ~ continuous aggregate daily set aside as daily__hyperschema_old (to rebuild it)
+SELECT delete_job(job_id) FROM timescaledb_information.jobs
+WHERE hypertable_schema = 'public' AND hypertable_name = 'daily';
+ALTER MATERIALIZED VIEW public.daily RENAME TO daily__hyperschema_old;
 
--- - continuous aggregate hourly (to recreate it)
-DROP MATERIALIZED VIEW public.hourly;
+-- ~ continuous aggregate hourly set aside as hourly__hyperschema_old (to rebuild it)
+SELECT delete_job(job_id) FROM timescaledb_information.jobs
+WHERE hypertable_schema = 'public' AND hypertable_name = 'hourly';
+ALTER MATERIALIZED VIEW public.hourly RENAME TO hourly__hyperschema_old;
 
--- + continuous aggregate hourly
+-- + continuous aggregate hourly (rebuilt)
 CREATE MATERIALIZED VIEW public.hourly
 WITH (timescaledb.continuous, timescaledb.materialized_only = true) AS
 SELECT
@@ -35,7 +40,7 @@ FROM public.metrics
 GROUP BY time_bucket(INTERVAL '1 hour', "time"), device_id
 WITH NO DATA;
 
--- + continuous aggregate daily
+-- + continuous aggregate daily (rebuilt)
 CREATE MATERIALIZED VIEW public.daily
 WITH (timescaledb.continuous, timescaledb.materialized_only = true) AS
 SELECT
@@ -50,3 +55,63 @@ WITH NO DATA;
 SELECT add_continuous_aggregate_policy('public.daily', start_offset => INTERVAL '3 days', end_offset => INTERVAL '1 day', schedule_interval => INTERVAL '1 day');
 
 COMMIT;
+
+-- hyperschema:no-transaction
+
+-- + refresh of rebuilt aggregate hourly
+CALL refresh_continuous_aggregate('public.hourly', NULL, NULL);
+
+-- + older buckets of aggregate hourly carried over
+DO $hyperschema$
+DECLARE
+    retired regclass := (SELECT format('%I.%I', materialization_hypertable_schema, materialization_hypertable_name)::regclass
+        FROM timescaledb_information.continuous_aggregates
+        WHERE view_schema = 'public' AND view_name = 'hourly__hyperschema_old');
+    rebuilt regclass := (SELECT format('%I.%I', materialization_hypertable_schema, materialization_hypertable_name)::regclass
+        FROM timescaledb_information.continuous_aggregates
+        WHERE view_schema = 'public' AND view_name = 'hourly');
+    source_start public.metrics."time"%TYPE := (SELECT min("time") FROM public.metrics);
+    carried bigint;
+BEGIN
+    IF retired IS NULL THEN
+        RETURN;  -- carried over, and the old aggregate dropped, by an earlier run
+    END IF;
+    EXECUTE 'DELETE FROM ' || rebuilt || ' WHERE $1 IS NULL OR bucket < $1' USING source_start;
+    EXECUTE 'INSERT INTO ' || rebuilt || ' (bucket, device_id, avg_value) SELECT * FROM (SELECT retired.bucket AS bucket, retired.device_id AS device_id, retired.avg_value AS avg_value FROM ' || retired || ' AS retired) AS carried WHERE $1 IS NULL OR bucket < $1' USING source_start;
+    GET DIAGNOSTICS carried = ROW_COUNT;
+    RAISE NOTICE '%: % rows of buckets before % (where the rows of % start) carried over from the old definition',
+        'hourly', carried, coalesce(source_start::text, 'the end'), 'metrics';
+END
+$hyperschema$;
+
+-- + refresh of rebuilt aggregate daily
+CALL refresh_continuous_aggregate('public.daily', NULL, NULL);
+
+-- + older buckets of aggregate daily carried over
+DO $hyperschema$
+DECLARE
+    retired regclass := (SELECT format('%I.%I', materialization_hypertable_schema, materialization_hypertable_name)::regclass
+        FROM timescaledb_information.continuous_aggregates
+        WHERE view_schema = 'public' AND view_name = 'daily__hyperschema_old');
+    rebuilt regclass := (SELECT format('%I.%I', materialization_hypertable_schema, materialization_hypertable_name)::regclass
+        FROM timescaledb_information.continuous_aggregates
+        WHERE view_schema = 'public' AND view_name = 'daily');
+    source_start public.hourly.bucket%TYPE := (SELECT min(bucket) FROM public.hourly);
+    carried bigint;
+BEGIN
+    IF retired IS NULL THEN
+        RETURN;  -- carried over, and the old aggregate dropped, by an earlier run
+    END IF;
+    EXECUTE 'DELETE FROM ' || rebuilt || ' WHERE $1 IS NULL OR bucket < $1' USING source_start;
+    EXECUTE 'INSERT INTO ' || rebuilt || ' (bucket, device_id, avg_value) SELECT * FROM (SELECT retired.bucket AS bucket, retired.device_id AS device_id, retired.avg_value AS avg_value FROM ' || retired || ' AS retired) AS carried WHERE $1 IS NULL OR bucket < $1' USING source_start;
+    GET DIAGNOSTICS carried = ROW_COUNT;
+    RAISE NOTICE '%: % rows of buckets before % (where the rows of % start) carried over from the old definition',
+        'daily', carried, coalesce(source_start::text, 'the end'), 'hourly';
+END
+$hyperschema$;
+
+-- - continuous aggregate daily__hyperschema_old (its buckets carried over)
+DROP MATERIALIZED VIEW IF EXISTS public.daily__hyperschema_old;
+
+-- - continuous aggregate hourly__hyperschema_old (its buckets carried over)
+DROP MATERIALIZED VIEW IF EXISTS public.hourly__hyperschema_old;

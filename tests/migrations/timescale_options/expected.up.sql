@@ -2,23 +2,22 @@
 -- Do not edit: hyperschema.sum records its checksum. Apply with psql -v ON_ERROR_STOP=1 -f.
 --
 -- Changes:
---   - continuous aggregate readings_hourly (to recreate it)
---   + continuous aggregate readings_hourly
+--   ~ continuous aggregate readings_hourly set aside as readings_hourly__hyperschema_old (to rebuild it)
+--   + continuous aggregate readings_hourly (rebuilt)
 --   ~ compression of hypertable readings (chunks compressed from now on use the new settings)
 --   + refresh policy of aggregate readings_hourly
---
--- Data at risk:
---   the materialized rows of continuous aggregate readings_hourly (recomputed only where the source still has raw data)
---
--- This migration cannot give back what the down migration removed:
---   the materialized rows of readings_hourly (recomputed from the source's remaining data)
+--   + refresh of rebuilt aggregate readings_hourly
+--   + older buckets of aggregate readings_hourly carried over
+--   - continuous aggregate readings_hourly__hyperschema_old (its buckets carried over)
 
 BEGIN;
 
--- - continuous aggregate readings_hourly (to recreate it)
-DROP MATERIALIZED VIEW public.readings_hourly;
+-- ~ continuous aggregate readings_hourly set aside as readings_hourly__hyperschema_old (to rebuild it)
+SELECT delete_job(job_id) FROM timescaledb_information.jobs
+WHERE hypertable_schema = 'public' AND hypertable_name = 'readings_hourly';
+ALTER MATERIALIZED VIEW public.readings_hourly RENAME TO readings_hourly__hyperschema_old;
 
--- + continuous aggregate readings_hourly
+-- + continuous aggregate readings_hourly (rebuilt)
 CREATE MATERIALIZED VIEW public.readings_hourly
 WITH (timescaledb.continuous, timescaledb.materialized_only = true, timescaledb.create_group_indexes = false) AS
 SELECT
@@ -42,3 +41,34 @@ ALTER TABLE public.readings SET (
 SELECT add_continuous_aggregate_policy('public.readings_hourly', start_offset => INTERVAL '2 days', end_offset => INTERVAL '1 hour', max_batches_per_execution => 5, refresh_newest_first => false, schedule_interval => INTERVAL '1 hour');
 
 COMMIT;
+
+-- hyperschema:no-transaction
+
+-- + refresh of rebuilt aggregate readings_hourly
+CALL refresh_continuous_aggregate('public.readings_hourly', NULL, NULL);
+
+-- + older buckets of aggregate readings_hourly carried over
+DO $hyperschema$
+DECLARE
+    retired regclass := (SELECT format('%I.%I', materialization_hypertable_schema, materialization_hypertable_name)::regclass
+        FROM timescaledb_information.continuous_aggregates
+        WHERE view_schema = 'public' AND view_name = 'readings_hourly__hyperschema_old');
+    rebuilt regclass := (SELECT format('%I.%I', materialization_hypertable_schema, materialization_hypertable_name)::regclass
+        FROM timescaledb_information.continuous_aggregates
+        WHERE view_schema = 'public' AND view_name = 'readings_hourly');
+    source_start public.readings."time"%TYPE := (SELECT min("time") FROM public.readings);
+    carried bigint;
+BEGIN
+    IF retired IS NULL THEN
+        RETURN;  -- carried over, and the old aggregate dropped, by an earlier run
+    END IF;
+    EXECUTE 'DELETE FROM ' || rebuilt || ' WHERE $1 IS NULL OR bucket < $1' USING source_start;
+    EXECUTE 'INSERT INTO ' || rebuilt || ' (bucket, device, avg_value) SELECT * FROM (SELECT retired.bucket AS bucket, retired.device AS device, retired.avg_value AS avg_value FROM ' || retired || ' AS retired) AS carried WHERE $1 IS NULL OR bucket < $1' USING source_start;
+    GET DIAGNOSTICS carried = ROW_COUNT;
+    RAISE NOTICE '%: % rows of buckets before % (where the rows of % start) carried over from the old definition',
+        'readings_hourly', carried, coalesce(source_start::text, 'the end'), 'readings';
+END
+$hyperschema$;
+
+-- - continuous aggregate readings_hourly__hyperschema_old (its buckets carried over)
+DROP MATERIALIZED VIEW IF EXISTS public.readings_hourly__hyperschema_old;

@@ -1,0 +1,117 @@
+#include "emit/aggregate_history.hpp"
+
+#include <algorithm>
+
+#include "emit/identifiers.hpp"
+#include "emit/printer.hpp"
+#include "emit/sql_statements.hpp"
+
+namespace hyperschema::emit {
+namespace {
+
+constexpr std::string_view kSetAsideSuffix = "__hyperschema_old";
+constexpr size_t kMaxIdentifierBytes = 63;
+
+// The materialization hypertable behind an aggregate, as a regclass (NULL
+// when there is no such aggregate).
+std::string materialization_of(const Schema& schema, const std::string& aggregate) {
+    return "(SELECT format('%I.%I', materialization_hypertable_schema, materialization_hypertable_name)::regclass\n"
+           "        FROM timescaledb_information.continuous_aggregates\n"
+           "        WHERE view_schema = " +
+           quote_literal(schema.namespace_) + " AND view_name = " + quote_literal(aggregate) + ")";
+}
+
+std::string column_list_of(const std::vector<std::string>& names) {
+    std::vector<std::string> quoted;
+    for (const auto& n : names) quoted.push_back(quote_ident(n));
+    return join(quoted, ", ");
+}
+
+// Buckets that start before the source's first row ($1), or every bucket
+// when the source is empty.
+std::string before_source_start(const ContinuousAggregate& aggregate) {
+    return " WHERE $1 IS NULL OR " + quote_ident(aggregate.bucket_column) + " < $1";
+}
+
+// The DELETE and the INSERT are dynamic SQL (the materialization hypertables
+// are found when the migration runs): PL/pgSQL expressions that paste the
+// regclass variables `rebuilt` and `retired` between quoted pieces.
+std::string delete_young_buckets(const ContinuousAggregate& aggregate) {
+    return "'DELETE FROM ' || rebuilt || " + quote_literal(before_source_start(aggregate));
+}
+
+// The new aggregate's columns computed from the old one's materialization
+// hypertable, for the buckets the source no longer covers.
+std::string insert_carried_rows(const ContinuousAggregate& aggregate, const CarriedColumns& carried) {
+    std::vector<std::string> items;
+    for (size_t i = 0; i < carried.columns.size(); ++i)
+        items.push_back(carried.values[i] + " AS " + quote_ident(carried.columns[i]));
+    const std::string grouped = carried.group_by.empty() ? "" : " GROUP BY " + join(carried.group_by, ", ");
+    return "'INSERT INTO ' || rebuilt || " +
+           quote_literal(" (" + column_list_of(carried.columns) + ") SELECT * FROM (SELECT " + join(items, ", ") +
+                         " FROM ") +
+           " || retired || " + quote_literal(" AS retired" + grouped + ") AS carried" + before_source_start(aggregate));
+}
+
+}  // namespace
+
+std::string set_aside_name(const std::string& aggregate) {
+    size_t keep = std::min(aggregate.size(), kMaxIdentifierBytes - kSetAsideSuffix.size());
+    // Never cut a UTF-8 character in two.
+    while (keep > 0 && keep < aggregate.size() && (static_cast<unsigned char>(aggregate[keep]) & 0xC0) == 0x80) --keep;
+    return aggregate.substr(0, keep) + std::string(kSetAsideSuffix);
+}
+
+std::string set_aggregate_aside(const Schema& schema, const ContinuousAggregate& old) {
+    Printer p;
+    p.emit(R"(
+        SELECT delete_job(job_id) FROM timescaledb_information.jobs
+        WHERE hypertable_schema = $schema$ AND hypertable_name = $name$;
+        ALTER MATERIALIZED VIEW $aggregate$ RENAME TO $aside$;
+    )",
+           {{"schema", quote_literal(schema.namespace_)},
+            {"name", quote_literal(old.name)},
+            {"aggregate", qualified(schema.namespace_, old.name)},
+            {"aside", quote_ident(set_aside_name(old.name))}});
+    return p.text();
+}
+
+std::string carry_aggregate_history(const Schema& schema, const ContinuousAggregate& aggregate,
+                                    const CarriedColumns& carried) {
+    Printer p;
+    p.emit(R"(
+        DO $tag$
+        DECLARE
+            retired regclass := $retired$;
+            rebuilt regclass := $rebuilt$;
+            source_start $source$.$time$%TYPE := (SELECT min($time$) FROM $source$);
+            carried bigint;
+        BEGIN
+            IF retired IS NULL THEN
+                RETURN;  -- carried over, and the old aggregate dropped, by an earlier run
+            END IF;
+            EXECUTE $delete$ USING source_start;
+            EXECUTE $insert$ USING source_start;
+            GET DIAGNOSTICS carried = ROW_COUNT;
+            RAISE NOTICE '%: % rows of buckets before % (where the rows of % start) carried over from the old definition',
+                $name$, carried, coalesce(source_start::text, 'the end'), $source_name$;
+        END
+        $tag$;
+    )",
+           {{"tag", "$hyperschema$"},
+            {"retired", materialization_of(schema, set_aside_name(aggregate.name))},
+            {"rebuilt", materialization_of(schema, aggregate.name)},
+            {"source", qualified(schema.namespace_, aggregate.source.name)},
+            {"time", quote_ident(source_time_column(schema, aggregate))},
+            {"delete", delete_young_buckets(aggregate)},
+            {"insert", insert_carried_rows(aggregate, carried)},
+            {"name", quote_literal(aggregate.name)},
+            {"source_name", quote_literal(aggregate.source.name)}});
+    return p.text();
+}
+
+std::string drop_aggregate_set_aside(const Schema& schema, const ContinuousAggregate& old) {
+    return "DROP MATERIALIZED VIEW IF EXISTS " + qualified(schema.namespace_, set_aside_name(old.name)) + ";\n";
+}
+
+}  // namespace hyperschema::emit

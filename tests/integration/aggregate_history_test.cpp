@@ -1,0 +1,362 @@
+// Continuous aggregates rebuilt by a migration keep their history on a real
+// TimescaleDB. The database holds 20 days of readings aggregated three levels
+// deep (hourly -> daily -> weekly); then the source's first 10 days are
+// dropped, as its retention policy would, so only the aggregates remember
+// them. Each change is migrated up and down; the aggregates are compared
+// value by value with what they held before.
+
+#include "support/catch.hpp"
+
+#include <filesystem>
+#include <map>
+#include <pqxx/pqxx>
+
+#include "diff/diff.hpp"
+#include "emit/expected_schema.hpp"
+#include "hyperschema/hyperschema.hpp"
+#include "migrate/migrations.hpp"
+#include "migrate/schema_script.hpp"
+#include "support/pg_cluster.hpp"
+#include "support/timescale_skip.hpp"
+#include "unit/test_files.hpp"
+
+namespace fs = std::filesystem;
+using namespace hyperschema;
+using namespace hyperschema::testing;
+
+namespace {
+
+constexpr const char* kRetentionCut = "2026-01-11 00:00:00+00";
+
+struct Variant {
+    std::string hourly_bucket = "1 hour";
+    std::string hourly_where;
+    std::string hourly_extra;  // more `columns:` entries
+    std::string daily_extra;
+    bool hourly_materialized_only = false;
+};
+
+std::string schema_yaml(const Variant& v) {
+    return R"(tables:
+  readings:
+    columns:
+      time: timestamptz
+      device_id: integer
+      value: double precision
+    hypertable: {time_column: time, chunk_interval: 1 day, retention: 10 days}
+aggregates:
+  hourly:
+    from: readings
+    bucket: )" +
+           v.hourly_bucket + R"(
+    group_by: [device_id]
+)" + (v.hourly_where.empty() ? "" : "    where: " + v.hourly_where + "\n") +
+           "    materialized_only: " + (v.hourly_materialized_only ? "true" : "false") + R"(
+    columns: {total: sum(value), n: count(*), top: max(value))" +
+           v.hourly_extra + R"(}
+  daily:
+    from: hourly
+    bucket: 1 day
+    group_by: [device_id]
+    columns: {total: sum(total), n: sum(n))" +
+           v.daily_extra + R"(}
+  weekly:
+    from: daily
+    bucket: 7 days
+    group_by: [device_id]
+    columns: {total: sum(total), n: sum(n)}
+)";
+}
+
+Schema schema_of(const Variant& v, const std::string& tag) {
+    const fs::path dir = fs::temp_directory_path() / ("hyperschema-history-" + tag + "-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    write_text((dir / "schema.yaml").string(), schema_yaml(v));
+    Schema schema = compiled_schema(dir.string(), "history");
+    fs::remove_all(dir);
+    return schema;
+}
+
+void run_sql(const std::string& db, const std::string& sql) {
+    const std::string path =
+        (fs::temp_directory_path() / ("hyperschema-history-" + std::to_string(::getpid()) + ".sql")).string();
+    write_text(path, sql);
+    std::string output;
+    const int status = PgCluster::shared().psql_file(db, path, &output);
+    fs::remove(path);
+    INFO(output);
+    REQUIRE(status == 0);
+}
+
+void require_clean(const std::string& db, const Schema& schema) {
+    auto conn = hyperschema::connect(PgCluster::shared().dsn(db));
+    VerifyReport report = verify(conn, emit::expected_schema_of(schema, 0));
+    INFO(report.text());
+    CHECK(report.ok());
+}
+
+// An aggregate's rows: "bucket|device" -> column -> value as text ("NULL").
+using Rows = std::map<std::string, std::map<std::string, std::string>>;
+
+Rows rows_of(const std::string& db, const std::string& aggregate) {
+    pqxx::connection conn(PgCluster::shared().dsn(db));
+    pqxx::work tx(conn);
+    tx.exec("SET TIME ZONE 'UTC'");
+    Rows out;
+    const pqxx::result r = tx.exec("SELECT * FROM " + aggregate);
+    for (const auto& row : r) {
+        std::map<std::string, std::string> columns;
+        for (const auto& field : row) columns[field.name()] = field.is_null() ? "NULL" : field.c_str();
+        out[columns.at("bucket") + "|" + columns.at("device_id")] = columns;
+    }
+    return out;
+}
+
+struct Held {
+    Rows hourly, daily, weekly;
+};
+
+Held held(const std::string& db) {
+    return {rows_of(db, "hourly"), rows_of(db, "daily"), rows_of(db, "weekly")};
+}
+
+bool before_cut(const std::string& key) {
+    return key.substr(0, key.find('|')) < kRetentionCut;
+}
+
+// Every row of `was` is in `now` with the same values in `columns`.
+void require_kept(const Rows& was, const Rows& now, const std::vector<std::string>& columns, const std::string& what) {
+    INFO(what);
+    REQUIRE(now.size() == was.size());
+    for (const auto& [key, values] : was) {
+        INFO(key);
+        REQUIRE(now.count(key));
+        for (const auto& c : columns) CHECK(now.at(key).at(c) == values.at(c));
+    }
+}
+
+// The database every case starts from: the base schema with 20 days of
+// readings every 10 minutes for two devices, every aggregate refreshed, then
+// the first 10 days of readings dropped.
+std::string loaded_database(const Schema& base) {
+    const std::string db = PgCluster::shared().create_database("history_base");
+    run_sql(db, history::schema_sql(base));
+    run_sql(db, R"(
+INSERT INTO readings
+SELECT t, d, ((extract(epoch FROM t)::bigint / 600 + d * 7) % 97)::double precision
+FROM generate_series(timestamptz '2026-01-01 00:00+00', timestamptz '2026-01-20 23:50+00', interval '10 minutes') t,
+     generate_series(1, 2) d;
+CALL refresh_continuous_aggregate('hourly', NULL, NULL);
+CALL refresh_continuous_aggregate('daily', NULL, NULL);
+CALL refresh_continuous_aggregate('weekly', NULL, NULL);
+SELECT count(*) FROM drop_chunks('readings', older_than => timestamptz ')" +
+                    std::string(kRetentionCut) + R"(');
+)");
+    return db;
+}
+
+std::string render(const diff::Plan& plan, bool up) {
+    return history::render_migration(plan, "history", "0002_change", up, {});
+}
+
+bool sets_aside(const diff::Plan& plan) {
+    for (const auto& c : plan.changes)
+        if (c.summary.find("set aside") != std::string::npos) return true;
+    return false;
+}
+
+}  // namespace
+
+TEST_CASE("rebuilt continuous aggregates keep the buckets their source no longer has", "[timescaledb][migrate]") {
+    HYPERSCHEMA_REQUIRE_TIMESCALEDB();
+    const Variant base_variant;
+    const Schema base = schema_of(base_variant, "base");
+    const std::string template_db = loaded_database(base);
+    const Held was = held(template_db);
+    REQUIRE(was.hourly.size() == 20 * 24 * 2);
+    REQUIRE(was.daily.size() == 20 * 2);
+    {
+        pqxx::connection conn(PgCluster::shared().dsn(template_db));
+        pqxx::work tx(conn);
+        REQUIRE(tx.exec("SELECT min(time) FROM readings")[0][0].as<std::string>().substr(0, 10) == "2026-01-11");
+    }
+
+    auto migrate = [&](const Variant& v, const std::string& tag, auto&& after_up, auto&& after_down) {
+        const Schema changed = schema_of(v, tag);
+        const diff::Plan up = diff::diff_schemas(base, changed, diff::Direction::Up);
+        const diff::Plan down = diff::diff_schemas(changed, base, diff::Direction::Down);
+        REQUIRE(up.unsupported.empty());
+        const std::string db = PgCluster::shared().create_database_from(template_db, "history_" + tag);
+        INFO(render(up, true));
+        run_sql(db, render(up, true));
+        require_clean(db, changed);
+        after_up(up, held(db));
+        run_sql(db, render(down, false));
+        require_clean(db, base);
+        after_down(down, held(db));
+        PgCluster::shared().drop_database(db);
+    };
+
+    SECTION("a new column: old buckets keep every value, the new column is NULL where the source has no rows") {
+        Variant v;
+        v.hourly_extra = ", low: min(value)";
+        migrate(
+            v, "add_column",
+            [&](const diff::Plan& up, const Held& now) {
+                CHECK(sets_aside(up));
+                CHECK(up.destructive());  // the new column cannot be computed for the old buckets
+                require_kept(was.hourly, now.hourly, {"total", "n", "top"}, "hourly");
+                for (const auto& [key, values] : now.hourly) CHECK((values.at("low") == "NULL") == before_cut(key));
+                require_kept(was.daily, now.daily, {"total", "n"}, "daily (rebuilt as its parent was)");
+                require_kept(was.weekly, now.weekly, {"total", "n"}, "weekly");
+            },
+            [&](const diff::Plan& down, const Held& now) {
+                CHECK_FALSE(down.destructive());
+                require_kept(was.hourly, now.hourly, {"total", "n", "top"}, "hourly after down");
+                require_kept(was.daily, now.daily, {"total", "n"}, "daily after down");
+                require_kept(was.weekly, now.weekly, {"total", "n"}, "weekly after down");
+            });
+    }
+
+    SECTION("a coarser bucket: the old buckets are re-aggregated, sums summed, counts added, maxima of maxima") {
+        Variant v;
+        v.hourly_bucket = "2 hours";
+        migrate(
+            v, "coarser",
+            [&](const diff::Plan& up, const Held& now) {
+                CHECK_FALSE(up.destructive());
+                REQUIRE(now.hourly.size() == was.hourly.size() / 2);
+                for (const auto& [key, values] : now.hourly) {
+                    // The two hours of this bucket, as the old aggregate held them.
+                    const std::string bucket = key.substr(0, key.find('|')), device = key.substr(key.find('|'));
+                    double total = 0, top = -1;
+                    long n = 0;
+                    int found = 0;
+                    for (const auto& [old_key, old_values] : was.hourly) {
+                        if (old_key.substr(old_key.find('|')) != device) continue;
+                        const std::string old_bucket = old_key.substr(0, old_key.find('|'));
+                        // ISO timestamps of one day compare as text: "2026-01-03 04:00:00+00".
+                        if (old_bucket.substr(0, 11) != bucket.substr(0, 11)) continue;
+                        const int hour = std::stoi(old_bucket.substr(11, 2)), start = std::stoi(bucket.substr(11, 2));
+                        if (hour != start && hour != start + 1) continue;
+                        total += std::stod(old_values.at("total"));
+                        n += std::stol(old_values.at("n"));
+                        top = std::max(top, std::stod(old_values.at("top")));
+                        ++found;
+                    }
+                    INFO(key);
+                    CHECK(found == 2);
+                    CHECK(std::stod(values.at("total")) == Approx(total));
+                    CHECK(std::stol(values.at("n")) == n);
+                    CHECK(std::stod(values.at("top")) == top);
+                }
+                require_kept(was.daily, now.daily, {"total", "n"}, "daily");
+                require_kept(was.weekly, now.weekly, {"total", "n"}, "weekly");
+            },
+            [&](const diff::Plan& down, const Held& now) {
+                // Back to hours: the old buckets cannot be split, and say so.
+                CHECK(down.destructive());
+                for (const auto& [key, values] : now.hourly) CHECK_FALSE(before_cut(key));
+                CHECK(now.hourly.size() == was.hourly.size() / 2);
+                require_kept(was.daily, now.daily, {"total", "n"}, "daily after down (carried from itself)");
+                require_kept(was.weekly, now.weekly, {"total", "n"}, "weekly after down");
+            });
+    }
+
+    SECTION("a changed WHERE loses the old buckets of that aggregate, refused unless acknowledged") {
+        Variant v;
+        v.hourly_where = "value >= 0";
+        migrate(
+            v, "where",
+            [&](const diff::Plan& up, const Held& now) {
+                CHECK(up.destructive());
+                for (const auto& [key, values] : now.hourly) CHECK_FALSE(before_cut(key));
+                CHECK(now.hourly.size() == was.hourly.size() / 2);
+                // Its children keep theirs: they are carried over from themselves.
+                require_kept(was.daily, now.daily, {"total", "n"}, "daily");
+                require_kept(was.weekly, now.weekly, {"total", "n"}, "weekly");
+            },
+            [&](const diff::Plan& down, const Held& now) {
+                CHECK(down.destructive());
+                CHECK(now.hourly.size() == was.hourly.size() / 2);
+                require_kept(was.daily, now.daily, {"total", "n"}, "daily after down");
+            });
+    }
+
+    SECTION("materialized_only changes in place") {
+        Variant v;
+        v.hourly_materialized_only = true;
+        migrate(
+            v, "materialized_only",
+            [&](const diff::Plan& up, const Held& now) {
+                CHECK_FALSE(sets_aside(up));
+                CHECK_FALSE(up.destructive());
+                require_kept(was.hourly, now.hourly, {"total", "n", "top"}, "hourly");
+            },
+            [&](const diff::Plan&, const Held& now) {
+                require_kept(was.hourly, now.hourly, {"total", "n", "top"}, "hourly after down");
+            });
+    }
+
+    SECTION("a changed parent in a three-level hierarchy: computed again from the level below, which kept all") {
+        Variant v;
+        v.daily_extra = ", top: max(top)";
+        migrate(
+            v, "hierarchy",
+            [&](const diff::Plan& up, const Held& now) {
+                CHECK(sets_aside(up));
+                require_kept(was.hourly, now.hourly, {"total", "n", "top"}, "hourly (untouched)");
+                require_kept(was.daily, now.daily, {"total", "n"}, "daily");
+                // hourly still holds every hour, so even the new column is complete.
+                for (const auto& [key, values] : now.daily) CHECK(values.at("top") != "NULL");
+                require_kept(was.weekly, now.weekly, {"total", "n"}, "weekly");
+            },
+            [&](const diff::Plan&, const Held& now) {
+                require_kept(was.daily, now.daily, {"total", "n"}, "daily after down");
+                require_kept(was.weekly, now.weekly, {"total", "n"}, "weekly after down");
+            });
+    }
+    PgCluster::shared().drop_database(template_db);
+}
+
+// A migration stopped anywhere after its transaction is run again from there
+// by the migrator: each statement after the transaction runs again. Stopping
+// after every one of them and running them all again ends as one run does.
+TEST_CASE("a history-keeping rebuild stopped after any step completes when run again", "[timescaledb][migrate]") {
+    HYPERSCHEMA_REQUIRE_TIMESCALEDB();
+    const Schema base = schema_of(Variant{}, "kill_base");
+    Variant v;
+    v.hourly_bucket = "2 hours";
+    v.daily_extra = ", top: max(top)";
+    const Schema changed = schema_of(v, "kill_changed");
+    const std::string template_db = loaded_database(base);
+    const Held was = held(template_db);
+    const Script script = parse_script(render(diff::diff_schemas(base, changed, diff::Direction::Up), true));
+    REQUIRE(script.before.empty());
+    REQUIRE(script.after.size() >= 7);  // refresh, carry and drop for each of three
+    std::optional<Held> whole_run;
+    for (size_t stop = 0; stop <= script.after.size(); ++stop) {
+        DYNAMIC_SECTION("stopped after " << stop << " of " << script.after.size() << " statements") {
+            const std::string db = PgCluster::shared().create_database_from(template_db, "history_stop");
+            pqxx::connection conn(PgCluster::shared().dsn(db));
+            {
+                pqxx::work tx(conn);
+                tx.exec(script.transaction);
+                tx.commit();
+            }
+            pqxx::nontransaction n(conn);
+            for (size_t i = 0; i < stop; ++i) n.exec(script.after[i]);
+            for (const auto& statement : script.after) n.exec(statement);  // the rerun
+            require_clean(db, changed);
+            const Held now = held(db);
+            require_kept(was.weekly, now.weekly, {"total", "n"}, "weekly");
+            require_kept(was.daily, now.daily, {"total", "n"}, "daily");
+            CHECK(now.hourly.size() == was.hourly.size() / 2);
+            if (!whole_run) whole_run = now;
+            CHECK(now.hourly == whole_run->hourly);
+            CHECK(now.daily == whole_run->daily);
+            PgCluster::shared().drop_database(db);
+        }
+    }
+    PgCluster::shared().drop_database(template_db);
+}
