@@ -29,6 +29,7 @@ namespace {
 constexpr const char* kRetentionCut = "2026-01-11 00:00:00+00";
 
 struct Variant {
+    std::string hourly_name = "hourly";
     std::string hourly_bucket = "1 hour";
     std::string hourly_where;
     std::string hourly_extra;  // more `columns:` entries
@@ -45,8 +46,10 @@ std::string schema_yaml(const Variant& v) {
       value: double precision
     hypertable: {time_column: time, chunk_interval: 1 day, retention: 10 days}
 aggregates:
-  hourly:
-    from: readings
+  )" + v.hourly_name +
+           R"(:
+)" + (v.hourly_name == "hourly" ? "" : "    renamed_from: hourly\n") +
+           R"(    from: readings
     bucket: )" +
            v.hourly_bucket + R"(
     group_by: [device_id]
@@ -55,7 +58,8 @@ aggregates:
     columns: {total: sum(value), n: count(*), top: max(value))" +
            v.hourly_extra + R"(}
   daily:
-    from: hourly
+    from: )" +
+           v.hourly_name + R"(
     bucket: 1 day
     group_by: [device_id]
     columns: {total: sum(total), n: sum(n))" +
@@ -116,8 +120,8 @@ struct Held {
     Rows hourly, daily, weekly;
 };
 
-Held held(const std::string& db) {
-    return {rows_of(db, "hourly"), rows_of(db, "daily"), rows_of(db, "weekly")};
+Held held(const std::string& db, const std::string& hourly = "hourly") {
+    return {rows_of(db, hourly), rows_of(db, "daily"), rows_of(db, "weekly")};
 }
 
 bool before_cut(const std::string& key) {
@@ -190,7 +194,7 @@ TEST_CASE("rebuilt continuous aggregates keep the buckets their source no longer
         INFO(render(up, true));
         run_sql(db, render(up, true));
         require_clean(db, changed);
-        after_up(up, held(db));
+        after_up(up, held(db, v.hourly_name));
         run_sql(db, render(down, false));
         require_clean(db, base);
         after_down(down, held(db));
@@ -280,6 +284,23 @@ TEST_CASE("rebuilt continuous aggregates keep the buckets their source no longer
                 CHECK(down.destructive());
                 CHECK(now.hourly.size() == was.hourly.size() / 2);
                 require_kept(was.daily, now.daily, {"total", "n"}, "daily after down");
+            });
+    }
+
+    SECTION("a renamed aggregate keeps everything, its children and their buckets too") {
+        Variant v;
+        v.hourly_name = "hourly_by_device";
+        migrate(
+            v, "renamed",
+            [&](const diff::Plan& up, const Held& now) {
+                CHECK_FALSE(sets_aside(up));
+                CHECK_FALSE(up.destructive());
+                require_kept(was.hourly, now.hourly, {"total", "n", "top"}, "hourly_by_device");
+                require_kept(was.daily, now.daily, {"total", "n"}, "daily");
+            },
+            [&](const diff::Plan& down, const Held& now) {
+                CHECK_FALSE(down.destructive());
+                require_kept(was.hourly, now.hourly, {"total", "n", "top"}, "hourly after down");
             });
     }
 

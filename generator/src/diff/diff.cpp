@@ -97,11 +97,12 @@ private:
         for (const auto& relation : creation_order(to_).relations) {
             const ContinuousAggregate* a = relation.aggregate;
             if (!a) continue;
-            const ContinuousAggregate* old = from_.find_aggregate(a->name);
+            const ContinuousAggregate* old = old_aggregate(*a);
             if (!old) continue;
             const bool reshaped = reads_rebuilt_enum(*a) || joins_reshaped_table(*a) || reads_dropped_or_retyped(*old);
             const bool parent_rebuilt = recreated_aggregates_.count(a->source.name) > 0;
-            if (reshaped || parent_rebuilt || aggregate_definition(from_, *old) != aggregate_definition(to_, *a)) {
+            if (reshaped || parent_rebuilt ||
+                aggregate_definition(to_, as_renamed(*old, a->name)) != aggregate_definition(to_, *a)) {
                 recreated_aggregates_.insert(a->name);
                 // The old aggregate cannot stay beside the new one while a
                 // column it reads changes type ("cannot alter type of a
@@ -252,9 +253,10 @@ private:
             if (const View* v = it->view) {
                 if (!to_.find_view(v->name) || recreated_views_.count(v->name)) drop_view(from_, *v, out_);
             } else if (const ContinuousAggregate* a = it->aggregate) {
-                if (!to_.find_aggregate(a->name)) drop_aggregate(from_, *a, false, out_);
-                if (!recreated_aggregates_.count(a->name)) continue;
-                if (const HistoryCarry* carry = carry_of(a->name)) {
+                const std::string now = renames_.table_in_to(a->name);
+                if (now.empty()) drop_aggregate(from_, *a, false, out_);
+                if (!recreated_aggregates_.count(now)) continue;
+                if (const HistoryCarry* carry = carry_of(now)) {
                     set_aggregate_aside(from_, *a, *carry, out_);
                 } else {
                     drop_aggregate(from_, *a, true, out_);
@@ -270,16 +272,37 @@ private:
                     comment_view(to_, *old, *v, out_);
                 }
             } else if (const ContinuousAggregate* a = relation.aggregate) {
-                const ContinuousAggregate* old = from_.find_aggregate(a->name);
+                const ContinuousAggregate* old = old_aggregate(*a);
                 if (const HistoryCarry* carry = old ? carry_of(a->name) : nullptr) {
                     rebuild_aggregate(to_, *a, *carry, out_);
                 } else if (!old || recreated_aggregates_.count(a->name)) {
                     create_aggregate(to_, *a, out_);
                 } else {
-                    alter_aggregate(from_, *old, to_, *a, out_);
+                    if (old->name != a->name) rename_aggregate(from_, *old, *a, out_);
+                    alter_aggregate(to_, as_renamed(*old, a->name), to_, *a, out_);
                 }
             }
         }
+    }
+
+    // The aggregate in the old state, under its old name when renamed.
+    const ContinuousAggregate* old_aggregate(const ContinuousAggregate& a) const {
+        const std::string old = renames_.table_in_from(a.name);
+        return old.empty() ? nullptr : from_.find_aggregate(old);
+    }
+
+    // The old aggregate as the new state would write it: under its new name,
+    // reading its source and joined tables by their new names (PostgreSQL
+    // follows a renamed relation, so only a real change rebuilds it).
+    ContinuousAggregate as_renamed(const ContinuousAggregate& old, const std::string& name) const {
+        ContinuousAggregate out = old;
+        out.name = name;
+        auto renamed = [&](std::string& relation) {
+            if (std::string now = renames_.table_in_to(relation); !now.empty()) relation = now;
+        };
+        renamed(out.source.name);
+        for (auto& j : out.joins) renamed(j.table.name);
+        return out;
     }
 
     // How a rebuilt aggregate keeps its history: nullptr when it is dropped

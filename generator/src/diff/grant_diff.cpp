@@ -89,11 +89,13 @@ void diff_grants(const Schema& from, const Schema& to, const Renames& renames, c
                  Output& out) {
     const auto before = granted_objects(from);
     for (const auto& [key, now] : granted_objects(to)) {
-        // A renamed table keeps its grants; it is found under its old name.
+        // A renamed table or aggregate keeps its grants; it is found under its old name.
         std::string old_key = key;
-        if (now.target == GrantTarget::Table) {
+        if (now.target == GrantTarget::Table || now.target == GrantTarget::Aggregate) {
             const std::string old_name = renames.table_in_from(now.name);
-            if (!old_name.empty()) old_key = "table " + qualified(from.namespace_, old_name);
+            if (!old_name.empty())
+                old_key =
+                    std::string(catalog::grant_target(now.target).name) + " " + qualified(from.namespace_, old_name);
         }
         auto old = before.find(old_key);
         const bool fresh = old == before.end() || (!now.name.empty() && recreated.count(now.name));

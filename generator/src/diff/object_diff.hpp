@@ -178,6 +178,9 @@ HistoryCarry plan_history_carry(const Schema& to, const ContinuousAggregate& old
 // buckets it can take, then the old one dropped (dependants first again).
 void set_aggregate_aside(const Schema& from, const ContinuousAggregate& old, const HistoryCarry& carry, Output& out);
 void rebuild_aggregate(const Schema& to, const ContinuousAggregate& aggregate, const HistoryCarry& carry, Output& out);
+// `renamed_from`: ALTER MATERIALIZED VIEW ... RENAME TO, its buckets, jobs and grants kept.
+void rename_aggregate(const Schema& from, const ContinuousAggregate& old, const ContinuousAggregate& aggregate,
+                      Output& out);
 void alter_aggregate(const Schema& from, const ContinuousAggregate& old, const Schema& to,
                      const ContinuousAggregate& aggregate, Output& out);
 

@@ -398,6 +398,14 @@ void rebuild_aggregate(const Schema& to, const ContinuousAggregate& aggregate, c
                 emit::carry_aggregate_history(to, aggregate, *carry.carried), Phase::AfterTransaction);
 }
 
+void rename_aggregate(const Schema& from, const ContinuousAggregate& old, const ContinuousAggregate& aggregate,
+                      Output& out) {
+    out.add(Stage::Renames, "~ continuous aggregate " + old.name + " renamed to " + aggregate.name,
+            "ALTER MATERIALIZED VIEW " + qualified(from.namespace_, old.name) + " RENAME TO " +
+                emit::quote_ident(aggregate.name) + ";\n",
+            Phase::Transaction, aggregate.renamed_from ? aggregate.renamed_from->loc : aggregate.loc);
+}
+
 void alter_aggregate(const Schema& from, const ContinuousAggregate& old, const Schema& to,
                      const ContinuousAggregate& aggregate, Output& out) {
     const std::string name = qualified(to.namespace_, aggregate.name);

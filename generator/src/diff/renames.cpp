@@ -11,6 +11,9 @@ const std::optional<NameRef>& declared(const Table& t) {
 const std::optional<NameRef>& declared(const Column& c) {
     return c.renamed_from;
 }
+const std::optional<NameRef>& declared(const ContinuousAggregate& a) {
+    return a.renamed_from;
+}
 
 }  // namespace
 
@@ -24,6 +27,17 @@ Renames::Renames(const Schema& from, const Schema& to, Direction direction) : fr
         if (declared(t) && !older.find_table(t.name) && older.find_table(declared(t)->name))
             old_name = declared(t)->name;
         if (older.find_table(old_name)) newer_to_older[t.name] = old_name;
+    }
+    // Aggregates: by name only (their columns are renamed by rebuilding).
+    for (const auto& a : newer.aggregates) {
+        std::string old_name = a.name;
+        if (declared(a) && !older.find_aggregate(a.name) && older.find_aggregate(declared(a)->name))
+            old_name = declared(a)->name;
+        if (!older.find_aggregate(old_name)) continue;
+        const std::string& to_name = direction == Direction::Up ? a.name : old_name;
+        const std::string& from_name = direction == Direction::Up ? old_name : a.name;
+        table_to_from_[to_name] = from_name;
+        table_from_to_[from_name] = to_name;
     }
     for (const auto& [n, o] : newer_to_older) {
         const std::string& to_name = direction == Direction::Up ? n : o;

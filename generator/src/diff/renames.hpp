@@ -14,7 +14,8 @@ class Renames {
 public:
     Renames(const Schema& from, const Schema& to, Direction direction);
 
-    // The name in `to` of table `from_name`, or "" when it is gone.
+    // The name in `to` of table (or continuous aggregate) `from_name`, or ""
+    // when it is gone.
     std::string table_in_to(const std::string& from_name) const;
     // The name in `from` of table `to_name`, or "" when it is new.
     std::string table_in_from(const std::string& to_name) const;

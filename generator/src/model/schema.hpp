@@ -557,6 +557,9 @@ struct GroupKey {
 
 struct ContinuousAggregate {
     std::string name;
+    // `renamed_from: old`: renamed in place (ALTER MATERIALIZED VIEW ...
+    // RENAME), its buckets kept, while `old` exists and `name` does not.
+    std::optional<NameRef> renamed_from;
     NameRef source;  // a hypertable or another continuous aggregate
     std::vector<AggregateJoin> joins;
     Interval bucket;

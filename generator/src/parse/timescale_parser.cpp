@@ -251,6 +251,10 @@ ContinuousAggregate Parser::parse_aggregate(ParseContext& ctx, const std::string
     spec.on_duplicate("refresh", what +
                                      " has two refresh policies; a continuous aggregate has exactly one "
                                      "`refresh` (TimescaleDB would keep the first and warn about the second)");
+    if (auto old = spec.take_string("renamed_from")) {
+        if (check_identifier(ctx, *old, spec.value_loc("renamed_from"), "previous continuous aggregate"))
+            agg.renamed_from = NameRef{*old, spec.value_loc("renamed_from")};
+    }
     if (auto from = spec.take_string("from")) {
         agg.source = {*from, spec.value_loc("from")};
         check_identifier(ctx, *from, agg.source.loc, "source");
