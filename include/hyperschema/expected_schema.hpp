@@ -133,6 +133,16 @@ struct AggregateSpec {
     std::optional<IntervalSpec> offset{};          // the buckets' offset; nullopt for none
 };
 
+// A view's or continuous aggregate's query as the schema creates it, for
+// verify's definition check (VerifyOptions::definitions): the server builds
+// the object again in a transaction it rolls back, and the two are compared
+// as the server prints them.
+struct DefinitionSpec {
+    std::string relation;  // a view, materialized view or continuous aggregate
+    bool aggregate = false;
+    std::string query;  // SELECT ..., names unqualified as in the schema's namespace
+};
+
 struct PolicySpec {
     PolicyKind kind = PolicyKind::Compression;
     std::string relation;
@@ -252,6 +262,7 @@ struct ExpectedSchema {
     std::vector<GrantSpec> grants;
     std::vector<CommentSpec> comments{};
     std::vector<DataSpec> data{};
+    std::vector<DefinitionSpec> definitions{};  // views, then aggregates parents first
 };
 
 }  // namespace hyperschema

@@ -11,9 +11,11 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <cstring>
 #include <map>
 #include <pqxx/pqxx>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -65,6 +67,13 @@ struct VerifyOptions {
     std::vector<std::string> ignore;
     // Report TimescaleDB jobs whose last run failed.
     bool job_health = true;
+    // Compare every view's and continuous aggregate's whole definition (its
+    // columns' expressions, FROM and joins, WHERE, GROUP BY, the bucket's
+    // width, origin, offset and time zone) in the server's own form: each is
+    // built again from the schema in one transaction that is rolled back.
+    // It needs CREATE on the schema's namespace and briefly takes the locks
+    // creating an aggregate takes on its source; off by default.
+    bool definitions = false;
     // Where the migrator keeps its history (to report the applied version).
     std::string history_schema = "hyperschema";
     std::string history_table = "schema_migrations";
@@ -188,6 +197,7 @@ public:
         check_grants();
         check_comments();
         check_data();
+        if (options_.definitions) check_definitions();
         settle_constant_defaults();
         settle_job_configs();
         return report_;
@@ -1062,6 +1072,117 @@ private:
         }
         for (auto it = settled.rbegin(); it != settled.rend(); ++it)
             report_.problems.erase(report_.problems.begin() + static_cast<std::ptrdiff_t>(*it));
+    }
+
+    // The clauses of a view definition as pg_get_viewdef() prints it, one
+    // line or more each: "SELECT list" -> its text, "FROM", "WHERE", ...
+    static std::vector<std::pair<std::string, std::string>> clauses_of(const std::string& definition) {
+        static const char* const kClauses[] = {"SELECT",   "FROM",  "WHERE",  "GROUP BY", "HAVING", "WINDOW",
+                                               "ORDER BY", "LIMIT", "OFFSET", "UNION",    "EXCEPT", "INTERSECT"};
+        std::vector<std::pair<std::string, std::string>> out;
+        std::istringstream lines(definition);
+        std::string line;
+        while (std::getline(lines, line)) {
+            std::string t = trim_space(line);
+            if (!t.empty() && t.back() == ';') t.pop_back();
+            const char* clause = nullptr;
+            for (const char* c : kClauses)
+                if (t.rfind(c, 0) == 0 && (t.size() == std::strlen(c) || t[std::strlen(c)] == ' ')) clause = c;
+            if (clause || out.empty())
+                out.emplace_back(clause && std::string(clause) == "SELECT" ? "SELECT list" : clause ? clause : "", t);
+            else
+                out.back().second += " " + t;
+        }
+        return out;
+    }
+
+    void report_definition(const std::string& object, const std::string& expected, const std::string& actual) {
+        const auto want = clauses_of(expected), have = clauses_of(actual);
+        std::vector<std::string> order;
+        for (const auto* side : {&want, &have})
+            for (const auto& [clause, text] : *side)
+                if (std::find(order.begin(), order.end(), clause) == order.end()) order.push_back(clause);
+        auto text_of = [](const std::vector<std::pair<std::string, std::string>>& clauses, const std::string& name) {
+            std::string out;
+            for (const auto& [clause, text] : clauses)
+                if (clause == name) out += (out.empty() ? "" : " ") + text;
+            return out;
+        };
+        std::vector<std::string> parts, wanted, had;
+        for (const auto& clause : order) {
+            const std::string w = text_of(want, clause), h = text_of(have, clause);
+            if (w == h) continue;
+            parts.push_back(clause.empty() ? "text" : clause);
+            wanted.push_back(w.empty() ? "no " + clause : w);
+            had.push_back(h.empty() ? "no " + clause : h);
+        }
+        std::string where;
+        for (size_t i = 0; i < parts.size(); ++i)
+            where += (i == 0 ? "" : i + 1 == parts.size() ? " and " : ", ") + parts[i];
+        auto clauses = [](const std::vector<std::string>& texts) {
+            std::string out;
+            for (const auto& t : texts) out += (out.empty() ? "" : "; ") + t;
+            return out;
+        };
+        add(DriftKind::Different, object, "definition differs in its " + where, clauses(wanted), clauses(had));
+    }
+
+    // VerifyOptions::definitions. An aggregate is compared by its direct
+    // view (the query TimescaleDB materializes, as
+    // timescaledb_information.continuous_aggregates shows it), a view by
+    // pg_get_viewdef(); the expected one is built under a scratch name in a
+    // savepoint of a transaction that is never committed.
+    void check_definitions() {
+        if (schema_.definitions.empty()) return;
+        pqxx::work tx(conn_);
+        tx.exec("SET LOCAL lock_timeout = '5s'");
+        tx.exec("SET LOCAL search_path TO " + tx.quote_name(schema_.namespace_name) + ", public");
+        const std::string scratch = "hyperschema_verify_expected";
+        for (const auto& d : schema_.definitions) {
+            const bool present =
+                d.aggregate ? live_.aggregates.count(d.relation) > 0
+                            : live_.relations.count(d.relation) > 0 && live_.relations.at(d.relation).kind != 'r';
+            if (!present || (!d.aggregate && live_.aggregates.count(d.relation))) continue;  // reported already
+            const std::string object = d.aggregate
+                                           ? "continuous aggregate " + d.relation
+                                           : relkind_name(live_.relations.at(d.relation).kind) + " " + d.relation;
+            std::string expected, actual, failure;
+            {
+                pqxx::subtransaction built(tx, "hyperschema_definition");
+                try {
+                    if (d.aggregate) {
+                        built.exec("CREATE MATERIALIZED VIEW " + tx.quote_name(schema_.namespace_name) + "." + scratch +
+                                   " WITH (timescaledb.continuous, timescaledb.materialized_only = true) AS\n" +
+                                   d.query + "WITH NO DATA");
+                    } else {
+                        built.exec("CREATE TEMP VIEW " + scratch + " AS\n" + d.query);
+                    }
+                    expected =
+                        definition_of(built, d.aggregate, d.aggregate ? schema_.namespace_name : "pg_temp", scratch);
+                    actual = definition_of(built, d.aggregate, schema_.namespace_name, d.relation);
+                } catch (const pqxx::sql_error& e) {
+                    failure = trim_space(std::string(e.what()).substr(0, std::string(e.what()).find('\n')));
+                }
+            }  // rolled back to the savepoint
+            if (!failure.empty()) {
+                add(DriftKind::Different, object,
+                    "its definition in the schema could not be built again to compare (" + failure + ")");
+            } else if (expected != actual) {
+                report_definition(object, expected, actual);
+            }
+        }
+    }
+
+    static std::string definition_of(pqxx::transaction_base& tx, bool aggregate, const std::string& ns,
+                                     const std::string& relation) {
+        const pqxx::result r =
+            aggregate ? pqxx_bridge::exec(tx,
+                                          "SELECT view_definition FROM timescaledb_information.continuous_aggregates "
+                                          "WHERE view_schema = $1 AND view_name = $2",
+                                          ns, relation)
+                      : pqxx_bridge::exec(tx, "SELECT pg_get_viewdef(format('%I.%I', $1::text, $2::text)::regclass)",
+                                          ns, relation);
+        return r.empty() || r[0][0].is_null() ? "" : r[0][0].c_str();
     }
 
     struct ConstantDefault {

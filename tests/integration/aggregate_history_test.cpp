@@ -94,7 +94,9 @@ void run_sql(const std::string& db, const std::string& sql) {
 
 void require_clean(const std::string& db, const Schema& schema) {
     auto conn = hyperschema::connect(PgCluster::shared().dsn(db));
-    VerifyReport report = verify(conn, emit::expected_schema_of(schema, 0));
+    VerifyOptions whole;
+    whole.definitions = true;
+    VerifyReport report = verify(conn, emit::expected_schema_of(schema, 0), whole);
     INFO(report.text());
     CHECK(report.ok());
 }

@@ -40,7 +40,9 @@ void apply(const std::string& db, const std::string& name, const std::string& sq
 
 void require_clean(const std::string& db, const Schema& schema, const std::string& when) {
     auto conn = hyperschema::connect(PgCluster::shared().dsn(db));
-    VerifyReport report = verify(conn, emit::expected_schema_of(schema, 0));
+    VerifyOptions whole;
+    whole.definitions = true;
+    VerifyReport report = verify(conn, emit::expected_schema_of(schema, 0), whole);
     INFO(when << ":\n" << report.text());
     CHECK(report.ok());
 }

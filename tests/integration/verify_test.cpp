@@ -159,12 +159,13 @@ std::string applied(const Schema& schema, const std::string& prefix) {
     return db;
 }
 
-void check_injections(const std::function<Fixture()>& make, const std::vector<Injection>& injections) {
+void check_injections(const std::function<Fixture()>& make, const std::vector<Injection>& injections,
+                      const VerifyOptions& options = {}) {
     for (const auto& injection : injections) {
         INFO(injection.what << ": " << injection.sql);
         Fixture f = make();
         run_sql(f.db, injection.sql);
-        VerifyReport report = verify_db(f.db, f.expected);
+        VerifyReport report = verify_db(f.db, f.expected, options);
         INFO(report.text());
         CHECK_FALSE(report.ok());
         CHECK(mentions(report, injection.reported));
@@ -475,6 +476,11 @@ TEST_CASE("verify: every seed schema, migrated, has no drift", "[timescaledb][ve
         CHECK(report.ok());
         CHECK(report.database_version == f.expected.version);
         CHECK(report.timescaledb_version != "");
+        VerifyOptions whole;
+        whole.definitions = true;
+        VerifyReport deep = verify_db(f.db, f.expected, whole);
+        INFO(deep.text());
+        CHECK(deep.ok());
     }
 }
 
@@ -943,4 +949,104 @@ aggregates:
     CHECK(mentions(drift, "continuous aggregate readings_shifted_hour: bucket offset differs"));
     CHECK(mentions(drift, "00:15:00"));
     PgCluster::shared().drop_database(db);
+}
+
+// The definition check builds each object again in a transaction it rolls
+// back: nothing of it stays, whatever it finds.
+void require_nothing_left(const std::string& db) {
+    pqxx::connection conn(PgCluster::shared().dsn(db));
+    pqxx::work tx(conn);
+    CHECK(tx.exec("SELECT 1 FROM pg_class WHERE relname = 'hyperschema_verify_expected'").empty());
+}
+
+TEST_CASE("verify --definitions: a view's body changed by hand is reported by clause", "[pg][verify]") {
+    CompileResult compiled = compile_texts({{"schema.yaml", kPlainSchema}}, "plain");
+    REQUIRE(compiled.ok());
+    auto make = [&] {
+        return Fixture{applied(compiled.schema, "verify_views"), emit::expected_schema_of(compiled.schema, 1)};
+    };
+    VerifyOptions whole;
+    whole.definitions = true;
+    {
+        Fixture f = make();
+        VerifyReport report = verify_db(f.db, f.expected, whole);
+        INFO(report.text());
+        CHECK(report.ok());
+        // The default check does not read bodies: a changed WHERE passes it.
+        run_sql(f.db, "CREATE OR REPLACE VIEW active_alerts AS SELECT id, site_id FROM alerts WHERE NOT enabled");
+        CHECK(verify_db(f.db, f.expected).ok());
+        report = verify_db(f.db, f.expected, whole);
+        INFO(report.text());
+        CHECK(mentions(report,
+                       "different: view active_alerts: definition differs in its WHERE (expected WHERE "
+                       "alerts.enabled, actual WHERE (NOT alerts.enabled))"));
+        CHECK(report.problems.size() == 1);
+        require_nothing_left(f.db);
+        PgCluster::shared().drop_database(f.db);
+    }
+    check_injections(make,
+                     {
+                         {"another aggregate in a view",
+                          "CREATE OR REPLACE VIEW alert_summary AS SELECT site_id, count(*) AS alerts, "
+                          "min(threshold) AS worst FROM alerts GROUP BY site_id",
+                          "different: view alert_summary: definition differs in its SELECT list", 1},
+                         {"a view grouped otherwise",
+                          "CREATE OR REPLACE VIEW alert_summary AS SELECT site_id, count(*) AS alerts, "
+                          "max(threshold) AS worst FROM alerts GROUP BY site_id, id",
+                          "different: view alert_summary: definition differs in its GROUP BY", 1},
+                     },
+                     whole);
+}
+
+TEST_CASE("verify --definitions: an aggregate re-created by hand with another definition is reported by part",
+          "[timescaledb][verify]") {
+    HYPERSCHEMA_REQUIRE_TIMESCALEDB();
+    // energy_daily as the migration creates it, with one part changed; its
+    // policies, compression and comment go with the drop (reported too).
+    auto daily = [](const std::string& bucket, const std::string& energy, const std::string& where) {
+        return "CREATE MATERIALIZED VIEW energy_daily WITH (timescaledb.continuous) AS SELECT " + bucket +
+               " AS bucket, device_id, " + energy + " AS energy_kwh, sum(samples) AS samples FROM energy_hourly " +
+               where + " GROUP BY " + bucket + ", device_id WITH NO DATA";
+    };
+    const std::string origin = "time_bucket('1 day', bucket, origin => '2000-01-01 00:00:00+00')";
+    const std::string drop = "DROP MATERIALIZED VIEW energy_daily; ";
+    const std::string where = drop + daily(origin, "sum(energy_kwh)", "WHERE energy_kwh > 0");
+    const std::string expression = drop + daily(origin, "max(energy_kwh)", "");
+    // TimescaleDB keeps a hierarchy on one origin: both levels move.
+    const std::string other_origin =
+        "DROP MATERIALIZED VIEW energy_daily; DROP MATERIALIZED VIEW energy_hourly; CREATE MATERIALIZED VIEW "
+        "energy_hourly WITH (timescaledb.continuous) AS SELECT time_bucket('1 hour', time, origin => '2000-01-03 "
+        "00:00:00+00') AS bucket, device_id, last(energy_total_kwh, time) - first(energy_total_kwh, time) AS "
+        "energy_kwh, last(energy_l1_kwh, time) - first(energy_l1_kwh, time) AS energy_l1_kwh, last(energy_l2_kwh, "
+        "time) - first(energy_l2_kwh, time) AS energy_l2_kwh, last(energy_l3_kwh, time) - first(energy_l3_kwh, "
+        "time) AS energy_l3_kwh, avg(power_w) AS avg_power_w, count(*) AS samples FROM readings GROUP BY 1, 2 WITH "
+        "NO DATA; " +
+        daily("time_bucket('1 day', bucket, origin => '2000-01-03 00:00:00+00')", "sum(energy_kwh)", "");
+    VerifyOptions whole;
+    whole.definitions = true;
+    {
+        Fixture f = migrated("heatpump");
+        run_sql(f.db, where);
+        const VerifyReport plain = verify_db(f.db, f.expected);
+        CHECK_FALSE(mentions(plain, "definition differs"));  // the default check sees its columns only
+        const VerifyReport deep = verify_db(f.db, f.expected, whole);
+        INFO(deep.text());
+        CHECK(mentions(deep,
+                       "different: continuous aggregate energy_daily: definition differs in its WHERE "
+                       "(expected no WHERE, actual WHERE (energy_hourly.energy_kwh > (0)::double precision))"));
+        require_nothing_left(f.db);
+        pqxx::connection conn(PgCluster::shared().dsn(f.db));
+        pqxx::work tx(conn);
+        CHECK(tx.exec("SELECT count(*) FROM timescaledb_information.continuous_aggregates")[0][0].as<int>() == 2);
+    }
+    check_injections([] { return migrated("heatpump"); },
+                     {
+                         {"another aggregate function", expression.c_str(),
+                          "different: continuous aggregate energy_daily: definition differs in its SELECT list "
+                          "(expected SELECT"},
+                         {"another origin", other_origin.c_str(),
+                          "different: continuous aggregate energy_hourly: definition differs in its SELECT list and "
+                          "GROUP BY"},
+                     },
+                     whole);
 }

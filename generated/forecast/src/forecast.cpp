@@ -637,6 +637,9 @@ const hyperschema::ExpectedSchema& expected_schema() {
         s.comments.push_back({"table deviations", "One forecast-minus-observation difference per site, model, parameter and horizon"});
         s.comments.push_back({"column deviations.horizon", "Forecast horizon in hours"});
         s.comments.push_back({"column deviations.deviation", "forecast_value - observed_value"});
+        s.definitions.push_back({"daily_accuracy_metrics", true, "SELECT\n    time_bucket(INTERVAL '1 day', \"timestamp\") AS bucket,\n    site_id,\n    model_id,\n    parameter_id,\n    horizon,\n    avg(abs(deviation)) AS mae,\n    avg(deviation) AS bias,\n    stddev(deviation) AS std_dev,\n    count(*) AS sample_size,\n    min(deviation) AS min_deviation,\n    max(deviation) AS max_deviation\nFROM public.deviations\nGROUP BY time_bucket(INTERVAL '1 day', \"timestamp\"), site_id, model_id, parameter_id, horizon\n"});
+        s.definitions.push_back({"weekly_accuracy_metrics", true, "SELECT\n    time_bucket(INTERVAL '7 days', \"timestamp\") AS bucket,\n    site_id,\n    model_id,\n    parameter_id,\n    horizon,\n    avg(abs(deviation)) AS mae,\n    avg(deviation) AS bias,\n    stddev(deviation) AS std_dev,\n    count(*) AS sample_size\nFROM public.deviations\nGROUP BY time_bucket(INTERVAL '7 days', \"timestamp\"), site_id, model_id, parameter_id, horizon\n"});
+        s.definitions.push_back({"monthly_accuracy_metrics", true, "SELECT\n    time_bucket(INTERVAL '30 days', \"timestamp\") AS bucket,\n    site_id,\n    model_id,\n    parameter_id,\n    horizon,\n    avg(abs(deviation)) AS mae,\n    avg(deviation) AS bias,\n    stddev(deviation) AS std_dev,\n    count(*) AS sample_size\nFROM public.deviations\nGROUP BY time_bucket(INTERVAL '30 days', \"timestamp\"), site_id, model_id, parameter_id, horizon\n"});
         return s;
     }();
     return schema;

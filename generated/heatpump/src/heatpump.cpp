@@ -595,6 +595,8 @@ const hyperschema::ExpectedSchema& expected_schema() {
         s.comments.push_back({"table readings", "Raw meter readings; energy counters are cumulative kWh"});
         s.comments.push_back({"view energy_hourly", "Hourly energy per heat pump, in kWh"});
         s.comments.push_back({"view energy_daily", "Daily energy per heat pump, rolled up from energy_hourly"});
+        s.definitions.push_back({"energy_hourly", true, "SELECT\n    time_bucket(INTERVAL '1 hour', \"time\", origin => TIMESTAMPTZ '2000-01-01 00:00:00+00') AS bucket,\n    device_id,\n    last(energy_total_kwh, time) - first(energy_total_kwh, time) AS energy_kwh,\n    last(energy_l1_kwh, time) - first(energy_l1_kwh, time) AS energy_l1_kwh,\n    last(energy_l2_kwh, time) - first(energy_l2_kwh, time) AS energy_l2_kwh,\n    last(energy_l3_kwh, time) - first(energy_l3_kwh, time) AS energy_l3_kwh,\n    avg(power_w) AS avg_power_w,\n    count(*) AS samples\nFROM public.readings\nGROUP BY time_bucket(INTERVAL '1 hour', \"time\", origin => TIMESTAMPTZ '2000-01-01 00:00:00+00'), device_id\n"});
+        s.definitions.push_back({"energy_daily", true, "SELECT\n    time_bucket(INTERVAL '1 day', bucket, origin => TIMESTAMPTZ '2000-01-01 00:00:00+00') AS bucket,\n    device_id,\n    sum(energy_kwh) AS energy_kwh,\n    sum(samples) AS samples\nFROM public.energy_hourly\nGROUP BY time_bucket(INTERVAL '1 day', bucket, origin => TIMESTAMPTZ '2000-01-01 00:00:00+00'), device_id\n"});
         return s;
     }();
     return schema;

@@ -38,6 +38,7 @@ struct Options {
     int to = -1;                      // target version for migrate up
     std::vector<std::string> ignore;  // verify: globs of unexpected objects to leave out
     bool no_job_health = false;
+    bool definitions = false;  // verify: whole view and aggregate definitions
     // pull
     std::vector<std::string> namespaces;  // --namespace (repeatable); default public
     std::string name;                     // --name: the pulled schema's name

@@ -72,6 +72,7 @@ int run_verify(const Options& o) {
         options.ignore = o.ignore;
         options.history_schema = o.history_schema;
         options.job_health = !o.no_job_health;
+        options.definitions = o.definitions;
         VerifyReport report = verify(conn, emit::expected_schema_of(schema, version), options);
         std::cout << (o.format == "json" ? report.json() : report.text());
         return report.ok() ? kOk : kProblem;

@@ -76,6 +76,8 @@ options:
   --format mermaid|dot   output of `graph` (default: mermaid)
   --ignore GLOB          verify: leave out unexpected objects named like GLOB (repeatable)
   --no-job-health        verify: do not report failing TimescaleDB jobs
+  --definitions          verify: also compare each view's and aggregate's whole definition, built
+                         again by the server in a transaction it rolls back (needs CREATE there)
   --namespace NAME       pull: the PostgreSQL schema to read (repeatable; each its own directory)
   --name NAME            pull: the schema's name (default: the namespace's, or for public the database's)
   --allow-unsupported    pull: exit 0 although some objects are carried as SQL
@@ -152,6 +154,8 @@ bool parse_args(int argc, char** argv, Options& o, std::string& error) {
             if (flag == "--max-batches") o.max_batches = n;
         } else if (a == "--no-job-health") {
             o.no_job_health = true;
+        } else if (a == "--definitions") {
+            o.definitions = true;
         } else if (a == "--sources" || a.rfind("--sources=", 0) == 0) {
             std::string v = value("--sources");
             if (v.empty() || v.find_first_not_of("0123456789") != std::string::npos || v.size() > 2 ||

@@ -241,6 +241,11 @@ void print_routines(Printer& p, const ExpectedSchema& e) {
     for (const auto& d : e.data)
         p.print("s.data.push_back({$table$, $check$});\n",
                 {{"table", cpp_string(d.table)}, {"check", cpp_string(d.check)}});
+    for (const auto& d : e.definitions)
+        p.print("s.definitions.push_back({$relation$, $aggregate$, $query$});\n",
+                {{"relation", cpp_string(d.relation)},
+                 {"aggregate", bool_text(d.aggregate)},
+                 {"query", cpp_string(d.query)}});
 }
 
 void print_expected(Printer& p, const ExpectedSchema& e) {

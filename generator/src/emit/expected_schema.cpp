@@ -254,6 +254,7 @@ void add_timescale(const Schema& schema, ExpectedSchema& out) {
         out.aggregates.push_back({a.name, a.source.name, spec_of(a.bucket), a.materialized_only,
                                   output_of(schema, a).names(), spec_of(a.chunk_interval), a.timezone.value_or(""),
                                   spec_of(a.offset)});
+        out.definitions.push_back({a.name, true, aggregate_query(schema, a)});
         if (a.compression) add_compression(out, a.name, *a.compression);
         add_policies(out, a.name, a.policies);
     }
@@ -420,6 +421,7 @@ ExpectedSchema expected_schema_of(const Schema& schema, int version) {
         const Table stand_in = v.as_table();
         for (const auto& i : v.indexes) spec.indexes.push_back(index_of(schema, stand_in, i));
         out.views.push_back(std::move(spec));
+        out.definitions.push_back({v.name, false, v.sql});
     }
     add_timescale(schema, out);
     for (const auto& j : schema.jobs) out.jobs.push_back(job_spec(j));

@@ -517,7 +517,7 @@ std::pair<std::string, std::string> group_key_sql(const GroupKey& g) {
 
 }  // namespace
 
-std::string create_continuous_aggregate(const Schema& schema, const ContinuousAggregate& agg) {
+std::string aggregate_query(const Schema& schema, const ContinuousAggregate& agg) {
     // With joins, the time column is qualified: a joined table may have one
     // of the same name.
     const std::string time_column =
@@ -535,12 +535,7 @@ std::string create_continuous_aggregate(const Schema& schema, const ContinuousAg
     std::vector<std::string> select;
     for (const auto& c : output_of(schema, agg).columns) select.push_back(item_of[c.name]);
     Printer p;
-    p.print(
-        "CREATE MATERIALIZED VIEW $name$\nWITH (timescaledb.continuous, timescaledb.materialized_only = $mo$$groups$) "
-        "AS\nSELECT\n",
-        {{"name", qualified(schema.namespace_, agg.name)},
-         {"mo", agg.materialized_only ? "true" : "false"},
-         {"groups", agg.create_group_indexes ? "" : ", timescaledb.create_group_indexes = false"}});
+    p.print("SELECT\n");
     {
         auto indent = p.indent();
         for (size_t i = 0; i < select.size(); ++i) {
@@ -554,7 +549,19 @@ std::string create_continuous_aggregate(const Schema& schema, const ContinuousAg
     if (!agg.where.empty()) p.print("WHERE $where$\n", {{"where", agg.where}});
     // The bucket expression is repeated rather than grouped by its alias: an
     // alias equal to a source column name would group by the source column.
-    p.print("GROUP BY $group$\nWITH NO DATA;\n", {{"group", join(group, ", ")}});
+    p.print("GROUP BY $group$\n", {{"group", join(group, ", ")}});
+    return p.text();
+}
+
+std::string create_continuous_aggregate(const Schema& schema, const ContinuousAggregate& agg) {
+    Printer p;
+    p.print(
+        "CREATE MATERIALIZED VIEW $name$\nWITH (timescaledb.continuous, timescaledb.materialized_only = $mo$$groups$) "
+        "AS\n$query$WITH NO DATA;\n",
+        {{"name", qualified(schema.namespace_, agg.name)},
+         {"mo", agg.materialized_only ? "true" : "false"},
+         {"groups", agg.create_group_indexes ? "" : ", timescaledb.create_group_indexes = false"},
+         {"query", aggregate_query(schema, agg)}});
     return p.text();
 }
 

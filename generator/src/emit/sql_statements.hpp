@@ -137,6 +137,8 @@ std::string comment_on_trigger(const Schema& schema, const Table& table, const T
 std::string drop_trigger(const Schema& schema, const Table& table, const Trigger& trigger);
 std::string create_view(const Schema& schema, const View& view);
 std::string create_continuous_aggregate(const Schema& schema, const ContinuousAggregate& aggregate);
+// Its SELECT ... GROUP BY ...\n, as CREATE MATERIALIZED VIEW ... AS takes it.
+std::string aggregate_query(const Schema& schema, const ContinuousAggregate& aggregate);
 // The aggregate's time_bucket(...) call over `time_column` (as the SELECT
 // reads it: quoted, qualified where the aggregate joins other tables).
 std::string bucket_call(const Schema& schema, const ContinuousAggregate& agg, const std::string& time_column);
