@@ -200,8 +200,7 @@ void diff_compression_settings(const Schema& to, const std::string& relation, bo
     // Compression cannot be turned off while compressed chunks exist.
     std::string kind = is_aggregate ? "MATERIALIZED VIEW " : "TABLE ";
     out.add(Stage::Compression, "- compression of " + target + " (decompresses every chunk first)",
-            "SELECT decompress_chunk(c, if_compressed => true) FROM show_chunks(" +
-                regclass_literal(to.namespace_, relation) + ") c;\nALTER " + kind + qualified(to.namespace_, relation) +
+            emit::decompress_chunks(to, relation) + "ALTER " + kind + qualified(to.namespace_, relation) +
                 " SET (timescaledb.compress = false);\n");
 }
 

@@ -260,9 +260,27 @@ private:
     Output& out_;
 };
 
+// TimescaleDB refuses ALTER COLUMN ... TYPE while compressed chunks exist
+// ("operation not supported on hypertables with compressed chunks"): before
+// the transaction they are decompressed one chunk at a time (each committed,
+// so a stopped migration resumes from the next), again inside it for any the
+// compression policy made meanwhile, and after it the policy's job runs once
+// to compress them again.
+void decompress_for_retype(const Schema& to, const Table& table, Output& out) {
+    const std::string name = table.name;
+    out.add(Stage::AlterColumns, "~ hypertable " + name + ": compressed chunks decompressed, one at a time",
+            emit::decompress_chunks_one_by_one(to, name), Phase::BeforeTransaction);
+    out.add(Stage::AlterColumns, "~ hypertable " + name + ": chunks compressed meanwhile decompressed",
+            emit::decompress_chunks(to, name));
+    if (table.hypertable->policies.find(PolicyKind::Compression))
+        out.add(Stage::AddPolicies, "~ hypertable " + name + ": compression policy run once",
+                emit::run_policy_job(to, name, PolicyKind::Compression), Phase::AfterTransaction);
+}
+
 void diff_columns(const Schema& from, const Table& old, const Schema& to, const Table& table, const Renames& renames,
                   Output& out) {
     const std::string prefix = alter_table_prefix(to, table.name);
+    bool decompressed = false;
     for (const auto& c : table.columns) {
         std::string old_name = renames.column_in_from(table.name, c.name);
         const std::string what = table.name + "." + c.name;
@@ -299,6 +317,10 @@ void diff_columns(const Schema& from, const Table& old, const Schema& to, const 
         const std::string col = quote_ident(c.name);
         const std::string old_type = emit::column_type_sql(from, o.type), new_type = emit::column_type_sql(to, c.type);
         if (old_type != new_type || o.collation != c.collation) {
+            if (compressed(old) && compressed(table) && !decompressed) {
+                decompress_for_retype(to, table, out);
+                decompressed = true;
+            }
             // COLLATE "default" takes the type's collation back.
             const std::string collate = o.collation == c.collation
                                             ? ""

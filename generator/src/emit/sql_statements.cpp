@@ -754,3 +754,57 @@ std::string refresh_continuous_aggregate(const Schema& schema, const ContinuousA
 }
 
 }  // namespace hyperschema::emit
+
+namespace hyperschema::emit {
+
+std::string decompress_chunks(const Schema& schema, const std::string& hypertable) {
+    return "SELECT decompress_chunk(c, if_compressed => true) FROM show_chunks(" +
+           regclass_literal(schema.namespace_, hypertable) + ") c;\n";
+}
+
+std::string decompress_chunks_one_by_one(const Schema& schema, const std::string& hypertable) {
+    Printer p;
+    p.emit(
+        R"(
+        DO $tag$
+        DECLARE
+            chunk regclass;
+        BEGIN
+            FOR chunk IN
+                SELECT format('%I.%I', chunk_schema, chunk_name)::regclass FROM timescaledb_information.chunks
+                WHERE hypertable_schema = $schema$ AND hypertable_name = $name$ AND is_compressed
+                ORDER BY range_start
+            LOOP
+                PERFORM decompress_chunk(chunk, if_compressed => true);
+                RAISE NOTICE 'decompressed %', chunk;
+                COMMIT;
+            END LOOP;
+        END
+        $tag$;
+    )",
+        {{"tag", "$hyperschema$"}, {"schema", quote_literal(schema.namespace_)}, {"name", quote_literal(hypertable)}});
+    return p.text();
+}
+
+std::string run_policy_job(const Schema& schema, const std::string& relation, PolicyKind kind) {
+    Printer p;
+    p.emit(R"(
+        DO $tag$
+        DECLARE
+            job integer := (SELECT job_id FROM timescaledb_information.jobs
+                WHERE proc_name = $proc$ AND hypertable_schema = $schema$ AND hypertable_name = $name$);
+        BEGIN
+            IF job IS NOT NULL THEN
+                CALL run_job(job);
+            END IF;
+        END
+        $tag$;
+    )",
+           {{"tag", "$hyperschema$"},
+            {"proc", quote_literal(policy_traits(kind).proc)},
+            {"schema", quote_literal(schema.namespace_)},
+            {"name", quote_literal(relation)}});
+    return p.text();
+}
+
+}  // namespace hyperschema::emit

@@ -150,6 +150,14 @@ std::string aggregate_comments(const Schema& schema, const ContinuousAggregate& 
 // `replacing` writes empty segment-by/order-by lists out ('') so that a change
 // clears what the previous settings had; a first enable leaves them unset for
 // TimescaleDB to choose.
+// SELECT decompress_chunk(...) over every chunk, in one statement.
+std::string decompress_chunks(const Schema& schema, const std::string& hypertable);
+// A DO block that decompresses the compressed chunks one at a time, committing
+// each: run outside a transaction, it resumes where it stopped.
+std::string decompress_chunks_one_by_one(const Schema& schema, const std::string& hypertable);
+// A DO block that runs the relation's policy job of `kind` once, in the
+// foreground (CALL run_job), when it has one.
+std::string run_policy_job(const Schema& schema, const std::string& relation, PolicyKind kind);
 std::string enable_compression(const Schema& schema, const std::string& relation, bool is_aggregate,
                                const Compression& compression, bool replacing = false);
 // SELECT add_<kind>_policy(...), wrapped in alter_job(...) for the job
