@@ -306,6 +306,22 @@ TEST_CASE("rebuilt continuous aggregates keep the buckets their source no longer
             });
     }
 
+    SECTION("a source with no rows left: every bucket carried over, and shown by the real-time aggregate") {
+        Variant v;
+        v.hourly_extra = ", low: min(value)";
+        const Schema changed = schema_of(v, "emptied");
+        const std::string db = PgCluster::shared().create_database_from(template_db, "history_emptied");
+        run_sql(db, "SELECT count(*) FROM drop_chunks('readings', older_than => timestamptz '2100-01-01')");
+        run_sql(db, render(diff::diff_schemas(base, changed, diff::Direction::Up), true));
+        require_clean(db, changed);
+        const Held now = held(db);
+        require_kept(was.hourly, now.hourly, {"total", "n", "top"}, "hourly, read through its real-time view");
+        for (const auto& [key, values] : now.hourly) CHECK(values.at("low") == "NULL");
+        require_kept(was.daily, now.daily, {"total", "n"}, "daily");
+        require_kept(was.weekly, now.weekly, {"total", "n"}, "weekly");
+        PgCluster::shared().drop_database(db);
+    }
+
     SECTION("materialized_only changes in place") {
         Variant v;
         v.hourly_materialized_only = true;

@@ -53,6 +53,30 @@ std::string insert_carried_rows(const ContinuousAggregate& aggregate, const Carr
            " || retired || " + quote_literal(" AS retired" + grouped + ") AS carried" + before_source_start(aggregate));
 }
 
+// A real-time aggregate shows its materialized rows below its watermark,
+// which a refresh over an empty source leaves at the start of time: the rows
+// carried over would stay hidden until the source has rows again. The
+// watermark is TimescaleDB's catalog, writable by a superuser only (as its
+// own cagg_migrate() did): moved when the role may, a warning otherwise.
+std::string watermark_past_carried(const Schema& schema, const ContinuousAggregate& aggregate) {
+    Printer p;
+    auto in_the_block = p.indent();
+    p.emit(R"(
+            IF source_start IS NULL THEN
+                IF has_table_privilege('_timescaledb_catalog.continuous_aggs_watermark', 'UPDATE') THEN
+                    UPDATE _timescaledb_catalog.continuous_aggs_watermark w
+                    SET watermark = _timescaledb_functions.cagg_watermark_materialized(w.mat_hypertable_id)
+                    WHERE w.mat_hypertable_id = (SELECT mat_hypertable_id FROM _timescaledb_catalog.continuous_agg
+                        WHERE user_view_schema = $schema$ AND user_view_name = $name$);
+                ELSE
+                    RAISE WARNING '%: its source has no rows, so the real-time aggregate shows the buckets carried over once the source has rows again and it is refreshed (moving its watermark now needs a superuser)', $name$;
+                END IF;
+            END IF;
+    )",
+           {{"schema", quote_literal(schema.namespace_)}, {"name", quote_literal(aggregate.name)}});
+    return p.text();
+}
+
 }  // namespace
 
 std::string set_aside_name(const std::string& aggregate) {
@@ -95,7 +119,7 @@ std::string carry_aggregate_history(const Schema& schema, const ContinuousAggreg
             GET DIAGNOSTICS carried = ROW_COUNT;
             RAISE NOTICE '%: % rows of buckets before % (where the rows of % start) carried over from the old definition',
                 $name$, carried, coalesce(source_start::text, 'the end'), $source_name$;
-        END
+        $watermark$END
         $tag$;
     )",
            {{"tag", "$hyperschema$"},
@@ -106,7 +130,8 @@ std::string carry_aggregate_history(const Schema& schema, const ContinuousAggreg
             {"delete", delete_young_buckets(aggregate)},
             {"insert", insert_carried_rows(aggregate, carried)},
             {"name", quote_literal(aggregate.name)},
-            {"source_name", quote_literal(aggregate.source.name)}});
+            {"source_name", quote_literal(aggregate.source.name)},
+            {"watermark", aggregate.materialized_only ? "" : watermark_past_carried(schema, aggregate)}});
     return p.text();
 }
 
