@@ -53,18 +53,27 @@ inline std::string trim(const std::string& s) {
     return b == std::string::npos ? "" : s.substr(b, e - b + 1);
 }
 
-// Whether a line leaves SQL text inside a quote: a string ('...') or a
-// dollar quote ($tag$...$tag$), the body of a DO block or a function. `open`
-// is the quote the line starts in ("" for none, "'" or the dollar tag) and
-// becomes the one it ends in; `--` starts a comment outside quotes.
+// Whether a line leaves SQL text inside a quote: a string ('...', E'...'
+// with backslash escapes), a quoted identifier ("..."), a block comment or a
+// dollar quote ($tag$...$tag$, the body of a DO block or a function). `open`
+// is what the line starts in ("" for nothing, "'", "E'", "\"", "/*" or the
+// dollar tag) and becomes what it ends in; `--` starts a comment outside them.
 inline void follow_quotes(const std::string& line, std::string& open) {
+    auto word_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$'; };
     for (size_t i = 0; i < line.size(); ++i) {
-        if (open == "'") {
-            if (line[i] == '\'' && i + 1 < line.size() && line[i + 1] == '\'') {
+        const char c = line[i];
+        if (open == "'" || open == "E'") {
+            if (open == "E'" && c == '\\') {
                 ++i;
-            } else if (line[i] == '\'') {
+            } else if (c == '\'' && i + 1 < line.size() && line[i + 1] == '\'') {
+                ++i;
+            } else if (c == '\'') {
                 open.clear();
             }
+        } else if (open == "\"") {
+            if (c == '"') open.clear();  // "" inside is a closing and an opening
+        } else if (open == "/*") {
+            if (line.compare(i, 2, "*/") == 0) open.clear(), ++i;
         } else if (!open.empty()) {
             if (line.compare(i, open.size(), open) == 0) {
                 i += open.size() - 1;
@@ -72,9 +81,16 @@ inline void follow_quotes(const std::string& line, std::string& open) {
             }
         } else if (line.compare(i, 2, "--") == 0) {
             return;
-        } else if (line[i] == '\'') {
-            open = "'";
-        } else if (line[i] == '$') {
+        } else if (line.compare(i, 2, "/*") == 0) {
+            open = "/*";
+            ++i;
+        } else if (c == '\'') {
+            const bool escape =
+                i > 0 && (line[i - 1] == 'E' || line[i - 1] == 'e') && (i < 2 || !word_char(line[i - 2]));
+            open = escape ? "E'" : "'";
+        } else if (c == '"') {
+            open = "\"";
+        } else if (c == '$' && (i == 0 || !word_char(line[i - 1]))) {
             size_t end = i + 1;
             while (end < line.size() && (std::isalnum(static_cast<unsigned char>(line[end])) || line[end] == '_'))
                 ++end;

@@ -159,7 +159,9 @@ public:
             }
             if (a.state == "reverting") {
                 throw history_error("migration " + std::to_string(a.version) + " (" + a.name +
-                                    ") stopped part-way while being reverted; finish `migrate down` before going up");
+                                    ") stopped part-way while being reverted; finish it by hand (run the statements "
+                                    "after COMMIT in its "
+                                    "down file, then delete its row from the history table) before migrating");
             }
         }
     }

@@ -1124,6 +1124,7 @@ private:
             for (const auto& t : texts) out += (out.empty() ? "" : "; ") + t;
             return out;
         };
+        if (where.empty()) where = "text";  // the same clauses, spaced otherwise
         add(DriftKind::Different, object, "definition differs in its " + where, clauses(wanted), clauses(had));
     }
 

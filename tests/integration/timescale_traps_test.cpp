@@ -225,6 +225,7 @@ TEST_CASE("a column's type changes on a hypertable with compressed chunks: decom
     REQUIRE(down.before.size() == 1);
     auto conn = hyperschema::connect(PgCluster::shared().dsn(db.name));
     for (const auto& s : down.before) pqxx::nontransaction(conn).exec(s);
+    CHECK(db.value(compressed_chunks) == "0");  // one at a time, before the transaction
     {
         pqxx::work tx(conn);
         tx.exec(down.transaction);

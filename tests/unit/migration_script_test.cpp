@@ -42,6 +42,29 @@ SELECT 'a '';
     CHECK(script.after[3] == "SELECT 'a '';\n-- not a comment, inside the string\n' AS s;");
 }
 
+TEST_CASE("escape strings, quoted identifiers, block comments, nested dollar quotes and parameters") {
+    const auto script = parse_script(R"(-- hyperschema:no-transaction
+CREATE INDEX CONCURRENTLY i ON t (a) WHERE b <> E'it\'s';
+CREATE INDEX CONCURRENTLY "it's" ON t (a) /* don't */;
+SELECT foo$bar$ FROM t WHERE a = $1;
+CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $f$
+BEGIN
+    EXECUTE $q$SELECT 1;$q$;
+    RETURN 1;
+END
+$f$;
+SELECT 'one
+two;
+three';
+)");
+    REQUIRE(script.before.size() == 5);
+    CHECK(script.before[0] == "CREATE INDEX CONCURRENTLY i ON t (a) WHERE b <> E'it\\'s';");
+    CHECK(script.before[1] == "CREATE INDEX CONCURRENTLY \"it's\" ON t (a) /* don't */;");
+    CHECK(script.before[2] == "SELECT foo$bar$ FROM t WHERE a = $1;");
+    CHECK(script.before[3].find("RETURN 1;\nEND\n$f$;") != std::string::npos);
+    CHECK(script.before[4] == "SELECT 'one\ntwo;\nthree';");
+}
+
 TEST_CASE("a statement left inside a quote at the end of a migration is refused") {
     CHECK_THROWS_WITH(parse_script("-- hyperschema:no-transaction\nDO $x$ BEGIN PERFORM 1; END;\n"),
                       Catch::Matchers::Contains("unterminated statement"));

@@ -113,6 +113,7 @@ std::string lost_buckets(const ContinuousAggregate& now, const std::string& why)
 HistoryCarry plan_history_carry(const Schema& to, const ContinuousAggregate& old, const ContinuousAggregate& now,
                                 const Renames& renames) {
     HistoryCarry out;
+    out.old_name = old.name;
     if (std::string change = grouping_change(old, now, renames); !change.empty()) {
         out.lost = lost_buckets(now, change + " changes");
         return out;

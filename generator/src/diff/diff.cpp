@@ -104,14 +104,28 @@ private:
             if (reshaped || parent_rebuilt ||
                 aggregate_definition(to_, as_renamed(*old, a->name)) != aggregate_definition(to_, *a)) {
                 recreated_aggregates_.insert(a->name);
-                // The old aggregate cannot stay beside the new one while a
-                // column it reads changes type ("cannot alter type of a
-                // column used by a view"), nor while the old parent it reads
-                // is dropped: then it is dropped too, not set aside.
-                if (!reshaped && (!parent_rebuilt || carries_.count(a->source.name)))
-                    carries_[a->name] = plan_history_carry(to_, *old, *a, renames_);
+                if (reshaped) reshaped_aggregates_.insert(a->name);
             }
         }
+        // Old parents first: whether an old aggregate can be set aside
+        // depends on what becomes of the old parent it reads.
+        for (const auto& relation : creation_order(from_).relations) {
+            const ContinuousAggregate* old = relation.aggregate;
+            const std::string now = old ? renames_.table_in_to(old->name) : "";
+            if (now.empty() || !recreated_aggregates_.count(now) || reshaped_aggregates_.count(now)) continue;
+            if (keeps_old_parent(*old))
+                carries_[now] = plan_history_carry(to_, *old, *to_.find_aggregate(now), renames_);
+        }
+    }
+
+    // The old aggregate cannot stay beside the new one while a column it
+    // reads changes type ("cannot alter type of a column used by a view"),
+    // nor while the old parent it reads is dropped: then it is dropped too,
+    // not set aside. Its old parent stays when kept, renamed or set aside.
+    bool keeps_old_parent(const ContinuousAggregate& old) const {
+        if (!from_.find_aggregate(old.source.name)) return true;  // it reads a hypertable
+        const std::string parent = renames_.table_in_to(old.source.name);
+        return !parent.empty() && (!recreated_aggregates_.count(parent) || carries_.count(parent));
     }
 
     // Whether the aggregate reads a column whose enum type is rebuilt, of its
@@ -167,7 +181,9 @@ private:
             std::set<std::string> changed = retyped_columns(*old_table, *table, renames_);
             for (const auto& c : old_table->columns)
                 if (renames_.column_in_to(relation, c.name).empty()) changed.insert(c.name);
-            if (sqltext::mentions_any(text, changed)) return true;
+            // The time column is read by the bucket, which the text above leaves out.
+            const std::string time = old_table->hypertable ? old_table->hypertable->time_column.name : "";
+            if (sqltext::mentions_any(text, changed) || (!time.empty() && changed.count(time))) return true;
         }
         return false;
     }
@@ -195,9 +211,11 @@ private:
             for (const auto& v : to_.views) {
                 if (recreated_views_.count(v.name) || !from_.find_view(v.name)) continue;
                 bool changed = view_definition(*from_.find_view(v.name)) != view_definition(v);
+                const bool star = selects_star(v.sql);
                 for (const auto& dep : view_dependencies(to_, v)) {
                     changed = changed || reshaped.count(dep) || recreated_views_.count(dep) ||
-                              recreated_aggregates_.count(dep) || renames_.table_renamed(dep);
+                              recreated_aggregates_.count(dep) || renames_.table_renamed(dep) ||
+                              (star && gains_columns(dep));
                 }
                 if (changed) {
                     recreated_views_.insert(v.name);
@@ -205,6 +223,31 @@ private:
                 }
             }
         }
+    }
+
+    // PostgreSQL expands a view's `*` when the view is created: a column
+    // the table gains later is not in the view until it is created again.
+    static bool selects_star(const std::string& sql) {
+        std::string error;
+        auto tokens = sqltext::lex(sql, &error);
+        if (!tokens) return false;
+        for (size_t i = 0; i < tokens->size(); ++i) {
+            if ((*tokens)[i].text != "*" || i == 0) continue;
+            const sqltext::Token& before = (*tokens)[i - 1];
+            if (before.kind == sqltext::TokenKind::Comma || before.kind == sqltext::TokenKind::Dot ||
+                sqltext::is_word(before, "select") || sqltext::is_word(before, "distinct"))
+                return true;
+        }
+        return false;
+    }
+
+    bool gains_columns(const std::string& relation) const {
+        const Table* table = to_.find_table(relation);
+        const std::string old = table ? renames_.table_in_from(relation) : "";
+        if (old.empty()) return false;
+        for (const auto& c : table->columns)
+            if (renames_.column_in_from(relation, c.name).empty()) return true;
+        return false;
     }
 
     void extensions_and_enums() {
@@ -319,6 +362,7 @@ private:
     Output out_;
     const std::map<std::string, std::set<std::string>> rebuilt_enum_columns_;
     std::set<std::string> recreated_aggregates_;
+    std::set<std::string> reshaped_aggregates_;  // recreated, and dropped rather than set aside
     std::map<std::string, HistoryCarry> carries_;
     std::set<std::string> recreated_views_;
     TriggerRebuilds trigger_rebuilds_;

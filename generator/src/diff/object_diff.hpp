@@ -167,6 +167,7 @@ void create_aggregate(const Schema& to, const ContinuousAggregate& aggregate, Ou
 // Whether a rebuilt aggregate can take over the old one's buckets that its
 // source no longer has rows for (aggregate_history.cpp).
 struct HistoryCarry {
+    std::string old_name;                         // the old aggregate's, which is set aside
     std::optional<emit::CarriedColumns> carried;  // nullopt: none can be
     std::string lost;                             // what is lost or left NULL, in words; "" when nothing
 };

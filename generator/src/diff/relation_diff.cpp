@@ -394,7 +394,7 @@ void rebuild_aggregate(const Schema& to, const ContinuousAggregate& aggregate, c
             emit::refresh_continuous_aggregate(to, aggregate), Phase::AfterTransaction);
     if (carry.carried)
         out.add(Stage::AddPolicies, "+ older buckets of aggregate " + aggregate.name + " carried over",
-                emit::carry_aggregate_history(to, aggregate, *carry.carried), Phase::AfterTransaction);
+                emit::carry_aggregate_history(to, aggregate, carry.old_name, *carry.carried), Phase::AfterTransaction);
 }
 
 void rename_aggregate(const Schema& from, const ContinuousAggregate& old, const ContinuousAggregate& aggregate,

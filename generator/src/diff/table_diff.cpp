@@ -266,13 +266,14 @@ private:
 // so a stopped migration resumes from the next), again inside it for any the
 // compression policy made meanwhile, and after it the policy's job runs once
 // to compress them again.
-void decompress_for_retype(const Schema& to, const Table& table, Output& out) {
+// Before the transaction the table has its old name (a rename comes inside).
+void decompress_for_retype(const Schema& from, const Table& old, const Schema& to, const Table& table, Output& out) {
     const std::string name = table.name;
     out.add(Stage::AlterColumns, "~ hypertable " + name + ": compressed chunks decompressed, one at a time",
-            emit::decompress_chunks_one_by_one(to, name), Phase::BeforeTransaction);
+            emit::decompress_chunks_one_by_one(from, old.name), Phase::BeforeTransaction);
     out.add(Stage::AlterColumns, "~ hypertable " + name + ": chunks compressed meanwhile decompressed",
             emit::decompress_chunks(to, name));
-    if (table.hypertable->policies.find(PolicyKind::Compression))
+    if (compressed(table) && table.hypertable->policies.find(PolicyKind::Compression))
         out.add(Stage::AddPolicies, "~ hypertable " + name + ": compression policy run once",
                 emit::run_policy_job(to, name, PolicyKind::Compression), Phase::AfterTransaction);
 }
@@ -317,8 +318,9 @@ void diff_columns(const Schema& from, const Table& old, const Schema& to, const 
         const std::string col = quote_ident(c.name);
         const std::string old_type = emit::column_type_sql(from, o.type), new_type = emit::column_type_sql(to, c.type);
         if (old_type != new_type || o.collation != c.collation) {
-            if (compressed(old) && compressed(table) && !decompressed) {
-                decompress_for_retype(to, table, out);
+            // Also when compression goes off in this migration: that comes later.
+            if (compressed(old) && !decompressed) {
+                decompress_for_retype(from, old, to, table, out);
                 decompressed = true;
             }
             // COLLATE "default" takes the type's collation back.

@@ -5,6 +5,7 @@
 #include "emit/identifiers.hpp"
 #include "emit/printer.hpp"
 #include "emit/sql_statements.hpp"
+#include "hyperschema/detail/sha256.hpp"
 
 namespace hyperschema::emit {
 namespace {
@@ -80,10 +81,13 @@ std::string watermark_past_carried(const Schema& schema, const ContinuousAggrega
 }  // namespace
 
 std::string set_aside_name(const std::string& aggregate) {
-    size_t keep = std::min(aggregate.size(), kMaxIdentifierBytes - kSetAsideSuffix.size());
-    // Never cut a UTF-8 character in two.
-    while (keep > 0 && keep < aggregate.size() && (static_cast<unsigned char>(aggregate[keep]) & 0xC0) == 0x80) --keep;
-    return aggregate.substr(0, keep) + std::string(kSetAsideSuffix);
+    if (aggregate.size() + kSetAsideSuffix.size() <= kMaxIdentifierBytes)
+        return aggregate + std::string(kSetAsideSuffix);
+    // Cut, with a hash of the whole name, so two long names that begin alike
+    // stay apart.
+    const std::string hash = "_" + hyperschema::detail::sha256_hex(aggregate).substr(0, 8);
+    return aggregate.substr(0, kMaxIdentifierBytes - kSetAsideSuffix.size() - hash.size()) + hash +
+           std::string(kSetAsideSuffix);
 }
 
 std::string set_aggregate_aside(const Schema& schema, const ContinuousAggregate& old) {
@@ -101,7 +105,7 @@ std::string set_aggregate_aside(const Schema& schema, const ContinuousAggregate&
 }
 
 std::string carry_aggregate_history(const Schema& schema, const ContinuousAggregate& aggregate,
-                                    const CarriedColumns& carried) {
+                                    const std::string& old_name, const CarriedColumns& carried) {
     Printer p;
     p.emit(R"(
         DO $tag$
@@ -123,7 +127,7 @@ std::string carry_aggregate_history(const Schema& schema, const ContinuousAggreg
         $tag$;
     )",
            {{"tag", "$hyperschema$"},
-            {"retired", materialization_of(schema, set_aside_name(aggregate.name))},
+            {"retired", materialization_of(schema, set_aside_name(old_name))},
             {"rebuilt", materialization_of(schema, aggregate.name)},
             {"source", qualified(schema.namespace_, aggregate.source.name)},
             {"time", quote_ident(source_time_column(schema, aggregate))},

@@ -33,11 +33,12 @@ struct CarriedColumns {
 };
 
 // The old aggregate's name while it is set aside: `<name>__hyperschema_old`,
-// cut to PostgreSQL's 63 bytes.
+// within PostgreSQL's 63 bytes (a long name cut, with a hash of it).
 std::string set_aside_name(const std::string& aggregate);
 std::string set_aggregate_aside(const Schema& schema, const ContinuousAggregate& old);
+// `old_name`: the name the old aggregate had, under which it was set aside.
 std::string carry_aggregate_history(const Schema& schema, const ContinuousAggregate& aggregate,
-                                    const CarriedColumns& carried);
+                                    const std::string& old_name, const CarriedColumns& carried);
 std::string drop_aggregate_set_aside(const Schema& schema, const ContinuousAggregate& old);
 
 }  // namespace hyperschema::emit
