@@ -15,6 +15,7 @@
 #include "emit/identifiers.hpp"
 #include "emit/sql_statements.hpp"
 #include "sqltext/lexer.hpp"
+#include "sqltext/literals.hpp"
 
 namespace hyperschema::diff {
 namespace {
@@ -91,14 +92,10 @@ std::string rollup_of(const std::string& expression, const std::string& time_col
     return rollup;
 }
 
-std::string trimmed(const std::string& s) {
-    const size_t b = s.find_first_not_of(" \t\r\n"), e = s.find_last_not_of(" \t\r\n");
-    return b == std::string::npos ? "" : s.substr(b, e - b + 1);
-}
-
 const AggregateColumn* same_column(const ContinuousAggregate& old, const AggregateColumn& c) {
     auto it = std::find_if(old.columns.begin(), old.columns.end(), [&](const AggregateColumn& o) {
-        return trimmed(o.expression) == trimmed(c.expression) && (!o.type || !c.type || *o.type == *c.type);
+        return sqltext::trim_space(o.expression) == sqltext::trim_space(c.expression) &&
+               (!o.type || !c.type || *o.type == *c.type);
     });
     return it == old.columns.end() ? nullptr : &*it;
 }
@@ -147,10 +144,8 @@ HistoryCarry plan_history_carry(const Schema& to, const ContinuousAggregate& old
         carried.values.push_back(value);
     }
     if (!left_null.empty()) {
-        std::string names;
-        for (const auto& n : left_null) names += (names.empty() ? "" : ", ") + n;
-        out.lost = "column" + std::string(left_null.size() > 1 ? "s " : " ") + names + " of continuous aggregate " +
-                   now.name +
+        out.lost = "column" + std::string(left_null.size() > 1 ? "s " : " ") + emit::join(left_null, ", ") +
+                   " of continuous aggregate " + now.name +
                    ": NULL in the buckets older than its source's first row (not computable from the old "
                    "definition's columns" +
                    (rebucket ? " over the coarser bucket" : "") + ")";

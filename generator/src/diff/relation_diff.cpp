@@ -356,12 +356,22 @@ void drop_aggregate(const Schema& from, const ContinuousAggregate& aggregate, bo
     ch.irreversible = "the materialized rows of " + aggregate.name + " (recomputed from the source's remaining data)";
 }
 
-void create_aggregate(const Schema& to, const ContinuousAggregate& aggregate, Output& out) {
-    out.add(Stage::CreateViewsAndAggregates, "+ continuous aggregate " + aggregate.name,
+namespace {
+
+// The aggregate WITH NO DATA, with its chunk interval, comments, compression
+// and policies: what creating and rebuilding it share.
+void add_aggregate(const Schema& to, const ContinuousAggregate& aggregate, const std::string& summary, Output& out) {
+    out.add(Stage::CreateViewsAndAggregates, summary,
             emit::create_continuous_aggregate(to, aggregate) + emit::aggregate_chunk_interval(to, aggregate) +
                 emit::aggregate_comments(to, aggregate),
             Phase::Transaction, aggregate.loc);
     diff_timescale_settings(to, aggregate.name, true, nullptr, {aggregate.compression, aggregate.policies}, out);
+}
+
+}  // namespace
+
+void create_aggregate(const Schema& to, const ContinuousAggregate& aggregate, Output& out) {
+    add_aggregate(to, aggregate, "+ continuous aggregate " + aggregate.name, out);
     if (aggregate.with_data) {
         out.add(Stage::AddPolicies, "+ initial refresh of aggregate " + aggregate.name,
                 emit::refresh_continuous_aggregate(to, aggregate), Phase::AfterTransaction);
@@ -385,11 +395,7 @@ void set_aggregate_aside(const Schema& from, const ContinuousAggregate& old, con
 // refresh is what marks the older window materialized (a later refresh over
 // it would otherwise recompute it from the source, without those rows).
 void rebuild_aggregate(const Schema& to, const ContinuousAggregate& aggregate, const HistoryCarry& carry, Output& out) {
-    out.add(Stage::CreateViewsAndAggregates, "+ continuous aggregate " + aggregate.name + " (rebuilt)",
-            emit::create_continuous_aggregate(to, aggregate) + emit::aggregate_chunk_interval(to, aggregate) +
-                emit::aggregate_comments(to, aggregate),
-            Phase::Transaction, aggregate.loc);
-    diff_timescale_settings(to, aggregate.name, true, nullptr, {aggregate.compression, aggregate.policies}, out);
+    add_aggregate(to, aggregate, "+ continuous aggregate " + aggregate.name + " (rebuilt)", out);
     out.add(Stage::AddPolicies, "+ refresh of rebuilt aggregate " + aggregate.name,
             emit::refresh_continuous_aggregate(to, aggregate), Phase::AfterTransaction);
     if (carry.carried)
