@@ -178,9 +178,13 @@ private:
             const std::string now_name = renames_.table_in_to(relation);
             const Table* table = now_name.empty() ? nullptr : to_.find_table(now_name);
             if (!table) return true;
-            std::set<std::string> changed = retyped_columns(*old_table, *table, renames_);
-            for (const auto& c : old_table->columns)
-                if (renames_.column_in_to(relation, c.name).empty()) changed.insert(c.name);
+            // By their old names, as the old aggregate's text reads them.
+            const std::set<std::string> retyped = retyped_columns(*old_table, *table, renames_);
+            std::set<std::string> changed;
+            for (const auto& c : old_table->columns) {
+                const std::string now = renames_.column_in_to(relation, c.name);
+                if (now.empty() || retyped.count(now)) changed.insert(c.name);
+            }
             // The time column is read by the bucket, which the text above leaves out.
             const std::string time = old_table->hypertable ? old_table->hypertable->time_column.name : "";
             if (sqltext::mentions_any(text, changed) || (!time.empty() && changed.count(time))) return true;
