@@ -18,3 +18,6 @@ build-bench/bench/hyperschema_compile_bench
 echo
 cmake --build build-bench --target hyperschema_backfill_bench
 build-bench/bench/hyperschema_backfill_bench
+echo
+cmake --build build-bench --target hyperschema_fleet_bench
+build-bench/bench/hyperschema_fleet_bench

@@ -9,6 +9,7 @@
 #include "hyperschema/error.hpp"
 #include "hyperschema/expected_schema.hpp"
 #include "hyperschema/extension_types.hpp"
+#include "hyperschema/fleet.hpp"
 #include "hyperschema/introspect.hpp"
 #include "hyperschema/jobs.hpp"
 #include "hyperschema/migration.hpp"

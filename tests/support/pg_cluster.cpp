@@ -127,7 +127,8 @@ std::string PgCluster::create_database_from(const std::string& source, const std
     std::vector<std::string> argv = {
         server_->client_program("createdb"), "-h", host(), "-p", std::to_string(port()), "-U", kSuperuser, name};
     // FILE_COPY: with fsync off, copying the files beats WAL-logging every block.
-    if (!source.empty()) argv.insert(argv.end(), {"--template", source, "--strategy", "file_copy"});
+    if (!source.empty()) argv.insert(argv.end(), {"--template", source});
+    argv.insert(argv.end(), {"--strategy", "file_copy"});
     std::string output;
     int status = run_command(argv, &output);
     if (status != 0) throw std::runtime_error("createdb " + name + " failed:\n" + output);

@@ -9,6 +9,8 @@
 
 #include "hyperschema/backfill.hpp"
 #include "hyperschema/connection.hpp"
+#include "hyperschema/migration.hpp"
+#include "hyperschema/verify.hpp"
 #include "pipeline/compile.hpp"
 #include "pull/pull.hpp"
 
@@ -27,12 +29,17 @@ struct Options {
     bool allow_destructive = false;
     std::string format = "text";
     // Database commands.
-    std::string db;              // libpq connection string; "" uses the PG* environment
-    bool db_given = false;       // --db was on the command line (diff then compares with the database)
-    std::string dev_db;          // validate: a server to try the schema on (--dev-db)
-    std::string migrations_dir;  // instead of OUT/<schema>/migrations
-    int sources = 1;             // generate/check: how many .cpp files the definitions are split into
-    std::string expect_name;     // generate: the schema name the build expects (CMake's NAME), checked
+    std::string db;                // libpq connection string; "" uses the PG* environment
+    bool db_given = false;         // --db was on the command line (diff then compares with the database)
+    std::vector<std::string> dbs;  // every --db: more than one is a fleet (migrate up, verify)
+    std::string db_file;           // --db-file: a fleet, one connection string per line
+    std::string db_query;          // --db-query: a query on --db that lists the fleet
+    int jobs = 4;                  // --jobs: databases of a fleet worked on at once
+    std::string report_file;       // --report: the fleet's JSON report, written there too
+    std::string dev_db;            // validate: a server to try the schema on (--dev-db)
+    std::string migrations_dir;    // instead of OUT/<schema>/migrations
+    int sources = 1;               // generate/check: how many .cpp files the definitions are split into
+    std::string expect_name;       // generate: the schema name the build expects (CMake's NAME), checked
     std::string history_schema = "hyperschema";
     bool dry_run = false;
     int to = -1;                      // target version for migrate up
@@ -78,7 +85,14 @@ int run_check(const Options& o);
 int run_verify(const Options& o);  // verify [DIR]: the live database against the schema
 int run_pull(const Options& o);
 int run_backfill_command(const Options& o);
-int run_init(const Options& o);  // init [DIR]: a commented starter schema  // backfill run | status | verify NAME [DIR]
+int run_init(const Options& o);
+// Fleets (fleet_commands.cpp): whether the command line names several
+// databases, and migrate up / verify on each of them.
+bool fleet_requested(const Options& o);
+int run_fleet_migrate(const Options& o, const std::vector<Migration>& migrations);
+int run_fleet_verify(const Options& o, const ExpectedSchema& expected,
+                     const VerifyOptions& options);  // init [DIR]: a commented starter schema  // backfill run | status
+                                                     // | verify NAME [DIR]
 // Backfill progress on stderr: a bar on a terminal, a line every 2 s elsewhere.
 std::function<void(const BackfillProgress&)> backfill_progress_printer();
 

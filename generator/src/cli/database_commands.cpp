@@ -66,13 +66,14 @@ int run_verify(const Options& o) {
     }
     const Schema& schema = results[0].schema;
     const int version = history::read_history(migrations_dir(o, schema)).last_version();
+    VerifyOptions options;
+    options.ignore = o.ignore;
+    options.history_schema = o.history_schema;
+    options.job_health = !o.no_job_health;
+    options.definitions = o.definitions;
+    if (fleet_requested(o)) return run_fleet_verify(o, emit::expected_schema_of(schema, version), options);
     try {
         auto conn = connect(o.db);
-        VerifyOptions options;
-        options.ignore = o.ignore;
-        options.history_schema = o.history_schema;
-        options.job_health = !o.no_job_health;
-        options.definitions = o.definitions;
         VerifyReport report = verify(conn, emit::expected_schema_of(schema, version), options);
         std::cout << (o.format == "json" ? report.json() : report.text());
         return report.ok() ? kOk : kProblem;
@@ -139,11 +140,18 @@ int run_database_migrate(const Options& o) {
         steps = std::stoi(rest[0].substr(0, 6));
         rest.erase(rest.begin());
     }
+    if (fleet_requested(o) && action != "up") {
+        std::cerr << "hyperschema: error: migrate " << action
+                  << " works on one database; a fleet (several --db, --db-file, --db-query) is for migrate up and "
+                     "verify\n";
+        return kUsage;
+    }
     if (action == "baseline") return run_baseline(o, rest);
     std::string dir;
     if (int code = find_migrations(o, rest, dir); code != kOk) return code;
     try {
         std::vector<Migration> migrations = load_migrations(dir);
+        if (fleet_requested(o)) return run_fleet_migrate(o, migrations);
         auto conn = connect(o.db);
         MigrateOptions options;
         options.history_schema = o.history_schema;

@@ -32,14 +32,15 @@ commands:
                                  (only files whose content changed)
   generate --check [DIR...]      write nothing; exit 1 if a generated file is missing or stale
   migrate new NAME [DIR...]      write the next migration: OUT/<schema>/migrations/NNNN_NAME.{up,down}.sql
-  migrate up [DIR] [--to N]      apply pending migrations to the database (--db, or the PG* variables)
+  migrate up [DIR] [--to N]      apply pending migrations to the database (--db, or the PG* variables);
+                                 to a fleet with several --db, --db-file or --db-query
   migrate down [N] [DIR]         revert the newest N applied migrations (default 1)
   migrate status [DIR]           list applied and pending migrations
   migrate baseline [DIR]         record every migration as applied without running any, in a database
                                  that already has the schema (built by hand or another tool); refused
                                  unless verify finds it identical
   verify [DIR]                   compare the live database with the schema; exit 1 on drift,
-                                 failing TimescaleDB jobs or a too old TimescaleDB
+                                 failing TimescaleDB jobs or a too old TimescaleDB; a fleet as migrate up
   diff [DIR...]                  print the SQL the next migration would contain; write nothing
   diff --db DSN [DIR...]         print the SQL that takes the live database to the schema (its
                                  namespace pulled as the old state); write nothing
@@ -63,7 +64,15 @@ schema directories such as schemas/. It defaults to the current directory.
 options:
   --out DIR              where generated files and migrations live (default: generated)
   --allow-destructive    let `migrate new` write a migration that loses data
-  --db DSN               libpq connection string for migrate up/down/status (default: PG* variables)
+  --db DSN               libpq connection string for migrate up/down/status (default: PG* variables);
+                         repeated: a fleet (migrate up, verify)
+  --db-file FILE         migrate up, verify: a fleet, one connection string per line (# comments)
+  --db-query SQL         migrate up, verify: a fleet listed by a query run on --db: each row's first
+                         column a connection string, or a database name on --db's server
+  --jobs N, -j N         a fleet's databases worked on at once (default 4); a line per database on
+                         stderr as it finishes, one table (--format json: JSON) at the end; exit 1
+                         unless every database succeeded
+  --report FILE          a fleet's JSON report, also written to FILE
   --migrations DIR       the migrations directory (default: OUT/<schema>/migrations); for generate,
                          the history to embed when OUT is elsewhere (a build directory)
   --history-schema NAME  where the history table lives (default: hyperschema)
@@ -118,8 +127,26 @@ bool parse_args(int argc, char** argv, Options& o, std::string& error) {
         } else if (a == "--dry-run") {
             o.dry_run = true;
         } else if (a == "--db" || a.rfind("--db=", 0) == 0) {
-            o.db = value("--db");
+            o.dbs.push_back(value("--db"));
+            o.db = o.dbs.front();
             o.db_given = true;
+        } else if (a == "--db-file" || a.rfind("--db-file=", 0) == 0) {
+            o.db_file = value("--db-file");
+            if (o.db_file.empty()) return false;
+        } else if (a == "--db-query" || a.rfind("--db-query=", 0) == 0) {
+            o.db_query = value("--db-query");
+            if (o.db_query.empty()) return false;
+        } else if (a == "--report" || a.rfind("--report=", 0) == 0) {
+            o.report_file = value("--report");
+            if (o.report_file.empty()) return false;
+        } else if (a == "--jobs" || a == "-j" || a.rfind("--jobs=", 0) == 0) {
+            const std::string v = value("--jobs");
+            if (v.empty() || v.find_first_not_of("0123456789") != std::string::npos || v.size() > 3 ||
+                std::stoi(v) < 1) {
+                error = "--jobs takes a number of databases to work on at once, from 1 to 999";
+                return false;
+            }
+            o.jobs = std::stoi(v);
         } else if (a == "--dev-db" || a.rfind("--dev-db=", 0) == 0) {
             o.dev_db = value("--dev-db");
             if (o.dev_db.empty()) return false;
