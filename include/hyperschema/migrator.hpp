@@ -45,6 +45,10 @@ struct MigrateOptions {
     std::optional<std::chrono::milliseconds> lock_wait;
     // Progress of the backfills migrations run (backfill.hpp); none when empty.
     std::function<void(const BackfillProgress&)> backfill_progress;
+    // What runs now, before each step that can take long ("0003_daily: after
+    // the transaction, statement 1 of 2: CALL refresh_continuous_aggregate(...)"):
+    // a live status line; nothing when empty.
+    std::function<void(const std::string&)> progress;
 };
 
 struct AppliedMigration {
@@ -243,6 +247,14 @@ private:
         if (options_.log) options_.log(line);
     }
 
+    // A step about to run, with the first line of its SQL.
+    void starting(const Migration& m, const std::string& where, const std::string& sql) {
+        if (!options_.progress) return;
+        std::string first = sql.substr(0, sql.find('\n'));
+        if (first.size() > 100) first = first.substr(0, 97) + "...";
+        options_.progress(label(m) + ": " + where + (first.empty() ? "" : ": " + first));
+    }
+
     static std::string label(const Migration& m) { return migration_stem(m.version, m.name); }
 
     // Runs f, one step of migration m: a server error becomes a
@@ -271,6 +283,7 @@ private:
             return;
         }
         if (sql.rfind(kBackfillMarker, 0) == 0) return run_backfill_step(m, where, sql);
+        starting(m, where, sql);
         step(m, where, sql, [&] {
             pqxx::nontransaction n(conn_);
             n.exec(sql);
@@ -332,6 +345,7 @@ private:
         const bool transaction_done = row && row->state == "transaction_done";
         if (!transaction_done) {
             run_alone_all(m, script.before, "before");
+            starting(m, "the transaction", "");
             step(m, "the transaction (rolled back)", script.transaction, [&] {
                 pqxx::work w(conn_);
                 if (!script.transaction.empty()) w.exec(script.transaction);

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <iostream>
 
 #include "cli/common.hpp"
@@ -51,11 +52,34 @@ std::string figures(const BackfillStatus& s) {
     return out;
 }
 
+}  // namespace
+
 bool interactive() {
     return isatty(STDERR_FILENO) && !std::getenv("CI");
 }
 
-}  // namespace
+std::function<void(const std::string&)> step_progress_printer() {
+    if (interactive()) {
+        return [](const std::string& line) {
+            std::string shown = line.substr(0, 110);
+            std::cerr << "\r\033[K" << shown << std::flush;
+        };
+    }
+    return [](const std::string& line) {
+        const std::time_t now = std::time(nullptr);
+        char stamp[32];
+        std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+        std::cerr << stamp << " " << line << "\n" << std::flush;
+    };
+}
+
+std::function<void(const std::string&)> log_printer() {
+    const bool live = interactive();
+    return [live](const std::string& line) {
+        if (live) std::cerr << "\r\033[K" << std::flush;  // the live step line gives way
+        std::cout << line << "\n" << std::flush;
+    };
+}
 
 std::function<void(const BackfillProgress&)> backfill_progress_printer() {
     const bool bar = interactive();
@@ -88,7 +112,7 @@ namespace {
 // The backfill NAME of the one schema under DIR, as the runner takes it.
 int find_backfill(const Options& o, BackfillSpec& spec) {
     if (o.args.size() < 2 || o.args.size() > 3) {
-        std::cerr << "hyperschema: error: usage: hyperschema backfill run|status|verify NAME [DIR] --db DSN\n";
+        std::cerr << error_prefix() << "usage: hyperschema backfill run|status|verify NAME [DIR] --db DSN\n";
         return kUsage;
     }
     std::vector<CompileResult> results;
@@ -96,7 +120,7 @@ int find_backfill(const Options& o, BackfillSpec& spec) {
     int code = compile_all(o, paths, results);
     if (code != kOk) return std::max(code, summarize(results));
     if (results.size() != 1) {
-        std::cerr << "hyperschema: error: backfill takes one schema directory\n";
+        std::cerr << error_prefix() << "backfill takes one schema directory\n";
         return kUsage;
     }
     const Schema& schema = results[0].schema;
@@ -104,7 +128,7 @@ int find_backfill(const Options& o, BackfillSpec& spec) {
     if (!b) {
         std::vector<std::string> names;
         for (const auto& each : schema.backfills) names.push_back(each.name);
-        std::cerr << "hyperschema: error: schema " << schema.name << " has no backfill `" << o.args[1] << "`"
+        std::cerr << error_prefix() << "schema " << schema.name << " has no backfill `" << o.args[1] << "`"
                   << did_you_mean(o.args[1], names) << "\n";
         return kUsage;
     }
@@ -161,7 +185,7 @@ int backfill_verify(const BackfillSpec& spec, connection& conn) {
 int run_backfill_command(const Options& o) {
     const std::string sub = o.args.empty() ? "" : o.args[0];
     if (sub != "run" && sub != "status" && sub != "verify") {
-        std::cerr << "hyperschema: error: backfill takes run, status or verify, then the backfill's name\n";
+        std::cerr << error_prefix() << "backfill takes run, status or verify, then the backfill's name\n";
         return kUsage;
     }
     BackfillSpec spec;
@@ -177,10 +201,10 @@ int run_backfill_command(const Options& o) {
         std::cerr << "hyperschema: backfill stopped: " << e.what() << "\n";
         return kProblem;
     } catch (const connection_lost& e) {
-        std::cerr << "hyperschema: error: " << e.what() << " (rerun to resume from the last checkpoint)\n";
+        std::cerr << error_prefix() << e.what() << " (rerun to resume from the last checkpoint)\n";
         return kUsage;
     } catch (const error& e) {
-        std::cerr << "hyperschema: error: " << e.what() << "\n";
+        std::cerr << error_prefix() << e.what() << "\n";
         if (!e.sqlstate().empty()) std::cerr << "SQLSTATE " << e.sqlstate() << "\n";
         return kProblem;
     }

@@ -1,13 +1,54 @@
 #include "cli/common.hpp"
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 
+#include <unistd.h>
+
 namespace fs = std::filesystem;
 
 namespace hyperschema::cli {
+
+namespace {
+
+std::string colour_when = "auto";
+
+std::string prefix(const char* word, const char* colour) {
+    if (!colour_on_stderr()) return std::string("hyperschema: ") + word + ": ";
+    return std::string("\033[1mhyperschema:\033[0m ") + colour + word + ":\033[0m ";
+}
+
+}  // namespace
+
+bool set_colour(const std::string& when) {
+    if (when != "auto" && when != "always" && when != "never") return false;
+    colour_when = when;
+    return true;
+}
+
+bool colour_on_stderr() {
+    if (colour_when != "auto") return colour_when == "always";
+    static const bool on = [] {
+        const char* no_colour = std::getenv("NO_COLOR");
+        const char* term = std::getenv("TERM");
+        return (no_colour == nullptr || *no_colour == '\0') && isatty(STDERR_FILENO) &&
+               !(term != nullptr && std::string(term) == "dumb");
+    }();
+    return on;
+}
+
+std::string error_prefix() {
+    return prefix("error", "\033[1;31m");
+}
+std::string refused_prefix() {
+    return prefix("refused", "\033[1;31m");
+}
+std::string warning_prefix() {
+    return prefix("warning", "\033[1;35m");
+}
 
 int compile_all(const Options& o, const std::vector<std::string>& paths_in, std::vector<CompileResult>& results) {
     std::vector<std::string> paths = paths_in.empty() ? std::vector<std::string>{"."} : paths_in;
@@ -15,19 +56,19 @@ int compile_all(const Options& o, const std::vector<std::string>& paths_in, std:
     for (const auto& path : paths) {
         std::error_code ec;
         if (!fs::is_directory(path, ec)) {
-            std::cerr << "hyperschema: error: " << path << " is not a directory\n";
+            std::cerr << error_prefix() << path << " is not a directory\n";
             return kUsage;
         }
         auto dirs = find_schema_directories(path);
         if (dirs.empty()) {
-            std::cerr << "hyperschema: error: no schema in " << path
+            std::cerr << error_prefix() << "no schema in " << path
                       << " (no *.yaml files in it or its subdirectories)\n";
             return kUsage;
         }
         for (const auto& dir : dirs) {
             CompileResult r = compile_directory(dir);
             if (o.werror) r.diags.promote_warnings();
-            std::cerr << r.diags.format();
+            std::cerr << r.diags.format(colour_on_stderr());
             if (r.io_error) return kUsage;
             if (!r.ok()) code = kProblem;
             results.push_back(std::move(r));
@@ -53,7 +94,7 @@ std::string migrations_dir(const Options& o, const Schema& schema) {
 
 bool one_history(const Options& o, const std::vector<CompileResult>& results) {
     if (o.migrations_dir.empty() || results.size() == 1) return true;
-    std::cerr << "hyperschema: error: --migrations names the history of one schema; name one schema directory\n";
+    std::cerr << error_prefix() << "--migrations names the history of one schema; name one schema directory\n";
     return false;
 }
 
@@ -86,7 +127,7 @@ int write_if_changed(const std::string& path, const std::string& content, bool c
     if (out) fs::rename(temporary, path, ec);
     if (!out || ec) {
         fs::remove(temporary, ec);
-        std::cerr << "hyperschema: error: cannot write " << path << "\n";
+        std::cerr << error_prefix() << "cannot write " << path << "\n";
         return kUsage;
     }
     std::cout << "wrote " << path << "\n";

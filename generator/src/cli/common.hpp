@@ -57,6 +57,16 @@ struct Options {
     long long max_batches = 0;
 };
 
+// Colour on stderr (errors, warnings, the diagnostics' locations), as GCC
+// shows them: `auto` (the default) when stderr is a terminal, TERM is not
+// `dumb` and NO_COLOR is unset or empty (no-color.org); `always`; `never`.
+bool set_colour(const std::string& when);  // false for another word
+bool colour_on_stderr();
+// "hyperschema: error: " and its kin, bold and coloured when colour is on.
+std::string error_prefix();
+std::string refused_prefix();
+std::string warning_prefix();
+
 // Compiles every schema under `paths` (default "."), printing diagnostics to
 // stderr. Returns an exit code; fills `results` with every schema compiled.
 int compile_all(const Options& o, const std::vector<std::string>& paths, std::vector<CompileResult>& results);
@@ -93,6 +103,13 @@ int run_fleet_migrate(const Options& o, const std::vector<Migration>& migrations
 int run_fleet_verify(const Options& o, const ExpectedSchema& expected,
                      const VerifyOptions& options);  // init [DIR]: a commented starter schema  // backfill run | status
                                                      // | verify NAME [DIR]
+// Whether stderr is a terminal a person watches (not in CI): live lines then.
+bool interactive();
+// Migration steps as they start: one live line on a terminal, timestamped
+// lines on stderr elsewhere (CI logs).
+std::function<void(const std::string&)> step_progress_printer();
+// Migrate's result lines on stdout, clearing the live line first.
+std::function<void(const std::string&)> log_printer();
 // Backfill progress on stderr: a bar on a terminal, a line every 2 s elsewhere.
 std::function<void(const BackfillProgress&)> backfill_progress_printer();
 

@@ -22,7 +22,7 @@ int find_migrations(const Options& o, const std::vector<std::string>& paths, std
     int code = compile_all(o, paths, results);
     if (code != kOk) return std::max(code, summarize(results));
     if (results.size() != 1) {
-        std::cerr << "hyperschema: error: name one schema directory (or --migrations DIR)\n";
+        std::cerr << error_prefix() << "name one schema directory (or --migrations DIR)\n";
         return kUsage;
     }
     dir = migrations_dir(o, results[0].schema);
@@ -38,16 +38,16 @@ int report_failure(const std::exception_ptr& failure) {
     try {
         std::rethrow_exception(failure);
     } catch (const history_error& e) {
-        std::cerr << "hyperschema: refused: " << e.what() << "\n";
+        std::cerr << refused_prefix() << e.what() << "\n";
         return kProblem;
     } catch (const connection_lost& e) {
-        std::cerr << "hyperschema: error: " << e.what() << "\n";
+        std::cerr << error_prefix() << e.what() << "\n";
         return kUsage;
     } catch (const migration_lock_timeout& e) {
-        std::cerr << "hyperschema: error: " << e.what() << "\n";
+        std::cerr << error_prefix() << e.what() << "\n";
         return kUsage;
     } catch (const error& e) {
-        std::cerr << "hyperschema: error: " << e.what() << "\n";
+        std::cerr << error_prefix() << e.what() << "\n";
         if (!e.statement().empty()) std::cerr << "statement:\n" << e.statement() << "\n";
         if (!e.sqlstate().empty()) std::cerr << "SQLSTATE " << e.sqlstate() << "\n";
         return kProblem;
@@ -61,7 +61,7 @@ int run_verify(const Options& o) {
     int code = compile_all(o, o.args, results);
     if (code != kOk) return std::max(code, summarize(results));
     if (results.size() != 1) {
-        std::cerr << "hyperschema: error: verify takes one schema directory\n";
+        std::cerr << error_prefix() << "verify takes one schema directory\n";
         return kUsage;
     }
     const Schema& schema = results[0].schema;
@@ -88,7 +88,7 @@ int run_baseline(const Options& o, const std::vector<std::string>& paths) {
     int code = compile_all(o, paths, results);
     if (code != kOk) return std::max(code, summarize(results));
     if (results.size() != 1) {
-        std::cerr << "hyperschema: error: migrate baseline takes one schema directory\n";
+        std::cerr << error_prefix() << "migrate baseline takes one schema directory\n";
         return kUsage;
     }
     const Schema& schema = results[0].schema;
@@ -96,14 +96,14 @@ int run_baseline(const Options& o, const std::vector<std::string>& paths) {
     try {
         std::vector<Migration> migrations = load_migrations(dir);
         if (migrations.empty()) {
-            std::cerr << "hyperschema: refused: " << dir
+            std::cerr << refused_prefix() << dir
                       << " has no migration to record; write the first one: hyperschema migrate new initial "
                       << schema.directory << "\n";
             return kProblem;
         }
         // Verified against the YAML, recorded as the migrations: they must say the same.
         if (const std::string why = unmigrated_changes(o, schema); !why.empty()) {
-            std::cerr << "hyperschema: refused: " << dir << ": " << why << "\n";
+            std::cerr << refused_prefix() << dir << ": " << why << "\n";
             return kProblem;
         }
         auto conn = connect(o.db);
@@ -114,7 +114,7 @@ int run_baseline(const Options& o, const std::vector<std::string>& paths) {
         VerifyReport report =
             verify(conn, emit::expected_schema_of(schema, static_cast<int>(migrations.size())), verify_options);
         if (!report.ok()) {
-            std::cerr << "hyperschema: refused: " << where(conn)
+            std::cerr << refused_prefix() << where(conn)
                       << " is not at the schema's state; nothing was recorded. The differences:\n"
                       << report.text();
             return kProblem;
@@ -141,7 +141,7 @@ int run_database_migrate(const Options& o) {
         rest.erase(rest.begin());
     }
     if (fleet_requested(o) && action != "up") {
-        std::cerr << "hyperschema: error: migrate " << action
+        std::cerr << error_prefix() << "migrate " << action
                   << " works on one database; a fleet (several --db, --db-file, --db-query) is for migrate up and "
                      "verify\n";
         return kUsage;
@@ -156,7 +156,8 @@ int run_database_migrate(const Options& o) {
         MigrateOptions options;
         options.history_schema = o.history_schema;
         options.dry_run = o.dry_run;
-        options.log = [](const std::string& line) { std::cout << line << "\n" << std::flush; };
+        options.log = log_printer();
+        options.progress = step_progress_printer();
         options.backfill_progress = backfill_progress_printer();
         if (action == "status") {
             MigrationStatus s = migration_status(conn, migrations, options);

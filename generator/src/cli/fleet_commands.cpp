@@ -18,7 +18,7 @@ namespace {
 bool read_db_file(const std::string& path, std::vector<std::string>& conninfos) {
     std::ifstream in(path);
     if (!in) {
-        std::cerr << "hyperschema: error: cannot read --db-file " << path << "\n";
+        std::cerr << error_prefix() << "cannot read --db-file " << path << "\n";
         return false;
     }
     std::string line;
@@ -47,7 +47,7 @@ int print_report(const Options& o, const FleetReport& report) {
         std::ofstream out(o.report_file, std::ios::trunc);
         out << report.json();
         if (!out) {
-            std::cerr << "hyperschema: error: cannot write --report " << o.report_file << "\n";
+            std::cerr << error_prefix() << "cannot write --report " << o.report_file << "\n";
             return kUsage;
         }
     }
@@ -78,12 +78,12 @@ int collect_fleet(const Options& o, std::vector<FleetDatabase>& fleet) {
             auto listed = fleet_from_query(conn, o.db, o.db_query);
             fleet.insert(fleet.end(), listed.begin(), listed.end());
         } catch (const std::exception& e) {
-            std::cerr << "hyperschema: error: --db-query: " << e.what() << "\n";
+            std::cerr << error_prefix() << "--db-query: " << e.what() << "\n";
             return kUsage;
         }
     }
     if (fleet.empty()) {
-        std::cerr << "hyperschema: error: the fleet is empty: "
+        std::cerr << error_prefix() << "the fleet is empty: "
                   << (o.db_query.empty() ? "--db-file names no database" : "--db-query listed no database") << "\n";
         return kUsage;
     }

@@ -63,7 +63,7 @@ aggregates:
 
 int run_init(const Options& o) {
     if (o.args.size() > 1) {
-        std::cerr << "hyperschema: error: init takes one directory\n";
+        std::cerr << error_prefix() << "init takes one directory\n";
         return kUsage;
     }
     const std::string dir = o.args.empty() ? "." : o.args[0];
@@ -71,7 +71,7 @@ int run_init(const Options& o) {
     if (fs::exists(dir, ec)) {
         for (const auto& entry : fs::directory_iterator(dir, ec)) {
             if (entry.path().extension() == ".yaml" || entry.path().extension() == ".yml") {
-                std::cerr << "hyperschema: error: " << dir << " already holds " << entry.path().filename().string()
+                std::cerr << error_prefix() << dir << " already holds " << entry.path().filename().string()
                           << "; init writes a starter schema into a new or empty directory\n";
                 return kUsage;
             }
@@ -79,7 +79,7 @@ int run_init(const Options& o) {
     }
     fs::create_directories(dir, ec);
     if (ec) {
-        std::cerr << "hyperschema: error: cannot create " << dir << ": " << ec.message() << "\n";
+        std::cerr << error_prefix() << "cannot create " << dir << ": " << ec.message() << "\n";
         return kUsage;
     }
     // The directory names the schema unless it is not an identifier.

@@ -8,9 +8,11 @@
 #include <string>
 #include <vector>
 
+#include "cli/commands.hpp"
 #include "cli/common.hpp"
 #include "devdb/dev_database.hpp"
 #include "emit/graph.hpp"
+#include "emit/json_schema.hpp"
 #include "hyperschema/error.hpp"
 #include "hyperschema/version.hpp"
 #include "migrate/schema_script.hpp"
@@ -51,6 +53,10 @@ commands:
   graph [DIR]                    print a diagram of the schema (--format mermaid, the default, or dot):
                                  tables and foreign keys, hypertables, aggregates with their sources,
                                  joins and buckets, views and what they read, policies as notes
+  json-schema [--out DIR]        print the DSL's JSON Schema (for editors: completion, hover, checks as you
+                                 type), or write DIR/hyperschema.schema.json when it changed (--check: exit
+                                 1 when it is stale)
+  completion bash|zsh            print the shell's completion script (installed with the package)
   check [DIR...]                 for CI: exit 1 unless migrations, checksums and generated files
                                  are in sync with the YAML
   backfill run NAME [DIR]        run (or resume) the data migration NAME in checkpointed batches (--db);
@@ -63,6 +69,8 @@ schema directories such as schemas/. It defaults to the current directory.
 
 options:
   --out DIR              where generated files and migrations live (default: generated)
+  --check                generate, json-schema: write nothing; exit 1 when a file is missing or stale
+  --to N                 migrate up: stop at migration N
   --allow-destructive    let `migrate new` write a migration that loses data
   --db DSN               libpq connection string for migrate up/down/status (default: PG* variables);
                          repeated: a fleet (migrate up, verify)
@@ -101,8 +109,10 @@ options:
                          created through DSN (the role needs CREATEDB; the database is dropped
                          afterwards) and report what the server refuses at its YAML line; `local`
                          starts a throwaway cluster from this machine's PostgreSQL binaries
+  --color auto|always|never  colour on stderr (default auto: on a terminal, unless NO_COLOR is set)
   --version              print the version
-  -h, --help             print this help
+  -h, --help             print this help; after a command (`hyperschema migrate up --help`), that
+                         command's options and examples
 
 exit codes: 0 ok, 1 invalid schema, stale output, pending changes or drift, 2 usage or I/O error
 )";
@@ -179,6 +189,12 @@ bool parse_args(int argc, char** argv, Options& o, std::string& error) {
             if (flag == "--pause") o.pause_ms = n;
             if (flag == "--max-rows-per-second") o.max_rows_per_second = static_cast<double>(n);
             if (flag == "--max-batches") o.max_batches = n;
+        } else if (a == "--color" || a == "--colour" || a.rfind("--color=", 0) == 0 || a.rfind("--colour=", 0) == 0) {
+            const std::string flag = a.substr(0, a.find('='));
+            if (!set_colour(value(flag))) {
+                error = flag + " takes auto, always or never";
+                return false;
+            }
         } else if (a == "--no-job-health") {
             o.no_job_health = true;
         } else if (a == "--definitions") {
@@ -232,7 +248,7 @@ int validate_on_dev_db(const Options& o, std::vector<CompileResult>& results) {
     try {
         server = std::make_unique<devdb::DevServer>(o.dev_db);
     } catch (const devdb::unavailable& e) {
-        std::cerr << "hyperschema: error: " << e.what() << "\n";
+        std::cerr << error_prefix() << e.what() << "\n";
         return kUsage;
     }
     for (auto& r : results) {
@@ -241,12 +257,12 @@ int validate_on_dev_db(const Options& o, std::vector<CompileResult>& results) {
             if (auto rejection = devdb::apply_schema(server->dsn(), r.schema)) {
                 Diagnostics diags;
                 devdb::report(*rejection, diags);
-                std::cerr << diags.format();
+                std::cerr << diags.format(colour_on_stderr());
                 code = kProblem;
                 continue;
             }
         } catch (const devdb::unavailable& e) {
-            std::cerr << "hyperschema: error: " << e.what() << "\n";
+            std::cerr << error_prefix() << e.what() << "\n";
             return kUsage;
         }
         std::cout << r.schema.directory << ": the development database accepts it (" << r.schema.name << ")\n";
@@ -268,14 +284,14 @@ int run_validate(const Options& o) {
 
 int run_sql(const Options& o) {
     if (o.args.size() > 1) {
-        std::cerr << "hyperschema: error: sql takes one schema directory\n";
+        std::cerr << error_prefix() << "sql takes one schema directory\n";
         return kUsage;
     }
     std::vector<CompileResult> results;
     int code = compile_all(o, o.args, results);
     if (code != kOk) return std::max(code, summarize(results));
     if (results.size() != 1) {
-        std::cerr << "hyperschema: error: " << (o.args.empty() ? "." : o.args[0]) << " holds " << results.size()
+        std::cerr << error_prefix() << (o.args.empty() ? "." : o.args[0]) << " holds " << results.size()
                   << " schemas; name one of them\n";
         return kUsage;
     }
@@ -283,20 +299,51 @@ int run_sql(const Options& o) {
     return kOk;
 }
 
+// json-schema: the DSL's JSON Schema, printed, or written to OUT/hyperschema.schema.json
+// (only when it changed) with --out.
+int run_json_schema(const Options& o) {
+    if (!o.args.empty()) {
+        std::cerr << error_prefix() << "json-schema takes no directory; --out DIR writes DIR/" << emit::kJsonSchemaFile
+                  << "\n";
+        return kUsage;
+    }
+    const std::string schema = emit::dsl_json_schema();
+    if (!o.out_given) {
+        std::cout << schema;
+        return kOk;
+    }
+    bool stale = false;
+    return write_if_changed((fs::path(o.out) / emit::kJsonSchemaFile).string(), schema, o.check, stale) == kOk &&
+                   !(o.check && stale)
+               ? kOk
+               : (o.check ? kProblem : kUsage);
+}
+
+// completion bash|zsh: the script, written from the table of commands.
+int run_completion(const Options& o) {
+    const std::string script = o.args.size() == 1 ? completion_script(o.args[0]) : "";
+    if (script.empty()) {
+        std::cerr << error_prefix() << "completion takes bash or zsh\n";
+        return kUsage;
+    }
+    std::cout << script;
+    return kOk;
+}
+
 int run_graph(const Options& o) {
     if (o.args.size() > 1) {
-        std::cerr << "hyperschema: error: graph takes one schema directory\n";
+        std::cerr << error_prefix() << "graph takes one schema directory\n";
         return kUsage;
     }
     if (o.format != "text" && o.format != "mermaid" && o.format != "dot") {
-        std::cerr << "hyperschema: error: graph draws --format mermaid or dot, not " << o.format << "\n";
+        std::cerr << error_prefix() << "graph draws --format mermaid or dot, not " << o.format << "\n";
         return kUsage;
     }
     std::vector<CompileResult> results;
     int code = compile_all(o, o.args, results);
     if (code != kOk) return std::max(code, summarize(results));
     if (results.size() != 1) {
-        std::cerr << "hyperschema: error: " << (o.args.empty() ? "." : o.args[0]) << " holds " << results.size()
+        std::cerr << error_prefix() << (o.args.empty() ? "." : o.args[0]) << " holds " << results.size()
                   << " schemas; name one of them\n";
         return kUsage;
     }
@@ -315,7 +362,7 @@ int check_expected_name(const Options& o, const Schema& schema) {
                 "the schema is named `" + schema.name + "`" + (declared ? "" : " after its directory") +
                     ", but the build expects `" + o.expect_name + "`; pass `NAME " + schema.name +
                     "` to hyperschema_generate()");
-    std::cerr << diags.format();
+    std::cerr << diags.format(colour_on_stderr());
     return kProblem;
 }
 
@@ -326,7 +373,7 @@ int run_generate(const Options& o) {
     bool stale = false;
     if (!one_history(o, results)) return kUsage;
     if (!o.expect_name.empty() && results.size() != 1) {
-        std::cerr << "hyperschema: error: --expect-name is about one schema; name one schema directory\n";
+        std::cerr << error_prefix() << "--expect-name is about one schema; name one schema directory\n";
         return kUsage;
     }
     if (!results.empty() && check_expected_name(o, results[0].schema) != kOk) return kProblem;
@@ -335,7 +382,7 @@ int run_generate(const Options& o) {
         try {
             files = generated_files(r.schema, o.out, o.migrations_dir, o.sources);
         } catch (const error& e) {
-            std::cerr << "hyperschema: error: " << e.what() << "\n";
+            std::cerr << error_prefix() << e.what() << "\n";
             return kProblem;
         }
         for (const auto& file : files) {
@@ -348,7 +395,7 @@ int run_generate(const Options& o) {
             std::error_code ec;
             std::filesystem::remove(path, ec);
             if (ec) {
-                std::cerr << "hyperschema: error: cannot remove " << path << ": " << ec.message() << "\n";
+                std::cerr << error_prefix() << "cannot remove " << path << ": " << ec.message() << "\n";
                 return kUsage;
             }
             std::cout << "removed " << path << "\n";
@@ -376,20 +423,24 @@ int main(int argc, char** argv) {
             return kOk;
         }
         if (a == "-h" || a == "--help") {
-            std::cout << kUsageText;
+            // After a command: that command's help, with examples.
+            const CommandSpec* command = find_command(std::vector<std::string>(argv + 1, argv + i));
+            std::cout << (command ? command_help(*command) : std::string(kUsageText));
             return kOk;
         }
     }
     Options o;
     std::string error;
     if (!parse_args(argc, argv, o, error) || o.command.empty()) {
-        std::cerr << "hyperschema: error: " << (error.empty() ? "missing command" : error) << "\n" << kUsageText;
+        std::cerr << error_prefix() << (error.empty() ? "missing command" : error) << "\n" << kUsageText;
         return kUsage;
     }
     try {
         if (o.command == "validate") return run_validate(o);
         if (o.command == "sql") return run_sql(o);
         if (o.command == "graph") return run_graph(o);
+        if (o.command == "json-schema") return run_json_schema(o);
+        if (o.command == "completion") return run_completion(o);
         if (o.command == "init") return run_init(o);
         if (o.command == "generate") return run_generate(o);
         if (o.command == "migrate") return run_migrate(o);
@@ -402,6 +453,6 @@ int main(int argc, char** argv) {
         std::cerr << "hyperschema: internal error: " << e.what() << "\n";
         return kUsage;
     }
-    std::cerr << "hyperschema: error: unknown command `" << o.command << "`\n" << kUsageText;
+    std::cerr << error_prefix() << "unknown command `" << o.command << "`\n" << kUsageText;
     return kUsage;
 }

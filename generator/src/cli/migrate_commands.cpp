@@ -111,11 +111,11 @@ int new_migration(const Options& o, const CompileResult& compiled, const std::st
             if (auto rejection = devdb::try_migration(server.dsn(), base.schema, current, up, down)) {
                 Diagnostics diags;
                 devdb::report(*rejection, diags);
-                std::cerr << diags.format() << current.name << ": the migration was not written\n";
+                std::cerr << diags.format(colour_on_stderr()) << current.name << ": the migration was not written\n";
                 return kProblem;
             }
         } catch (const devdb::unavailable& e) {
-            std::cerr << "hyperschema: error: " << e.what() << "\n";
+            std::cerr << error_prefix() << e.what() << "\n";
             return kUsage;
         }
     }
@@ -264,14 +264,15 @@ int run_migrate(const Options& o) {
         return run_database_migrate(o);
     }
     if (o.args.size() < 2 || o.args[0] != "new") {
-        std::cerr << "hyperschema: error: usage: hyperschema migrate new NAME [DIR...] | up | down [N] | status | "
+        std::cerr << error_prefix()
+                  << "usage: hyperschema migrate new NAME [DIR...] | up | down [N] | status | "
                      "baseline\n";
         return kUsage;
     }
     std::string why;
     auto name = history::migration_name(o.args[1], &why);
     if (!name) {
-        std::cerr << "hyperschema: error: " << why << "\n";
+        std::cerr << error_prefix() << why << "\n";
         return kUsage;
     }
     std::vector<CompileResult> results;
@@ -301,11 +302,12 @@ int diff_database(const Options& o, const CompileResult& r) {
         auto conn = connect(o.db);
         pulled = pull::pull_schema(conn, r.schema.namespace_, r.schema.name);
     } catch (const std::exception& e) {
-        std::cerr << "hyperschema: error: " << e.what() << "\n";
+        std::cerr << error_prefix() << e.what() << "\n";
         return kUsage;
     }
     if (!pulled.compiled.ok()) {
-        std::cerr << pulled.compiled.diags.format() << "hyperschema: the database's namespace " << r.schema.namespace_
+        std::cerr << pulled.compiled.diags.format(colour_on_stderr()) << "hyperschema: the database's namespace "
+                  << r.schema.namespace_
                   << " holds what the DSL cannot express yet (the compiler's findings on its pulled YAML, above); "
                      "no plan\n";
         return kProblem;
@@ -372,7 +374,7 @@ int run_check(const Options& o) {
                     checks[i].problems.push_back(*problem);
             }
         } catch (const devdb::unavailable& e) {
-            std::cerr << "hyperschema: error: " << e.what() << "\n";
+            std::cerr << error_prefix() << e.what() << "\n";
             return kUsage;
         }
     }

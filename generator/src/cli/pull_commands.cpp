@@ -35,7 +35,7 @@ int write_schema_files(const std::string& dir, const std::vector<std::pair<std::
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (ec) {
-        std::cerr << "hyperschema: error: cannot create " << dir << ": " << ec.message() << "\n";
+        std::cerr << error_prefix() << "cannot create " << dir << ": " << ec.message() << "\n";
         return kUsage;
     }
     bool stale = false;
@@ -63,7 +63,7 @@ void list_unsupported(const pull::Draft& draft) {
 
 int run_pull(const Options& o) {
     if (!o.args.empty()) {
-        std::cerr << "hyperschema: error: pull takes no directory; name where it writes with --out DIR\n";
+        std::cerr << error_prefix() << "pull takes no directory; name where it writes with --out DIR\n";
         return kUsage;
     }
     const std::vector<std::string> namespaces =
@@ -77,7 +77,7 @@ int run_pull(const Options& o) {
             if (!pulled.compiled.ok()) {
                 // Names the DSL cannot take (uppercase, too long) and whatever
                 // else the compiler refuses in what pull wrote.
-                std::cerr << pulled.compiled.diags.format() << "hyperschema: namespace " << ns
+                std::cerr << pulled.compiled.diags.format(colour_on_stderr()) << "hyperschema: namespace " << ns
                           << " holds what the DSL cannot express yet (the compiler's findings on the YAML pull "
                              "wrote, above); nothing was written. Names must be lowercase identifiers (rename "
                              "others first: ALTER TABLE \"Name\" RENAME TO name); column types must be ones the "
@@ -91,7 +91,7 @@ int run_pull(const Options& o) {
             style.omit_defaults = true;
             const auto files = emit::schema_files(pulled.compiled.schema, style);
             if (auto others = foreign_yaml(dir); !others.empty()) {
-                std::cerr << "hyperschema: error: " << dir << " holds YAML that pull does not write (" << others[0]
+                std::cerr << error_prefix() << dir << " holds YAML that pull does not write (" << others[0]
                           << "); pull into an empty directory\n";
                 return kUsage;
             }
@@ -106,7 +106,7 @@ int run_pull(const Options& o) {
             carried = carried || (!pulled.draft.unsupported.empty() && !o.allow_unsupported);
         }
     } catch (const std::exception& e) {
-        std::cerr << "hyperschema: error: " << e.what() << "\n";
+        std::cerr << error_prefix() << e.what() << "\n";
         return kUsage;
     }
     if (carried)

@@ -71,25 +71,44 @@ static const char* severity_word(Severity s) {
     return "error";
 }
 
-static void format_one(std::ostringstream& out, const Diagnostic& d) {
-    if (!d.loc.file.empty()) {
-        out << d.loc.file << ':';
-        if (d.loc.known()) out << d.loc.line << ':' << d.loc.column << ':';
-        out << ' ';
+// ANSI colours as GCC and Clang use them: the location bold, errors bold
+// red, warnings bold magenta, notes bold cyan.
+static const char* severity_colour(Severity s) {
+    switch (s) {
+        case Severity::Error:
+            return "\033[1;31m";
+        case Severity::Warning:
+            return "\033[1;35m";
+        case Severity::Note:
+            return "\033[1;36m";
     }
-    out << severity_word(d.severity) << ": " << d.message << '\n';
+    return "";
 }
 
-std::string format_diagnostic(const Diagnostic& d) {
+static void format_one(std::ostringstream& out, const Diagnostic& d, bool colour) {
+    if (!d.loc.file.empty()) {
+        if (colour) out << "\033[1m";
+        out << d.loc.file << ':';
+        if (d.loc.known()) out << d.loc.line << ':' << d.loc.column << ':';
+        if (colour) out << "\033[0m";
+        out << ' ';
+    }
+    if (colour) out << severity_colour(d.severity);
+    out << severity_word(d.severity) << ":";
+    if (colour) out << "\033[0m";
+    out << " " << d.message << '\n';
+}
+
+std::string format_diagnostic(const Diagnostic& d, bool colour) {
     std::ostringstream out;
-    format_one(out, d);
-    for (const auto& n : d.notes) format_one(out, n);
+    format_one(out, d, colour);
+    for (const auto& n : d.notes) format_one(out, n, colour);
     return out.str();
 }
 
-std::string Diagnostics::format() const {
+std::string Diagnostics::format(bool colour) const {
     std::string out;
-    for (const auto& d : sorted()) out += format_diagnostic(d);
+    for (const auto& d : sorted()) out += format_diagnostic(d, colour);
     return out;
 }
 

@@ -40,8 +40,9 @@ public:
     // Stable order for output: by file, line, column, then insertion order.
     std::vector<Diagnostic> sorted() const;
 
-    // GCC style: "path:line:col: error: message", one per line, notes after.
-    std::string format() const;
+    // GCC style: "path:line:col: error: message", one per line, notes after;
+    // with `colour`, in GCC's ANSI colours (for a terminal).
+    std::string format(bool colour = false) const;
 
 private:
     Diagnostic& add(Severity severity, const SourceLocation& loc, std::string message);
@@ -49,7 +50,7 @@ private:
     std::vector<Diagnostic> items_;
 };
 
-std::string format_diagnostic(const Diagnostic& d);
+std::string format_diagnostic(const Diagnostic& d, bool colour = false);
 
 // " (did you mean `x`?)" for the candidate closest to `word`, or "" when none
 // is close enough to be a plausible typo.

@@ -167,6 +167,12 @@ void append(std::string& out, int64_t n, const char* word) {
 
 }  // namespace
 
+std::vector<std::string_view> Interval::unit_names() {
+    std::vector<std::string_view> out;
+    for (const auto& u : kUnitNames) out.push_back(u.name);
+    return out;
+}
+
 std::optional<Interval> Interval::parse(std::string_view text, std::string* error) {
     Interval iv;
     size_t i = 0;

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace hyperschema {
 
@@ -29,6 +30,8 @@ struct Interval {
     // A time amount: a whole number ("86400", integer units) or an interval.
     static std::optional<Interval> parse_amount(std::string_view text, std::string* error);
     static Interval units(int64_t count) { return Interval{0, 0, count, true}; }
+    // The unit words parse() accepts ("days", "day", "d", ...), any letter case.
+    static std::vector<std::string_view> unit_names();
 
     // Canonical, readable text that PostgreSQL parses back to the same value:
     // "1 year 2 months 3 days 4 hours" ("86400" in integer units). Deterministic.

@@ -1,0 +1,376 @@
+#include "cli/commands.hpp"
+
+#include <algorithm>
+
+namespace hyperschema::cli {
+
+const std::vector<OptionSpec>& option_specs() {
+    static const std::vector<OptionSpec> options = {
+        {"--out", "DIR", "where generated files and migrations live (default: generated)"},
+        {"--check", "", "write nothing; exit 1 when a file is missing or stale"},
+        {"--werror", "", "treat warnings as errors"},
+        {"--dev-db", "DSN|local",
+         "also apply to a throwaway database created through DSN (dropped afterwards); `local` starts a "
+         "throwaway cluster from this machine's PostgreSQL"},
+        {"--allow-destructive", "", "let the migration drop or rewrite data"},
+        {"--migrations", "DIR", "the migrations directory (default: OUT/<schema>/migrations)"},
+        {"--sources", "N", "split the C++ definitions into N files (default 1)"},
+        {"--expect-name", "NAME", "exit 1 unless the schema is named NAME"},
+        {"--db", "DSN", "libpq connection string (default: the PG* variables); repeated: a fleet"},
+        {"--db-file", "FILE", "a fleet: one connection string per line (# comments)"},
+        {"--db-query", "SQL", "a fleet listed by a query run on --db (connection strings or database names)"},
+        {"--jobs", "N", "a fleet's databases worked on at once (default 4)"},
+        {"--report", "FILE", "write a fleet's JSON report to FILE too"},
+        {"--history-schema", "NAME", "where the history table lives (default: hyperschema)"},
+        {"--to", "N", "stop at migration N"},
+        {"--dry-run", "", "print the SQL that would run; run nothing"},
+        {"--format", "FORMAT", "output format", {"text", "json", "mermaid", "dot"}},
+        {"--ignore", "GLOB", "leave out unexpected objects named like GLOB (repeatable)"},
+        {"--no-job-health", "", "do not report failing TimescaleDB jobs"},
+        {"--definitions", "",
+         "also compare each view's and aggregate's whole definition, built again by the server and rolled back"},
+        {"--namespace", "NAME", "the PostgreSQL schema to read (repeatable; default public)"},
+        {"--name", "NAME", "the pulled schema's name"},
+        {"--allow-unsupported", "", "exit 0 although some objects are carried as SQL"},
+        {"--pause", "MS", "pause between batches"},
+        {"--max-rows-per-second", "N", "keep the insert rate at most N"},
+        {"--max-batches", "N", "stop after N batches (rerun resumes)"},
+        {"--restart", "", "start anew when the checkpoint is of another definition"},
+        {"--color",
+         "WHEN",
+         "colour on stderr: auto (on a terminal, unless NO_COLOR), always, never",
+         {"auto", "always", "never"}},
+        {"--help", "", "print this help"},
+    };
+    return options;
+}
+
+const std::vector<CommandSpec>& command_specs() {
+    static const std::vector<CommandSpec> commands = {
+        {"init",
+         "init [DIR]",
+         "Write a commented starter schema (DIR/schema.yaml) to edit; never over a schema.",
+         {},
+         {"hyperschema init energy"}},
+        {"validate",
+         "validate [DIR...]",
+         "Check schemas and report every error and warning at file:line:column.",
+         {"--werror", "--dev-db"},
+         {"hyperschema validate schemas", "hyperschema validate energy --dev-db local"}},
+        {"sql",
+         "sql [DIR]",
+         "Print the SQL that creates the schema in an empty database.",
+         {"--werror"},
+         {"hyperschema sql schemas/heatpump | psql"}},
+        {"generate",
+         "generate [DIR...]",
+         "Write OUT/<schema>/: schema.sql, include/<schema>/*.hpp and src/<schema>.cpp, only files whose "
+         "content changed.",
+         {"--out", "--check", "--migrations", "--sources", "--expect-name", "--werror"},
+         {"hyperschema generate schemas --out generated", "hyperschema generate --check schemas"}},
+        {"migrate new",
+         "migrate new NAME [DIR...]",
+         "Write the next migration, OUT/<schema>/migrations/NNNN_NAME.{up,down}.sql, from the difference between "
+         "the YAML and the last migration's snapshot.",
+         {"--out", "--migrations", "--allow-destructive", "--dev-db", "--werror"},
+         {"hyperschema migrate new add_site schemas/heatpump"}},
+        {"migrate up",
+         "migrate up [DIR]",
+         "Apply pending migrations to the database, or to every database of a fleet (several --db, --db-file, "
+         "--db-query), --jobs at a time: a line per database, one table at the end; exit 1 unless all succeeded.",
+         {"--db", "--db-file", "--db-query", "--jobs", "--report", "--format", "--to", "--dry-run", "--out",
+          "--migrations", "--history-schema"},
+         {"hyperschema migrate up schemas/heatpump --db \"$DATABASE_URL\"",
+          "hyperschema migrate up schemas/heatpump --db-file sites.txt --jobs 8"}},
+        {"migrate down",
+         "migrate down [N] [DIR]",
+         "Revert the newest N applied migrations (default 1).",
+         {"--db", "--dry-run", "--out", "--migrations", "--history-schema"},
+         {"hyperschema migrate down 1 schemas/heatpump --db \"$DATABASE_URL\""}},
+        {"migrate status",
+         "migrate status [DIR]",
+         "List applied and pending migrations; exit 1 when some are pending.",
+         {"--db", "--out", "--migrations", "--history-schema"},
+         {"hyperschema migrate status schemas/heatpump --db \"$DATABASE_URL\""}},
+        {"migrate baseline",
+         "migrate baseline [DIR]",
+         "Record every migration as applied without running any, in a database that already has the schema; "
+         "refused unless verify finds it identical.",
+         {"--db", "--dry-run", "--out", "--migrations", "--history-schema", "--ignore"},
+         {"hyperschema migrate baseline legacy --db \"$DATABASE_URL\""}},
+        {"verify",
+         "verify [DIR]",
+         "Compare the live database (or each of a fleet) with the schema; exit 1 on drift, failing TimescaleDB "
+         "jobs or a too old TimescaleDB.",
+         {"--db", "--db-file", "--db-query", "--jobs", "--report", "--format", "--out", "--migrations",
+          "--history-schema", "--ignore", "--no-job-health", "--definitions"},
+         {"hyperschema verify schemas/heatpump --db \"$DATABASE_URL\" --format json",
+          "hyperschema verify schemas/heatpump --db-file sites.txt --jobs 8 --report verify.json"}},
+        {"diff",
+         "diff [DIR...]",
+         "Print the SQL the next migration would contain (with --db: the SQL that takes the live database to the "
+         "schema); write nothing.",
+         {"--db", "--out", "--migrations", "--allow-destructive"},
+         {"hyperschema diff schemas/heatpump", "hyperschema diff schemas/heatpump --db \"$DATABASE_URL\""}},
+        {"pull",
+         "pull",
+         "Write the YAML of a live database; exit 1 when an object is carried as SQL or not at all.",
+         {"--db", "--out", "--namespace", "--name", "--allow-unsupported"},
+         {"hyperschema pull --db \"$DATABASE_URL\" --out schemas/legacy"},
+         false},
+        {"graph",
+         "graph [DIR]",
+         "Print a diagram of the schema: tables and foreign keys, hypertables, aggregates with their sources and "
+         "buckets, views, policies.",
+         {"--format"},
+         {"hyperschema graph schemas/heatpump", "hyperschema graph schemas/heatpump --format dot | dot -Tsvg"}},
+        {"json-schema",
+         "json-schema",
+         "Print the DSL's JSON Schema (editor completion, hover and checks), or write OUT/hyperschema.schema.json "
+         "when it changed.",
+         {"--out", "--check"},
+         {"hyperschema json-schema --out generated"},
+         false},
+        {"check",
+         "check [DIR...]",
+         "For CI: exit 1 unless migrations, checksums and generated files are in sync with the YAML.",
+         {"--out", "--format", "--dev-db", "--migrations", "--sources", "--werror"},
+         {"hyperschema check schemas --out generated"}},
+        {"backfill run",
+         "backfill run NAME [DIR]",
+         "Run (or resume) the data migration NAME in checkpointed batches; progress on stderr.",
+         {"--db", "--pause", "--max-rows-per-second", "--max-batches", "--restart", "--out", "--migrations"},
+         {"hyperschema backfill run readings_to_points schemas/points --db \"$DATABASE_URL\""}},
+        {"backfill status",
+         "backfill status NAME [DIR]",
+         "Where a backfill is: state, rows, rate, ETA.",
+         {"--db", "--out", "--migrations"},
+         {"hyperschema backfill status readings_to_points schemas/points --db \"$DATABASE_URL\""}},
+        {"backfill verify",
+         "backfill verify NAME [DIR]",
+         "Run the backfill's checks of the whole run.",
+         {"--db", "--out", "--migrations"},
+         {"hyperschema backfill verify readings_to_points schemas/points --db \"$DATABASE_URL\""}},
+        {"completion",
+         "completion bash|zsh",
+         "Print the shell completion script (also installed with the package).",
+         {},
+         {"source <(hyperschema completion bash)", "hyperschema completion zsh > ~/.zfunc/_hyperschema"},
+         false},
+    };
+    return commands;
+}
+
+const OptionSpec* find_option(std::string_view name) {
+    for (const auto& o : option_specs())
+        if (o.name == name) return &o;
+    return nullptr;
+}
+
+const CommandSpec* find_command(const std::vector<std::string>& words) {
+    const CommandSpec* best = nullptr;
+    for (const auto& c : command_specs()) {
+        const std::string_view name = c.name;
+        const size_t space = name.find(' ');
+        const bool matches = space == std::string_view::npos ? !words.empty() && words[0] == name
+                                                             : words.size() >= 2 && words[0] == name.substr(0, space) &&
+                                                                   words[1] == name.substr(space + 1);
+        if (matches) best = &c;
+    }
+    return best;
+}
+
+std::string command_help(const CommandSpec& command) {
+    std::string out =
+        "usage: hyperschema " + std::string(command.synopsis) + " [options]\n\n" + std::string(command.summary) + "\n";
+    std::vector<std::string_view> names = command.options;
+    names.push_back("--color");
+    names.push_back("--help");
+    out += "\noptions:\n";
+    for (auto name : names) {
+        const OptionSpec* o = find_option(name);
+        if (o == nullptr) continue;
+        std::string left = "  " + std::string(o->name) + (o->value.empty() ? "" : " " + std::string(o->value));
+        if (left.size() < 26)
+            left.append(26 - left.size(), ' ');
+        else
+            left += "\n" + std::string(26, ' ');
+        out += left + std::string(o->help) + "\n";
+    }
+    if (!command.examples.empty()) {
+        out += "\nexamples:\n";
+        for (auto e : command.examples) out += "  " + std::string(e) + "\n";
+    }
+    return out;
+}
+
+namespace {
+
+std::string words(const std::vector<std::string_view>& list) {
+    std::string out;
+    for (auto w : list) out += (out.empty() ? "" : " ") + std::string(w);
+    return out;
+}
+
+std::vector<std::string_view> top_level_words() {
+    std::vector<std::string_view> out;
+    for (const auto& c : command_specs()) {
+        const std::string_view first = c.name.substr(0, c.name.find(' '));
+        if (std::find(out.begin(), out.end(), first) == out.end()) out.push_back(first);
+    }
+    return out;
+}
+
+std::vector<std::string_view> sub_words(std::string_view first) {
+    std::vector<std::string_view> out;
+    for (const auto& c : command_specs()) {
+        const size_t space = c.name.find(' ');
+        if (space != std::string_view::npos && c.name.substr(0, space) == first)
+            out.push_back(c.name.substr(space + 1));
+    }
+    return out;
+}
+
+std::string option_words(const CommandSpec& c) {
+    std::vector<std::string_view> names = c.options;
+    names.push_back("--color");
+    names.push_back("--help");
+    return words(names);
+}
+
+// bash: the command's words, then its options; values of --format/--color
+// from their choices, files for FILE, directories for DIR.
+std::string bash_script() {
+    std::string cases;
+    for (const auto& c : command_specs()) {
+        cases += "    \"" + std::string(c.name) + "\") opts=\"" + option_words(c) +
+                 "\"; dirs=" + (c.takes_directories ? "1" : "0") + " ;;\n";
+    }
+    std::string subs;
+    for (auto first : top_level_words()) {
+        auto s = sub_words(first);
+        if (!s.empty()) subs += "    " + std::string(first) + ") words=\"" + words(s) + "\" ;;\n";
+    }
+    std::string values;
+    for (const auto& o : option_specs()) {
+        if (o.value.empty()) continue;
+        std::string action = !o.choices.empty()  ? "COMPREPLY=($(compgen -W \"" + words(o.choices) + "\" -- \"$cur\"))"
+                             : o.value == "DIR"  ? "COMPREPLY=($(compgen -d -- \"$cur\"))"
+                             : o.value == "FILE" ? "COMPREPLY=($(compgen -f -- \"$cur\"))"
+                                                 : "COMPREPLY=()";
+        values += "    " + std::string(o.name) + ") " + action + "; return ;;\n";
+    }
+    return "# bash completion for hyperschema (written by `hyperschema completion bash`)\n"
+           "_hyperschema() {\n"
+           "  local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}\n"
+           "  case \"$prev\" in\n" +
+           values +
+           "  esac\n"
+           "  if [ \"$COMP_CWORD\" -eq 1 ]; then\n"
+           "    COMPREPLY=($(compgen -W \"" +
+           words(top_level_words()) +
+           " --help --version\" -- \"$cur\")); return\n"
+           "  fi\n"
+           "  local words=\"\" command=${COMP_WORDS[1]}\n"
+           "  case \"$command\" in\n" +
+           subs +
+           "  esac\n"
+           "  if [ -n \"$words\" ] && [ \"$COMP_CWORD\" -eq 2 ]; then\n"
+           "    COMPREPLY=($(compgen -W \"$words\" -- \"$cur\")); return\n"
+           "  fi\n"
+           "  [ -n \"$words\" ] && command=\"$command ${COMP_WORDS[2]}\"\n"
+           "  local opts=\"\" dirs=1\n"
+           "  case \"$command\" in\n" +
+           cases +
+           "  esac\n"
+           "  if [[ \"$cur\" == -* ]]; then\n"
+           "    COMPREPLY=($(compgen -W \"$opts\" -- \"$cur\"))\n"
+           "  elif [ \"$dirs\" -eq 1 ]; then\n"
+           "    COMPREPLY=($(compgen -d -- \"$cur\"))\n"
+           "  fi\n"
+           "}\n"
+           "complete -F _hyperschema hyperschema\n";
+}
+
+// zsh: _arguments per command, from the same rows.
+std::string zsh_spec(const OptionSpec& o) {
+    std::string help(o.help);
+    for (char& c : help)
+        if (c == '[' || c == ']' || c == '\'' || c == ':') c = ' ';
+    std::string spec = "'" + std::string(o.name) + "[" + help + "]";
+    if (!o.value.empty()) {
+        spec += ":" + std::string(o.value) + ":";
+        spec += !o.choices.empty()  ? "(" + words(o.choices) + ")"
+                : o.value == "DIR"  ? "_files -/"
+                : o.value == "FILE" ? "_files"
+                                    : " ";
+    }
+    return spec + "'";
+}
+
+std::string zsh_script() {
+    std::string cases;
+    for (const auto& c : command_specs()) {
+        std::vector<std::string_view> names = c.options;
+        names.push_back("--color");
+        names.push_back("--help");
+        std::string specs;
+        for (auto n : names)
+            if (const OptionSpec* o = find_option(n)) specs += " \\\n        " + zsh_spec(*o);
+        cases += "    \"" + std::string(c.name) + "\")\n      _arguments -s" + specs +
+                 (c.takes_directories ? " \\\n        '*:directory:_files -/'" : "") + " ;;\n";
+    }
+    std::string described;
+    for (auto first : top_level_words()) {
+        for (const auto& c : command_specs()) {
+            if (c.name.substr(0, c.name.find(' ')) != first) continue;
+            std::string summary(c.summary.substr(0, c.summary.find(';')));
+            summary = summary.substr(0, summary.find('.'));
+            for (char& ch : summary)
+                if (ch == '\'' || ch == ':') ch = ' ';
+            described += "    '" + std::string(first) + ":" + summary + "'\n";
+            break;
+        }
+    }
+    std::string subs;
+    for (auto first : top_level_words()) {
+        auto s = sub_words(first);
+        if (!s.empty()) subs += "    " + std::string(first) + ") _values 'subcommand' " + words(s) + "; return ;;\n";
+    }
+    return "#compdef hyperschema\n"
+           "# zsh completion for hyperschema (written by `hyperschema completion zsh`)\n"
+           "_hyperschema() {\n"
+           "  local -a commands\n"
+           "  commands=(\n" +
+           described +
+           "  )\n"
+           "  if (( CURRENT == 2 )); then\n"
+           "    _describe 'command' commands; return\n"
+           "  fi\n"
+           "  local command=${words[2]}\n"
+           "  if (( CURRENT == 3 )); then\n"
+           "    case $command in\n" +
+           subs +
+           "    esac\n"
+           "  fi\n"
+           "  # _arguments reads words[1] as the command's name: drop what precedes it.\n"
+           "  case $command in\n"
+           "    migrate|backfill) command=\"$command ${words[3]}\"; shift 2 words; (( CURRENT -= 2 )) ;;\n"
+           "    *) shift words; (( CURRENT -= 1 )) ;;\n"
+           "  esac\n"
+           "  case $command in\n" +
+           cases +
+           "  esac\n"
+           "}\n"
+           "_hyperschema \"$@\"\n";
+}
+
+}  // namespace
+
+std::string completion_script(std::string_view shell) {
+    if (shell == "bash") return bash_script();
+    if (shell == "zsh") return zsh_script();
+    return "";
+}
+
+}  // namespace hyperschema::cli
