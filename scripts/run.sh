@@ -12,6 +12,7 @@ cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DHYPERSCHEMA_BUILD_TEST
 cmake --build build --target hyperschema heatpump-monitor point_migration
 build/generator/hyperschema validate schemas
 build/generator/hyperschema generate schemas --out generated
+build/generator/hyperschema json-schema --out generated  # the DSL's JSON Schema, for editors
 scripts/pg-throwaway.sh examples/psql-apply/run.sh
 scripts/pg-throwaway.sh examples/heatpump-monitor/run.sh
 scripts/pg-throwaway.sh examples/point-migration/run.sh
