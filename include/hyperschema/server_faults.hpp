@@ -18,8 +18,10 @@ struct KnownServerFault {
 
 inline constexpr KnownServerFault kKnownServerFaults[] = {
     {"cannot drop portal \"\" while it is being set up",
-     "PostgreSQL 15.20 (Debian 12's) with TimescaleDB 2.28.3, built from source",
-     "a change in that PostgreSQL minor release which TimescaleDB's background job runner does not expect: "
+     "PostgreSQL 15.20 (Debian 12's) with TimescaleDB 2.28.3, built from source; the check that raises it is "
+     "absent from 15.18 and present in 15.20, likely from 15.19's portal fix (CVE-2026-16239), which PostgreSQL "
+     "released for every supported branch at once",
+     "a change in those PostgreSQL minor releases which TimescaleDB's background job runner does not expect: "
      "every scheduled run of every job fails as it ends, although the job's work is done",
      "run the job in the foreground instead (`CALL run_job($job)`, for a refresh also "
      "refresh_continuous_aggregate), from pg_cron or your own scheduler, until your TimescaleDB release supports "
