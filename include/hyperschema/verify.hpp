@@ -26,6 +26,7 @@
 #include "hyperschema/expected_schema.hpp"
 #include "hyperschema/migrator.hpp"
 #include "hyperschema/server_faults.hpp"
+#include "hyperschema/version.hpp"
 
 namespace hyperschema {
 
@@ -109,21 +110,6 @@ inline bool glob_match(const std::string& pattern, const std::string& text) {
     }
     while (p < pattern.size() && pattern[p] == '*') ++p;
     return p == pattern.size();
-}
-
-// "2.28.3" >= "2.15": compares the numeric parts in order.
-inline bool version_at_least(const std::string& have, const std::string& need) {
-    size_t a = 0, b = 0;
-    while (a < have.size() || b < need.size()) {
-        long x = 0, y = 0;
-        while (a < have.size() && have[a] != '.')
-            x = x * 10 + (std::isdigit(static_cast<unsigned char>(have[a])) ? have[a] - '0' : 0), ++a;
-        while (b < need.size() && need[b] != '.')
-            y = y * 10 + (std::isdigit(static_cast<unsigned char>(need[b])) ? need[b] - '0' : 0), ++b;
-        if (x != y) return x > y;
-        ++a, ++b;
-    }
-    return true;
 }
 
 inline std::string trim_space(const std::string& s) {

@@ -3,6 +3,9 @@
 // Shared by the generator and the runtime headers, so generated code can check
 // at compile time that it matches the runtime it is built against.
 
+#include <cctype>
+#include <string>
+
 namespace hyperschema {
 
 inline constexpr const char* kVersion = "0.1.0";
@@ -24,7 +27,30 @@ inline constexpr const char* kMinTimescaleVersion = "2.15";
 inline constexpr const char* kMinTimescaleVersionForChunkSkipping = "2.16";
 inline constexpr const char* kMinTimescaleVersionForAggregateJoins = "2.16";
 inline constexpr const char* kMinTimescaleVersionForJobs = "2.20";
+// ALTER MATERIALIZED VIEW ... ADD COLUMN ... GENERATED ALWAYS AS (...) STORED
+// on a continuous aggregate: 2.28. Migrations use it where the schema declares
+// that its databases run 2.28 or later (`schema: {timescaledb: "2.28"}`).
+inline constexpr const char* kMinTimescaleVersionForAggregateAddColumn = "2.28";
 // What this release was run against (`hyperschema --version` says it).
 inline constexpr const char* kTestedOn = "TimescaleDB 2.28.3 on PostgreSQL 15; PostgreSQL 15 and 17 without it";
+
+namespace detail {
+
+// "2.28.3" >= "2.15": compares the numeric parts in order.
+inline bool version_at_least(const std::string& have, const std::string& need) {
+    size_t a = 0, b = 0;
+    while (a < have.size() || b < need.size()) {
+        long x = 0, y = 0;
+        while (a < have.size() && have[a] != '.')
+            x = x * 10 + (std::isdigit(static_cast<unsigned char>(have[a])) ? have[a] - '0' : 0), ++a;
+        while (b < need.size() && need[b] != '.')
+            y = y * 10 + (std::isdigit(static_cast<unsigned char>(need[b])) ? need[b] - '0' : 0), ++b;
+        if (x != y) return x > y;
+        ++a, ++b;
+    }
+    return true;
+}
+
+}  // namespace detail
 
 }  // namespace hyperschema

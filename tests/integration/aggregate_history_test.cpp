@@ -35,10 +35,11 @@ struct Variant {
     std::string hourly_extra;  // more `columns:` entries
     std::string daily_extra;
     bool hourly_materialized_only = false;
+    std::string timescaledb;  // the declared oldest TimescaleDB, "" for none
 };
 
 std::string schema_yaml(const Variant& v) {
-    return R"(tables:
+    return (v.timescaledb.empty() ? "" : "schema: {timescaledb: \"" + v.timescaledb + "\"}\n") + R"(tables:
   readings:
     columns:
       time: timestamptz
@@ -221,6 +222,37 @@ TEST_CASE("rebuilt continuous aggregates keep the buckets their source no longer
                 require_kept(was.hourly, now.hourly, {"total", "n", "top"}, "hourly after down");
                 require_kept(was.daily, now.daily, {"total", "n"}, "daily after down");
                 require_kept(was.weekly, now.weekly, {"total", "n"}, "weekly after down");
+            });
+    }
+
+    SECTION(
+        "on TimescaleDB 2.28, a new column is added in place: nothing rebuilt, the new column filled where the "
+        "source has rows") {
+        Variant v;
+        v.timescaledb = "2.28";
+        v.hourly_extra = ", low: min(value)";
+        migrate(
+            v, "add_column_in_place",
+            [&](const diff::Plan& up, const Held& now) {
+                CHECK_FALSE(sets_aside(up));
+                CHECK_FALSE(up.destructive());
+                CHECK(render(up, true).find("CREATE MATERIALIZED VIEW") == std::string::npos);
+                CHECK(
+                    render(up, true).find("ADD COLUMN low double precision GENERATED ALWAYS AS (min(value)) STORED") !=
+                    std::string::npos);
+                require_kept(was.hourly, now.hourly, {"total", "n", "top"}, "hourly");
+                for (const auto& [key, values] : now.hourly) CHECK((values.at("low") == "NULL") == before_cut(key));
+                // The rows the source still has give the new column its values.
+                for (const auto& [key, values] : now.hourly)
+                    if (!before_cut(key)) CHECK(std::stod(values.at("low")) <= std::stod(values.at("top")));
+                require_kept(was.daily, now.daily, {"total", "n"}, "daily (untouched)");
+                require_kept(was.weekly, now.weekly, {"total", "n"}, "weekly");
+            },
+            [&](const diff::Plan& down, const Held& now) {
+                CHECK(sets_aside(down));  // TimescaleDB has no DROP COLUMN: the way back is a rebuild
+                CHECK_FALSE(down.destructive());
+                require_kept(was.hourly, now.hourly, {"total", "n", "top"}, "hourly after down");
+                require_kept(was.daily, now.daily, {"total", "n"}, "daily after down");
             });
     }
 

@@ -5,6 +5,8 @@
 
 #include "diff/diff.hpp"
 
+#include "hyperschema/version.hpp"
+
 #include <algorithm>
 #include <map>
 #include <set>
@@ -13,6 +15,7 @@
 #include "diff/renames.hpp"
 #include "emit/identifiers.hpp"
 #include "emit/sql_statements.hpp"
+#include "hyperschema/version.hpp"
 #include "model/dependencies.hpp"
 #include "sqltext/lexer.hpp"
 
@@ -101,8 +104,14 @@ private:
             if (!old) continue;
             const bool reshaped = reads_rebuilt_enum(*a) || joins_reshaped_table(*a) || reads_dropped_or_retyped(*old);
             const bool parent_rebuilt = recreated_aggregates_.count(a->source.name) > 0;
-            if (reshaped || parent_rebuilt ||
-                aggregate_definition(to_, as_renamed(*old, a->name)) != aggregate_definition(to_, *a)) {
+            const ContinuousAggregate before = as_renamed(*old, a->name);
+            if (!reshaped && !parent_rebuilt && aggregate_definition(to_, before) != aggregate_definition(to_, *a)) {
+                if (auto added = columns_added_in_place(before, *a); !added.empty()) {
+                    added_in_place_[a->name] = std::move(added);
+                    continue;
+                }
+            }
+            if (reshaped || parent_rebuilt || aggregate_definition(to_, before) != aggregate_definition(to_, *a)) {
                 recreated_aggregates_.insert(a->name);
                 if (reshaped) reshaped_aggregates_.insert(a->name);
             }
@@ -116,6 +125,27 @@ private:
             if (keeps_old_parent(*old))
                 carries_[now] = plan_history_carry(to_, *old, *to_.find_aggregate(now), renames_);
         }
+    }
+
+    // The columns an aggregate gains at its end when nothing else of its
+    // definition changes and the schema's databases run TimescaleDB 2.28 or
+    // later, which adds them in place (ALTER MATERIALIZED VIEW ... ADD COLUMN):
+    // no rebuild. Empty when that does not apply: a column in the middle, an
+    // explicit column order, a column without a known type, any other change.
+    std::vector<AggregateColumn> columns_added_in_place(const ContinuousAggregate& before,
+                                                        const ContinuousAggregate& now) const {
+        if (!to_.timescaledb_at_least(kMinTimescaleVersionForAggregateAddColumn)) return {};
+        if (now.columns.size() <= before.columns.size() || !now.column_order.empty() || !before.column_order.empty())
+            return {};
+        ContinuousAggregate extended = before;
+        std::vector<AggregateColumn> added(now.columns.begin() + static_cast<long>(before.columns.size()),
+                                           now.columns.end());
+        for (const auto& c : added) {
+            if (!c.type) return {};
+            extended.columns.push_back(c);
+        }
+        if (aggregate_definition(to_, extended) != aggregate_definition(to_, now)) return {};
+        return added;
     }
 
     // The old aggregate cannot stay beside the new one while a column it
@@ -326,6 +356,8 @@ private:
                     create_aggregate(to_, *a, out_);
                 } else {
                     if (old->name != a->name) rename_aggregate(from_, *old, *a, out_);
+                    if (auto added = added_in_place_.find(a->name); added != added_in_place_.end())
+                        add_aggregate_columns(to_, *a, added->second, out_);
                     alter_aggregate(to_, as_renamed(*old, a->name), to_, *a, out_);
                 }
             }
@@ -368,6 +400,7 @@ private:
     std::set<std::string> recreated_aggregates_;
     std::set<std::string> reshaped_aggregates_;  // recreated, and dropped rather than set aside
     std::map<std::string, HistoryCarry> carries_;
+    std::map<std::string, std::vector<AggregateColumn>> added_in_place_;  // aggregates that gain columns in place
     std::set<std::string> recreated_views_;
     TriggerRebuilds trigger_rebuilds_;
 };

@@ -179,6 +179,10 @@ HistoryCarry plan_history_carry(const Schema& to, const ContinuousAggregate& old
 // buckets it can take, then the old one dropped (dependants first again).
 void set_aggregate_aside(const Schema& from, const ContinuousAggregate& old, const HistoryCarry& carry, Output& out);
 void rebuild_aggregate(const Schema& to, const ContinuousAggregate& aggregate, const HistoryCarry& carry, Output& out);
+// New columns at an aggregate's end, in place (TimescaleDB 2.28's ADD COLUMN),
+// then a refresh from the source's first row that fills them where it can.
+void add_aggregate_columns(const Schema& to, const ContinuousAggregate& aggregate,
+                           const std::vector<AggregateColumn>& added, Output& out);
 // `renamed_from`: ALTER MATERIALIZED VIEW ... RENAME TO, its buckets, jobs and grants kept.
 void rename_aggregate(const Schema& from, const ContinuousAggregate& old, const ContinuousAggregate& aggregate,
                       Output& out);

@@ -403,6 +403,19 @@ void rebuild_aggregate(const Schema& to, const ContinuousAggregate& aggregate, c
                 emit::carry_aggregate_history(to, aggregate, carry.old_name, *carry.carried), Phase::AfterTransaction);
 }
 
+void add_aggregate_columns(const Schema& to, const ContinuousAggregate& aggregate,
+                           const std::vector<AggregateColumn>& added, Output& out) {
+    std::vector<std::string> names;
+    for (const auto& c : added) names.push_back(c.name);
+    out.add(Stage::AlterAggregates,
+            "~ aggregate " + aggregate.name + ": " + emit::join(names, ", ") +
+                " added in place (TimescaleDB 2.28; NULL in the buckets older than the rows of " +
+                aggregate.source.name + ")",
+            emit::add_aggregate_columns(to, aggregate, added), Phase::Transaction, added.front().loc);
+    out.add(Stage::AddPolicies, "+ refresh of aggregate " + aggregate.name + " from its source's first row",
+            emit::refresh_added_aggregate_columns(to, aggregate, added), Phase::AfterTransaction);
+}
+
 void rename_aggregate(const Schema& from, const ContinuousAggregate& old, const ContinuousAggregate& aggregate,
                       Output& out) {
     out.add(Stage::Renames, "~ continuous aggregate " + old.name + " renamed to " + aggregate.name,

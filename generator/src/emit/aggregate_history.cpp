@@ -143,4 +143,50 @@ std::string drop_aggregate_set_aside(const Schema& schema, const ContinuousAggre
     return "DROP MATERIALIZED VIEW IF EXISTS " + qualified(schema.namespace_, set_aside_name(old.name)) + ";\n";
 }
 
+std::string add_aggregate_columns(const Schema& schema, const ContinuousAggregate& aggregate,
+                                  const std::vector<AggregateColumn>& added) {
+    Printer p;
+    p.print("ALTER MATERIALIZED VIEW $name$\n", {{"name", qualified(schema.namespace_, aggregate.name)}});
+    auto indent = p.indent();
+    for (size_t i = 0; i < added.size(); ++i) {
+        p.print("ADD COLUMN $column$ $type$ GENERATED ALWAYS AS ($expression$) STORED$end$\n",
+                {{"column", quote_ident(added[i].name)},
+                 {"type", column_type_sql(schema, *added[i].type)},
+                 {"expression", added[i].expression},
+                 {"end", i + 1 < added.size() ? "," : ";"}});
+    }
+    return p.text();
+}
+
+std::string refresh_added_aggregate_columns(const Schema& schema, const ContinuousAggregate& aggregate,
+                                            const std::vector<AggregateColumn>& added) {
+    std::vector<std::string> names;
+    for (const auto& c : added) names.push_back(c.name);
+    Printer p;
+    p.emit(R"(
+        DO $tag$
+        DECLARE
+            source_start $source$.$time$%TYPE := (SELECT min($time$) FROM $source$);
+        BEGIN
+            IF source_start IS NOT NULL THEN
+                CALL refresh_continuous_aggregate($aggregate$, source_start, NULL, force => true);
+            END IF;
+            RAISE NOTICE '%: % bucket(s) before % (where the rows of % start) keep NULL in %',
+                $name$, (SELECT count(*) FROM $qualified$ WHERE $bucket$ < source_start OR source_start IS NULL),
+                coalesce(source_start::text, 'the end'), $source_name$, $columns$;
+        END
+        $tag$;
+    )",
+           {{"tag", "$hyperschema$"},
+            {"source", qualified(schema.namespace_, aggregate.source.name)},
+            {"time", quote_ident(source_time_column(schema, aggregate))},
+            {"aggregate", regclass_literal(schema.namespace_, aggregate.name)},
+            {"name", quote_literal(aggregate.name)},
+            {"qualified", qualified(schema.namespace_, aggregate.name)},
+            {"bucket", quote_ident(aggregate.bucket_column)},
+            {"source_name", quote_literal(aggregate.source.name)},
+            {"columns", quote_literal(join(names, ", "))}});
+    return p.text();
+}
+
 }  // namespace hyperschema::emit

@@ -41,4 +41,16 @@ std::string carry_aggregate_history(const Schema& schema, const ContinuousAggreg
                                     const std::string& old_name, const CarriedColumns& carried);
 std::string drop_aggregate_set_aside(const Schema& schema, const ContinuousAggregate& old);
 
+// New columns at the end of an aggregate, in place (TimescaleDB 2.28):
+//
+//   transaction:  ALTER MATERIALIZED VIEW ... ADD COLUMN c type GENERATED ALWAYS AS (expr) STORED
+//   after it:     a forced refresh from the source's first row to now, which
+//                 fills the new columns where the source still has rows; the
+//                 buckets before it keep NULL there (a refresh over them would
+//                 delete them, their rows being gone), and a notice counts them
+std::string add_aggregate_columns(const Schema& schema, const ContinuousAggregate& aggregate,
+                                  const std::vector<AggregateColumn>& added);
+std::string refresh_added_aggregate_columns(const Schema& schema, const ContinuousAggregate& aggregate,
+                                            const std::vector<AggregateColumn>& added);
+
 }  // namespace hyperschema::emit

@@ -563,6 +563,8 @@ void raw_sql(YAML::Emitter& out, const RawSql& r) {
 void header(YAML::Emitter& out, const Schema& schema, const YamlStyle&) {
     out << YAML::Key << "schema" << YAML::Value << YAML::BeginMap << YAML::Key << "name" << YAML::Value << schema.name
         << YAML::Key << "namespace" << YAML::Value << schema.namespace_;
+    if (!schema.timescaledb.empty())
+        out << YAML::Key << "timescaledb" << YAML::Value << YAML::DoubleQuoted << schema.timescaledb;
     grants(out, schema.namespace_grants);
     comment(out, schema.namespace_comment);
     out << YAML::EndMap;

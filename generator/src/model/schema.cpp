@@ -281,15 +281,30 @@ bool Schema::has_extension(std::string_view extension) const {
     return std::any_of(extensions.begin(), extensions.end(), [&](const Extension& e) { return e.name == extension; });
 }
 
-const char* Schema::min_timescaledb() const {
-    if (!jobs.empty()) return kMinTimescaleVersionForJobs;
-    const bool skipping = std::any_of(tables.begin(), tables.end(), [](const Table& t) {
+namespace {
+
+// What the schema's features need, declared version aside.
+const char* min_timescaledb_for_features(const Schema& schema) {
+    if (!schema.jobs.empty()) return kMinTimescaleVersionForJobs;
+    const bool skipping = std::any_of(schema.tables.begin(), schema.tables.end(), [](const Table& t) {
         return t.hypertable && !t.hypertable->chunk_skipping.empty();
     });
     if (skipping) return kMinTimescaleVersionForChunkSkipping;
-    const bool joins = std::any_of(aggregates.begin(), aggregates.end(),
+    const bool joins = std::any_of(schema.aggregates.begin(), schema.aggregates.end(),
                                    [](const ContinuousAggregate& a) { return !a.joins.empty(); });
     return joins ? kMinTimescaleVersionForAggregateJoins : kMinTimescaleVersion;
+}
+
+}  // namespace
+
+std::string Schema::min_timescaledb() const {
+    const std::string needed = min_timescaledb_for_features(*this);
+    if (!timescaledb.empty() && detail::version_at_least(timescaledb, needed)) return timescaledb;
+    return needed;
+}
+
+bool Schema::timescaledb_at_least(const std::string& version) const {
+    return detail::version_at_least(min_timescaledb(), version);
 }
 
 bool Schema::uses_timescaledb() const {

@@ -688,6 +688,11 @@ struct Schema {
     SourceLocation namespace_loc;       // where `schema: {namespace: ...}` sets it
     std::string namespace_comment;      // COMMENT ON SCHEMA, for a namespace of its own
     SourceLocation namespace_comment_loc;
+    // `schema: {timescaledb: "2.28"}`: the oldest TimescaleDB the schema's
+    // databases run, declared; migrations may then use what it has (2.28:
+    // aggregate columns added in place). "" when not declared.
+    std::string timescaledb;
+    SourceLocation timescaledb_loc;
     std::string directory;
     std::vector<Extension> extensions;
     std::vector<NameRef> roles;           // existing roles the grants name (`roles:`)
@@ -719,8 +724,10 @@ struct Schema {
     std::vector<const Function*> find_functions(const std::string& name) const;
     bool uses_timescaledb() const;
     // The oldest TimescaleDB the schema's SQL runs on: 2.15, or newer where a
-    // feature it uses needs it (hyperschema/version.hpp).
-    const char* min_timescaledb() const;
+    // feature it uses needs it (hyperschema/version.hpp) or the schema
+    // declares it (`timescaledb`).
+    std::string min_timescaledb() const;
+    bool timescaledb_at_least(const std::string& version) const;
     bool has_extension(std::string_view extension) const;  // listed under `extensions:`
 };
 

@@ -230,6 +230,13 @@ std::vector<Definition> build() {
                  .description = "The PostgreSQL schema the objects live in, not starting with `pg_`; default "
                                 "`public`.",
                  .example = "energy"},
+                {.name = "timescaledb",
+                 .forms = {{S::String}},
+                 .description = "The oldest TimescaleDB release the schema's databases run (2.15 or later), quoted; "
+                                "migrations may then use what it has (2.28: new aggregate columns added in place, "
+                                "without a rebuild), and verify reports an older server as incompatible. Default: "
+                                "the oldest release the schema's features need.",
+                 .example = "'2.28'"},
                 grants_key("schema_privileges", "Privileges on the namespace by role (`usage`, `create`, or `all`).",
                            "{grafana_reader: [usage]}"),
                 {.name = "comment",

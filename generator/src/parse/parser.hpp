@@ -27,6 +27,7 @@ private:
     // schema_parser.cpp
     void parse_settings(MapReader& top, ParseContext& ctx);
     void parse_extensions(ParseContext& ctx, const YAML::Node& node);
+    void read_timescaledb_version(ParseContext& ctx, MapReader& settings, const std::string& version);
     void parse_enums(ParseContext& ctx, const YAML::Node& node);
     void parse_views(ParseContext& ctx, const YAML::Node& node);
     void parse_view_columns(ParseContext& ctx, View& view, const YAML::Node& node);

@@ -1,7 +1,9 @@
 #include <algorithm>
 #include <filesystem>
+#include <regex>
 #include <system_error>
 
+#include "hyperschema/version.hpp"
 #include "parse/parser.hpp"
 
 namespace hyperschema::parse {
@@ -124,6 +126,7 @@ void Parser::parse_settings(MapReader& top, ParseContext& ctx) {
             schema_.namespace_loc = settings.value_loc("namespace");
         }
     }
+    if (auto version = settings.take_string("timescaledb")) read_timescaledb_version(ctx, settings, *version);
     if (auto grants = settings.take("grants"))
         schema_.namespace_grants = parse_grants(ctx, *grants, catalog::GrantTarget::Namespace, "the schema");
     if (auto comment = settings.take_string("comment")) {
@@ -141,6 +144,26 @@ void Parser::parse_settings(MapReader& top, ParseContext& ctx) {
 
 void Parser::parse_extensions(ParseContext& ctx, const YAML::Node& node) {
     for (auto& ref : read_name_list(ctx, node, "extension")) schema_.extensions.push_back({ref.name, ref.loc});
+}
+
+// `timescaledb: "2.28"`: the oldest TimescaleDB the schema's databases run,
+// a release hyperschema's SQL supports (2.15 and later).
+void Parser::read_timescaledb_version(ParseContext& ctx, MapReader& settings, const std::string& version) {
+    const SourceLocation loc = settings.value_loc("timescaledb");
+    static const std::regex release(R"(^[0-9]{1,3}\.[0-9]{1,3}(\.[0-9]{1,3})?$)");
+    if (!std::regex_match(version, release)) {
+        ctx.diags.error(loc, "`timescaledb` in the `schema` settings is `" + version +
+                                 "`, not a TimescaleDB release; write the oldest release the schema's databases run, "
+                                 "quoted, e.g. `timescaledb: \"2.28\"`");
+        return;
+    }
+    if (!detail::version_at_least(version, kMinTimescaleVersion)) {
+        ctx.diags.error(loc, std::string("`timescaledb: ") + version + "` is older than TimescaleDB " +
+                                 kMinTimescaleVersion + ", the oldest release hyperschema's SQL is written for");
+        return;
+    }
+    schema_.timescaledb = version;
+    schema_.timescaledb_loc = loc;
 }
 
 void Parser::parse_enums(ParseContext& ctx, const YAML::Node& node) {
