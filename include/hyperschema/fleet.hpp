@@ -24,6 +24,7 @@
 #include <optional>
 #include <pqxx/pqxx>
 #include <string>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -190,6 +191,7 @@ inline std::vector<FleetDatabase> fleet_from_query(connection& conn, const std::
         for (const auto& row : tx.exec(query)) {
             if (row.size() == 0 || row[0].is_null()) continue;
             const std::string value = row[0].c_str();
+            if (value.empty()) continue;  // would be the server's default database
             const bool bare_name = value.find('=') == std::string::npos && value.find("://") == std::string::npos;
             conninfos.push_back(bare_name ? with_database(conninfo, value) : value);
         }
@@ -220,24 +222,49 @@ inline FleetReport run_fleet(const std::string& action, const std::vector<FleetD
         outcome.label = fleet[i].label;
         const auto start = clock::now();
         try {
+            // libpq's message for a string it cannot read may quote a piece
+            // of it (a password): such a database fails with words of ours.
+            if (!detail::fleet::parse_conninfo(fleet[i].conninfo))
+                throw error("its connection string does not parse (libpq's key=value pairs or a postgresql:// URI)");
             auto conn = connect(fleet[i].conninfo);
             work(conn, outcome);
         } catch (const std::exception& e) {
             outcome.result = FleetResult::Failed;
             outcome.message = e.what();
+        } catch (...) {
+            outcome.result = FleetResult::Failed;
+            outcome.message = "an exception that is not a std::exception";
         }
         outcome.elapsed_ms = ms_since(start);
         std::lock_guard lock(done_mutex);
         ++done;
-        if (options.on_done) options.on_done(outcome, done, fleet.size());
+        try {
+            if (options.on_done) options.on_done(outcome, done, fleet.size());
+        } catch (...) {
+            // A progress callback that fails must not stop the fleet.
+        }
     };
     auto worker = [&] {
         for (size_t i = next++; i < fleet.size(); i = next++) run_one(i);
     };
-    std::vector<std::thread> threads;
-    for (int t = 1; t < report.jobs; ++t) threads.emplace_back(worker);
+    // Joined however this function is left.
+    struct Joined {
+        std::vector<std::thread> threads;
+        ~Joined() {
+            for (auto& t : threads)
+                if (t.joinable()) t.join();
+        }
+    } pool;
+    for (int t = 1; t < report.jobs; ++t) {
+        try {
+            pool.threads.emplace_back(worker);
+        } catch (const std::system_error&) {
+            break;  // no more threads to be had: the ones started (and this one) share the work
+        }
+    }
+    report.jobs = static_cast<int>(pool.threads.size()) + 1;
     worker();  // this thread is one of the jobs
-    for (auto& t : threads) t.join();
+    for (auto& t : pool.threads) t.join();
     report.elapsed_ms = ms_since(started);
     return report;
 }
@@ -265,6 +292,18 @@ inline FleetReport migrate_fleet(const std::vector<FleetDatabase>& fleet, const 
                 own.log = [&, print_mutex](const std::string& line) {
                     std::lock_guard lock(*print_mutex);
                     options.log(outcome.label + ": " + line);
+                };
+            }
+            if (options.progress) {
+                own.progress = [&, print_mutex](const std::string& line) {
+                    std::lock_guard lock(*print_mutex);
+                    options.progress(outcome.label + ": " + line);
+                };
+            }
+            if (options.backfill_progress) {
+                own.backfill_progress = [&, print_mutex](const BackfillProgress& p) {
+                    std::lock_guard lock(*print_mutex);
+                    options.backfill_progress(p);
                 };
             }
             outcome.version_before = migration_status(conn, migrations, own).current();

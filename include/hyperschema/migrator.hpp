@@ -374,6 +374,7 @@ private:
         const bool outside = !script.before.empty() || !script.after.empty();
         if (outside) set_state(m, "reverting");
         run_alone_all(m, script.before, "down, before");
+        starting(m, "down, the transaction", "");
         step(m, "down, the transaction (rolled back)", script.transaction, [&] {
             pqxx::work w(conn_);
             if (!script.transaction.empty()) w.exec(script.transaction);

@@ -15,6 +15,7 @@
 #include "hyperschema/hyperschema.hpp"
 #include "pipeline/compile.hpp"
 #include "support/pg_cluster.hpp"
+#include "unit/test_files.hpp"
 
 namespace fs = std::filesystem;
 using namespace hyperschema;
@@ -184,7 +185,17 @@ TEST_CASE("a fleet of 50 databases is migrated and verified, past the ones that 
 
     // A fleet is for migrate up and verify.
     CHECK(cli({"migrate", "down", dir, "--out", out, "--db", dsns[1], "--db", dsns[2]}, output) == 2);
-    CHECK(output.find("works on one database") != std::string::npos);
+    CHECK(output.find("a fleet of databases is for `migrate up` and `verify`") != std::string::npos);
+    CHECK(cli({"diff", dir, "--out", out, "--db", dsns[1], "--jobs", "2"}, output) == 2);
+    // A connection string libpq cannot read fails its database with words of
+    // ours: libpq's own message would quote the password.
+    CHECK(cli({"verify", dir, "--out", out, "--db", "dbname=x password=my secret", "--db", dsns[1]}, output) == 1);
+    CHECK(output.find("does not parse") != std::string::npos);
+    CHECK(output.find("secret") == std::string::npos);
+    CHECK(output.find("verify: 2 database(s), 1 ok, 0 with drift, 1 failed") != std::string::npos);
+    // --report on one database: a fleet of one, with its report.
+    CHECK(cli({"verify", dir, "--out", out, "--db", dsns[1], "--report", report_file}, output) == 0);
+    CHECK(read_text(report_file).find("\"counts\": {\"ok\": 1, \"drift\": 0, \"failed\": 0}") != std::string::npos);
     write(root + "/empty.txt", "# nobody\n");
     CHECK(cli({"verify", dir, "--out", out, "--db-file", root + "/empty.txt"}, output) == 2);
     CHECK(output.find("the fleet is empty") != std::string::npos);

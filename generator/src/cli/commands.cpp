@@ -16,7 +16,7 @@ const std::vector<OptionSpec>& option_specs() {
         {"--migrations", "DIR", "the migrations directory (default: OUT/<schema>/migrations)"},
         {"--sources", "N", "split the C++ definitions into N files (default 1)"},
         {"--expect-name", "NAME", "exit 1 unless the schema is named NAME"},
-        {"--db", "DSN", "libpq connection string (default: the PG* variables); repeated: a fleet"},
+        {"--db", "DSN", "libpq connection string (default: the PG* variables); repeated: a fleet", {}, true},
         {"--db-file", "FILE", "a fleet: one connection string per line (# comments)"},
         {"--db-query", "SQL", "a fleet listed by a query run on --db (connection strings or database names)"},
         {"--jobs", "N", "a fleet's databases worked on at once (default 4)"},
@@ -25,11 +25,11 @@ const std::vector<OptionSpec>& option_specs() {
         {"--to", "N", "stop at migration N"},
         {"--dry-run", "", "print the SQL that would run; run nothing"},
         {"--format", "FORMAT", "output format", {"text", "json", "mermaid", "dot"}},
-        {"--ignore", "GLOB", "leave out unexpected objects named like GLOB (repeatable)"},
+        {"--ignore", "GLOB", "leave out unexpected objects named like GLOB (repeatable)", {}, true},
         {"--no-job-health", "", "do not report failing TimescaleDB jobs"},
         {"--definitions", "",
          "also compare each view's and aggregate's whole definition, built again by the server and rolled back"},
-        {"--namespace", "NAME", "the PostgreSQL schema to read (repeatable; default public)"},
+        {"--namespace", "NAME", "the PostgreSQL schema to read (repeatable; default public)", {}, true},
         {"--name", "NAME", "the pulled schema's name"},
         {"--allow-unsupported", "", "exit 0 although some objects are carried as SQL"},
         {"--pause", "MS", "pause between batches"},
@@ -297,7 +297,7 @@ std::string zsh_spec(const OptionSpec& o) {
     std::string help(o.help);
     for (char& c : help)
         if (c == '[' || c == ']' || c == '\'' || c == ':') c = ' ';
-    std::string spec = "'" + std::string(o.name) + "[" + help + "]";
+    std::string spec = std::string("'") + (o.repeatable ? "*" : "") + std::string(o.name) + "[" + help + "]";
     if (!o.value.empty()) {
         spec += ":" + std::string(o.value) + ":";
         spec += !o.choices.empty()  ? "(" + words(o.choices) + ")"

@@ -16,6 +16,7 @@ struct OptionSpec {
     std::string_view value;  // "DIR", or "" for a flag
     std::string_view help;
     std::vector<std::string_view> choices = {};  // the values it takes, for completion
+    bool repeatable = false;
 };
 
 struct CommandSpec {

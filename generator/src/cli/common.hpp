@@ -35,11 +35,12 @@ struct Options {
     std::string db_file;           // --db-file: a fleet, one connection string per line
     std::string db_query;          // --db-query: a query on --db that lists the fleet
     int jobs = 4;                  // --jobs: databases of a fleet worked on at once
-    std::string report_file;       // --report: the fleet's JSON report, written there too
-    std::string dev_db;            // validate: a server to try the schema on (--dev-db)
-    std::string migrations_dir;    // instead of OUT/<schema>/migrations
-    int sources = 1;               // generate/check: how many .cpp files the definitions are split into
-    std::string expect_name;       // generate: the schema name the build expects (CMake's NAME), checked
+    bool jobs_given = false;
+    std::string report_file;     // --report: the fleet's JSON report, written there too
+    std::string dev_db;          // validate: a server to try the schema on (--dev-db)
+    std::string migrations_dir;  // instead of OUT/<schema>/migrations
+    int sources = 1;             // generate/check: how many .cpp files the definitions are split into
+    std::string expect_name;     // generate: the schema name the build expects (CMake's NAME), checked
     std::string history_schema = "hyperschema";
     bool dry_run = false;
     int to = -1;                      // target version for migrate up

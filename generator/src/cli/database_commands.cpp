@@ -35,6 +35,7 @@ std::string where(connection& conn) {
 
 // Database errors as the CLI reports them; returns the exit code.
 int report_failure(const std::exception_ptr& failure) {
+    if (interactive()) std::cerr << "\r\033[K";  // the live step line gives way
     try {
         std::rethrow_exception(failure);
     } catch (const history_error& e) {

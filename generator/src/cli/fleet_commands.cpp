@@ -46,6 +46,7 @@ int print_report(const Options& o, const FleetReport& report) {
     if (!o.report_file.empty()) {
         std::ofstream out(o.report_file, std::ios::trunc);
         out << report.json();
+        out.close();
         if (!out) {
             std::cerr << error_prefix() << "cannot write --report " << o.report_file << "\n";
             return kUsage;
@@ -63,17 +64,24 @@ FleetOptions fleet_options(const Options& o) {
 
 }  // namespace
 
+// Several databases, or the fleet's own options (--jobs, --report) on one.
 bool fleet_requested(const Options& o) {
-    return o.dbs.size() > 1 || !o.db_file.empty() || !o.db_query.empty();
+    return o.dbs.size() > 1 || !o.db_file.empty() || !o.db_query.empty() || !o.report_file.empty() || o.jobs_given;
 }
 
 int collect_fleet(const Options& o, std::vector<FleetDatabase>& fleet) {
     std::vector<std::string> conninfos = o.db_query.empty() ? o.dbs : std::vector<std::string>{};
     if (!o.db_file.empty() && !read_db_file(o.db_file, conninfos)) return kUsage;
+    // A fleet of one: --jobs or --report with at most one --db (or the PG* environment).
+    if (o.db_file.empty() && o.db_query.empty() && conninfos.empty()) conninfos.push_back(o.db);
     fleet = fleet_of(conninfos);
     if (!o.db_query.empty()) {
         // The query runs on --db (or the PG* environment) and lists the fleet.
         try {
+            if (fleet_label(o.db).rfind("(a connection string", 0) == 0) {
+                std::cerr << error_prefix() << "--db-query: the --db connection string does not parse\n";
+                return kUsage;
+            }
             auto conn = connect(o.db);
             auto listed = fleet_from_query(conn, o.db, o.db_query);
             fleet.insert(fleet.end(), listed.begin(), listed.end());
@@ -84,7 +92,7 @@ int collect_fleet(const Options& o, std::vector<FleetDatabase>& fleet) {
     }
     if (fleet.empty()) {
         std::cerr << error_prefix() << "the fleet is empty: "
-                  << (o.db_query.empty() ? "--db-file names no database" : "--db-query listed no database") << "\n";
+                  << (o.db_query.empty() ? o.db_file + " names no database" : "--db-query listed no database") << "\n";
         return kUsage;
     }
     return kOk;

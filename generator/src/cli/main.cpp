@@ -138,7 +138,7 @@ bool parse_args(int argc, char** argv, Options& o, std::string& error) {
             o.dry_run = true;
         } else if (a == "--db" || a.rfind("--db=", 0) == 0) {
             o.dbs.push_back(value("--db"));
-            o.db = o.dbs.front();
+            o.db = o.dbs.back();
             o.db_given = true;
         } else if (a == "--db-file" || a.rfind("--db-file=", 0) == 0) {
             o.db_file = value("--db-file");
@@ -157,6 +157,7 @@ bool parse_args(int argc, char** argv, Options& o, std::string& error) {
                 return false;
             }
             o.jobs = std::stoi(v);
+            o.jobs_given = true;
         } else if (a == "--dev-db" || a.rfind("--dev-db=", 0) == 0) {
             o.dev_db = value("--dev-db");
             if (o.dev_db.empty()) return false;
@@ -308,7 +309,7 @@ int run_json_schema(const Options& o) {
         return kUsage;
     }
     const std::string schema = emit::dsl_json_schema();
-    if (!o.out_given) {
+    if (!o.out_given && !o.check) {
         std::cout << schema;
         return kOk;
     }
@@ -410,6 +411,21 @@ int run_generate(const Options& o) {
     return kOk;
 }
 
+// Fleet options belong to `migrate up` and `verify`; elsewhere they would be
+// ignored silently (or a second --db taken for the first), so they are refused.
+std::string fleet_misuse(const Options& o) {
+    const bool fleet_command =
+        o.command == "verify" || (o.command == "migrate" && !o.args.empty() && o.args[0] == "up");
+    const bool fleet_options = !o.db_file.empty() || !o.db_query.empty() || !o.report_file.empty() || o.jobs_given;
+    if (!fleet_command && (fleet_options || o.dbs.size() > 1))
+        return (o.dbs.size() > 1 ? std::string("--db given ") + std::to_string(o.dbs.size()) + " times"
+                                 : std::string("--db-file, --db-query, --jobs and --report")) +
+               ": a fleet of databases is for `migrate up` and `verify`; `" + o.command + "` takes one --db";
+    if (!o.db_query.empty() && o.dbs.size() > 1)
+        return "--db-query runs on the one --db it lists the databases from; give --db once";
+    return "";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -433,6 +449,10 @@ int main(int argc, char** argv) {
     std::string error;
     if (!parse_args(argc, argv, o, error) || o.command.empty()) {
         std::cerr << error_prefix() << (error.empty() ? "missing command" : error) << "\n" << kUsageText;
+        return kUsage;
+    }
+    if (const std::string why = fleet_misuse(o); !why.empty()) {
+        std::cerr << error_prefix() << why << "\n";
         return kUsage;
     }
     try {

@@ -17,6 +17,8 @@
 #include "emit/sql_statements.hpp"
 #include "hyperschema/version.hpp"
 #include "model/dependencies.hpp"
+#include "model/expression_type.hpp"
+#include "model/relations.hpp"
 #include "sqltext/lexer.hpp"
 
 namespace hyperschema::diff {
@@ -140,8 +142,11 @@ private:
         ContinuousAggregate extended = before;
         std::vector<AggregateColumn> added(now.columns.begin() + static_cast<long>(before.columns.size()),
                                            now.columns.end());
+        // ADD COLUMN gives the column the type it names, where a fresh build
+        // gives it the expression's own: in place only where the two agree.
+        const RelationShape source = from_shape(to_, now);
         for (const auto& c : added) {
-            if (!c.type) return {};
+            if (!c.type || infer_expression_type(c.expression, source) != c.type) return {};
             extended.columns.push_back(c);
         }
         if (aggregate_definition(to_, extended) != aggregate_definition(to_, now)) return {};

@@ -407,7 +407,9 @@ void add_aggregate_columns(const Schema& to, const ContinuousAggregate& aggregat
                            const std::vector<AggregateColumn>& added, Output& out) {
     std::vector<std::string> names;
     for (const auto& c : added) names.push_back(c.name);
-    out.add(Stage::AlterAggregates,
+    // In the creation stage, parents first: what is created or rebuilt after
+    // it in the same migration may read the new columns.
+    out.add(Stage::CreateViewsAndAggregates,
             "~ aggregate " + aggregate.name + ": " + emit::join(names, ", ") +
                 " added in place (TimescaleDB 2.28; NULL in the buckets older than the rows of " +
                 aggregate.source.name + ")",

@@ -55,14 +55,22 @@ Json column_type() {
     return {{"anyOf",
              {{{"enum", spellings}},
               {{"type", "string"},
-               {"pattern", "^\\s*[A-Za-z_][A-Za-z0-9_ .]*(\\([A-Za-z0-9 ,-]*\\))?( *\\[\\])? *\\??\\s*$"}}}}};
+               {"pattern", "^\\s*[A-Za-z_][A-Za-z0-9_ .]*(\\([A-Za-z0-9 ,-]*\\))?( *\\[[0-9]*\\])* *\\??\\s*$"}}}}};
+}
+
+// The words as an enum (what editors complete), or any letter case of them
+// (the parser lowercases words such as `CASCADE` and `GIN`).
+Json words_schema(const Json& words) {
+    std::string alternatives;
+    for (const auto& w : words) alternatives += (alternatives.empty() ? "" : "|") + any_case(w.get<std::string>());
+    return {{"anyOf", {{{"enum", words}}, {{"type", "string"}, {"pattern", "^(" + alternatives + ")$"}}}}};
 }
 
 Json catalog_choices(std::string_view catalog) {
     Json words = Json::array();
     if (catalog == "aggregate_function") {
         for (const auto& f : catalog::all_aggregate_functions()) words.push_back(std::string(f.name));
-        return {{"enum", words}};
+        return words_schema(words);
     }
     if (catalog.rfind("privilege.", 0) == 0) {
         const std::string_view target = catalog.substr(std::string_view("privilege.").size());
@@ -73,7 +81,7 @@ Json catalog_choices(std::string_view catalog) {
             if (name != target) continue;
             for (const auto& p : catalog::privileges_of(t.target)) words.push_back(p);
             words.push_back("all");
-            return {{"enum", words}};
+            return words_schema(words);
         }
     }
     throw std::logic_error("dsl_keys.cpp names an unknown catalog `" + std::string(catalog) + "`");
@@ -106,7 +114,10 @@ Json shared_definitions() {
           {"pattern", interval_pattern()}}},
         {"time_amount",
          {{"description", "An interval, or a whole number in the units of an integer time column."},
-          {"anyOf", {shared("interval"), {{"type", "integer"}, {"minimum", 0}}}}}},
+          {"anyOf",
+           {shared("interval"),
+            {{"type", "integer"}, {"minimum", 0}},
+            {{"type", "string"}, {"pattern", "^\\s*[0-9]{1,18}\\s*$"}}}}}},
         {"column_type",
          {{"description",
            "A column type: a PostgreSQL type (`bigint`, `numeric(6,2)`, `timestamptz`, `text[]`), an enum or domain "
@@ -139,7 +150,7 @@ Json form_schema(const Form& form) {
             if (!form.target.empty()) return catalog_choices(form.target);
             Json words = Json::array();
             for (auto c : form.choices) words.push_back(std::string(c));
-            return {{"enum", words}};
+            return words_schema(words);
         }
         case Shape::Ref:
             return ref(form.target);
