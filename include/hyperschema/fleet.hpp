@@ -146,6 +146,13 @@ inline std::string first_line(const std::string& s) {
 
 }  // namespace detail::fleet
 
+// Whether libpq can read the connection string. When it cannot, its message
+// may quote a piece of the string (a password among them): callers report
+// such a string in words of their own.
+inline bool conninfo_readable(const std::string& conninfo) {
+    return detail::fleet::parse_conninfo(conninfo) != nullptr;
+}
+
 // How reports name a database: "site_07 on db1:5432" (a socket directory or
 // the default host when none is given). Never the password.
 inline std::string fleet_label(const std::string& conninfo) {
@@ -224,7 +231,7 @@ inline FleetReport run_fleet(const std::string& action, const std::vector<FleetD
         try {
             // libpq's message for a string it cannot read may quote a piece
             // of it (a password): such a database fails with words of ours.
-            if (!detail::fleet::parse_conninfo(fleet[i].conninfo))
+            if (!conninfo_readable(fleet[i].conninfo))
                 throw error("its connection string does not parse (libpq's key=value pairs or a postgresql:// URI)");
             auto conn = connect(fleet[i].conninfo);
             work(conn, outcome);
@@ -274,13 +281,22 @@ inline FleetReport run_fleet(const std::string& action, const std::vector<FleetD
 inline FleetReport migrate_fleet(const std::vector<FleetDatabase>& fleet, const std::vector<Migration>& migrations,
                                  const MigrateOptions& options = {}, const FleetOptions& fleet_options = {},
                                  int target = -1) {
-    // Log lines and the on_done calls go out one at a time, so that two
-    // databases' lines never interleave where both print to one stream.
-    auto print_mutex = std::make_shared<std::mutex>();
+    // The callbacks are called one at a time, so that two databases' lines
+    // never interleave where they print to one stream; lines carry the
+    // database's label.
+    std::mutex print_mutex;
+    using Lines = std::function<void(const std::string&)>;
+    auto labelled = [&print_mutex](const Lines& lines, const FleetOutcome& outcome) -> Lines {
+        if (!lines) return {};
+        return [&print_mutex, &lines, &outcome](const std::string& line) {
+            std::lock_guard lock(print_mutex);
+            lines(outcome.label + ": " + line);
+        };
+    };
     FleetOptions serialized = fleet_options;
     if (fleet_options.on_done) {
-        serialized.on_done = [&, print_mutex](const FleetOutcome& outcome, size_t done, size_t total) {
-            std::lock_guard lock(*print_mutex);
+        serialized.on_done = [&](const FleetOutcome& outcome, size_t done, size_t total) {
+            std::lock_guard lock(print_mutex);
             fleet_options.on_done(outcome, done, total);
         };
     }
@@ -288,21 +304,11 @@ inline FleetReport migrate_fleet(const std::vector<FleetDatabase>& fleet, const 
         "migrate", fleet,
         [&](connection& conn, FleetOutcome& outcome) {
             MigrateOptions own = options;
-            if (options.log) {
-                own.log = [&, print_mutex](const std::string& line) {
-                    std::lock_guard lock(*print_mutex);
-                    options.log(outcome.label + ": " + line);
-                };
-            }
-            if (options.progress) {
-                own.progress = [&, print_mutex](const std::string& line) {
-                    std::lock_guard lock(*print_mutex);
-                    options.progress(outcome.label + ": " + line);
-                };
-            }
+            own.log = labelled(options.log, outcome);
+            own.progress = labelled(options.progress, outcome);
             if (options.backfill_progress) {
-                own.backfill_progress = [&, print_mutex](const BackfillProgress& p) {
-                    std::lock_guard lock(*print_mutex);
+                own.backfill_progress = [&](const BackfillProgress& p) {
+                    std::lock_guard lock(print_mutex);
                     options.backfill_progress(p);
                 };
             }
@@ -377,14 +383,7 @@ inline std::string FleetReport::json() const {
                ", \"version_before\": " + optional_json(o.version_before) +
                ", \"version_after\": " + optional_json(o.version_after) +
                ", \"applied\": " + std::to_string(o.applied) + ", \"elapsed_ms\": " + std::to_string(o.elapsed_ms) +
-               ", \"message\": " + json_string(o.message) + ", \"drift\": [";
-        for (size_t j = 0; j < o.drift.size(); ++j) {
-            const Drift& d = o.drift[j];
-            out += std::string(j ? ", " : "") + "{\"kind\": " + json_string(drift_kind_name(d.kind)) +
-                   ", \"object\": " + json_string(d.object) + ", \"message\": " + json_string(d.message) +
-                   ", \"expected\": " + json_string(d.expected) + ", \"actual\": " + json_string(d.actual) + "}";
-        }
-        out += "]}";
+               ", \"message\": " + json_string(o.message) + ", \"drift\": " + detail::drift_json(o.drift) + "}";
     }
     return out + "]}\n";
 }

@@ -1213,6 +1213,23 @@ inline std::string VerifyReport::text() const {
     return out;
 }
 
+namespace detail {
+
+// The differences as a JSON array: [{"kind", "object", "message", "expected", "actual"}, ...]
+// (verify's report and the fleet's).
+inline std::string drift_json(const std::vector<Drift>& drift) {
+    std::string out = "[";
+    for (size_t i = 0; i < drift.size(); ++i) {
+        const Drift& d = drift[i];
+        out += std::string(i ? ", " : "") + "{\"kind\": " + json_string(drift_kind_name(d.kind)) +
+               ", \"object\": " + json_string(d.object) + ", \"message\": " + json_string(d.message) +
+               ", \"expected\": " + json_string(d.expected) + ", \"actual\": " + json_string(d.actual) + "}";
+    }
+    return out + "]";
+}
+
+}  // namespace detail
+
 inline std::string VerifyReport::json() const {
     using detail::json_string;
     std::string out = "{\"schema\": " + json_string(schema) + ", \"ok\": " + (ok() ? "true" : "false") +
@@ -1220,14 +1237,8 @@ inline std::string VerifyReport::json() const {
                       (timescaledb_version.empty() ? "null" : json_string(timescaledb_version)) +
                       ", \"schema_version\": " + std::to_string(schema_version) +
                       ", \"database_version\": " + (database_version ? std::to_string(*database_version) : "null") +
-                      ", \"problems\": [";
-    for (size_t i = 0; i < problems.size(); ++i) {
-        const Drift& p = problems[i];
-        out += std::string(i ? ", " : "") + "{\"kind\": " + json_string(drift_kind_name(p.kind)) +
-               ", \"object\": " + json_string(p.object) + ", \"message\": " + json_string(p.message) +
-               ", \"expected\": " + json_string(p.expected) + ", \"actual\": " + json_string(p.actual) + "}";
-    }
-    return out + "]}\n";
+                      ", \"problems\": " + detail::drift_json(problems);
+    return out + "}\n";
 }
 
 }  // namespace hyperschema

@@ -15,6 +15,7 @@ Exits 77 (ctest's skip) when python3-jsonschema or python3-yaml is missing.
 import glob
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -39,7 +40,7 @@ CoreLoader.yaml_implicit_resolvers = {
 }
 CoreLoader.add_implicit_resolver(
     "tag:yaml.org,2002:bool",
-    __import__("re").compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
     list("tTfF"))
 
 # Good inputs: every schema and accepted case of the repository.

@@ -3,12 +3,10 @@
 // every few seconds elsewhere (CI logs). The connection string is never
 // printed.
 
-#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <ctime>
 #include <iostream>
 
 #include "cli/common.hpp"
@@ -53,33 +51,6 @@ std::string figures(const BackfillStatus& s) {
 }
 
 }  // namespace
-
-bool interactive() {
-    return isatty(STDERR_FILENO) && !std::getenv("CI");
-}
-
-std::function<void(const std::string&)> step_progress_printer() {
-    if (interactive()) {
-        return [](const std::string& line) {
-            std::string shown = line.substr(0, 110);
-            std::cerr << "\r\033[K" << shown << std::flush;
-        };
-    }
-    return [](const std::string& line) {
-        const std::time_t now = std::time(nullptr);
-        char stamp[32];
-        std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
-        std::cerr << stamp << " " << line << "\n" << std::flush;
-    };
-}
-
-std::function<void(const std::string&)> log_printer() {
-    const bool live = interactive();
-    return [live](const std::string& line) {
-        if (live) std::cerr << "\r\033[K" << std::flush;  // the live step line gives way
-        std::cout << line << "\n" << std::flush;
-    };
-}
 
 std::function<void(const BackfillProgress&)> backfill_progress_printer() {
     const bool bar = interactive();
@@ -161,7 +132,7 @@ int backfill_run(const Options& o, const BackfillSpec& spec, connection& conn) {
     options.restart = o.restart;
     options.max_batches = o.max_batches;
     const BackfillResult r = run_backfill(conn, spec, options);
-    if (interactive()) std::cerr << "\r\033[K";
+    clear_live_line();
     print_status(spec, r.status);
     return kOk;
 }
@@ -197,7 +168,7 @@ int run_backfill_command(const Options& o) {
         print_status(spec, backfill_status(conn, spec.name));
         return kOk;
     } catch (const backfill_error& e) {
-        if (interactive()) std::cerr << "\r\033[K";
+        clear_live_line();
         std::cerr << "hyperschema: backfill stopped: " << e.what() << "\n";
         return kProblem;
     } catch (const connection_lost& e) {

@@ -167,6 +167,18 @@ const OptionSpec* find_option(std::string_view name) {
     return nullptr;
 }
 
+namespace {
+
+// The command's own options, then the ones every command takes.
+std::vector<std::string_view> options_of(const CommandSpec& command) {
+    std::vector<std::string_view> names = command.options;
+    names.push_back("--color");
+    names.push_back("--help");
+    return names;
+}
+
+}  // namespace
+
 const CommandSpec* find_command(const std::vector<std::string>& words) {
     const CommandSpec* best = nullptr;
     for (const auto& c : command_specs()) {
@@ -183,11 +195,8 @@ const CommandSpec* find_command(const std::vector<std::string>& words) {
 std::string command_help(const CommandSpec& command) {
     std::string out =
         "usage: hyperschema " + std::string(command.synopsis) + " [options]\n\n" + std::string(command.summary) + "\n";
-    std::vector<std::string_view> names = command.options;
-    names.push_back("--color");
-    names.push_back("--help");
     out += "\noptions:\n";
-    for (auto name : names) {
+    for (auto name : options_of(command)) {
         const OptionSpec* o = find_option(name);
         if (o == nullptr) continue;
         std::string left = "  " + std::string(o->name) + (o->value.empty() ? "" : " " + std::string(o->value));
@@ -232,10 +241,7 @@ std::vector<std::string_view> sub_words(std::string_view first) {
 }
 
 std::string option_words(const CommandSpec& c) {
-    std::vector<std::string_view> names = c.options;
-    names.push_back("--color");
-    names.push_back("--help");
-    return words(names);
+    return words(options_of(c));
 }
 
 // bash: the command's words, then its options; values of --format/--color
@@ -311,11 +317,8 @@ std::string zsh_spec(const OptionSpec& o) {
 std::string zsh_script() {
     std::string cases;
     for (const auto& c : command_specs()) {
-        std::vector<std::string_view> names = c.options;
-        names.push_back("--color");
-        names.push_back("--help");
         std::string specs;
-        for (auto n : names)
+        for (auto n : options_of(c))
             if (const OptionSpec* o = find_option(n)) specs += " \\\n        " + zsh_spec(*o);
         cases += "    \"" + std::string(c.name) + "\")\n      _arguments -s" + specs +
                  (c.takes_directories ? " \\\n        '*:directory:_files -/'" : "") + " ;;\n";

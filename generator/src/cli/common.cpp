@@ -1,6 +1,7 @@
 #include "cli/common.hpp"
 
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -48,6 +49,38 @@ std::string refused_prefix() {
 }
 std::string warning_prefix() {
     return prefix("warning", "\033[1;35m");
+}
+
+// Progress on a terminal a person watches: a live line, cleared before
+// other output; elsewhere (CI, a pipe) timestamped lines.
+bool interactive() {
+    return isatty(STDERR_FILENO) && !std::getenv("CI");
+}
+
+std::function<void(const std::string&)> step_progress_printer() {
+    if (interactive()) {
+        return [](const std::string& line) {
+            std::string shown = line.substr(0, 110);
+            std::cerr << "\r\033[K" << shown << std::flush;
+        };
+    }
+    return [](const std::string& line) {
+        const std::time_t now = std::time(nullptr);
+        char stamp[32];
+        std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+        std::cerr << stamp << " " << line << "\n" << std::flush;
+    };
+}
+
+void clear_live_line() {
+    if (interactive()) std::cerr << "\r\033[K" << std::flush;
+}
+
+std::function<void(const std::string&)> log_printer() {
+    return [](const std::string& line) {
+        clear_live_line();
+        std::cout << line << "\n" << std::flush;
+    };
 }
 
 int compile_all(const Options& o, const std::vector<std::string>& paths_in, std::vector<CompileResult>& results) {

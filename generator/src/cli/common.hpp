@@ -109,6 +109,8 @@ bool interactive();
 // Migration steps as they start: one live line on a terminal, timestamped
 // lines on stderr elsewhere (CI logs).
 std::function<void(const std::string&)> step_progress_printer();
+// Clears the live line (a step, a backfill's bar) before other output, on a terminal.
+void clear_live_line();
 // Migrate's result lines on stdout, clearing the live line first.
 std::function<void(const std::string&)> log_printer();
 // Backfill progress on stderr: a bar on a terminal, a line every 2 s elsewhere.

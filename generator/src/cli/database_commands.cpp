@@ -35,7 +35,7 @@ std::string where(connection& conn) {
 
 // Database errors as the CLI reports them; returns the exit code.
 int report_failure(const std::exception_ptr& failure) {
-    if (interactive()) std::cerr << "\r\033[K";  // the live step line gives way
+    clear_live_line();
     try {
         std::rethrow_exception(failure);
     } catch (const history_error& e) {
@@ -140,12 +140,6 @@ int run_database_migrate(const Options& o) {
     if (action == "down" && !rest.empty() && rest[0].find_first_not_of("0123456789") == std::string::npos) {
         steps = std::stoi(rest[0].substr(0, 6));
         rest.erase(rest.begin());
-    }
-    if (fleet_requested(o) && action != "up") {
-        std::cerr << error_prefix() << "migrate " << action
-                  << " works on one database; a fleet (several --db, --db-file, --db-query) is for migrate up and "
-                     "verify\n";
-        return kUsage;
     }
     if (action == "baseline") return run_baseline(o, rest);
     std::string dir;

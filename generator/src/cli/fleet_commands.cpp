@@ -62,13 +62,6 @@ FleetOptions fleet_options(const Options& o) {
     return options;
 }
 
-}  // namespace
-
-// Several databases, or the fleet's own options (--jobs, --report) on one.
-bool fleet_requested(const Options& o) {
-    return o.dbs.size() > 1 || !o.db_file.empty() || !o.db_query.empty() || !o.report_file.empty() || o.jobs_given;
-}
-
 int collect_fleet(const Options& o, std::vector<FleetDatabase>& fleet) {
     std::vector<std::string> conninfos = o.db_query.empty() ? o.dbs : std::vector<std::string>{};
     if (!o.db_file.empty() && !read_db_file(o.db_file, conninfos)) return kUsage;
@@ -78,7 +71,7 @@ int collect_fleet(const Options& o, std::vector<FleetDatabase>& fleet) {
     if (!o.db_query.empty()) {
         // The query runs on --db (or the PG* environment) and lists the fleet.
         try {
-            if (fleet_label(o.db).rfind("(a connection string", 0) == 0) {
+            if (!conninfo_readable(o.db)) {
                 std::cerr << error_prefix() << "--db-query: the --db connection string does not parse\n";
                 return kUsage;
             }
@@ -96,6 +89,13 @@ int collect_fleet(const Options& o, std::vector<FleetDatabase>& fleet) {
         return kUsage;
     }
     return kOk;
+}
+
+}  // namespace
+
+// Several databases, or the fleet's own options (--jobs, --report) on one.
+bool fleet_requested(const Options& o) {
+    return o.dbs.size() > 1 || !o.db_file.empty() || !o.db_query.empty() || !o.report_file.empty() || o.jobs_given;
 }
 
 int run_fleet_migrate(const Options& o, const std::vector<Migration>& migrations) {

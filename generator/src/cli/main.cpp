@@ -314,10 +314,9 @@ int run_json_schema(const Options& o) {
         return kOk;
     }
     bool stale = false;
-    return write_if_changed((fs::path(o.out) / emit::kJsonSchemaFile).string(), schema, o.check, stale) == kOk &&
-                   !(o.check && stale)
-               ? kOk
-               : (o.check ? kProblem : kUsage);
+    const int written = write_if_changed((fs::path(o.out) / emit::kJsonSchemaFile).string(), schema, o.check, stale);
+    if (written != kOk) return written;
+    return o.check && stale ? kProblem : kOk;
 }
 
 // completion bash|zsh: the script, written from the table of commands.

@@ -5,8 +5,6 @@
 
 #include "diff/diff.hpp"
 
-#include "hyperschema/version.hpp"
-
 #include <algorithm>
 #include <map>
 #include <set>
@@ -107,13 +105,15 @@ private:
             const bool reshaped = reads_rebuilt_enum(*a) || joins_reshaped_table(*a) || reads_dropped_or_retyped(*old);
             const bool parent_rebuilt = recreated_aggregates_.count(a->source.name) > 0;
             const ContinuousAggregate before = as_renamed(*old, a->name);
-            if (!reshaped && !parent_rebuilt && aggregate_definition(to_, before) != aggregate_definition(to_, *a)) {
-                if (auto added = columns_added_in_place(before, *a); !added.empty()) {
+            const std::string definition = aggregate_definition(to_, *a);
+            const bool changed = aggregate_definition(to_, before) != definition;
+            if (!reshaped && !parent_rebuilt && changed) {
+                if (auto added = columns_added_in_place(before, *a, definition); !added.empty()) {
                     added_in_place_[a->name] = std::move(added);
                     continue;
                 }
             }
-            if (reshaped || parent_rebuilt || aggregate_definition(to_, before) != aggregate_definition(to_, *a)) {
+            if (reshaped || parent_rebuilt || changed) {
                 recreated_aggregates_.insert(a->name);
                 if (reshaped) reshaped_aggregates_.insert(a->name);
             }
@@ -134,8 +134,10 @@ private:
     // later, which adds them in place (ALTER MATERIALIZED VIEW ... ADD COLUMN):
     // no rebuild. Empty when that does not apply: a column in the middle, an
     // explicit column order, a column without a known type, any other change.
+    // `definition` is the new aggregate's aggregate_definition().
     std::vector<AggregateColumn> columns_added_in_place(const ContinuousAggregate& before,
-                                                        const ContinuousAggregate& now) const {
+                                                        const ContinuousAggregate& now,
+                                                        const std::string& definition) const {
         if (!to_.timescaledb_at_least(kMinTimescaleVersionForAggregateAddColumn)) return {};
         if (now.columns.size() <= before.columns.size() || !now.column_order.empty() || !before.column_order.empty())
             return {};
@@ -149,7 +151,7 @@ private:
             if (!c.type || infer_expression_type(c.expression, source) != c.type) return {};
             extended.columns.push_back(c);
         }
-        if (aggregate_definition(to_, extended) != aggregate_definition(to_, now)) return {};
+        if (aggregate_definition(to_, extended) != definition) return {};
         return added;
     }
 
