@@ -3,7 +3,6 @@
 // every few seconds elsewhere (CI logs). The connection string is never
 // printed.
 
-
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
