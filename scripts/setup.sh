@@ -8,7 +8,7 @@
 # only when something is missing.
 set -euo pipefail
 
-packages=(build-essential cmake ninja-build pkg-config clang-format libyaml-cpp-dev libpqxx-dev libpq-dev catch2 nlohmann-json3-dev libpg-query-dev python3-jsonschema python3-yaml)
+packages=(build-essential cmake ninja-build pkg-config clang-format libyaml-cpp-dev libpqxx-dev libpq-dev catch2 nlohmann-json3-dev libcli11-dev libpg-query-dev python3-jsonschema python3-yaml)
 
 missing=()
 for p in "${packages[@]}"; do

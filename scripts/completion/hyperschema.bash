@@ -1,28 +1,42 @@
 # bash completion for hyperschema (written by `hyperschema completion bash`)
 _hyperschema() {
-  local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
+  local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]} prefix=""
+  # --format=json: bash splits the word at `=` (COMP_WORDBREAKS); where it
+  # does not, the value is completed after the option's `NAME=`.
+  if [ "$cur" = "=" ]; then
+    cur=""
+  elif [ "$prev" = "=" ] && [ "$COMP_CWORD" -ge 2 ]; then
+    prev=${COMP_WORDS[COMP_CWORD-2]}
+  elif [[ "$cur" == --*=* ]]; then
+    prev=${cur%%=*}; prefix="$prev="; cur=${cur#*=}
+  fi
+  local valued=1
   case "$prev" in
-    --out) COMPREPLY=($(compgen -d -- "$cur")); return ;;
-    --dev-db) COMPREPLY=(); return ;;
-    --migrations) COMPREPLY=($(compgen -d -- "$cur")); return ;;
-    --sources) COMPREPLY=(); return ;;
-    --expect-name) COMPREPLY=(); return ;;
-    --db) COMPREPLY=(); return ;;
-    --db-file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-    --db-query) COMPREPLY=(); return ;;
-    --jobs) COMPREPLY=(); return ;;
-    --report) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-    --history-schema) COMPREPLY=(); return ;;
-    --to) COMPREPLY=(); return ;;
-    --format) COMPREPLY=($(compgen -W "text json mermaid dot" -- "$cur")); return ;;
-    --ignore) COMPREPLY=(); return ;;
-    --namespace) COMPREPLY=(); return ;;
-    --name) COMPREPLY=(); return ;;
-    --pause) COMPREPLY=(); return ;;
-    --max-rows-per-second) COMPREPLY=(); return ;;
-    --max-batches) COMPREPLY=(); return ;;
-    --color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
+    --out|-o) COMPREPLY=($(compgen -d -- "$cur")) ;;
+    --dev-db) COMPREPLY=() ;;
+    --migrations) COMPREPLY=($(compgen -d -- "$cur")) ;;
+    --sources) COMPREPLY=() ;;
+    --expect-name) COMPREPLY=() ;;
+    --db) COMPREPLY=() ;;
+    --db-file) COMPREPLY=($(compgen -f -- "$cur")) ;;
+    --db-query) COMPREPLY=() ;;
+    --jobs|-j) COMPREPLY=() ;;
+    --report) COMPREPLY=($(compgen -f -- "$cur")) ;;
+    --history-schema) COMPREPLY=() ;;
+    --to) COMPREPLY=() ;;
+    --format) COMPREPLY=($(compgen -W "text json mermaid dot" -- "$cur")) ;;
+    --ignore) COMPREPLY=() ;;
+    --namespace) COMPREPLY=() ;;
+    --name) COMPREPLY=() ;;
+    --pause) COMPREPLY=() ;;
+    --max-rows-per-second) COMPREPLY=() ;;
+    --max-batches) COMPREPLY=() ;;
+    --color|--colour) COMPREPLY=($(compgen -W "auto always never" -- "$cur")) ;;
+    *) valued=0 ;;
   esac
+  if [ "$valued" -eq 1 ]; then
+    COMPREPLY=("${COMPREPLY[@]/#/$prefix}"); return
+  fi
   if [ "$COMP_CWORD" -eq 1 ]; then
     COMPREPLY=($(compgen -W "init validate sql generate migrate verify diff pull graph json-schema check backfill completion --help --version" -- "$cur")); return
   fi

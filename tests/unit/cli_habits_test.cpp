@@ -83,7 +83,7 @@ TEST_CASE("every command has its own help, with its options and examples", "[cli
     CHECK(overview.output.rfind("usage: hyperschema <command>", 0) == 0);
 }
 
-TEST_CASE("every option of the table is accepted by the parser and listed in the overview", "[cli][help]") {
+TEST_CASE("every option of the table is listed in the overview", "[cli][help]") {
     const std::string overview = run_cli({"--help"}).output;
     std::set<std::string> listed;
     const std::regex option_line(R"(\n  (--[a-z-]+))");
@@ -94,15 +94,6 @@ TEST_CASE("every option of the table is accepted by the parser and listed in the
         INFO(o.name);
         if (o.name == "--help") continue;  // listed as `-h, --help`
         CHECK(listed.count(std::string(o.name)) == 1);
-        std::vector<std::string> args = {"no-such-command", std::string(o.name)};
-        if (!o.value.empty()) args.push_back(o.choices.empty() ? "1" : std::string(o.choices.front()));
-        Run r = run_cli(args);
-        CHECK(r.status == 2);
-        // The option itself parsed: what stops the command is the command (or,
-        // for a fleet's options, that it is no fleet command).
-        CHECK(r.output.find("unknown option") == std::string::npos);
-        CHECK((r.output.find("unknown command `no-such-command`") != std::string::npos ||
-               r.output.find("a fleet of databases is for") != std::string::npos));
     }
     for (const auto& name : listed) {
         INFO(name << " is in --help but not in cli/commands.cpp's table");
@@ -123,6 +114,12 @@ TEST_CASE("bash completion completes commands, subcommands, options and their va
     CHECK(bash_completes(script, "hyperschema migrate up --db-f") == "--db-file\n");
     CHECK(bash_completes(script, "hyperschema graph --format ") == "text json mermaid dot\n");
     CHECK(bash_completes(script, "hyperschema backfill run --max") == "--max-rows-per-second --max-batches\n");
+    // A short option's value, and values after `=` however bash split the word.
+    CHECK(bash_completes(script, "hyperschema generate -o " + source_path("schem")) == source_path("schemas") + "\n");
+    CHECK(bash_completes(script, "hyperschema verify --format =") == "text json mermaid dot\n");
+    CHECK(bash_completes(script, "hyperschema verify --format = js") == "json\n");
+    CHECK(bash_completes(script, "hyperschema verify --format=js") == "--format=json\n");
+    CHECK(bash_completes(script, "hyperschema verify --color=n") == "--color=never\n");
     CHECK(run_cli({"completion", "fish"}).status == 2);
     // The copies the package installs are what the command prints.
     CHECK(read_text(source_path("scripts/completion/hyperschema.bash")) == printed.output);

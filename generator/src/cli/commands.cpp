@@ -2,46 +2,109 @@
 
 #include <algorithm>
 
+#include "cli/options.hpp"
+
 namespace hyperschema::cli {
 
+namespace {
+
+// The number in `value` when it is a whole number from `min` to `max`; else
+// an OptionError saying what the option `takes`.
+long long whole_number(const std::string& value, long long min, long long max, const std::string& takes) {
+    if (value.empty() || value.size() > 12 || value.find_first_not_of("0123456789") != std::string::npos)
+        throw OptionError(takes);
+    const long long n = std::stoll(value);
+    if (n < min || n > max) throw OptionError(takes);
+    return n;
+}
+
+// `value`, unless it is empty (`--name=`), which no option means.
+std::string given(const std::string& value, std::string_view option) {
+    if (value.empty()) throw OptionError(std::string(option) + " needs a value");
+    return value;
+}
+
+}  // namespace
+
 const std::vector<OptionSpec>& option_specs() {
+    // clang-format off
     static const std::vector<OptionSpec> options = {
-        {"--out", "DIR", "where generated files and migrations live (default: generated)"},
-        {"--check", "", "write nothing; exit 1 when a file is missing or stale"},
-        {"--werror", "", "treat warnings as errors"},
+        {"--out", "DIR", "where generated files and migrations live (default: generated)",
+         [](Options& o, const std::string& v) { o.out = given(v, "--out"); o.out_given = true; }, {}, false, "-o"},
+        {"--check", "", "write nothing; exit 1 when a file is missing or stale",
+         [](Options& o, const std::string&) { o.check = true; }},
+        {"--werror", "", "treat warnings as errors",
+         [](Options& o, const std::string&) { o.werror = true; }},
         {"--dev-db", "DSN|local",
          "also apply to a throwaway database created through DSN (dropped afterwards); `local` starts a "
-         "throwaway cluster from this machine's PostgreSQL"},
-        {"--allow-destructive", "", "let the migration drop or rewrite data"},
-        {"--migrations", "DIR", "the migrations directory (default: OUT/<schema>/migrations)"},
-        {"--sources", "N", "split the C++ definitions into N files (default 1)"},
-        {"--expect-name", "NAME", "exit 1 unless the schema is named NAME"},
-        {"--db", "DSN", "libpq connection string (default: the PG* variables); repeated: a fleet", {}, true},
-        {"--db-file", "FILE", "a fleet: one connection string per line (# comments)"},
-        {"--db-query", "SQL", "a fleet listed by a query run on --db (connection strings or database names)"},
-        {"--jobs", "N", "a fleet's databases worked on at once (default 4)"},
-        {"--report", "FILE", "write a fleet's JSON report to FILE too"},
-        {"--history-schema", "NAME", "where the history table lives (default: hyperschema)"},
-        {"--to", "N", "stop at migration N"},
-        {"--dry-run", "", "print the SQL that would run; run nothing"},
-        {"--format", "FORMAT", "output format", {"text", "json", "mermaid", "dot"}},
-        {"--ignore", "GLOB", "leave out unexpected objects named like GLOB (repeatable)", {}, true},
-        {"--no-job-health", "", "do not report failing TimescaleDB jobs"},
+         "throwaway cluster from this machine's PostgreSQL",
+         [](Options& o, const std::string& v) { o.dev_db = given(v, "--dev-db"); }},
+        {"--allow-destructive", "", "let the migration drop or rewrite data",
+         [](Options& o, const std::string&) { o.allow_destructive = true; }},
+        {"--migrations", "DIR", "the migrations directory (default: OUT/<schema>/migrations)",
+         [](Options& o, const std::string& v) { o.migrations_dir = given(v, "--migrations"); }},
+        {"--sources", "N", "split the C++ definitions into N files (default 1)",
+         [](Options& o, const std::string& v) {
+             o.sources = static_cast<int>(whole_number(v, 1, 64, "--sources takes a number of files from 1 to 64"));
+         }},
+        {"--expect-name", "NAME", "exit 1 unless the schema is named NAME",
+         [](Options& o, const std::string& v) { o.expect_name = given(v, "--expect-name"); }},
+        {"--db", "DSN", "libpq connection string (default: the PG* variables); repeated: a fleet",
+         [](Options& o, const std::string& v) { o.dbs.push_back(v); o.db = v; o.db_given = true; }, {}, true},
+        {"--db-file", "FILE", "a fleet: one connection string per line (# comments)",
+         [](Options& o, const std::string& v) { o.db_file = given(v, "--db-file"); }},
+        {"--db-query", "SQL", "a fleet listed by a query run on --db (connection strings or database names)",
+         [](Options& o, const std::string& v) { o.db_query = given(v, "--db-query"); }},
+        {"--jobs", "N", "a fleet's databases worked on at once (default 4)",
+         [](Options& o, const std::string& v) {
+             o.jobs = static_cast<int>(
+                 whole_number(v, 1, 999, "--jobs takes a number of databases to work on at once, from 1 to 999"));
+             o.jobs_given = true;
+         }, {}, false, "-j"},
+        {"--report", "FILE", "write a fleet's JSON report to FILE too",
+         [](Options& o, const std::string& v) { o.report_file = given(v, "--report"); }},
+        {"--history-schema", "NAME", "where the history table lives (default: hyperschema)",
+         [](Options& o, const std::string& v) { o.history_schema = given(v, "--history-schema"); }},
+        {"--to", "N", "stop at migration N",
+         [](Options& o, const std::string& v) {
+             o.to = static_cast<int>(whole_number(v, 0, 999999, "--to takes a migration number"));
+         }},
+        {"--dry-run", "", "print the SQL that would run; run nothing",
+         [](Options& o, const std::string&) { o.dry_run = true; }},
+        {"--format", "FORMAT", "output format",
+         [](Options& o, const std::string& v) { o.format = v; }, {"text", "json", "mermaid", "dot"}},
+        {"--ignore", "GLOB", "leave out unexpected objects named like GLOB (repeatable)",
+         [](Options& o, const std::string& v) { o.ignore.push_back(given(v, "--ignore")); }, {}, true},
+        {"--no-job-health", "", "do not report failing TimescaleDB jobs",
+         [](Options& o, const std::string&) { o.no_job_health = true; }},
         {"--definitions", "",
-         "also compare each view's and aggregate's whole definition, built again by the server and rolled back"},
-        {"--namespace", "NAME", "the PostgreSQL schema to read (repeatable; default public)", {}, true},
-        {"--name", "NAME", "the pulled schema's name"},
-        {"--allow-unsupported", "", "exit 0 although some objects are carried as SQL"},
-        {"--pause", "MS", "pause between batches"},
-        {"--max-rows-per-second", "N", "keep the insert rate at most N"},
-        {"--max-batches", "N", "stop after N batches (rerun resumes)"},
-        {"--restart", "", "start anew when the checkpoint is of another definition"},
-        {"--color",
-         "WHEN",
-         "colour on stderr: auto (on a terminal, unless NO_COLOR), always, never",
-         {"auto", "always", "never"}},
-        {"--help", "", "print this help"},
+         "also compare each view's and aggregate's whole definition, built again by the server and rolled back",
+         [](Options& o, const std::string&) { o.definitions = true; }},
+        {"--namespace", "NAME", "the PostgreSQL schema to read (repeatable; default public)",
+         [](Options& o, const std::string& v) { o.namespaces.push_back(given(v, "--namespace")); }, {}, true},
+        {"--name", "NAME", "the pulled schema's name",
+         [](Options& o, const std::string& v) { o.name = given(v, "--name"); }},
+        {"--allow-unsupported", "", "exit 0 although some objects are carried as SQL",
+         [](Options& o, const std::string&) { o.allow_unsupported = true; }},
+        {"--pause", "MS", "pause between batches",
+         [](Options& o, const std::string& v) { o.pause_ms = whole_number(v, 0, 999999999999, "--pause takes a whole number"); }},
+        {"--max-rows-per-second", "N", "keep the insert rate at most N",
+         [](Options& o, const std::string& v) {
+             o.max_rows_per_second = static_cast<double>(
+                 whole_number(v, 0, 999999999999, "--max-rows-per-second takes a whole number"));
+         }},
+        {"--max-batches", "N", "stop after N batches (rerun resumes)",
+         [](Options& o, const std::string& v) {
+             o.max_batches = whole_number(v, 0, 999999999999, "--max-batches takes a whole number");
+         }},
+        {"--restart", "", "start anew when the checkpoint is of another definition",
+         [](Options& o, const std::string&) { o.restart = true; }},
+        {"--color", "WHEN", "colour on stderr: auto (on a terminal, unless NO_COLOR), always, never",
+         [](Options& o, const std::string& v) { o.colour = v; }, {"auto", "always", "never"}, false, "--colour"},
+        {"--help", "", "print this help",
+         [](Options&, const std::string&) {}, {}, false, "-h"},
     };
+    // clang-format on
     return options;
 }
 
@@ -264,14 +327,29 @@ std::string bash_script() {
                              : o.value == "DIR"  ? "COMPREPLY=($(compgen -d -- \"$cur\"))"
                              : o.value == "FILE" ? "COMPREPLY=($(compgen -f -- \"$cur\"))"
                                                  : "COMPREPLY=()";
-        values += "    " + std::string(o.name) + ") " + action + "; return ;;\n";
+        const std::string names = std::string(o.name) + (o.alias.empty() ? "" : "|" + std::string(o.alias));
+        values += "    " + names + ") " + action + " ;;\n";
     }
     return "# bash completion for hyperschema (written by `hyperschema completion bash`)\n"
            "_hyperschema() {\n"
-           "  local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}\n"
+           "  local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]} prefix=\"\"\n"
+           "  # --format=json: bash splits the word at `=` (COMP_WORDBREAKS); where it\n"
+           "  # does not, the value is completed after the option's `NAME=`.\n"
+           "  if [ \"$cur\" = \"=\" ]; then\n"
+           "    cur=\"\"\n"
+           "  elif [ \"$prev\" = \"=\" ] && [ \"$COMP_CWORD\" -ge 2 ]; then\n"
+           "    prev=${COMP_WORDS[COMP_CWORD-2]}\n"
+           "  elif [[ \"$cur\" == --*=* ]]; then\n"
+           "    prev=${cur%%=*}; prefix=\"$prev=\"; cur=${cur#*=}\n"
+           "  fi\n"
+           "  local valued=1\n"
            "  case \"$prev\" in\n" +
            values +
+           "    *) valued=0 ;;\n"
            "  esac\n"
+           "  if [ \"$valued\" -eq 1 ]; then\n"
+           "    COMPREPLY=(\"${COMPREPLY[@]/#/$prefix}\"); return\n"
+           "  fi\n"
            "  if [ \"$COMP_CWORD\" -eq 1 ]; then\n"
            "    COMPREPLY=($(compgen -W \"" +
            words(top_level_words()) +
@@ -298,12 +376,13 @@ std::string bash_script() {
            "complete -F _hyperschema hyperschema\n";
 }
 
-// zsh: _arguments per command, from the same rows.
-std::string zsh_spec(const OptionSpec& o) {
+// zsh: _arguments per command, from the same rows; an alias (`-o`) is a spec
+// of its own with the same help and value.
+std::string zsh_spec(const OptionSpec& o, std::string_view name) {
     std::string help(o.help);
     for (char& c : help)
         if (c == '[' || c == ']' || c == '\'' || c == ':') c = ' ';
-    std::string spec = std::string("'") + (o.repeatable ? "*" : "") + std::string(o.name) + "[" + help + "]";
+    std::string spec = std::string("'") + (o.repeatable ? "*" : "") + std::string(name) + "[" + help + "]";
     if (!o.value.empty()) {
         spec += ":" + std::string(o.value) + ":";
         spec += !o.choices.empty()  ? "(" + words(o.choices) + ")"
@@ -319,7 +398,10 @@ std::string zsh_script() {
     for (const auto& c : command_specs()) {
         std::string specs;
         for (auto n : options_of(c))
-            if (const OptionSpec* o = find_option(n)) specs += " \\\n        " + zsh_spec(*o);
+            if (const OptionSpec* o = find_option(n)) {
+                specs += " \\\n        " + zsh_spec(*o, o->name);
+                if (!o->alias.empty()) specs += " \\\n        " + zsh_spec(*o, o->alias);
+            }
         cases += "    \"" + std::string(c.name) + "\")\n      _arguments -s" + specs +
                  (c.takes_directories ? " \\\n        '*:directory:_files -/'" : "") + " ;;\n";
     }

@@ -1,22 +1,35 @@
 #pragma once
 
 // The CLI's commands and options as one table: per-command help
-// (`hyperschema migrate up --help`) and the bash and zsh completion scripts
-// are written from it. A new command or option is a row here (and its
-// handling in main.cpp's parser).
+// (`hyperschema migrate up --help`), the bash and zsh completion scripts and
+// the argument parser (cli/arguments.cpp, CLI11) are written from it. A new
+// command or option is a row here.
 
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace hyperschema::cli {
 
+struct Options;
+
+// A value an option does not take; the message says what it takes.
+struct OptionError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// Stores an option's value (a flag's is "") in Options; throws OptionError.
+using ApplyOption = void (*)(Options&, const std::string& value);
+
 struct OptionSpec {
     std::string_view name;   // "--out"
     std::string_view value;  // "DIR", or "" for a flag
     std::string_view help;
-    std::vector<std::string_view> choices = {};  // the values it takes, for completion
-    bool repeatable = false;
+    ApplyOption apply;
+    std::vector<std::string_view> choices = {};  // the only values it takes (completed, checked by the parser)
+    bool repeatable = false;                     // given again, adds a value (else: refused)
+    std::string_view alias = {};                 // "-o", "--colour"
 };
 
 struct CommandSpec {

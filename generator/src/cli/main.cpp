@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/arguments.hpp"
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
 #include "devdb/dev_database.hpp"
@@ -116,129 +117,6 @@ options:
 
 exit codes: 0 ok, 1 invalid schema, stale output, pending changes or drift, 2 usage or I/O error
 )";
-
-bool parse_args(int argc, char** argv, Options& o, std::string& error) {
-    for (int i = 1; i < argc; ++i) {
-        std::string a = argv[i];
-        auto value = [&](const std::string& flag) -> std::string {
-            if (a.rfind(flag + "=", 0) == 0) return a.substr(flag.size() + 1);
-            if (++i >= argc) {
-                error = flag + " needs a value";
-                return "";
-            }
-            return argv[i];
-        };
-        if (a == "--werror") {
-            o.werror = true;
-        } else if (a == "--check") {
-            o.check = true;
-        } else if (a == "--allow-destructive") {
-            o.allow_destructive = true;
-        } else if (a == "--dry-run") {
-            o.dry_run = true;
-        } else if (a == "--db" || a.rfind("--db=", 0) == 0) {
-            o.dbs.push_back(value("--db"));
-            o.db = o.dbs.back();
-            o.db_given = true;
-        } else if (a == "--db-file" || a.rfind("--db-file=", 0) == 0) {
-            o.db_file = value("--db-file");
-            if (o.db_file.empty()) return false;
-        } else if (a == "--db-query" || a.rfind("--db-query=", 0) == 0) {
-            o.db_query = value("--db-query");
-            if (o.db_query.empty()) return false;
-        } else if (a == "--report" || a.rfind("--report=", 0) == 0) {
-            o.report_file = value("--report");
-            if (o.report_file.empty()) return false;
-        } else if (a == "--jobs" || a == "-j" || a.rfind("--jobs=", 0) == 0) {
-            const std::string v = value("--jobs");
-            if (v.empty() || v.find_first_not_of("0123456789") != std::string::npos || v.size() > 3 ||
-                std::stoi(v) < 1) {
-                error = "--jobs takes a number of databases to work on at once, from 1 to 999";
-                return false;
-            }
-            o.jobs = std::stoi(v);
-            o.jobs_given = true;
-        } else if (a == "--dev-db" || a.rfind("--dev-db=", 0) == 0) {
-            o.dev_db = value("--dev-db");
-            if (o.dev_db.empty()) return false;
-        } else if (a == "--migrations" || a.rfind("--migrations=", 0) == 0) {
-            o.migrations_dir = value("--migrations");
-        } else if (a == "--history-schema" || a.rfind("--history-schema=", 0) == 0) {
-            o.history_schema = value("--history-schema");
-        } else if (a == "--ignore" || a.rfind("--ignore=", 0) == 0) {
-            o.ignore.push_back(value("--ignore"));
-        } else if (a == "--allow-unsupported") {
-            o.allow_unsupported = true;
-        } else if (a == "--namespace" || a.rfind("--namespace=", 0) == 0) {
-            o.namespaces.push_back(value("--namespace"));
-            if (o.namespaces.back().empty()) return false;
-        } else if (a == "--name" || a.rfind("--name=", 0) == 0) {
-            o.name = value("--name");
-            if (o.name.empty()) return false;
-        } else if (a == "--restart") {
-            o.restart = true;
-        } else if (a == "--pause" || a.rfind("--pause=", 0) == 0 || a == "--max-rows-per-second" ||
-                   a.rfind("--max-rows-per-second=", 0) == 0 || a == "--max-batches" ||
-                   a.rfind("--max-batches=", 0) == 0) {
-            const std::string flag = a.substr(0, a.find('='));
-            const std::string v = value(flag);
-            if (v.empty() || v.find_first_not_of("0123456789") != std::string::npos || v.size() > 12) {
-                error = flag + " takes a whole number";
-                return false;
-            }
-            const long long n = std::stoll(v);
-            if (flag == "--pause") o.pause_ms = n;
-            if (flag == "--max-rows-per-second") o.max_rows_per_second = static_cast<double>(n);
-            if (flag == "--max-batches") o.max_batches = n;
-        } else if (a == "--color" || a == "--colour" || a.rfind("--color=", 0) == 0 || a.rfind("--colour=", 0) == 0) {
-            const std::string flag = a.substr(0, a.find('='));
-            if (!set_colour(value(flag))) {
-                error = flag + " takes auto, always or never";
-                return false;
-            }
-        } else if (a == "--no-job-health") {
-            o.no_job_health = true;
-        } else if (a == "--definitions") {
-            o.definitions = true;
-        } else if (a == "--sources" || a.rfind("--sources=", 0) == 0) {
-            std::string v = value("--sources");
-            if (v.empty() || v.find_first_not_of("0123456789") != std::string::npos || v.size() > 2 ||
-                std::stoi(v) < 1 || std::stoi(v) > 64) {
-                error = "--sources takes a number of files from 1 to 64";
-                return false;
-            }
-            o.sources = std::stoi(v);
-        } else if (a == "--expect-name" || a.rfind("--expect-name=", 0) == 0) {
-            o.expect_name = value("--expect-name");
-            if (o.expect_name.empty()) return false;
-        } else if (a == "--to" || a.rfind("--to=", 0) == 0) {
-            std::string v = value("--to");
-            if (v.empty() || v.find_first_not_of("0123456789") != std::string::npos || v.size() > 6) {
-                error = "--to takes a migration number";
-                return false;
-            }
-            o.to = std::stoi(v);
-        } else if (a == "--out" || a == "-o" || a.rfind("--out=", 0) == 0) {
-            o.out = value("--out");
-            o.out_given = true;
-            if (o.out.empty()) return false;
-        } else if (a == "--format" || a.rfind("--format=", 0) == 0) {
-            o.format = value("--format");
-            if (o.format != "text" && o.format != "json" && o.format != "mermaid" && o.format != "dot") {
-                error = "--format takes text or json (check, verify), mermaid or dot (graph)";
-                return false;
-            }
-        } else if (!a.empty() && a[0] == '-') {
-            error = "unknown option " + a;
-            return false;
-        } else if (o.command.empty()) {
-            o.command = a;
-        } else {
-            o.args.push_back(a);
-        }
-    }
-    return true;
-}
 
 // --dev-db: each schema that passed the offline checks, applied to a
 // throwaway database. What the server refuses is reported like a compiler error.
@@ -410,16 +288,14 @@ int run_generate(const Options& o) {
     return kOk;
 }
 
-// Fleet options belong to `migrate up` and `verify`; elsewhere they would be
-// ignored silently (or a second --db taken for the first), so they are refused.
+// Only `migrate up` and `verify` run on a fleet, so only they list the fleet's
+// options; --db is the one option the others take too, once.
 std::string fleet_misuse(const Options& o) {
-    const bool fleet_command =
-        o.command == "verify" || (o.command == "migrate" && !o.args.empty() && o.args[0] == "up");
-    const bool fleet_options = !o.db_file.empty() || !o.db_query.empty() || !o.report_file.empty() || o.jobs_given;
-    if (!fleet_command && (fleet_options || o.dbs.size() > 1))
-        return (o.dbs.size() > 1 ? std::string("--db given ") + std::to_string(o.dbs.size()) + " times"
-                                 : std::string("--db-file, --db-query, --jobs and --report")) +
-               ": a fleet of databases is for `migrate up` and `verify`; `" + o.command + "` takes one --db";
+    const bool two_words = (o.command == "migrate" || o.command == "backfill") && !o.args.empty();
+    const std::string command = o.command + (two_words ? " " + o.args[0] : "");
+    if (command != "verify" && command != "migrate up" && o.dbs.size() > 1)
+        return "--db given " + std::to_string(o.dbs.size()) +
+               " times: a fleet of databases is for `migrate up` and `verify`; `" + command + "` takes one --db";
     if (!o.db_query.empty() && o.dbs.size() > 1)
         return "--db-query runs on the one --db it lists the databases from; give --db once";
     return "";
@@ -445,11 +321,11 @@ int main(int argc, char** argv) {
         }
     }
     Options o;
-    std::string error;
-    if (!parse_args(argc, argv, o, error) || o.command.empty()) {
-        std::cerr << error_prefix() << (error.empty() ? "missing command" : error) << "\n" << kUsageText;
+    if (const auto problem = parse_arguments(argc, argv, o)) {
+        std::cerr << error_prefix() << problem->message << "\n" << (problem->no_command ? kUsageText : "");
         return kUsage;
     }
+    set_colour(o.colour);
     if (const std::string why = fleet_misuse(o); !why.empty()) {
         std::cerr << error_prefix() << why << "\n";
         return kUsage;
