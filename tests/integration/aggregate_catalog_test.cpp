@@ -224,6 +224,16 @@ const char* const kExpressions[] = {
     "sum(v) / nullif(count(*), 0)",
     "date_part('hour', max(time))",
     "count(*) FILTER (WHERE b) * 100.0 / count(*)",
+    // Forms the parse tree types that the token reader before it did not.
+    "max(time) AT TIME ZONE 'UTC'",
+    "max(v) BETWEEN 1 AND 2",
+    "count(*) FILTER (WHERE v NOT BETWEEN 1 AND 2)",
+    "extract(epoch FROM max(time))",
+    "max(time) > current_timestamp",
+    "min(day) - current_date",
+    "bool_or(b) IS NOT TRUE",
+    "max(dev COLLATE \"C\")",
+    "coalesce(max(i), -1)",
 };
 
 RelationShape expression_source() {

@@ -5,13 +5,10 @@
 
 #include "catalog/aggregate_functions.hpp"
 #include "catalog/column_types.hpp"
-#include "sqltext/lexer.hpp"
+#include "sqltext/expression.hpp"
 
 namespace hyperschema {
 namespace {
-
-using sqltext::Token;
-using sqltext::TokenKind;
 
 // A typed value while parsing: the type when known, and whether it is an
 // untyped literal ('text' or NULL), which takes the type of what it meets.
@@ -117,13 +114,16 @@ Typed scalar_call(const std::string& fn, const std::vector<Typed>& args) {
     return Typed::unknown();
 }
 
+// Types an expression tree bottom-up. Forms outside the rules above (an
+// operator it does not know, a subquery, a parameter) fail the whole: the
+// YAML must then say the type.
 class Typer {
 public:
-    Typer(const std::vector<Token>& tokens, const RelationShape& source) : t_(tokens), source_(source) {}
+    explicit Typer(const RelationShape& source) : source_(source) {}
 
-    std::optional<ColumnType> whole() {
-        Typed v = expression();
-        if (failed_ || i_ != t_.size() || v.untyped_literal) return std::nullopt;
+    std::optional<ColumnType> whole(const sqltext::Expr& e) {
+        Typed v = type(e);
+        if (failed_ || v.untyped_literal) return std::nullopt;
         return v.type;
     }
 
@@ -131,196 +131,103 @@ public:
     std::string outermost_aggregate() const { return outermost_; }
 
 private:
-    bool word(size_t at, std::string_view w) const {
-        return at < t_.size() && t_[at].kind == TokenKind::Identifier && t_[at].text == w;
-    }
-    bool word(std::string_view w) const { return word(i_, w); }
-    bool op(std::string_view o) const {
-        return i_ < t_.size() && t_[i_].kind == TokenKind::Operator && t_[i_].text == o;
-    }
-    bool kind(TokenKind k) const { return i_ < t_.size() && t_[i_].kind == k; }
-    bool expect(TokenKind k) {
-        if (!kind(k)) {
-            failed_ = true;
-            return false;
-        }
-        ++i_;
-        return true;
-    }
+    using Kind = sqltext::Expr::Kind;
+
     Typed fail() {
         failed_ = true;
         return Typed::unknown();
     }
 
-    Typed expression() { return disjunction(); }
-
-    Typed disjunction() {
-        Typed a = conjunction();
-        while (word("or")) {
-            ++i_;
-            conjunction();
-            a = Typed::of(BaseType::Boolean);
-        }
-        return a;
+    std::vector<Typed> types(const std::vector<sqltext::Expr>& list) {
+        std::vector<Typed> out;
+        for (const auto& e : list) out.push_back(type(e));
+        return out;
     }
 
-    Typed conjunction() {
-        Typed a = negation();
-        while (word("and")) {
-            ++i_;
-            negation();
-            a = Typed::of(BaseType::Boolean);
-        }
-        return a;
+    Typed boolean_of(const sqltext::Expr& e) {
+        types(e.args);
+        return Typed::of(BaseType::Boolean);
     }
 
-    Typed negation() {
-        if (word("not")) {
-            ++i_;
-            negation();
-            return Typed::of(BaseType::Boolean);
-        }
-        return comparison();
-    }
-
-    Typed comparison() {
-        Typed a = additive();
-        static constexpr std::array<std::string_view, 7> kCompare{"=", "<>", "!=", "<", ">", "<=", ">="};
-        while (!failed_ && i_ < t_.size()) {
-            if (kind(TokenKind::Operator) &&
-                std::find(kCompare.begin(), kCompare.end(), t_[i_].text) != kCompare.end()) {
-                ++i_;
-                additive();
-            } else if (word("is")) {
-                ++i_;
-                if (word("not")) ++i_;
-                if (word("distinct") && word(i_ + 1, "from")) {
-                    i_ += 2;
-                    additive();
-                } else if (word("null") || word("true") || word("false")) {
-                    ++i_;
-                } else {
-                    return fail();
-                }
-            } else if (word("like") || word("ilike") || word("between")) {
-                ++i_;
-                additive();
-                if (word("and")) return fail();  // BETWEEN x AND y: not typed here
-            } else if (word("in") && i_ + 1 < t_.size() && t_[i_ + 1].kind == TokenKind::LParen) {
-                i_ = sqltext::matching_paren(t_, i_ + 1) + 1;
-            } else {
-                break;
+    Typed type(const sqltext::Expr& e) {
+        switch (e.kind) {
+            case Kind::Column: {
+                const RelationColumn* c =
+                    e.qualifier.empty() ? source_.find(e.name) : source_.find_qualified(e.qualifier, e.name);
+                return c && c->type ? Typed{c->type, false} : Typed::unknown();
             }
-            a = Typed::of(BaseType::Boolean);
-        }
-        return a;
-    }
-
-    Typed additive() {
-        Typed a = multiplicative();
-        while (op("+") || op("-") || op("||")) {
-            const std::string o = t_[i_++].text;
-            Typed b = multiplicative();
-            if (o == "||") {
-                a = (a.type && a.type->is_array()) ? a : (b.type && b.type->is_array()) ? b : Typed::of(BaseType::Text);
-            } else {
-                a = arithmetic(o, a, b);
+            case Kind::Constant:
+                return constant(e);
+            case Kind::Cast: {
+                types(e.args);
+                std::string error;
+                return {parse_column_type(e.text, {}, &error), false};
             }
-        }
-        return a;
-    }
-
-    Typed multiplicative() {
-        Typed a = unary();
-        while (op("*") || op("/") || op("%")) {
-            const std::string o = t_[i_++].text;
-            a = arithmetic(o, a, unary());
-        }
-        return a;
-    }
-
-    Typed unary() {
-        if (op("-") || op("+")) {
-            ++i_;
-            return unary();
-        }
-        Typed v = primary();
-        while (kind(TokenKind::Cast)) {
-            ++i_;
-            v = {type_name(), false};
-        }
-        return v;
-    }
-
-    // A type after `::` or AS: double precision, numeric(10,2), timestamp with time zone, text[].
-    std::optional<ColumnType> type_name() {
-        if (!kind(TokenKind::Identifier)) {
-            failed_ = true;
-            return std::nullopt;
-        }
-        std::string text = t_[i_++].text;
-        static constexpr std::array<std::string_view, 6> kContinuations{"precision", "varying", "with",
-                                                                        "without",   "time",    "zone"};
-        while (kind(TokenKind::Identifier) &&
-               std::find(kContinuations.begin(), kContinuations.end(), t_[i_].text) != kContinuations.end())
-            text += " " + t_[i_++].text;
-        if (kind(TokenKind::LParen)) {
-            const size_t close = sqltext::matching_paren(t_, i_);
-            text += "(";
-            for (size_t k = i_ + 1; k < close; ++k) text += t_[k].text;
-            text += ")";
-            i_ = close + 1;
-            while (kind(TokenKind::Identifier) &&
-                   std::find(kContinuations.begin(), kContinuations.end(), t_[i_].text) != kContinuations.end())
-                text += " " + t_[i_++].text;
-        }
-        while (op("[") || op("[]")) {
-            const bool pair = op("[]");
-            ++i_;
-            if (!pair && !op("]")) {
-                failed_ = true;
-                return std::nullopt;
+            case Kind::Call:
+                return call(e);
+            case Kind::Operator:
+                return operation(e);
+            case Kind::And:
+            case Kind::Or:
+            case Kind::Not:
+            case Kind::IsNull:
+            case Kind::IsBoolean:
+            case Kind::In:
+            case Kind::Between:
+            case Kind::Distinct:
+                return boolean_of(e);
+            case Kind::NullIf:
+                return e.args.empty() ? fail() : types(e.args)[0];
+            case Kind::Case: {
+                types(e.conditions);
+                Typed v = common(types(e.args));
+                return v.untyped_literal ? Typed::of(BaseType::Text) : v;
             }
-            if (!pair) ++i_;
-            text += "[]";
-        }
-        std::string error;
-        return parse_column_type(text, {}, &error);
-    }
-
-    Typed primary() {
-        if (i_ >= t_.size()) return fail();
-        const Token& tok = t_[i_];
-        switch (tok.kind) {
-            case TokenKind::Number:
-                ++i_;
-                return number(tok.text);
-            case TokenKind::String:
-                ++i_;
-                return Typed::literal();
-            case TokenKind::LParen: {
-                ++i_;
-                Typed v = expression();
-                expect(TokenKind::RParen);
-                return v;
+            case Kind::Coalesce:
+            case Kind::Greatest:
+            case Kind::Least:
+                return common(types(e.args));
+            case Kind::Array: {
+                Typed element = common(types(e.args));
+                if (!element.type) return Typed::unknown();
+                element.type->array_dims = 1;
+                return element;
             }
-            case TokenKind::QuotedIdentifier:
-                if (i_ + 1 < t_.size() && t_[i_ + 1].kind == TokenKind::Dot) return qualified_column();
-                ++i_;
-                return column(tok.text);
-            case TokenKind::Identifier:
-                return identifier();
-            case TokenKind::Operator:
-            case TokenKind::RParen:
-            case TokenKind::Comma:
-            case TokenKind::Dot:
-            case TokenKind::Cast:
+            case Kind::ValueFunction:
+                return value_function(e.name);
+            case Kind::Collate:
+                return e.args.empty() ? fail() : type(e.args[0]);
+            case Kind::AnyAll:
+            case Kind::Row:
+            case Kind::Subquery:
+            case Kind::Subscript:
+            case Kind::Other:
                 break;
         }
         return fail();
     }
 
-    Typed number(const std::string& text) {
+    static Typed constant(const sqltext::Expr& e) {
+        using C = sqltext::Expr::Constant;
+        switch (e.constant) {
+            case C::Integer:
+            case C::Decimal:
+                return number(e.text);
+            case C::String:
+            case C::Null:
+                return Typed::literal();
+            case C::Boolean:
+                return Typed::of(BaseType::Boolean);
+            case C::Bits:
+            case C::None:
+                break;
+        }
+        return Typed::unknown();
+    }
+
+    // A number as PostgreSQL types it: integer, bigint when it does not fit,
+    // numeric beyond that or with a point or an exponent.
+    static Typed number(const std::string& text) {
         const bool whole = std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
         if (!whole) return Typed::of(BaseType::Numeric);
         if (text.size() < 10 || (text.size() == 10 && text <= "2147483647")) return Typed::of(BaseType::Integer);
@@ -329,138 +236,57 @@ private:
         return Typed::of(BaseType::Numeric);
     }
 
-    Typed column(const std::string& name) {
-        const RelationColumn* c = source_.find(name);
-        if (!c || !c->type) return Typed::unknown();
-        return {c->type, false};
+    // current_timestamp and its kin; the role names are of type `name`, which
+    // the DSL has no column type for.
+    static Typed value_function(const std::string& name) {
+        if (name == "current_timestamp") return Typed::of(BaseType::Timestamptz);
+        if (name == "localtimestamp") return Typed::of(BaseType::Timestamp);
+        if (name == "current_date") return Typed::of(BaseType::Date);
+        if (name == "current_time") return Typed::of(BaseType::Timetz);
+        if (name == "localtime") return Typed::of(BaseType::Time);
+        return Typed::unknown();
     }
 
-    // relation.column: a column of the source or of a joined table.
-    Typed qualified_column() {
-        if (i_ + 2 >= t_.size() ||
-            (t_[i_ + 2].kind != TokenKind::Identifier && t_[i_ + 2].kind != TokenKind::QuotedIdentifier))
-            return fail();
-        const RelationColumn* c = source_.find_qualified(t_[i_].text, t_[i_ + 2].text);
-        i_ += 3;
-        if (!c || !c->type) return Typed::unknown();
-        return {c->type, false};
+    Typed operation(const sqltext::Expr& e) {
+        static constexpr std::array<std::string_view, 11> kBoolean{
+            "=", "<>", "!=", "<", ">", "<=", ">=", "~~", "~~*", "!~~", "!~~*"};
+        std::vector<Typed> args = types(e.args);
+        if (std::find(kBoolean.begin(), kBoolean.end(), e.name) != kBoolean.end()) return Typed::of(BaseType::Boolean);
+        if (args.size() == 1 && (e.name == "-" || e.name == "+")) return args[0];
+        if (args.size() != 2) return fail();
+        if (e.name == "||") {
+            const Typed& a = args[0];
+            const Typed& b = args[1];
+            return (a.type && a.type->is_array()) ? a : (b.type && b.type->is_array()) ? b : Typed::of(BaseType::Text);
+        }
+        if (e.name == "+" || e.name == "-" || e.name == "*" || e.name == "/" || e.name == "%")
+            return arithmetic(e.name, args[0], args[1]);
+        return fail();
     }
 
-    Typed identifier() {
-        const std::string name = t_[i_].text;
-        const bool call = i_ + 1 < t_.size() && t_[i_ + 1].kind == TokenKind::LParen;
-        if (name == "true" || name == "false") {
-            ++i_;
-            return Typed::of(BaseType::Boolean);
+    Typed call(const sqltext::Expr& e) {
+        if (!e.qualifier.empty() && e.qualifier != "pg_catalog") {
+            types(e.args);
+            return Typed::unknown();  // a function of the schema's own
         }
-        if (name == "null") {
-            ++i_;
-            return Typed::literal();
+        const catalog::AggregateFunction* aggregate = catalog::find_aggregate_function(e.name);
+        if (aggregate && outermost_.empty()) outermost_ = e.name;
+        if (e.name == "extract" || e.name == "date_part") {
+            types(e.args);
+            return Typed::of(e.name == "extract" ? BaseType::Numeric : BaseType::DoublePrecision);
         }
-        if (name == "case") return case_expression();
-        if (name == "array" && i_ + 1 < t_.size() && t_[i_ + 1].kind == TokenKind::Operator && t_[i_ + 1].text == "[")
-            return array_constructor();
-        if (name == "cast" && call) return cast();
-        if (name == "extract" && call) {
-            i_ = sqltext::matching_paren(t_, i_ + 1) + 1;
-            return Typed::of(BaseType::Numeric);
+        std::vector<Typed> args = types(e.args);
+        std::vector<Typed> keys = types(e.order);
+        types(e.conditions);
+        if (e.name == "timezone" && args.size() == 2) {  // x AT TIME ZONE zone
+            if (is(args[1].type, BaseType::Timestamptz)) return Typed::of(BaseType::Timestamp);
+            if (is(args[1].type, BaseType::Timestamp)) return Typed::of(BaseType::Timestamptz);
+            return Typed::unknown();
         }
-        if (call) return function_call(name);
-        if (i_ + 1 < t_.size() && t_[i_ + 1].kind == TokenKind::Dot) return qualified_column();
-        ++i_;
-        return column(name);
-    }
-
-    Typed case_expression() {
-        ++i_;                             // CASE
-        if (!word("when")) expression();  // the simple form: CASE x WHEN ...
-        std::vector<Typed> results;
-        while (word("when")) {
-            ++i_;
-            expression();
-            if (!word("then")) return fail();
-            ++i_;
-            results.push_back(expression());
-        }
-        if (word("else")) {
-            ++i_;
-            results.push_back(expression());
-        }
-        if (!word("end")) return fail();
-        ++i_;
-        Typed v = common(results);
-        return v.untyped_literal ? Typed::of(BaseType::Text) : v;
-    }
-
-    // ARRAY[a, b, ...]: an array of the elements' common type.
-    Typed array_constructor() {
-        i_ += 2;  // ARRAY [
-        std::vector<Typed> elements;
-        while (!op("]") && !failed_ && i_ < t_.size()) {
-            elements.push_back(expression());
-            if (kind(TokenKind::Comma))
-                ++i_;
-            else if (!op("]"))
-                return fail();
-        }
-        if (!op("]")) return fail();
-        ++i_;
-        Typed element = common(elements);
-        if (!element.type) return Typed::unknown();
-        element.type->array_dims = 1;
-        return element;
-    }
-
-    Typed cast() {
-        i_ += 2;  // CAST (
-        expression();
-        if (!word("as")) return fail();
-        ++i_;
-        auto type = type_name();
-        expect(TokenKind::RParen);
-        return {type, false};
-    }
-
-    Typed function_call(const std::string& name) {
-        const catalog::AggregateFunction* aggregate = catalog::find_aggregate_function(name);
-        if (aggregate && outermost_.empty()) outermost_ = name;
-        i_ += 2;  // name (
-        if (word("distinct") || word("all")) ++i_;
-        std::vector<Typed> args;
-        if (op("*")) {
-            ++i_;
-        } else {
-            while (!kind(TokenKind::RParen) && !failed_ && i_ < t_.size()) {
-                args.push_back(expression());
-                if (word("order") && word(i_ + 1, "by")) skip_order_by();
-                if (kind(TokenKind::Comma))
-                    ++i_;
-                else if (!kind(TokenKind::RParen))
-                    return fail();
-            }
-        }
-        if (!expect(TokenKind::RParen)) return Typed::unknown();
+        if (!aggregate) return scalar_call(e.name, args);
         std::optional<Typed> key;
-        if (word("within") && word(i_ + 1, "group")) {
-            i_ += 2;
-            if (!expect(TokenKind::LParen) || !word("order") || !word(i_ + 1, "by")) return fail();
-            i_ += 2;
-            key = expression();
-            while (word("asc") || word("desc") || word("nulls") || word("first") || word("last")) ++i_;
-            if (!expect(TokenKind::RParen)) return Typed::unknown();
-        }
-        if (word("filter") && i_ + 1 < t_.size() && t_[i_ + 1].kind == TokenKind::LParen)
-            i_ = sqltext::matching_paren(t_, i_ + 1) + 1;
-        if (!aggregate) return scalar_call(name, args);
-        return aggregate_result(*aggregate, args, key);
-    }
-
-    void skip_order_by() {
-        i_ += 2;
-        while (i_ < t_.size() && !kind(TokenKind::RParen)) {
-            if (kind(TokenKind::LParen)) i_ = sqltext::matching_paren(t_, i_);
-            ++i_;
-        }
+        if (e.within_group && !keys.empty()) key = keys[0];
+        return aggregate_result(*aggregate, e.star ? std::vector<Typed>{} : args, key);
     }
 
     Typed aggregate_result(const catalog::AggregateFunction& f, const std::vector<Typed>& args,
@@ -484,29 +310,29 @@ private:
         return {result, false};
     }
 
-    const std::vector<Token>& t_;
     const RelationShape& source_;
-    size_t i_ = 0;
     bool failed_ = false;
     std::string outermost_;
 };
 
 }  // namespace
 
+std::optional<ColumnType> infer_expression_type(const sqltext::Expr& expression, const RelationShape& source) {
+    return Typer(source).whole(expression);
+}
+
 std::optional<ColumnType> infer_expression_type(const std::string& expression, const RelationShape& source) {
-    std::string error;
-    auto tokens = sqltext::lex(expression, &error);
-    if (!tokens || tokens->empty()) return std::nullopt;
-    return Typer(*tokens, source).whole();
+    auto tree = sqltext::expression_tree(expression);
+    if (!tree) return std::nullopt;
+    return infer_expression_type(*tree, source);
 }
 
 std::string outermost_aggregate(const std::string& expression) {
-    std::string error;
-    auto tokens = sqltext::lex(expression, &error);
-    if (!tokens || tokens->empty()) return "";
+    auto tree = sqltext::expression_tree(expression);
+    if (!tree) return "";
     RelationShape none;
-    Typer typer(*tokens, none);
-    typer.whole();
+    Typer typer(none);
+    typer.whole(*tree);
     return typer.outermost_aggregate();
 }
 
