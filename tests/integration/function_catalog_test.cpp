@@ -62,3 +62,36 @@ TEST_CASE("every TimescaleDB function name the compiler knows is one the extensi
         CHECK(server.count(std::string(name)) == 1);
     }
 }
+
+TEST_CASE("each function row's volatility and result type are the server's", "[pg][catalog]") {
+    auto& pg = PgCluster::shared();
+    auto conn = hyperschema::connect(pg.dsn(pg.create_database("function_rows")));
+    pqxx::work tx(conn);
+    tx.exec("CREATE EXTENSION IF NOT EXISTS \"uuid-ossp\"");
+    tx.exec("CREATE EXTENSION IF NOT EXISTS pgcrypto");
+    int checked = 0;
+    for (const auto& f : catalog::all_functions()) {
+        // Every overload: the row must hold for each (to_timestamp would not).
+        const auto rows = tx.exec_params(
+            "SELECT provolatile, format_type(prorettype, NULL) FROM pg_proc WHERE proname = $1", std::string(f.name));
+        INFO(f.name);
+        if (rows.empty()) {
+            // The SQL keywords (current_timestamp, ...): the server computes
+            // them, so ask it what they are.
+            const auto type = tx.exec("SELECT pg_typeof(" + std::string(f.name) + ")::text")[0][0].as<std::string>();
+            if (f.result) CHECK((type == ColumnType::of(*f.result).catalog_sql() || type == "name"));
+            continue;
+        }
+        for (const auto& row : rows) {
+            const char expected = f.volatility == catalog::Volatility::Immutable ? 'i'
+                                  : f.volatility == catalog::Volatility::Stable  ? 's'
+                                                                                 : 'v';
+            CHECK(row[0].as<std::string>() == std::string(1, expected));
+            // `name` (current_user) is text to the DSL: it has no column type of its own.
+            const std::string type = row[1].as<std::string>() == "name" ? "text" : row[1].as<std::string>();
+            if (f.result) CHECK(type == ColumnType::of(*f.result).catalog_sql());
+            ++checked;
+        }
+    }
+    CHECK(checked >= 25);
+}

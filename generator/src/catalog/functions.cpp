@@ -6,32 +6,47 @@
 namespace hyperschema::catalog {
 namespace {
 
+using enum Volatility;
+
 constexpr std::array kFunctions{
-    // The clock: now() and its SQL-standard spellings.
-    FunctionTraits{"now", BaseType::Timestamptz},
-    FunctionTraits{"current_timestamp", BaseType::Timestamptz},
-    FunctionTraits{"clock_timestamp", BaseType::Timestamptz},
-    FunctionTraits{"statement_timestamp", BaseType::Timestamptz},
-    FunctionTraits{"transaction_timestamp", BaseType::Timestamptz},
-    FunctionTraits{"localtimestamp", BaseType::Timestamp},
-    FunctionTraits{"current_date", BaseType::Date},
-    FunctionTraits{"localtime", BaseType::Time},
-    FunctionTraits{"current_time", BaseType::Timetz},
-    FunctionTraits{"timeofday", BaseType::Text},
+    // The clock: now() and its SQL-standard spellings (keywords, in pg_proc
+    // only as now() and friends: their volatility is that of what they call).
+    FunctionTraits{"now", BaseType::Timestamptz, Stable},
+    FunctionTraits{"current_timestamp", BaseType::Timestamptz, Stable},
+    FunctionTraits{"clock_timestamp", BaseType::Timestamptz, Volatile},
+    FunctionTraits{"statement_timestamp", BaseType::Timestamptz, Stable},
+    FunctionTraits{"transaction_timestamp", BaseType::Timestamptz, Stable},
+    FunctionTraits{"localtimestamp", BaseType::Timestamp, Stable},
+    FunctionTraits{"current_date", BaseType::Date, Stable},
+    FunctionTraits{"localtime", BaseType::Time, Stable},
+    FunctionTraits{"current_time", BaseType::Timetz, Stable},
+    FunctionTraits{"timeofday", BaseType::Text, Volatile},
     // Identifiers and random values.
-    FunctionTraits{"gen_random_uuid", BaseType::Uuid},
-    FunctionTraits{"random", BaseType::DoublePrecision},
-    FunctionTraits{"current_user", BaseType::Text},
-    FunctionTraits{"nextval", BaseType::Bigint},
-    FunctionTraits{"txid_current", BaseType::Bigint},
+    FunctionTraits{"gen_random_uuid", BaseType::Uuid, Volatile},
+    FunctionTraits{"random", BaseType::DoublePrecision, Volatile},
+    FunctionTraits{"setseed", std::nullopt, Volatile},
+    FunctionTraits{"current_user", BaseType::Text, Stable},
+    FunctionTraits{"session_user", BaseType::Text, Stable},
+    FunctionTraits{"nextval", BaseType::Bigint, Volatile},
+    FunctionTraits{"currval", BaseType::Bigint, Volatile},
+    FunctionTraits{"txid_current", BaseType::Bigint, Stable},
+    FunctionTraits{"pg_backend_pid", BaseType::Integer, Stable},
+    // Functions that read settings (DateStyle, TimeZone, lc_*): STABLE.
+    FunctionTraits{"concat", BaseType::Text, Stable},
+    FunctionTraits{"concat_ws", BaseType::Text, Stable},
+    FunctionTraits{"format", BaseType::Text, Stable},
+    FunctionTraits{"current_setting", BaseType::Text, Stable},
+    FunctionTraits{"to_date", BaseType::Date, Stable},
+    FunctionTraits{"to_number", BaseType::Numeric, Stable},
+    FunctionTraits{"make_timestamptz", BaseType::Timestamptz, Stable},
     // Extensions' functions that defaults use.
-    FunctionTraits{"uuid_generate_v1", BaseType::Uuid, "uuid-ossp"},
-    FunctionTraits{"uuid_generate_v1mc", BaseType::Uuid, "uuid-ossp"},
-    FunctionTraits{"uuid_generate_v4", BaseType::Uuid, "uuid-ossp"},
-    FunctionTraits{"digest", BaseType::Bytea, "pgcrypto"},
-    FunctionTraits{"gen_random_bytes", BaseType::Bytea, "pgcrypto"},
-    FunctionTraits{"crypt", BaseType::Text, "pgcrypto"},
-    FunctionTraits{"gen_salt", BaseType::Text, "pgcrypto"},
+    FunctionTraits{"uuid_generate_v1", BaseType::Uuid, Volatile, "uuid-ossp"},
+    FunctionTraits{"uuid_generate_v1mc", BaseType::Uuid, Volatile, "uuid-ossp"},
+    FunctionTraits{"uuid_generate_v4", BaseType::Uuid, Volatile, "uuid-ossp"},
+    FunctionTraits{"digest", BaseType::Bytea, Immutable, "pgcrypto"},
+    FunctionTraits{"gen_random_bytes", BaseType::Bytea, Volatile, "pgcrypto"},
+    FunctionTraits{"crypt", BaseType::Text, Immutable, "pgcrypto"},
+    FunctionTraits{"gen_salt", BaseType::Text, Volatile, "pgcrypto"},
 };
 
 constexpr RoutineTypeTraits kRoutineTypes[] = {
@@ -110,6 +125,11 @@ const FunctionTraits* find_function(std::string_view name) {
     auto it =
         std::find_if(kFunctions.begin(), kFunctions.end(), [&](const FunctionTraits& f) { return f.name == name; });
     return it == kFunctions.end() ? nullptr : &*it;
+}
+
+bool is_non_immutable(std::string_view name) {
+    const FunctionTraits* f = find_function(name);
+    return f != nullptr && f->volatility != Volatility::Immutable;
 }
 
 std::span<const FunctionTraits> all_functions() {

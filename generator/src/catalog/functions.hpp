@@ -2,12 +2,12 @@
 
 // Functions a default, check or index commonly calls, with what the compiler
 // needs to know about them offline: the type they return (for a `default_sql`
-// that must be assignable to its column) and the extension that provides
-// them (for a call the schema's extensions do not cover). Each fact was read
-// from pg_proc on PostgreSQL 15 and 17. Adding a function is one row.
-//
-// Volatility (which functions an index or aggregate may call) is still the
-// lexer's list (sqltext/lexer.cpp, kNonImmutable).
+// that must be assignable to its column), their volatility (an index or a
+// continuous aggregate calls only IMMUTABLE ones) and the extension that
+// provides them (for a call the schema's extensions do not cover). Each fact
+// was read from pg_proc on PostgreSQL 15 and 17
+// (tests/integration/function_catalog_test.cpp checks them). Adding a
+// function is one row.
 
 #include <optional>
 #include <span>
@@ -17,10 +17,16 @@
 
 namespace hyperschema::catalog {
 
+// pg_proc.provolatile: an IMMUTABLE function's result depends on its
+// arguments alone; a STABLE one's also on settings or the transaction's start
+// (now(), TimeZone); a VOLATILE one's can change between calls (random()).
+enum class Volatility { Immutable, Stable, Volatile };
+
 struct FunctionTraits {
     std::string_view name;
     std::optional<BaseType> result;  // nullopt: depends on the arguments
-    std::string_view extension{};    // empty: built into PostgreSQL
+    Volatility volatility;
+    std::string_view extension{};  // empty: built into PostgreSQL
 };
 
 // Types a function's arguments or result may have beyond the column types
@@ -37,6 +43,11 @@ const RoutineTypeTraits* find_routine_type(std::string_view name);
 const FunctionTraits* find_function(std::string_view name);
 
 std::span<const FunctionTraits> all_functions();
+
+// Whether a call of `name` (or the SQL keyword, `current_timestamp`) may
+// give another value for the same arguments: a row of the table above that is
+// not IMMUTABLE.
+bool is_non_immutable(std::string_view name);
 
 // Whether a call of `name` is one the server resolves without help: a
 // function of pg_catalog in PostgreSQL 15 (builtin_functions.inc, written by

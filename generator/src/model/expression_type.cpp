@@ -5,6 +5,7 @@
 
 #include "catalog/aggregate_functions.hpp"
 #include "catalog/column_types.hpp"
+#include "catalog/functions.hpp"
 #include "sqltext/expression.hpp"
 
 namespace hyperschema {
@@ -283,7 +284,13 @@ private:
             if (is(args[1].type, BaseType::Timestamp)) return Typed::of(BaseType::Timestamptz);
             return Typed::unknown();
         }
-        if (!aggregate) return scalar_call(e.name, args);
+        if (!aggregate) {
+            const Typed scalar = scalar_call(e.name, args);
+            if (scalar.type || scalar.untyped_literal) return scalar;
+            // A function of catalog/functions whose result does not depend on its arguments.
+            const catalog::FunctionTraits* f = catalog::find_function(e.name);
+            return f && f->result ? Typed::of(*f->result) : scalar;
+        }
         std::optional<Typed> key;
         if (e.within_group && !keys.empty()) key = keys[0];
         return aggregate_result(*aggregate, e.star ? std::vector<Typed>{} : args, key);

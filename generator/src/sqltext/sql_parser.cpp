@@ -42,6 +42,9 @@ void collect(const nlohmann::json& node, FragmentTree& tree) {
             if (!names.empty()) tree.column_refs.push_back(names.back());
         } else if (key == "RangeVar") {
             tree.relations.push_back({value.value("schemaname", ""), value.value("relname", "")});
+        } else if (key == "FuncCall" && value.contains("funcname")) {
+            auto names = names_of(value["funcname"]);
+            if (!names.empty()) tree.calls.push_back({names.size() > 1 ? names[names.size() - 2] : "", names.back()});
         } else if (key == "CommonTableExpr") {
             tree.common_tables.push_back(value.value("ctename", ""));
         } else if (key == "SubLink") {

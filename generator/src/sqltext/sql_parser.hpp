@@ -19,7 +19,8 @@ struct SyntaxError {
 // What the parse tree of a fragment names, for the rules that must not guess
 // from tokens: column references (`x`, `t.x`: the last name), relations read
 // (RangeVar: a table, view or CTE name, with its schema when qualified), the
-// names WITH defines, and whether there is a subquery (SubLink).
+// names WITH defines, the functions called, and whether there is a subquery
+// (SubLink).
 struct FragmentTree {
     struct Relation {
         std::string schema;  // empty when unqualified
@@ -27,6 +28,7 @@ struct FragmentTree {
     };
     std::vector<std::string> column_refs;
     std::vector<Relation> relations;
+    std::vector<Relation> calls;  // a function by its name as written (`pg_catalog` for SQL syntax: EXTRACT)
     std::vector<std::string> common_tables;
     bool subquery = false;
 };

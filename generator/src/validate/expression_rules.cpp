@@ -1,7 +1,9 @@
 // SQL expressions the server reads in a context that limits them: a column's
-// `default_sql`, a check, an aggregate's `where`. Read with the lexer: what is
-// found here is certain (a subquery, an aggregate call, a column in a
-// default); what needs a full parse is left to the server.
+// `default_sql`, a check, an aggregate's `where`. Read from PostgreSQL's own
+// parse tree (sqltext/expression.hpp) and typed by model/expression_type: what
+// is reported is certain (a subquery, an aggregate call, a column in a
+// default, a check that is no condition, a comparison no operator exists
+// for); what needs the server's catalog is left to it (and to --dev-db).
 
 #include <algorithm>
 #include <cctype>
@@ -11,15 +13,14 @@
 #include "catalog/aggregate_functions.hpp"
 #include "catalog/column_types.hpp"
 #include "catalog/functions.hpp"
+#include "model/expression_type.hpp"
+#include "sqltext/expression.hpp"
 #include "sqltext/lexer.hpp"
 #include "sqltext/sql_parser.hpp"
 #include "validate/rules.hpp"
 
 namespace hyperschema::rules {
 namespace {
-
-using sqltext::Token;
-using sqltext::TokenKind;
 
 // What a context refuses of a fragment's shape, in the server's words, and
 // what to do instead; one row per context.
@@ -56,48 +57,50 @@ constexpr ShapeLimits kGeneratedLimits{
     "own row only; use a trigger",
     "PostgreSQL refuses (\"aggregate functions are not allowed in column generation expressions\")"};
 
-bool call_at(const std::vector<Token>& t, size_t i) {
-    return t[i].kind == TokenKind::Identifier && i + 1 < t.size() && t[i + 1].kind == TokenKind::LParen &&
-           !(i > 0 && t[i - 1].kind == TokenKind::Dot);
-}
+using Kind = sqltext::Expr::Kind;
 
-// Whether the fragment holds a subquery (from its parse tree), and its first
-// aggregate call.
+// Whether the fragment holds a subquery, and its first aggregate call.
 struct Shape {
     bool subquery = false;
-    const Token* aggregate = nullptr;
+    std::string aggregate;
 };
 
 // Reports a subquery or an aggregate call the context refuses; true if it did.
 bool report_shape(const Shape& shape, const SourceLocation& loc, const std::string& what, const ShapeLimits& limits,
                   Diagnostics& diags) {
     if (shape.subquery) diags.error(loc, what + " holds a subquery, which " + limits.subquery);
-    if (shape.aggregate) {
-        diags.error(loc, what + " calls aggregate `" + shape.aggregate->text + "`, which " + limits.aggregate);
-    }
-    return shape.subquery || shape.aggregate;
+    if (!shape.aggregate.empty())
+        diags.error(loc, what + " calls aggregate `" + shape.aggregate + "`, which " + limits.aggregate);
+    return shape.subquery || !shape.aggregate.empty();
 }
 
-Shape shape_of(const sqltext::ParsedFragment& parsed, const std::vector<Token>& t) {
+// A call of pg_catalog's (or the search path's) function `e.name`.
+bool builtin_call(const sqltext::Expr& e) {
+    return e.kind == Kind::Call && (e.qualifier.empty() || e.qualifier == "pg_catalog");
+}
+
+Shape shape_of(const sqltext::Expr& tree) {
     Shape s;
-    s.subquery = parsed.tree.subquery;
-    for (size_t i = 0; i < t.size(); ++i) {
-        if (!s.aggregate && call_at(t, i) && catalog::find_aggregate_function(t[i].text)) s.aggregate = &t[i];
-    }
+    tree.walk([&](const sqltext::Expr& e) {
+        if (e.kind == Kind::Subquery) s.subquery = true;
+        if (s.aggregate.empty() && builtin_call(e) && catalog::find_aggregate_function(e.name)) s.aggregate = e.name;
+    });
     return s;
-}
-
-std::optional<std::vector<Token>> tokens_of(const std::string& sql) {
-    std::string error;
-    return sqltext::lex(sql, &error);  // a lexing error is reported by check_fragment
 }
 
 // A subquery or aggregate call the context refuses, in the fragment; true if reported.
 bool report_fragment_shape(const std::string& sql, const SourceLocation& loc, const std::string& what,
                            const ShapeLimits& limits, Diagnostics& diags) {
-    auto tokens = tokens_of(sql);
-    if (!tokens) return false;
-    return report_shape(shape_of(sqltext::parse_expression(sql), *tokens), loc, what, limits, diags);
+    const auto tree = sqltext::expression_tree(sql);  // none: a syntax error, reported by check_fragment_syntax
+    return tree && report_shape(shape_of(*tree), loc, what, limits, diags);
+}
+
+// The table's columns, for typing an expression over one of its rows.
+RelationShape row_of(const Table& table) {
+    RelationShape shape;
+    shape.found = true;
+    for (const auto& c : table.columns) shape.columns.push_back({c.name, c.type, c.nullable});
+    return shape;
 }
 
 // Whether a value of type `from` may be stored in a column of type `to`
@@ -129,120 +132,149 @@ bool assignable(BaseType from, const ColumnType& to) {
     }
 }
 
-void check_default_call(const Schema& schema, const Table& table, const Column& column, const std::vector<Token>& t,
+void check_default_call(const Schema& schema, const Table& table, const Column& column, const sqltext::Expr& tree,
                         Diagnostics& diags) {
     const ColumnDefault& d = column.default_value;
     const std::string what = "the `default_sql` of column `" + table.name + "." + column.name + "`";
-    for (size_t i = 0; i < t.size(); ++i) {
-        if (!call_at(t, i) && !(t[i].kind == TokenKind::Identifier && catalog::find_function(t[i].text))) continue;
-        const catalog::FunctionTraits* fn = catalog::find_function(t[i].text);
-        if (!fn || fn->extension.empty()) continue;
-        if (!schema.has_extension(fn->extension)) {
-            diags.error(d.loc, "`" + std::string(fn->name) + "` in " + what + " comes from extension `" +
-                                   std::string(fn->extension) + "`, which this schema does not create (\"function " +
-                                   std::string(fn->name) + "() does not exist\"); add `extensions: [" +
-                                   std::string(fn->extension) + "]`" +
-                                   (fn->result == BaseType::Uuid ? ", or use the built-in `gen_random_uuid()`" : ""));
-        }
-    }
-    // A lone call (`now()`, `current_date`) has the function's type.
-    const bool lone_call = (t.size() == 1 && t[0].kind == TokenKind::Identifier) ||
-                           (!t.empty() && call_at(t, 0) && sqltext::matching_paren(t, 1) == t.size() - 1);
-    if (!lone_call) return;
-    const catalog::FunctionTraits* fn = catalog::find_function(t[0].text);
-    if (!fn || !fn->result || assignable(*fn->result, column.type)) return;
-    diags.error(d.loc, what + " is `" + d.text + "`, of type `" + ColumnType::of(*fn->result).sql() +
-                           "`, but the column is `" + column.type.sql() +
+    tree.walk([&](const sqltext::Expr& e) {
+        if (!builtin_call(e) && e.kind != Kind::ValueFunction) return;
+        const catalog::FunctionTraits* fn = catalog::find_function(e.name);
+        if (!fn || fn->extension.empty() || schema.has_extension(fn->extension)) return;
+        diags.error(d.loc, "`" + std::string(fn->name) + "` in " + what + " comes from extension `" +
+                               std::string(fn->extension) + "`, which this schema does not create (\"function " +
+                               std::string(fn->name) + "() does not exist\"); add `extensions: [" +
+                               std::string(fn->extension) + "]`" +
+                               (fn->result == BaseType::Uuid ? ", or use the built-in `gen_random_uuid()`" : ""));
+    });
+    // The expression's type, where it is certain, must be one the column takes.
+    const auto type = infer_expression_type(tree, RelationShape{});
+    if (!type || type->is_array() || column.type.is_array() || assignable(type->base, column.type)) return;
+    diags.error(d.loc, what + " is `" + d.text + "`, of type `" + type->sql() + "`, but the column is `" +
+                           column.type.sql() +
                            "` and PostgreSQL has no assignment cast between them (\"column ... is of type " +
-                           column.type.sql() + " but default expression is of type " +
-                           ColumnType::of(*fn->result).sql() + "\"); change the column's type or the expression");
+                           column.type.sql() + " but default expression is of type " + type->sql() +
+                           "\"); change the column's type or the expression");
 }
 
-// Whether the expression is certainly not a condition: only numbers, strings,
-// non-boolean columns, arithmetic and parentheses (`amount + 1`). Anything
-// else (a call, a cast, a keyword, an unknown name) may be boolean, and is the
-// server's to judge.
-bool certainly_not_boolean(const std::vector<Token>& t, const Table& table) {
-    static const std::set<std::string, std::less<>> kArithmetic{"+", "-", "*", "/", "%", "^", "||"};
-    for (const auto& token : t) {
-        switch (token.kind) {
-            case TokenKind::Number:
-            case TokenKind::String:
-            case TokenKind::LParen:
-            case TokenKind::RParen:
-                continue;
-            case TokenKind::Operator:
-                if (kArithmetic.count(token.text)) continue;
-                return false;
-            case TokenKind::Identifier:
-            case TokenKind::QuotedIdentifier:
-                if (const Column* c = table.find_column(token.text); c && c->type.base != BaseType::Boolean) continue;
-                return false;
-            default:
-                return false;
-        }
+// What makes a value of `type` a condition, for the fix of a check that is none.
+std::string condition_example(const ColumnType& type) {
+    if (type.is_numeric_family()) return " > 0";
+    if (type.is_text_family()) return " <> ''";
+    return " IS NOT NULL";
+}
+
+// The check's type when it is certainly not boolean (`amount + 1`, `lower(name)`).
+std::optional<ColumnType> non_boolean_type(const sqltext::Expr& tree, const Table& table) {
+    const auto type = infer_expression_type(tree, row_of(table));
+    if (!type || (type->base == BaseType::Boolean && !type->is_array())) return std::nullopt;
+    return type;
+}
+
+// The kinds of value PostgreSQL compares with each other without a cast
+// (numbers with numbers, dates with timestamps, ...); two values of
+// different groups have no comparison operator.
+int comparison_group(const ColumnType& t) {
+    using catalog::TypeCategory;
+    switch (catalog::traits_of(t.base).category) {
+        case TypeCategory::Integer:
+        case TypeCategory::Float:
+        case TypeCategory::Numeric:
+            return 1;
+        case TypeCategory::Text:
+            return 2;
+        case TypeCategory::Boolean:
+            return 3;
+        case TypeCategory::Timestamp:
+        case TypeCategory::Date:
+            return 4;
+        case TypeCategory::TimeOfDay:
+            return 5;
+        case TypeCategory::Interval:
+            return 6;
+        case TypeCategory::Uuid:
+            return 7;
+        default:
+            return 0;  // json, binary, network, geometry, enums: left to the server
     }
-    return true;
 }
 
-// `text_column > 5`: PostgreSQL has no operator between text and a number.
-const Column* text_compared_with_number(const std::vector<Token>& t, const Table& table) {
+// The first comparison whose two sides have types no operator compares
+// (`name > 5`, `flag = 1`, `created_at > 0`).
+struct Mismatch {
+    const sqltext::Expr* comparison = nullptr;
+    ColumnType left, right;
+    const Column* text_column = nullptr;  // `text_column > 5`: the case with its own fix
+};
+
+std::optional<Mismatch> mismatched_comparison(const sqltext::Expr& tree, const Table& table) {
     static const std::set<std::string, std::less<>> kComparisons{"=", "<>", "!=", "<", ">", "<=", ">="};
-    for (size_t i = 1; i + 1 < t.size(); ++i) {
-        if (t[i].kind != TokenKind::Operator || !kComparisons.count(t[i].text)) continue;
-        for (auto [col, num] : {std::pair{i - 1, i + 1}, std::pair{i + 1, i - 1}}) {
-            const Column* c = t[col].kind == TokenKind::Identifier ? table.find_column(t[col].text) : nullptr;
-            const bool cast_follows = col + 1 < t.size() && t[col + 1].kind == TokenKind::Cast;
-            if (c && !cast_follows && c->type.is_text_family() && !c->type.is_array() &&
-                t[num].kind == TokenKind::Number && !(num + 1 < t.size() && t[num + 1].kind == TokenKind::Cast))
-                return c;
-        }
-    }
-    return nullptr;
+    const RelationShape row = row_of(table);
+    std::optional<Mismatch> found;
+    tree.walk([&](const sqltext::Expr& e) {
+        if (found || e.kind != Kind::Operator || e.args.size() != 2 || !kComparisons.count(e.name)) return;
+        const auto left = infer_expression_type(e.args[0], row);
+        const auto right = infer_expression_type(e.args[1], row);
+        if (!left || !right || left->is_array() || right->is_array()) return;
+        const int a = comparison_group(*left), b = comparison_group(*right);
+        if (a == 0 || b == 0 || a == b) return;
+        Mismatch m{&e, *left, *right};
+        for (const auto& side : e.args)
+            if (side.kind == Kind::Column && (a == 2 || b == 2))
+                if (const Column* c = table.find_column(side.name); c && c->type.is_text_family()) m.text_column = c;
+        found = m;
+    });
+    return found;
 }
 
 }  // namespace
 
 void check_default_expression(const Schema& schema, const Table& table, const Column& column, Diagnostics& diags) {
     const ColumnDefault& d = column.default_value;
-    auto tokens = tokens_of(d.text);
-    if (!tokens) return;
+    const auto tree = sqltext::expression_tree(d.text);
+    if (!tree) return;  // a syntax error, reported by check_fragment_syntax
     const std::string what = "the `default_sql` of column `" + table.name + "." + column.name + "`";
-    const auto parsed = sqltext::parse_expression(d.text);
-    if (report_shape(shape_of(parsed, *tokens), d.loc, what, kDefaultLimits, diags)) return;
+    if (report_shape(shape_of(*tree), d.loc, what, kDefaultLimits, diags)) return;
     // The parse tree knows a column from `current_user`, `inet '10.0.0.1'` or
-    // a named argument, which tokens cannot tell apart.
-    if (!parsed.tree.column_refs.empty()) {
-        const std::string& id = parsed.tree.column_refs.front();
-        diags.error(d.loc, what + " reads `" + id +
+    // a named argument.
+    std::string read;
+    tree->walk([&](const sqltext::Expr& e) {
+        if (read.empty() && e.kind == Kind::Column) read = e.name;
+    });
+    if (!read.empty()) {
+        diags.error(d.loc, what + " reads `" + read +
                                "`, but a default cannot refer to columns (\"cannot use column reference in DEFAULT "
                                "expression\"); use a generated column, or quote the text if `" +
-                               id + "` was meant as a value");
+                               read + "` was meant as a value");
         return;
     }
-    check_default_call(schema, table, column, *tokens, diags);
+    check_default_call(schema, table, column, *tree, diags);
 }
 
 void check_check_expression(const Table& table, const CheckConstraint& check, Diagnostics& diags) {
-    auto tokens = tokens_of(check.expression);
-    if (!tokens || tokens->empty()) return;
+    const auto tree = sqltext::expression_tree(check.expression);
+    if (!tree) return;  // a syntax error, reported by check_fragment_syntax
     const std::string what = "check `" + check.name + "` of table `" + table.name + "`";
-    if (report_shape(shape_of(sqltext::parse_expression(check.expression), *tokens), check.loc, what, kCheckLimits,
-                     diags))
-        return;
-    if (certainly_not_boolean(*tokens, table)) {
-        diags.error(check.loc, what + " is `" + check.expression +
-                                   "`, which is not a condition (\"argument of CHECK must be type boolean\"); "
-                                   "compare it, e.g. `" +
-                                   check.expression + " > 0`");
+    if (report_shape(shape_of(*tree), check.loc, what, kCheckLimits, diags)) return;
+    if (const auto type = non_boolean_type(*tree, table)) {
+        diags.error(check.loc, what + " is `" + check.expression + "`, of type `" + type->sql() +
+                                   "`, which is not a condition (\"argument of CHECK must be type boolean, not type " +
+                                   type->sql() + "\"); compare it, e.g. `" + check.expression +
+                                   condition_example(*type) + "`");
         return;
     }
-    if (const Column* c = text_compared_with_number(*tokens, table)) {
+    const auto mismatch = mismatched_comparison(*tree, table);
+    if (!mismatch) return;
+    const std::string& op = mismatch->comparison->name;
+    if (const Column* c = mismatch->text_column;
+        c && (comparison_group(mismatch->left) == 1 || comparison_group(mismatch->right) == 1)) {
         diags.error(check.loc, what + " compares text column `" + c->name + "` of type `" + c->type.sql() +
-                                   "` with a number (\"operator does not exist: text > integer\"); quote the value "
-                                   "or cast the column, e.g. `" +
-                                   c->name + "::integer`");
+                                   "` with a number (\"operator does not exist: text " + op +
+                                   " integer\"); quote the value or cast the column, e.g. `" + c->name + "::integer`");
+        return;
     }
+    diags.error(check.loc, what + " compares a value of type `" + mismatch->left.sql() + "` with one of type `" +
+                               mismatch->right.sql() + "` (\"operator does not exist: " + mismatch->left.sql() + " " +
+                               op + " " + mismatch->right.sql() + "\"); cast one side to the other's type");
 }
 
 bool check_domain_check_shape(const Domain& domain, const CheckConstraint& check, Diagnostics& diags) {
@@ -415,21 +447,13 @@ void check_fragment_syntax(const Schema& schema, Diagnostics& diags) {
 void note_unknown_functions(const Schema& schema, Diagnostics& diags) {
     std::vector<std::pair<std::string, SourceLocation>> unknown;
     for (const auto& fragment : fragments_of(schema)) {
-        auto tokens = tokens_of(*fragment.sql);
-        if (!tokens) continue;
-        const std::vector<Token>& t = *tokens;
-        for (size_t i = 0; i < t.size(); ++i) {
-            if (!call_at(t, i)) continue;
-            // A type's modifier (`::numeric(10,2)`, `CAST(x AS varchar(8))`) is no call.
-            if (i > 0 &&
-                (t[i - 1].kind == TokenKind::Cast || (t[i - 1].kind == TokenKind::Identifier && t[i - 1].text == "as")))
-                continue;
-            if (i + 2 < t.size() && t[i + 1].kind == TokenKind::Dot) continue;
-            const std::string& name = t[i].text;
-            // WITHIN GROUP (...), JOIN ... ON (...), IN (...): keywords, not calls.
-            if (sqltext::is_sql_keyword(name) || known_call(schema, name)) continue;
-            if (std::none_of(unknown.begin(), unknown.end(), [&](const auto& u) { return u.first == name; }))
-                unknown.emplace_back(name, fragment.loc);
+        const auto parsed =
+            fragment.query ? sqltext::parse_query(*fragment.sql) : sqltext::parse_expression(*fragment.sql);
+        for (const auto& call : parsed.tree.calls) {
+            // Qualified names are the schema's own or the server's (`pg_catalog.extract`).
+            if (!call.schema.empty() || known_call(schema, call.name)) continue;
+            if (std::none_of(unknown.begin(), unknown.end(), [&](const auto& u) { return u.first == call.name; }))
+                unknown.emplace_back(call.name, fragment.loc);
         }
     }
     if (unknown.empty()) return;

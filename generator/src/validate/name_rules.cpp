@@ -4,7 +4,9 @@
 #include <map>
 #include <optional>
 
+#include "catalog/functions.hpp"
 #include "model/dependencies.hpp"
+#include "sqltext/expression.hpp"
 #include "sqltext/lexer.hpp"
 #include "validate/rules.hpp"
 
@@ -240,17 +242,26 @@ void check_fragment(const std::string& sql, const SourceLocation& loc, const Fra
                              " would comment out the SQL written after it (the fragment is pasted into a longer "
                              "statement); use a YAML comment (`#`) instead");
     }
+    // What the fragment calls and reads, from PostgreSQL's parse of it (none
+    // when it does not parse: check_fragment_syntax reports that).
+    const auto tree = sqltext::expression_tree(sql);
+    if (!tree) return;
     if (rules.require_immutable) {
-        for (const auto& fn : sqltext::non_immutable_functions(*tokens)) {
-            diags.error(loc, "`" + fn + "` in " + rules.what + " is not IMMUTABLE: " + rules.immutable_reason);
-        }
+        tree->walk([&](const sqltext::Expr& e) {
+            const bool call =
+                (e.kind == sqltext::Expr::Kind::Call && (e.qualifier.empty() || e.qualifier == "pg_catalog")) ||
+                e.kind == sqltext::Expr::Kind::ValueFunction;
+            if (call && catalog::is_non_immutable(e.name))
+                diags.error(loc, "`" + e.name + "` in " + rules.what + " is not IMMUTABLE: " + rules.immutable_reason);
+        });
     }
     if (!rules.columns) return;
-    for (const auto& t : sqltext::bare_identifiers(*tokens)) {
-        if (std::find(rules.columns->begin(), rules.columns->end(), t.text) != rules.columns->end()) continue;
-        diags.error(loc, "unknown column `" + t.text + "` in " + rules.what + did_you_mean(t.text, *rules.columns) +
+    tree->walk([&](const sqltext::Expr& e) {
+        if (e.kind != sqltext::Expr::Kind::Column || !e.qualifier.empty()) return;
+        if (std::find(rules.columns->begin(), rules.columns->end(), e.name) != rules.columns->end()) return;
+        diags.error(loc, "unknown column `" + e.name + "` in " + rules.what + did_you_mean(e.name, *rules.columns) +
                              "; available: " + one_of(*rules.columns));
-    }
+    });
 }
 
 }  // namespace hyperschema::rules
