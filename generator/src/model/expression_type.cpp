@@ -262,6 +262,10 @@ private:
         }
         if (e.name == "+" || e.name == "-" || e.name == "*" || e.name == "/" || e.name == "%")
             return arithmetic(e.name, args[0], args[1]);
+        // json's and jsonb's field operators: -> and #> keep the type, ->> and #>> give text.
+        const bool json = is(args[0].type, BaseType::Json) || is(args[0].type, BaseType::Jsonb);
+        if (json && (e.name == "->" || e.name == "#>")) return args[0];
+        if (json && (e.name == "->>" || e.name == "#>>")) return Typed::of(BaseType::Text);
         return fail();
     }
 

@@ -4,7 +4,9 @@
 #include <set>
 
 #include "catalog/column_types.hpp"
-#include "sqltext/lexer.hpp"
+#include "catalog/functions.hpp"
+#include "model/expression_type.hpp"
+#include "sqltext/expression.hpp"
 #include "validate/rules.hpp"
 
 namespace hyperschema::rules {
@@ -154,161 +156,33 @@ const char* kind_name(Kind k) {
     }
 }
 
-using sqltext::Token;
-using sqltext::TokenKind;
+using ExprKind = sqltext::Expr::Kind;
 
-bool word_at(const std::vector<Token>& t, size_t i, std::string_view word) {
-    return i < t.size() && t[i].kind == TokenKind::Identifier && t[i].text == word;
+// The kind of the value `e` gives, typed over the table's row; `column`
+// receives the first column met as an operand (for the messages).
+Kind kind_at(const sqltext::Expr& e, const Table& table, const Column** column = nullptr) {
+    if (e.kind == ExprKind::Column && e.qualifier.empty()) {
+        const Column* c = table.find_column(e.name);
+        if (!c) return Kind::Unknown;
+        if (column && !*column) *column = c;
+        return kind_of(c->type);
+    }
+    if (column && !*column && e.kind == ExprKind::Cast && !e.args.empty() && e.args[0].kind == ExprKind::Column)
+        *column = table.find_column(e.args[0].name);
+    RelationShape row;
+    row.found = true;
+    for (const auto& c : table.columns) row.columns.push_back({c.name, c.type, c.nullable});
+    const auto type = infer_expression_type(e, row);
+    return type ? kind_of(*type) : Kind::Unknown;
 }
 
-// The type name after `::` or `AS` at i: its kind, and the index after it.
-Kind read_type_name(const std::vector<Token>& t, size_t& i) {
-    if (i >= t.size() || t[i].kind != TokenKind::Identifier) return Kind::Unknown;
-    const std::string first = t[i++].text;
-    if (first == "double" && word_at(t, i, "precision")) ++i;
-    if (first == "character" && word_at(t, i, "varying")) ++i;
-    if (i < t.size() && t[i].kind == TokenKind::LParen) i = sqltext::matching_paren(t, i) + 1;  // (3), (100)
-    bool with_zone = false, without_zone = false;
-    if ((word_at(t, i, "with") || word_at(t, i, "without")) && word_at(t, i + 1, "time") && word_at(t, i + 2, "zone")) {
-        (t[i].text == "with" ? with_zone : without_zone) = true;
-        i += 3;
-    }
-    if (first == "timestamptz" || (first == "timestamp" && with_zone)) return Kind::Timestamptz;
-    if (first == "timestamp") return Kind::Timestamp;
-    if (first == "date") return Kind::Date;
-    if (first == "time" || first == "timetz") return Kind::Time;
-    if (first == "text" || first == "varchar" || first == "character" || first == "char" || first == "bpchar" ||
-        first == "name")
-        return Kind::Text;
-    if (first == "interval") return Kind::Interval;
-    if (first == "json") return Kind::Json;
-    return Kind::Other;
+// A cast's target type.
+Kind cast_kind(const sqltext::Expr& cast) {
+    std::string error;
+    const auto type = parse_column_type(cast.text, {}, &error);
+    if (type) return kind_of(*type);
+    return cast.text == "name" ? Kind::Text : Kind::Other;
 }
-
-// Helps the checks below by typing an expression [b, e) roughly: a column,
-// a cast, `x AT TIME ZONE z`, or `column <op> ...` (the column's type).
-class ExpressionTypes {
-public:
-    ExpressionTypes(const std::vector<Token>& tokens, const Table& table) : t_(tokens), table_(table) {}
-
-    // The column named at i, if it is one (not a call, not qualified).
-    const Column* column_at(size_t i) const {
-        if (i >= t_.size() || (t_[i].kind != TokenKind::Identifier && t_[i].kind != TokenKind::QuotedIdentifier))
-            return nullptr;
-        if (i + 1 < t_.size() && (t_[i + 1].kind == TokenKind::LParen || t_[i + 1].kind == TokenKind::Dot))
-            return nullptr;
-        if (i > 0 && t_[i - 1].kind == TokenKind::Dot) return nullptr;
-        return table_.find_column(t_[i].text);
-    }
-
-    Kind kind(size_t b, size_t e, const Column** column = nullptr) const {
-        while (b < e && t_[b].kind == TokenKind::LParen && sqltext::matching_paren(t_, b) == e - 1) {
-            ++b;
-            --e;
-        }
-        if (b >= e) return Kind::Unknown;
-        // A top-level AT TIME ZONE decides (`::` binds tighter: in
-        // `ts AT TIME ZONE 'UTC'::text` the cast is the zone's), else the last `::`.
-        size_t cast = e, at = e;
-        for (size_t i = b; i < e; ++i) {
-            if (t_[i].kind == TokenKind::LParen) {
-                i = sqltext::matching_paren(t_, i);
-                continue;
-            }
-            if (t_[i].kind == TokenKind::Cast) cast = i;
-            if (word_at(t_, i, "at") && word_at(t_, i + 1, "time") && word_at(t_, i + 2, "zone")) at = i;
-        }
-        if (cast != e && at == e) {
-            size_t j = cast + 1;
-            Kind k = read_type_name(t_, j);
-            if (j >= e) return k;
-        }
-        if (at != e) {
-            Kind inner = kind(b, at, column);
-            if (inner == Kind::Timestamptz) return Kind::Timestamp;
-            if (inner == Kind::Timestamp || inner == Kind::Date) return Kind::Timestamptz;
-            return Kind::Unknown;
-        }
-        if (word_at(t_, b, "cast") && b + 1 < e && t_[b + 1].kind == TokenKind::LParen) {
-            size_t close = sqltext::matching_paren(t_, b + 1);
-            for (size_t i = b + 2; i < close; ++i) {
-                if (t_[i].kind == TokenKind::LParen) i = sqltext::matching_paren(t_, i);
-                if (word_at(t_, i, "as")) {
-                    size_t j = i + 1;
-                    return read_type_name(t_, j);
-                }
-            }
-        }
-        // A column alone: `doc ->> 'a'` or `(te - ts)` is not of the first column's type.
-        if (const Column* c = column_at(b); c && b + 1 == e) {
-            if (column) *column = c;
-            return kind_of(c->type);
-        }
-        return Kind::Unknown;
-    }
-
-    // The kind of the operand that starts at i (after a binary operator): a
-    // typed literal (`interval '1 day'`), a column, or `'...'::type`.
-    Kind operand_kind(size_t i, const Column** column) const {
-        if (i >= t_.size()) return Kind::Unknown;
-        if (t_[i].kind == TokenKind::Identifier && i + 1 < t_.size() && t_[i + 1].kind == TokenKind::String) {
-            size_t j = i;
-            return read_type_name(t_, j);
-        }
-        size_t end = i + 1;
-        if (t_[i].kind == TokenKind::LParen) end = sqltext::matching_paren(t_, i) + 1;
-        if (end < t_.size() && t_[end].kind == TokenKind::Cast) {
-            size_t j = end + 1;
-            return read_type_name(t_, j);
-        }
-        // A column alone, not the start of `doc ->> 'a'` or `doc::text`.
-        const bool alone =
-            i + 1 >= t_.size() || t_[i + 1].kind != TokenKind::Operator ||
-            (t_[i + 1].text != "->" && t_[i + 1].text != "->>" && t_[i + 1].text != "#>" && t_[i + 1].text != "#>>");
-        if (const Column* c = column_at(i); c && alone) {
-            if (column && !*column) *column = c;
-            return kind_of(c->type);
-        }
-        return end <= t_.size() && t_[i].kind == TokenKind::LParen ? kind(i, end, column) : Kind::Unknown;
-    }
-
-    // Top-level comma-separated arguments of the call whose `(` is at open.
-    std::vector<std::pair<size_t, size_t>> arguments(size_t open) const {
-        std::vector<std::pair<size_t, size_t>> out;
-        const size_t close = sqltext::matching_paren(t_, open);
-        size_t start = open + 1;
-        for (size_t i = open + 1; i < close && i < t_.size(); ++i) {
-            if (t_[i].kind == TokenKind::LParen) i = sqltext::matching_paren(t_, i);
-            if (i < close && t_[i].kind == TokenKind::Comma) {
-                out.emplace_back(start, i);
-                start = i + 1;
-            }
-        }
-        if (close > start && close <= t_.size()) out.emplace_back(start, close);
-        return out;
-    }
-
-    // The operand before the `::` at i: [b, i).
-    size_t operand_start(size_t i) const {
-        if (i == 0) return i;
-        if (t_[i - 1].kind != TokenKind::RParen) return i - 1;
-        int depth = 0;
-        for (size_t j = i; j-- > 0;) {
-            if (t_[j].kind == TokenKind::RParen) ++depth;
-            if (t_[j].kind == TokenKind::LParen && --depth == 0) {
-                // fn(...)::T: the call's result, whose type we do not know.
-                if (j > 0 && t_[j - 1].kind == TokenKind::Identifier && !sqltext::is_sql_keyword(t_[j - 1].text))
-                    return i;
-                return j;
-            }
-        }
-        return i;
-    }
-
-private:
-    const std::vector<Token>& t_;
-    const Table& table_;
-};
 
 std::string column_text(const Column* c) {
     return c ? " column `" + c->name + "`" : " value";
@@ -337,17 +211,26 @@ std::string cast_fix(Kind from, Kind to, const Column* column) {
     return "";
 }
 
-// Every use of such a function or cast in the fragment, as a message prefix.
-std::vector<std::string> stable_uses(const std::vector<Token>& t, const Table& table) {
-    ExpressionTypes types(t, table);
+// Whether `e` calls now() or another function that is never IMMUTABLE
+// (reported by name already, by check_fragment).
+bool calls_non_immutable(const sqltext::Expr& e) {
+    bool found = false;
+    e.walk([&](const sqltext::Expr& node) {
+        const bool call = node.kind == ExprKind::Call || node.kind == ExprKind::ValueFunction;
+        found = found || (call && catalog::is_non_immutable(node.name));
+    });
+    return found;
+}
+
+// Every use of such a function, cast or operator in the expression, as a message prefix.
+std::vector<std::string> stable_uses(const sqltext::Expr& tree, const Table& table) {
     std::vector<std::string> out;
-    for (size_t i = 0; i < t.size(); ++i) {
-        const bool call = t[i].kind == TokenKind::Identifier && i + 1 < t.size() &&
-                          t[i + 1].kind == TokenKind::LParen && !(i > 0 && t[i - 1].kind == TokenKind::Dot);
-        if (call) {
-            const std::string& fn = t[i].text;
-            const auto args = types.arguments(i + 1);
-            const Column* column = nullptr;
+    tree.walk([&](const sqltext::Expr& e) {
+        if (calls_non_immutable(e)) return;  // `now()::date`: now() is the one to report
+        const Column* column = nullptr;
+        const auto& args = e.args;
+        if (e.kind == ExprKind::Call && (e.qualifier.empty() || e.qualifier == "pg_catalog")) {
+            const std::string& fn = e.name;
             if (fn == "to_char") {
                 out.push_back(
                     "`to_char` is STABLE for every type (its output follows locale and DateStyle "
@@ -361,120 +244,68 @@ std::vector<std::string> stable_uses(const std::vector<Token>& t, const Table& t
                     "`age` with one argument counts from today's date, so it changes every day; index "
                     "the column and compute the age in queries");
             } else if ((fn == "date_trunc" || fn == "date_part") && args.size() >= 2 &&
-                       types.kind(args[1].first, args[1].second, &column) == Kind::Timestamptz) {
+                       kind_at(args[1], table, &column) == Kind::Timestamptz) {
                 out.push_back("`" + fn + "` of timestamptz" + column_text(column) +
                               " depends on the session's TimeZone; apply it to `" +
                               (column ? column->name : std::string("...")) +
                               " AT TIME ZONE 'UTC'` (a timestamp, for which it is IMMUTABLE)");
-            } else if (fn == "date" && args.size() == 1 &&
-                       types.kind(args[0].first, args[0].second, &column) == Kind::Timestamptz) {
+            } else if (fn == "date" && args.size() == 1 && kind_at(args[0], table, &column) == Kind::Timestamptz) {
                 out.push_back("`date` of timestamptz" + column_text(column) +
                               " depends on the session's TimeZone; use `(" +
                               (column ? column->name : std::string("...")) + " AT TIME ZONE 'UTC')::date`");
-            } else if (fn == "extract" && args.size() == 1) {
-                for (size_t j = args[0].first; j < args[0].second; ++j) {
-                    if (word_at(t, j, "from") && types.kind(j + 1, args[0].second, &column) == Kind::Timestamptz) {
-                        out.push_back("`extract` from timestamptz" + column_text(column) +
-                                      " depends on the session's TimeZone; extract from `" +
-                                      (column ? column->name : std::string("...")) +
-                                      " AT TIME ZONE 'UTC'` (a timestamp, for which it is IMMUTABLE)");
-                        break;
-                    }
-                }
-            } else if (fn == "cast" && !args.empty()) {
-                // CAST(x AS type)
-                for (size_t j = args[0].first; j < args[0].second; ++j) {
-                    if (t[j].kind == TokenKind::LParen) j = sqltext::matching_paren(t, j);
-                    if (!word_at(t, j, "as")) continue;
-                    size_t k = j + 1;
-                    const Kind to = read_type_name(t, k);
-                    const Kind from = types.kind(args[0].first, j, &column);
-                    std::string why = cast_problem(from, to);
-                    if (!why.empty()) {
-                        out.push_back(std::string("the cast of ") + kind_name(from) + column_text(column) + " to `" +
-                                      kind_name(to) + "` is STABLE: " + why + cast_fix(from, to, column));
-                    }
-                    break;
-                }
+            } else if (fn == "extract" && args.size() == 2 && kind_at(args[1], table, &column) == Kind::Timestamptz) {
+                out.push_back("`extract` from timestamptz" + column_text(column) +
+                              " depends on the session's TimeZone; extract from `" +
+                              (column ? column->name : std::string("...")) +
+                              " AT TIME ZONE 'UTC'` (a timestamp, for which it is IMMUTABLE)");
             }
         }
-        if (t[i].kind == TokenKind::Operator && (t[i].text == "+" || t[i].text == "-") && i > 0) {
-            const Column* column = nullptr;
-            const size_t b = types.operand_start(i);
-            // `te - ts + interval` adds to (te - ts), whose type is not ts's: + and - are left-associative.
-            const bool chained = b > 0 && t[b - 1].kind == TokenKind::Operator;
-            const Kind left = chained ? Kind::Unknown : types.kind(b, i, &column);
-            const Kind right = types.operand_kind(i + 1, &column);
+        if (e.kind == ExprKind::Operator && args.size() == 2 && (e.name == "+" || e.name == "-")) {
+            const Kind left = kind_at(args[0], table, &column);
+            const Kind right = kind_at(args[1], table, &column);
             if ((left == Kind::Timestamptz && right == Kind::Interval) ||
-                (left == Kind::Interval && right == Kind::Timestamptz && t[i].text == "+")) {
-                out.push_back("timestamptz " + t[i].text + " interval" + column_text(column) +
+                (left == Kind::Interval && right == Kind::Timestamptz && e.name == "+")) {
+                out.push_back("timestamptz " + e.name + " interval" + column_text(column) +
                               " is STABLE: a day is not always 24 hours in the session's TimeZone; use `(" +
-                              (column ? column->name : std::string("...")) + " AT TIME ZONE 'UTC') " + t[i].text +
+                              (column ? column->name : std::string("...")) + " AT TIME ZONE 'UTC') " + e.name +
                               " interval ...` (a timestamp, for which it is IMMUTABLE)");
             }
         }
-        if (t[i].kind == TokenKind::Cast) {
-            const size_t b = types.operand_start(i);
-            if (b == i) continue;
-            const Column* column = nullptr;
-            const Kind from = types.kind(b, i, &column);
-            size_t k = i + 1;
-            const Kind to = read_type_name(t, k);
-            std::string why = cast_problem(from, to);
-            if (!why.empty()) {
+        if (e.kind == ExprKind::Cast && !args.empty()) {
+            const Kind from = kind_at(args[0], table, &column);
+            const Kind to = cast_kind(e);
+            const std::string why = cast_problem(from, to);
+            if (!why.empty())
                 out.push_back(std::string("the cast of ") + kind_name(from) + column_text(column) + " to `" +
                               kind_name(to) + "` is STABLE: " + why + cast_fix(from, to, column));
-            }
         }
-    }
+    });
     return out;
 }
 
-bool comparison(const Token& t) {
+bool comparison(const sqltext::Expr& e) {
     static const std::set<std::string, std::less<>> kComparisons{"=", "<>", "!=", "<", ">", "<=", ">="};
-    return t.kind == TokenKind::Operator && kComparisons.count(t.text);
-}
-
-// Whether the key expression yields json: a json column, `doc -> 'a'`,
-// `doc #> '{a}'` or a cast to json.
-bool yields_json(const std::vector<Token>& t, const Table& table) {
-    ExpressionTypes types(t, table);
-    size_t b = 0, e = t.size();
-    while (b < e && t[b].kind == TokenKind::LParen && sqltext::matching_paren(t, b) == e - 1) {
-        ++b;
-        --e;
-    }
-    size_t last_operator = e;
-    for (size_t i = b; i < e; ++i) {
-        if (t[i].kind == TokenKind::LParen) i = sqltext::matching_paren(t, i);
-        if (i < e && t[i].kind == TokenKind::Operator) last_operator = i;
-    }
-    if (last_operator == e) return types.kind(b, e) == Kind::Json;
-    const std::string& op = t[last_operator].text;
-    return (op == "->" || op == "#>") && types.kind(b, last_operator) == Kind::Json;
+    return e.kind == ExprKind::Operator && e.args.size() == 2 && kComparisons.count(e.name);
 }
 
 }  // namespace
 
 void check_json_comparisons(const Table& table, const std::string& sql, const SourceLocation& loc,
                             const std::string& what, Diagnostics& diags) {
-    std::string error;
-    auto tokens = sqltext::lex(sql, &error);
-    if (!tokens) return;  // reported by check_fragment
-    const std::vector<Token>& t = *tokens;
-    ExpressionTypes types(t, table);
-    for (size_t i = 1; i < t.size(); ++i) {
-        if (!comparison(t[i])) continue;
+    const auto tree = sqltext::expression_tree(sql);
+    if (!tree) return;  // reported by check_fragment_syntax
+    tree->walk([&](const sqltext::Expr& e) {
+        if (!comparison(e)) return;
         const Column* column = nullptr;
-        const Kind left = types.kind(types.operand_start(i), i, &column);
-        const Kind right = types.operand_kind(i + 1, &column);
-        if (left != Kind::Json && right != Kind::Json) continue;
-        diags.error(loc, "in " + what + ", `" + t[i].text + "` compares json" + column_text(column) +
+        const Kind left = kind_at(e.args[0], table, &column);
+        const Kind right = kind_at(e.args[1], table, &column);
+        if (left != Kind::Json && right != Kind::Json) return;
+        diags.error(loc, "in " + what + ", `" + e.name + "` compares json" + column_text(column) +
                              ", but PostgreSQL has no comparison operators for json (\"operator does not exist: "
                              "json " +
-                             t[i].text + " ...\"); use jsonb, or compare `" +
+                             e.name + " ...\"); use jsonb, or compare `" +
                              (column ? column->name : std::string("...")) + "::jsonb` or `->>` text");
-    }
+    });
 }
 
 void check_immutable_expression(const Table& table, const std::string& sql, const SourceLocation& loc,
@@ -483,10 +314,9 @@ void check_immutable_expression(const Table& table, const std::string& sql, cons
     const auto names = column_names(table);
     check_fragment(sql, loc, {what, &names, true, reason}, diags);
     if (sql.empty()) return;
-    std::string error;
-    auto tokens = sqltext::lex(sql, &error);
-    if (!tokens) return;  // reported by check_fragment
-    for (const auto& use : stable_uses(*tokens, table))
+    const auto tree = sqltext::expression_tree(sql);
+    if (!tree) return;  // reported by check_fragment_syntax
+    for (const auto& use : stable_uses(*tree, table))
         diags.error(loc, "in " + what + ", PostgreSQL refuses a function that is not IMMUTABLE (\"" + server_message +
                              "\"): " + use);
 }
@@ -497,9 +327,8 @@ namespace {
 void check_json_key_expression(const Table& table, const Index& index, const KeyPart& key, const std::string& what,
                                Diagnostics& diags) {
     if (index.method != IndexMethod::Btree && index.method != IndexMethod::Hash) return;
-    std::string error;
-    auto tokens = sqltext::lex(key.expression, &error);
-    if (!tokens || !yields_json(*tokens, table)) return;
+    const auto tree = sqltext::expression_tree(key.expression);
+    if (!tree || kind_at(*tree, table) != Kind::Json) return;
     diags.error(key.loc, "the expression `" + key.expression + "` of " + what + " is json, which has no " +
                              index_method_name(index.method) +
                              " operator class (\"data type json has no default "
