@@ -20,17 +20,6 @@ static std::vector<std::string> texts(const std::vector<sqltext::Token>& tokens)
     return out;
 }
 
-TEST_CASE("non-immutable calls are found outside literals and comments", "[lexer]") {
-    CHECK(sqltext::non_immutable_functions(lex_ok("time > NOW() - INTERVAL '7 days'")) ==
-          std::vector<std::string>{"now"});
-    CHECK(sqltext::non_immutable_functions(lex_ok("ts < current_timestamp")) ==
-          std::vector<std::string>{"current_timestamp"});
-    CHECK(sqltext::non_immutable_functions(lex_ok("note = 'now()' -- now()\n /* random() */")).empty());
-    CHECK(sqltext::non_immutable_functions(lex_ok("x = $$now()$$")).empty());
-    CHECK(sqltext::non_immutable_functions(lex_ok("\"now\" > 1")).empty());
-    CHECK(sqltext::non_immutable_functions(lex_ok("abs(value) > 1")).empty());
-}
-
 TEST_CASE("bare identifiers exclude keywords, calls, casts and qualified names", "[lexer]") {
     auto ids = texts(sqltext::bare_identifiers(
         lex_ok("sum(CASE WHEN metric_type = 'energy' THEN value::numeric ELSE 0 END) + t.other")));
@@ -39,12 +28,6 @@ TEST_CASE("bare identifiers exclude keywords, calls, casts and qualified names",
           std::vector<std::string>{"value"});
     CHECK(texts(sqltext::bare_identifiers(lex_ok("last(energy, \"time\")"))) ==
           std::vector<std::string>{"energy", "time"});
-}
-
-TEST_CASE("relations read by a view are the names after FROM and JOIN", "[lexer]") {
-    auto rels = sqltext::relations_read(
-        lex_ok("SELECT x FROM a, public.b AS bb JOIN c ON true LEFT JOIN d lo ON 1=1 WHERE x > 1"));
-    CHECK(rels == std::vector<std::string>{"a", "b", "c", "d"});
 }
 
 TEST_CASE("unterminated literals are errors", "[lexer]") {

@@ -5,7 +5,7 @@
 #include <map>
 #include <set>
 
-#include "sqltext/lexer.hpp"
+#include "sqltext/sql_parser.hpp"
 
 namespace hyperschema {
 namespace {
@@ -72,12 +72,14 @@ std::vector<std::string> describe_cycle(const std::vector<std::set<size_t>>& dep
 std::vector<std::string> view_dependencies(const Schema& schema, const View& view) {
     std::vector<std::string> out;
     for (const auto& d : view.depends_on) out.push_back(d.name);
-    std::string error;
-    if (auto tokens = sqltext::lex(view.sql, &error)) {
-        for (const auto& name : sqltext::relations_read(*tokens)) {
-            bool known = schema.find_table(name) || schema.find_view(name) || schema.find_aggregate(name);
-            if (known && std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
-        }
+    // The relations its query reads, from PostgreSQL's parse of it (names WITH
+    // defines are the query's own).
+    const auto tree = sqltext::parse_query(view.sql).tree;
+    for (const auto& relation : tree.relations) {
+        const std::string& name = relation.name;
+        if (std::find(tree.common_tables.begin(), tree.common_tables.end(), name) != tree.common_tables.end()) continue;
+        bool known = schema.find_table(name) || schema.find_view(name) || schema.find_aggregate(name);
+        if (known && std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
     }
     return out;
 }

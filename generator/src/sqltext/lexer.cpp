@@ -39,14 +39,6 @@ constexpr std::string_view kMoreKeywords[] = {"union", "using",   "uuid",    "va
                                               "nfd",   "nfkc",    "nfkd",    "leading", "trailing"};
 
 // Functions and SQL value keywords that are not IMMUTABLE in PostgreSQL.
-constexpr std::string_view kNonImmutable[] = {"now", "current_timestamp", "current_date", "current_time", "localtime",
-                                              "localtimestamp", "clock_timestamp", "statement_timestamp",
-                                              "transaction_timestamp", "timeofday", "random", "gen_random_uuid",
-                                              "uuid_generate_v4", "nextval", "current_user", "txid_current",
-                                              // STABLE (pg_proc.provolatile 's'): they read settings
-                                              "concat", "concat_ws", "format", "current_setting", "to_date",
-                                              "to_number", "make_timestamptz", "pg_backend_pid", "currval", "setseed"};
-
 // SQL value keywords that act as functions without parentheses.
 constexpr std::string_view kParenlessFunctions[] = {"current_timestamp", "current_date",   "current_time",
                                                     "localtime",         "localtimestamp", "current_user"};
@@ -252,18 +244,6 @@ bool is_call(const std::vector<Token>& tokens, size_t i) {
     return tokens[i].kind == TokenKind::Identifier && i + 1 < tokens.size() && tokens[i + 1].kind == TokenKind::LParen;
 }
 
-// Reads `name` or `schema.name` at i into out; returns the index after it.
-size_t read_relation_name(const std::vector<Token>& tokens, size_t j, std::vector<std::string>& out) {
-    std::string name = tokens[j].text;
-    while (j + 2 < tokens.size() && tokens[j + 1].kind == TokenKind::Dot &&
-           (tokens[j + 2].kind == TokenKind::Identifier || tokens[j + 2].kind == TokenKind::QuotedIdentifier)) {
-        j += 2;
-        name = tokens[j].text;
-    }
-    out.push_back(name);
-    return j + 1;
-}
-
 }  // namespace
 
 std::optional<std::vector<Token>> lex(std::string_view sql, std::string* error, std::vector<size_t>* line_comments) {
@@ -281,18 +261,6 @@ size_t matching_paren(const std::vector<Token>& tokens, size_t open) {
 
 bool is_sql_keyword(std::string_view word) {
     return contains(kKeywords, word) || contains(kMoreKeywords, word);
-}
-
-std::vector<std::string> non_immutable_functions(const std::vector<Token>& tokens) {
-    std::vector<std::string> out;
-    for (size_t i = 0; i < tokens.size(); ++i) {
-        const auto& t = tokens[i];
-        if (t.kind != TokenKind::Identifier || !contains(kNonImmutable, t.text)) continue;
-        bool qualified = i > 0 && tokens[i - 1].kind == TokenKind::Dot;
-        if (qualified) continue;
-        if (is_call(tokens, i) || contains(kParenlessFunctions, t.text)) out.push_back(t.text);
-    }
-    return out;
 }
 
 bool is_word(const Token& t, std::string_view word) {
@@ -334,34 +302,6 @@ std::vector<Token> bare_identifiers(const std::vector<Token>& tokens) {
         // The alias after AS names an output, it does not read a column.
         if (i > 0 && tokens[i - 1].kind == TokenKind::Identifier && tokens[i - 1].text == "as") continue;
         out.push_back(t);
-    }
-    return out;
-}
-
-std::vector<std::string> relations_read(const std::vector<Token>& tokens) {
-    std::vector<std::string> out;
-    for (size_t i = 0; i + 1 < tokens.size(); ++i) {
-        const auto& t = tokens[i];
-        if (t.kind != TokenKind::Identifier || (t.text != "from" && t.text != "join")) continue;
-        size_t j = i + 1;
-        if (tokens[j].kind == TokenKind::Identifier && tokens[j].text == "only") ++j;
-        if (j >= tokens.size()) break;
-        if (tokens[j].kind != TokenKind::Identifier && tokens[j].kind != TokenKind::QuotedIdentifier) continue;
-        // EXTRACT(field FROM x) and similar: FROM followed by a call is not a relation.
-        if (is_call(tokens, j)) continue;
-        while (j < tokens.size()) {
-            j = read_relation_name(tokens, j, out);
-            // FROM a [AS] x, b y: a comma continues the list of relations.
-            if (j < tokens.size() && tokens[j].kind == TokenKind::Identifier && tokens[j].text == "as") ++j;
-            if (j < tokens.size() && tokens[j].kind == TokenKind::Identifier && !is_sql_keyword(tokens[j].text)) ++j;
-            if (j + 1 < tokens.size() && tokens[j].kind == TokenKind::Comma &&
-                (tokens[j + 1].kind == TokenKind::Identifier || tokens[j + 1].kind == TokenKind::QuotedIdentifier) &&
-                !is_call(tokens, j + 1)) {
-                ++j;
-                continue;
-            }
-            break;
-        }
     }
     return out;
 }

@@ -35,18 +35,9 @@ std::optional<std::vector<Token>> lex(std::string_view sql, std::string* error,
 // or tokens.size() when it is not closed.
 size_t matching_paren(const std::vector<Token>& tokens, size_t open);
 
-// Calls and keywords whose value changes between calls (now(), random(),
-// current_timestamp, ...): PostgreSQL refuses them in index predicates and
-// index expressions, TimescaleDB in continuous aggregates.
-std::vector<std::string> non_immutable_functions(const std::vector<Token>& tokens);
-
 // Identifiers in the fragment that stand alone as a column would: not a
 // keyword, not a function name, not a type after `::`, not qualified.
 std::vector<Token> bare_identifiers(const std::vector<Token>& tokens);
-
-// Names that follow FROM or JOIN (the relations a query reads), unqualified or
-// schema-qualified (then the last part).
-std::vector<std::string> relations_read(const std::vector<Token>& tokens);
 
 // Names of functions called in the fragment, lowercased.
 std::vector<std::string> called_functions(const std::vector<Token>& tokens);

@@ -244,7 +244,11 @@ bool may_be_inlined(const Function& f) {
 // demands IMMUTABLE: index keys and predicates, continuous aggregates.
 void check_immutable_calls(const Schema& schema, const std::string& sql, const SourceLocation& loc,
                            const std::string& where, const std::string& reason, Diagnostics& diags) {
-    for (const auto& name : sqltext::called_functions(sql)) {
+    std::vector<std::string> called;  // from PostgreSQL's parse of the expression
+    for (const auto& call : sqltext::parse_expression(sql).tree.calls)
+        if (call.schema != "pg_catalog" && std::find(called.begin(), called.end(), call.name) == called.end())
+            called.push_back(call.name);
+    for (const auto& name : called) {
         const auto overloads = schema.find_functions(name);
         // With overloads, the server picks one by the arguments: only when
         // none of them may be used here is the call certainly refused.
