@@ -3,9 +3,11 @@
 // tsl/src/bgw_policy/continuous_aggregate_api.c) so they fail here first.
 
 #include <algorithm>
+#include <functional>
 
 #include "catalog/aggregate_functions.hpp"
 #include "model/expression_type.hpp"
+#include "sqltext/expression.hpp"
 #include "sqltext/lexer.hpp"
 #include "sqltext/literals.hpp"
 #include "validate/rules.hpp"
@@ -160,132 +162,91 @@ bool is_known_scalar(const std::string& fn) {
                               fn);
 }
 
-using sqltext::is_word;
+using ExprKind = sqltext::Expr::Kind;
 
-// The index of the last token of the call of the function named at i: its
-// closing parenthesis, or that of a WITHIN GROUP (...) or FILTER (...) after it.
-size_t call_end(const std::vector<sqltext::Token>& t, size_t i) {
-    size_t end = sqltext::matching_paren(t, i + 1);
-    while (end + 2 < t.size() && ((is_word(t[end + 1], "within") && is_word(t[end + 2], "group")) ||
-                                  (is_word(t[end + 1], "filter") && t[end + 2].kind == sqltext::TokenKind::LParen))) {
-        size_t open = is_word(t[end + 1], "within") ? end + 3 : end + 2;
-        if (open >= t.size() || t[open].kind != sqltext::TokenKind::LParen) break;
-        end = sqltext::matching_paren(t, open);
-    }
-    return end;
+// A call of a function of the server's (or the search path's): not one a
+// schema's own namespace qualifies.
+bool unqualified_call(const sqltext::Expr& e) {
+    return e.kind == ExprKind::Call && (e.qualifier.empty() || e.qualifier == "pg_catalog");
 }
 
-// The first token of [b, e) outside nested parentheses for which `found`
-// holds, or e.
-template <class Found>
-size_t first_at_depth_zero(const std::vector<sqltext::Token>& t, size_t b, size_t e, Found found) {
-    for (size_t k = b; k < e; ++k) {
-        if (t[k].kind == sqltext::TokenKind::LParen) {
-            k = sqltext::matching_paren(t, k);
-        } else if (found(k)) {
-            return k;
-        }
-    }
-    return e;
-}
-
-// Where a call's own ORDER BY starts among its argument tokens [b, e), or e.
-size_t order_by_at(const std::vector<sqltext::Token>& t, size_t b, size_t e) {
-    return first_at_depth_zero(
-        t, b, e, [&](size_t k) { return is_word(t[k], "order") && k + 1 < e && is_word(t[k + 1], "by"); });
-}
-
-// Where a call's first argument ends among its argument tokens [b, e), or e.
-size_t comma_at(const std::vector<sqltext::Token>& t, size_t b, size_t e) {
-    return first_at_depth_zero(t, b, e, [&](size_t k) { return t[k].kind == sqltext::TokenKind::Comma; });
-}
-
-// The column named by tokens [b, e) when they are exactly one column reference.
-const RelationColumn* lone_column(const std::vector<sqltext::Token>& t, size_t b, size_t e,
-                                  const RelationShape& source) {
-    if (e != b + 1 || b >= t.size()) return nullptr;
-    if (t[b].kind != sqltext::TokenKind::Identifier && t[b].kind != sqltext::TokenKind::QuotedIdentifier)
-        return nullptr;
-    const RelationColumn* column = source.find(t[b].text);
+// The source column an aggregate's argument is, when it is exactly one column.
+const RelationColumn* lone_column(const sqltext::Expr& argument, const RelationShape& source) {
+    if (argument.kind != ExprKind::Column || !argument.qualifier.empty()) return nullptr;
+    const RelationColumn* column = source.find(argument.name);
     return column && column->type ? column : nullptr;
 }
 
 // A call of a known aggregate: its form (WITHIN GROUP, DISTINCT) and the type
-// of the argument it reads, against the catalog. Returns call_end().
-size_t check_call(const catalog::AggregateFunction& f, size_t i, const std::string& what, const AggregateColumn& c,
-                  const RelationShape& source, const std::vector<sqltext::Token>& t, Diagnostics& diags) {
+// of the argument it reads, against the catalog.
+void check_call(const catalog::AggregateFunction& f, const sqltext::Expr& call, const std::string& what,
+                const AggregateColumn& c, const RelationShape& source, Diagnostics& diags) {
     const std::string name(f.name);
-    const size_t close = sqltext::matching_paren(t, i + 1);
-    const bool distinct = i + 2 < t.size() && is_word(t[i + 2], "distinct");
-    const bool within = close + 2 < t.size() && is_word(t[close + 1], "within") && is_word(t[close + 2], "group");
-    if (f.requires_within_group() && !within) {
+    if (f.requires_within_group() && !call.within_group) {
         diags.error(c.expression_loc, what + " calls `" + name +
                                           "` without WITHIN GROUP, which PostgreSQL refuses (\"WITHIN GROUP is "
                                           "required for ordered-set aggregate " +
                                           name + "\"); write e.g. `" + name + "(" + (name == "mode" ? "" : "0.5") +
                                           ") WITHIN GROUP (ORDER BY <column>)`");
-        return call_end(t, i);
+        return;
     }
-    if (!f.requires_within_group() && within) {
+    if (!f.requires_within_group() && call.within_group) {
         diags.error(c.expression_loc, what + " calls `" + name + "` with WITHIN GROUP, but `" + name +
                                           "` is not an ordered-set aggregate: PostgreSQL reads the WITHIN GROUP key "
                                           "as one more argument and finds no such function; remove WITHIN GROUP "
                                           "(...)");
-        return call_end(t, i);
+        return;
     }
-    if (distinct && !f.allows_distinct()) {
+    if (call.distinct && !f.allows_distinct()) {
         diags.error(c.expression_loc, what + " calls `" + name +
                                           "` with DISTINCT, which PostgreSQL refuses (\"cannot use DISTINCT with "
                                           "WITHIN GROUP\"); remove DISTINCT");
-        return call_end(t, i);
-    }
-    if (!f.allows_order_by() && order_by_at(t, i + 2, close) < close) {
-        diags.error(c.expression_loc, what + " calls `" + name +
-                                          "` with ORDER BY inside its parentheses, which PostgreSQL refuses (\"cannot "
-                                          "use multiple ORDER BY clauses with WITHIN GROUP\"): an ordered-set "
-                                          "aggregate's order is its WITHIN GROUP (ORDER BY ...); remove the inner "
-                                          "ORDER BY");
-        return call_end(t, i);
+        return;
     }
     // The argument the type rule reads: the first of a plain call, the
     // WITHIN GROUP key of an ordered-set one.
     const RelationColumn* column = nullptr;
-    if (within) {
-        const size_t open = close + 3;
-        const size_t key_close = sqltext::matching_paren(t, open);
-        if (open + 2 < t.size() && is_word(t[open + 1], "order") && is_word(t[open + 2], "by"))
-            column = lone_column(t, open + 3, key_close, source);
-    } else {
-        const size_t b = i + 2 + (distinct ? 1 : 0);
-        column = lone_column(t, b, std::min(order_by_at(t, b, close), comma_at(t, b, close)), source);
+    if (call.within_group) {
+        if (!call.order.empty()) column = lone_column(call.order[0], source);
+    } else if (!call.args.empty()) {
+        column = lone_column(call.args[0], source);
     }
     if (column && !f.result(*column->type)) {
         // An ordered-set aggregate's direct arguments come first in
         // PostgreSQL's message, so only a plain call is quoted.
         const std::string refusal =
-            within ? "has no `" + name + "` over a WITHIN GROUP key of type " + pg_type_name(*column->type)
-                   : "refuses it (\"function " + name + "(" + pg_type_name(*column->type) + ") does not exist\")";
+            call.within_group
+                ? "has no `" + name + "` over a WITHIN GROUP key of type " + pg_type_name(*column->type)
+                : "refuses it (\"function " + name + "(" + pg_type_name(*column->type) + ") does not exist\")";
         diags.error(c.expression_loc, what + " calls `" + name + "` on column `" + column->name + "` of type `" +
                                           column->type->sql() + "`, and PostgreSQL " + refusal + "; `" + name +
                                           "` takes " + std::string(f.accepts));
     }
-    return call_end(t, i);
 }
 
 // DISTINCT or FILTER on a function that is not an aggregate.
-void check_scalar_call(size_t i, const std::string& what, const AggregateColumn& c,
-                       const std::vector<sqltext::Token>& t, Diagnostics& diags) {
-    const size_t close = sqltext::matching_paren(t, i + 1);
-    const bool distinct = i + 2 < t.size() && is_word(t[i + 2], "distinct");
-    const bool filter = close + 1 < t.size() && is_word(t[close + 1], "filter");
-    if (!distinct && !filter) return;
-    const std::string clause = distinct ? "DISTINCT" : "FILTER";
-    diags.error(c.expression_loc, what + " writes " + clause + " on `" + t[i].text +
+void check_scalar_call(const sqltext::Expr& call, const std::string& what, const AggregateColumn& c,
+                       Diagnostics& diags) {
+    if (!call.distinct && call.conditions.empty()) return;
+    const std::string clause = call.distinct ? "DISTINCT" : "FILTER";
+    diags.error(c.expression_loc, what + " writes " + clause + " on `" + call.name +
                                       "`, which is not an aggregate function, so PostgreSQL refuses it (\"" + clause +
-                                      " specified, but " + t[i].text +
+                                      " specified, but " + call.name +
                                       " is not an aggregate function\"); write it after the aggregate call "
                                       "that encloses `" +
-                                      t[i].text + "(...)`");
+                                      call.name + "(...)`");
+}
+
+// Whether two trees are the same expression (where each is written aside).
+bool same_expression(const sqltext::Expr& a, const sqltext::Expr& b) {
+    auto same_lists = [](const std::vector<sqltext::Expr>& x, const std::vector<sqltext::Expr>& y) {
+        return x.size() == y.size() && std::equal(x.begin(), x.end(), y.begin(), same_expression);
+    };
+    return a.kind == b.kind && a.name == b.name && a.qualifier == b.qualifier && a.constant == b.constant &&
+           a.text == b.text && a.star == b.star && a.distinct == b.distinct && a.within_group == b.within_group &&
+           a.window == b.window && a.has_operand == b.has_operand && a.has_else == b.has_else &&
+           a.negated == b.negated && same_lists(a.args, b.args) && same_lists(a.conditions, b.conditions) &&
+           same_lists(a.order, b.order);
 }
 
 // The relation of the FROM clause a bare column belongs to ("" when none).
@@ -312,88 +273,60 @@ bool grouped_column(const Schema& schema, const ContinuousAggregate& agg, const 
     return std::all_of(key.begin(), key.end(), [&](const NameRef& part) { return grouped(part.name); });
 }
 
-// Token ranges [first, last) of `t` that spell a group-by expression.
-std::vector<std::pair<size_t, size_t>> grouped_expressions(const ContinuousAggregate& agg,
-                                                           const std::vector<sqltext::Token>& t) {
-    std::vector<std::pair<size_t, size_t>> out;
-    for (const auto& g : agg.group_by) {
-        if (g.is_column()) continue;
-        std::string error;
-        auto key = sqltext::lex(g.expression, &error);
-        if (!key || key->empty()) continue;
-        for (size_t at = 0; at + key->size() <= t.size(); ++at) {
-            bool same = true;
-            for (size_t k = 0; k < key->size() && same; ++k)
-                same = t[at + k].kind == (*key)[k].kind && t[at + k].text == (*key)[k].text;
-            if (same) out.emplace_back(at, at + key->size());
-        }
-    }
-    return out;
-}
-
 // Checks one aggregate column's expression beyond what check_fragment does:
 // a window function, calls of known aggregates with arguments of the wrong
 // type, and columns used outside any aggregate (that are not grouped by).
 void check_aggregate_calls(const Schema& schema, const ContinuousAggregate& agg, const AggregateColumn& c,
-                           const RelationShape& source, const std::vector<sqltext::Token>& t, Diagnostics& diags) {
-    using sqltext::TokenKind;
+                           const RelationShape& source, const sqltext::Expr& tree, Diagnostics& diags) {
     const std::string what = "column `" + agg.name + "." + c.name + "`";
-    for (size_t i = 1; i < t.size(); ++i) {
-        if (is_word(t[i], "over") && t[i - 1].kind == TokenKind::RParen) {
-            diags.error(c.expression_loc, what +
-                                              " uses a window function (`OVER`), which TimescaleDB refuses in "
-                                              "continuous aggregates (\"invalid continuous aggregate query\", "
-                                              "\"Window function support not enabled.\"); compute it in a view "
-                                              "over the aggregate");
-            return;
-        }
-    }
-    // Ranges of tokens inside known aggregate calls, with their WITHIN GROUP
-    // (...) and FILTER (...) parts; whether any call is of a function we do not know.
-    std::vector<std::pair<size_t, size_t>> inside;
-    bool unknown_calls = false;
-    for (size_t i = 0; i + 1 < t.size(); ++i) {
-        if (t[i].kind != TokenKind::Identifier || t[i + 1].kind != TokenKind::LParen) continue;
-        const bool qualified = i > 0 && t[i - 1].kind == TokenKind::Dot;
-        if (qualified || !is_known_aggregate(t[i].text)) {
-            if (qualified || (!sqltext::is_sql_keyword(t[i].text) && !is_known_scalar(t[i].text))) unknown_calls = true;
-            if (!qualified && is_known_scalar(t[i].text)) check_scalar_call(i, what, c, t, diags);
-            continue;
-        }
-        const catalog::AggregateFunction* f = catalog::find_aggregate_function(t[i].text);
-        const size_t end = f ? check_call(*f, i, what, c, source, t, diags) : call_end(t, i);
-        inside.emplace_back(i, end);
+    bool window = false;
+    tree.walk([&](const sqltext::Expr& e) { window = window || (e.kind == ExprKind::Call && e.window); });
+    if (window) {
+        diags.error(c.expression_loc, what +
+                                          " uses a window function (`OVER`), which TimescaleDB refuses in "
+                                          "continuous aggregates (\"invalid continuous aggregate query\", "
+                                          "\"Window function support not enabled.\"); compute it in a view "
+                                          "over the aggregate");
+        return;
     }
     // A grouped expression (`lower(label)` grouped by `lower(label)`) may
     // appear as it is: PostgreSQL matches it with the group key.
-    const auto grouped = grouped_expressions(agg, t);
+    std::vector<sqltext::Expr> grouped;
+    for (const auto& g : agg.group_by)
+        if (!g.is_column())
+            if (auto key = sqltext::expression_tree(g.expression)) grouped.push_back(std::move(*key));
+    // Calls, checked; the columns read outside any aggregate call and group key.
+    bool unknown_calls = false;
+    std::vector<const sqltext::Expr*> loose;
+    // `aggregated`: inside an aggregate call, whose columns are aggregated.
+    std::function<void(const sqltext::Expr&, bool)> visit = [&](const sqltext::Expr& e, bool aggregated) {
+        if (std::any_of(grouped.begin(), grouped.end(), [&](const auto& g) { return same_expression(e, g); })) return;
+        if (e.kind == ExprKind::Column && !aggregated) loose.push_back(&e);
+        if (e.kind == ExprKind::Call) {
+            const bool ours = unqualified_call(e);
+            if (ours && is_known_aggregate(e.name)) {
+                if (const auto* f = catalog::find_aggregate_function(e.name)) check_call(*f, e, what, c, source, diags);
+                aggregated = true;
+            } else {
+                // The server's SQL syntax (`extract`, AT TIME ZONE) comes qualified with pg_catalog.
+                if (!ours || (e.qualifier.empty() && !is_known_scalar(e.name))) unknown_calls = true;
+                if (ours && is_known_scalar(e.name)) check_scalar_call(e, what, c, diags);
+            }
+        }
+        for (const auto* list : {&e.args, &e.conditions, &e.order})
+            for (const auto& child : *list) visit(child, aggregated);
+    };
+    visit(tree, false);
     // An extension may define aggregates we do not know (timescaledb_toolkit's
     // stats_agg, ...): then an unknown call gets the benefit of the doubt.
     const bool other_extensions = std::any_of(schema.extensions.begin(), schema.extensions.end(),
                                               [](const Extension& e) { return e.name != "timescaledb"; });
     if (unknown_calls && other_extensions) return;
-    for (size_t i = 0; i < t.size(); ++i) {
-        if (t[i].kind != TokenKind::Identifier && t[i].kind != TokenKind::QuotedIdentifier) continue;
-        bool covered = std::any_of(inside.begin(), inside.end(),
-                                   [&](const std::pair<size_t, size_t>& r) { return i > r.first && i < r.second; }) ||
-                       std::any_of(grouped.begin(), grouped.end(),
-                                   [&](const std::pair<size_t, size_t>& r) { return i >= r.first && i < r.second; });
-        if (covered) continue;
-        if (t[i].kind == TokenKind::Identifier && (sqltext::is_sql_keyword(t[i].text))) continue;
-        if (i + 1 < t.size() && t[i + 1].kind == TokenKind::LParen) continue;
-        if (i > 0 && (t[i - 1].kind == TokenKind::Cast || t[i - 1].kind == TokenKind::Dot)) continue;
-        // A bare column, or `relation.column`.
-        std::string relation, column = t[i].text;
-        const bool qualified = i + 1 < t.size() && t[i + 1].kind == TokenKind::Dot;
-        if (qualified) {
-            if (!sqltext::column_reference_at(t, i)) continue;  // schema.function(...), a type, ...
-            relation = t[i].text;
-            column = t[i + 2].text;
-            if (!source.find_qualified(relation, column)) continue;
-        } else {
-            if (!source.find(column)) continue;
-            relation = owner_of(source, column);
-        }
+    for (const sqltext::Expr* read : loose) {
+        const bool qualified = !read->qualifier.empty();
+        const std::string& column = read->name;
+        if (qualified ? !source.find_qualified(read->qualifier, column) : !source.find(column)) continue;
+        const std::string relation = qualified ? read->qualifier : owner_of(source, column);
         if (grouped_column(schema, agg, source, relation, column)) continue;
         diags.error(c.expression_loc,
                     what + " uses column `" + (qualified ? relation + "." : "") + column +
@@ -415,14 +348,16 @@ void check_expressions(const Schema& schema, const ContinuousAggregate& agg, con
         const std::string what = "column `" + agg.name + "." + c.name + "`";
         check_fragment(c.expression, c.expression_loc, {what, &names, true, immutable}, diags);
         check_from_references(c.expression, c.expression_loc, what, source, diags);
-        std::string error;
-        auto tokens = sqltext::lex(c.expression, &error);
-        if (tokens && sqltext::called_functions(*tokens).empty()) {
+        const auto tree = sqltext::expression_tree(c.expression);
+        if (!tree) continue;  // a syntax error, reported by check_fragment_syntax
+        bool calls = false;
+        tree->walk([&](const sqltext::Expr& e) { calls = calls || e.kind == ExprKind::Call; });
+        if (!calls) {
             diags.error(c.expression_loc, what + " is `" + c.expression +
                                               "`, which aggregates nothing; use an aggregate such as `avg(" +
                                               c.expression + ")`, or add the column to `group_by`");
-        } else if (tokens) {
-            check_aggregate_calls(schema, agg, c, source, *tokens, diags);
+        } else {
+            check_aggregate_calls(schema, agg, c, source, *tree, diags);
         }
     }
     check_fragment(agg.where, agg.where_loc,
@@ -582,25 +517,21 @@ void check_refresh_against_retention(const Schema& schema, const ContinuousAggre
 // anything else is left out of the row until the YAML declares it.
 void check_inferred_type(const ContinuousAggregate& agg, const AggregateColumn& c, const RelationShape& source,
                          Diagnostics& diags) {
-    std::string error;
-    auto tokens = sqltext::lex(c.expression, &error);
-    if (!tokens) return;
+    const auto tree = sqltext::expression_tree(c.expression);
+    if (!tree) return;
     // The example is what the outermost aggregate returns for the first
     // source column the expression reads: right for most expressions over one
     // column, and only an example.
     std::string example = "double precision";
     const catalog::AggregateFunction* outer = catalog::find_aggregate_function(outermost_aggregate(c.expression));
-    const auto& t = *tokens;
-    for (size_t i = 0; i < t.size(); ++i) {
-        // Keywords count too: a column may be called `time`.
-        const bool name =
-            t[i].kind == sqltext::TokenKind::Identifier || t[i].kind == sqltext::TokenKind::QuotedIdentifier;
-        if (!name || (i + 1 < t.size() && t[i + 1].kind == sqltext::TokenKind::LParen)) continue;
-        const RelationColumn* read = source.find(t[i].text);
-        if (!read || !read->type) continue;
+    const RelationColumn* read = nullptr;
+    tree->walk([&](const sqltext::Expr& e) {
+        if (read || e.kind != ExprKind::Column) return;
+        if (const RelationColumn* column = source.find(e.name); column && column->type) read = column;
+    });
+    if (read) {
         auto result = outer ? outer->result(*read->type) : read->type;
         if (result) example = result->sql();
-        break;
     }
     std::string quoted;  // the expression as a YAML double-quoted scalar
     for (char ch : c.expression) {
