@@ -30,10 +30,25 @@ TEST_CASE("bare identifiers exclude keywords, calls, casts and qualified names",
           std::vector<std::string>{"energy", "time"});
 }
 
+TEST_CASE("tokens are the server's scanner's", "[lexer]") {
+    std::vector<size_t> comments;
+    std::string error;
+    auto tokens = sqltext::lex("SELECT \"Mixed \"\"Q\"\"\" ->> E'a\\'b' || $t$x'y$t$ /* c */ <= 1.5::int -- end\n",
+                               &error, &comments);
+    REQUIRE(tokens);
+    CHECK(texts(*tokens) ==
+          std::vector<std::string>{"select", "Mixed \"Q\"", "->>", "a'b", "||", "x'y", "<=", "1.5", "::", "int"});
+    CHECK((*tokens)[1].kind == sqltext::TokenKind::QuotedIdentifier);
+    CHECK((*tokens)[3].kind == sqltext::TokenKind::String);
+    CHECK((*tokens)[2].offset == 21);
+    CHECK(comments == std::vector<size_t>{66});
+    CHECK(texts(lex_ok("'it''s' 'a'\n'b'")) == std::vector<std::string>{"it's", "ab"});
+}
+
 TEST_CASE("unterminated literals are errors", "[lexer]") {
     std::string error;
     CHECK_FALSE(sqltext::lex("a = 'oops", &error));
-    CHECK(error == "unterminated string literal starting at offset 4");
+    CHECK(error == "unterminated quoted string at or near \"'oops\" at offset 4");  // the server's scanner's words
     CHECK_FALSE(sqltext::lex("\"x", &error));
     CHECK_FALSE(sqltext::lex("/* a /* b */", &error));
     CHECK_FALSE(sqltext::lex("$t$ abc", &error));

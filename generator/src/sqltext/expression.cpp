@@ -146,10 +146,12 @@ private:
 
     Expr column(const json& v, Expr e) const {
         e.kind = Expr::Kind::Column;
-        const auto names = names_of(member(v, "fields"));
-        if (names.empty()) {  // `*` or `t.*`
+        const json& fields = member(v, "fields");
+        const auto names = names_of(fields);
+        if (names.empty() || (fields.is_array() && fields.back().contains("A_Star"))) {  // `*` or `t.*`
             e.kind = Expr::Kind::Other;
             e.name = "A_Star";
+            if (!names.empty()) e.qualifier = names.back();
             return e;
         }
         e.name = names.back();

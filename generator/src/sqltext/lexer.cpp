@@ -1,22 +1,14 @@
 #include "sqltext/lexer.hpp"
 
+#include <pg_query.h>
+
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstdint>
 
 namespace hyperschema::sqltext {
 namespace {
-
-bool ident_start(char c) {
-    return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || (c & 0x80);
-}
-bool ident_char(char c) {
-    return ident_start(c) || std::isdigit(static_cast<unsigned char>(c)) || c == '$';
-}
-
-char lower(char c) {
-    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-}
 
 // Words that appear in expressions and are never column references. Type names
 // are here too because they appear after AS in CAST(x AS numeric).
@@ -48,197 +40,188 @@ bool contains(const std::string_view (&words)[N], std::string_view w) {
     return std::find(std::begin(words), std::end(words), w) != std::end(words);
 }
 
-class Lexer {
-public:
-    Lexer(std::string_view sql, std::vector<size_t>* line_comments) : sql_(sql), line_comments_(line_comments) {}
+// --- PostgreSQL's own scanner ----------------------------------------------
+//
+// pg_query_scan() runs the server's scan.l over the text and returns its
+// tokens as a protocol buffer (pg_query.proto: ScanResult { repeated
+// ScanToken tokens = 2 }, ScanToken { start = 1, end = 2, token = 4,
+// keyword_kind = 5 }); the few fields read here are decoded below rather
+// than through protobuf-c, whose headers Debian ships apart.
 
-    std::optional<std::vector<Token>> run(std::string* error) {
-        while (pos_ < sql_.size()) {
-            if (!step(error)) return std::nullopt;
+struct ScanToken {
+    size_t start = 0, end = 0;
+    uint64_t token = 0;
+    uint64_t keyword_kind = 0;
+};
+
+// The token numbers of pg_query.proto's Token that are the same in
+// libpg_query 15 and 17 (the keywords after them are not).
+enum : uint64_t {
+    kIdent = 258,
+    kUident = 259,
+    kFconst = 260,
+    kSconst = 261,
+    kUsconst = 262,
+    kBconst = 263,
+    kXconst = 264,
+    kIconst = 266,
+    kParam = 267,
+    kTypecast = 268,
+    kSqlComment = 275,
+    kCComment = 276,
+};
+
+// Protocol buffers' wire format: varints and length-delimited fields.
+class WireReader {
+public:
+    WireReader(const uint8_t* p, const uint8_t* end) : p_(p), end_(end) {}
+
+    bool done() const { return p_ >= end_; }
+
+    bool varint(uint64_t& out) {
+        out = 0;
+        for (int shift = 0; shift < 64 && p_ < end_; shift += 7) {
+            const uint8_t byte = *p_++;
+            out |= static_cast<uint64_t>(byte & 0x7f) << shift;
+            if (!(byte & 0x80)) return true;
         }
-        return tokens_;
+        return false;
+    }
+
+    // The next field: its number, and its varint value or its bytes.
+    bool field(uint64_t& number, uint64_t& value, WireReader& bytes) {
+        uint64_t key = 0;
+        if (!varint(key)) return false;
+        number = key >> 3;
+        switch (key & 7) {
+            case 0:
+                return varint(value);
+            case 1:
+                return skip(8);
+            case 2: {
+                uint64_t size = 0;
+                if (!varint(size) || size > static_cast<uint64_t>(end_ - p_)) return false;
+                bytes = WireReader(p_, p_ + size);
+                p_ += size;
+                return true;
+            }
+            case 5:
+                return skip(4);
+            default:
+                return false;
+        }
     }
 
 private:
-    bool step(std::string* error) {
-        char c = sql_[pos_];
-        if (std::isspace(static_cast<unsigned char>(c))) {
-            ++pos_;
-            return true;
-        }
-        if (starts("--")) return skip_line_comment();
-        if (starts("/*")) return skip_block_comment(error);
-        if (c == '\'' || ((c == 'e' || c == 'E') && peek(1) == '\'')) return read_string(error);
-        if (c == '"') return read_quoted_identifier(error);
-        if (c == '$' && dollar_tag()) return read_dollar_string(error);
-        if (ident_start(c)) return read_identifier();
-        if (std::isdigit(static_cast<unsigned char>(c)) ||
-            (c == '.' && std::isdigit(static_cast<unsigned char>(peek(1)))))
-            return read_number();
-        return read_punctuation();
-    }
-
-    char peek(size_t ahead) const { return pos_ + ahead < sql_.size() ? sql_[pos_ + ahead] : '\0'; }
-    bool starts(std::string_view s) const { return sql_.substr(pos_, s.size()) == s; }
-
-    void push(TokenKind kind, std::string text, size_t offset) { tokens_.push_back({kind, std::move(text), offset}); }
-
-    bool skip_line_comment() {
-        if (line_comments_) line_comments_->push_back(pos_);
-        while (pos_ < sql_.size() && sql_[pos_] != '\n') ++pos_;
+    bool skip(size_t n) {
+        if (static_cast<size_t>(end_ - p_) < n) return false;
+        p_ += n;
         return true;
     }
 
-    bool skip_block_comment(std::string* error) {
-        // PostgreSQL block comments nest.
-        size_t start = pos_;
-        int depth = 0;
-        while (pos_ < sql_.size()) {
-            if (starts("/*")) {
-                ++depth;
-                pos_ += 2;
-            } else if (starts("*/")) {
-                pos_ += 2;
-                if (--depth == 0) return true;
-            } else {
-                ++pos_;
-            }
-        }
-        *error = "unterminated /* comment starting at offset " + std::to_string(start);
-        return false;
-    }
-
-    bool read_string(std::string* error) {
-        size_t start = pos_;
-        bool escapes = sql_[pos_] != '\'';
-        if (escapes) ++pos_;
-        ++pos_;
-        std::string value;
-        while (pos_ < sql_.size()) {
-            char c = sql_[pos_];
-            if (escapes && c == '\\' && pos_ + 1 < sql_.size()) {
-                value += sql_[pos_ + 1];
-                pos_ += 2;
-                continue;
-            }
-            if (c == '\'') {
-                if (peek(1) == '\'') {
-                    value += '\'';
-                    pos_ += 2;
-                    continue;
-                }
-                ++pos_;
-                push(TokenKind::String, value, start);
-                return true;
-            }
-            value += c;
-            ++pos_;
-        }
-        *error = "unterminated string literal starting at offset " + std::to_string(start);
-        return false;
-    }
-
-    bool read_quoted_identifier(std::string* error) {
-        size_t start = pos_++;
-        std::string value;
-        while (pos_ < sql_.size()) {
-            if (sql_[pos_] == '"') {
-                if (peek(1) == '"') {
-                    value += '"';
-                    pos_ += 2;
-                    continue;
-                }
-                ++pos_;
-                push(TokenKind::QuotedIdentifier, value, start);
-                return true;
-            }
-            value += sql_[pos_++];
-        }
-        *error = "unterminated quoted identifier starting at offset " + std::to_string(start);
-        return false;
-    }
-
-    // $tag$ ... $tag$; returns the length of the opening tag, 0 if not a tag.
-    size_t dollar_tag() const {
-        size_t i = pos_ + 1;
-        while (i < sql_.size() && sql_[i] != '$') {
-            if (!ident_char(sql_[i]) || sql_[i] == '$') return 0;
-            ++i;
-        }
-        if (i >= sql_.size()) return 0;
-        if (i > pos_ + 1 && std::isdigit(static_cast<unsigned char>(sql_[pos_ + 1]))) return 0;
-        return i - pos_ + 1;
-    }
-
-    bool read_dollar_string(std::string* error) {
-        size_t start = pos_;
-        std::string tag(sql_.substr(pos_, dollar_tag()));
-        auto end = sql_.find(tag, pos_ + tag.size());
-        if (end == std::string_view::npos) {
-            *error = "unterminated dollar-quoted string starting at offset " + std::to_string(start);
-            return false;
-        }
-        push(TokenKind::String, std::string(sql_.substr(pos_ + tag.size(), end - pos_ - tag.size())), start);
-        pos_ = end + tag.size();
-        return true;
-    }
-
-    bool read_identifier() {
-        size_t start = pos_;
-        std::string word;
-        while (pos_ < sql_.size() && ident_char(sql_[pos_])) word += lower(sql_[pos_++]);
-        push(TokenKind::Identifier, word, start);
-        return true;
-    }
-
-    bool read_number() {
-        size_t start = pos_;
-        while (pos_ < sql_.size() &&
-               (std::isalnum(static_cast<unsigned char>(sql_[pos_])) || sql_[pos_] == '.' || sql_[pos_] == '_'))
-            ++pos_;
-        push(TokenKind::Number, std::string(sql_.substr(start, pos_ - start)), start);
-        return true;
-    }
-
-    bool read_punctuation() {
-        size_t start = pos_;
-        char c = sql_[pos_];
-        if (starts("::")) {
-            pos_ += 2;
-            push(TokenKind::Cast, "::", start);
-            return true;
-        }
-        ++pos_;
-        switch (c) {
-            case '(':
-                push(TokenKind::LParen, "(", start);
-                return true;
-            case ')':
-                push(TokenKind::RParen, ")", start);
-                return true;
-            case ',':
-                push(TokenKind::Comma, ",", start);
-                return true;
-            case '.':
-                push(TokenKind::Dot, ".", start);
-                return true;
-            default:
-                break;
-        }
-        std::string op(1, c);
-        constexpr std::string_view kOperatorChars = "+-*/<>=~!@#%^&|`?";
-        while (pos_ < sql_.size() && kOperatorChars.find(sql_[pos_]) != std::string_view::npos && !starts("--") &&
-               !starts("/*"))
-            op += sql_[pos_++];
-        push(TokenKind::Operator, op, start);
-        return true;
-    }
-
-    std::string_view sql_;
-    std::vector<size_t>* line_comments_;
-    size_t pos_ = 0;
-    std::vector<Token> tokens_;
+    const uint8_t* p_;
+    const uint8_t* end_;
 };
+
+std::optional<std::vector<ScanToken>> decode_scan(const char* data, size_t size) {
+    WireReader result(reinterpret_cast<const uint8_t*>(data), reinterpret_cast<const uint8_t*>(data) + size);
+    std::vector<ScanToken> tokens;
+    while (!result.done()) {
+        uint64_t number = 0, value = 0;
+        WireReader bytes(nullptr, nullptr);
+        if (!result.field(number, value, bytes)) return std::nullopt;
+        if (number != 2) continue;
+        ScanToken t;
+        while (!bytes.done()) {
+            uint64_t n = 0, v = 0;
+            WireReader unused(nullptr, nullptr);
+            if (!bytes.field(n, v, unused)) return std::nullopt;
+            if (n == 1) t.start = v;
+            if (n == 2) t.end = v;
+            if (n == 4) t.token = v;
+            if (n == 5) t.keyword_kind = v;
+        }
+        tokens.push_back(t);
+    }
+    return tokens;
+}
+
+std::string lowercase(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+// A string constant's value: '' and E'\'' unescaped, $tag$ ... $tag$ and
+// b'...', x'...' without their delimiters.
+std::string string_value(std::string_view text) {
+    if (!text.empty() && text[0] == '$') {
+        const size_t tag = text.find('$', 1) + 1;
+        return std::string(text.substr(tag, text.size() - 2 * tag));
+    }
+    const bool escapes = !text.empty() && (text[0] == 'e' || text[0] == 'E');
+    const size_t open = text.find('\'');
+    if (open == std::string_view::npos) return std::string(text);
+    std::string value;
+    for (size_t i = open + 1; i + 1 < text.size(); ++i) {
+        if (escapes && text[i] == '\\' && i + 2 < text.size()) {
+            value += text[++i];
+        } else if (text[i] == '\'' && text[i + 1] == '\'') {
+            value += '\'';
+            ++i;
+        } else if (text[i] == '\'') {
+            // 'a'\n'b': a continued constant; the next part starts at its quote.
+            i = text.find('\'', i + 1);
+            if (i == std::string_view::npos) break;
+        } else {
+            value += text[i];
+        }
+    }
+    return value;
+}
+
+// `"Mixed ""quoted"""` as written: Mixed "quoted".
+std::string quoted_name(std::string_view text) {
+    std::string value;
+    for (size_t i = 1; i + 1 < text.size(); ++i) {
+        value += text[i];
+        if (text[i] == '"') ++i;
+    }
+    return value;
+}
+
+Token token_of(const ScanToken& s, std::string_view sql) {
+    const std::string_view text = sql.substr(s.start, s.end - s.start);
+    const bool keyword = s.keyword_kind != 0 || s.token > kCComment;
+    if (keyword || (s.token == kIdent && (text.empty() || text[0] != '"')))
+        return {TokenKind::Identifier, lowercase(text), s.start};
+    switch (s.token) {
+        case kIdent:
+        case kUident:
+            return {TokenKind::QuotedIdentifier, quoted_name(text), s.start};
+        case kSconst:
+        case kUsconst:
+        case kBconst:
+        case kXconst:
+            return {TokenKind::String, string_value(text), s.start};
+        case kIconst:
+        case kFconst:
+        case kParam:
+            return {TokenKind::Number, std::string(text), s.start};
+        case kTypecast:
+            return {TokenKind::Cast, "::", s.start};
+        case '(':
+            return {TokenKind::LParen, "(", s.start};
+        case ')':
+            return {TokenKind::RParen, ")", s.start};
+        case ',':
+            return {TokenKind::Comma, ",", s.start};
+        case '.':
+            return {TokenKind::Dot, ".", s.start};
+        default:
+            return {TokenKind::Operator, std::string(text), s.start};
+    }
+}
 
 bool is_call(const std::vector<Token>& tokens, size_t i) {
     return tokens[i].kind == TokenKind::Identifier && i + 1 < tokens.size() && tokens[i + 1].kind == TokenKind::LParen;
@@ -247,7 +230,29 @@ bool is_call(const std::vector<Token>& tokens, size_t i) {
 }  // namespace
 
 std::optional<std::vector<Token>> lex(std::string_view sql, std::string* error, std::vector<size_t>* line_comments) {
-    return Lexer(sql, line_comments).run(error);
+    const std::string text(sql);
+    PgQueryScanResult result = pg_query_scan(text.c_str());
+    std::optional<std::vector<ScanToken>> scanned;
+    if (result.error) {
+        const int at = result.error->cursorpos > 0 ? result.error->cursorpos - 1 : 0;
+        *error = std::string(result.error->message) + " at offset " + std::to_string(at);
+    } else {
+        scanned = decode_scan(result.pbuf.data, result.pbuf.len);
+        if (!scanned) *error = "the scanner's answer does not decode";
+    }
+    pg_query_free_scan_result(result);
+    if (!scanned) return std::nullopt;
+    std::vector<Token> tokens;
+    for (const auto& s : *scanned) {
+        if (s.end > text.size() || s.start > s.end) continue;
+        if (s.token == kSqlComment) {
+            if (line_comments) line_comments->push_back(s.start);
+            continue;
+        }
+        if (s.token == kCComment) continue;
+        tokens.push_back(token_of(s, text));
+    }
+    return tokens;
 }
 
 size_t matching_paren(const std::vector<Token>& tokens, size_t open) {

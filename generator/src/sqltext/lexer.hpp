@@ -1,11 +1,12 @@
 #pragma once
 
-// A small SQL tokenizer for the SQL fragments a schema contains (defaults,
-// predicates, view bodies, aggregate expressions). It does not parse SQL; it
-// finds what the validator asks about: function calls, identifiers that look
-// like column references, and names of relations a view reads from. String
-// literals, quoted identifiers, dollar quotes and comments are skipped
-// correctly, so `'now()'` is not mistaken for a call to now().
+// The tokens of SQL text as PostgreSQL's own scanner (scan.l, through
+// libpg_query's pg_query_scan) reads them, for the steps that rewrite SQL
+// text rather than judge it: renames in the diff, verify's normal form of
+// expressions, pull's reading of aggregate queries, the `--` comment check.
+// What a fragment means is read from its parse tree (sqltext/expression.hpp).
+// String literals, quoted identifiers, dollar quotes and comments are the
+// server's, so `'now()'` is no call to now().
 
 #include <optional>
 #include <set>

@@ -54,6 +54,19 @@ void collect(const nlohmann::json& node, FragmentTree& tree) {
     }
 }
 
+// The outermost SELECT's target list: how many, and whether one has AS.
+void count_targets(const nlohmann::json& tree, FragmentTree& out) {
+    if (!tree.is_object() || !tree.contains("stmts") || tree["stmts"].empty()) return;
+    const auto& first = tree["stmts"][0];
+    if (!first.contains("stmt") || !first["stmt"].contains("SelectStmt")) return;
+    const auto& select = first["stmt"]["SelectStmt"];
+    if (!select.contains("targetList")) return;
+    for (const auto& target : select["targetList"]) {
+        ++out.targets;
+        out.named_target = out.named_target || (target.contains("ResTarget") && target["ResTarget"].contains("name"));
+    }
+}
+
 // The parse of `statement`, the text checked with `prefix` bytes before it
 // (which made it a statement): an error's position is moved back by those.
 ParsedFragment parse(const std::string& statement, size_t prefix, size_t text_size) {
@@ -63,7 +76,9 @@ ParsedFragment parse(const std::string& statement, size_t prefix, size_t text_si
         const size_t at = result.error->cursorpos > 0 ? static_cast<size_t>(result.error->cursorpos - 1) : 0;
         parsed.error = SyntaxError{result.error->message, std::min(at > prefix ? at - prefix : 0, text_size)};
     } else if (result.parse_tree) {
-        collect(nlohmann::json::parse(result.parse_tree, nullptr, false), parsed.tree);
+        const auto tree = nlohmann::json::parse(result.parse_tree, nullptr, false);
+        collect(tree, parsed.tree);
+        count_targets(tree, parsed.tree);
     }
     pg_query_free_parse_result(result);
     return parsed;

@@ -29,6 +29,9 @@ struct FragmentTree {
     std::vector<std::string> column_refs;
     std::vector<Relation> relations;
     std::vector<Relation> calls;  // a function by its name as written (`pg_catalog` for SQL syntax: EXTRACT)
+    // The outermost SELECT's output columns, and whether one is named (AS).
+    size_t targets = 0;
+    bool named_target = false;
     std::vector<std::string> common_tables;
     bool subquery = false;
 };

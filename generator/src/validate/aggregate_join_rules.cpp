@@ -8,16 +8,13 @@
 #include <algorithm>
 
 #include "model/expression_type.hpp"
-#include "sqltext/lexer.hpp"
+#include "sqltext/expression.hpp"
+#include "sqltext/sql_parser.hpp"
 #include "validate/rules.hpp"
 
 namespace hyperschema::rules {
 namespace {
 
-using sqltext::is_name;
-using sqltext::is_word;
-using sqltext::Token;
-using sqltext::TokenKind;
 
 bool contains(const std::vector<std::string>& names, const std::string& name) {
     return std::find(names.begin(), names.end(), name) != names.end();
@@ -63,25 +60,20 @@ void check_qualified_reference(const std::string& relation, const std::string& c
 // that), not a constant (PostgreSQL reads a number as a column position and
 // refuses other constants).
 bool check_one_expression(const GroupKey& g, const std::string& what, Diagnostics& diags) {
-    std::string error;
-    auto tokens = sqltext::lex(g.expression, &error);
-    if (!tokens) return true;  // reported by check_fragment
-    int depth = 0;
-    bool qualified = false;
-    for (size_t i = 0; i < tokens->size(); ++i) {
-        const Token& t = (*tokens)[i];
-        if (t.kind == TokenKind::LParen) ++depth;
-        if (t.kind == TokenKind::RParen) --depth;
-        if (depth == 0 && (t.kind == TokenKind::Comma || is_word(t, "as"))) {
-            diags.error(g.expression_loc,
-                        what + " is `" + g.expression + "`, more than one expression; " +
-                            (t.kind == TokenKind::Comma ? "write each as an entry of its own in `group_by`"
-                                                        : "the output column's name is `name:`, not AS"));
-            return false;
-        }
-        qualified = qualified || (is_name(t) && i + 1 < tokens->size() && (*tokens)[i + 1].kind == TokenKind::Dot);
+    // As the server reads it at the head of a select list: `a, b` is two
+    // output columns, `x AS y` one named.
+    const auto listed = sqltext::parse_query("SELECT " + g.expression).tree;
+    if (listed.targets > 1 || listed.named_target) {
+        diags.error(g.expression_loc, what + " is `" + g.expression + "`, more than one expression; " +
+                                          (listed.targets > 1 ? "write each as an entry of its own in `group_by`"
+                                                              : "the output column's name is `name:`, not AS"));
+        return false;
     }
-    if (qualified || !sqltext::bare_identifiers(*tokens).empty()) return true;
+    const auto tree = sqltext::expression_tree(g.expression);
+    if (!tree) return true;  // reported by check_fragment_syntax
+    bool reads = false;
+    tree->walk([&](const sqltext::Expr& e) { reads = reads || e.kind == sqltext::Expr::Kind::Column; });
+    if (reads) return true;
     diags.error(g.expression_loc, what + " is `" + g.expression +
                                       "`, which reads no column: PostgreSQL takes a number in GROUP BY as a column "
                                       "position and refuses other constants; group by an expression of the source's "
@@ -99,16 +91,15 @@ std::vector<std::string> names_in_from(const RelationShape& from) {
 
 void check_from_references(const std::string& sql, const SourceLocation& loc, const std::string& what,
                            const RelationShape& from, Diagnostics& diags) {
-    std::string error;
-    auto tokens = sqltext::lex(sql, &error);
-    if (!tokens) return;
-    const std::vector<Token>& t = *tokens;
-    for (size_t i = 0; i + 2 < t.size(); ++i)
-        if (sqltext::column_reference_at(t, i))
-            check_qualified_reference(t[i].text, t[i + 2].text, what, loc, from, diags);
-    for (const auto& bare : sqltext::bare_identifiers(t)) {
-        if (contains(from.ambiguous, bare.text)) report_ambiguous(bare.text, what, loc, from, diags);
-    }
+    const auto tree = sqltext::expression_tree(sql);
+    if (!tree) return;  // reported by check_fragment_syntax
+    tree->walk([&](const sqltext::Expr& e) {
+        if (e.kind != sqltext::Expr::Kind::Column) return;
+        if (!e.qualifier.empty())
+            check_qualified_reference(e.qualifier, e.name, what, loc, from, diags);
+        else if (contains(from.ambiguous, e.name))
+            report_ambiguous(e.name, what, loc, from, diags);
+    });
 }
 
 void check_aggregate_joins(const Schema& schema, const ContinuousAggregate& agg, Diagnostics& diags) {

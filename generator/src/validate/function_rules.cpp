@@ -6,7 +6,7 @@
 
 #include "catalog/functions.hpp"
 #include "emit/sql_statements.hpp"
-#include "sqltext/lexer.hpp"
+#include "sqltext/expression.hpp"
 #include "sqltext/sql_parser.hpp"
 #include "validate/rules.hpp"
 
@@ -161,26 +161,22 @@ struct RowReference {
     std::string row, column;
 };
 
-std::vector<RowReference> row_references(const std::vector<sqltext::Token>& tokens) {
+std::vector<RowReference> row_references(const sqltext::Expr& tree) {
     std::vector<RowReference> out;
-    for (size_t i = 0; i + 1 < tokens.size(); ++i) {
-        const auto& row = tokens[i];
-        if (row.kind != sqltext::TokenKind::Identifier || (row.text != "new" && row.text != "old") ||
-            tokens[i + 1].kind != sqltext::TokenKind::Dot)
-            continue;
-        const bool named = i + 2 < tokens.size() && (tokens[i + 2].kind == sqltext::TokenKind::Identifier ||
-                                                     tokens[i + 2].kind == sqltext::TokenKind::QuotedIdentifier);
-        out.push_back({row.text, named ? tokens[i + 2].text : ""});
-    }
+    tree.walk([&](const sqltext::Expr& e) {
+        const bool column = e.kind == sqltext::Expr::Kind::Column;
+        const bool star = e.kind == sqltext::Expr::Kind::Other && e.name == "A_Star";
+        if ((column || star) && (e.qualifier == "new" || e.qualifier == "old"))
+            out.push_back({e.qualifier, column ? e.name : ""});
+    });
     return out;
 }
 
 void check_trigger_when(const Table& table, const Trigger& t, Diagnostics& diags) {
     if (t.when.empty()) return;
-    std::string error;
-    auto tokens = sqltext::lex(t.when, &error);
-    if (!tokens) return;  // the syntax check reports it
-    const auto references = row_references(*tokens);
+    const auto tree = sqltext::expression_tree(t.when);
+    if (!tree) return;  // the syntax check reports it
+    const auto references = row_references(*tree);
     auto reads = [&](const std::string& row) {
         return std::any_of(references.begin(), references.end(), [&](const RowReference& r) { return r.row == row; });
     };
