@@ -15,7 +15,6 @@
 namespace hyperschema::rules {
 namespace {
 
-
 bool contains(const std::vector<std::string>& names, const std::string& name) {
     return std::find(names.begin(), names.end(), name) != names.end();
 }
