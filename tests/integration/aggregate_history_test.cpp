@@ -7,9 +7,16 @@
 
 #include "support/catch.hpp"
 
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <pqxx/pqxx>
+#include <random>
+#include <thread>
 
 #include "diff/diff.hpp"
 #include "emit/expected_schema.hpp"
@@ -142,12 +149,20 @@ void require_kept(const Rows& was, const Rows& now, const std::vector<std::strin
     }
 }
 
+void load_readings(const std::string& db);
+
 // The database every case starts from: the base schema with 20 days of
 // readings every 10 minutes for two devices, every aggregate refreshed, then
 // the first 10 days of readings dropped.
 std::string loaded_database(const Schema& base) {
     const std::string db = PgCluster::shared().create_database("history_base");
     run_sql(db, history::schema_sql(base));
+    load_readings(db);
+    return db;
+}
+
+// The readings and refreshes of loaded_database(), into a database that has the base schema.
+void load_readings(const std::string& db) {
     run_sql(db, R"(
 INSERT INTO readings
 SELECT t, d, ((extract(epoch FROM t)::bigint / 600 + d * 7) % 97)::double precision
@@ -159,7 +174,6 @@ CALL refresh_continuous_aggregate('weekly', NULL, NULL);
 SELECT count(*) FROM drop_chunks('readings', older_than => timestamptz ')" +
                     std::string(kRetentionCut) + R"(');
 )");
-    return db;
 }
 
 std::string render(const diff::Plan& plan, bool up) {
@@ -451,4 +465,112 @@ TEST_CASE("a history-keeping rebuild stopped after any step completes when run a
         }
     }
     PgCluster::shared().drop_database(template_db);
+}
+
+namespace {
+
+// `hyperschema migrate ARGS... --migrations DIR --db <db>`.
+std::vector<std::string> migrate_args(const std::string& db, const std::string& dir, std::vector<std::string> args) {
+    args.insert(args.begin(), {HYPERSCHEMA_CLI, "migrate"});
+    args.insert(args.end(), {"--migrations", dir, "--db", PgCluster::shared().dsn(db)});
+    return args;
+}
+
+// The CLI started in a child process with its output thrown away.
+pid_t start(const std::vector<std::string>& args) {
+    const pid_t child = ::fork();
+    if (child == 0) {
+        std::vector<char*> argv;
+        for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+        argv.push_back(nullptr);
+        const int devnull = ::open("/dev/null", O_WRONLY);
+        ::dup2(devnull, 1);
+        ::dup2(devnull, 2);
+        ::execv(argv[0], argv.data());
+        ::_exit(127);
+    }
+    return child;
+}
+
+}  // namespace
+
+TEST_CASE("a history-keeping rebuild killed with SIGKILL at random moments completes on the next run",
+          "[timescaledb][migrate]") {
+    HYPERSCHEMA_REQUIRE_TIMESCALEDB();
+    const Schema base = schema_of(Variant{}, "sigkill_base");
+    Variant v;
+    v.hourly_bucket = "2 hours";
+    v.daily_extra = ", top: max(top)";
+    const Schema changed = schema_of(v, "sigkill_changed");
+    // The history on disk, as `migrate new` writes it: the base, then the change.
+    Schema nothing;
+    nothing.name = base.name;
+    const std::string dir =
+        (fs::temp_directory_path() / ("hyperschema-sigkill-" + std::to_string(::getpid()))).string();
+    const std::string first = migration_stem(1, "base"), second = migration_stem(2, "coarser");
+    write_text(dir + "/" + first + ".up.sql",
+               history::render_migration(diff::diff_schemas(nothing, base), "history", first, true, {}));
+    write_text(dir + "/" + first + ".down.sql",
+               history::render_migration(diff::diff_schemas(base, nothing, diff::Direction::Down), "history", first,
+                                         false, {}));
+    write_text(dir + "/" + second + ".up.sql", render(diff::diff_schemas(base, changed), true));
+    write_text(dir + "/" + second + ".down.sql",
+               render(diff::diff_schemas(changed, base, diff::Direction::Down), false));
+
+    // Migrated to the base by the runner, loaded, its old readings dropped.
+    const std::string template_db = PgCluster::shared().create_database("sigkill_base");
+    std::string output;
+    REQUIRE(run_command(migrate_args(template_db, dir, {"up", "--to", "1"}), &output) == 0);
+    load_readings(template_db);
+    const Held was = held(template_db);
+
+    // One uninterrupted run: its result, and how long it takes.
+    const std::string whole_db = PgCluster::shared().create_database_from(template_db, "sigkill_whole");
+    const auto begun = std::chrono::steady_clock::now();
+    REQUIRE(run_command(migrate_args(whole_db, dir, {"up"}), &output) == 0);
+    const auto took = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - begun);
+    const Held whole = held(whole_db);
+    PgCluster::shared().drop_database(whole_db);
+
+    // Kill times spread over the run: trial k at a random moment of its k-th tenth.
+    std::mt19937 random(20261203);
+    constexpr int kTrials = 10;
+    int interrupted = 0, between_phases = 0;
+    for (int trial = 0; trial < kTrials; ++trial) {
+        const double at = (trial + std::uniform_real_distribution<double>(0, 1)(random)) / kTrials;
+        const auto after = std::chrono::microseconds(static_cast<long>(at * static_cast<double>(took.count())));
+        INFO("trial " << trial << ": killed after " << after.count() << " us of a " << took.count() << " us run");
+        const std::string db = PgCluster::shared().create_database_from(template_db, "sigkill");
+        const pid_t child = start(migrate_args(db, dir, {"up"}));
+        std::this_thread::sleep_for(after);
+        ::kill(child, SIGKILL);
+        ::waitpid(child, nullptr, 0);
+        {
+            // Where the kill left the change: not applied, or its transaction
+            // committed and the refreshes and carries after it not all run.
+            pqxx::connection conn(PgCluster::shared().dsn(db));
+            pqxx::nontransaction n(conn);
+            const auto state = n.exec("SELECT state FROM hyperschema.schema_migrations WHERE version = 2");
+            const std::string was_left = state.empty() ? "none" : state[0][0].c_str();
+            interrupted += was_left != "applied";
+            between_phases += was_left == "transaction_done";
+        }
+        // The next run waits for the killed one's session to end, then completes.
+        const int status = run_command(migrate_args(db, dir, {"up"}), &output);
+        INFO(output);
+        REQUIRE(status == 0);
+        require_clean(db, changed);
+        const Held now = held(db);
+        require_kept(was.weekly, now.weekly, {"total", "n"}, "weekly");
+        require_kept(was.daily, now.daily, {"total", "n"}, "daily");
+        CHECK(now.hourly == whole.hourly);
+        CHECK(now.daily == whole.daily);
+        CHECK(now.weekly == whole.weekly);
+        PgCluster::shared().drop_database(db);
+    }
+    // The kills did land inside the run, and inside the steps after its transaction.
+    CHECK(interrupted >= kTrials / 2);
+    CHECK(between_phases >= 1);
+    PgCluster::shared().drop_database(template_db);
+    fs::remove_all(dir);
 }
