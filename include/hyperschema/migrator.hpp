@@ -111,15 +111,43 @@ public:
         return detail::AdvisoryLock(conn_, key, waiting);
     }
 
+    // A migration's row goes started -> transaction_done -> applied on the way
+    // up (when it has statements outside its transaction), and reverting ->
+    // revert_transaction_done -> deleted on the way down; a stop leaves the
+    // state the next run resumes from.
+    static constexpr const char* kStates =
+        "'started', 'transaction_done', 'applied', 'reverting', 'revert_transaction_done'";
+
     void ensure_history_table() {
         pqxx::work w(conn_);
         w.exec("CREATE SCHEMA IF NOT EXISTS " + checked_identifier(options_.history_schema));
         w.exec("CREATE TABLE IF NOT EXISTS " + table_ +
                " (version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL, "
-               "state text NOT NULL CHECK (state IN ('started', 'transaction_done', 'applied', 'reverting')), "
+               "state text NOT NULL CHECK (state IN (" +
+               std::string(kStates) +
+               ")), "
                "applied_at timestamptz NOT NULL DEFAULT now(), execution_ms bigint, "
                "applied_by text NOT NULL DEFAULT current_user)");
+        upgrade_state_check(w);
         w.commit();
+    }
+
+    // A history table written by a release before revert_transaction_done
+    // existed has a CHECK without it: replaced, once.
+    void upgrade_state_check(pqxx::work& w) {
+        const pqxx::result old =
+            pqxx_bridge::exec(w,
+                              "SELECT conname FROM pg_constraint WHERE conrelid = to_regclass($1) AND contype = 'c' "
+                              "AND pg_get_constraintdef(oid) LIKE '%transaction_done%' "
+                              "AND pg_get_constraintdef(oid) NOT LIKE '%revert_transaction_done%'",
+                              options_.history_schema + "." + options_.history_table);
+        if (old.empty()) return;
+        w.exec("ALTER TABLE " + table_ + " DROP CONSTRAINT " + w.quote_name(old[0][0].c_str()) +
+               ", ADD CHECK (state IN (" + std::string(kStates) + "))");
+    }
+
+    static bool reverting(const std::string& state) {
+        return state == "reverting" || state == "revert_transaction_done";
     }
 
     bool history_exists() {
@@ -146,7 +174,9 @@ public:
     // Refuses a history the application cannot continue.
     const std::string& checksum_of(const Migration& m) const { return checksums_[static_cast<size_t>(m.version - 1)]; }
 
-    void check_history(const std::vector<AppliedMigration>& applied) {
+    // `resuming_down`: a revert stopped part-way is the newest row, and the
+    // down run finishes it; any other run refuses the history meanwhile.
+    void check_history(const std::vector<AppliedMigration>& applied, bool resuming_down = false) {
         for (const auto& a : applied) {
             if (a.version > static_cast<int>(migrations_.size())) {
                 throw database_ahead("the database has migration " + std::to_string(a.version) + " (" + a.name +
@@ -161,11 +191,10 @@ public:
                                     "..., but the application's " + m.name + " has " + checksum_of(m).substr(0, 12) +
                                     "...: a migration was edited after it was applied; restore it and write a new one");
             }
-            if (a.state == "reverting") {
+            if (reverting(a.state) && !(resuming_down && &a == &applied.back())) {
                 throw history_error("migration " + std::to_string(a.version) + " (" + a.name +
-                                    ") stopped part-way while being reverted; finish it by hand (run the statements "
-                                    "after COMMIT in its "
-                                    "down file, then delete its row from the history table) before migrating");
+                                    ") stopped part-way while being reverted (state " + a.state +
+                                    "); run `migrate down` again to finish reverting it, then migrate");
             }
         }
     }
@@ -225,11 +254,13 @@ public:
     int down(int target) {
         auto guard = lock();
         auto applied = read_history();
-        check_history(applied);
+        check_history(applied, true);
+        if (!applied.empty() && !options_.dry_run) ensure_history_table();  // its CHECK knows every state
         int count = 0;
         for (auto it = applied.rbegin(); it != applied.rend(); ++it) {
-            if (it->version <= target) break;
-            apply_down(migrations_[it->version - 1]);
+            // A revert stopped part-way is finished whatever the target.
+            if (it->version <= target && !reverting(it->state)) break;
+            apply_down(migrations_[it->version - 1], *it);
             ++count;
         }
         return count;
@@ -367,20 +398,28 @@ private:
         say(label(m) + ": applied in " + std::to_string(elapsed_ms()) + " ms");
     }
 
-    void apply_down(const Migration& m) {
+    void apply_down(const Migration& m, const AppliedMigration& row) {
         const Script script = parse_script(m.down);
         const auto started = std::chrono::steady_clock::now();
         if (options_.dry_run) return print_plan(m, "down", script);
         const bool outside = !script.before.empty() || !script.after.empty();
-        if (outside) set_state(m, "reverting");
-        run_alone_all(m, script.before, "down, before");
-        starting(m, "down, the transaction", "");
-        step(m, "down, the transaction (rolled back)", script.transaction, [&] {
-            pqxx::work w(conn_);
-            if (!script.transaction.empty()) w.exec(script.transaction);
-            if (!outside) pqxx_bridge::exec(w, "DELETE FROM " + table_ + " WHERE version = $1", m.version);
-            w.commit();
-        });
+        if (reverting(row.state)) say(label(m) + ": resuming the revert after a stop in state " + row.state);
+        // Its transaction committed: only the statements after it are left.
+        if (row.state != "revert_transaction_done") {
+            if (outside) set_state(m, "reverting");
+            run_alone_all(m, script.before, "down, before");
+            starting(m, "down, the transaction", "");
+            step(m, "down, the transaction (rolled back)", script.transaction, [&] {
+                pqxx::work w(conn_);
+                if (!script.transaction.empty()) w.exec(script.transaction);
+                if (outside)
+                    pqxx_bridge::exec(
+                        w, "UPDATE " + table_ + " SET state = 'revert_transaction_done' WHERE version = $1", m.version);
+                else
+                    pqxx_bridge::exec(w, "DELETE FROM " + table_ + " WHERE version = $1", m.version);
+                w.commit();
+            });
+        }
         run_alone_all(m, script.after, "down, after");
         if (outside) {
             pqxx::nontransaction n(conn_);

@@ -574,3 +574,80 @@ TEST_CASE("a history-keeping rebuild killed with SIGKILL at random moments compl
     PgCluster::shared().drop_database(template_db);
     fs::remove_all(dir);
 }
+
+TEST_CASE("a history-keeping down migration stopped after any step is finished by the next down",
+          "[timescaledb][migrate]") {
+    HYPERSCHEMA_REQUIRE_TIMESCALEDB();
+    const Schema base = schema_of(Variant{}, "down_stop_base");
+    Variant v;
+    v.hourly_bucket = "2 hours";
+    v.daily_extra = ", top: max(top)";
+    const Schema changed = schema_of(v, "down_stop_changed");
+    Schema nothing;
+    nothing.name = base.name;
+    const std::vector<Migration> migrations{
+        {1, "base", history::render_migration(diff::diff_schemas(nothing, base), "history", "0001_base", true, {}),
+         history::render_migration(diff::diff_schemas(base, nothing, diff::Direction::Down), "history", "0001_base",
+                                   false, {}),
+         ""},
+        {2, "coarser", render(diff::diff_schemas(base, changed), true),
+         render(diff::diff_schemas(changed, base, diff::Direction::Down), false), ""},
+    };
+    // Migrated to the base, loaded, its old readings dropped, then up to the change.
+    const std::string template_db = PgCluster::shared().create_database("down_stop");
+    {
+        auto conn = hyperschema::connect(PgCluster::shared().dsn(template_db));
+        REQUIRE(migrate(conn, migrations, {}, 1) == 1);
+    }
+    load_readings(template_db);
+    const Held was = held(template_db);
+    {
+        auto conn = hyperschema::connect(PgCluster::shared().dsn(template_db));
+        REQUIRE(migrate(conn, migrations) == 1);
+    }
+    // An uninterrupted down: its steps and its result.
+    const std::string whole_db = PgCluster::shared().create_database_from(template_db, "down_whole");
+    std::vector<std::string> steps;
+    {
+        auto conn = hyperschema::connect(PgCluster::shared().dsn(whole_db));
+        MigrateOptions counting;
+        counting.progress = [&](const std::string& line) { steps.push_back(line); };
+        REQUIRE(migrate_down(conn, migrations, 1, counting) == 1);
+    }
+    const Held whole = held(whole_db);
+    require_kept(was.weekly, whole.weekly, {"total", "n"}, "weekly after the down");
+    require_kept(was.daily, whole.daily, {"total", "n"}, "daily after the down");
+    PgCluster::shared().drop_database(whole_db);
+    REQUIRE(steps.size() >= 4);  // the transaction, then refreshes, carries and drops
+
+    for (size_t stop = 0; stop < steps.size(); ++stop) {
+        DYNAMIC_SECTION("stopped before step " << stop + 1 << " of " << steps.size() << ": " << steps[stop]) {
+            const std::string db = PgCluster::shared().create_database_from(template_db, "down_stop");
+            auto conn = hyperschema::connect(PgCluster::shared().dsn(db));
+            MigrateOptions stopping;
+            size_t seen = 0;
+            stopping.progress = [&](const std::string&) {
+                if (seen++ == stop) throw std::runtime_error("stopped");
+            };
+            CHECK_THROWS(migrate_down(conn, migrations, 1, stopping));
+            // Stopped part-way, the history refuses an up until the revert is finished.
+            CHECK_THROWS_AS(migrate(conn, migrations), history_error);
+            std::vector<std::string> log;
+            MigrateOptions logging;
+            logging.log = [&](const std::string& line) { log.push_back(line); };
+            CHECK(migrate_down(conn, migrations, 1, logging) == 1);
+            REQUIRE_FALSE(log.empty());
+            CHECK(log.front().find("resuming the revert after a stop in state") != std::string::npos);
+            require_clean(db, base);
+            const Held now = held(db);
+            CHECK(now.hourly == whole.hourly);
+            CHECK(now.daily == whole.daily);
+            CHECK(now.weekly == whole.weekly);
+            // And up again from there.
+            CHECK(migrate(conn, migrations) == 1);
+            require_clean(db, changed);
+            PgCluster::shared().drop_database(db);
+        }
+    }
+    PgCluster::shared().drop_database(template_db);
+}

@@ -316,3 +316,37 @@ TEST_CASE("every schema's migrations apply through the runtime, go down to zero 
         CHECK(drift_of(conn, compiled.schema, static_cast<int>(migrations.size())) == "");
     }
 }
+
+TEST_CASE("a history table of an older release gets the states a stopped revert needs", "[pg][runtime]") {
+    auto migrations = history_of(kPlainVersions);
+    auto& pg = PgCluster::shared();
+    const std::string db = pg.create_database("old_history");
+    auto conn = hyperschema::connect(pg.dsn(db));
+    {
+        // As releases before revert_transaction_done created it.
+        pqxx::work w(conn);
+        w.exec("CREATE SCHEMA hyperschema");
+        w.exec(
+            "CREATE TABLE hyperschema.schema_migrations (version integer PRIMARY KEY, name text NOT NULL, checksum "
+            "text NOT NULL, state text NOT NULL CHECK (state IN ('started', 'transaction_done', 'applied', "
+            "'reverting')), applied_at timestamptz NOT NULL DEFAULT now(), execution_ms bigint, applied_by text NOT "
+            "NULL DEFAULT current_user)");
+        w.commit();
+    }
+    CHECK(migrate(conn, migrations) == 3);
+    auto check_of = [&] {
+        pqxx::nontransaction n(conn);
+        return std::string(n.exec("SELECT string_agg(pg_get_constraintdef(oid), ' ') FROM pg_constraint WHERE "
+                                  "conrelid = 'hyperschema.schema_migrations'::regclass AND contype = 'c'")[0][0]
+                               .c_str());
+    };
+    const std::string upgraded = check_of();
+    CHECK(upgraded.find("revert_transaction_done") != std::string::npos);
+    CHECK(count(conn,
+                "SELECT count(*) FROM pg_constraint WHERE conrelid = 'hyperschema.schema_migrations'::regclass "
+                "AND contype = 'c'") == 1);
+    // Once: the next run leaves it as it is.
+    CHECK(migrate_down(conn, migrations, 0) == 3);
+    CHECK(check_of() == upgraded);
+    CHECK(count(conn, "SELECT count(*) FROM hyperschema.schema_migrations") == 0);
+}
