@@ -125,7 +125,7 @@ private:
             const std::string now = old ? renames_.table_in_to(old->name) : "";
             if (now.empty() || !recreated_aggregates_.count(now) || reshaped_aggregates_.count(now)) continue;
             if (keeps_old_parent(*old))
-                carries_[now] = plan_history_carry(to_, *old, *to_.find_aggregate(now), renames_);
+                carries_[now] = plan_history_carry(to_, with_renamed_sql(*old), *to_.find_aggregate(now), renames_);
         }
     }
 
@@ -381,13 +381,31 @@ private:
     // reading its source and joined tables by their new names (PostgreSQL
     // follows a renamed relation, so only a real change rebuilds it).
     ContinuousAggregate as_renamed(const ContinuousAggregate& old, const std::string& name) const {
-        ContinuousAggregate out = old;
+        ContinuousAggregate out = with_renamed_sql(old);
         out.name = name;
         auto renamed = [&](std::string& relation) {
             if (std::string now = renames_.table_in_to(relation); !now.empty()) relation = now;
         };
         renamed(out.source.name);
         for (auto& j : out.joins) renamed(j.table.name);
+        return out;
+    }
+
+    // The aggregate's SQL (WHERE, join conditions, group-by expressions,
+    // column expressions) with the tables and columns it reads named as the
+    // new state names them: the server follows those renames by itself.
+    ContinuousAggregate with_renamed_sql(const ContinuousAggregate& old) const {
+        ContinuousAggregate out = old;
+        std::vector<std::string> read{old.source.name};
+        for (const auto& j : old.joins) read.push_back(j.table.name);
+        auto renamed = [&](std::string& sql) {
+            if (!sql.empty()) sql = renames_.sql_in_to(sql, read);
+        };
+        renamed(out.where);
+        for (auto& j : out.joins) renamed(j.on);
+        for (auto& g : out.group_by)
+            if (!g.is_column()) renamed(g.expression);
+        for (auto& c : out.columns) renamed(c.expression);
         return out;
     }
 

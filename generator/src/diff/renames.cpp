@@ -1,5 +1,10 @@
 #include "diff/renames.hpp"
 
+#include <algorithm>
+
+#include "emit/identifiers.hpp"
+#include "sqltext/lexer.hpp"
+
 namespace hyperschema::diff {
 namespace {
 
@@ -82,6 +87,57 @@ std::string Renames::column_in_from(const std::string& to_table, const std::stri
 bool Renames::table_renamed(const std::string& to_name) const {
     std::string old = table_in_from(to_name);
     return !old.empty() && old != to_name;
+}
+
+}  // namespace hyperschema::diff
+
+namespace hyperschema::diff {
+
+std::string Renames::sql_in_to(const std::string& sql, const std::vector<std::string>& read) const {
+    using sqltext::TokenKind;
+    std::string error;
+    const auto tokens = sqltext::lex(sql, &error);
+    if (!tokens) return sql;
+    const auto& t = *tokens;
+    // Replacements by offset: [offset, offset + size) -> new name.
+    std::vector<std::pair<const sqltext::Token*, std::string>> edits;
+    auto renamed_column = [&](const std::string& table, const std::string& column) {
+        const std::string now = column_in_to(table, column);
+        return now.empty() || now == column ? std::string() : now;
+    };
+    for (size_t i = 0; i < t.size(); ++i) {
+        if (!sqltext::is_name(t[i])) continue;
+        const bool after_dot = i > 0 && t[i - 1].kind == TokenKind::Dot;
+        const bool before_dot = i + 2 < t.size() && t[i + 1].kind == TokenKind::Dot && sqltext::is_name(t[i + 2]);
+        const bool call = i + 1 < t.size() && t[i + 1].kind == TokenKind::LParen;
+        const bool type = i > 0 && (t[i - 1].kind == TokenKind::Cast || sqltext::is_word(t[i - 1], "as"));
+        if (after_dot || call || type) continue;
+        if (before_dot && !(i + 3 < t.size() && t[i + 3].kind == TokenKind::Dot)) {
+            // relation.column
+            const std::string& relation = t[i].text;
+            if (std::find(read.begin(), read.end(), relation) == read.end()) continue;
+            if (std::string now = table_in_to(relation); !now.empty() && now != relation) edits.push_back({&t[i], now});
+            if (std::string now = renamed_column(relation, t[i + 2].text); !now.empty())
+                edits.push_back({&t[i + 2], now});
+            ++i;
+            continue;
+        }
+        if (t[i].kind == TokenKind::Identifier && sqltext::is_sql_keyword(t[i].text)) continue;
+        for (const auto& table : read) {
+            const Table* old = from_.find_table(table);
+            if (!old || !old->find_column(t[i].text)) continue;
+            if (std::string now = renamed_column(table, t[i].text); !now.empty()) edits.push_back({&t[i], now});
+            break;
+        }
+    }
+    if (edits.empty()) return sql;
+    std::string out;
+    size_t at = 0;
+    for (const auto& [token, name] : edits) {
+        out += sql.substr(at, token->offset - at) + emit::quote_ident(name);
+        at = token->offset + token->size;
+    }
+    return out + sql.substr(at);
 }
 
 }  // namespace hyperschema::diff

@@ -5,6 +5,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "diff/diff.hpp"
 
@@ -24,6 +25,14 @@ public:
     std::string column_in_from(const std::string& to_table, const std::string& to_column) const;
 
     bool table_renamed(const std::string& to_name) const;
+
+    // SQL written against the old state (an aggregate's WHERE, a column's
+    // expression) with the tables and columns it names renamed as the new
+    // state names them: `relation.column` by the relation, a bare column as
+    // one of `read`'s tables (old names; the first that has it). PostgreSQL
+    // and TimescaleDB follow such renames in the objects that read them, so
+    // an expression that differs only by them is the same definition.
+    std::string sql_in_to(const std::string& sql, const std::vector<std::string>& read) const;
 
 private:
     const Schema& from_;

@@ -702,6 +702,32 @@ void diff_storage(const Table& old, const Schema& to, const Table& table, Output
     }
 }
 
+// The names TimescaleDB gives the indexes it creates on a hypertable: on the
+// time column, and on each hash dimension with the time column.
+std::vector<std::string> default_index_names(const Table& t) {
+    std::vector<std::string> names;
+    if (!t.hypertable || !t.hypertable->create_default_indexes) return names;
+    const std::string& time = t.hypertable->time_column.name;
+    names.push_back(t.name + "_" + time + "_idx");
+    for (const auto& d : t.hypertable->dimensions)
+        if (d.is_hash()) names.push_back(t.name + "_" + d.column.name + "_" + time + "_idx");
+    return names;
+}
+
+// A renamed hypertable (or time column) keeps its default indexes' old names;
+// renamed too, the database is what creating the new state would give.
+void rename_default_indexes(const Schema& from, const Table& old, const Table& table, Output& out) {
+    const auto was = default_index_names(old), now = default_index_names(table);
+    if (was.size() != now.size()) return;
+    for (size_t i = 0; i < was.size(); ++i) {
+        if (was[i] == now[i]) continue;
+        out.add(
+            Stage::Renames, "~ index " + was[i] + " renamed to " + now[i],
+            "ALTER INDEX IF EXISTS " + qualified(from.namespace_, was[i]) + " RENAME TO " + quote_ident(now[i]) + ";\n",
+            Phase::Transaction, table.loc);
+    }
+}
+
 void alter_table(const Schema& from, const Table& old, const Schema& to, const Table& table, const Renames& renames,
                  const std::set<std::string>& retyped_columns, Output& out) {
     if (old.name != table.name) {
@@ -709,6 +735,7 @@ void alter_table(const Schema& from, const Table& old, const Schema& to, const T
                 alter_table_prefix(from, old.name) + "RENAME TO " + quote_ident(table.name) + ";\n", Phase::Transaction,
                 table.loc);
     }
+    rename_default_indexes(from, old, table, out);
     Table old_named = in_new_names(from, old, table.name, renames);
     diff_columns(from, old, to, table, renames, out);
     diff_constraints(from, old.name, old_named, to, table, out);

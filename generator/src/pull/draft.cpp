@@ -437,8 +437,10 @@ void Writer::sequences() {
         if (dot != std::string::npos) {
             const auto rel = live_.relations.find(s.spec.owned_by.substr(0, dot));
             if (rel != live_.relations.end()) {
+                // Named first: clang before 16 cannot capture a structured binding.
+                const std::string owner_column = s.spec.owned_by.substr(dot + 1);
                 const auto col = std::find_if(rel->second.columns.begin(), rel->second.columns.end(),
-                                              [&](const auto& c) { return c.name == s.spec.owned_by.substr(dot + 1); });
+                                              [&](const auto& c) { return c.name == owner_column; });
                 if (col != rel->second.columns.end() && serial_sequence(rel->first, *col)) continue;
             }
         }

@@ -190,7 +190,7 @@ std::string quoted_name(std::string_view text) {
     return value;
 }
 
-Token token_of(const ScanToken& s, std::string_view sql) {
+Token kind_and_text(const ScanToken& s, std::string_view sql) {
     const std::string_view text = sql.substr(s.start, s.end - s.start);
     const bool keyword = s.keyword_kind != 0 || s.token > kCComment;
     if (keyword || (s.token == kIdent && (text.empty() || text[0] != '"')))
@@ -221,6 +221,12 @@ Token token_of(const ScanToken& s, std::string_view sql) {
         default:
             return {TokenKind::Operator, std::string(text), s.start};
     }
+}
+
+Token token_of(const ScanToken& s, std::string_view sql) {
+    Token t = kind_and_text(s, sql);
+    t.size = s.end - s.start;
+    return t;
 }
 
 bool is_call(const std::vector<Token>& tokens, size_t i) {

@@ -22,6 +22,7 @@ struct Token {
     TokenKind kind;
     std::string text;  // identifiers lowercased; quoted identifiers unquoted as written
     size_t offset = 0;
+    size_t size = 0;  // bytes of the text as written (quotes and escapes included)
 };
 
 // Returns nullopt (and a reason) for an unterminated string, quoted identifier,
