@@ -11,6 +11,7 @@
 
 #include "catalog/functions.hpp"
 #include "hyperschema/connection.hpp"
+#include "hyperschema/detail/pqxx_bridge.hpp"
 #include "support/pg_cluster.hpp"
 #include "support/timescale_skip.hpp"
 
@@ -72,8 +73,9 @@ TEST_CASE("each function row's volatility and result type are the server's", "[p
     int checked = 0;
     for (const auto& f : catalog::all_functions()) {
         // Every overload: the row must hold for each (to_timestamp would not).
-        const auto rows = tx.exec_params(
-            "SELECT provolatile, format_type(prorettype, NULL) FROM pg_proc WHERE proname = $1", std::string(f.name));
+        const auto rows = hyperschema::detail::pqxx_bridge::exec(
+            tx, "SELECT provolatile, format_type(prorettype, NULL) FROM pg_proc WHERE proname = $1",
+            std::string(f.name));
         INFO(f.name);
         if (rows.empty()) {
             // The SQL keywords (current_timestamp, ...): the server computes
