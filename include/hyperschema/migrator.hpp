@@ -112,11 +112,12 @@ public:
     }
 
     // A migration's row goes started -> transaction_done -> applied on the way
-    // up (when it has statements outside its transaction), and reverting ->
-    // revert_transaction_done -> deleted on the way down; a stop leaves the
-    // state the next run resumes from.
+    // up (when it has statements outside its transaction), and revert_started
+    // -> revert_transaction_done -> deleted on the way down; a stop leaves the
+    // state the next run resumes from. `reverting` is what releases before
+    // these two left, stopped anywhere in a revert: it is not resumed.
     static constexpr const char* kStates =
-        "'started', 'transaction_done', 'applied', 'reverting', 'revert_transaction_done'";
+        "'started', 'transaction_done', 'applied', 'reverting', 'revert_started', 'revert_transaction_done'";
 
     void ensure_history_table() {
         pqxx::work w(conn_);
@@ -128,26 +129,29 @@ public:
                ")), "
                "applied_at timestamptz NOT NULL DEFAULT now(), execution_ms bigint, "
                "applied_by text NOT NULL DEFAULT current_user)");
-        upgrade_state_check(w);
         w.commit();
     }
 
-    // A history table written by a release before revert_transaction_done
-    // existed has a CHECK without it: replaced, once.
-    void upgrade_state_check(pqxx::work& w) {
+    // A history table written by a release before the revert states existed
+    // has a CHECK without them: replaced, once, by the first `down` that may
+    // write them (an `up` never does, so it needs no owner's rights).
+    void upgrade_state_check() {
+        pqxx::work w(conn_);
         const pqxx::result old =
             pqxx_bridge::exec(w,
                               "SELECT conname FROM pg_constraint WHERE conrelid = to_regclass($1) AND contype = 'c' "
                               "AND pg_get_constraintdef(oid) LIKE '%transaction_done%' "
-                              "AND pg_get_constraintdef(oid) NOT LIKE '%revert_transaction_done%'",
+                              "AND pg_get_constraintdef(oid) NOT LIKE '%revert_started%'",
                               options_.history_schema + "." + options_.history_table);
         if (old.empty()) return;
         w.exec("ALTER TABLE " + table_ + " DROP CONSTRAINT " + w.quote_name(old[0][0].c_str()) +
                ", ADD CHECK (state IN (" + std::string(kStates) + "))");
+        w.commit();
     }
 
+    // A revert this release resumes.
     static bool reverting(const std::string& state) {
-        return state == "reverting" || state == "revert_transaction_done";
+        return state == "revert_started" || state == "revert_transaction_done";
     }
 
     bool history_exists() {
@@ -190,6 +194,13 @@ public:
                                     ") was applied with checksum " + a.checksum.substr(0, 12) +
                                     "..., but the application's " + m.name + " has " + checksum_of(m).substr(0, 12) +
                                     "...: a migration was edited after it was applied; restore it and write a new one");
+            }
+            if (a.state == "reverting") {
+                throw history_error("migration " + std::to_string(a.version) + " (" + a.name +
+                                    ") stopped part-way while being reverted by an earlier release, which does not "
+                                    "record whether its transaction committed; finish it by hand (run the "
+                                    "statements after COMMIT in its down file, then delete its row from the history "
+                                    "table) before migrating");
             }
             if (reverting(a.state) && !(resuming_down && &a == &applied.back())) {
                 throw history_error("migration " + std::to_string(a.version) + " (" + a.name +
@@ -255,7 +266,7 @@ public:
         auto guard = lock();
         auto applied = read_history();
         check_history(applied, true);
-        if (!applied.empty() && !options_.dry_run) ensure_history_table();  // its CHECK knows every state
+        if (!applied.empty() && !options_.dry_run) upgrade_state_check();  // its CHECK knows every state
         int count = 0;
         for (auto it = applied.rbegin(); it != applied.rend(); ++it) {
             // A revert stopped part-way is finished whatever the target.
@@ -406,7 +417,7 @@ private:
         if (reverting(row.state)) say(label(m) + ": resuming the revert after a stop in state " + row.state);
         // Its transaction committed: only the statements after it are left.
         if (row.state != "revert_transaction_done") {
-            if (outside) set_state(m, "reverting");
+            if (outside) set_state(m, "revert_started");
             run_alone_all(m, script.before, "down, before");
             starting(m, "down, the transaction", "");
             step(m, "down, the transaction (rolled back)", script.transaction, [&] {

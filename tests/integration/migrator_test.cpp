@@ -333,20 +333,47 @@ TEST_CASE("a history table of an older release gets the states a stopped revert 
             "NULL DEFAULT current_user)");
         w.commit();
     }
-    CHECK(migrate(conn, migrations) == 3);
     auto check_of = [&] {
         pqxx::nontransaction n(conn);
         return std::string(n.exec("SELECT string_agg(pg_get_constraintdef(oid), ' ') FROM pg_constraint WHERE "
                                   "conrelid = 'hyperschema.schema_migrations'::regclass AND contype = 'c'")[0][0]
                                .c_str());
     };
+    const std::string old_check = check_of();
+    // An up writes no revert state: it leaves the table as it is (no owner's rights needed).
+    CHECK(migrate(conn, migrations) == 3);
+    CHECK(check_of() == old_check);
+    // The first down upgrades it, once.
+    CHECK(migrate_down(conn, migrations, 2) == 1);
     const std::string upgraded = check_of();
+    CHECK(upgraded.find("revert_started") != std::string::npos);
     CHECK(upgraded.find("revert_transaction_done") != std::string::npos);
     CHECK(count(conn,
                 "SELECT count(*) FROM pg_constraint WHERE conrelid = 'hyperschema.schema_migrations'::regclass "
                 "AND contype = 'c'") == 1);
-    // Once: the next run leaves it as it is.
-    CHECK(migrate_down(conn, migrations, 0) == 3);
+    CHECK(migrate_down(conn, migrations, 0) == 2);
     CHECK(check_of() == upgraded);
+    // A revert an earlier release left part-way (`reverting`: whether its
+    // transaction committed is unknown) is refused, up and down, with what to do.
+    CHECK(migrate(conn, migrations, {}, 1) == 1);
+    {
+        pqxx::nontransaction n(conn);
+        n.exec("UPDATE hyperschema.schema_migrations SET state = 'reverting' WHERE version = 1");
+    }
+    for (int direction = 0; direction < 2; ++direction) {
+        try {
+            if (direction == 0)
+                migrate(conn, migrations);
+            else
+                migrate_down(conn, migrations, 0);
+            FAIL("a legacy reverting row was not refused");
+        } catch (const history_error& e) {
+            CHECK(std::string(e.what()).find("finish it by hand") != std::string::npos);
+        }
+    }
+    {
+        pqxx::nontransaction n(conn);
+        n.exec("DELETE FROM hyperschema.schema_migrations");
+    }
     CHECK(count(conn, "SELECT count(*) FROM hyperschema.schema_migrations") == 0);
 }

@@ -78,6 +78,7 @@ TEST_CASE("the tree keeps calls' forms and constants' kinds", "[expression]") {
     CHECK(tree_of("0").constant == sqltext::Expr::Constant::Integer);
     CHECK(tree_of("0").text == "0");  // libpg_query leaves a zero out of its tree
     CHECK(tree_of("false").text == "false");
+    CHECK(tree_of("-5").text == "-5");  // libpg_query 15 leaves it out of its tree as it does zero
     CHECK(tree_of("3000000000").constant == sqltext::Expr::Constant::Decimal);  // beyond int4: the grammar's float
     CHECK(tree_of("x::numeric(10,2)[]").text == "numeric(10,2)[]");
     CHECK(tree_of("x::int4").text == "integer");
@@ -95,7 +96,8 @@ TEST_CASE("expressions are typed as the server types them", "[expression]") {
     RelationShape row;
     row.found = true;
     std::string error;
-    for (auto [name, type] : {std::pair{"ts", "timestamptz"}, {"doc", "jsonb"}, {"n", "integer"}, {"name", "text"}})
+    for (auto [name, type] :
+         {std::pair{"ts", "timestamptz"}, {"doc", "jsonb"}, {"n", "integer"}, {"name", "text"}, {"day", "date"}})
         row.columns.push_back({name, parse_column_type(type, {}, &error), true});
     auto type_of = [&](const std::string& sql) {
         const auto t = infer_expression_type(sql, row);
@@ -113,4 +115,11 @@ TEST_CASE("expressions are typed as the server types them", "[expression]") {
     CHECK(type_of("'text'") == "(none)");          // an untyped literal takes the type it meets
     CHECK(type_of("my_function(n)") == "(none)");  // not one the compiler knows
     CHECK(type_of("n = ANY(ARRAY[1])") == "(none)");
+    // A quoted literal is read as the other side's type first: date - date.
+    CHECK(type_of("day - '2020-01-01'") == "integer");
+    CHECK(type_of("ts - '2020-01-01+00'") == "interval");
+    CHECK(type_of("n + '1'") == "integer");
+    CHECK(type_of("coalesce(n, -1)") == "integer");  // not numeric: -1 is an integer constant
+    CHECK(type_of("doc || '{}'") == "(none)");       // jsonb || jsonb is the server's to type
+    CHECK(type_of("name || 'x'") == "text");
 }

@@ -67,8 +67,15 @@ bool is(const std::optional<ColumnType>& t, BaseType b) {
 
 // a op b for + - * / %.
 Typed arithmetic(const std::string& op, const Typed& a, const Typed& b) {
-    if (a.untyped_literal && b.type) return b;
-    if (b.untyped_literal && a.type) return a;
+    // A quoted literal is first read as the other side's type (`day -
+    // '2020-01-01'` is date - date, an integer); numbers keep theirs when no
+    // such operator exists, anything else is left to the server.
+    if (a.untyped_literal != b.untyped_literal) {
+        const Typed& other = a.untyped_literal ? b : a;
+        if (!other.type) return Typed::unknown();
+        if (Typed same = arithmetic(op, other, other); same.type) return same;
+        return other.type->is_numeric_family() ? other : Typed::unknown();
+    }
     if (!a.type || !b.type) return Typed::unknown();
     if (auto p = promote(*a.type, *b.type)) return {p, false};
     const ColumnType& x = *a.type;
@@ -228,7 +235,8 @@ private:
 
     // A number as PostgreSQL types it: integer, bigint when it does not fit,
     // numeric beyond that or with a point or an exponent.
-    static Typed number(const std::string& text) {
+    static Typed number(std::string text) {
+        if (!text.empty() && text[0] == '-') text.erase(0, 1);  // -1 is folded into the constant
         const bool whole = std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
         if (!whole) return Typed::of(BaseType::Numeric);
         if (text.size() < 10 || (text.size() == 10 && text <= "2147483647")) return Typed::of(BaseType::Integer);
@@ -258,7 +266,11 @@ private:
         if (e.name == "||") {
             const Typed& a = args[0];
             const Typed& b = args[1];
-            return (a.type && a.type->is_array()) ? a : (b.type && b.type->is_array()) ? b : Typed::of(BaseType::Text);
+            if (a.type && a.type->is_array()) return a;
+            if (b.type && b.type->is_array()) return b;
+            // Text concatenation; jsonb || jsonb, bit || bit and the like are the server's to type.
+            const auto text = [](const Typed& t) { return t.untyped_literal || (t.type && t.type->is_text_family()); };
+            return text(a) && text(b) && (a.type || b.type) ? Typed::of(BaseType::Text) : Typed::unknown();
         }
         if (e.name == "+" || e.name == "-" || e.name == "*" || e.name == "/" || e.name == "%")
             return arithmetic(e.name, args[0], args[1]);

@@ -130,7 +130,7 @@ public:
         return e;
     }
 
-    explicit Converter(size_t text_size) : text_size_(text_size) {}
+    explicit Converter(std::string_view text) : text_(text), text_size_(text.size()) {}
 
 private:
     size_t offset_of(const json& v) const {
@@ -159,14 +159,25 @@ private:
         return e;
     }
 
-    static Expr constant(const json& v, Expr e) {
+    // The integer written at `offset` of the expression: `-5`, `0`.
+    std::string integer_at(size_t offset) const {
+        size_t end = offset;
+        if (end < text_.size() && text_[end] == '-') ++end;
+        while (end < text_.size() && std::isdigit(static_cast<unsigned char>(text_[end]))) ++end;
+        const std::string written(text_.substr(offset, end - offset));
+        return written.empty() || written == "-" ? "0" : written;
+    }
+
+    Expr constant(const json& v, Expr e) const {
         e.kind = Expr::Kind::Constant;
         // Zero and false are left out of the tree: `"ival": {}`.
         if (v.value("isnull", false)) {
             e.constant = Expr::Constant::Null;
         } else if (v.contains("ival")) {
             e.constant = Expr::Constant::Integer;
-            e.text = std::to_string(v["ival"].value("ival", 0L));
+            // libpg_query 15 leaves a negative one out of its tree as it does
+            // zero (17 writes it): the source at the constant says which.
+            e.text = v["ival"].contains("ival") ? std::to_string(v["ival"].value("ival", 0L)) : integer_at(e.offset);
         } else if (v.contains("fval")) {
             e.constant = Expr::Constant::Decimal;
             e.text = v["fval"].value("fval", "0");
@@ -263,6 +274,7 @@ private:
         return e;
     }
 
+    std::string_view text_;
     size_t text_size_;
 };
 
@@ -295,7 +307,7 @@ std::optional<Expr> expression_tree(std::string_view expression) {
     std::optional<Expr> out;
     if (!result.error && result.parse_tree) {
         const json tree = json::parse(result.parse_tree, nullptr, false);
-        if (const json* value = only_target(tree)) out = Converter(expression.size()).node(*value);
+        if (const json* value = only_target(tree)) out = Converter(expression).node(*value);
     }
     pg_query_free_parse_result(result);
     return out;

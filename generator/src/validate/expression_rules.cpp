@@ -105,12 +105,20 @@ RelationShape row_of(const Table& table) {
 
 // Whether a value of type `from` may be stored in a column of type `to`
 // (an implicit or assignment cast: timestamptz -> date is one, timestamptz ->
-// integer is not; every type goes to text).
+// integer is not; every type goes to text). Only the categories below are
+// judged: json, network, extension types and the like have casts of their own
+// (json -> jsonb, cidr -> inet, geometry -> geography), left to the server.
 bool assignable(BaseType from, const ColumnType& to) {
-    if (to.is_array()) return false;
-    if (from == to.base || to.is_text_family()) return true;
-    const auto category = catalog::traits_of(to.base).category;
     using catalog::TypeCategory;
+    const auto judged = [](TypeCategory c) {
+        return c == TypeCategory::Integer || c == TypeCategory::Float || c == TypeCategory::Numeric ||
+               c == TypeCategory::Text || c == TypeCategory::Boolean || c == TypeCategory::Timestamp ||
+               c == TypeCategory::Date || c == TypeCategory::TimeOfDay || c == TypeCategory::Interval ||
+               c == TypeCategory::Uuid || c == TypeCategory::Binary;
+    };
+    const auto category = catalog::traits_of(to.base).category;
+    if (to.is_array() || !judged(category) || !judged(catalog::traits_of(from).category)) return true;
+    if (from == to.base || to.is_text_family()) return true;
     switch (from) {
         case BaseType::Timestamptz:
         case BaseType::Timestamp:
@@ -120,6 +128,8 @@ bool assignable(BaseType from, const ColumnType& to) {
         case BaseType::Time:
         case BaseType::Timetz:
             return category == TypeCategory::TimeOfDay || to.base == BaseType::Interval;
+        case BaseType::Interval:
+            return category == TypeCategory::TimeOfDay;  // interval -> time is an assignment cast
         case BaseType::Smallint:
         case BaseType::Integer:
         case BaseType::Bigint:
