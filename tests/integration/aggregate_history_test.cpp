@@ -180,6 +180,35 @@ std::string render(const diff::Plan& plan, bool up) {
     return history::render_migration(plan, "history", "0002_change", up, {});
 }
 
+// The change the stop-and-resume tests migrate: hourly to a coarser bucket
+// (its history carried), daily gaining a column; and its history, the base
+// from nothing then the change, as `migrate new` writes them.
+struct CoarserChange {
+    Schema base, changed;
+    std::vector<Migration> migrations;
+};
+
+CoarserChange coarser_change(const std::string& tag) {
+    CoarserChange c;
+    c.base = schema_of(Variant{}, tag + "_base");
+    Variant v;
+    v.hourly_bucket = "2 hours";
+    v.daily_extra = ", top: max(top)";
+    c.changed = schema_of(v, tag + "_changed");
+    Schema nothing;
+    nothing.name = c.base.name;
+    const std::string first = migration_stem(1, "base"), second = migration_stem(2, "coarser");
+    auto migration = [](int version, const std::string& name, const std::string& stem, const Schema& from,
+                        const Schema& to) {
+        return Migration{
+            version, name, history::render_migration(diff::diff_schemas(from, to), "history", stem, true, {}),
+            history::render_migration(diff::diff_schemas(to, from, diff::Direction::Down), "history", stem, false, {}),
+            ""};
+    };
+    c.migrations = {migration(1, "base", first, nothing, c.base), migration(2, "coarser", second, c.base, c.changed)};
+    return c;
+}
+
 bool sets_aside(const diff::Plan& plan) {
     for (const auto& c : plan.changes)
         if (c.summary.find("set aside") != std::string::npos) return true;
@@ -427,11 +456,9 @@ TEST_CASE("rebuilt continuous aggregates keep the buckets their source no longer
 // after every one of them and running them all again ends as one run does.
 TEST_CASE("a history-keeping rebuild stopped after any step completes when run again", "[timescaledb][migrate]") {
     HYPERSCHEMA_REQUIRE_TIMESCALEDB();
-    const Schema base = schema_of(Variant{}, "kill_base");
-    Variant v;
-    v.hourly_bucket = "2 hours";
-    v.daily_extra = ", top: max(top)";
-    const Schema changed = schema_of(v, "kill_changed");
+    const CoarserChange change = coarser_change("kill");
+    const Schema& base = change.base;
+    const Schema& changed = change.changed;
     const std::string template_db = loaded_database(base);
     const Held was = held(template_db);
     const Script script = parse_script(render(diff::diff_schemas(base, changed, diff::Direction::Up), true));
@@ -497,25 +524,14 @@ pid_t start(const std::vector<std::string>& args) {
 TEST_CASE("a history-keeping rebuild killed with SIGKILL at random moments completes on the next run",
           "[timescaledb][migrate]") {
     HYPERSCHEMA_REQUIRE_TIMESCALEDB();
-    const Schema base = schema_of(Variant{}, "sigkill_base");
-    Variant v;
-    v.hourly_bucket = "2 hours";
-    v.daily_extra = ", top: max(top)";
-    const Schema changed = schema_of(v, "sigkill_changed");
-    // The history on disk, as `migrate new` writes it: the base, then the change.
-    Schema nothing;
-    nothing.name = base.name;
+    const CoarserChange change = coarser_change("sigkill");
+    const Schema& changed = change.changed;
     const std::string dir =
         (fs::temp_directory_path() / ("hyperschema-sigkill-" + std::to_string(::getpid()))).string();
-    const std::string first = migration_stem(1, "base"), second = migration_stem(2, "coarser");
-    write_text(dir + "/" + first + ".up.sql",
-               history::render_migration(diff::diff_schemas(nothing, base), "history", first, true, {}));
-    write_text(dir + "/" + first + ".down.sql",
-               history::render_migration(diff::diff_schemas(base, nothing, diff::Direction::Down), "history", first,
-                                         false, {}));
-    write_text(dir + "/" + second + ".up.sql", render(diff::diff_schemas(base, changed), true));
-    write_text(dir + "/" + second + ".down.sql",
-               render(diff::diff_schemas(changed, base, diff::Direction::Down), false));
+    for (const auto& m : change.migrations) {
+        write_text(dir + "/" + migration_stem(m.version, m.name) + ".up.sql", m.up);
+        write_text(dir + "/" + migration_stem(m.version, m.name) + ".down.sql", m.down);
+    }
 
     // Migrated to the base by the runner, loaded, its old readings dropped.
     const std::string template_db = PgCluster::shared().create_database("sigkill_base");
@@ -578,21 +594,10 @@ TEST_CASE("a history-keeping rebuild killed with SIGKILL at random moments compl
 TEST_CASE("a history-keeping down migration stopped after any step is finished by the next down",
           "[timescaledb][migrate]") {
     HYPERSCHEMA_REQUIRE_TIMESCALEDB();
-    const Schema base = schema_of(Variant{}, "down_stop_base");
-    Variant v;
-    v.hourly_bucket = "2 hours";
-    v.daily_extra = ", top: max(top)";
-    const Schema changed = schema_of(v, "down_stop_changed");
-    Schema nothing;
-    nothing.name = base.name;
-    const std::vector<Migration> migrations{
-        {1, "base", history::render_migration(diff::diff_schemas(nothing, base), "history", "0001_base", true, {}),
-         history::render_migration(diff::diff_schemas(base, nothing, diff::Direction::Down), "history", "0001_base",
-                                   false, {}),
-         ""},
-        {2, "coarser", render(diff::diff_schemas(base, changed), true),
-         render(diff::diff_schemas(changed, base, diff::Direction::Down), false), ""},
-    };
+    const CoarserChange change = coarser_change("down_stop");
+    const Schema& base = change.base;
+    const Schema& changed = change.changed;
+    const std::vector<Migration>& migrations = change.migrations;
     // Migrated to the base, loaded, its old readings dropped, then up to the change.
     const std::string template_db = PgCluster::shared().create_database("down_stop");
     {

@@ -51,13 +51,19 @@ std::vector<std::string> RelationShape::names() const {
     return out;
 }
 
+RelationShape row_shape_of(const Table& table) {
+    RelationShape shape;
+    for (const auto& c : table.columns) shape.columns.push_back({c.name, c.type, c.nullable});
+    shape.found = true;
+    return shape;
+}
+
 RelationShape shape_of(const Schema& schema, const std::string& name, int depth) {
     RelationShape shape;
     if (depth > kMaxDepth) return shape;
     if (const Table* table = schema.find_table(name); table && table->hypertable) {
-        for (const auto& c : table->columns) shape.columns.push_back({c.name, c.type, c.nullable});
+        shape = row_shape_of(*table);
         shape.time_column = table->hypertable->time_column.name;
-        shape.found = true;
     } else if (const ContinuousAggregate* agg = schema.find_aggregate(name)) {
         shape = output_of(schema, *agg, depth + 1);
     }

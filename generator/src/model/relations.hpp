@@ -44,6 +44,9 @@ struct RelationShape {
 
 // The columns of a hypertable or continuous aggregate called `name`.
 RelationShape shape_of(const Schema& schema, const std::string& name, int depth = 0);
+// A table's columns, for typing an expression over one of its rows (a
+// default, a check, an index key).
+RelationShape row_shape_of(const Table& table);
 
 // The columns an aggregate's expressions read: its source's, and with
 // `joins`, those of each joined table (nullable after a LEFT JOIN).

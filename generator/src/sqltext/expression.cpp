@@ -8,6 +8,8 @@
 #include <cctype>
 #include <map>
 
+#include "sqltext/literals.hpp"
+
 namespace hyperschema::sqltext {
 namespace {
 
@@ -23,11 +25,6 @@ const std::map<std::string, std::string, std::less<>> kTypeSpellings = {
     {"float8", "double precision"}, {"bool", "boolean"},  {"bpchar", "char"},   {"varchar", "varchar"},
     {"timestamptz", "timestamptz"}, {"timetz", "timetz"}, {"varbit", "varbit"},
 };
-
-std::string lowercase(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-}
 
 // The strings of a name list such as FuncCall.funcname.
 std::vector<std::string> names_of(const json& list) {

@@ -60,6 +60,11 @@ struct Expr {
     bool negated = false;
     size_t offset = 0;  // bytes into the expression's text
 
+    // A call of the server's own function, or of one the search path finds:
+    // no other schema named (`pg_catalog` is what SQL syntax such as EXTRACT
+    // is qualified with).
+    bool is_builtin_call() const { return kind == Kind::Call && (qualifier.empty() || qualifier == "pg_catalog"); }
+
     // Calls `visit` on this node and every node under it, conditions and
     // order keys included (not inside subqueries, which are other queries).
     template <typename Visit>

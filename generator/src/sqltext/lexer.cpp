@@ -7,6 +7,8 @@
 #include <cctype>
 #include <cstdint>
 
+#include "sqltext/literals.hpp"
+
 namespace hyperschema::sqltext {
 namespace {
 
@@ -144,12 +146,6 @@ std::optional<std::vector<ScanToken>> decode_scan(const char* data, size_t size)
         tokens.push_back(t);
     }
     return tokens;
-}
-
-std::string lowercase(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
 }
 
 // A string constant's value: '' and E'\'' unescaped, $tag$ ... $tag$ and

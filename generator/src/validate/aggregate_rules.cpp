@@ -164,12 +164,6 @@ bool is_known_scalar(const std::string& fn) {
 
 using ExprKind = sqltext::Expr::Kind;
 
-// A call of a function of the server's (or the search path's): not one a
-// schema's own namespace qualifies.
-bool unqualified_call(const sqltext::Expr& e) {
-    return e.kind == ExprKind::Call && (e.qualifier.empty() || e.qualifier == "pg_catalog");
-}
-
 // The source column an aggregate's argument is, when it is exactly one column.
 const RelationColumn* lone_column(const sqltext::Expr& argument, const RelationShape& source) {
     if (argument.kind != ExprKind::Column || !argument.qualifier.empty()) return nullptr;
@@ -303,7 +297,7 @@ void check_aggregate_calls(const Schema& schema, const ContinuousAggregate& agg,
         if (std::any_of(grouped.begin(), grouped.end(), [&](const auto& g) { return same_expression(e, g); })) return;
         if (e.kind == ExprKind::Column && !aggregated) loose.push_back(&e);
         if (e.kind == ExprKind::Call) {
-            const bool ours = unqualified_call(e);
+            const bool ours = e.is_builtin_call();
             if (ours && is_known_aggregate(e.name)) {
                 if (const auto* f = catalog::find_aggregate_function(e.name)) check_call(*f, e, what, c, source, diags);
                 aggregated = true;

@@ -74,16 +74,12 @@ bool report_shape(const Shape& shape, const SourceLocation& loc, const std::stri
     return shape.subquery || !shape.aggregate.empty();
 }
 
-// A call of pg_catalog's (or the search path's) function `e.name`.
-bool builtin_call(const sqltext::Expr& e) {
-    return e.kind == Kind::Call && (e.qualifier.empty() || e.qualifier == "pg_catalog");
-}
-
 Shape shape_of(const sqltext::Expr& tree) {
     Shape s;
     tree.walk([&](const sqltext::Expr& e) {
         if (e.kind == Kind::Subquery) s.subquery = true;
-        if (s.aggregate.empty() && builtin_call(e) && catalog::find_aggregate_function(e.name)) s.aggregate = e.name;
+        if (s.aggregate.empty() && e.is_builtin_call() && catalog::find_aggregate_function(e.name))
+            s.aggregate = e.name;
     });
     return s;
 }
@@ -93,14 +89,6 @@ bool report_fragment_shape(const std::string& sql, const SourceLocation& loc, co
                            const ShapeLimits& limits, Diagnostics& diags) {
     const auto tree = sqltext::expression_tree(sql);  // none: a syntax error, reported by check_fragment_syntax
     return tree && report_shape(shape_of(*tree), loc, what, limits, diags);
-}
-
-// The table's columns, for typing an expression over one of its rows.
-RelationShape row_of(const Table& table) {
-    RelationShape shape;
-    shape.found = true;
-    for (const auto& c : table.columns) shape.columns.push_back({c.name, c.type, c.nullable});
-    return shape;
 }
 
 // Whether a value of type `from` may be stored in a column of type `to`
@@ -147,7 +135,7 @@ void check_default_call(const Schema& schema, const Table& table, const Column& 
     const ColumnDefault& d = column.default_value;
     const std::string what = "the `default_sql` of column `" + table.name + "." + column.name + "`";
     tree.walk([&](const sqltext::Expr& e) {
-        if (!builtin_call(e) && e.kind != Kind::ValueFunction) return;
+        if (!e.is_builtin_call() && e.kind != Kind::ValueFunction) return;
         const catalog::FunctionTraits* fn = catalog::find_function(e.name);
         if (!fn || fn->extension.empty() || schema.has_extension(fn->extension)) return;
         diags.error(d.loc, "`" + std::string(fn->name) + "` in " + what + " comes from extension `" +
@@ -175,7 +163,7 @@ std::string condition_example(const ColumnType& type) {
 
 // The check's type when it is certainly not boolean (`amount + 1`, `lower(name)`).
 std::optional<ColumnType> non_boolean_type(const sqltext::Expr& tree, const Table& table) {
-    const auto type = infer_expression_type(tree, row_of(table));
+    const auto type = infer_expression_type(tree, row_shape_of(table));
     if (!type || (type->base == BaseType::Boolean && !type->is_array())) return std::nullopt;
     return type;
 }
@@ -218,7 +206,7 @@ struct Mismatch {
 
 std::optional<Mismatch> mismatched_comparison(const sqltext::Expr& tree, const Table& table) {
     static const std::set<std::string, std::less<>> kComparisons{"=", "<>", "!=", "<", ">", "<=", ">="};
-    const RelationShape row = row_of(table);
+    const RelationShape row = row_shape_of(table);
     std::optional<Mismatch> found;
     tree.walk([&](const sqltext::Expr& e) {
         if (found || e.kind != Kind::Operator || e.args.size() != 2 || !kComparisons.count(e.name)) return;

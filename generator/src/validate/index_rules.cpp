@@ -158,23 +158,30 @@ const char* kind_name(Kind k) {
 
 using ExprKind = sqltext::Expr::Kind;
 
-// The kind of the value `e` gives, typed over the table's row; `column`
-// receives the first column met as an operand (for the messages).
-Kind kind_at(const sqltext::Expr& e, const Table& table, const Column** column = nullptr) {
-    if (e.kind == ExprKind::Column && e.qualifier.empty()) {
-        const Column* c = table.find_column(e.name);
-        if (!c) return Kind::Unknown;
-        if (column && !*column) *column = c;
-        return kind_of(c->type);
+// The kinds of the values expressions over one of the table's rows give.
+class RowKinds {
+public:
+    explicit RowKinds(const Table& table) : table_(table), row_(row_shape_of(table)) {}
+
+    // The kind of `e`; `column` receives the first column met as an operand
+    // (for the messages).
+    Kind of(const sqltext::Expr& e, const Column** column = nullptr) const {
+        if (e.kind == ExprKind::Column && e.qualifier.empty()) {
+            const Column* c = table_.find_column(e.name);
+            if (!c) return Kind::Unknown;
+            if (column && !*column) *column = c;
+            return kind_of(c->type);
+        }
+        if (column && !*column && e.kind == ExprKind::Cast && !e.args.empty() && e.args[0].kind == ExprKind::Column)
+            *column = table_.find_column(e.args[0].name);
+        const auto type = infer_expression_type(e, row_);
+        return type ? kind_of(*type) : Kind::Unknown;
     }
-    if (column && !*column && e.kind == ExprKind::Cast && !e.args.empty() && e.args[0].kind == ExprKind::Column)
-        *column = table.find_column(e.args[0].name);
-    RelationShape row;
-    row.found = true;
-    for (const auto& c : table.columns) row.columns.push_back({c.name, c.type, c.nullable});
-    const auto type = infer_expression_type(e, row);
-    return type ? kind_of(*type) : Kind::Unknown;
-}
+
+private:
+    const Table& table_;
+    const RelationShape row_;
+};
 
 // A cast's target type.
 Kind cast_kind(const sqltext::Expr& cast) {
@@ -215,21 +222,19 @@ std::string cast_fix(Kind from, Kind to, const Column* column) {
 // (reported by name already, by check_fragment).
 bool calls_non_immutable(const sqltext::Expr& e) {
     bool found = false;
-    e.walk([&](const sqltext::Expr& node) {
-        const bool call = node.kind == ExprKind::Call || node.kind == ExprKind::ValueFunction;
-        found = found || (call && catalog::is_non_immutable(node.name));
-    });
+    e.walk([&](const sqltext::Expr& node) { found = found || non_immutable_call(node); });
     return found;
 }
 
 // Every use of such a function, cast or operator in the expression, as a message prefix.
 std::vector<std::string> stable_uses(const sqltext::Expr& tree, const Table& table) {
+    const RowKinds kinds(table);
     std::vector<std::string> out;
     tree.walk([&](const sqltext::Expr& e) {
         if (calls_non_immutable(e)) return;  // `now()::date`: now() is the one to report
         const Column* column = nullptr;
         const auto& args = e.args;
-        if (e.kind == ExprKind::Call && (e.qualifier.empty() || e.qualifier == "pg_catalog")) {
+        if (e.is_builtin_call()) {
             const std::string& fn = e.name;
             if (fn == "to_char") {
                 out.push_back(
@@ -244,16 +249,16 @@ std::vector<std::string> stable_uses(const sqltext::Expr& tree, const Table& tab
                     "`age` with one argument counts from today's date, so it changes every day; index "
                     "the column and compute the age in queries");
             } else if ((fn == "date_trunc" || fn == "date_part") && args.size() >= 2 &&
-                       kind_at(args[1], table, &column) == Kind::Timestamptz) {
+                       kinds.of(args[1], &column) == Kind::Timestamptz) {
                 out.push_back("`" + fn + "` of timestamptz" + column_text(column) +
                               " depends on the session's TimeZone; apply it to `" +
                               (column ? column->name : std::string("...")) +
                               " AT TIME ZONE 'UTC'` (a timestamp, for which it is IMMUTABLE)");
-            } else if (fn == "date" && args.size() == 1 && kind_at(args[0], table, &column) == Kind::Timestamptz) {
+            } else if (fn == "date" && args.size() == 1 && kinds.of(args[0], &column) == Kind::Timestamptz) {
                 out.push_back("`date` of timestamptz" + column_text(column) +
                               " depends on the session's TimeZone; use `(" +
                               (column ? column->name : std::string("...")) + " AT TIME ZONE 'UTC')::date`");
-            } else if (fn == "extract" && args.size() == 2 && kind_at(args[1], table, &column) == Kind::Timestamptz) {
+            } else if (fn == "extract" && args.size() == 2 && kinds.of(args[1], &column) == Kind::Timestamptz) {
                 out.push_back("`extract` from timestamptz" + column_text(column) +
                               " depends on the session's TimeZone; extract from `" +
                               (column ? column->name : std::string("...")) +
@@ -261,8 +266,8 @@ std::vector<std::string> stable_uses(const sqltext::Expr& tree, const Table& tab
             }
         }
         if (e.kind == ExprKind::Operator && args.size() == 2 && (e.name == "+" || e.name == "-")) {
-            const Kind left = kind_at(args[0], table, &column);
-            const Kind right = kind_at(args[1], table, &column);
+            const Kind left = kinds.of(args[0], &column);
+            const Kind right = kinds.of(args[1], &column);
             if ((left == Kind::Timestamptz && right == Kind::Interval) ||
                 (left == Kind::Interval && right == Kind::Timestamptz && e.name == "+")) {
                 out.push_back("timestamptz " + e.name + " interval" + column_text(column) +
@@ -272,7 +277,7 @@ std::vector<std::string> stable_uses(const sqltext::Expr& tree, const Table& tab
             }
         }
         if (e.kind == ExprKind::Cast && !args.empty()) {
-            const Kind from = kind_at(args[0], table, &column);
+            const Kind from = kinds.of(args[0], &column);
             const Kind to = cast_kind(e);
             const std::string why = cast_problem(from, to);
             if (!why.empty())
@@ -294,11 +299,12 @@ void check_json_comparisons(const Table& table, const std::string& sql, const So
                             const std::string& what, Diagnostics& diags) {
     const auto tree = sqltext::expression_tree(sql);
     if (!tree) return;  // reported by check_fragment_syntax
+    const RowKinds kinds(table);
     tree->walk([&](const sqltext::Expr& e) {
         if (!comparison(e)) return;
         const Column* column = nullptr;
-        const Kind left = kind_at(e.args[0], table, &column);
-        const Kind right = kind_at(e.args[1], table, &column);
+        const Kind left = kinds.of(e.args[0], &column);
+        const Kind right = kinds.of(e.args[1], &column);
         if (left != Kind::Json && right != Kind::Json) return;
         diags.error(loc, "in " + what + ", `" + e.name + "` compares json" + column_text(column) +
                              ", but PostgreSQL has no comparison operators for json (\"operator does not exist: "
@@ -328,7 +334,7 @@ void check_json_key_expression(const Table& table, const Index& index, const Key
                                Diagnostics& diags) {
     if (index.method != IndexMethod::Btree && index.method != IndexMethod::Hash) return;
     const auto tree = sqltext::expression_tree(key.expression);
-    if (!tree || kind_at(*tree, table) != Kind::Json) return;
+    if (!tree || RowKinds(table).of(*tree) != Kind::Json) return;
     diags.error(key.loc, "the expression `" + key.expression + "` of " + what + " is json, which has no " +
                              index_method_name(index.method) +
                              " operator class (\"data type json has no default "

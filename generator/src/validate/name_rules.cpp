@@ -228,6 +228,11 @@ void check_dependencies(const Schema& schema, Diagnostics& diags) {
     // tables exist), so they are not reported.
 }
 
+bool non_immutable_call(const sqltext::Expr& node) {
+    return (node.is_builtin_call() || node.kind == sqltext::Expr::Kind::ValueFunction) &&
+           catalog::is_non_immutable(node.name);
+}
+
 void check_fragment(const std::string& sql, const SourceLocation& loc, const FragmentRules& rules, Diagnostics& diags) {
     if (sql.empty()) return;
     std::string error;
@@ -248,10 +253,7 @@ void check_fragment(const std::string& sql, const SourceLocation& loc, const Fra
     if (!tree) return;
     if (rules.require_immutable) {
         tree->walk([&](const sqltext::Expr& e) {
-            const bool call =
-                (e.kind == sqltext::Expr::Kind::Call && (e.qualifier.empty() || e.qualifier == "pg_catalog")) ||
-                e.kind == sqltext::Expr::Kind::ValueFunction;
-            if (call && catalog::is_non_immutable(e.name))
+            if (non_immutable_call(e))
                 diags.error(loc, "`" + e.name + "` in " + rules.what + " is not IMMUTABLE: " + rules.immutable_reason);
         });
     }

@@ -8,6 +8,7 @@
 #include "diag/diagnostics.hpp"
 #include "model/relations.hpp"
 #include "model/schema.hpp"
+#include "sqltext/expression.hpp"
 
 namespace hyperschema::rules {
 
@@ -111,6 +112,10 @@ struct FragmentRules {
     bool allow_line_comments = false;
 };
 void check_fragment(const std::string& sql, const SourceLocation& loc, const FragmentRules& rules, Diagnostics& diags);
+// Whether the node is a call that is never IMMUTABLE (now(), random(),
+// current_timestamp; catalog/functions.cpp's volatility), which check_fragment
+// reports by name.
+bool non_immutable_call(const sqltext::Expr& node);
 
 // Compression settings of a hypertable or continuous aggregate, over the
 // columns (with their types) of the relation compressed.
